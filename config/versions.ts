@@ -1,0 +1,39 @@
+/**
+ * Every pinned upstream version, in one place. Both apps read these; nothing else names a version.
+ * To upgrade a chart, change its version here, synth (the chart is fetched once and its sha256 is
+ * recorded in `charts.lock.json`), review the diff of `dist/`, and commit both files.
+ */
+
+/** A Helm chart the tool renders. */
+export interface ChartPin {
+  /** Chart name as published in its repository, and the archive name prefix (`<name>-<version>.tgz`). */
+  readonly name: string;
+  /** Helm repository URL. */
+  readonly repository: string;
+  /** Exact chart version. */
+  readonly version: string;
+}
+
+export const CHARTS = {
+  certManager: { name: 'cert-manager', repository: 'https://charts.jetstack.io', version: 'v1.21.1' },
+  ingressNginx: { name: 'ingress-nginx', repository: 'https://kubernetes.github.io/ingress-nginx', version: '4.15.1' },
+  traefik: { name: 'traefik', repository: 'https://traefik.github.io/charts', version: '41.3.0' },
+  jupyterhub: { name: 'jupyterhub', repository: 'https://hub.jupyter.org/helm-chart/', version: '4.4.0' },
+} as const satisfies Record<string, ChartPin>;
+
+export type ChartKey = keyof typeof CHARTS;
+
+/** The Terraform provider for OpenStack (the bindings in `imports/openstack` follow this line). */
+export const OPENSTACK_PROVIDER = {
+  source: 'terraform-provider-openstack/openstack',
+  version: '~> 3.4',
+} as const;
+
+/**
+ * Kubernetes version of the default cluster template (`kubernetes-1-33-jammy`), passed to
+ * `helm template --kube-version`. A hub that uses another template sets `cluster.kubernetesVersion`.
+ */
+export const DEFAULT_KUBERNETES_VERSION = '1.33.0';
+
+/** The Jetstream2 cluster template the runbook uses. */
+export const DEFAULT_CLUSTER_TEMPLATE = 'kubernetes-1-33-jammy';
