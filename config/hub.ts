@@ -214,7 +214,7 @@ export function defineHub(name: string, input: HubFileInput | unknown, source = 
       fix: 'rename the hub file, e.g. hubs/my-hub.yaml',
     });
   }
-  const parsed = hubFileSchema.safeParse(input);
+  const parsed = hubFileSchema.safeParse(input, { reportInput: true });
   if (!parsed.success) {
     throw new UserErrors(issuesToErrors(parsed.error.issues, source, locate));
   }

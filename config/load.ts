@@ -40,7 +40,7 @@ export function loadHubFile(file: string, display = file): Hub {
   if (doc.errors.length > 0) {
     throw new UserErrors(
       doc.errors.map((e) => {
-        const line = e.linePos?.[0]?.line;
+        const line = lineCounter.linePos(e.pos[0]).line;
         return new UserError(`invalid YAML: ${e.message.split('\n')[0]}`, { file: line ? `${display}:${line}` : display });
       }),
     );

@@ -1,0 +1,369 @@
+/**
+ * The commands that talk to the cloud and the cluster:
+ * `jhm deploy` (Terraform, then the outputs file and a re-synth), `jhm kubeconfig`,
+ * `jhm apply` (kubectl, in stages) and `jhm status` (what is up, what is not).
+ *
+ * External tools come from `JHM_TERRAFORM` / `JHM_KUBECTL` or the PATH; every run has a timeout
+ * and no stdin (except `terraform apply`'s approval prompt on a terminal).
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Command, InvalidArgumentError } from 'commander';
+import { UserError } from '../../config/errors';
+import { Hub } from '../../config/hub';
+import { loadHubs } from '../../config/load';
+import { OUTPUTS_DIR, outputsFilePath } from '../../config/outputs';
+import { OUTPUT_DIRS } from '../output';
+import { info, success, warn } from '../report';
+import { synthHubs } from '../synth-hubs';
+import { ApplyStage, planApply, runApply, stepArgs } from '../tools/apply-waves';
+import { Kubectl } from '../tools/kubectl';
+import { KUBECTL, locateTool, TERRAFORM } from '../tools/locate';
+import { checkOpenstackCredentials } from '../tools/openstack-credentials';
+import { writePrivateFile } from '../tools/private-file';
+import { formatSeconds, shellQuote } from '../tools/process';
+import { checkCertificates, checkDns, checkHubHealth, checkOutputs, CheckResult } from '../tools/status-checks';
+import { Terraform, TERRAFORM_TIMEOUTS, outputsFileContent } from '../tools/terraform';
+import { projectRoot } from './synth';
+
+/** Default limit of each `jhm apply` stage, in seconds. */
+export const DEFAULT_APPLY_TIMEOUT_SECONDS = 300;
+
+/** `<root>/.jhm/kubeconfig/<hub>.yaml`: where `jhm kubeconfig` writes and `jhm apply` / `jhm status` look. */
+export function defaultKubeconfigPath(root: string, hub: string): string {
+  return path.join(root, '.jhm', 'kubeconfig', `${hub}.yaml`);
+}
+
+/** `<root>/.jhm/terraform/<hub>`: Terraform's working data (`TF_DATA_DIR`), which survives a re-synth. */
+export function terraformDataDir(root: string, hub: string): string {
+  return path.join(root, '.jhm', 'terraform', hub);
+}
+
+function parseSeconds(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number of seconds, at least 1');
+  return n;
+}
+
+function loadHub(root: string, name: string): Hub {
+  return loadHubs(root, [name])[0];
+}
+
+/** A path as shown to people: relative to the project root when inside it. */
+function shown(root: string, p: string): string {
+  const rel = path.relative(root, p);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : p;
+}
+
+// ---------------------------------------------------------------------------------------------
+// jhm deploy
+
+interface DeployOptions {
+  yes: boolean;
+  timeout: number;
+}
+
+/** The commands `jhm deploy` would run, for a person to run where Terraform and credentials are. */
+export function manualDeployCommands(root: string, hub: string, options: { needsSynth: boolean; yes: boolean }): string {
+  const stack = path.join(OUTPUT_DIRS.stacks, hub);
+  const outputs = path.join(OUTPUTS_DIR, `${hub}.json`);
+  const jq = `{${JSON.stringify(hub)}: (with_entries(select(.value.sensitive | not)) | map_values(.value))}`;
+  const lines = [
+    `# jhm deploy ${hub}, step by step (Terraform and OpenStack credentials needed:`,
+    '# source your openrc file, or export OS_CLOUD=<cloud in clouds.yaml>)',
+    ...(path.resolve(root) !== process.cwd() ? [`cd ${shellQuote(root)}`] : []),
+    ...(options.needsSynth ? [`jhm synth ${hub}`] : []),
+    `(cd ${shellQuote(stack)} && terraform init -input=false && terraform apply -input=false${options.yes ? ' -auto-approve' : ''})`,
+    `mkdir -p ${OUTPUTS_DIR}`,
+    `(cd ${shellQuote(stack)} && terraform output -json) | jq ${shellQuote(jq)} > ${shellQuote(outputs)}`,
+    `jhm synth ${hub}`,
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+/** Writes a JSON file with one rename (readers never see half a file). */
+function writeJsonAtomically(file: string, data: unknown): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, `${JSON.stringify(data, null, 2)}\n`, { mode: 0o644 });
+  fs.renameSync(tmp, file);
+}
+
+async function deploy(hubName: string, opts: DeployOptions, cmd: Command): Promise<void> {
+  const root = projectRoot(cmd);
+  const hub = loadHub(root, hubName);
+  const stackDir = path.join(root, OUTPUT_DIRS.stacks, hub.name);
+  const stackFile = path.join(stackDir, 'cdk.tf.json');
+
+  const terraformBin = locateTool(TERRAFORM);
+  const credentials = checkOpenstackCredentials({ cloudName: hub.spec.cloud.name, workDir: stackDir });
+  if (!terraformBin.found || !credentials.ok) {
+    process.stdout.write(manualDeployCommands(root, hub.name, { needsSynth: !fs.existsSync(stackFile), yes: opts.yes }));
+    const why = !terraformBin.found ? `${terraformBin.reason} (${TERRAFORM.installHint})` : !credentials.ok ? credentials.reason : '';
+    throw new UserError(`cannot deploy ${hub.name}: ${why}; the commands to run instead are printed on stdout`);
+  }
+  const interactive = Boolean(process.stdin.isTTY) && Boolean(process.stderr.isTTY);
+  if (!opts.yes && !interactive) {
+    throw new UserError('terraform apply asks for approval on a terminal, and there is none (stdin is not a TTY)', {
+      fix: `run jhm deploy ${hub.name} --yes to apply without asking`,
+    });
+  }
+
+  if (!fs.existsSync(stackFile)) {
+    info(`${shown(root, stackFile)} not found: synthesizing ${hub.name} first`);
+    await synthHubs({ root, hubs: [hub.name] });
+    if (!fs.existsSync(stackFile)) throw new UserError(`jhm synth ${hub.name} wrote no ${shown(root, stackFile)}`);
+  }
+  const stackJson: unknown = JSON.parse(fs.readFileSync(stackFile, 'utf8'));
+
+  info(`${hub.name}: OpenStack credentials from ${credentials.source}`);
+  const terraform = new Terraform({
+    bin: terraformBin.path,
+    stackDir,
+    dataDir: terraformDataDir(root, hub.name),
+    display: shown(root, stackDir),
+  });
+  info(`terraform init (${shown(root, stackDir)})`);
+  await terraform.init();
+  info(`terraform apply${opts.yes ? ' -auto-approve' : ''} (${shown(root, stackDir)})`);
+  await terraform.apply({ autoApprove: opts.yes, interactive, timeoutMs: opts.timeout * 1000 });
+  const outputs = await terraform.outputs();
+  const file = outputsFilePath(root, hub.name);
+  const content = outputsFileContent(hub.name, stackJson, outputs);
+  writeJsonAtomically(file, content);
+  const values = (content[hub.name] ?? {}) as Record<string, unknown>;
+  success(`${hub.name}: wrote ${shown(root, file)} (${Object.keys(values).join(', ') || 'no outputs'})`);
+
+  try {
+    await synthHubs({ root, hubs: [hub.name] });
+  } catch (e) {
+    warn(`${hub.name} is deployed and ${shown(root, file)} written, but re-synthesizing failed; fix the error below and run jhm synth ${hub.name}`);
+    throw e;
+  }
+  success(`${hub.name}: re-synthesized with the new outputs`);
+  info(`next: jhm kubeconfig ${hub.name}, then jhm apply ${hub.name}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// jhm kubeconfig
+
+async function kubeconfig(hubName: string, opts: { out?: string }, cmd: Command): Promise<void> {
+  const root = projectRoot(cmd);
+  const hub = loadHub(root, hubName);
+  const terraformBin = locateTool(TERRAFORM);
+  if (!terraformBin.found) {
+    throw new UserError(`cannot read the kubeconfig of ${hub.name}: ${terraformBin.reason} (${TERRAFORM.installHint})`);
+  }
+  const stackDir = path.join(root, OUTPUT_DIRS.stacks, hub.name);
+  if (!fs.existsSync(path.join(stackDir, 'cdk.tf.json'))) {
+    throw new UserError(`${shown(root, stackDir)}/cdk.tf.json not found: ${hub.name} has not been deployed from this project`, { fix: `run jhm deploy ${hub.name}` });
+  }
+  const terraform = new Terraform({ bin: terraformBin.path, stackDir, dataDir: terraformDataDir(root, hub.name), display: shown(root, stackDir) });
+  if (!terraform.initialized) {
+    info(`terraform init (${shown(root, stackDir)}): reading the state needs the backend settings`);
+    await terraform.init();
+  }
+  let text: string;
+  try {
+    text = await terraform.rawOutput('kubeconfig');
+  } catch (e) {
+    if (e instanceof UserError) throw new UserError(e.message, { fix: `run jhm deploy ${hub.name} first` });
+    throw e;
+  }
+  if (text.trim() === '') throw new UserError(`the kubeconfig output of ${hub.name} is empty`, { fix: `run jhm deploy ${hub.name}` });
+  const target = opts.out ? path.resolve(opts.out) : defaultKubeconfigPath(root, hub.name);
+  writePrivateFile(target, text.endsWith('\n') ? text : `${text}\n`);
+  success(`${hub.name}: wrote the cluster's admin kubeconfig to ${shown(root, target)} (mode 0600; keep it private)`);
+  process.stdout.write(`export KUBECONFIG=${shellQuote(target)}\n`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// jhm apply / jhm status: which kubeconfig
+
+/** The kubeconfig to use: `--kubeconfig`, else the one `jhm kubeconfig` wrote; undefined = kubectl's own default. */
+function explicitKubeconfig(root: string, hub: string, option: string | undefined): string | undefined {
+  if (option !== undefined) {
+    const file = path.resolve(option);
+    if (!fs.existsSync(file)) throw new UserError(`--kubeconfig ${option}: no such file`);
+    return file;
+  }
+  const written = defaultKubeconfigPath(root, hub);
+  return fs.existsSync(written) ? written : undefined;
+}
+
+/** Whether kubectl would find a kubeconfig by itself (`KUBECONFIG`, `~/.kube/config`). */
+function kubectlDefaultKubeconfig(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env.KUBECONFIG) {
+    const existing = env.KUBECONFIG.split(path.delimiter).filter((f) => f !== '' && fs.existsSync(f));
+    return existing.length > 0 ? 'KUBECONFIG' : undefined;
+  }
+  const home = path.join(env.HOME ?? os.homedir(), '.kube', 'config');
+  return fs.existsSync(home) ? '~/.kube/config' : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// jhm apply
+
+interface ApplyOptions {
+  kubeconfig?: string;
+  timeout: number;
+  dryRun: boolean;
+}
+
+function dryRun(root: string, stages: readonly ApplyStage[], kubectl: Kubectl, bin: string, timeoutSeconds: number): void {
+  const lines: string[] = [];
+  if (path.resolve(root) !== process.cwd()) lines.push(`cd ${shellQuote(root)}`);
+  for (const stage of stages) {
+    lines.push(`# [${stage.number}/${stages.length}] ${stage.title} (at most ${timeoutSeconds} s)`);
+    for (const step of stage.steps) lines.push(kubectl.commandLine(stepArgs(step, timeoutSeconds), bin));
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+async function apply(hubName: string, opts: ApplyOptions, cmd: Command): Promise<void> {
+  const root = projectRoot(cmd);
+  const hub = loadHub(root, hubName);
+  const stages = planApply(root, hub.name);
+  const kubeconfigFile = explicitKubeconfig(root, hub.name, opts.kubeconfig);
+
+  if (opts.dryRun) {
+    const bin = process.env[KUBECTL.envVar] || KUBECTL.name;
+    dryRun(root, stages, new Kubectl({ bin, kubeconfig: kubeconfigFile, cwd: root }), bin, opts.timeout);
+    return;
+  }
+  const kubectlBin = locateTool(KUBECTL);
+  if (!kubectlBin.found) throw new UserError(`cannot apply ${hub.name}: ${kubectlBin.reason} (${KUBECTL.installHint})`);
+  if (kubeconfigFile === undefined && kubectlDefaultKubeconfig() === undefined) {
+    throw new UserError(`cannot apply ${hub.name}: no kubeconfig (none in ${shown(root, defaultKubeconfigPath(root, hub.name))}, KUBECONFIG or ~/.kube/config)`, {
+      fix: `run jhm kubeconfig ${hub.name}, or pass --kubeconfig <file>`,
+    });
+  }
+  const kubectl = new Kubectl({ bin: kubectlBin.path, kubeconfig: kubeconfigFile, cwd: root });
+  info(`${hub.name}: applying ${shown(root, path.join(root, OUTPUT_DIRS.dist, hub.name))} and ${shown(root, path.join(root, OUTPUT_DIRS.secrets, hub.name))} with ${kubeconfigFile ? shown(root, kubeconfigFile) : `kubectl's default kubeconfig (${kubectlDefaultKubeconfig()})`}`);
+
+  const tty = Boolean(process.stderr.isTTY);
+  const label = (s: ApplyStage) => `[${s.number}/${stages.length}] ${s.title} …`;
+  const started = Date.now();
+  await runApply(stages, kubectl, {
+    stageTimeoutMs: opts.timeout * 1000,
+    onStageStart: (s) => {
+      if (tty) process.stderr.write(label(s));
+    },
+    onStage: (s, r) => {
+      const end = `${r.ok ? 'ok' : 'failed'} (${formatSeconds(r.durationMs)})`;
+      process.stderr.write(tty ? ` ${end}\n` : `${label(s)} ${end}\n`);
+    },
+  });
+  success(`${hub.name}: applied in ${formatSeconds(Date.now() - started)}; check it with jhm status ${hub.name}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// jhm status
+
+const MARK: Record<CheckResult['status'], string> = { ok: 'ok  ', failed: 'FAIL', skipped: 'skip' };
+
+async function status(hubName: string, opts: { kubeconfig?: string }, cmd: Command): Promise<void> {
+  const root = projectRoot(cmd);
+  const hub = loadHub(root, hubName);
+  const print = (r: CheckResult) => process.stdout.write(`${MARK[r.status]}  ${r.check}: ${r.detail}\n`);
+  const results: CheckResult[] = [];
+  const record = (r: CheckResult) => {
+    results.push(r);
+    print(r);
+  };
+
+  const outputs = checkOutputs(root, hub);
+  record(outputs);
+  record(await checkDns(hub, outputs.ingressIp));
+
+  const kubectlBin = locateTool(KUBECTL);
+  const kubeconfigFile = explicitKubeconfig(root, hub.name, opts.kubeconfig);
+  let kubectl: Kubectl | { skipped: string };
+  if (!kubectlBin.found) kubectl = { skipped: `${kubectlBin.reason}: skipped certificate check` };
+  else if (kubeconfigFile === undefined && kubectlDefaultKubeconfig() === undefined) {
+    kubectl = { skipped: `no kubeconfig (run jhm kubeconfig ${hub.name}): skipped certificate check` };
+  } else kubectl = new Kubectl({ bin: kubectlBin.path, kubeconfig: kubeconfigFile, cwd: root });
+  record(await checkCertificates(hub, kubectl));
+  record(await checkHubHealth(hub));
+
+  const ran = results.filter((r) => r.status !== 'skipped');
+  const failed = ran.filter((r) => r.status === 'failed');
+  if (failed.length > 0) {
+    throw new UserError(`${hub.name}: ${failed.length} of ${ran.length} checks failed (${failed.map((r) => r.check.replace(/ \(.*$/, '')).join(', ')})`);
+  }
+  success(`${hub.name}: ${ran.length} checks passed${results.length > ran.length ? `, ${results.length - ran.length} skipped` : ''}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export function registerClusterCommands(program: Command): void {
+  program
+    .command('deploy')
+    .description('create or update the hub\'s cluster, floating IP and DNS record with Terraform, write outputs/<hub>.json and re-synthesize')
+    .argument('<hub>', 'hub name (hubs/<hub>.yaml)')
+    .option('-y, --yes', 'apply without asking (terraform apply -auto-approve); needed without a terminal', false)
+    .option('--timeout <seconds>', 'limit of terraform apply', parseSeconds, TERRAFORM_TIMEOUTS.applyMs / 1000)
+    .addHelpText(
+      'after',
+      `
+Runs, in cdktf.out/stacks/<hub> (synthesized first if missing):
+  terraform init -input=false
+  terraform apply -input=false [-auto-approve]
+  terraform output -json      -> outputs/<hub>.json (sensitive outputs left out)
+then jhm synth <hub>, so the manifests get the ingress IP.
+
+Terraform comes from JHM_TERRAFORM or the PATH; OpenStack credentials from clouds.yaml
+(cloud.name in the hub file, or OS_CLOUD) or an openrc environment (OS_AUTH_URL).
+Without either, the commands above are printed for you to run elsewhere, and the exit status is 1.
+Terraform's working data is kept in .jhm/terraform/<hub> (TF_DATA_DIR).`,
+    )
+    .action(deploy);
+
+  program
+    .command('kubeconfig')
+    .description('write the cluster\'s admin kubeconfig (a Terraform output) to .jhm/kubeconfig/<hub>.yaml, mode 0600')
+    .argument('<hub>', 'hub name (hubs/<hub>.yaml)')
+    .option('-o, --out <file>', 'write it here instead')
+    .addHelpText(
+      'after',
+      `
+Prints "export KUBECONFIG=<file>" on stdout, so that
+  eval "$(jhm kubeconfig <hub>)"
+points kubectl at the cluster. The file's contents are never printed.`,
+    )
+    .action(kubeconfig);
+
+  program
+    .command('apply')
+    .description('apply dist/<hub> and dist-secrets/<hub> to the cluster with kubectl, in three stages')
+    .argument('<hub>', 'hub name (hubs/<hub>.yaml)')
+    .option('--kubeconfig <file>', 'kubeconfig to use (default: .jhm/kubeconfig/<hub>.yaml if present, else kubectl\'s default)')
+    .option('--timeout <seconds>', 'limit of each stage', parseSeconds, DEFAULT_APPLY_TIMEOUT_SECONDS)
+    .option('--dry-run', 'print the kubectl commands instead of running them', false)
+    .addHelpText(
+      'after',
+      `
+Stages (each with --timeout):
+  1. namespaces, CRDs                      then wait until the CRDs are Established
+  2. cert-manager, ingress controller      then wait for their Deployments to roll out
+  3. ClusterIssuers, Secrets, JupyterHub   then wait for JupyterHub's Deployments
+Every apply is server-side (kubectl apply --server-side --force-conflicts --field-manager=jhm):
+the CRDs are too large for client-side apply's last-applied annotation (256 KiB).
+kubectl comes from JHM_KUBECTL or the PATH.`,
+    )
+    .action(apply);
+
+  program
+    .command('status')
+    .description('check a deployed hub: Terraform outputs, DNS, TLS certificate, hub reachability')
+    .argument('<hub>', 'hub name (hubs/<hub>.yaml)')
+    .option('--kubeconfig <file>', 'kubeconfig for the certificate check (default: .jhm/kubeconfig/<hub>.yaml if present, else kubectl\'s default)')
+    .addHelpText(
+      'after',
+      `
+One line per check: ok, FAIL or skip (with the reason). Exit status 0 when every check that ran
+passed, 1 otherwise. Network checks time out after a few seconds.`,
+    )
+    .action(status);
+}

@@ -1,0 +1,112 @@
+/**
+ * `jhm validate`, `jhm synth`, `jhm diff`, `jhm check`: from hub files to the outputs, and
+ * whether the committed outputs are up to date.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Command } from 'commander';
+import { UserError, UserErrors } from '../../config/errors';
+import { Hub } from '../../config/hub';
+import { checkHubSet } from '../../config/hub-set';
+import { listHubNames, loadHubs } from '../../config/load';
+import { loadSecrets } from '../../config/secrets';
+import { compareOutputs } from '../compare';
+import { hubsWithOutput, OUTPUT_DIRS } from '../output';
+import { info, success, warn } from '../report';
+import { synthHubs } from '../synth-hubs';
+
+/** Options every command gets from the program. */
+export function projectRoot(cmd: Command): string {
+  return path.resolve(cmd.optsWithGlobals().project as string);
+}
+
+export function registerSynthCommands(program: Command): void {
+  program
+    .command('validate')
+    .description('check hub files, cross-hub rules and secrets files without writing anything')
+    .argument('[hubs...]', 'hub names (default: every file in hubs/)')
+    .action((names: string[], _opts, cmd: Command) => {
+      const root = projectRoot(cmd);
+      const hubs = loadHubs(root, names);
+      checkHubSet(hubs);
+      const errors: UserError[] = [];
+      for (const hub of hubs) {
+        try {
+          loadSecrets(root, hub);
+        } catch (e) {
+          if (e instanceof UserErrors) errors.push(...e.errors);
+          else if (e instanceof UserError) errors.push(e);
+          else throw e;
+        }
+      }
+      if (errors.length > 0) throw new UserErrors(errors);
+      for (const hub of hubs) success(`${hub.source}: ${hub.url} on cluster ${hub.clusterName} (${hub.nodeGroups.length + 1} nodegroups, ${hub.jupyterhub.profiles.length} profiles)`);
+    });
+
+  program
+    .command('synth')
+    .description('synthesize Terraform JSON (cdktf.out/stacks/<hub>) and manifests (dist/<hub>, dist-secrets/<hub>)')
+    .argument('[hubs...]', 'hub names (default: every file in hubs/)')
+    .option('--prune', 'also remove the output of hubs whose hub file was deleted', false)
+    .option('--offline', 'never download charts (same as JHM_OFFLINE=1)', false)
+    .action(async (names: string[], opts: { prune: boolean; offline: boolean }, cmd: Command) => {
+      const root = projectRoot(cmd);
+      const started = Date.now();
+      const report = await synthHubs({
+        root,
+        hubs: names,
+        prune: opts.prune,
+        helm: opts.offline ? { offline: true } : {},
+        onHub: (r) => r.warnings.forEach((w) => warn(w)),
+      });
+      for (const r of report.results) {
+        success(`${r.hub.name}: ${OUTPUT_DIRS.stacks}/${r.hub.name}, ${OUTPUT_DIRS.dist}/${r.hub.name} (${r.files.dist.size} files), ${OUTPUT_DIRS.secrets}/${r.hub.name} (${r.files.secrets.size} files)`);
+      }
+      for (const p of report.pruned) info(`removed the output of ${p} (no hubs/${p}.yaml)`);
+      const stale = opts.prune ? [] : staleOutputs(root);
+      if (stale.length > 0) warn(`output of deleted hub(s) ${stale.join(', ')} kept; run jhm synth --prune to remove it`);
+      info(`synthesized ${report.hubs.length} hub(s) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    });
+
+  const diffLike = (name: string, description: string, failOnChange: boolean) =>
+    program
+      .command(name)
+      .description(description)
+      .argument('[hubs...]', 'hub names (default: every file in hubs/)')
+      .option('--offline', 'never download charts (same as JHM_OFFLINE=1)', false)
+      .action(async (names: string[], opts: { offline: boolean }, cmd: Command) => {
+        const root = projectRoot(cmd);
+        const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'jhm-diff-'));
+        try {
+          const report = await synthHubs({ root, hubs: names, outRoot: tmp, secrets: 'optional', helm: opts.offline ? { offline: true } : {} });
+          const hubs = report.hubs.map((h: Hub) => h.name);
+          const changes = compareOutputs(root, tmp, hubs);
+          const stale = names.length === 0 ? staleOutputs(root) : [];
+          for (const c of changes) {
+            if (c.patch) process.stdout.write(c.patch);
+            else process.stdout.write(`${c.status}: ${c.file} (secret: contents not shown)\n`);
+          }
+          for (const s of stale) process.stdout.write(`stale: output of ${s} has no hubs/${s}.yaml (jhm synth --prune removes it)\n`);
+          const n = changes.length + stale.length;
+          if (n === 0) {
+            success(`outputs of ${hubs.length} hub(s) are up to date`);
+          } else {
+            info(`${changes.length} file(s) would change${stale.length ? `, ${stale.length} stale hub output(s)` : ''}: ${changes.map((c) => `${c.file} (${c.status})`).join(', ')}`);
+            if (failOnChange) {
+              throw new UserError(`committed outputs are out of date with the hub files`, { fix: 'run jhm synth and commit the result' });
+            }
+          }
+        } finally {
+          fs.rmSync(tmp, { recursive: true, force: true });
+        }
+      });
+  diffLike('diff', 'show what jhm synth would change in dist/, dist-secrets/ and cdktf.out/ (writes nothing)', false);
+  diffLike('check', 'like diff, but exit 1 when anything would change (for CI)', true);
+}
+
+/** Hubs that have output but no hub file. */
+function staleOutputs(root: string): string[] {
+  const defined = new Set(listHubNames(root));
+  return hubsWithOutput(root).filter((h) => !defined.has(h));
+}

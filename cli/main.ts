@@ -1,0 +1,45 @@
+/**
+ * `jhm`: one command for the whole workflow. Each command lives in `cli/commands/`.
+ */
+import { Command, CommanderError } from 'commander';
+import { EXIT, reportError } from './report';
+import { registerSynthCommands } from './commands/synth';
+import { registerInitCommands } from './commands/init';
+import { registerClusterCommands } from './commands/cluster';
+
+export function buildProgram(): Command {
+  const program = new Command('jhm')
+    .description('JupyterHubs on OpenStack Magnum: hub files in, Terraform JSON and Kubernetes manifests out.')
+    .option('-C, --project <dir>', 'project folder (holds hubs/, secrets/, dist/)', process.cwd())
+    .option('--debug', 'show stack traces of errors', false)
+    .showHelpAfterError('(run jhm --help for usage)')
+    .exitOverride();
+  registerInitCommands(program);
+  registerSynthCommands(program);
+  registerClusterCommands(program);
+  return program;
+}
+
+/** Runs the CLI with `argv` (as `process.argv`); resolves to the exit status. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync([...argv]);
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.ok;
+      return EXIT.usage;
+    }
+    return reportError(e, Boolean(program.opts().debug) || process.argv.includes('--debug'));
+  }
+}
+
+/** Entry point of `bin/jhm`. */
+export function run(): void {
+  main(process.argv).then((code) => {
+    process.exitCode = code;
+  });
+}
+
+if (require.main === module) run();

@@ -1,0 +1,174 @@
+/**
+ * Synthesizes both apps for a set of hubs, in process: Terraform JSON (CDKTF) and Kubernetes
+ * manifests (Helm + cdk8s), staged and swapped in only when every hub succeeded.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { UserError, UserErrors } from '../config/errors';
+import { Hub } from '../config/hub';
+import { listHubNames, loadHubs } from '../config/load';
+import { synthInfra } from '../infra/synth';
+import { HelmRenderer, HelmRendererOptions } from '../k8s/helm/render';
+import { HubManifestResult, synthHubManifests } from '../k8s/synth';
+import { checkHubSet } from '../config/hub-set';
+import { hubsWithOutput, OUTPUT_DIRS, OutputKind, removeHubOutput, Staging, withSynthLock } from './output';
+
+export interface SynthOptions {
+  /** Project root: hubs/, secrets/, outputs/ are read from here. */
+  readonly root: string;
+  /** Hubs to synthesize (default: every hub file). */
+  readonly hubs?: readonly string[];
+  /** Where the outputs go (default: `root`). `diff` points this at a temporary folder. */
+  readonly outRoot?: string;
+  /** Also remove the output of hubs whose hub file is gone. */
+  readonly prune?: boolean;
+  /** Options of the Helm renderer (chart folder, cache, offline). */
+  readonly helm?: Partial<HelmRendererOptions>;
+  /** Whether a missing secrets file is an error (`required`, default) or leaves dist-secrets out (`optional`). */
+  readonly secrets?: 'required' | 'optional';
+  /** Which apps to run (default both): `infra` writes cdktf.out, `k8s` writes dist and dist-secrets. */
+  readonly apps?: { readonly infra?: boolean; readonly k8s?: boolean };
+  /** Hubs rendered at once (default: the number of cores). */
+  readonly concurrency?: number;
+  /** Called once per hub when its manifests are ready (progress display). */
+  readonly onHub?: (result: HubManifestResult) => void;
+  /** A hook for tests: runs after staging, before the swap. */
+  readonly beforeCommit?: () => void;
+}
+
+export interface SynthReport {
+  readonly hubs: readonly Hub[];
+  readonly results: readonly HubManifestResult[];
+  /** Hubs whose output was removed by `prune`. */
+  readonly pruned: readonly string[];
+}
+
+/** Runs `fn` over `items` with at most `limit` at once; results in input order. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<PromiseSettledResult<R>[]> {
+  const results: PromiseSettledResult<R>[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      try {
+        results[i] = { status: 'fulfilled', value: await fn(items[i]) };
+      } catch (reason) {
+        results[i] = { status: 'rejected', reason };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return results;
+}
+
+/** Synthesizes the hubs; throws `UserErrors` listing every problem, leaving earlier output as it was. */
+export async function synthHubs(options: SynthOptions): Promise<SynthReport> {
+  const root = path.resolve(options.root);
+  const outRoot = path.resolve(options.outRoot ?? root);
+  const hubs = loadHubs(root, options.hubs);
+  checkHubSet([...hubs, ...otherHubs(root, hubs)]);
+  const infra = options.apps?.infra ?? true;
+  const k8s = options.apps?.k8s ?? true;
+  const renderer = new HelmRenderer({ root, ...options.helm });
+
+  const settled = await mapLimit(k8s ? hubs : [], options.concurrency ?? os.cpus().length, async (hub) => {
+    const result = await synthHubManifests(hub, { root, renderer, secrets: options.secrets });
+    options.onHub?.(result);
+    return result;
+  });
+  const errors: UserError[] = [];
+  const results: HubManifestResult[] = [];
+  for (const s of settled) {
+    if (s.status === 'fulfilled') results.push(s.value);
+    else if (s.reason instanceof UserErrors) errors.push(...s.reason.errors);
+    else if (s.reason instanceof UserError) errors.push(s.reason);
+    else throw s.reason;
+  }
+  if (errors.length > 0) throw new UserErrors(dedupe(errors));
+
+  return withSynthLock(outRoot, async () => {
+    const staging = new Staging(outRoot);
+    try {
+      const stagedOut = path.join(staging.dir, 'cdktf.out');
+      if (infra) synthInfra(hubs, stagedOut);
+      for (const r of results) {
+        staging.writeFiles('dist', r.hub.name, r.files.dist);
+        staging.writeFiles('secrets', r.hub.name, r.files.secrets);
+      }
+      options.beforeCommit?.();
+      const kinds: OutputKind[] = [...(infra ? (['stacks'] as const) : []), ...(k8s ? (['dist', 'secrets'] as const) : [])];
+      staging.commit(outRoot, hubs.map((h) => h.name), kinds);
+      if (infra) mergeCdktfManifest(path.join(stagedOut, 'manifest.json'), path.join(outRoot, 'cdktf.out', 'manifest.json'));
+    } finally {
+      staging.dispose();
+    }
+    const pruned: string[] = [];
+    if (options.prune) {
+      const defined = new Set(listHubNames(root));
+      for (const name of hubsWithOutput(outRoot)) {
+        if (!defined.has(name)) {
+          removeHubOutput(outRoot, name);
+          pruned.push(name);
+        }
+      }
+      if (pruned.length > 0) pruneCdktfManifest(path.join(outRoot, 'cdktf.out', 'manifest.json'), pruned);
+    }
+    return { hubs, results, pruned };
+  });
+}
+
+/** The other hubs of the project that load without errors (for cross-hub rules). */
+function otherHubs(root: string, selected: readonly Hub[]): Hub[] {
+  const chosen = new Set(selected.map((h) => h.name));
+  const others: Hub[] = [];
+  for (const name of listHubNames(root)) {
+    if (chosen.has(name)) continue;
+    try {
+      others.push(...loadHubs(root, [name]));
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e;
+    }
+  }
+  return others;
+}
+
+function dedupe(errors: UserError[]): UserError[] {
+  const seen = new Set<string>();
+  return errors.filter((e) => {
+    const k = e.format();
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+interface CdktfManifest {
+  version?: string;
+  stacks: Record<string, { synthesizedStackPath?: string; workingDirectory?: string } & Record<string, unknown>>;
+}
+
+/** Adds the stacks of a staged `manifest.json` to the project's, keeping other hubs' entries. */
+function mergeCdktfManifest(staged: string, target: string): void {
+  if (!fs.existsSync(staged)) return;
+  const fresh = JSON.parse(fs.readFileSync(staged, 'utf8')) as CdktfManifest;
+  const current: CdktfManifest = fs.existsSync(target) ? (JSON.parse(fs.readFileSync(target, 'utf8')) as CdktfManifest) : { ...fresh, stacks: {} };
+  const stacks = { ...current.stacks, ...fresh.stacks };
+  writeJsonAtomic(target, { ...fresh, stacks: Object.fromEntries(Object.keys(stacks).sort().map((k) => [k, stacks[k]])) });
+}
+
+function pruneCdktfManifest(target: string, hubs: readonly string[]): void {
+  if (!fs.existsSync(target)) return;
+  const current = JSON.parse(fs.readFileSync(target, 'utf8')) as CdktfManifest;
+  for (const h of hubs) delete current.stacks[h];
+  writeJsonAtomic(target, current);
+}
+
+function writeJsonAtomic(file: string, data: unknown): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, `${JSON.stringify(data, null, 2)}\n`);
+  fs.renameSync(tmp, file);
+}
+
+export { OUTPUT_DIRS };

@@ -1,0 +1,70 @@
+/**
+ * Finding an external tool: an environment variable naming it (`JHM_TERRAFORM`, `JHM_KUBECTL`)
+ * wins over the PATH, and a variable that names a missing file is an error rather than a silent
+ * fall-back to whatever the PATH holds.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+
+/** A tool jhm runs. */
+export interface ToolSpec {
+  /** Command name looked up on the PATH, e.g. `terraform`. */
+  readonly name: string;
+  /** Environment variable that overrides the lookup, e.g. `JHM_TERRAFORM`. */
+  readonly envVar: string;
+  /** Where to get it, for the error message. */
+  readonly installHint: string;
+}
+
+export const TERRAFORM: ToolSpec = {
+  name: 'terraform',
+  envVar: 'JHM_TERRAFORM',
+  installHint: 'install Terraform (https://developer.hashicorp.com/terraform/install) or set JHM_TERRAFORM to its path (OpenTofu works too)',
+};
+
+export const KUBECTL: ToolSpec = {
+  name: 'kubectl',
+  envVar: 'JHM_KUBECTL',
+  installHint: 'install kubectl (https://kubernetes.io/docs/tasks/tools/) or set JHM_KUBECTL to its path',
+};
+
+export type Located =
+  | { readonly found: true; readonly path: string }
+  | { readonly found: false; /** One line: what is missing and why. */ readonly reason: string };
+
+function isExecutableFile(p: string): boolean {
+  try {
+    if (!fs.statSync(p).isFile()) return false;
+    fs.accessSync(p, fs.constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Looks `name` up on `PATH` (as a shell would); undefined when it is not there. */
+export function which(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
+    if (dir === '') continue;
+    const candidate = path.join(dir, name);
+    if (isExecutableFile(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/** Finds `tool` from `env`: its override variable first, then the PATH. */
+export function locateTool(tool: ToolSpec, env: NodeJS.ProcessEnv = process.env): Located {
+  const override = env[tool.envVar];
+  if (override !== undefined && override !== '') {
+    const candidate = override.includes('/') ? path.resolve(override) : which(override, env);
+    if (candidate === undefined || !fs.existsSync(candidate)) {
+      return { found: false, reason: `${tool.envVar}=${override}: no such file` };
+    }
+    if (!isExecutableFile(candidate)) {
+      return { found: false, reason: `${tool.envVar}=${override}: not an executable file` };
+    }
+    return { found: true, path: candidate };
+  }
+  const onPath = which(tool.name, env);
+  return onPath ? { found: true, path: onPath } : { found: false, reason: `${tool.name} not found on PATH` };
+}

@@ -1,0 +1,161 @@
+/**
+ * The checks of `jhm status`: each says what it looked at and what it found, and either passed,
+ * failed or was skipped (with the reason). Network checks have short timeouts and go through
+ * `probes`, which tests replace so that nothing leaves the machine.
+ */
+import * as dns from 'dns';
+import * as https from 'https';
+import * as path from 'path';
+import { Hub } from '../../config/hub';
+import { INFRA_OUTPUTS, outputsFilePath, readInfraOutputs } from '../../config/outputs';
+import { Kubectl } from './kubectl';
+import { describeFailure, formatSeconds, succeeded } from './process';
+
+export type CheckStatus = 'ok' | 'failed' | 'skipped';
+
+export interface CheckResult {
+  /** What was checked, e.g. `DNS`. */
+  readonly check: string;
+  readonly status: CheckStatus;
+  /** What was found, or why the check was skipped. */
+  readonly detail: string;
+}
+
+/** Network access of the checks; replaceable for tests. */
+export interface Probes {
+  /** IPv4 addresses of `host`; rejects after `timeoutMs`. */
+  resolve4(host: string, timeoutMs: number): Promise<string[]>;
+  /** HTTP status of a GET of `url`; rejects after `timeoutMs` (connect, TLS and response). */
+  httpGet(url: string, timeoutMs: number): Promise<number>;
+}
+
+/** Rejects with `message` after `ms` unless `p` settles first. */
+function withTimeout<T>(p: Promise<T>, ms: number, message: string, onTimeout?: () => void): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      onTimeout?.();
+      reject(new Error(message));
+    }, ms);
+    p.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e) => {
+        clearTimeout(timer);
+        reject(e);
+      },
+    );
+  });
+}
+
+/**
+ * Looks up A records with c-ares (one try), at most `timeoutMs`. `servers` (e.g.
+ * `['127.0.0.1:5353']`) replaces the system's name servers.
+ */
+export function resolve4(host: string, timeoutMs: number, servers?: readonly string[]): Promise<string[]> {
+  const resolver = new dns.promises.Resolver({ timeout: Math.max(1, timeoutMs), tries: 1 });
+  if (servers) resolver.setServers([...servers]);
+  return withTimeout(resolver.resolve4(host), timeoutMs, `no answer within ${formatSeconds(timeoutMs)}`, () => resolver.cancel());
+}
+
+/** GETs `url` over HTTPS (certificate verified), at most `timeoutMs` in all; resolves to the status code. */
+export function httpsGet(url: string, timeoutMs: number): Promise<number> {
+  let req: ReturnType<typeof https.get> | undefined;
+  const p = new Promise<number>((resolve, reject) => {
+    req = https.get(url, { timeout: timeoutMs, headers: { 'user-agent': 'jhm-status' } }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    req.on('timeout', () => req?.destroy(new Error(`no answer within ${formatSeconds(timeoutMs)}`)));
+  });
+  return withTimeout(p, timeoutMs, `no answer within ${formatSeconds(timeoutMs)}`, () => req?.destroy());
+}
+
+/** The real network. */
+export const probes: Probes = {
+  resolve4: (host, timeoutMs) => resolve4(host, timeoutMs),
+  httpGet: (url, timeoutMs) => httpsGet(url, timeoutMs),
+};
+
+const DNS_TIMEOUT_MS = 3000;
+const HTTP_TIMEOUT_MS = 5000;
+const KUBECTL_TIMEOUT_MS = 15000;
+
+function errorText(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  const code = err?.code && !String(err.message).includes(err.code) ? `${err.code} ` : '';
+  return `${code}${err?.message ?? String(e)}`.trim();
+}
+
+/** What `terraform output` said after the last deploy, from `outputs/<hub>.json`. */
+export interface OutputsCheck extends CheckResult {
+  readonly ingressIp?: string;
+}
+
+/** The outputs file exists and has the cluster id and the ingress IP. */
+export function checkOutputs(root: string, hub: Hub): OutputsCheck {
+  const file = path.relative(root, outputsFilePath(root, hub.name));
+  const check = `Terraform outputs (${file})`;
+  let outputs;
+  try {
+    outputs = readInfraOutputs(root, hub.name);
+  } catch (e) {
+    return { check, status: 'failed', detail: errorText(e) };
+  }
+  if (outputs === undefined) return { check, status: 'failed', detail: `not found: the hub has not been deployed from here (run jhm deploy ${hub.name})` };
+  const missing = [
+    ...(outputs.clusterId ? [] : [INFRA_OUTPUTS.clusterId]),
+    ...(outputs.ingressIp ? [] : [INFRA_OUTPUTS.ingressIp]),
+  ];
+  const found = `cluster ${outputs.clusterId ?? '?'}, ingress IP ${outputs.ingressIp ?? '?'}`;
+  if (missing.length > 0) return { check, status: 'failed', detail: `${found}; missing ${missing.join(', ')} (run jhm deploy ${hub.name})`, ingressIp: outputs.ingressIp };
+  return { check, status: 'ok', detail: found, ingressIp: outputs.ingressIp };
+}
+
+/** The hub's host resolves to the ingress IP. */
+export async function checkDns(hub: Hub, ingressIp: string | undefined, p: Probes = probes): Promise<CheckResult> {
+  const check = `DNS (${hub.host})`;
+  if (ingressIp === undefined) return { check, status: 'skipped', detail: 'no ingress IP in the outputs file: skipped DNS check' };
+  let addresses: string[];
+  try {
+    addresses = await p.resolve4(hub.host, DNS_TIMEOUT_MS);
+  } catch (e) {
+    return { check, status: 'failed', detail: `lookup failed: ${errorText(e)} (expected ${ingressIp})` };
+  }
+  if (addresses.includes(ingressIp)) return { check, status: 'ok', detail: `resolves to ${ingressIp}` };
+  return { check, status: 'failed', detail: `resolves to ${addresses.join(', ') || 'nothing'}, expected ${ingressIp} (the record may not have propagated yet)` };
+}
+
+/** Every cert-manager Certificate in the JupyterHub namespace is Ready. */
+export async function checkCertificates(hub: Hub, kubectl: Kubectl | { skipped: string }): Promise<CheckResult> {
+  const ns = hub.jupyterhub.namespace;
+  const check = `TLS certificate (namespace ${ns})`;
+  if (!(kubectl instanceof Kubectl)) return { check, status: 'skipped', detail: kubectl.skipped };
+  const r = await kubectl.run(['get', 'certificates.cert-manager.io', '-n', ns, '-o', 'json'], KUBECTL_TIMEOUT_MS);
+  if (!succeeded(r)) return { check, status: 'failed', detail: `kubectl get certificate: ${describeFailure(r, KUBECTL_TIMEOUT_MS)}` };
+  let items: { metadata?: { name?: string }; status?: { conditions?: { type?: string; status?: string; message?: string }[] } }[];
+  try {
+    items = (JSON.parse(r.stdout) as { items?: typeof items }).items ?? [];
+  } catch {
+    return { check, status: 'failed', detail: 'kubectl get certificate did not print JSON' };
+  }
+  if (items.length === 0) return { check, status: 'failed', detail: `no Certificate in namespace ${ns} yet (run jhm apply ${hub.name})` };
+  const notReady = items.filter((c) => !c.status?.conditions?.some((x) => x.type === 'Ready' && x.status === 'True'));
+  if (notReady.length === 0) return { check, status: 'ok', detail: `${items.map((c) => c.metadata?.name).join(', ')} ready` };
+  const why = (c: (typeof items)[number]) => c.status?.conditions?.find((x) => x.type === 'Ready')?.message ?? 'no Ready condition yet';
+  return { check, status: 'failed', detail: notReady.map((c) => `${c.metadata?.name} not ready: ${why(c)}`).join('; ') };
+}
+
+/** `<hub.url>/hub/health` answers 200 over HTTPS with a valid certificate. */
+export async function checkHubHealth(hub: Hub, p: Probes = probes): Promise<CheckResult> {
+  const url = `${hub.url}/hub/health`;
+  const check = `hub reachability (${url})`;
+  try {
+    const status = await p.httpGet(url, HTTP_TIMEOUT_MS);
+    return status === 200 ? { check, status: 'ok', detail: 'HTTP 200' } : { check, status: 'failed', detail: `HTTP ${status}` };
+  } catch (e) {
+    return { check, status: 'failed', detail: `no connection: ${errorText(e)}` };
+  }
+}

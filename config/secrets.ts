@@ -1,0 +1,390 @@
+/**
+ * The per-hub secrets file, `secrets/<hub>.yaml`: the GitHub OAuth client secret and every token
+ * the zero-to-jupyterhub chart would otherwise generate at random on each render (its templates
+ * fall back to random values when `lookup` sees no cluster, so `helm template` output would differ
+ * on every run). Keeping them here makes rendering reproducible and keeps them out of git.
+ *
+ * The file is git-ignored, written with mode 0600, created and completed by `jhm secrets <hub>`
+ * (`ensureSecrets`), which never overwrites a value that is already there.
+ *
+ * ```yaml
+ * github:
+ *   clientSecret: <the GitHub OAuth app's client secret>     # set by hand
+ * jupyterhub:
+ *   proxySecretToken: <64 hex>   # hub.config.ConfigurableHTTPProxy.auth_token
+ *   cookieSecret: <64 hex>       # hub.config.JupyterHub.cookie_secret
+ *   cryptKeeperKeys: [<64 hex>]  # hub.config.CryptKeeper.keys (first one encrypts)
+ * ```
+ *
+ * z2jh 4.4.0 generates nothing else with the values this tool writes: the idle culler is a
+ * JupyterHub-managed service whose token JupyterHub makes itself, and `hub.services` (whose
+ * `api_token`s the chart would generate) stays empty.
+ */
+import { randomBytes } from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import { Document, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, Scalar } from 'yaml';
+import { z } from 'zod';
+import { UserError, UserErrors } from './errors';
+import { formatPath, Hub } from './hub';
+
+/** Folder of secrets files, relative to the project root (git-ignored except its README.md). */
+export const SECRETS_DIR = 'secrets';
+
+/** Bytes of randomness in each generated token (z2jh and JupyterHub expect 32 bytes, hex-encoded). */
+export const TOKEN_BYTES = 32;
+
+/** The secrets of one hub, as loaded from `secrets/<hub>.yaml`. */
+export interface HubSecrets {
+  readonly github: {
+    /** Client secret of the GitHub OAuth app; required when the hub logs in with GitHub. */
+    readonly clientSecret?: string;
+  };
+  readonly jupyterhub: {
+    /** Shared token of the hub and configurable-http-proxy (`ConfigurableHTTPProxy.auth_token`). */
+    readonly proxySecretToken: string;
+    /** Key that signs the hub's cookies (`JupyterHub.cookie_secret`), 32 bytes hex. */
+    readonly cookieSecret: string;
+    /** Keys that encrypt `auth_state` (`CryptKeeper.keys`); the first encrypts, all decrypt. */
+    readonly cryptKeeperKeys: readonly string[];
+  };
+}
+
+const noWhitespace = /^\S+$/;
+const hex32 = /^[0-9a-fA-F]{64}$/;
+/** CryptKeeper accepts a 32-byte key hex-encoded (64 characters) or base64-encoded (44 characters). */
+const base64Key32 = /^[A-Za-z0-9+/]{43}=$/;
+
+const schema = z
+  .object({
+    github: z
+      .object({
+        clientSecret: z
+          .string()
+          .min(1, 'is empty: set it to the client secret of the GitHub OAuth app')
+          .regex(noWhitespace, 'must be the client secret as GitHub shows it, without spaces or line breaks')
+          .optional(),
+      })
+      .strict()
+      .optional(),
+    jupyterhub: z
+      .object({
+        proxySecretToken: z
+          .string()
+          .regex(/^[A-Za-z0-9]{32,}$/, 'must be at least 32 letters or digits (generate one with: jhm secrets <hub>, after deleting this line)'),
+        cookieSecret: z.string().regex(hex32, 'must be 64 hexadecimal characters (32 bytes)'),
+        cryptKeeperKeys: z
+          .array(z.string().refine((k) => hex32.test(k) || base64Key32.test(k), 'must be a 32-byte key, hex (64 characters) or base64 (44 characters)'))
+          .min(1, 'must hold at least one key'),
+      })
+      .strict(),
+  })
+  .strict();
+
+/** A field of the secrets file the tool generates, and how. */
+interface GeneratedField {
+  readonly path: readonly [string, string];
+  readonly make: () => unknown;
+}
+
+const token = (): string => randomBytes(TOKEN_BYTES).toString('hex');
+
+/** Every generated field, in file order. */
+const GENERATED: readonly GeneratedField[] = [
+  { path: ['jupyterhub', 'proxySecretToken'], make: token },
+  { path: ['jupyterhub', 'cookieSecret'], make: token },
+  { path: ['jupyterhub', 'cryptKeeperKeys'], make: () => [token()] },
+];
+
+const CLIENT_SECRET_PATH = ['github', 'clientSecret'] as const;
+
+/** Absolute path of hub `hubName`'s secrets file under `root`. */
+export function secretsFilePath(root: string, hubName: string): string {
+  return path.join(root, SECRETS_DIR, `${hubName}.yaml`);
+}
+
+/** How the file is named in messages: repository-relative. */
+function displayPath(hubName: string): string {
+  return `${SECRETS_DIR}/${hubName}.yaml`;
+}
+
+function usesGitHub(hub: Hub): hub is Hub & { spec: { jupyterhub: { auth: { type: 'github'; clientId: string } } } } {
+  return hub.spec.jupyterhub.auth.type === 'github';
+}
+
+/** Parsed file plus a way to find the line of a field. */
+interface ParsedFile {
+  readonly doc: Document.Parsed;
+  readonly locate: (p: readonly PropertyKey[]) => string;
+}
+
+function parseFile(text: string, display: string): ParsedFile {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    // Never quote the offending text: it may be a secret.
+    throw new UserErrors(
+      doc.errors.map((e) => {
+        const line = lineCounter.linePos(e.pos[0]).line;
+        return new UserError('invalid YAML', { file: line ? `${display}:${line}` : display, fix: 'fix the syntax, or delete the file and run jhm secrets again' });
+      }),
+    );
+  }
+  const locate = (p: readonly PropertyKey[]): string => {
+    for (let n = p.length; n > 0; n--) {
+      const node = doc.getIn(p.slice(0, n) as (string | number)[], true);
+      if (isNode(node) && node.range) return `${display}:${lineCounter.linePos(node.range[0]).line}`;
+    }
+    return display;
+  };
+  return { doc, locate };
+}
+
+/** Validates the data; messages never include the values. */
+function validate(data: unknown, parsed: ParsedFile, hubName: string, partial: boolean): z.infer<typeof schema> {
+  // An emptied field (`cookieSecret:`) counts as missing.
+  const clean = dropNulls(data ?? {});
+  const s = partial ? partialSchema : schema;
+  const result = s.safeParse(clean);
+  if (result.success) return result.data as z.infer<typeof schema>;
+  const errors = result.error.issues.map((i) => {
+    const field = formatPath(i.path);
+    // Zod leaves inputs out of issues (good: they may be secrets), so look the field up.
+    if (i.code === 'invalid_type' && valueAt(clean, i.path) === undefined) {
+      return new UserError('is missing', { file: displayPath(hubName), field, fix: `run jhm secrets ${hubName} to generate it` });
+    }
+    const message =
+      i.code === 'unrecognized_keys'
+        ? `unknown field${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `"${k}"`).join(', ')}: remove or rename ${i.keys.length > 1 ? 'them' : 'it'}`
+        : i.code === 'invalid_type'
+          ? `must be ${i.expected === 'array' ? 'a list' : i.expected === 'object' ? 'a mapping' : i.expected === 'string' ? 'a string (quote it if YAML reads it as a number)' : `a ${i.expected}`}`
+          : i.message;
+    return new UserError(message, { file: parsed.locate(i.path), field });
+  });
+  throw new UserErrors(errors);
+}
+
+/** `data` without the null entries of its mappings (at any depth). */
+function dropNulls(data: unknown): unknown {
+  if (Array.isArray(data)) return data.map(dropNulls);
+  if (data === null || typeof data !== 'object') return data;
+  return Object.fromEntries(
+    Object.entries(data)
+      .filter(([, v]) => v !== null)
+      .map(([k, v]) => [k, dropNulls(v)]),
+  );
+}
+
+function valueAt(data: unknown, p: readonly PropertyKey[]): unknown {
+  let cur = data;
+  for (const k of p) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[k];
+  }
+  return cur;
+}
+
+/** The same rules with every generated field optional (for completing a file). */
+const partialSchema = schema.extend({
+  jupyterhub: schema.shape.jupyterhub.partial().optional(),
+});
+
+/**
+ * Loads and validates `secrets/<hub>.yaml`. Throws a `UserError` naming the file and field when
+ * the file is missing (create it with `jhm secrets <hub>`), malformed, lacks a generated token, or
+ * lacks `github.clientSecret` while the hub logs in with GitHub.
+ */
+export function loadSecrets(root: string, hub: Hub): HubSecrets {
+  const file = secretsFilePath(root, hub.name);
+  const display = displayPath(hub.name);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new UserError('no secrets file for this hub', { file: display, fix: `create it with: jhm secrets ${hub.name}` });
+    }
+    throw new UserError(`cannot read the secrets file (${(e as NodeJS.ErrnoException).code ?? 'error'})`, { file: display, fix: 'check its permissions' });
+  }
+  const parsed = parseFile(text, display);
+  const data = validate(parsed.doc.toJS(), parsed, hub.name, false);
+  const clientSecret = data.github?.clientSecret;
+  if (usesGitHub(hub) && clientSecret === undefined) {
+    throw new UserError('is not set', {
+      file: display,
+      field: CLIENT_SECRET_PATH.join('.'),
+      fix: `set it to the client secret of the GitHub OAuth app ${hub.spec.jupyterhub.auth.clientId} (github.com > Settings > Developer settings > OAuth Apps)`,
+    });
+  }
+  return {
+    github: clientSecret === undefined ? {} : { clientSecret },
+    jupyterhub: {
+      proxySecretToken: data.jupyterhub.proxySecretToken,
+      cookieSecret: data.jupyterhub.cookieSecret,
+      cryptKeeperKeys: [...data.jupyterhub.cryptKeeperKeys],
+    },
+  };
+}
+
+/** Options of `ensureSecrets`. */
+export interface EnsureSecretsOptions {
+  /**
+   * GitHub client secret to store when the file has none. Never replaces one that is there
+   * (a different value is an error: edit the file to change it).
+   * @default - none: a commented placeholder tells the user to fill it in
+   */
+  readonly githubClientSecret?: string;
+}
+
+/** What `ensureSecrets` did. */
+export interface EnsureSecretsResult {
+  /** Fields added, as dotted paths (e.g. `jupyterhub.cookieSecret`); empty when nothing changed. */
+  readonly created: string[];
+  /** Absolute path of the secrets file. */
+  readonly file: string;
+  /** Fields the user still has to fill in by hand (e.g. `github.clientSecret`). */
+  readonly missing: string[];
+}
+
+function placeholderComment(hub: Hub): string {
+  const app = usesGitHub(hub) ? ` ${hub.spec.jupyterhub.auth.clientId}` : '';
+  return [
+    ` TODO: set clientSecret to the client secret of the GitHub OAuth app${app}`,
+    ' (github.com > Settings > Developer settings > OAuth Apps), then run: jhm synth',
+    ` clientSecret: <paste it here>`,
+  ].join('\n');
+}
+
+function header(hubName: string): string {
+  return [
+    ` Secrets of hub "${hubName}". Never commit this file or paste it anywhere: secrets/ is git-ignored.`,
+    ` Created by \`jhm secrets ${hubName}\`, which adds missing tokens and never overwrites a value.`,
+    ' To rotate a generated token, delete its line and run that command again.',
+  ].join('\n');
+}
+
+/**
+ * Creates `secrets/<hub>.yaml` if needed and adds every missing generated token (32 random bytes,
+ * hex), and the GitHub client secret when given. Never overwrites an existing value; keeps the
+ * file's comments; leaves the file at mode 0600. When the hub logs in with GitHub and the client
+ * secret is absent, writes a commented placeholder telling the user to fill it in.
+ */
+export function ensureSecrets(root: string, hub: Hub, opts: EnsureSecretsOptions = {}): EnsureSecretsResult {
+  const file = secretsFilePath(root, hub.name);
+  const display = displayPath(hub.name);
+  const exists = fs.existsSync(file);
+  let doc: Document;
+  if (exists) {
+    const parsed = parseFile(fs.readFileSync(file, 'utf8'), display);
+    validate(parsed.doc.toJS(), parsed, hub.name, true);
+    doc = parsed.doc;
+  } else {
+    doc = new Document({});
+    doc.commentBefore = header(hub.name);
+  }
+  if (!isMap(doc.contents)) doc.contents = doc.createNode({}) as typeof doc.contents;
+
+  const created: string[] = [];
+  let changed = !exists;
+  const isSet = (p: readonly string[]): boolean => {
+    const v = doc.getIn(p as string[]);
+    return v !== undefined && v !== null;
+  };
+  const add = (p: readonly string[], value: unknown): void => {
+    setField(doc, p, value);
+    created.push(p.join('.'));
+    changed = true;
+  };
+
+  if (opts.githubClientSecret !== undefined) {
+    const given = opts.githubClientSecret.trim();
+    if (!noWhitespace.test(given)) {
+      throw new UserError('the GitHub client secret given is empty or contains spaces', { fix: 'pass the client secret exactly as GitHub shows it' });
+    }
+    if (!isSet(CLIENT_SECRET_PATH)) {
+      add(CLIENT_SECRET_PATH, given);
+    } else if (doc.getIn([...CLIENT_SECRET_PATH]) !== given) {
+      throw new UserError('already set to another value; jhm secrets never overwrites a secret', {
+        file: display,
+        field: CLIENT_SECRET_PATH.join('.'),
+        fix: 'edit the file by hand to change it',
+      });
+    }
+  }
+
+  for (const f of GENERATED) {
+    if (!isSet(f.path)) add(f.path, f.make());
+  }
+
+  const missing: string[] = [];
+  if (usesGitHub(hub) && !isSet(CLIENT_SECRET_PATH)) {
+    missing.push(CLIENT_SECRET_PATH.join('.'));
+    if (ensurePlaceholder(doc, hub)) changed = true;
+  }
+
+  if (changed) writePrivate(file, doc.toString({ lineWidth: 0, nullStr: '' }));
+  else fs.chmodSync(file, 0o600);
+  return { created, file, missing };
+}
+
+/** Sets `p` to `value`; an empty `github:` (the placeholder) becomes a mapping first. */
+function setField(doc: Document, p: readonly string[], value: unknown): void {
+  const parentPath = p.slice(0, -1) as string[];
+  const parent = doc.getIn(parentPath, true);
+  if (parent === null || (isScalar(parent) && parent.value === null)) doc.deleteIn(parentPath);
+  doc.setIn(p as string[], doc.createNode(value));
+  sortSections(doc);
+}
+
+/**
+ * Makes `github:` an empty section whose comment tells the user to fill in the client secret,
+ * unless it already holds something (the placeholder, a comment the user kept, or content).
+ * Returns whether the document changed.
+ */
+function ensurePlaceholder(doc: Document, hub: Hub): boolean {
+  const node = doc.get('github', true);
+  if (isScalar(node) && node.value === null && (node.comment || node.commentBefore)) return false;
+  if ((isMap(node) && node.items.length > 0) || isSeq(node)) return false;
+  const value = new Scalar(null);
+  value.comment = placeholderComment(hub);
+  doc.set('github', value);
+  sortSections(doc);
+  return true;
+}
+
+/** Keeps the sections in a fixed order (github, then jupyterhub) when one is added. */
+function sortSections(doc: Document): void {
+  if (!isMap(doc.contents)) return;
+  const order = ['github', 'jupyterhub'];
+  const rank = (k: unknown): number => {
+    const i = order.indexOf(isScalar(k) ? String(k.value) : String(k));
+    return i < 0 ? order.length : i;
+  };
+  doc.contents.items.sort((a, b) => rank(a.key) - rank(b.key));
+}
+
+/** Writes `text` to `file` atomically with mode 0600 (the folder is created 0700 if missing). */
+function writePrivate(file: string, text: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.rmSync(tmp, { force: true });
+  const fd = fs.openSync(tmp, 'wx', 0o600);
+  try {
+    fs.writeSync(fd, text);
+    fs.fchmodSync(fd, 0o600);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.renameSync(tmp, file);
+}
+
+/** Every secret string in `secrets` (for leak scans of generated output). */
+export function secretValues(secrets: HubSecrets): string[] {
+  const values = [
+    secrets.github.clientSecret,
+    secrets.jupyterhub.proxySecretToken,
+    secrets.jupyterhub.cookieSecret,
+    ...secrets.jupyterhub.cryptKeeperKeys,
+  ];
+  return values.filter((v): v is string => typeof v === 'string' && v.length > 0);
+}

@@ -1,0 +1,96 @@
+/**
+ * The Terraform stack of one hub: its Magnum cluster, extra nodegroups, ingress floating IP and
+ * DNS record, and the outputs the Kubernetes side and `jhm` read after a deploy.
+ */
+import { LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import type { Hub } from '../config/hub';
+import { INFRA_OUTPUTS } from '../config/outputs';
+import { IngressAddress } from './ingress-address';
+import { MagnumCluster } from './magnum-cluster';
+import { MagnumNodeGroup } from './magnum-nodegroup';
+import { HubOpenstackProvider } from './openstack-provider';
+
+/** Props of {@link HubStack}. */
+export interface HubStackProps {
+  /** The resolved hub (`config/hub.ts`); the stack is named after `hub.name`. */
+  readonly hub: Hub;
+  /**
+   * Local state file, relative to the stack's working directory `cdktf.out/stacks/<hub>`
+   * (where cdktf runs Terraform).
+   * @default `../../../terraform.<hub>.tfstate`: `terraform.<hub>.tfstate` in the project root,
+   * the file cdktf's default backend uses, written without the machine's absolute path
+   */
+  readonly stateFile?: string;
+}
+
+/**
+ * One hub's infrastructure on OpenStack. Resource addresses are fixed (`cluster`,
+ * `nodegroup-<name>`, `ingress`, ...) so that state stays attached when the code is refactored.
+ * The outputs are direct children named as in `INFRA_OUTPUTS`, so the outputs file reads
+ * `{ "<hub>": { "<output>": value } }` (see `config/outputs.ts`).
+ */
+export class HubStack extends TerraformStack {
+  public readonly hub: Hub;
+  public readonly cluster: MagnumCluster;
+  public readonly nodeGroups: readonly MagnumNodeGroup[];
+  public readonly ingress: IngressAddress;
+
+  constructor(scope: Construct, props: HubStackProps) {
+    const { hub } = props;
+    super(scope, hub.name);
+    this.hub = hub;
+    const spec = hub.spec;
+
+    new LocalBackend(this, { path: props.stateFile ?? defaultStateFile(hub.name) });
+    new HubOpenstackProvider(this, 'openstack', { cloud: spec.cloud.name, region: spec.cloud.region });
+
+    this.cluster = new MagnumCluster(this, 'cluster', {
+      name: hub.clusterName,
+      template: spec.cluster.templateId !== undefined ? { id: spec.cluster.templateId } : { name: spec.cluster.template },
+      keypair: spec.cluster.keypair,
+      fixedNetwork: spec.cluster.fixedNetwork,
+      masterFlavor: spec.cluster.masterFlavor,
+      masterCount: spec.cluster.masterCount,
+      defaultWorker: hub.defaultWorker,
+      dockerVolumeSize: spec.cluster.dockerVolumeSize,
+      autoscaling: spec.cluster.autoscaling,
+      labels: spec.cluster.labels,
+      createTimeout: spec.cluster.createTimeout,
+      deletionProtection: spec.cluster.deletionProtection,
+    });
+
+    this.nodeGroups = hub.nodeGroups.map(
+      (nodeGroup) =>
+        new MagnumNodeGroup(this, `nodegroup-${nodeGroup.name}`, {
+          clusterId: this.cluster.clusterId,
+          nodeGroup,
+          autoscaling: spec.cluster.autoscaling,
+        }),
+    );
+
+    this.ingress = new IngressAddress(this, 'ingress', {
+      floatingIpPool: hub.ingress.floatingIpPool,
+      zone: hub.zone,
+      host: hub.host,
+      ttl: spec.dns.ttl,
+      description: `Ingress of JupyterHub ${hub.name} (${hub.host})`,
+    });
+
+    output(this, INFRA_OUTPUTS.clusterId, this.cluster.clusterId, 'Magnum cluster UUID');
+    output(this, INFRA_OUTPUTS.apiAddress, this.cluster.apiAddress, 'Kubernetes API server URL');
+    output(this, INFRA_OUTPUTS.ingressIp, this.ingress.ip, 'Floating IP of the ingress controller (the A record points at it)');
+    output(this, INFRA_OUTPUTS.hubUrl, hub.url, 'URL of the hub');
+    output(this, INFRA_OUTPUTS.kubeconfig, this.cluster.kubeconfig, 'Admin kubeconfig of the cluster', true);
+  }
+}
+
+/** `../../../terraform.<hub>.tfstate`: the project root seen from `cdktf.out/stacks/<hub>`. */
+export function defaultStateFile(hubName: string): string {
+  return `../../../terraform.${hubName}.tfstate`;
+}
+
+/** A Terraform output whose name, and key in the outputs file, is exactly `name`. */
+function output(stack: TerraformStack, name: string, value: string, description: string, sensitive = false): TerraformOutput {
+  return new TerraformOutput(stack, name, { value, description, sensitive, staticId: true });
+}

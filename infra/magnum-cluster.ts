@@ -1,0 +1,150 @@
+/**
+ * A Magnum Kubernetes cluster: its template and network lookups and the cluster itself.
+ */
+import { Fn } from 'cdktf';
+import { Construct } from 'constructs';
+import type { NodeGroup } from '../config/hub';
+import { ContainerinfraClusterV1 } from '../imports/providers/openstack/containerinfra-cluster-v1';
+import { DataOpenstackContainerinfraClustertemplateV1 } from '../imports/providers/openstack/data-openstack-containerinfra-clustertemplate-v1';
+import { DataOpenstackNetworkingNetworkV2 } from '../imports/providers/openstack/data-openstack-networking-network-v2';
+import { DataOpenstackNetworkingSubnetIdsV2 } from '../imports/providers/openstack/data-openstack-networking-subnet-ids-v2';
+
+/** A cluster template: by UUID, or by name (looked up when Terraform plans). */
+export type ClusterTemplateRef = { readonly id: string } | { readonly name: string };
+
+/** Props of {@link MagnumCluster}. */
+export interface MagnumClusterProps {
+  /** Magnum cluster name (a DNS label). */
+  readonly name: string;
+  /** The cluster template. */
+  readonly template: ClusterTemplateRef;
+  /** OpenStack keypair installed on the nodes. */
+  readonly keypair: string;
+  /**
+   * Name of the network the nodes attach to. It is looked up, and its first IPv4 subnet (in
+   * Neutron's order) becomes the cluster's fixed subnet.
+   */
+  readonly fixedNetwork: string;
+  /** Flavor of the control-plane nodes. */
+  readonly masterFlavor: string;
+  /** Number of control-plane nodes (odd; validated by the hub schema). */
+  readonly masterCount: number;
+  /**
+   * The `default-worker` nodegroup Magnum creates with the cluster: its flavor, initial size
+   * (`node_count`) and autoscaling range (labels `min_node_count` / `max_node_count`).
+   */
+  readonly defaultWorker: Pick<NodeGroup, 'flavor' | 'nodeCount' | 'minNodes' | 'maxNodes'>;
+  /** Size in GB of each node's container volume. */
+  readonly dockerVolumeSize: number;
+  /**
+   * Run the cluster autoscaler (label `auto_scaling_enabled`). While it runs, it owns the node
+   * counts: Terraform sets `node_count` at creation and ignores later differences, instead of
+   * shrinking nodegroups the autoscaler grew.
+   */
+  readonly autoscaling: boolean;
+  /**
+   * Extra Magnum labels, merged over the template's (`merge_labels = true`). The labels this
+   * construct manages (`auto_scaling_enabled`, `min_node_count`, `max_node_count`,
+   * `kube_dashboard_enabled`) take precedence over entries with the same key.
+   * @default {}
+   */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** How long Terraform waits for the cluster to be created, e.g. `90m` (Terraform `timeouts.create`). */
+  readonly createTimeout: string;
+  /**
+   * Refuse to destroy the cluster (Terraform `lifecycle.prevent_destroy`): a plan that would delete
+   * or replace it fails instead. Every label change replaces a Magnum cluster, so this also guards
+   * against edits that would silently rebuild it.
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
+}
+
+/**
+ * A Magnum cluster (`openstack_containerinfra_cluster_v1`) with its template looked up by name
+ * (or given by UUID) and its fixed network and subnet looked up by the network's name.
+ *
+ * Terraform addresses derive from the construct id (`openstack_containerinfra_cluster_v1.<id>`,
+ * `data.openstack_networking_network_v2.<id>-network`, ...), not from the construct path, so that
+ * refactoring the code never plans to replace a running cluster.
+ */
+export class MagnumCluster extends Construct {
+  /** The cluster resource. */
+  public readonly resource: ContainerinfraClusterV1;
+  /** The template lookup, when the template is given by name. */
+  public readonly templateLookup?: DataOpenstackContainerinfraClustertemplateV1;
+  /** The fixed network lookup. */
+  public readonly network: DataOpenstackNetworkingNetworkV2;
+  /** The lookup of the fixed network's IPv4 subnets. */
+  public readonly subnets: DataOpenstackNetworkingSubnetIdsV2;
+
+  constructor(scope: Construct, id: string, props: MagnumClusterProps) {
+    super(scope, id);
+
+    let templateId: string;
+    if ('id' in props.template) {
+      templateId = props.template.id;
+    } else {
+      this.templateLookup = new DataOpenstackContainerinfraClustertemplateV1(this, 'template', { name: props.template.name });
+      this.templateLookup.overrideLogicalId(`${id}-template`);
+      templateId = this.templateLookup.id;
+    }
+
+    this.network = new DataOpenstackNetworkingNetworkV2(this, 'network', { name: props.fixedNetwork });
+    this.network.overrideLogicalId(`${id}-network`);
+
+    this.subnets = new DataOpenstackNetworkingSubnetIdsV2(this, 'subnets', {
+      networkId: this.network.id,
+      ipVersion: 4,
+      lifecycle: {
+        postcondition: [{ condition: '${length(self.ids) > 0}', errorMessage: `Network "${props.fixedNetwork}" has no IPv4 subnet for the cluster nodes.` }],
+      },
+    });
+    this.subnets.overrideLogicalId(`${id}-subnets`);
+
+    const worker = props.defaultWorker;
+    const labels: Record<string, string> = {
+      ...props.labels,
+      auto_scaling_enabled: String(props.autoscaling),
+      min_node_count: String(worker.minNodes),
+      max_node_count: String(worker.maxNodes),
+      kube_dashboard_enabled: 'false',
+    };
+
+    this.resource = new ContainerinfraClusterV1(this, 'resource', {
+      name: props.name,
+      clusterTemplateId: templateId,
+      keypair: props.keypair,
+      masterFlavor: props.masterFlavor,
+      masterCount: props.masterCount,
+      flavor: worker.flavor,
+      nodeCount: worker.nodeCount,
+      dockerVolumeSize: props.dockerVolumeSize,
+      fixedNetwork: this.network.id,
+      fixedSubnet: Fn.element(this.subnets.ids, 0),
+      mergeLabels: true,
+      labels,
+      timeouts: { create: props.createTimeout },
+      lifecycle: {
+        preventDestroy: props.deletionProtection ?? true,
+        ...(props.autoscaling ? { ignoreChanges: ['node_count'] } : {}),
+      },
+    });
+    this.resource.overrideLogicalId(id);
+  }
+
+  /** Cluster UUID. */
+  public get clusterId(): string {
+    return this.resource.id;
+  }
+
+  /** URL of the Kubernetes API server. */
+  public get apiAddress(): string {
+    return this.resource.apiAddress;
+  }
+
+  /** An admin kubeconfig file for the cluster (sensitive: it holds a client key). */
+  public get kubeconfig(): string {
+    return this.resource.kubeconfig.lookup('raw_config');
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * An extra Magnum nodegroup of a cluster (besides `default-master` and `default-worker`).
+ */
+import { Construct } from 'constructs';
+import type { NodeGroup } from '../config/hub';
+import { ContainerinfraNodegroupV1 } from '../imports/providers/openstack/containerinfra-nodegroup-v1';
+
+/** Props of {@link MagnumNodeGroup}. */
+export interface MagnumNodeGroupProps {
+  /** UUID of the cluster the nodegroup belongs to. */
+  readonly clusterId: string;
+  /** The nodegroup, as resolved in the shared hub model (`hub.nodeGroups[i]`). */
+  readonly nodeGroup: Pick<NodeGroup, 'name' | 'flavor' | 'nodeCount' | 'minNodes' | 'maxNodes' | 'role' | 'labels' | 'dockerVolumeSize'>;
+  /**
+   * Whether the cluster autoscaler runs. While it does it owns `node_count`: Terraform sets it at
+   * creation and ignores later differences instead of undoing the autoscaler's work.
+   * @default true
+   */
+  readonly autoscaling?: boolean;
+}
+
+/**
+ * A Magnum nodegroup (`openstack_containerinfra_nodegroup_v1`) whose labels are merged over the
+ * cluster's (`merge_labels = true`). Its nodes carry `capi.stackhpc.com/node-group=<labelValue>`
+ * (see `config/node-group.ts`), which is how the Kubernetes side places pods on them.
+ *
+ * The Terraform address is `openstack_containerinfra_nodegroup_v1.<construct id>`.
+ */
+export class MagnumNodeGroup extends Construct {
+  /** The nodegroup resource. */
+  public readonly resource: ContainerinfraNodegroupV1;
+
+  constructor(scope: Construct, id: string, props: MagnumNodeGroupProps) {
+    super(scope, id);
+    const ng = props.nodeGroup;
+    const autoscaling = props.autoscaling ?? true;
+    this.resource = new ContainerinfraNodegroupV1(this, 'resource', {
+      clusterId: props.clusterId,
+      name: ng.name,
+      flavorId: ng.flavor,
+      role: ng.role,
+      nodeCount: ng.nodeCount,
+      minNodeCount: ng.minNodes,
+      maxNodeCount: ng.maxNodes,
+      dockerVolumeSize: ng.dockerVolumeSize,
+      mergeLabels: true,
+      // An empty map would read back as the merged labels and plan a replacement: leave it unset.
+      labels: Object.keys(ng.labels).length > 0 ? { ...ng.labels } : undefined,
+      lifecycle: autoscaling ? { ignoreChanges: ['node_count'] } : undefined,
+    });
+    this.resource.overrideLogicalId(id);
+  }
+}

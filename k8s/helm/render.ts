@@ -1,0 +1,209 @@
+/**
+ * Rendering a pinned chart with `helm template`, into plain Kubernetes objects:
+ *
+ * - the chart archive comes from `ChartSource` (checked against `charts.lock.json`);
+ * - values go to helm as a JSON file (canonical: sorted keys) in a private temporary folder;
+ * - `helm template <release> <archive> --namespace <ns> --kube-version <v> --include-crds --skip-tests`;
+ * - the output is parsed (`manifest.ts`); hooks are dropped or kept (`hooks.ts`); namespaced
+ *   objects get the release namespace when they name none, cluster-scoped ones lose theirs (`scope.ts`);
+ * - helm's order is kept, and keys are not reordered.
+ *
+ * Render cache: helm's parsed output is stored in `<cacheDir>/render/<key>.json`, where the key is
+ * the sha256 of everything the output depends on (chart digest, values, helm version, kubeVersion,
+ * apiVersions, release, namespace, and `RENDER_FORMAT`). A hit spawns no process. Results are always
+ * built from the stored JSON text (also on a miss and with the cache off), so output is
+ * byte-identical either way. Cache files hold rendered Secrets: they are written mode 0600 inside
+ * the git-ignored cache.
+ */
+import { promises as fsp } from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { UserError } from '../../config/errors';
+import type { ChartPin } from '../../config/versions';
+import { ChartSource, ObtainedChart } from './chart-source';
+import { canonicalJson, sha256, writeFileAtomic } from './files';
+import { firstLines, HelmBinary, HelmRunError } from './helm-binary';
+import { parseHelmOutput, RenderedDocument } from './manifest';
+import { finishObjects } from './post-process';
+import { HelmEngineOptions, HelmEngineSettings, resolveSettings } from './settings';
+import type { RenderRequest, RenderResult } from './types';
+
+/** Options of a `HelmRenderer`: where charts, the lock and the cache are, offline, which helm, render cache on/off. */
+export type HelmRendererOptions = HelmEngineOptions;
+
+/** Bump when the stored form or the helm arguments change: old cache entries are then ignored. */
+export const RENDER_FORMAT = 'jhm-helm-render/1';
+
+/** What one cache file holds. */
+interface CacheEntry {
+  readonly format: string;
+  readonly key: string;
+  readonly chart: { readonly name: string; readonly version: string; readonly digest: string };
+  readonly documents: RenderedDocument[];
+}
+
+/** Renders pinned charts. One renderer can render many charts, concurrently. */
+export class HelmRenderer {
+  public readonly settings: HelmEngineSettings;
+  /** Where chart archives come from. */
+  public readonly charts: ChartSource;
+  private helmPromise?: Promise<HelmBinary>;
+
+  constructor(options: HelmRendererOptions = {}) {
+    this.settings = resolveSettings(options);
+    this.charts = new ChartSource(this.settings, () => this.helm());
+  }
+
+  /** The helm binary (resolved once per renderer). */
+  public helm(): Promise<HelmBinary> {
+    if (!this.helmPromise) {
+      this.helmPromise = HelmBinary.fromSettings(this.settings);
+      this.helmPromise.catch(() => (this.helmPromise = undefined));
+    }
+    return this.helmPromise;
+  }
+
+  /** Renders `req.chart` (see the module comment). Throws a `UserError` on any problem a user can fix. */
+  public async render(req: RenderRequest): Promise<RenderResult> {
+    const valuesJson = checkRequest(req);
+    const apiVersions = [...new Set(req.apiVersions ?? [])].sort();
+    const chart = await this.charts.obtain(req.chart);
+    const helm = await this.helm();
+    const helmVersion = await helm.version();
+    const key = sha256(
+      canonicalJson({
+        apiVersions,
+        chartDigest: chart.digest,
+        format: RENDER_FORMAT,
+        helmVersion,
+        kubeVersion: req.kubeVersion,
+        namespace: req.namespace,
+        release: req.release,
+        values: valuesJson,
+      }),
+    );
+    const cacheFile = path.join(this.settings.cacheDir, 'render', `${key}.json`);
+    let text = this.settings.renderCache ? await readCacheEntry(cacheFile, key) : undefined;
+    if (text === undefined) {
+      const documents = await this.runHelm(helm, chart, req, valuesJson, apiVersions);
+      const entry: CacheEntry = {
+        format: RENDER_FORMAT,
+        key,
+        chart: { name: req.chart.name, version: req.chart.version, digest: chart.digest },
+        documents,
+      };
+      text = JSON.stringify(entry);
+      if (this.settings.renderCache) await writeFileAtomic(cacheFile, text, 0o600);
+    }
+    const { documents } = JSON.parse(text) as CacheEntry;
+    return { ...finishObjects(documents, req), chartDigest: chart.digest };
+  }
+
+  /** The render cache key of `req` (for tests and diagnostics; obtains the chart and helm's version). */
+  public async cacheKey(req: RenderRequest): Promise<string> {
+    const valuesJson = checkRequest(req);
+    const chart = await this.charts.obtain(req.chart);
+    const helmVersion = await (await this.helm()).version();
+    return sha256(
+      canonicalJson({
+        apiVersions: [...new Set(req.apiVersions ?? [])].sort(),
+        chartDigest: chart.digest,
+        format: RENDER_FORMAT,
+        helmVersion,
+        kubeVersion: req.kubeVersion,
+        namespace: req.namespace,
+        release: req.release,
+        values: valuesJson,
+      }),
+    );
+  }
+
+  private async runHelm(
+    helm: HelmBinary,
+    chart: ObtainedChart,
+    req: RenderRequest,
+    valuesJson: string,
+    apiVersions: readonly string[],
+  ): Promise<RenderedDocument[]> {
+    const tmp = await fsp.mkdtemp(path.join(os.tmpdir(), 'jhm-helm-'));
+    try {
+      const valuesFile = path.join(tmp, 'values.json');
+      await fsp.writeFile(valuesFile, valuesJson, { mode: 0o600 });
+      const args = [
+        'template',
+        req.release,
+        chart.archive,
+        '--namespace',
+        req.namespace,
+        '--kube-version',
+        req.kubeVersion,
+        '--include-crds',
+        '--skip-tests',
+        '-f',
+        valuesFile,
+        ...apiVersions.flatMap((v) => ['--api-versions', v]),
+      ];
+      let stdout: string;
+      try {
+        ({ stdout } = await helm.run(args, { cwd: tmp }));
+      } catch (e) {
+        if (e instanceof HelmRunError) {
+          throw new UserError(`helm template failed for chart ${label(req.chart)}: ${firstLines(e.stderr.replace(valuesFile, 'values'), 3)}`, {
+            fix: `check the values and kubeVersion given to ${req.chart.name}; helm ${await helm.version()} rendered ${chart.archive}`,
+          });
+        }
+        throw e;
+      }
+      return parseHelmOutput(stdout, label(req.chart));
+    } finally {
+      await fsp.rm(tmp, { recursive: true, force: true });
+    }
+  }
+}
+
+/** Renders one chart with a renderer made from `options` (see `HelmRenderer`). */
+export function renderChart(req: RenderRequest, options: HelmRendererOptions = {}): Promise<RenderResult> {
+  return new HelmRenderer(options).render(req);
+}
+
+function label(chart: ChartPin): string {
+  return `${chart.name} ${chart.version}`;
+}
+
+/** Validates what helm would reject less clearly; returns the canonical values JSON. */
+function checkRequest(req: RenderRequest): string {
+  const where = `render of chart ${label(req.chart)}`;
+  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(req.release) || req.release.length > 53) {
+    throw new UserError(`release name "${req.release}" is not valid`, { file: where, fix: 'use at most 53 lower-case letters, digits and dashes' });
+  }
+  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(req.namespace) || req.namespace.length > 63) {
+    throw new UserError(`namespace "${req.namespace}" is not valid`, { file: where, fix: 'use at most 63 lower-case letters, digits and dashes' });
+  }
+  if (!/^v?\d+\.\d+(\.\d+)?$/.test(req.kubeVersion)) {
+    throw new UserError(`kubeVersion "${req.kubeVersion}" is not a Kubernetes version`, { file: where, fix: 'write it as vMAJOR.MINOR.PATCH, e.g. v1.33.0' });
+  }
+  if (req.values === null || typeof req.values !== 'object' || Array.isArray(req.values)) {
+    throw new UserError('values must be an object', { file: where });
+  }
+  try {
+    return canonicalJson(req.values);
+  } catch (e) {
+    throw new UserError(`values cannot be given to helm: ${(e as Error).message.replace(/^\$/, 'values')}`, { file: where });
+  }
+}
+
+async function readCacheEntry(file: string, key: string): Promise<string | undefined> {
+  let text: string;
+  try {
+    text = await fsp.readFile(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  try {
+    const entry = JSON.parse(text) as Partial<CacheEntry>;
+    if (entry.format === RENDER_FORMAT && entry.key === key && Array.isArray(entry.documents)) return text;
+  } catch {
+    // A damaged entry is a miss; it is rewritten.
+  }
+  return undefined;
+}

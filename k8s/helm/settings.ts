@@ -1,0 +1,89 @@
+/**
+ * Where the Helm engine keeps things and how it behaves: one place that reads the `JHM_*`
+ * environment variables, so every part of the engine agrees.
+ *
+ * | Setting    | Option         | Environment                     | Default                       |
+ * |------------|----------------|---------------------------------|-------------------------------|
+ * | root       | `root`         |                                 | the project (package.json)    |
+ * | cache      | `cacheDir`     | `JHM_CACHE_DIR`                 | `<root>/.jhm`                 |
+ * | lock file  | `lockFile`     |                                 | `<root>/charts.lock.json`     |
+ * | charts     | `chartsDir`    | `JHM_CHARTS_DIR`                | none                          |
+ * | offline    | `offline`      | `JHM_OFFLINE=1`                 | false                         |
+ * | helm       | `helm`         | `JHM_HELM`                      | PATH, then the npm package    |
+ * | render cache | `renderCache`| `JHM_RENDER_CACHE=0` disables   | true                          |
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+
+/** Options shared by every part of the Helm engine. Each defaults from the environment, then a fixed default. */
+export interface HelmEngineOptions {
+  /** Project root: holds `charts.lock.json` and (by default) the `.jhm` cache. Default: this package's root. */
+  readonly root?: string;
+  /** Cache folder for chart archives, extracted tools and rendered charts. Default: `$JHM_CACHE_DIR`, else `<root>/.jhm`. */
+  readonly cacheDir?: string;
+  /** The chart lock file. Default: `<root>/charts.lock.json`. */
+  readonly lockFile?: string;
+  /** A folder of `<name>-<version>.tgz` archives looked at before the cache. Default: `$JHM_CHARTS_DIR`. */
+  readonly chartsDir?: string;
+  /** Never download a chart. Default: `JHM_OFFLINE=1` (or `true`). */
+  readonly offline?: boolean;
+  /** Path of the helm binary to use. Default: `$JHM_HELM`, else `helm` on PATH, else the one in the npm package. */
+  readonly helm?: string;
+  /** Reuse rendered charts from `<cacheDir>/render`. Default: true unless `JHM_RENDER_CACHE=0`. */
+  readonly renderCache?: boolean;
+  /** Environment to read the `JHM_*` variables and PATH from. Default: `process.env`. */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/** The options with every default applied. */
+export interface HelmEngineSettings {
+  readonly root: string;
+  readonly cacheDir: string;
+  readonly lockFile: string;
+  readonly chartsDir?: string;
+  readonly offline: boolean;
+  /** Explicit helm binary (option or `JHM_HELM`), and where it was named. */
+  readonly helm?: { readonly path: string; readonly from: 'option' | 'JHM_HELM' };
+  readonly renderCache: boolean;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+/** The nearest folder at or above this file that holds a package.json (works from sources and from lib/). */
+export function defaultProjectRoot(): string {
+  let dir = __dirname;
+  for (;;) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) return process.cwd();
+    dir = parent;
+  }
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value !== undefined && value.trim() !== '' ? value : undefined;
+}
+
+function flag(value: string | undefined): boolean | undefined {
+  const v = nonEmpty(value)?.trim().toLowerCase();
+  if (v === undefined) return undefined;
+  return !['0', 'false', 'no', 'off'].includes(v);
+}
+
+/** Applies environment and defaults to `options`. Relative paths are taken from the current directory. */
+export function resolveSettings(options: HelmEngineOptions = {}): HelmEngineSettings {
+  const env = options.env ?? process.env;
+  const root = path.resolve(options.root ?? defaultProjectRoot());
+  const cacheDir = path.resolve(options.cacheDir ?? nonEmpty(env.JHM_CACHE_DIR) ?? path.join(root, '.jhm'));
+  const chartsDir = options.chartsDir ?? nonEmpty(env.JHM_CHARTS_DIR);
+  const helmPath = options.helm ?? nonEmpty(env.JHM_HELM);
+  return {
+    root,
+    cacheDir,
+    lockFile: path.resolve(options.lockFile ?? path.join(root, 'charts.lock.json')),
+    chartsDir: chartsDir === undefined ? undefined : path.resolve(chartsDir),
+    offline: options.offline ?? flag(env.JHM_OFFLINE) ?? false,
+    helm: helmPath === undefined ? undefined : { path: path.resolve(helmPath), from: options.helm !== undefined ? 'option' : 'JHM_HELM' },
+    renderCache: options.renderCache ?? flag(env.JHM_RENDER_CACHE) ?? true,
+    env,
+  };
+}

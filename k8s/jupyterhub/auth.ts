@@ -1,0 +1,60 @@
+/**
+ * How users log in: `hub.config` for JupyterHub's authenticator.
+ *
+ * The hub image of z2jh 4.4.0 runs JupyterHub 5.5 and oauthenticator 17.4, so the option names are
+ * the oauthenticator >= 16 ones (`allowed_users`, `admin_users`, `allowed_organizations`,
+ * `allow_existing_users`), and authenticators are named by their entry points (`github`, `dummy`).
+ */
+import type { Hub } from '../../config/hub';
+import type { HubSecrets } from '../../config/secrets';
+
+/** `hub.config.GitHubOAuthenticator`. `client_secret` is a secret. */
+export type GitHubOAuthenticatorConfig = {
+  readonly client_id: string;
+  readonly client_secret: string;
+  readonly oauth_callback_url: string;
+  readonly allowed_users: string[];
+  readonly admin_users: string[];
+  readonly allowed_organizations: string[];
+  readonly allow_existing_users: boolean;
+  /** `read:org`, only when organizations are allowed: without it GitHub reports public memberships only. */
+  readonly scope?: string[];
+};
+
+/** The authenticator part of `hub.config`. */
+export type AuthConfig = {
+  readonly JupyterHub: { readonly authenticator_class: 'github' | 'dummy' };
+  readonly GitHubOAuthenticator?: GitHubOAuthenticatorConfig;
+};
+
+/**
+ * The authenticator configuration of `hub`:
+ * - `github`: GitHub OAuth with the client id from the hub file, the client secret from the
+ *   secrets file, the callback `hub.oauthCallbackUrl` and the hub file's allow/admin lists.
+ * - `dummy` (test zones only, enforced by the hub schema): JupyterHub's DummyAuthenticator, which
+ *   lets any user name in (JupyterHub 5 keeps `allow_all` on for it when no user list is set).
+ */
+export function authConfig(hub: Hub, secrets: HubSecrets): AuthConfig {
+  const auth = hub.spec.jupyterhub.auth;
+  if (auth.type === 'dummy') {
+    return { JupyterHub: { authenticator_class: 'dummy' } };
+  }
+  const clientSecret = secrets.github.clientSecret;
+  if (clientSecret === undefined) {
+    // loadSecrets refuses a GitHub hub without a client secret; reaching this is a bug.
+    throw new Error(`hub ${hub.name} logs in with GitHub but its secrets have no github.clientSecret`);
+  }
+  return {
+    JupyterHub: { authenticator_class: 'github' },
+    GitHubOAuthenticator: {
+      client_id: auth.clientId,
+      client_secret: clientSecret,
+      oauth_callback_url: hub.oauthCallbackUrl,
+      allowed_users: [...auth.allowedUsers],
+      admin_users: [...auth.adminUsers],
+      allowed_organizations: [...auth.allowedOrganizations],
+      allow_existing_users: auth.allowExistingUsers,
+      ...(auth.allowedOrganizations.length > 0 ? { scope: ['read:org'] } : {}),
+    },
+  };
+}

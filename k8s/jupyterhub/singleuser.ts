@@ -1,0 +1,50 @@
+/**
+ * User servers: `singleuser` values (image, resources, home volume, start timeout, environment,
+ * profile list) from the hub file's `jupyterhub.singleuser` and `jupyterhub.profiles`.
+ */
+import type { Hub } from '../../config/hub';
+import { ImageNameTag, splitImage } from './image';
+import { profileListValues, ProfileValues } from './profiles';
+
+/** `singleuser` values of the chart. */
+export type SingleuserValues = {
+  readonly image: ImageNameTag;
+  readonly defaultUrl: string;
+  readonly cpu?: { readonly guarantee?: number; readonly limit?: number };
+  readonly memory?: { readonly guarantee?: string; readonly limit?: string };
+  readonly storage: { readonly capacity: string; readonly dynamic?: { readonly storageClass: string } };
+  readonly startTimeout: number;
+  readonly extraEnv: Record<string, string>;
+  readonly profileList?: ProfileValues[];
+};
+
+/**
+ * `singleuser` of `hub`. Resources appear only when the hub file sets them (the chart's defaults
+ * stand otherwise); `storage.dynamic.storageClass` only when set (else the cluster default class);
+ * `profileList` only when the hub has profiles.
+ */
+export function singleuserValues(hub: Hub): SingleuserValues {
+  const su = hub.spec.jupyterhub.singleuser;
+  const cpu = dropUndefined({ guarantee: su.cpuGuarantee, limit: su.cpuLimit });
+  const memory = dropUndefined({ guarantee: su.memoryGuarantee, limit: su.memoryLimit });
+  const profiles = profileListValues(hub);
+  return {
+    image: splitImage(su.image),
+    defaultUrl: su.defaultUrl,
+    ...(cpu ? { cpu } : {}),
+    ...(memory ? { memory } : {}),
+    storage: {
+      capacity: su.storageCapacity,
+      ...(su.storageClass !== undefined ? { dynamic: { storageClass: su.storageClass } } : {}),
+    },
+    startTimeout: su.startTimeout,
+    extraEnv: { ...su.extraEnv },
+    ...(profiles.length > 0 ? { profileList: profiles } : {}),
+  };
+}
+
+/** `o` without its undefined entries, or undefined when none is left. */
+function dropUndefined<T extends Record<string, unknown>>(o: T): Partial<T> | undefined {
+  const entries = Object.entries(o).filter(([, v]) => v !== undefined);
+  return entries.length > 0 ? (Object.fromEntries(entries) as Partial<T>) : undefined;
+}

@@ -1,0 +1,72 @@
+/**
+ * Helm values for zero-to-jupyterhub (`CHARTS.jupyterhub`, chart 4.4.0) from the resolved hub
+ * and its secrets. Everything not set here keeps the chart default. The tests validate the result
+ * against the chart's values schema.
+ *
+ * Secret values (the only ones; see `JUPYTERHUB_SECRET_VALUE_PATHS`):
+ * - `hub.config.GitHubOAuthenticator.client_secret` (GitHub hubs)
+ * - `hub.config.ConfigurableHTTPProxy.auth_token`
+ * - `hub.config.JupyterHub.cookie_secret`
+ * - `hub.config.CryptKeeper.keys`
+ * In the rendered chart they all land in one object, the `hub` Secret of the release namespace
+ * (its `values.yaml` key holds all the values, and three keys hold the generated tokens).
+ */
+import type { Hub } from '../../config/hub';
+import type { HubSecrets } from '../../config/secrets';
+import { authConfig } from './auth';
+import { generatedSecretsConfig } from './generated-secrets';
+import { ingressValues, proxyExposureValues } from './ingress';
+import { gpuToleration, hasGpuProfile } from './profiles';
+import { coreNodeSelector, schedulingValues } from './scheduling';
+import { singleuserValues } from './singleuser';
+
+/**
+ * The chart values of `hub`:
+ *
+ * - `fullnameOverride: ""` (the chart default, pinned): namespaced objects get short names (`hub`,
+ *   `proxy-public`, ...), and the cluster-scoped ones are prefixed with the release name
+ *   (`<release>-user-scheduler` ClusterRole/ClusterRoleBinding, `<release>-default-priority`,
+ *   `<release>-user-placeholder-priority` and `<release>-image-puller-priority` PriorityClasses),
+ *   so releases with different names never collide on a cluster.
+ * - `hub.config`: authenticator (`authConfig`) and the generated secrets (`generatedSecretsConfig`),
+ *   so two renders give the same bytes; `hub.nodeSelector` on the core node.
+ * - `proxy`: ClusterIP, no HTTPS of its own (TLS ends at the ingress controller), core node.
+ * - `ingress`: see `ingressValues`.
+ * - `singleuser`, `scheduling`: see `singleuserValues`, `schedulingValues`.
+ * - `prePuller.hook.enabled: false`: the hook is a Helm pre-install/upgrade Job and DaemonSet,
+ *   which `kubectl apply` would leave behind as permanent objects. `prePuller.continuous.enabled`
+ *   from the hub file; with GPU profiles the continuous puller also tolerates GPU nodes.
+ * - `cull`: idle servers stopped after `jupyterhub.culling.timeout` seconds when enabled.
+ */
+export function jupyterhubValues(hub: Hub, secrets: HubSecrets): Record<string, unknown> {
+  const jh = hub.spec.jupyterhub;
+  const auth = authConfig(hub, secrets);
+  const generated = generatedSecretsConfig(secrets);
+  const { JupyterHub: authJupyterHub, ...authClasses } = auth;
+  return {
+    fullnameOverride: '',
+    hub: {
+      config: {
+        JupyterHub: { ...authJupyterHub, ...generated.JupyterHub },
+        ConfigurableHTTPProxy: generated.ConfigurableHTTPProxy,
+        CryptKeeper: generated.CryptKeeper,
+        ...authClasses,
+      },
+      nodeSelector: coreNodeSelector(hub),
+    },
+    proxy: {
+      ...proxyExposureValues(),
+      chp: { nodeSelector: coreNodeSelector(hub) },
+      traefik: { nodeSelector: coreNodeSelector(hub) },
+    },
+    ingress: ingressValues(hub),
+    singleuser: singleuserValues(hub),
+    scheduling: schedulingValues(hub),
+    prePuller: {
+      hook: { enabled: false, nodeSelector: coreNodeSelector(hub) },
+      continuous: { enabled: jh.prePuller.continuous },
+      ...(hasGpuProfile(hub) ? { extraTolerations: [gpuToleration()] } : {}),
+    },
+    cull: { enabled: jh.culling.enabled, timeout: jh.culling.timeout },
+  };
+}

@@ -1,0 +1,22 @@
+/**
+ * A Helm release of the platform, as the renderer needs it: which chart, under which release
+ * name and namespace, with which values, and what the user should be told about it.
+ */
+import type { ChartPin } from '../../config/versions';
+
+/**
+ * @typeParam V the values' type.
+ * @typeParam C the chart pin's type (a member of `CHARTS` for the releases built here).
+ */
+export interface HelmRelease<V extends object = object, C extends ChartPin = ChartPin> {
+  /** The pinned chart (from `hub.charts`). */
+  readonly chart: C;
+  /** Helm release name; the charts derive their object names from it. */
+  readonly release: string;
+  /** Namespace the release is rendered into. */
+  readonly namespace: string;
+  /** Values passed to the chart (only what differs from the chart's defaults). */
+  readonly values: V;
+  /** One-line warnings (`file: field: message (fix)`) to show the user; empty when all is well. */
+  readonly warnings: readonly string[];
+}

@@ -1,0 +1,120 @@
+/**
+ * Keeps `dist/` independent of the secrets. Charts are rendered with placeholder secrets (fixed
+ * per hub and field), so everything outside Secrets, including checksum annotations that hash
+ * the Secret's contents, is the same whoever synthesizes it and whatever the secrets are: CI can
+ * re-synthesize `dist/` with no secrets file, and the render cache never holds a secret. The
+ * real values are then put into the Secret objects only, which go to `dist-secrets/`.
+ */
+import { createHash } from 'crypto';
+import { parse } from 'yaml';
+import { isDeepStrictEqual } from 'util';
+import { Hub } from '../config/hub';
+import { HubSecrets } from '../config/secrets';
+import { K8sObject } from './helm/types';
+import { isSecret } from './manifest-files';
+
+/** Placeholder → real value. */
+export type SecretSubstitution = ReadonlyMap<string, string>;
+
+/** Placeholder secrets for `hub`, shaped like `like` (default: the shape `jhm secrets` creates). */
+export function placeholderSecrets(hub: Hub, like?: HubSecrets): HubSecrets {
+  const ph = (field: string) => createHash('sha256').update(`jhm placeholder secret\0${hub.name}\0${field}`).digest('hex');
+  const keys = like?.jupyterhub.cryptKeeperKeys.length ?? 1;
+  return {
+    github: { clientSecret: hub.spec.jupyterhub.auth.type === 'github' ? ph('github.clientSecret') : undefined },
+    jupyterhub: {
+      proxySecretToken: ph('jupyterhub.proxySecretToken'),
+      cookieSecret: ph('jupyterhub.cookieSecret'),
+      cryptKeeperKeys: Array.from({ length: keys }, (_, i) => ph(`jupyterhub.cryptKeeperKeys[${i}]`)),
+    },
+  };
+}
+
+/** Pairs each placeholder with the real value of the same field. */
+export function substitution(placeholders: HubSecrets, real: HubSecrets): SecretSubstitution {
+  const map = new Map<string, string>();
+  const pair = (p: string | undefined, r: string | undefined) => {
+    if (p !== undefined && r !== undefined) map.set(p, r);
+  };
+  pair(placeholders.github.clientSecret, real.github.clientSecret);
+  pair(placeholders.jupyterhub.proxySecretToken, real.jupyterhub.proxySecretToken);
+  pair(placeholders.jupyterhub.cookieSecret, real.jupyterhub.cookieSecret);
+  placeholders.jupyterhub.cryptKeeperKeys.forEach((k, i) => pair(k, real.jupyterhub.cryptKeeperKeys[i]));
+  return map;
+}
+
+/** The placeholders that occur anywhere in `value` (plain or base64). */
+export function placeholdersIn(value: unknown, placeholders: Iterable<string>): string[] {
+  const text = JSON.stringify(value);
+  return [...placeholders].filter((p) => text.includes(p) || text.includes(Buffer.from(p).toString('base64')) || decodedStrings(value).some((s) => s.includes(p)));
+}
+
+function decodedStrings(value: unknown): string[] {
+  const out: string[] = [];
+  const walk = (v: unknown) => {
+    if (typeof v === 'string') {
+      if (/^[A-Za-z0-9+/]+={0,2}$/.test(v) && v.length % 4 === 0) out.push(Buffer.from(v, 'base64').toString('utf8'));
+    } else if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') Object.values(v).forEach(walk);
+  };
+  walk(value);
+  return out;
+}
+
+function replaceAll(text: string, subst: SecretSubstitution): string {
+  let out = text;
+  for (const [p, r] of subst) out = out.split(p).join(r);
+  return out;
+}
+
+function deepReplace(v: unknown, subst: SecretSubstitution): unknown {
+  if (typeof v === 'string') return replaceAll(v, subst);
+  if (Array.isArray(v)) return v.map((x) => deepReplace(x, subst));
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, deepReplace(x, subst)]));
+  return v;
+}
+
+/**
+ * Replaces placeholders with real values in one Secret entry. Entries holding YAML or JSON (such
+ * as z2jh's `values.yaml`) are checked after the textual replacement: the document must read
+ * back as the original with only those strings changed, or the value is refused.
+ */
+function fillText(text: string, subst: SecretSubstitution, where: string): string {
+  const filled = replaceAll(text, subst);
+  if (filled === text) return text;
+  let before: unknown;
+  try {
+    before = parse(text);
+  } catch {
+    return filled;
+  }
+  if (before === null || typeof before !== 'object') return filled;
+  if (!isDeepStrictEqual(parse(filled), deepReplace(before, subst))) {
+    throw new Error(`cannot place a secret into ${where} without changing its meaning (a value from the secrets file needs quoting); use only letters, digits and -._~+/= in secrets`);
+  }
+  return filled;
+}
+
+/** Returns `objects` with real secret values in every Secret (`data` base64, `stringData` plain). */
+export function fillSecrets(objects: readonly K8sObject[], subst: SecretSubstitution): K8sObject[] {
+  return objects.map((o) => {
+    if (!isSecret(o)) return o;
+    const where = (k: string) => `Secret ${o.metadata.namespace ?? ''}/${o.metadata.name} key ${k}`;
+    const copy: K8sObject = { ...o };
+    const data = o.data as Record<string, string> | undefined;
+    if (data) {
+      copy.data = Object.fromEntries(
+        Object.entries(data).map(([k, v]) => {
+          const text = Buffer.from(v, 'base64').toString('utf8');
+          const filled = fillText(text, subst, where(k));
+          return [k, filled === text ? v : Buffer.from(filled).toString('base64')];
+        }),
+      );
+    }
+    const stringData = o.stringData as Record<string, string> | undefined;
+    if (stringData) {
+      copy.stringData = Object.fromEntries(Object.entries(stringData).map(([k, v]) => [k, fillText(v, subst, where(k))]));
+    }
+    return copy;
+  });
+}

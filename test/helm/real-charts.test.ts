@@ -1,0 +1,75 @@
+/**
+ * The REAL pinned charts, rendered with the engine. Runs only when JHM_CHARTS_DIR holds
+ * `<name>-<version>.tgz` for every chart in CHARTS (this machine cannot download them); otherwise
+ * the test is skipped with a message saying so.
+ *
+ * The archives are checked against a copy of the committed charts.lock.json (entries it lacks are
+ * recorded in the copy only).
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { CHARTS } from '../../config/versions';
+import { archiveName } from '../../k8s/helm/chart-lock';
+import { HelmRenderer } from '../../k8s/helm/render';
+import { ScopeTable } from '../../k8s/helm/scope';
+import type { RenderRequest } from '../../k8s/helm/types';
+import { isolatedOptions, realHelm, removeTempDirs, tempDir } from './helpers';
+
+afterAll(removeTempDirs);
+
+const chartsDir = process.env.JHM_CHARTS_DIR;
+const missing = Object.values(CHARTS)
+  .map(archiveName)
+  .filter((name) => chartsDir === undefined || !fs.existsSync(path.join(chartsDir, name)));
+const available = chartsDir !== undefined && missing.length === 0;
+const skipMessage = chartsDir === undefined
+  ? 'JHM_CHARTS_DIR is not set'
+  : `JHM_CHARTS_DIR (${chartsDir}) lacks ${missing.join(', ')}`;
+
+const requests: RenderRequest[] = [
+  { chart: CHARTS.certManager, release: 'cert-manager', namespace: 'cert-manager', values: { crds: { enabled: true } }, kubeVersion: 'v1.33.0' },
+  { chart: CHARTS.ingressNginx, release: 'ingress-nginx', namespace: 'ingress-nginx', values: {}, kubeVersion: 'v1.33.0' },
+  { chart: CHARTS.traefik, release: 'traefik', namespace: 'traefik', values: {}, kubeVersion: 'v1.33.0' },
+  {
+    chart: CHARTS.jupyterhub,
+    release: 'jupyterhub',
+    namespace: 'jupyterhub',
+    values: {
+      proxy: { secretToken: 'fake-proxy-token-for-tests' },
+      hub: { config: { JupyterHub: { cookie_secret: 'fake-cookie-secret-for-tests' }, CryptKeeper: { keys: ['fake-crypt-key-for-tests'] } } },
+    },
+    kubeVersion: 'v1.33.0',
+  },
+];
+
+if (!available) {
+  // eslint-disable-next-line no-console
+  console.info(`test/helm/real-charts.test.ts skipped: ${skipMessage}; put the real archives there to run it.`);
+}
+const realTest = available ? test : test.skip;
+
+realTest(`the real pinned charts render deterministically with namespaces right and no hook annotations (skipped unless JHM_CHARTS_DIR holds them: ${available ? 'it does' : skipMessage})`, async () => {
+  const dir = tempDir();
+  const lockFile = path.join(dir, 'charts.lock.json');
+  fs.copyFileSync(path.resolve(__dirname, '..', '..', 'charts.lock.json'), lockFile);
+  const helm = await realHelm();
+  const make = (): HelmRenderer => new HelmRenderer({ ...isolatedOptions(fs.mkdtempSync(path.join(dir, 'r-')), chartsDir, helm), lockFile, renderCache: false });
+  for (const req of requests) {
+    const a = await make().render(req);
+    const b = await make().render(req);
+    expect(JSON.stringify(b)).toBe(JSON.stringify(a));
+    expect(a.objects.length).toBeGreaterThan(0);
+    const scope = new ScopeTable(a.objects, ['ClusterIssuer']);
+    for (const o of a.objects) {
+      const label = `${req.chart.name}: ${o.kind}/${o.metadata.name}`;
+      expect([label, Object.keys(o.metadata.annotations ?? {}).filter((k) => k.startsWith('helm.sh/hook'))]).toEqual([label, []]);
+      expect([label, o.metadata.namespace === undefined]).toEqual([label, scope.isClusterScoped(o)]);
+    }
+    if (req.chart === CHARTS.certManager) {
+      const crds = a.objects.filter((o) => o.kind === 'CustomResourceDefinition').map((o) => o.metadata.name);
+      expect(crds).toEqual(expect.arrayContaining(['clusterissuers.cert-manager.io', 'certificates.cert-manager.io']));
+    }
+  }
+  void os;
+});

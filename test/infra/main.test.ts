@@ -1,0 +1,59 @@
+/**
+ * `infra/main.ts`, the app the cdktf CLI runs: synthesizes every hub of the working directory,
+ * and reports bad hub files as one line per problem with exit code 1.
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { cleanupTempDirs, EXAMPLE_FILE, ROOT, tempDir } from './support';
+
+afterAll(cleanupTempDirs);
+
+const MAIN = path.join(ROOT, 'infra', 'main.ts');
+const TSX = require.resolve('tsx/cli');
+
+/** Runs the cdktf app in a project whose hubs/ holds `hubs`, as the cdktf CLI does (CDKTF_OUTDIR). */
+function runApp(hubs: Record<string, string>) {
+  const root = tempDir();
+  fs.mkdirSync(path.join(root, 'hubs'));
+  for (const [name, text] of Object.entries(hubs)) fs.writeFileSync(path.join(root, 'hubs', `${name}.yaml`), text);
+  const outdir = path.join(root, 'cdktf.out');
+  const result = spawnSync(process.execPath, [TSX, MAIN], {
+    cwd: root,
+    env: { ...process.env, CDKTF_OUTDIR: outdir },
+    encoding: 'utf8',
+    timeout: 60000,
+  });
+  return { root, outdir, status: result.status, stderr: result.stderr, stdout: result.stdout };
+}
+
+const example = fs.readFileSync(EXAMPLE_FILE, 'utf8');
+
+test('synthesizes one stack per hub file into CDKTF_OUTDIR', () => {
+  const run = runApp({ example, second: example.replace('name: openstack', 'name: other-cloud') });
+  expect(run.stderr).not.toMatch(/Error/);
+  expect(run.status).toBe(0);
+  for (const hub of ['example', 'second']) {
+    expect(fs.existsSync(path.join(run.outdir, 'stacks', hub, 'cdk.tf.json'))).toBe(true);
+  }
+  const second = JSON.parse(fs.readFileSync(path.join(run.outdir, 'stacks', 'second', 'cdk.tf.json'), 'utf8'));
+  expect(second.provider.openstack).toEqual([{ cloud: 'other-cloud' }]);
+});
+
+test('a bad hub file exits 1 with one line per problem naming file, line and field, and no stack trace', () => {
+  const bad = example.replace('masterCount: 1', 'masterCount: 2').replace('maxNodes: 8', 'maxNodes: 0');
+  const run = runApp({ example, bad });
+  expect(run.status).toBe(1);
+  const lines = run.stderr.trim().split('\n').filter((l) => l.startsWith('hubs/'));
+  const lineOf = (text: string) => bad.split('\n').findIndex((l) => l.includes(text)) + 1;
+  expect(lines).toHaveLength(3);
+  expect(lines).toEqual(
+    expect.arrayContaining([
+      expect.stringMatching(new RegExp(`^hubs/bad\\.yaml:${lineOf('masterCount: 2')}: cluster\\.masterCount: is 2: .*odd number`)),
+      expect.stringMatching(new RegExp(`^hubs/bad\\.yaml:${lineOf('maxNodes: 0')}: nodeGroups\\[0\\]\\.maxNodes: must be at least 1`)),
+      expect.stringMatching(/^hubs\/bad\.yaml:\d+: nodeGroups\[0\]\.minNodes: is 1, more than maxNodes \(0\)/),
+    ]),
+  );
+  expect(run.stderr).not.toMatch(/\n\s+at /);
+  expect(fs.existsSync(path.join(run.outdir, 'stacks'))).toBe(false);
+});

@@ -1,0 +1,92 @@
+/**
+ * Shared fixtures of the platform tests: hubs built from `hubs/example.yaml`, the charts' own
+ * values schemas (from `../shared/schemas`), and validation of cert-manager objects with
+ * `@kubernetes-models/cert-manager`.
+ */
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import Ajv, { ValidateFunction } from 'ajv';
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import { parse } from 'yaml';
+import { defineHub, Hub } from '../../config/hub';
+import { loadHubFile } from '../../config/load';
+
+export const ROOT = path.resolve(__dirname, '../..');
+const SCHEMAS = path.resolve(ROOT, '../shared/schemas');
+
+/** The example hub, loaded the way the CLI loads it. */
+export function exampleHub(): Hub {
+  return loadHubFile(path.join(ROOT, 'hubs/example.yaml'), 'hubs/example.yaml');
+}
+
+/** The example hub file's contents, as plain data to derive variants from. */
+export function exampleInput(): Record<string, unknown> {
+  return parse(fs.readFileSync(path.join(ROOT, 'hubs/example.yaml'), 'utf8')) as Record<string, unknown>;
+}
+
+/**
+ * A hub named `name` defined with `defineHub`: the example hub file with top-level sections
+ * replaced by `overrides` (e.g. `{ ingress: { controller: 'ingress-nginx' } }`).
+ */
+export function hubWith(name: string, overrides: Record<string, unknown>): Hub {
+  return defineHub(name, { ...exampleInput(), ...overrides }, `hubs/${name}.yaml`);
+}
+
+/** The draft a values schema declares (its `$schema`). */
+export function schemaDraft(file: string): string {
+  return (JSON.parse(fs.readFileSync(path.join(SCHEMAS, file), 'utf8')) as { $schema: string }).$schema;
+}
+
+/**
+ * A validator for a chart's values schema, using the Ajv class for the draft the schema declares
+ * (draft-07 or 2020-12). Strict mode stays on; union types (`"type": ["string", "null"]`), which
+ * the Traefik schema uses throughout, are allowed.
+ */
+export function chartValuesValidator(file: string): ValidateFunction {
+  const schema = JSON.parse(fs.readFileSync(path.join(SCHEMAS, file), 'utf8')) as Record<string, unknown>;
+  const draft = schema.$schema;
+  const options = { allErrors: true, strict: true, allowUnionTypes: true };
+  let ajv: Ajv;
+  if (draft === 'http://json-schema.org/draft-07/schema#') ajv = new Ajv(options);
+  else if (draft === 'https://json-schema.org/draft/2020-12/schema') ajv = new Ajv2020(options);
+  else throw new Error(`${file}: unexpected $schema ${String(draft)}`);
+  addFormats(ajv);
+  return ajv.compile(schema);
+}
+
+/** `validate(values)`'s errors as readable lines (empty when valid). */
+export function schemaErrors(validate: ValidateFunction, values: unknown): string[] {
+  return validate(values) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`);
+}
+
+/**
+ * Validates cert-manager ClusterIssuers with `@kubernetes-models/cert-manager` (generated from
+ * cert-manager's CRDs). That package is ESM-only and jest runs these tests as CommonJS, so the
+ * validation runs in a plain `node` child process. Returns one entry per object: `null` when
+ * valid, else the validation message.
+ */
+export function validateClusterIssuers(objects: readonly unknown[]): Array<string | null> {
+  const script = `
+import { ClusterIssuer } from '@kubernetes-models/cert-manager/cert-manager.io/v1/ClusterIssuer';
+let input = '';
+for await (const chunk of process.stdin) input += chunk;
+const results = JSON.parse(input).map((o) => {
+  try { new ClusterIssuer(o).validate(); return null; } catch (e) { return String(e && e.message ? e.message : e); }
+});
+process.stdout.write(JSON.stringify(results));
+`;
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: ROOT,
+    input: JSON.stringify(objects),
+    encoding: 'utf8',
+  });
+  return JSON.parse(out) as Array<string | null>;
+}
+
+/** Every leaf path of `value` (`a.b.c`); `opaque` paths (free-form maps) count as leaves. */
+export function leafPaths(value: unknown, opaque: ReadonlySet<string> = new Set(), prefix = ''): string[] {
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || opaque.has(prefix)) return [prefix];
+  return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) => leafPaths(v, opaque, prefix ? `${prefix}.${k}` : k));
+}

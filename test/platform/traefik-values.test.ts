@@ -1,0 +1,98 @@
+import fc from 'fast-check';
+import { NODE_GROUP_LABEL_KEY } from '../../config/node-group';
+import { CONTROL_PLANE_LABEL } from '../../k8s/platform/placement';
+import { traefikValues } from '../../k8s/platform/traefik-values';
+import { chartValuesValidator, exampleHub, hubWith, schemaDraft, schemaErrors } from './helpers';
+
+const SCHEMA = 'traefik-41.3.0.values.schema.json';
+const IP = '149.165.150.10';
+
+describe('traefikValues', () => {
+  const validate = chartValuesValidator(SCHEMA);
+
+  test('the chart schema is JSON Schema 2020-12, so it is checked with the 2020-12 validator', () => {
+    expect(schemaDraft(SCHEMA)).toBe('https://json-schema.org/draft/2020-12/schema');
+  });
+
+  test('the values satisfy the traefik 41.3.0 values schema, with and without a load balancer IP', () => {
+    expect(schemaErrors(validate, traefikValues(exampleHub(), IP))).toEqual([]);
+    expect(schemaErrors(validate, traefikValues(exampleHub()))).toEqual([]);
+  });
+
+  test('the schema check catches a misspelled key (so the check above can fail)', () => {
+    const values = { ...traefikValues(exampleHub(), IP), ingressClass: { enabled: true, isDefault: false } };
+    expect(schemaErrors(validate, values).join('\n')).toContain('isDefault');
+  });
+
+  test('the values of the example hub, with and without a load balancer IP, are pinned by snapshots', () => {
+    expect(traefikValues(exampleHub(), IP)).toMatchSnapshot('with load balancer IP');
+    expect(traefikValues(exampleHub())).toMatchSnapshot('without load balancer IP');
+  });
+
+  test('Traefik is pinned to the default worker through hub.coreNodeSelector and tolerates no taint', () => {
+    const hub = exampleHub();
+    const values = traefikValues(hub, IP);
+    expect(values.nodeSelector).toEqual(hub.coreNodeSelector);
+    expect(values.nodeSelector).toEqual({ [NODE_GROUP_LABEL_KEY]: 'default-worker' });
+    expect(values).not.toHaveProperty('tolerations');
+    expect(JSON.stringify(values)).not.toContain(CONTROL_PLANE_LABEL);
+  });
+
+  test('the Service is a LoadBalancer asking for the given IP, with the traffic policy stated', () => {
+    expect(traefikValues(exampleHub(), IP).service.spec).toEqual({ type: 'LoadBalancer', externalTrafficPolicy: 'Cluster', loadBalancerIP: IP });
+  });
+
+  test('without a known IP the Service has no loadBalancerIP key at all', () => {
+    expect(traefikValues(exampleHub()).service.spec).not.toHaveProperty('loadBalancerIP');
+  });
+
+  test('ingress.loadBalancerIP in the hub file is used, and wins over a recorded IP', () => {
+    const hub = hubWith('pinned-ip', { ingress: { controller: 'traefik', loadBalancerIP: '149.165.150.20' } });
+    expect(traefikValues(hub).service.spec.loadBalancerIP).toBe('149.165.150.20');
+    expect(traefikValues(hub, IP).service.spec.loadBalancerIP).toBe('149.165.150.20');
+  });
+
+  test('the IngressClass is created with the hub\'s class name and is not the cluster default', () => {
+    const hub = exampleHub();
+    expect(traefikValues(hub).ingressClass).toEqual({ enabled: true, isDefaultClass: false, name: hub.ingress.className });
+    expect(hub.ingress.className).toBe('traefik');
+  });
+
+  test('the Kubernetes Ingress provider is on (JupyterHub uses an Ingress) and the CRD provider is off', () => {
+    expect(traefikValues(exampleHub()).providers).toEqual({ kubernetesIngress: { enabled: true }, kubernetesCRD: { enabled: false } });
+  });
+
+  test('plain HTTP is permanently redirected to the websecure entrypoint over https, using only keys the chart template reads', () => {
+    const redirect = traefikValues(exampleHub()).ports.web.http.redirections.entryPoint;
+    expect(redirect).toEqual({ to: 'websecure', scheme: 'https', permanent: true });
+    // Facts from traefik/templates/_podtemplate.tpl (41.3.0): the entryPoint redirection reads
+    // `to` (a key of .Values.ports), `scheme`, `priority` and `permanent`.
+    expect(Object.keys(redirect).every((k) => ['to', 'scheme', 'priority', 'permanent'].includes(k))).toBe(true);
+  });
+
+  test('neither the dashboard nor the API is enabled, and the traefik port keeps the chart default (not exposed)', () => {
+    const values = traefikValues(exampleHub(), IP);
+    expect(values.api.dashboard).toBe(false);
+    expect(values.ingressRoute.dashboard.enabled).toBe(false);
+    expect(values.ports).not.toHaveProperty('traefik');
+  });
+
+  test('Traefik requests CPU and memory', () => {
+    const r = traefikValues(exampleHub()).resources;
+    expect(r.requests.cpu).toMatch(/^[0-9]+m$/);
+    expect(r.requests.memory).toMatch(/^[0-9]+Mi$/);
+  });
+
+  test('property: for any recorded or hub-file IP, the values satisfy the schema and carry exactly the winning IP', () => {
+    fc.assert(
+      fc.property(fc.option(fc.ipV4(), { nil: undefined }), fc.option(fc.ipV4(), { nil: undefined }), (fileIp, recorded) => {
+        const hub = hubWith('prop', { ingress: { controller: 'traefik', ...(fileIp ? { loadBalancerIP: fileIp } : {}) } });
+        const values = traefikValues(hub, recorded);
+        expect(schemaErrors(validate, values)).toEqual([]);
+        expect(values.service.spec.loadBalancerIP).toBe(fileIp ?? recorded);
+        expect(values.nodeSelector).toEqual(hub.coreNodeSelector);
+      }),
+      { numRuns: 50 },
+    );
+  });
+});
