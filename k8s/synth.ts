@@ -4,6 +4,7 @@
  * of `dist/<hub>/` and `dist-secrets/<hub>/`.
  */
 import * as fs from 'fs';
+import { UserError, UserErrors } from '../config/errors';
 import { Hub } from '../config/hub';
 import { readIngressIp } from '../config/outputs';
 import { HubSecrets, loadSecrets, secretsFilePath, secretValues } from '../config/secrets';
@@ -40,7 +41,15 @@ export interface SynthHubManifestsOptions {
 
 /** Everything the Kubernetes side produces for `hub`. Throws `UserError` on bad input. */
 export async function synthHubManifests(hub: Hub, options: SynthHubManifestsOptions): Promise<HubManifestResult> {
-  const secrets = readSecrets(hub, options);
+  // A secrets problem is reported together with any chart problem, so one run shows them all.
+  let secrets: HubSecrets | undefined;
+  let secretsError: UserError | undefined;
+  try {
+    secrets = readSecrets(hub, options);
+  } catch (e) {
+    if (!(e instanceof UserError)) throw e;
+    secretsError = e;
+  }
   const placeholders = placeholderSecrets(hub, secrets);
   const warnings: string[] = [];
   const ip = hub.ingress.loadBalancerIP ?? readIngressIp(options.root, hub.name);
@@ -62,7 +71,7 @@ export async function synthHubManifests(hub: Hub, options: SynthHubManifestsOpti
 
   const placeholderValues = secretValues(placeholders);
   const subst = secrets ? substitution(placeholders, secrets) : undefined;
-  const rendered: RenderedRelease[] = await Promise.all(
+  const settled = await Promise.allSettled(
     releases.map(async (r) => {
       const result = await options.renderer.render({
         chart: r.chart,
@@ -77,10 +86,24 @@ export async function synthHubManifests(hub: Hub, options: SynthHubManifestsOpti
         const o = exposed[0];
         throw new Error(`chart ${r.chart.name} ${r.chart.version} puts a secret value into ${o.kind} ${o.metadata.name}, outside a Secret; jhm refuses to write it to dist/`);
       }
+      for (const h of result.droppedHooks) {
+        warnings.push(`${hub.source}: chart ${r.chart.name} ${r.chart.version}: left out Helm hook ${h.kind} ${h.name} (${h.hooks.join(', ')}): kubectl apply has no hooks`);
+      }
       const objects = secrets ? fillSecrets(result.objects, subst!) : result.objects.filter((o) => !isSecret(o));
       return { wave: r.wave, release: r.release, namespace: r.namespace, objects };
     }),
   );
+  // Report every release's problem at once (e.g. all missing charts), not just the first.
+  const failures = [
+    ...(secretsError ? [secretsError] : []),
+    ...settled.filter((x): x is PromiseRejectedResult => x.status === 'rejected').map((x) => x.reason as unknown),
+  ];
+  if (failures.length > 0) {
+    const nonUser = failures.find((f) => !(f instanceof UserError));
+    if (nonUser) throw nonUser;
+    throw new UserErrors(failures.flatMap((f) => (f instanceof UserErrors ? f.errors : [f as UserError])));
+  }
+  const rendered: RenderedRelease[] = settled.map((x) => (x as PromiseFulfilledResult<RenderedRelease>).value);
 
   const manifests = buildHubManifests({ hub, releases: rendered });
   const files = manifestFiles(manifests, hub.source);

@@ -52,14 +52,18 @@ export interface ApplyStage {
 }
 
 /** How the waves are grouped into stages, and what each stage waits for. */
-const STAGES: readonly { readonly title: string; readonly waves: readonly Wave[]; readonly wait: 'crds' | 'workloads' }[] = [
+const STAGES: readonly {
+  readonly title: string;
+  readonly waves: readonly Wave[];
+  /** `crds`: wait for the CRDs to be Established; otherwise the workload kinds whose rollout is waited for. */
+  readonly wait: 'crds' | ReadonlySet<string>;
+}[] = [
   { title: 'namespaces, CRDs', waves: [WAVES.namespaces, WAVES.crds], wait: 'crds' },
-  { title: 'cert-manager, ingress controller', waves: [WAVES.certManager, WAVES.ingress], wait: 'workloads' },
-  { title: 'ClusterIssuers, secrets, JupyterHub', waves: [WAVES.issuers, WAVES.jupyterhub], wait: 'workloads' },
+  // An ingress controller may run as a DaemonSet.
+  { title: 'cert-manager, ingress controller', waves: [WAVES.certManager, WAVES.ingress], wait: new Set(['Deployment', 'DaemonSet']) },
+  // Not JupyterHub's image-puller DaemonSets: they pull the (large) user images on every node.
+  { title: 'ClusterIssuers, secrets, JupyterHub', waves: [WAVES.issuers, WAVES.jupyterhub], wait: new Set(['Deployment']) },
 ];
-
-/** Workload kinds whose rollout is waited for. */
-const ROLLOUT_KINDS: ReadonlySet<string> = new Set(['Deployment', 'DaemonSet']);
 
 interface ObjectRef {
   readonly kind: string;
@@ -118,11 +122,12 @@ export function planApply(root: string, hub: string): ApplyStage[] {
     // One apply for namespaces and CRDs: both are cluster-scoped and independent.
     const merged = stage.wait === 'crds' ? mergeApplies(steps) : steps;
     const refs = applied.flatMap((f) => objectRefs(path.join(root, f)));
-    if (stage.wait === 'crds') {
+    const wait = stage.wait;
+    if (wait === 'crds') {
       const names = refs.filter((r) => r.kind === 'CustomResourceDefinition').map((r) => r.name);
       if (names.length > 0) merged.push({ kind: 'crds-established', what: `${names.length} CRDs established`, names });
     } else {
-      for (const r of refs.filter((x) => ROLLOUT_KINDS.has(x.kind))) {
+      for (const r of refs.filter((x) => wait.has(x.kind))) {
         merged.push({ kind: 'rollout', what: `${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name} available`, resource: `${r.kind.toLowerCase()}/${r.name}`, namespace: r.namespace });
       }
     }

@@ -158,11 +158,15 @@ export function stripAnsi(s: string): string {
  * non-empty line. Colour escapes and Terraform's box characters are removed.
  */
 export function firstErrorLine(text: string): string | undefined {
-  const lines = stripAnsi(text)
+  const all = stripAnsi(text)
     .split(/\r?\n/)
     .map((l) => l.replace(/^[\s│╷╵]+/, '').trim())
     .filter((l) => l !== '');
-  return lines.find((l) => /\berror\b/i.test(l)) ?? lines[0];
+  // kubectl's client-go log lines (`E1123 12:00:00.000000 1 memcache.go:265] …`) repeat what its
+  // own last line says more plainly.
+  const plain = all.filter((l) => !/^[IWEF]\d{4} \d{2}:\d{2}:\d{2}\.\d+ /.test(l));
+  const lines = plain.length > 0 ? plain : all;
+  return lines.find((l) => /\berror\b|^unable to /i.test(l)) ?? lines[0];
 }
 
 /** Why a run failed, in a few words plus the tool's first error line. */

@@ -38,7 +38,7 @@ export class ChartSource {
   }
 
   public readonly lock: ChartLock;
-  private readonly downloads = new Map<string, Promise<string>>();
+  private readonly downloads = new Map<string, Promise<{ archive: string; digest: string; lock: LockOutcome }>>();
 
   constructor(
     private readonly settings: HelmEngineSettings,
@@ -56,13 +56,15 @@ export class ChartSource {
   /** The archive of `chart`, checked against the lock. Throws a `UserError` when it cannot be had or does not match. */
   public async obtain(chart: ChartPin): Promise<ObtainedChart> {
     const name = archiveName(chart);
-    let archive: string | undefined;
-    let origin: ObtainedChart['origin'] | undefined;
-    if (this.settings.chartsDir !== undefined && (await exists(path.join(this.settings.chartsDir, name)))) {
-      archive = path.join(this.settings.chartsDir, name);
+    const inChartsDir = this.settings.chartsDir === undefined ? undefined : path.join(this.settings.chartsDir, name);
+    const inCache = path.join(this.cacheFolder, name);
+    let archive: string;
+    let origin: ObtainedChart['origin'];
+    if (inChartsDir !== undefined && (await exists(inChartsDir))) {
+      archive = inChartsDir;
       origin = 'charts-dir';
-    } else if (await exists(path.join(this.cacheFolder, name))) {
-      archive = path.join(this.cacheFolder, name);
+    } else if (await exists(inCache)) {
+      archive = inCache;
       origin = 'cache';
     } else if (this.settings.offline) {
       throw this.missing(chart, 'it is not there and downloads are off (offline)');
@@ -73,9 +75,8 @@ export class ChartSource {
         this.downloads.set(name, pending);
         pending.catch(() => this.downloads.delete(name));
       }
-      archive = await pending;
-      origin = 'download';
-      // The download already checked (and perhaps recorded) the digest; check again is a cheap no-op.
+      // The download checked the digest against the lock before moving the archive into the cache.
+      return { chart, origin: 'download', ...(await pending) };
     }
     const digest = await sha256File(archive);
     const lock = await this.lock.check(chart, archive, digest);
@@ -83,7 +84,7 @@ export class ChartSource {
   }
 
   /** `helm pull` into a temporary folder beside the cache, lock check, then a rename into the cache. */
-  private async download(chart: ChartPin): Promise<string> {
+  private async download(chart: ChartPin): Promise<{ archive: string; digest: string; lock: LockOutcome }> {
     const name = archiveName(chart);
     const tmpRoot = path.join(this.settings.cacheDir, 'tmp');
     await fsp.mkdir(tmpRoot, { recursive: true });
@@ -93,7 +94,7 @@ export class ChartSource {
       try {
         await helm.run(['pull', chart.name, '--repo', chart.repository, '--version', chart.version, '-d', tmp]);
       } catch (e) {
-        if (e instanceof HelmRunError) throw this.missing(chart, `helm pull failed: ${firstLines(e.stderr, 3)}`);
+        if (e instanceof HelmRunError) throw this.missing(chart, describePullFailure(e.stderr));
         throw e;
       }
       let pulled = path.join(tmp, name);
@@ -103,11 +104,12 @@ export class ChartSource {
         pulled = path.join(tmp, tgz[0]);
       }
       // Check before the archive reaches the cache, so a wrong download is never kept.
-      await this.lock.check(chart, `${pulled} (downloaded from ${chart.repository})`, await sha256File(pulled));
-      const target = path.join(this.cacheFolder, name);
+      const digest = await sha256File(pulled);
+      const lock = await this.lock.check(chart, `${pulled} (downloaded from ${chart.repository})`, digest);
+      const archive = path.join(this.cacheFolder, name);
       await fsp.mkdir(this.cacheFolder, { recursive: true });
-      await fsp.rename(pulled, target);
-      return target;
+      await fsp.rename(pulled, archive);
+      return { archive, digest, lock };
     } finally {
       await fsp.rm(tmp, { recursive: true, force: true });
     }
@@ -115,11 +117,20 @@ export class ChartSource {
 
   private missing(chart: ChartPin, why: string): UserError {
     const name = archiveName(chart);
-    const dirNote = this.settings.chartsDir === undefined ? 'JHM_CHARTS_DIR is not set' : `JHM_CHARTS_DIR is ${this.settings.chartsDir}`;
-    return new UserError(`chart archive ${name} cannot be had: ${why}`, {
-      fix:
-        `put it at $JHM_CHARTS_DIR/${name} (${dirNote}) or at ${path.join(this.cacheFolder, name)} (the cache folder); ` +
-        `it comes from the Helm repository ${chart.repository} (helm pull ${chart.name} --repo ${chart.repository} --version ${chart.version})`,
+    const dir = this.settings.chartsDir === undefined ? 'a folder named by JHM_CHARTS_DIR' : `JHM_CHARTS_DIR (${this.settings.chartsDir})`;
+    const rel = path.relative(process.cwd(), this.cacheFolder);
+    const cache = rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : this.cacheFolder;
+    return new UserError(`chart ${chart.name} ${chart.version} is missing: ${why}`, {
+      fix: `put ${name} from ${chart.repository} into ${dir} or into ${cache}/`,
     });
   }
+}
+
+/** helm pull's error in a few words: a network failure is the common case on closed sites. */
+function describePullFailure(stderr: string): string {
+  if (/no such host|cannot be reached|dial tcp|connection refused|i\/o timeout|network is unreachable/i.test(stderr)) {
+    return 'not in the chart folder or the cache, and the Helm repository cannot be reached (no network?)';
+  }
+  const line = firstLines(stderr, 1);
+  return `helm pull failed: ${line.length > 200 ? `${line.slice(0, 200)}…` : line}`;
 }

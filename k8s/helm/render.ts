@@ -42,6 +42,16 @@ interface CacheEntry {
   readonly documents: RenderedDocument[];
 }
 
+/** Everything one render needs before helm runs. */
+interface RenderJob {
+  readonly valuesJson: string;
+  readonly apiVersions: readonly string[];
+  readonly chart: ObtainedChart;
+  readonly helm: HelmBinary;
+  readonly helmVersion: string;
+  readonly key: string;
+}
+
 /** Renders pinned charts. One renderer can render many charts, concurrently. */
 export class HelmRenderer {
   public readonly settings: HelmEngineSettings;
@@ -65,6 +75,31 @@ export class HelmRenderer {
 
   /** Renders `req.chart` (see the module comment). Throws a `UserError` on any problem a user can fix. */
   public async render(req: RenderRequest): Promise<RenderResult> {
+    const job = await this.prepare(req);
+    const cacheFile = path.join(this.settings.cacheDir, 'render', `${job.key}.json`);
+    let text = this.settings.renderCache ? await readCacheEntry(cacheFile, job.key) : undefined;
+    if (text === undefined) {
+      const entry: CacheEntry = {
+        format: RENDER_FORMAT,
+        key: job.key,
+        chart: { name: req.chart.name, version: req.chart.version, digest: job.chart.digest },
+        documents: await this.runHelm(job, req),
+      };
+      text = JSON.stringify(entry);
+      if (this.settings.renderCache) await writeFileAtomic(cacheFile, text, 0o600);
+    }
+    // Built from the stored text on every path, so a hit and a miss give the same objects.
+    const { documents } = JSON.parse(text) as CacheEntry;
+    return { ...finishObjects(documents, req), chartDigest: job.chart.digest };
+  }
+
+  /** The render cache key of `req` (for tests and diagnostics; obtains the chart and helm's version). */
+  public async cacheKey(req: RenderRequest): Promise<string> {
+    return (await this.prepare(req)).key;
+  }
+
+  /** Checks the request, obtains the chart and helm, and computes the cache key. Spawns nothing on a warm cache. */
+  private async prepare(req: RenderRequest): Promise<RenderJob> {
     const valuesJson = checkRequest(req);
     const apiVersions = [...new Set(req.apiVersions ?? [])].sort();
     const chart = await this.charts.obtain(req.chart);
@@ -82,49 +117,10 @@ export class HelmRenderer {
         values: valuesJson,
       }),
     );
-    const cacheFile = path.join(this.settings.cacheDir, 'render', `${key}.json`);
-    let text = this.settings.renderCache ? await readCacheEntry(cacheFile, key) : undefined;
-    if (text === undefined) {
-      const documents = await this.runHelm(helm, chart, req, valuesJson, apiVersions);
-      const entry: CacheEntry = {
-        format: RENDER_FORMAT,
-        key,
-        chart: { name: req.chart.name, version: req.chart.version, digest: chart.digest },
-        documents,
-      };
-      text = JSON.stringify(entry);
-      if (this.settings.renderCache) await writeFileAtomic(cacheFile, text, 0o600);
-    }
-    const { documents } = JSON.parse(text) as CacheEntry;
-    return { ...finishObjects(documents, req), chartDigest: chart.digest };
+    return { valuesJson, apiVersions, chart, helm, helmVersion, key };
   }
 
-  /** The render cache key of `req` (for tests and diagnostics; obtains the chart and helm's version). */
-  public async cacheKey(req: RenderRequest): Promise<string> {
-    const valuesJson = checkRequest(req);
-    const chart = await this.charts.obtain(req.chart);
-    const helmVersion = await (await this.helm()).version();
-    return sha256(
-      canonicalJson({
-        apiVersions: [...new Set(req.apiVersions ?? [])].sort(),
-        chartDigest: chart.digest,
-        format: RENDER_FORMAT,
-        helmVersion,
-        kubeVersion: req.kubeVersion,
-        namespace: req.namespace,
-        release: req.release,
-        values: valuesJson,
-      }),
-    );
-  }
-
-  private async runHelm(
-    helm: HelmBinary,
-    chart: ObtainedChart,
-    req: RenderRequest,
-    valuesJson: string,
-    apiVersions: readonly string[],
-  ): Promise<RenderedDocument[]> {
+  private async runHelm({ helm, helmVersion, chart, valuesJson, apiVersions }: RenderJob, req: RenderRequest): Promise<RenderedDocument[]> {
     const tmp = await fsp.mkdtemp(path.join(os.tmpdir(), 'jhm-helm-'));
     try {
       const valuesFile = path.join(tmp, 'values.json');
@@ -148,8 +144,8 @@ export class HelmRenderer {
         ({ stdout } = await helm.run(args, { cwd: tmp }));
       } catch (e) {
         if (e instanceof HelmRunError) {
-          throw new UserError(`helm template failed for chart ${label(req.chart)}: ${firstLines(e.stderr.replace(valuesFile, 'values'), 3)}`, {
-            fix: `check the values and kubeVersion given to ${req.chart.name}; helm ${await helm.version()} rendered ${chart.archive}`,
+          throw new UserError(`helm template failed for chart ${label(req.chart)}: ${firstLines(e.stderr.split(valuesFile).join('values'), 3)}`, {
+            fix: `check the values and kubeVersion given to ${req.chart.name}; helm ${helmVersion} rendered ${chart.archive}`,
           });
         }
         throw e;

@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { which } from '../../cli/tools/locate';
 import * as synthHubsModule from '../../cli/synth-hubs';
+import { readIngressIp } from '../../config/outputs';
 import {
   createProject,
   FAKE_CLUSTER_ID,
@@ -86,6 +87,8 @@ describe('jhm deploy', () => {
     });
     expect(text).not.toContain(FAKE_KUBECONFIG_MARKER);
     expect(r.stdout + r.stderr).not.toContain(FAKE_KUBECONFIG_MARKER);
+    // The file synth reads the ingress IP from.
+    expect(readIngressIp(project.root, 'example')).toBe(FAKE_INGRESS_IP);
   });
 
   test('re-synthesizes the hub after terraform output, so synth reads the new ingress IP', async () => {

@@ -1,13 +1,15 @@
 /** Chart archives: where they are looked for, the offline error, and the digest lock. */
 import { createHash } from 'crypto';
 import * as fs from 'fs';
+import * as http from 'http';
+import type { AddressInfo } from 'net';
 import * as path from 'path';
 import { UserError } from '../../config/errors';
 import { CHARTS } from '../../config/versions';
 import { archiveName, ChartLock } from '../../k8s/helm/chart-lock';
 import { ChartSource } from '../../k8s/helm/chart-source';
 import { packageTestCharts } from '../support/test-charts';
-import { isolatedOptions, realHelm, removeTempDirs, tempDir } from './helpers';
+import { countingHelm, isolatedOptions, realHelm, removeTempDirs, tempDir } from './helpers';
 
 afterAll(removeTempDirs);
 
@@ -33,16 +35,16 @@ describe('chart archives', () => {
     expect(text.split('\n')).toHaveLength(1);
     expect(text).toContain('jupyterhub-4.4.0.tgz');
     expect(text).toContain('offline');
-    expect(text).toContain('$JHM_CHARTS_DIR/jupyterhub-4.4.0.tgz');
+    expect(text).toContain('chart jupyterhub 4.4.0 is missing');
     expect(text).toContain(chartsDir);
-    expect(text).toContain(path.join(dir, 'cache', 'charts', 'jupyterhub-4.4.0.tgz'));
+    expect(text).toContain(`${path.join(dir, 'cache', 'charts')}/`);
     expect(text).toContain('https://hub.jupyter.org/helm-chart/');
   });
 
   test('JHM_OFFLINE=1 in the environment turns downloads off', async () => {
     const dir = tempDir();
     const options = { ...isolatedOptions(dir, undefined, await realHelm()), offline: undefined, env: { JHM_OFFLINE: '1', PATH: process.env.PATH } };
-    await expect(ChartSource.create(options).obtain(CHARTS.traefik)).rejects.toThrow(/traefik-41\.3\.0\.tgz cannot be had: .*offline/);
+    await expect(ChartSource.create(options).obtain(CHARTS.traefik)).rejects.toThrow(/chart traefik 41\.3\.0 is missing: .*offline/);
   });
 
   test('JHM_CHARTS_DIR is looked at first, then the cache folder', async () => {
@@ -135,6 +137,81 @@ describe('chart archives', () => {
     expect(error).toBeInstanceOf(UserError);
     expect(error.format()).toContain('charts.lock.json');
     expect(error.format()).toContain('invalid JSON');
+  });
+
+  describe('downloads (from a Helm repository served on localhost)', () => {
+    let server: http.Server;
+    let repoUrl: string;
+    let repoDir: string;
+
+    beforeAll(async () => {
+      repoDir = tempDir();
+      fs.copyFileSync(path.join(await packageTestCharts(), 'traefik-41.3.0.tgz'), path.join(repoDir, 'traefik-41.3.0.tgz'));
+      server = http.createServer((req, res) => {
+        const file = path.join(repoDir, path.basename(decodeURIComponent((req.url ?? '/').split('?')[0])));
+        if (!fs.existsSync(file)) {
+          res.writeHead(404).end();
+          return;
+        }
+        res.writeHead(200).end(fs.readFileSync(file));
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      repoUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const helm = await realHelm();
+      const { execFileSync } = await import('child_process');
+      execFileSync(helm, ['repo', 'index', repoDir, '--url', repoUrl], { env: { ...process.env, HELM_CACHE_HOME: path.join(repoDir, '.h'), HELM_CONFIG_HOME: path.join(repoDir, '.h'), HELM_DATA_HOME: path.join(repoDir, '.h') } });
+    });
+    afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+    test('a chart found nowhere is pulled once with helm pull, moved into the cache and recorded; later uses spawn no helm', async () => {
+      const dir = tempDir();
+      const counting = countingHelm(dir, await realHelm());
+      const pin = { name: 'traefik', repository: repoUrl, version: '41.3.0' };
+      const options = isolatedOptions(dir, undefined, counting.path, { offline: false });
+      const pulled = await ChartSource.create(options).obtain(pin);
+      expect(pulled.origin).toBe('download');
+      expect(pulled.archive).toBe(path.join(dir, 'cache', 'charts', 'traefik-41.3.0.tgz'));
+      expect(pulled.digest).toBe(sha256(path.join(repoDir, 'traefik-41.3.0.tgz')));
+      expect(pulled.lock).toBe('recorded');
+      expect(counting.calls().map((c) => c.slice(0, 7))).toEqual([['pull', 'traefik', '--repo', repoUrl, '--version', '41.3.0', '-d']]);
+      expect(JSON.parse(fs.readFileSync(path.join(dir, 'charts.lock.json'), 'utf8')).charts['traefik-41.3.0.tgz']).toEqual({
+        name: 'traefik',
+        repository: repoUrl,
+        sha256: pulled.digest,
+        version: '41.3.0',
+      });
+      expect(fs.readdirSync(path.join(dir, 'cache', 'tmp'))).toEqual([]);
+
+      const again = await ChartSource.create(options).obtain(pin);
+      expect(again.origin).toBe('cache');
+      expect(again.lock).toBe('verified');
+      expect(counting.calls()).toHaveLength(1);
+    });
+
+    test('a download that does not match the lock is refused and never reaches the cache', async () => {
+      const dir = tempDir();
+      const pin = { name: 'traefik', repository: repoUrl, version: '41.3.0' };
+      const recorded = 'f'.repeat(64);
+      fs.writeFileSync(
+        path.join(dir, 'charts.lock.json'),
+        JSON.stringify({ charts: { 'traefik-41.3.0.tgz': { name: 'traefik', repository: repoUrl, sha256: recorded, version: '41.3.0' } }, lockfileVersion: 1 }),
+      );
+      const attempt = ChartSource.create(isolatedOptions(dir, undefined, await realHelm(), { offline: false })).obtain(pin);
+      await expect(attempt).rejects.toThrow(UserError);
+      await expect(attempt).rejects.toThrow(recorded);
+      await expect(attempt).rejects.toThrow(sha256(path.join(repoDir, 'traefik-41.3.0.tgz')));
+      expect(fs.existsSync(path.join(dir, 'cache', 'charts', 'traefik-41.3.0.tgz'))).toBe(false);
+    });
+
+    test('a version the repository does not have is one UserError naming the archive, the repository and helm\'s reason', async () => {
+      const dir = tempDir();
+      const pin = { name: 'traefik', repository: repoUrl, version: '99.0.0' };
+      const error = (await ChartSource.create(isolatedOptions(dir, undefined, await realHelm(), { offline: false })).obtain(pin).catch((e) => e)) as UserError;
+      expect(error).toBeInstanceOf(UserError);
+      expect(error.format()).toMatch(/chart traefik 99\.0\.0 is missing: helm pull failed: .*99\.0\.0.*traefik-99\.0\.0\.tgz/);
+      expect(error.format()).toContain(repoUrl);
+      expect(error.format().split('\n')).toHaveLength(1);
+    });
   });
 
   test('the committed charts.lock.json is valid and every entry matches a pin in CHARTS', async () => {

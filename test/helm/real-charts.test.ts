@@ -7,7 +7,6 @@
  * recorded in the copy only).
  */
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { CHARTS } from '../../config/versions';
 import { archiveName } from '../../k8s/helm/chart-lock';
@@ -71,5 +70,4 @@ realTest(`the real pinned charts render deterministically with namespaces right 
       expect(crds).toEqual(expect.arrayContaining(['clusterissuers.cert-manager.io', 'certificates.cert-manager.io']));
     }
   }
-  void os;
 });

@@ -15,6 +15,12 @@ export interface FakeRule {
   readonly exitCode?: number;
   /** Wait this long before answering (to test timeouts). */
   readonly sleepMs?: number;
+  /**
+   * Answer with `failWith` the first this many times the rule matches, then as above
+   * (to test retries).
+   */
+  readonly failFirst?: number;
+  readonly failWith?: { readonly stderr: string; readonly exitCode: number };
 }
 
 export interface FakeCall {
@@ -57,7 +63,14 @@ try { stdin = fs.readlinkSync('/proc/self/fd/0'); } catch (e) { stdin = 'unknown
 const env = {};
 for (const k of config.recorded) env[k] = process.env[k];
 fs.appendFileSync(config.log, JSON.stringify({ tool: config.name, argv, cwd: process.cwd(), env, stdin, at: Date.now() }) + '\\n');
-const rule = config.rules.find((r) => r.when.every((w) => argv.includes(w))) || {};
+const index = config.rules.findIndex((r) => r.when.every((w) => argv.includes(w)));
+let rule = index >= 0 ? config.rules[index] : {};
+if (rule.failFirst) {
+  const counter = config.log + '.' + config.name + '.' + index + '.count';
+  const seen = fs.existsSync(counter) ? Number(fs.readFileSync(counter, 'utf8')) : 0;
+  fs.writeFileSync(counter, String(seen + 1));
+  if (seen < rule.failFirst) rule = rule.failWith;
+}
 setTimeout(() => {
   if (rule.stdout) process.stdout.write(rule.stdout);
   if (rule.stderr) process.stderr.write(rule.stderr);

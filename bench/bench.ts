@@ -1,0 +1,444 @@
+/**
+ * The synthesis benchmark (`npm run bench`): how long `jhm synth` takes for 1, 10 and 50 generated
+ * hubs, cold and warm, against the stock path (`cdktf synth` + `cdk8s synth`) on the same hubs,
+ * and how much memory it needs. Prints a table and writes the results as JSON.
+ *
+ * Every run happens in a throw-away project with its own `JHM_CACHE_DIR`:
+ *
+ * - jhm cold: a fresh copy of the project (hubs, secrets, charts.lock.json; no outputs) and an
+ *   empty cache folder, then `node bin/jhm synth` with the project as working directory;
+ * - jhm warm: right after the cold run, the same command again with the same cache and outputs,
+ *   nothing changed;
+ * - stock (the baseline): a fresh copy and an empty cache folder, then `cdktf synth` and
+ *   `cdk8s synth` one after the other (their apps are the repository's compiled lib/infra/main.js
+ *   and lib/k8s/main.js, run with node: no tsc in the timed part).
+ *
+ * Usage: node lib/bench/bench.js [--runs N] [--sizes 1,10,50] [--quick] [--out FILE]
+ *                                [--test-charts] [--no-baseline] [--keep]
+ */
+import { spawnSync } from 'child_process';
+import { createHash } from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { HelmBinary } from '../k8s/helm/helm-binary';
+import { Measurement, memoryMethod, runMeasured } from './measure';
+import { ChartsInUse, chooseCharts, copyProject, hubName, REPO, writeProjectTemplate } from './project';
+import { median, round, table } from './stats';
+
+/** Budget for the stock path at the largest size: run it only when it is expected to take less. */
+const BASELINE_BUDGET_SECONDS = 180;
+/** Kill a single command after this long. */
+const COMMAND_TIMEOUT_SECONDS = 900;
+
+interface Options {
+  runs: number;
+  sizes: number[];
+  out?: string;
+  forceTestCharts: boolean;
+  baseline: boolean;
+  keep: boolean;
+}
+
+type Tool = 'jhm' | 'stock';
+type Mode = 'cold' | 'warm';
+
+/** One run of a case, as written to the results. */
+interface RunRecord {
+  seconds: number;
+  peakMiB?: number;
+  treePeakMiB?: number;
+  processPeakMiB?: number;
+  /** jhm only: the time jhm itself reports ("synthesized N hub(s) in X s"), i.e. without node start-up and module loading. */
+  reportedSynthSeconds?: number;
+  /** stock only: seconds of `cdktf synth` and of `cdk8s synth`. */
+  parts?: { cdktf: number; cdk8s: number };
+  /** warm only: whether the outputs after the warm run are byte-identical to those after the cold run. */
+  outputsUnchanged?: boolean;
+}
+
+interface CaseRecord {
+  tool: Tool;
+  mode: Mode;
+  hubs: number;
+  command: string;
+  runs: RunRecord[];
+  medianSeconds?: number;
+  minSeconds?: number;
+  maxSeconds?: number;
+  /** Largest peak over the runs. */
+  peakMiB?: number;
+  medianReportedSynthSeconds?: number;
+  /** medianSeconds divided by the stock path's cold median for the same hubs. */
+  ratioToBaseline?: number;
+  error?: string;
+  skipped?: string;
+}
+
+interface TargetRecord {
+  id: string;
+  description: string;
+  threshold: string;
+  measured: string | null;
+  met: boolean | null;
+}
+
+function parseArgs(argv: readonly string[]): Options {
+  const o: Options = { runs: 3, sizes: [1, 10, 50], forceTestCharts: false, baseline: true, keep: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      return v;
+    };
+    if (a === '--runs') o.runs = positiveInt(value(), a);
+    else if (a === '--sizes') o.sizes = value().split(',').map((s) => positiveInt(s.trim(), a));
+    else if (a === '--quick') {
+      o.runs = 1;
+      o.sizes = [1, 10];
+    } else if (a === '--out') o.out = path.resolve(value());
+    else if (a === '--test-charts') o.forceTestCharts = true;
+    else if (a === '--no-baseline') o.baseline = false;
+    else if (a === '--keep') o.keep = true;
+    else if (a === '--help' || a === '-h') {
+      process.stdout.write(
+        'usage: node lib/bench/bench.js [--runs N] [--sizes 1,10,50] [--quick] [--out FILE] [--test-charts] [--no-baseline] [--keep]\n',
+      );
+      process.exit(0);
+    } else throw new Error(`unknown argument ${a} (see --help)`);
+  }
+  o.sizes = [...new Set(o.sizes)].sort((a, b) => a - b);
+  return o;
+}
+
+function positiveInt(s: string, flag: string): number {
+  const n = Number(s);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${flag}: "${s}" is not a positive integer`);
+  return n;
+}
+
+function log(message: string): void {
+  process.stderr.write(`[bench] ${message}\n`);
+}
+
+/** The environment of every timed command: the caller's, with the bench's cache, charts and a private HOME. */
+function benchEnv(base: NodeJS.ProcessEnv, cacheDir: string, charts: ChartsInUse, home: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...base };
+  for (const k of ['JHM_CACHE_DIR', 'JHM_CHARTS_DIR', 'JHM_OFFLINE', 'JHM_RENDER_CACHE', 'JHM_DEBUG']) delete env[k];
+  return {
+    ...env,
+    JHM_CACHE_DIR: cacheDir,
+    JHM_CHARTS_DIR: charts.dir,
+    // Every chart is in JHM_CHARTS_DIR: a download attempt would be a bug, so make it fail fast.
+    JHM_OFFLINE: '1',
+    HOME: home,
+    CHECKPOINT_DISABLE: '1',
+    NO_COLOR: '1',
+    CI: '1',
+  };
+}
+
+/** The hub outputs that must exist after a successful synth. */
+function missingOutputs(project: string, count: number): string[] {
+  const missing: string[] = [];
+  for (let i = 1; i <= count; i++) {
+    const h = hubName(i);
+    for (const rel of [path.join('cdktf.out', 'stacks', h, 'cdk.tf.json'), path.join('dist', h), path.join('dist-secrets', h)]) {
+      if (!fs.existsSync(path.join(project, rel))) missing.push(rel);
+    }
+  }
+  return missing;
+}
+
+/** Digest of every file under the output folders (paths and contents). */
+function outputsDigest(project: string): string {
+  const hash = createHash('sha256');
+  const walk = (dir: string): void => {
+    if (!fs.existsSync(dir)) return;
+    for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = path.join(dir, e.name);
+      if (e.isDirectory()) walk(full);
+      else hash.update(path.relative(project, full)).update('\0').update(fs.readFileSync(full)).update('\0');
+    }
+  };
+  for (const d of ['cdktf.out/stacks', 'dist', 'dist-secrets']) walk(path.join(project, d));
+  return hash.digest('hex');
+}
+
+function failure(what: string, m: Measurement): string | undefined {
+  if (m.timedOut) return `${what} timed out after ${COMMAND_TIMEOUT_SECONDS} s`;
+  if (m.exitCode === 0) return undefined;
+  const tail = `${m.stderr}\n${m.stdout}`
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !/^[\u2800-\u28ff]/.test(l))
+    .slice(-8)
+    .join(' | ');
+  return `${what} exited with ${m.exitCode ?? m.signal}: ${tail}`;
+}
+
+function record(m: Measurement): RunRecord {
+  return {
+    seconds: round(m.seconds),
+    peakMiB: m.peakMiB === undefined ? undefined : round(m.peakMiB, 1),
+    treePeakMiB: m.treePeakMiB === undefined ? undefined : round(m.treePeakMiB, 1),
+    processPeakMiB: m.processPeakMiB === undefined ? undefined : round(m.processPeakMiB, 1),
+  };
+}
+
+function reportedSeconds(stderr: string): number | undefined {
+  const m = /synthesized \d+ hub\(s\) in ([\d.]+) s/.exec(stderr);
+  return m ? Number(m[1]) : undefined;
+}
+
+function summarize(c: CaseRecord): void {
+  if (c.runs.length === 0) return;
+  const secs = c.runs.map((r) => r.seconds);
+  c.medianSeconds = round(median(secs));
+  c.minSeconds = round(Math.min(...secs));
+  c.maxSeconds = round(Math.max(...secs));
+  const peaks = c.runs.map((r) => r.peakMiB).filter((x): x is number => x !== undefined);
+  if (peaks.length > 0) c.peakMiB = round(Math.max(...peaks), 1);
+  const reported = c.runs.map((r) => r.reportedSynthSeconds).filter((x): x is number => x !== undefined);
+  if (reported.length > 0) c.medianReportedSynthSeconds = round(median(reported));
+}
+
+async function main(): Promise<void> {
+  const options = parseArgs(process.argv.slice(2));
+  const work = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'jhm-bench-')));
+  const home = path.join(work, 'home');
+  fs.mkdirSync(home);
+  log(`working in ${work}`);
+  const loadAtStart = os.loadavg();
+  try {
+    const charts = await chooseCharts(work, process.env, options.forceTestCharts);
+    log(`charts: ${charts.kind} (${charts.source})`);
+    const helm = await HelmBinary.resolve({ root: work, cacheDir: path.join(work, 'tools-cache') });
+    const helmVersion = await helm.version();
+    const node = process.execPath;
+    const jhm = path.join(REPO, 'bin', 'jhm');
+    const cdktf = path.join(REPO, 'node_modules', '.bin', 'cdktf');
+    const cdk8s = path.join(REPO, 'node_modules', '.bin', 'cdk8s');
+
+    const cases: CaseRecord[] = [];
+    const skippedBaselines: { hubs: number; reason: string }[] = [];
+    let runId = 0;
+
+    for (const size of options.sizes) {
+      const template = path.join(work, `template-${size}`);
+      await writeProjectTemplate(template, size, charts);
+      const cold: CaseRecord = { tool: 'jhm', mode: 'cold', hubs: size, command: 'node bin/jhm synth', runs: [] };
+      const warm: CaseRecord = { tool: 'jhm', mode: 'warm', hubs: size, command: 'node bin/jhm synth (again, same cache and outputs)', runs: [] };
+      const stock: CaseRecord = { tool: 'stock', mode: 'cold', hubs: size, command: 'cdktf synth && cdk8s synth --no-check-upgrade', runs: [] };
+      cases.push(cold, warm);
+
+      // Whether to run the stock path at this size: always up to 10 hubs, beyond that within the budget.
+      let stockRuns = options.baseline ? options.runs : 0;
+      if (options.baseline && size > 10) {
+        const ref = cases.filter((c) => c.tool === 'stock' && c.medianSeconds !== undefined).pop();
+        if (ref && ref.medianSeconds !== undefined) {
+          const estimate = (ref.medianSeconds * size) / ref.hubs;
+          if (estimate * options.runs <= BASELINE_BUDGET_SECONDS) stockRuns = options.runs;
+          else if (estimate <= BASELINE_BUDGET_SECONDS) stockRuns = 1;
+          else stockRuns = 0;
+          if (stockRuns < options.runs) {
+            const reason = `estimated ${estimate.toFixed(0)} s per run from ${ref.hubs} hubs (budget ${BASELINE_BUDGET_SECONDS} s): ${stockRuns === 0 ? 'not run' : 'run once'}`;
+            skippedBaselines.push({ hubs: size, reason });
+            if (stockRuns === 0) stock.skipped = reason;
+          }
+        }
+      }
+      if (options.baseline) cases.push(stock);
+
+      for (let i = 0; i < options.runs; i++) {
+        // jhm cold, then warm on the same project and cache.
+        if (cold.error === undefined) {
+          const dir = path.join(work, `run-${++runId}`);
+          const project = path.join(dir, 'project');
+          copyProject(template, project);
+          const env = benchEnv(process.env, path.join(dir, 'cache'), charts, home);
+          log(`jhm cold, ${size} hub(s), run ${i + 1}/${options.runs}`);
+          const m = await runMeasured(node, [jhm, 'synth'], { cwd: project, env, timeoutSeconds: COMMAND_TIMEOUT_SECONDS });
+          const missing = m.exitCode === 0 ? missingOutputs(project, size) : [];
+          cold.error = failure('jhm synth', m) ?? (missing.length ? `jhm synth exited 0 but did not write ${missing.slice(0, 3).join(', ')}` : undefined);
+          if (cold.error === undefined) {
+            cold.runs.push({ ...record(m), reportedSynthSeconds: reportedSeconds(m.stderr) });
+            const before = outputsDigest(project);
+            log(`jhm warm, ${size} hub(s), run ${i + 1}/${options.runs}`);
+            const w = await runMeasured(node, [jhm, 'synth'], { cwd: project, env, timeoutSeconds: COMMAND_TIMEOUT_SECONDS });
+            warm.error = failure('jhm synth (warm)', w);
+            if (warm.error === undefined) {
+              warm.runs.push({ ...record(w), reportedSynthSeconds: reportedSeconds(w.stderr), outputsUnchanged: outputsDigest(project) === before });
+            }
+          }
+          fs.rmSync(dir, { recursive: true, force: true });
+        }
+        // The stock path, cold, on a fresh copy.
+        if (i < stockRuns && stock.error === undefined) {
+          const dir = path.join(work, `run-${++runId}`);
+          const project = path.join(dir, 'project');
+          copyProject(template, project);
+          const env = benchEnv(process.env, path.join(dir, 'cache'), charts, home);
+          log(`stock cdktf synth + cdk8s synth, ${size} hub(s), run ${i + 1}/${stockRuns}`);
+          const a = await runMeasured(cdktf, ['synth'], { cwd: project, env, timeoutSeconds: COMMAND_TIMEOUT_SECONDS });
+          stock.error = failure('cdktf synth', a);
+          if (stock.error === undefined) {
+            const b = await runMeasured(cdk8s, ['synth', '--no-check-upgrade'], { cwd: project, env, timeoutSeconds: COMMAND_TIMEOUT_SECONDS });
+            const missing = b.exitCode === 0 ? missingOutputs(project, size) : [];
+            stock.error = failure('cdk8s synth', b) ?? (missing.length ? `the stock CLIs exited 0 but did not write ${missing.slice(0, 3).join(', ')}` : undefined);
+            if (stock.error === undefined) {
+              const peaks = [a.peakMiB, b.peakMiB].filter((x): x is number => x !== undefined);
+              const trees = [a.treePeakMiB, b.treePeakMiB].filter((x): x is number => x !== undefined);
+              const procs = [a.processPeakMiB, b.processPeakMiB].filter((x): x is number => x !== undefined);
+              stock.runs.push({
+                seconds: round(a.seconds + b.seconds),
+                peakMiB: peaks.length ? round(Math.max(...peaks), 1) : undefined,
+                treePeakMiB: trees.length ? round(Math.max(...trees), 1) : undefined,
+                processPeakMiB: procs.length ? round(Math.max(...procs), 1) : undefined,
+                parts: { cdktf: round(a.seconds), cdk8s: round(b.seconds) },
+              });
+            }
+          }
+          fs.rmSync(dir, { recursive: true, force: true });
+        }
+      }
+      for (const c of [cold, warm, stock]) summarize(c);
+      if (stock.medianSeconds !== undefined) {
+        for (const c of [cold, warm]) if (c.medianSeconds !== undefined) c.ratioToBaseline = round(c.medianSeconds / stock.medianSeconds);
+        stock.ratioToBaseline = 1;
+      }
+      for (const c of [cold, warm, stock]) if (c.error) log(`${c.tool} ${c.mode} ${c.hubs}: ${c.error}`);
+    }
+
+    const targets = evaluateTargets(cases);
+    const results = {
+      date: new Date().toISOString(),
+      arguments: process.argv.slice(2),
+      machine: {
+        platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+        cpuModel: os.cpus()[0]?.model ?? 'unknown',
+        cpus: os.cpus().length,
+        totalMemoryMiB: Math.round(os.totalmem() / 1024 / 1024),
+        node: process.version,
+        loadAverageAtStart: loadAtStart.map((x) => round(x, 2)),
+        loadAverageAtEnd: os.loadavg().map((x) => round(x, 2)),
+      },
+      charts,
+      tools: {
+        helm: `${helmVersion} (${helm.source})`,
+        cdktfCli: packageVersion('cdktf-cli'),
+        cdk8sCli: packageVersion('cdk8s-cli'),
+        terraform: terraformVersion(),
+      },
+      settings: { runs: options.runs, sizes: options.sizes, baselineBudgetSeconds: BASELINE_BUDGET_SECONDS },
+      method: {
+        cold: 'fresh copy of the generated project (hubs/, secrets/, charts.lock.json; no outputs) and an empty JHM_CACHE_DIR',
+        warm: 'the same command again right after the cold run: same cache, same outputs, nothing changed',
+        stock: 'fresh copy and empty JHM_CACHE_DIR, then `cdktf synth` (app: node lib/infra/main.js) and `cdk8s synth --no-check-upgrade` (app: node lib/k8s/main.js), times added',
+        seconds: 'wall clock from spawn to exit of the child process, measured by the bench',
+        memory: memoryMethod(),
+        ratioToBaseline: "median seconds divided by the stock path's median for the same number of hubs",
+      },
+      cases,
+      skippedBaselines,
+      targets,
+    };
+    const out = options.out ?? path.join(REPO, 'bench', charts.kind === 'real' ? 'results-real-charts.json' : 'results.json');
+    fs.writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+    process.stdout.write(`\n${printTable(cases)}\n\n${printTargets(targets)}\n\ncharts: ${charts.kind} (${charts.source})\nresults written to ${path.relative(process.cwd(), out) || out}\n`);
+  } finally {
+    if (options.keep) log(`kept ${work}`);
+    else fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+function evaluateTargets(cases: readonly CaseRecord[]): TargetRecord[] {
+  const find = (tool: Tool, mode: Mode, hubs: number) => cases.find((c) => c.tool === tool && c.mode === mode && c.hubs === hubs && c.medianSeconds !== undefined);
+  const targets: TargetRecord[] = [];
+  const one = find('jhm', 'cold', 1);
+  const oneStock = find('stock', 'cold', 1);
+  targets.push({
+    id: 'one-hub-cold-vs-stock',
+    description: "1 hub cold takes at most a quarter of the stock path's time",
+    threshold: 'ratio <= 0.25',
+    measured: one && oneStock ? `${one.medianSeconds} s vs ${oneStock.medianSeconds} s (ratio ${round(one.medianSeconds! / oneStock.medianSeconds!)})` : null,
+    met: one && oneStock ? one.medianSeconds! <= oneStock.medianSeconds! / 4 : null,
+  });
+  const fiftyCold = find('jhm', 'cold', 50);
+  targets.push({
+    id: 'fifty-hubs-cold',
+    description: '50 hubs cold in under 15 s',
+    threshold: 'median < 15 s',
+    measured: fiftyCold ? `${fiftyCold.medianSeconds} s` : null,
+    met: fiftyCold ? fiftyCold.medianSeconds! < 15 : null,
+  });
+  const fiftyWarm = find('jhm', 'warm', 50);
+  targets.push({
+    id: 'fifty-hubs-warm',
+    description: 'warm re-synth of 50 unchanged hubs in under 3 s',
+    threshold: 'median < 3 s',
+    measured: fiftyWarm ? `${fiftyWarm.medianSeconds} s` : null,
+    met: fiftyWarm ? fiftyWarm.medianSeconds! < 3 : null,
+  });
+  const fiftyPeaks = [fiftyCold?.peakMiB, fiftyWarm?.peakMiB].filter((x): x is number => x !== undefined);
+  targets.push({
+    id: 'fifty-hubs-memory',
+    description: 'peak memory under 1 GiB for 50 hubs (largest of the cold and warm runs)',
+    threshold: 'peak < 1024 MiB',
+    measured: fiftyPeaks.length ? `${Math.max(...fiftyPeaks)} MiB` : null,
+    met: fiftyPeaks.length ? Math.max(...fiftyPeaks) < 1024 : null,
+  });
+  return targets;
+}
+
+function printTable(cases: readonly CaseRecord[]): string {
+  const rows = cases.map((c) => [
+    c.tool,
+    c.mode,
+    String(c.hubs),
+    String(c.runs.length),
+    fmt(c.medianSeconds),
+    fmt(c.minSeconds),
+    fmt(c.maxSeconds),
+    fmt(c.medianReportedSynthSeconds),
+    c.peakMiB === undefined ? '-' : c.peakMiB.toFixed(0),
+    c.ratioToBaseline === undefined ? '-' : c.ratioToBaseline.toFixed(2),
+    c.error ? `FAILED: ${c.error.slice(0, 100)}` : (c.skipped ?? ''),
+  ]);
+  return table(['tool', 'mode', 'hubs', 'runs', 'median s', 'min s', 'max s', 'jhm-reported s', 'peak MiB', 'x stock', 'note'], rows);
+}
+
+function printTargets(targets: readonly TargetRecord[]): string {
+  return table(
+    ['target', 'threshold', 'measured', 'met'],
+    targets.map((t) => [t.description, t.threshold, t.measured ?? 'not measured', t.met === null ? '-' : t.met ? 'yes' : 'NO']),
+  );
+}
+
+function fmt(x: number | undefined): string {
+  return x === undefined ? '-' : x.toFixed(2);
+}
+
+function packageVersion(name: string): string {
+  try {
+    return (JSON.parse(fs.readFileSync(require.resolve(`${name}/package.json`, { paths: [REPO] }), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'not installed';
+  }
+}
+
+function terraformVersion(): string {
+  const r = spawnSync('terraform', ['version', '-json'], { encoding: 'utf8', env: { ...process.env, CHECKPOINT_DISABLE: '1' } });
+  if (r.status !== 0) return 'not on PATH';
+  try {
+    return (JSON.parse(r.stdout) as { terraform_version: string }).terraform_version;
+  } catch {
+    return r.stdout.split('\n')[0];
+  }
+}
+
+main().catch((e) => {
+  process.stderr.write(`bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,187 @@
+/**
+ * Runs one command as a child process and measures it: wall-clock seconds (from spawn to exit,
+ * measured here) and peak memory of the child's whole process tree.
+ *
+ * Peak memory comes from two sources, both recorded:
+ *
+ * - `treePeakMiB`: while the child runs, every `SAMPLE_MS` the bench reads `/proc/<pid>/stat` of
+ *   every process to find the child's descendants and sums their `VmRSS` (`/proc/<pid>/status`);
+ *   the largest sum seen. This counts concurrent helm processes together with node, but a
+ *   process that lives less than one sampling interval can be missed.
+ * - `processPeakMiB`: GNU time's `%M` (the `ru_maxrss` from `wait4`: the largest peak RSS of any
+ *   single process in the tree), when `/usr/bin/time` is GNU time. Exact, but per process.
+ *
+ * `peakMiB` is the larger of the two. Without /proc and GNU time, memory is not measured.
+ */
+import { spawn, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+/** Interval of the /proc sampler. */
+export const SAMPLE_MS = 20;
+
+/** One measured run. */
+export interface Measurement {
+  readonly seconds: number;
+  readonly exitCode: number | null;
+  readonly signal: NodeJS.Signals | null;
+  /** Largest sampled sum of VmRSS over the process tree (MiB), if /proc is available. */
+  readonly treePeakMiB?: number;
+  /** GNU time `%M`: largest peak RSS of one process of the tree (MiB), if GNU time is available. */
+  readonly processPeakMiB?: number;
+  /** max(treePeakMiB, processPeakMiB). */
+  readonly peakMiB?: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly timedOut: boolean;
+}
+
+export interface RunOptions {
+  readonly cwd: string;
+  readonly env: NodeJS.ProcessEnv;
+  /** Kill the tree after this many seconds (default 900). */
+  readonly timeoutSeconds?: number;
+}
+
+let gnuTime: string | null | undefined;
+
+/** The path of GNU time, or null when there is none (busybox/BSD time lack `-f %M -o`). */
+export function findGnuTime(): string | null {
+  if (gnuTime !== undefined) return gnuTime;
+  gnuTime = null;
+  for (const candidate of ['/usr/bin/time', '/bin/time']) {
+    if (!fs.existsSync(candidate)) continue;
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'jhm-bench-time-')), 'probe');
+    try {
+      const r = spawnSync(candidate, ['-f', '%M', '-o', out, 'true'], { stdio: 'ignore' });
+      if (r.status === 0 && /^\d+\s*$/.test(readOr(out, ''))) {
+        gnuTime = candidate;
+        break;
+      }
+    } finally {
+      fs.rmSync(path.dirname(out), { recursive: true, force: true });
+    }
+  }
+  return gnuTime;
+}
+
+/** Whether /proc can be sampled for process trees. */
+export function procAvailable(): boolean {
+  return process.platform === 'linux' && fs.existsSync(`/proc/${process.pid}/status`);
+}
+
+/** How memory is measured on this machine, in words (written to the results). */
+export function memoryMethod(): string {
+  const parts: string[] = [];
+  if (procAvailable()) {
+    parts.push(
+      `treePeakMiB: largest sum of VmRSS over the child and all its descendants, sampled every ${SAMPLE_MS} ms from /proc/<pid>/status (descendants found through the ppid field of /proc/*/stat); short-lived processes can be missed between samples`,
+    );
+  }
+  const t = findGnuTime();
+  if (t) parts.push(`processPeakMiB: GNU time (${t} -f %M), the largest peak RSS (ru_maxrss) of any single process of the tree`);
+  if (parts.length === 0) return 'not measured (no /proc and no GNU time on this machine)';
+  return `${parts.join('; ')}; peakMiB = the larger of the two. A case with two commands (the stock path) reports the larger of the two commands' peaks.`;
+}
+
+/** Runs `command args` and measures it (see the module comment). Never throws for a failing command. */
+export async function runMeasured(command: string, args: readonly string[], options: RunOptions): Promise<Measurement> {
+  const time = findGnuTime();
+  const timeFile = time ? path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'jhm-bench-rss-')), 'rss') : undefined;
+  const [cmd, argv] = time ? [time, ['-f', '%M', '-o', timeFile!, command, ...args]] : [command, [...args]];
+  const sampler = procAvailable() ? new TreeSampler() : undefined;
+  const started = process.hrtime.bigint();
+  const child = spawn(cmd, argv, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const stdout: Buffer[] = [];
+  const stderr: Buffer[] = [];
+  child.stdout.on('data', (b: Buffer) => stdout.push(b));
+  child.stderr.on('data', (b: Buffer) => stderr.push(b));
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }, (options.timeoutSeconds ?? 900) * 1000);
+  // Skip the GNU time wrapper itself: measure what it runs.
+  const poll = sampler ? setInterval(() => sampler.sample(child.pid!, Boolean(time)), SAMPLE_MS) : undefined;
+  sampler?.sample(child.pid!, Boolean(time));
+  const { code, signal } = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (c, s) => resolve({ code: c, signal: s }));
+  });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  clearTimeout(timer);
+  if (poll) clearInterval(poll);
+  let processPeakMiB: number | undefined;
+  if (timeFile) {
+    const text = readOr(timeFile, '');
+    // GNU time writes "Command exited with non-zero status N" before the value when the command fails.
+    const kb = /(\d+)\s*$/.exec(text.trim());
+    if (kb) processPeakMiB = Number(kb[1]) / 1024;
+    fs.rmSync(path.dirname(timeFile), { recursive: true, force: true });
+  }
+  const treePeakMiB = sampler && sampler.peakKiB > 0 ? sampler.peakKiB / 1024 : undefined;
+  const peaks = [treePeakMiB, processPeakMiB].filter((x): x is number => x !== undefined);
+  return {
+    seconds,
+    exitCode: code,
+    signal,
+    treePeakMiB,
+    processPeakMiB,
+    peakMiB: peaks.length > 0 ? Math.max(...peaks) : undefined,
+    stdout: Buffer.concat(stdout).toString('utf8'),
+    stderr: Buffer.concat(stderr).toString('utf8'),
+    timedOut,
+  };
+}
+
+/** Samples the summed RSS of a process tree from /proc. */
+class TreeSampler {
+  public peakKiB = 0;
+
+  public sample(root: number, skipRoot: boolean): void {
+    const parents = new Map<number, number[]>();
+    let entries: string[];
+    try {
+      entries = fs.readdirSync('/proc');
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (!/^\d+$/.test(e)) continue;
+      const stat = readOr(`/proc/${e}/stat`, '');
+      // Field 4 (ppid) follows the command name, which is in parentheses and may hold spaces.
+      const close = stat.lastIndexOf(')');
+      if (close < 0) continue;
+      const ppid = Number(stat.slice(close + 2).split(' ')[1]);
+      const list = parents.get(ppid) ?? [];
+      list.push(Number(e));
+      parents.set(ppid, list);
+    }
+    let total = 0;
+    const stack = [root];
+    while (stack.length > 0) {
+      const pid = stack.pop()!;
+      if (!(skipRoot && pid === root)) total += rssKiB(pid);
+      stack.push(...(parents.get(pid) ?? []));
+    }
+    if (total > this.peakKiB) this.peakKiB = total;
+  }
+}
+
+function rssKiB(pid: number): number {
+  const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(readOr(`/proc/${pid}/status`, ''));
+  return m ? Number(m[1]) : 0;
+}
+
+function readOr(file: string, fallback: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return fallback;
+  }
+}
