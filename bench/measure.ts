@@ -35,6 +35,23 @@ export interface Measurement {
   readonly stdout: string;
   readonly stderr: string;
   readonly timedOut: boolean;
+  /** Every process of the tree the sampler saw (empty without /proc). */
+  readonly processes: readonly ProcessRecord[];
+}
+
+/** A process of the measured tree, as sampled from /proc (times are approximate: one sample interval). */
+export interface ProcessRecord {
+  readonly pid: number;
+  readonly ppid: number;
+  /** Command name (/proc/<pid>/stat field 2). */
+  readonly comm: string;
+  /** First and last time it was seen, in ms since the command started. */
+  readonly firstSeenMs: number;
+  readonly lastSeenMs: number;
+  /** user + system CPU seconds at the last sample. */
+  readonly cpuSeconds: number;
+  /** Largest VmRSS seen (MiB). */
+  readonly peakRssMiB: number;
 }
 
 export interface RunOptions {
@@ -90,8 +107,8 @@ export async function runMeasured(command: string, args: readonly string[], opti
   const time = findGnuTime();
   const timeFile = time ? path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'jhm-bench-rss-')), 'rss') : undefined;
   const [cmd, argv] = time ? [time, ['-f', '%M', '-o', timeFile!, command, ...args]] : [command, [...args]];
-  const sampler = procAvailable() ? new TreeSampler() : undefined;
   const started = process.hrtime.bigint();
+  const sampler = procAvailable() ? new TreeSampler(started) : undefined;
   const child = spawn(cmd, argv, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const stdout: Buffer[] = [];
   const stderr: Buffer[] = [];
@@ -136,15 +153,32 @@ export async function runMeasured(command: string, args: readonly string[], opti
     stdout: Buffer.concat(stdout).toString('utf8'),
     stderr: Buffer.concat(stderr).toString('utf8'),
     timedOut,
+    processes: sampler ? [...sampler.processes.values()] : [],
   };
 }
 
-/** Samples the summed RSS of a process tree from /proc. */
+/** Clock ticks per second of /proc/<pid>/stat CPU times. */
+let clockTicks: number | undefined;
+function ticksPerSecond(): number {
+  if (clockTicks === undefined) {
+    const r = spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' });
+    clockTicks = r.status === 0 && /^\d+\s*$/.test(r.stdout) ? Number(r.stdout) : 100;
+  }
+  return clockTicks;
+}
+
+/** Samples the summed RSS of a process tree from /proc, and remembers each process seen. */
 class TreeSampler {
   public peakKiB = 0;
+  public readonly processes = new Map<number, ProcessRecord>();
+  private readonly ticks = ticksPerSecond();
+
+  constructor(private readonly started: bigint) {}
 
   public sample(root: number, skipRoot: boolean): void {
+    const now = Number(process.hrtime.bigint() - this.started) / 1e6;
     const parents = new Map<number, number[]>();
+    const stats = new Map<number, { comm: string; ppid: number; cpu: number }>();
     let entries: string[];
     try {
       entries = fs.readdirSync('/proc');
@@ -157,7 +191,10 @@ class TreeSampler {
       // Field 4 (ppid) follows the command name, which is in parentheses and may hold spaces.
       const close = stat.lastIndexOf(')');
       if (close < 0) continue;
-      const ppid = Number(stat.slice(close + 2).split(' ')[1]);
+      const fields = stat.slice(close + 2).split(' ');
+      const ppid = Number(fields[1]);
+      // Fields 14 and 15 (utime, stime) are at 11 and 12 after the command name.
+      stats.set(Number(e), { comm: stat.slice(stat.indexOf('(') + 1, close), ppid, cpu: (Number(fields[11]) + Number(fields[12])) / this.ticks });
       const list = parents.get(ppid) ?? [];
       list.push(Number(e));
       parents.set(ppid, list);
@@ -166,7 +203,23 @@ class TreeSampler {
     const stack = [root];
     while (stack.length > 0) {
       const pid = stack.pop()!;
-      if (!(skipRoot && pid === root)) total += rssKiB(pid);
+      if (!(skipRoot && pid === root)) {
+        const rss = rssKiB(pid);
+        total += rss;
+        const st = stats.get(pid);
+        const prev = this.processes.get(pid);
+        if (st) {
+          this.processes.set(pid, {
+            pid,
+            ppid: st.ppid,
+            comm: st.comm,
+            firstSeenMs: prev?.firstSeenMs ?? now,
+            lastSeenMs: now,
+            cpuSeconds: st.cpu,
+            peakRssMiB: Math.max(prev?.peakRssMiB ?? 0, rss / 1024),
+          });
+        }
+      }
       stack.push(...(parents.get(pid) ?? []));
     }
     if (total > this.peakKiB) this.peakKiB = total;

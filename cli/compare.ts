@@ -16,6 +16,9 @@ export interface FileChange {
   readonly patch: string;
 }
 
+/** Files in output folders that synth does not write (kept there by other tools). */
+const NOT_OUTPUT = new Set(['.terraform.lock.hcl']);
+
 function listFiles(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
   const out: string[] = [];
@@ -42,7 +45,7 @@ export function compareOutputs(current: string, fresh: string, hubs: readonly st
       const rel = path.join(OUTPUT_DIRS[kind], hub);
       const a = path.join(current, rel);
       const b = path.join(fresh, rel);
-      const names = [...new Set([...listFiles(a), ...listFiles(b)])].sort();
+      const names = [...new Set([...listFiles(a), ...listFiles(b)])].filter((n) => !NOT_OUTPUT.has(path.basename(n))).sort();
       for (const name of names) {
         const file = path.join(rel, name);
         const before = fs.existsSync(path.join(a, name)) ? fs.readFileSync(path.join(a, name), 'utf8') : undefined;

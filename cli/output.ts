@@ -57,6 +57,7 @@ export class Staging {
           const staged = this.hubDir(kind, hub);
           const target = path.join(root, OUTPUT_DIRS[kind], hub);
           fs.mkdirSync(path.dirname(target), { recursive: true });
+          keepTerraformLock(kind, target, staged);
           if (fs.existsSync(target)) fs.renameSync(target, path.join(trash, `${kind}-${hub}`));
           if (fs.existsSync(staged)) fs.renameSync(staged, target);
         }
@@ -69,6 +70,15 @@ export class Staging {
   public dispose(): void {
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * `terraform init` writes the provider lock `.terraform.lock.hcl` into the stack folder; a
+ * re-synth keeps it, so the provider's checksums stay pinned across deploys.
+ */
+function keepTerraformLock(kind: OutputKind, target: string, staged: string): void {
+  const lock = path.join(target, '.terraform.lock.hcl');
+  if (kind === 'stacks' && fs.existsSync(lock) && fs.existsSync(staged)) fs.copyFileSync(lock, path.join(staged, '.terraform.lock.hcl'));
 }
 
 /** Hubs that have output folders under `root` (any of the three kinds). */

@@ -54,7 +54,7 @@ export function readInfraOutputs(root: string, hubName: string): InfraOutputs | 
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new UserError(`cannot read the outputs file: ${(e as Error).message}`, { file: display });
   }
-  const fix = `write it again with: cdktf deploy ${hubName} --outputs-file ${OUTPUTS_DIR}/${hubName}.json (or delete it)`;
+  const fix = `write it again with: jhm deploy ${hubName} (or delete it)`;
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -93,7 +93,7 @@ export function readIngressIp(root: string, hubName: string): string | undefined
     throw new UserError(`has no "${INFRA_OUTPUTS.ingressIp}" output`, {
       file: display,
       field: hubName,
-      fix: `write it again with: cdktf deploy ${hubName} --outputs-file ${OUTPUTS_DIR}/${hubName}.json`,
+      fix: `write it again with: jhm deploy ${hubName}`,
     });
   }
   if (!IPV4.test(ip)) {

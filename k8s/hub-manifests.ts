@@ -55,7 +55,10 @@ export class HubManifests extends Construct {
       const id = uniqueId(ids, obj);
       new ApiObject(target, id, obj);
     };
-    for (const release of props.releases) {
+    // Releases in wave order (then by name), so the CRD wave, which gathers several releases'
+    // CRDs, does not depend on the order `releases` was given in.
+    const releases = [...props.releases].sort((x, y) => WAVES[x.wave].index - WAVES[y.wave].index || x.release.localeCompare(y.release));
+    for (const release of releases) {
       namespaces.add(release.namespace);
       for (const obj of release.objects) {
         if (obj.kind === 'Namespace' && obj.apiVersion === 'v1') {

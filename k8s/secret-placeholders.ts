@@ -8,6 +8,7 @@
 import { createHash } from 'crypto';
 import { parse } from 'yaml';
 import { isDeepStrictEqual } from 'util';
+import { UserError } from '../config/errors';
 import { Hub } from '../config/hub';
 import { HubSecrets } from '../config/secrets';
 import { K8sObject } from './helm/types';
@@ -77,7 +78,8 @@ function deepReplace(v: unknown, subst: SecretSubstitution): unknown {
 /**
  * Replaces placeholders with real values in one Secret entry. Entries holding YAML or JSON (such
  * as z2jh's `values.yaml`) are checked after the textual replacement: the document must read
- * back as the original with only those strings changed, or the value is refused.
+ * back as the original with only those strings changed, or the value is refused (with a
+ * `UserError` that never quotes the document: a YAML parse error would show the secret).
  */
 function fillText(text: string, subst: SecretSubstitution, where: string): string {
   const filled = replaceAll(text, subst);
@@ -89,8 +91,16 @@ function fillText(text: string, subst: SecretSubstitution, where: string): strin
     return filled;
   }
   if (before === null || typeof before !== 'object') return filled;
-  if (!isDeepStrictEqual(parse(filled), deepReplace(before, subst))) {
-    throw new Error(`cannot place a secret into ${where} without changing its meaning (a value from the secrets file needs quoting); use only letters, digits and -._~+/= in secrets`);
+  let after: unknown;
+  try {
+    after = parse(filled);
+  } catch {
+    after = undefined;
+  }
+  if (!isDeepStrictEqual(after, deepReplace(before, subst))) {
+    throw new UserError(`cannot place a secret into ${where} without changing its meaning (a value from the secrets file needs quoting in YAML)`, {
+      fix: 'use only letters, digits and -._~+/= in the secrets file',
+    });
   }
   return filled;
 }

@@ -4,6 +4,7 @@
  * of `dist/<hub>/` and `dist-secrets/<hub>/`.
  */
 import * as fs from 'fs';
+import { isDeepStrictEqual } from 'util';
 import { UserError, UserErrors } from '../config/errors';
 import { Hub } from '../config/hub';
 import { readIngressIp } from '../config/outputs';
@@ -50,14 +51,27 @@ export async function synthHubManifests(hub: Hub, options: SynthHubManifestsOpti
     if (!(e instanceof UserError)) throw e;
     secretsError = e;
   }
-  const placeholders = placeholderSecrets(hub, secrets);
+  // dist/ is rendered with placeholders of one fixed shape (one CryptKeeper key), so it depends
+  // neither on the secret values nor on how many keys the secrets file holds; when the real
+  // secrets have another shape, the Secrets come from a second render with placeholders of
+  // their shape (z2jh's checksum annotations hash the Secret, so this keeps dist/ unchanged).
+  const placeholders = placeholderSecrets(hub);
+  const shaped = secrets ? placeholderSecrets(hub, secrets) : placeholders;
   const warnings: string[] = [];
   const ip = hub.ingress.loadBalancerIP ?? readIngressIp(options.root, hub.name);
 
   const ingress = ingressControllerRelease(hub, ip);
   warnings.push(...ingress.warnings);
   const certManager = certManagerRelease(hub);
-  const releases: Array<{ wave: WaveName; chart: typeof hub.charts[keyof typeof hub.charts]; release: string; namespace: string; values: Record<string, unknown> }> = [
+  const releases: Array<{
+    wave: WaveName;
+    chart: typeof hub.charts[keyof typeof hub.charts];
+    release: string;
+    namespace: string;
+    values: Record<string, unknown>;
+    /** Values to render the Secrets from, when they differ from `values`. */
+    secretsValues?: Record<string, unknown>;
+  }> = [
     { wave: 'certManager', ...certManager },
     { wave: 'ingress', chart: ingress.chart, release: ingress.release, namespace: ingress.namespace, values: ingress.values },
     {
@@ -66,21 +80,24 @@ export async function synthHubManifests(hub: Hub, options: SynthHubManifestsOpti
       release: hub.jupyterhub.release,
       namespace: hub.jupyterhub.namespace,
       values: jupyterhubValues(hub, placeholders),
+      secretsValues: isDeepStrictEqual(shaped, placeholders) ? undefined : jupyterhubValues(hub, shaped),
     },
   ];
 
   const placeholderValues = secretValues(placeholders);
-  const subst = secrets ? substitution(placeholders, secrets) : undefined;
+  const subst = secrets ? substitution(shaped, secrets) : undefined;
   const settled = await Promise.allSettled(
     releases.map(async (r) => {
-      const result = await options.renderer.render({
-        chart: r.chart,
-        release: r.release,
-        namespace: r.namespace,
-        values: r.values,
-        kubeVersion: hub.kubeVersion,
-        clusterScopedKinds: CLUSTER_SCOPED_CUSTOM_KINDS,
-      });
+      const render = (values: Record<string, unknown>) =>
+        options.renderer.render({
+          chart: r.chart,
+          release: r.release,
+          namespace: r.namespace,
+          values,
+          kubeVersion: hub.kubeVersion,
+          clusterScopedKinds: CLUSTER_SCOPED_CUSTOM_KINDS,
+        });
+      const result = await render(r.values);
       const exposed = result.objects.filter((o) => !isSecret(o) && placeholdersIn(o, placeholderValues).length > 0);
       if (exposed.length > 0) {
         const o = exposed[0];
@@ -89,7 +106,12 @@ export async function synthHubManifests(hub: Hub, options: SynthHubManifestsOpti
       for (const h of result.droppedHooks) {
         warnings.push(`${hub.source}: chart ${r.chart.name} ${r.chart.version}: left out Helm hook ${h.kind} ${h.name} (${h.hooks.join(', ')}): kubectl apply has no hooks`);
       }
-      const objects = secrets ? fillSecrets(result.objects, subst!) : result.objects.filter((o) => !isSecret(o));
+      let objects = result.objects;
+      if (secrets && r.secretsValues) {
+        const secretObjects = (await render(r.secretsValues)).objects.filter(isSecret);
+        objects = [...objects.filter((o) => !isSecret(o)), ...secretObjects];
+      }
+      objects = secrets ? fillSecrets(objects, subst!) : objects.filter((o) => !isSecret(o));
       return { wave: r.wave, release: r.release, namespace: r.namespace, objects };
     }),
   );

@@ -110,11 +110,11 @@ async function deploy(hubName: string, opts: DeployOptions, cmd: Command): Promi
     });
   }
 
-  if (!fs.existsSync(stackFile)) {
-    info(`${shown(root, stackFile)} not found: synthesizing ${hub.name} first`);
-    await synthHubs({ root, hubs: [hub.name] });
-    if (!fs.existsSync(stackFile)) throw new UserError(`jhm synth ${hub.name} wrote no ${shown(root, stackFile)}`);
-  }
+  // Terraform always deploys the hub file as it is now: synthesize its stack first (Terraform
+  // JSON only, so a deploy never waits on charts or secrets).
+  info(`synthesizing the Terraform stack of ${hub.name}`);
+  await synthHubs({ root, hubs: [hub.name], apps: { infra: true, k8s: false } });
+  if (!fs.existsSync(stackFile)) throw new UserError(`jhm synth ${hub.name} wrote no ${shown(root, stackFile)}`);
   const stackJson: unknown = JSON.parse(fs.readFileSync(stackFile, 'utf8'));
 
   info(`${hub.name}: OpenStack credentials from ${credentials.source}`);
@@ -346,7 +346,7 @@ points kubectl at the cluster. The file's contents are never printed.`,
       `
 Stages (each with --timeout):
   1. namespaces, CRDs                      then wait until the CRDs are Established
-  2. cert-manager, ingress controller      then wait for their Deployments to roll out
+  2. cert-manager, ingress controller      then wait for their Deployments (DaemonSets) to roll out
   3. ClusterIssuers, Secrets, JupyterHub   then wait for JupyterHub's Deployments
 Every apply is server-side (kubectl apply --server-side --force-conflicts --field-manager=jhm):
 the CRDs are too large for client-side apply's last-applied annotation (256 KiB).

@@ -36,6 +36,13 @@ export interface RunOptions {
    */
   readonly maxOutputBytes?: number;
   /**
+   * While the child runs, keep jhm alive on Ctrl-C (the terminal sends SIGINT to the child too,
+   * which then stops cleanly: Terraform finishes writing its state) and pass SIGTERM on to it.
+   * Without this, jhm would exit at once and close the pipes the child still writes to.
+   * @default false
+   */
+  readonly shieldSignals?: boolean;
+  /**
    * Time between SIGTERM and SIGKILL when the timeout is reached.
    * @default 5000
    */
@@ -112,9 +119,18 @@ export function runProcess(file: string, args: readonly string[], options: RunOp
       killTimer.unref();
     }, Math.max(1, options.timeoutMs));
 
+    const onInterrupt = () => undefined;
+    const onTerminate = () => child.kill('SIGTERM');
+    if (options.shieldSignals) {
+      process.on('SIGINT', onInterrupt);
+      process.on('SIGTERM', onTerminate);
+    }
+
     const finish = (exitCode: number | null, signal: NodeJS.Signals | null) => {
       if (settled) return;
       settled = true;
+      process.removeListener('SIGINT', onInterrupt);
+      process.removeListener('SIGTERM', onTerminate);
       clearTimeout(timer);
       if (killTimer) clearTimeout(killTimer);
       if (exitTimer) clearTimeout(exitTimer);

@@ -113,7 +113,7 @@ export class Terraform {
   }
 
   private async step(args: string[], run: { timeoutMs: number; output: OutputMode; interactive?: boolean }): Promise<RunResult> {
-    const r = await runProcess(this.options.bin, args, { cwd: this.options.stackDir, env: this.env, ...run });
+    const r = await runProcess(this.options.bin, args, { cwd: this.options.stackDir, env: this.env, shieldSignals: true, ...run });
     if (!succeeded(r)) {
       // Only stderr is quoted: stdout of `terraform output` may hold a secret.
       const why = describeFailure({ ...r, stdout: '' }, run.timeoutMs);

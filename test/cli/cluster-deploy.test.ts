@@ -111,6 +111,17 @@ describe('jhm deploy', () => {
     expect(project.calls().map((c) => c.tool)).toEqual(['synth', 'terraform', 'terraform', 'terraform', 'synth']);
   });
 
+  test('warns when the hub file changed after the stack was synthesized', async () => {
+    const stack = writeStack(project);
+    const past = new Date(Date.now() - 60_000);
+    fs.utimesSync(stack, past, past);
+    writeCloudsYaml(project);
+    setUpTerraform();
+    const r = await runCli(['-C', project.root, 'deploy', 'example', '--yes']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/warning: hubs\/example\.yaml changed after cdktf\.out\/stacks\/example\/cdk\.tf\.json was synthesized/);
+  });
+
   test('without terraform, prints the commands to run instead and exits 1 with one error line', async () => {
     writeStack(project);
     writeCloudsYaml(project);

@@ -55,6 +55,23 @@ describe('runProcess', () => {
     expect(r.truncated).toBe(true);
   });
 
+  test('with shieldSignals, holds SIGINT (jhm stays alive) and passes SIGTERM on to the child while it runs; the handlers go away after', async () => {
+    const before = { int: process.listeners('SIGINT'), term: process.listeners('SIGTERM') };
+    const run = runProcess(node, ['-e', 'setTimeout(() => {}, 60000)'], { cwd: tmp, timeoutMs: 30_000, shieldSignals: true });
+    const added = {
+      int: process.listeners('SIGINT').filter((l) => !before.int.includes(l)),
+      term: process.listeners('SIGTERM').filter((l) => !before.term.includes(l)),
+    };
+    expect(added.int).toHaveLength(1);
+    expect(added.term).toHaveLength(1);
+    (added.term[0] as () => void)();
+    const r = await run;
+    expect(r.signal).toBe('SIGTERM');
+    expect(r.timedOut).toBe(false);
+    expect(process.listeners('SIGINT')).toEqual(before.int);
+    expect(process.listeners('SIGTERM')).toEqual(before.term);
+  });
+
   test('reports a missing executable instead of throwing', async () => {
     const r = await runProcess(path.join(tmp, 'missing'), [], { cwd: tmp, timeoutMs: 10_000 });
     expect(r.spawnError).toMatch(/ENOENT/);

@@ -8,6 +8,11 @@ import * as path from 'path';
 import { randomBytes } from 'crypto';
 import { parse, stringify } from 'yaml';
 import { UserErrors } from '../../config/errors';
+import { loadHubs } from '../../config/load';
+import { HelmRenderer } from '../../k8s/helm/render';
+import { RenderRequest } from '../../k8s/helm/types';
+import { isSecret } from '../../k8s/manifest-files';
+import { synthHubManifests } from '../../k8s/synth';
 import { EXAMPLE_HUB, EXAMPLE_HUB_NGINX, makeProject, readTree, removeProjects, TestProject } from '../support/project';
 
 const K8S_ONLY = { apps: { k8s: true, infra: false } } as const;
@@ -75,23 +80,24 @@ describe('one project with two hubs, synthesized once', () => {
   });
 
   test('the render cache changes nothing: cache off, cold cache and warm cache give the same bytes', async () => {
-    const off = await makeProject({ hubs: HUBS });
+    const example = { example: EXAMPLE_HUB };
+    const off = await makeProject({ hubs: example });
     await off.synth({ ...K8S_ONLY, helm: { renderCache: false } });
-    const cold = await makeProject({ hubs: HUBS });
+    const cold = await makeProject({ hubs: example });
     const cache = path.join(cold.root, 'fresh-cache');
     await cold.synth({ ...K8S_ONLY, helm: { cacheDir: cache } });
-    expect(readTree(path.join(cache, 'render')).size).toBeGreaterThan(0);
+    expect(readTree(path.join(cache, 'render')).size).toBe(3);
     const coldDist = cold.tree('dist');
     await cold.synth({ ...K8S_ONLY, helm: { cacheDir: cache } });
     expect(cold.tree('dist')).toEqual(coldDist);
-    // Projects differ only in their generated secrets: dist/ is the same everywhere.
-    expect(off.tree('dist')).toEqual(dist);
-    expect(coldDist).toEqual(dist);
-    // dist-secrets/ is the same with the cache on and off for the same secrets file.
+    // The projects differ only in their generated secrets: dist/ is the same for all of them.
+    const expected = project.tree('dist/example');
+    expect(off.tree('dist/example')).toEqual(expected);
+    expect(cold.tree('dist/example')).toEqual(expected);
+    // With the same secrets file, dist-secrets/ is the same with the cache on and off.
     off.write('secrets/example.yaml', project.read('secrets/example.yaml'));
-    off.write('secrets/nginx.yaml', project.read('secrets/nginx.yaml'));
     await off.synth({ ...K8S_ONLY, helm: { renderCache: false } });
-    expect(off.tree('dist-secrets')).toEqual(distSecrets);
+    expect(off.tree('dist-secrets/example')).toEqual(project.tree('dist-secrets/example'));
   });
 
   test('the render cache never holds a secret value', () => {
@@ -115,7 +121,7 @@ describe('changing the secrets', () => {
     const after = project.tree('dist-secrets');
     expect([...after.keys()]).toEqual([...before.secrets.keys()]);
     expect(after.get('example/05-jupyterhub.yaml')).not.toEqual(before.secrets.get('example/05-jupyterhub.yaml'));
-    expect(leaks(after, ['another-fake-github-client-secret'])).toEqual(['example/05-jupyterhub.yaml: inside base64']);
+    expect(leaks(after, ['another-fake-github-client-secret']).map((l) => l.split(':')[0])).toEqual(['example/05-jupyterhub.yaml']);
   });
 
   test('a second CryptKeeper key (key rotation) leaves dist/ byte-identical and reaches the Secret', async () => {
@@ -157,5 +163,28 @@ describe('no secrets file', () => {
       'secrets/nginx.yaml: no secrets file for this hub (create it with: jhm secrets nginx)',
     ]);
     expect(project.outputs().size).toBe(0);
+  });
+});
+
+describe('the guard against charts that expose a secret', () => {
+  test('a chart that copies a Secret into another object is refused before anything is written', async () => {
+    const project = await makeProject();
+    const renderer = new HelmRenderer({ root: project.root, ...project.helm });
+    // The real render, plus a ConfigMap holding the data of the chart's Secret (what a careless chart could do).
+    const leaky = {
+      render: async (req: RenderRequest) => {
+        const result = await renderer.render(req);
+        const s = result.objects.find(isSecret);
+        if (!s) return result;
+        const copy = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'copied-secret', namespace: s.metadata.namespace }, data: s.data };
+        return { ...result, objects: [...result.objects, copy] };
+      },
+    } as unknown as HelmRenderer;
+    const [hub] = loadHubs(project.root, ['example']);
+    await expect(synthHubManifests(hub, { root: project.root, renderer: leaky })).rejects.toThrow(
+      /chart jupyterhub 4\.4\.0 puts a secret value into ConfigMap copied-secret, outside a Secret/,
+    );
+    // Without the copy, the same renderer gives a result (the guard is what refused).
+    await expect(synthHubManifests(hub, { root: project.root, renderer })).resolves.toHaveProperty('files');
   });
 });

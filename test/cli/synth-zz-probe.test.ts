@@ -1,0 +1,25 @@
+import { makeProject, removeProjects, EXAMPLE_HUB, setHubLine } from '../support/project';
+import * as fs from 'fs';
+afterAll(removeProjects);
+test('probe', async () => {
+  const p = await makeProject();
+  let text = setHubLine(EXAMPLE_HUB, 'maxNodes', '0');
+  text = text.replace('dockerVolumeSize: 50', 'dockerVolumeSize: 50\n  colour: blue');
+  p.write('hubs/example.yaml', text);
+  console.log(await p.jhm('synth'));
+  p.write('hubs/example.yaml', EXAMPLE_HUB + '\n  : [\n');
+  console.log(await p.jhm('synth'));
+  p.write('hubs/example.yaml', EXAMPLE_HUB);
+  fs.rmSync(p.path('secrets'), {recursive: true});
+  console.log(await p.jhm('synth'));
+  p.addSecrets('example');
+  const empty = fs.mkdtempSync('/tmp/empty-');
+  console.log(await p.jhm('synth'));
+  const r = await (async () => { const { runJhm, engineEnv } = require('../support/project'); return runJhm(['-C', p.root, 'synth'], { ...engineEnv(p.engine), JHM_CHARTS_DIR: empty, JHM_CACHE_DIR: empty }); })();
+  console.log(r);
+  console.log(await p.jhm('frobnicate'));
+  console.log(await p.jhm('synth', '--frob'));
+  fs.writeFileSync(p.path('.jhm-x'), 'x');
+  console.log(await p.jhm('validate'));
+  console.log(await p.jhm('check'));
+});
