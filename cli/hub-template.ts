@@ -2,6 +2,18 @@
  * The commented hub file that `jhm init` writes. Every line it sets is a value a new hub must
  * think about; everything else is left to the documented defaults (see hub.schema.json).
  */
+import { parse } from 'yaml';
+
+/** `s` as a YAML scalar: plain when YAML reads it back as the same string, else double-quoted (e.g. `"0"`, `"true"`). */
+function scalar(s: string): string {
+  let plain: unknown;
+  try {
+    plain = /^[A-Za-z0-9][A-Za-z0-9._@/-]*$/.test(s) ? parse(s) : undefined;
+  } catch {
+    plain = undefined;
+  }
+  return plain === s ? s : JSON.stringify(s);
+}
 
 export interface HubTemplateOptions {
   /** Designate zone with the trailing dot. */
@@ -19,17 +31,16 @@ export interface HubTemplateOptions {
 }
 
 export function hubTemplate(hub: string, o: HubTemplateOptions): string {
-  const list = (xs: readonly string[]) => `[${xs.join(', ')}]`;
+  const list = (xs: readonly string[]) => `[${xs.map(scalar).join(', ')}]`;
   return `# yaml-language-server: $schema=../hub.schema.json
 #
 # Hub "${hub}". Reference of every field and its default: hub.schema.json (your editor
 # autocompletes from it). Secrets never go here: they live in secrets/${hub}.yaml (git-ignored).
 
-cloud:
-${o.cloud ? `  name: ${o.cloud}   # cloud in clouds.yaml` : '  # name: openstack   # cloud in clouds.yaml; without it the OS_* environment is used'}
+${o.cloud ? `cloud:\n  name: ${scalar(o.cloud)}   # cloud in clouds.yaml` : '# cloud:\n#   name: openstack   # cloud in clouds.yaml; without it the OS_* environment is used'}
 
 cluster:
-  keypair: ${o.keypair}
+  keypair: ${scalar(o.keypair)}
   # template: kubernetes-1-33-jammy   # cluster template name; set kubernetesVersion to match
   # kubernetesVersion: "1.33.0"
   # masterFlavor: m3.quad
@@ -44,20 +55,20 @@ nodeGroups:
     maxNodes: 8
 
 dns:
-  zone: ${o.zone}
+  zone: ${scalar(o.zone)}
   # record: ${hub}   # host = <record>.<zone>
 
 ingress:
   controller: traefik
 
 letsEncrypt:
-  email: ${o.email}
+  email: ${scalar(o.email)}
   # issuer: letsencrypt-staging   # while testing, to stay clear of Let's Encrypt rate limits
 
 jupyterhub:
   auth:
     type: github
-    clientId: ${o.githubClientId}
+    clientId: ${scalar(o.githubClientId)}
     adminUsers: ${list(o.admins)}
     allowedUsers: []
     allowedOrganizations: []

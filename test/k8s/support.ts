@@ -23,7 +23,7 @@ export function objectsOf(files: ReadonlyMap<string, string>): ObjectInFile[] {
     for (const doc of parseAllDocuments(text)) {
       if (doc.errors.length > 0) throw new Error(`${file}: ${doc.errors[0].message}`);
       const o = doc.toJS() as Omit<ObjectInFile, 'file'> | null;
-      if (o !== null) out.push({ file, ...o });
+      if (o !== null) out.push({ file, ...o } as ObjectInFile);
     }
   }
   return out;

@@ -10,6 +10,10 @@ import { CLUSTER_SCOPED, NAMESPACED } from './scopes';
 import { ObjectInFile, objectsOf, typeOf, validateWithModels } from './support';
 import { EXAMPLE_HUB, EXAMPLE_HUB_NGINX, FAKE_GITHUB_CLIENT_SECRET, makeProject, removeProjects, TestProject } from '../support/project';
 import { SYNC_WAVE_ANNOTATION, WAVES } from '../../k8s/waves';
+import { loadHubs } from '../../config/load';
+import { HelmRenderer } from '../../k8s/helm/render';
+import { RenderRequest, RenderResult } from '../../k8s/helm/types';
+import { synthHubManifests } from '../../k8s/synth';
 
 const HUBS = ['example', 'nginx'] as const;
 let project: TestProject;
@@ -159,4 +163,27 @@ test('the validation catches an invalid object (so a pass above means something)
 
 test('the waves of k8s/waves.ts are the files, in the same order', () => {
   expect(Object.values(WAVES).map((w) => `${String(w.index).padStart(2, '0')}-${w.stem}.yaml`)).toEqual([...dist.get('example')!.keys()]);
+});
+
+test('charts that do render Helm hooks (values turned on) still give no hook object and no hook annotation', async () => {
+  // The hub's values switch the charts' hooks off; turn them on to see that the engine drops them.
+  const renderer = new HelmRenderer({ root: project.root, ...project.helm });
+  const dropped: string[] = [];
+  const withHooks = {
+    render: async (req: RenderRequest): Promise<RenderResult> => {
+      const values = JSON.parse(JSON.stringify(req.values)) as Record<string, Record<string, unknown>>;
+      if (req.chart.name === 'cert-manager') values.startupapicheck = { ...values.startupapicheck, enabled: true };
+      if (req.chart.name === 'jupyterhub') values.prePuller = { ...values.prePuller, hook: { enabled: true } };
+      const result = await renderer.render({ ...req, values });
+      dropped.push(...result.droppedHooks.map((h) => `${h.kind} ${h.name}`));
+      return result;
+    },
+  } as unknown as HelmRenderer;
+  const [hub] = loadHubs(project.root, ['example']);
+  const result = await synthHubManifests(hub, { root: project.root, renderer: withHooks });
+  expect(dropped.length).toBeGreaterThanOrEqual(2);
+  const objects = [...objectsOf(result.files.dist), ...objectsOf(result.files.secrets)];
+  expect(objects.filter((o) => Object.keys(o.metadata.annotations ?? {}).some((k) => k.startsWith('helm.sh/hook')))).toEqual([]);
+  const names = new Set(objects.map((o) => `${o.kind} ${o.metadata.name}`));
+  expect(dropped.filter((d) => names.has(d))).toEqual([]);
 });

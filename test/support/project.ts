@@ -14,7 +14,7 @@ import * as path from 'path';
 import { main } from '../../cli/main';
 import { SynthOptions, SynthReport, synthHubs } from '../../cli/synth-hubs';
 import { loadHubs } from '../../config/load';
-import { ensureSecrets, secretsFilePath } from '../../config/secrets';
+import { ensureSecrets } from '../../config/secrets';
 import { HelmBinary } from '../../k8s/helm/helm-binary';
 import type { HelmEngineOptions } from '../../k8s/helm/settings';
 import { packageTestCharts } from './test-charts';
@@ -50,10 +50,13 @@ function tempDir(prefix: string): string {
   return dir;
 }
 
+/** Cache folder for helm itself (the bundled binary is extracted here once, shared by test runs). */
+const TOOLS_CACHE = path.join(os.tmpdir(), 'jhm-test-tools');
+
 /** A helm binary that needs no extraction into each project's cache (helm on PATH, else the npm one, extracted once). */
 let helmPath: Promise<string> | undefined;
 function sharedHelm(): Promise<string> {
-  helmPath ??= HelmBinary.resolve({ cacheDir: path.join(os.tmpdir(), 'jhm-test-tools'), env: { PATH: process.env.PATH } }).then((h) => h.path);
+  helmPath ??= HelmBinary.resolve({ cacheDir: TOOLS_CACHE, env: { PATH: process.env.PATH } }).then((h) => h.path);
   return helmPath;
 }
 
@@ -76,15 +79,19 @@ export interface TestEngine {
 
 /** The test charts, the helm binary and this file's cache (prepared once per test file). */
 export async function testEngine(): Promise<TestEngine> {
-  // Packaging (rarely needed: the archives are kept in the temp folder) must not use the repo's .jhm either.
+  // Packaging (rarely needed: the archives are kept in the temp folder) runs helm with the
+  // engine's defaults, so point those away from the repository's .jhm too.
   const helm = await sharedHelm();
-  const saved = process.env.JHM_HELM;
-  process.env.JHM_HELM = helm;
+  const env = { JHM_HELM: helm, JHM_CACHE_DIR: TOOLS_CACHE };
+  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, env);
   try {
     return { chartsDir: await packageTestCharts(), helm, cacheDir: sharedCache() };
   } finally {
-    if (saved === undefined) delete process.env.JHM_HELM;
-    else process.env.JHM_HELM = saved;
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
   }
 }
 
@@ -185,11 +192,6 @@ export async function makeProject(options: MakeProjectOptions = {}): Promise<Tes
   };
   if (options.secrets ?? true) for (const name of Object.keys(hubs)) project.addSecrets(name);
   return project;
-}
-
-/** Path of a project's secrets file. */
-export function secretsFile(project: TestProject, hub: string): string {
-  return secretsFilePath(project.root, hub);
 }
 
 /**
