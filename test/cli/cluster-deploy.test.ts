@@ -97,10 +97,11 @@ describe('jhm deploy', () => {
     setUpTerraform();
     const r = await runCli(['-C', project.root, 'deploy', 'example', '--yes']);
     expect(r.code).toBe(0);
-    expect(synth).toHaveBeenCalledTimes(1);
-    expect(synth.mock.calls[0][0]).toMatchObject({ root: project.root, hubs: ['example'] });
+    expect(synth).toHaveBeenCalledTimes(2);
+    expect(synth.mock.calls[1][0]).toMatchObject({ root: project.root, hubs: ['example'] });
+    expect(synth.mock.calls[1][0].apps).toBeUndefined();
     const order = project.calls().map((c) => `${c.tool} ${c.argv.filter((a) => a.startsWith('-') === false).join(' ')}`);
-    expect(order).toEqual(['terraform init', 'terraform apply', 'terraform output', 'synth example']);
+    expect(order).toEqual(['synth example', 'terraform init', 'terraform apply', 'terraform output', 'synth example']);
   });
 
   test('synthesizes first when cdk.tf.json is missing', async () => {
@@ -111,7 +112,7 @@ describe('jhm deploy', () => {
     expect(project.calls().map((c) => c.tool)).toEqual(['synth', 'terraform', 'terraform', 'terraform', 'synth']);
   });
 
-  test('warns when the hub file changed after the stack was synthesized', async () => {
+  test('deploys the hub file as it is now: its Terraform stack (only) is synthesized before terraform runs', async () => {
     const stack = writeStack(project);
     const past = new Date(Date.now() - 60_000);
     fs.utimesSync(stack, past, past);
@@ -119,7 +120,8 @@ describe('jhm deploy', () => {
     setUpTerraform();
     const r = await runCli(['-C', project.root, 'deploy', 'example', '--yes']);
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/warning: hubs\/example\.yaml changed after cdktf\.out\/stacks\/example\/cdk\.tf\.json was synthesized/);
+    expect(synth.mock.calls[0][0]).toMatchObject({ root: project.root, hubs: ['example'], apps: { infra: true, k8s: false } });
+    expect(project.calls()[0].tool).toBe('synth');
   });
 
   test('without terraform, prints the commands to run instead and exits 1 with one error line', async () => {
@@ -221,7 +223,8 @@ describe('jhm deploy', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/error: terraform apply -input=false -auto-approve failed in cdktf\.out\/stacks\/example: Error: Error creating openstack_containerinfra_cluster_v1: quota exceeded \(exit status 1\)/);
     expect(fs.existsSync(path.join(project.root, 'outputs', 'example.json'))).toBe(false);
-    expect(synth).not.toHaveBeenCalled();
+    expect(synth).toHaveBeenCalledTimes(1);
+    expect(synth.mock.calls[0][0].apps).toEqual({ infra: true, k8s: false });
   });
 
   test('a terraform that hangs is stopped at --timeout', async () => {
