@@ -1,0 +1,154 @@
+/**
+ * Rule: what synth writes for a release behaves exactly as `helm template` with the same values,
+ * apart from the documented fixes: namespaces (set on namespaced objects, removed from
+ * cluster-scoped ones), hooks (left out), the sync-wave annotation, null fields (absent, as the API
+ * server treats them) and Secret values (real ones in dist-secrets instead of placeholders).
+ *
+ * Runs with the test charts always, and again with the real charts when JHM_CHARTS_DIR holds them.
+ */
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { parseAllDocuments } from 'yaml';
+import { loadHubs } from '../../config/load';
+import { CHARTS } from '../../config/versions';
+import { archiveName } from '../../k8s/helm/chart-lock';
+import { HelmRenderer } from '../../k8s/helm/render';
+import { BUILTIN_CLUSTER_SCOPED } from '../../k8s/helm/scope';
+import { jupyterhubValues } from '../../k8s/jupyterhub/values';
+import { certManagerRelease, ingressControllerRelease } from '../../k8s/platform/ingress-controller';
+import { placeholderSecrets } from '../../k8s/secret-placeholders';
+import { SYNC_WAVE_ANNOTATION } from '../../k8s/waves';
+import { EXAMPLE_HUB, EXAMPLE_HUB_NGINX, makeProject, removeProjects } from '../support/project';
+
+afterAll(removeProjects);
+
+type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; annotations?: Record<string, string> }; [k: string]: unknown };
+
+const realDir = process.env.JHM_CHARTS_DIR;
+const realAvailable = realDir !== undefined && Object.values(CHARTS).every((c) => fs.existsSync(path.join(realDir, archiveName(c))));
+
+function dropNulls(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(dropNulls);
+  if (v && typeof v === 'object') {
+    return Object.fromEntries(
+      Object.entries(v)
+        .filter(([, x]) => x !== null && x !== undefined)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([k, x]) => [k, dropNulls(x)]),
+    );
+  }
+  return v;
+}
+
+function key(o: Obj): string {
+  return `${o.apiVersion} ${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+}
+
+function readObjects(dir: string): Obj[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .sort()
+    .flatMap((f) => parseAllDocuments(fs.readFileSync(path.join(dir, f), 'utf8')).map((d) => d.toJS() as Obj))
+    .filter((o) => o && o.kind);
+}
+
+/** `helm template` run by hand, as a person would, with the values synth passes. */
+function helmTemplate(helm: string, archive: string, release: string, namespace: string, values: object, kubeVersion: string): Obj[] {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jhm-equiv-'));
+  try {
+    const file = path.join(dir, 'values.json');
+    fs.writeFileSync(file, JSON.stringify(values));
+    const out = execFileSync(helm, ['template', release, archive, '--namespace', namespace, '--kube-version', kubeVersion, '--include-crds', '--skip-tests', '-f', file], {
+      encoding: 'utf8',
+      maxBuffer: 256 * 1024 * 1024,
+      env: { PATH: process.env.PATH, HOME: dir, HELM_CACHE_HOME: dir, HELM_CONFIG_HOME: dir, HELM_DATA_HOME: dir },
+    });
+    // Read as the API server reads it (YAML 1.1: `0400` is octal).
+    return parseAllDocuments(out, { version: '1.1' })
+      .map((d) => d.toJS() as Obj)
+      .filter((o) => o && o.kind);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The documented fixes, applied to helm's own output. */
+function expectedFromHelm(objects: Obj[], namespace: string, clusterScoped: Set<string>): Map<string, unknown> {
+  const crdScopes = new Map(objects.filter((o) => o.kind === 'CustomResourceDefinition').map((o) => [(o.spec as { names: { kind: string } }).names.kind, (o.spec as { scope: string }).scope]));
+  const out = new Map<string, unknown>();
+  for (const o of objects) {
+    if (o.metadata.annotations?.['helm.sh/hook']) continue;
+    const copy = JSON.parse(JSON.stringify(o)) as Obj;
+    const cluster = clusterScoped.has(copy.kind) || crdScopes.get(copy.kind) === 'Cluster';
+    if (cluster) delete copy.metadata.namespace;
+    else copy.metadata.namespace = copy.metadata.namespace ?? namespace;
+    out.set(key(copy), normalize(copy));
+  }
+  return out;
+}
+
+function normalize(o: Obj): unknown {
+  const copy = JSON.parse(JSON.stringify(o)) as Obj;
+  if (copy.metadata.annotations) {
+    delete copy.metadata.annotations[SYNC_WAVE_ANNOTATION];
+    if (Object.keys(copy.metadata.annotations).length === 0) delete copy.metadata.annotations;
+  }
+  if (copy.kind === 'Secret') {
+    // Values differ by design (placeholders vs real); the keys must not.
+    for (const field of ['data', 'stringData']) {
+      const m = copy[field] as Record<string, string> | undefined;
+      if (m) copy[field] = Object.fromEntries(Object.keys(m).map((k) => [k, '<value>']));
+    }
+  }
+  return dropNulls(copy);
+}
+
+const cases: Array<[string, string]> = [
+  ['traefik', EXAMPLE_HUB],
+  ['ingress-nginx', EXAMPLE_HUB_NGINX],
+];
+
+describe.each([
+  ['test charts', false],
+  ['real charts', true],
+] as const)('with the %s', (label, real) => {
+  const run = real && !realAvailable ? test.skip : test;
+  if (real && !realAvailable) {
+    // eslint-disable-next-line no-console
+    console.info(`test/k8s/helm-equivalence.test.ts: real-chart cases skipped: JHM_CHARTS_DIR does not hold ${Object.values(CHARTS).map(archiveName).join(', ')}`);
+  }
+
+  run.each(cases)(`every object synth writes for the %s hub equals helm template's, but for the documented fixes (${label})`, async (_controller, hubText) => {
+    const project = await makeProject({ hubs: { example: hubText } });
+    const chartsDir = real ? realDir! : project.engine.chartsDir;
+    await project.synth({ helm: { chartsDir } });
+    const hub = loadHubs(project.root)[0];
+    const renderer = new HelmRenderer({ ...project.helm, chartsDir });
+    const helm = (await renderer.helm()).path;
+
+    const releases = [
+      { ...certManagerRelease(hub) },
+      { ...ingressControllerRelease(hub, undefined) },
+      { chart: hub.charts.jupyterhub, release: hub.jupyterhub.release, namespace: hub.jupyterhub.namespace, values: jupyterhubValues(hub, placeholderSecrets(hub)) },
+    ];
+    const clusterScoped = new Set(Object.values(BUILTIN_CLUSTER_SCOPED).flat().concat(['ClusterIssuer']));
+    const expected = new Map<string, unknown>();
+    for (const r of releases) {
+      const archive = path.join(chartsDir, archiveName(r.chart));
+      for (const [k, v] of expectedFromHelm(helmTemplate(helm, archive, r.release, r.namespace, r.values, hub.kubeVersion), r.namespace, clusterScoped)) expected.set(k, v);
+    }
+
+    const written = [...readObjects(project.path('dist/example')), ...readObjects(project.path('dist-secrets/example'))];
+    const actual = new Map<string, unknown>();
+    for (const o of written) {
+      // What synth adds on its own: Namespaces and the ClusterIssuers (tested elsewhere).
+      if (o.kind === 'Namespace' || o.kind === 'ClusterIssuer') continue;
+      actual.set(key(o), normalize(o));
+    }
+    expect([...actual.keys()].sort()).toEqual([...expected.keys()].sort());
+    for (const [k, v] of expected) expect({ [k]: actual.get(k) }).toEqual({ [k]: v });
+  });
+});
