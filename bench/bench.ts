@@ -22,6 +22,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { HelmBinary } from '../k8s/helm/helm-binary';
+import { codeState } from './code-state';
 import { Measurement, memoryMethod, runMeasured } from './measure';
 import { ChartsInUse, chooseCharts, copyProject, hubName, REPO, writeProjectTemplate } from './project';
 import { median, round, table } from './stats';
@@ -211,6 +212,8 @@ async function main(): Promise<void> {
   fs.mkdirSync(home);
   log(`working in ${work}`);
   const loadAtStart = os.loadavg();
+  const code = codeState(REPO);
+  if (code.staleInLib.length > 0) log(`warning: lib/ is older than ${code.staleInLib.join(', ')}: run npm run build first`);
   try {
     const charts = await chooseCharts(work, process.env, options.forceTestCharts);
     log(`charts: ${charts.kind} (${charts.source})`);
@@ -324,16 +327,17 @@ async function main(): Promise<void> {
         loadAverageAtStart: loadAtStart.map((x) => round(x, 2)),
         loadAverageAtEnd: os.loadavg().map((x) => round(x, 2)),
       },
+      code,
       charts,
       tools: {
-        helm: `${helmVersion} (${helm.source})`,
+        helm: `${helmVersion} (${helm.source}: ${helm.path})`,
         cdktfCli: packageVersion('cdktf-cli'),
         cdk8sCli: packageVersion('cdk8s-cli'),
         terraform: terraformVersion(),
       },
       settings: { runs: options.runs, sizes: options.sizes, baselineBudgetSeconds: BASELINE_BUDGET_SECONDS },
       method: {
-        cold: 'fresh copy of the generated project (hubs/, secrets/, charts.lock.json; no outputs) and an empty JHM_CACHE_DIR',
+        cold: 'fresh copy of the generated project (hubs/, secrets/, charts.lock.json; no outputs) and an empty JHM_CACHE_DIR (a helm binary found outside it, see tools.helm, is not re-extracted)',
         warm: 'the same command again right after the cold run: same cache, same outputs, nothing changed',
         stock: 'fresh copy and empty JHM_CACHE_DIR, then `cdktf synth` (app: node lib/infra/main.js) and `cdk8s synth --no-check-upgrade` (app: node lib/k8s/main.js), times added',
         seconds: 'wall clock from spawn to exit of the child process, measured by the bench',

@@ -19,6 +19,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { codeState } from './code-state';
 import { ProcessRecord, runMeasured } from './measure';
 import { chooseCharts, copyProject, REPO, writeProjectTemplate } from './project';
 import { round, table } from './stats';
@@ -58,7 +59,8 @@ const PHASES: readonly Phase[] = [
   { label: 'Helm engine: cache, digests, post-processing', matches: (f) => inLib(f, 'k8s/helm/') },
   { label: 'cdk8s assembly (buildHubManifests)', matches: (f) => f.functionName === 'buildHubManifests' },
   { label: 'manifest files (YAML text of dist/)', matches: (f) => f.functionName === 'manifestFiles' || inLib(f, 'k8s/manifest-files') },
-  { label: 'secrets placeholders and filling', matches: (f) => inLib(f, 'k8s/secret-placeholders') || f.functionName === 'loadSecrets' },
+  { label: 'leak scans (placeholdersIn, assertNoSecretInDist)', matches: (f) => f.functionName === 'placeholdersIn' || f.functionName === 'assertNoSecretInDist' },
+  { label: 'secret placeholders and filling (fillSecrets, loadSecrets)', matches: (f) => inLib(f, 'k8s/secret-placeholders') || f.functionName === 'loadSecrets' },
   { label: 'chart values and the rest of synthHubManifests', matches: (f) => f.functionName === 'synthHubManifests' || inLib(f, 'k8s/') },
   { label: 'writing outputs (staging, swap, manifest.json)', matches: (f) => inLib(f, 'cli/output') || f.functionName === 'mergeCdktfManifest' },
   { label: 'loading and checking hub files', matches: (f) => inLib(f, 'config/') },
@@ -218,7 +220,7 @@ function childSummary(processes: readonly ProcessRecord[], rootPid: number | und
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const work = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'jhm-profile-')));
-  const report: Record<string, unknown> = { hubs: args.hubs, date: new Date().toISOString(), cpus: os.cpus().length, node: process.version };
+  const report: Record<string, unknown> = { hubs: args.hubs, date: new Date().toISOString(), cpus: os.cpus().length, node: process.version, code: codeState(REPO) };
   try {
     const charts = await chooseCharts(work, process.env, args.forceTestCharts);
     report.charts = { kind: charts.kind, source: charts.source };

@@ -1,0 +1,43 @@
+/**
+ * Which code a benchmark measured: the git commit, the product files changed since it, and any
+ * compiled file in lib/ older than its source (run `npm run bench`, which builds first, to avoid that).
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+
+/** Source folders of the product (what `jhm synth` runs). */
+const PRODUCT_DIRS = ['bin', 'cli', 'config', 'infra', 'k8s', 'imports'];
+
+export interface CodeState {
+  readonly commit: string | null;
+  /** Product files with uncommitted changes (`git status --porcelain`). */
+  readonly uncommitted: string[];
+  /** Sources newer than their compiled lib/*.js (the measured code is then older than the tree). */
+  readonly staleInLib: string[];
+}
+
+export function codeState(repo: string): CodeState {
+  const git = (args: string[]) => spawnSync('git', args, { cwd: repo, encoding: 'utf8' });
+  const head = git(['rev-parse', 'HEAD']);
+  const status = git(['status', '--porcelain', '--', ...PRODUCT_DIRS]);
+  const staleInLib: string[] = [];
+  const walk = (rel: string): void => {
+    const dir = path.join(repo, rel);
+    if (!fs.existsSync(dir)) return;
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const r = path.join(rel, e.name);
+      if (e.isDirectory()) walk(r);
+      else if (e.name.endsWith('.ts') && !e.name.endsWith('.d.ts')) {
+        const js = path.join(repo, 'lib', r.replace(/\.ts$/, '.js'));
+        if (!fs.existsSync(js) || fs.statSync(js).mtimeMs < fs.statSync(path.join(repo, r)).mtimeMs) staleInLib.push(r);
+      }
+    }
+  };
+  for (const d of PRODUCT_DIRS) if (d !== 'bin') walk(d);
+  return {
+    commit: head.status === 0 ? head.stdout.trim() : null,
+    uncommitted: status.status === 0 ? status.stdout.split('\n').filter((l) => l.trim() !== '').map((l) => l.trim()) : [],
+    staleInLib,
+  };
+}
