@@ -12,6 +12,7 @@ import { synthInfra } from '../infra/synth';
 import { HelmRenderer, HelmRendererOptions } from '../k8s/helm/render';
 import { HubManifestResult, synthHubManifests } from '../k8s/synth';
 import { checkHubSet } from '../config/hub-set';
+import { hubInputKey, SynthState } from './synth-state';
 import { hubsWithOutput, OUTPUT_DIRS, OutputKind, removeHubOutput, Staging, withSynthLock } from './output';
 
 export interface SynthOptions {
@@ -33,6 +34,8 @@ export interface SynthOptions {
   readonly concurrency?: number;
   /** Called once per hub when its manifests are ready (progress display). */
   readonly onHub?: (result: HubManifestResult) => void;
+  /** Synthesize every hub even when its inputs and outputs are unchanged (see `synth-state.ts`). */
+  readonly force?: boolean;
   /** A hook for tests: runs after staging, before the swap. */
   readonly beforeCommit?: () => void;
 }
@@ -42,6 +45,8 @@ export interface SynthReport {
   readonly results: readonly HubManifestResult[];
   /** Hubs whose output was removed by `prune`. */
   readonly pruned: readonly string[];
+  /** Hubs skipped because nothing they depend on changed since their last synth. */
+  readonly unchanged: readonly string[];
 }
 
 /** Runs `fn` over `items` with at most `limit` at once; results in input order. */
@@ -72,7 +77,17 @@ export async function synthHubs(options: SynthOptions): Promise<SynthReport> {
   const k8s = options.apps?.k8s ?? true;
   const renderer = new HelmRenderer({ root, ...options.helm });
 
-  const settled = await mapLimit(k8s ? hubs : [], options.concurrency ?? os.cpus().length, async (hub) => {
+  // Incremental: only a full synth (both apps) is recorded, and only into the project itself.
+  const incremental = infra && k8s && outRoot === root;
+  const state = new SynthState(outRoot);
+  const keys = new Map<string, string>();
+  if (incremental) {
+    for (const hub of hubs) keys.set(hub.name, await hubInputKey(root, hub, renderer, options.secrets ?? 'required'));
+  }
+  const unchanged = incremental && !options.force ? hubs.filter((h) => state.upToDate(h.name, keys.get(h.name)!)).map((h) => h.name) : [];
+  const todo = hubs.filter((h) => !unchanged.includes(h.name));
+
+  const settled = await mapLimit(k8s ? todo : [], options.concurrency ?? os.cpus().length, async (hub) => {
     const result = await synthHubManifests(hub, { root, renderer, secrets: options.secrets });
     options.onHub?.(result);
     return result;
@@ -91,15 +106,17 @@ export async function synthHubs(options: SynthOptions): Promise<SynthReport> {
     const staging = new Staging(outRoot);
     try {
       const stagedOut = path.join(staging.dir, 'cdktf.out');
-      if (infra) synthInfra(hubs, stagedOut);
+      if (infra && todo.length > 0) synthInfra(todo, stagedOut);
       for (const r of results) {
         staging.writeFiles('dist', r.hub.name, r.files.dist);
         staging.writeFiles('secrets', r.hub.name, r.files.secrets);
       }
       options.beforeCommit?.();
       const kinds: OutputKind[] = [...(infra ? (['stacks'] as const) : []), ...(k8s ? (['dist', 'secrets'] as const) : [])];
-      staging.commit(outRoot, hubs.map((h) => h.name), kinds);
-      if (infra) mergeCdktfManifest(path.join(stagedOut, 'manifest.json'), path.join(outRoot, 'cdktf.out', 'manifest.json'));
+      for (const h of todo) state.forget(h.name);
+      staging.commit(outRoot, todo.map((h) => h.name), kinds);
+      if (incremental) for (const h of todo) state.record(h.name, keys.get(h.name)!);
+      if (infra && todo.length > 0) mergeCdktfManifest(path.join(stagedOut, 'manifest.json'), path.join(outRoot, 'cdktf.out', 'manifest.json'));
     } finally {
       staging.dispose();
     }
@@ -109,12 +126,13 @@ export async function synthHubs(options: SynthOptions): Promise<SynthReport> {
       for (const name of hubsWithOutput(outRoot)) {
         if (!defined.has(name)) {
           removeHubOutput(outRoot, name);
+          state.forget(name);
           pruned.push(name);
         }
       }
       if (pruned.length > 0) pruneCdktfManifest(path.join(outRoot, 'cdktf.out', 'manifest.json'), pruned);
     }
-    return { hubs, results, pruned };
+    return { hubs, results, pruned, unchanged };
   });
 }
 

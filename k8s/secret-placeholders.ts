@@ -54,7 +54,8 @@ function decodedStrings(value: unknown): string[] {
   const out: string[] = [];
   const walk = (v: unknown) => {
     if (typeof v === 'string') {
-      if (/^[A-Za-z0-9+/]+={0,2}$/.test(v) && v.length % 4 === 0) out.push(Buffer.from(v, 'base64').toString('utf8'));
+      // Only strings long enough to hold an encoded placeholder (64 characters → 88 in base64).
+      if (v.length >= 88 && v.length % 4 === 0 && /^[A-Za-z0-9+/]+={0,2}$/.test(v)) out.push(Buffer.from(v, 'base64').toString('utf8'));
     } else if (Array.isArray(v)) v.forEach(walk);
     else if (v && typeof v === 'object') Object.values(v).forEach(walk);
   };
@@ -81,9 +82,24 @@ function deepReplace(v: unknown, subst: SecretSubstitution): unknown {
  * back as the original with only those strings changed, or the value is refused (with a
  * `UserError` that never quotes the document: a YAML parse error would show the secret).
  */
+/**
+ * A value that reads back as the same string wherever a plain placeholder stood, in YAML 1.2 and
+ * in YAML 1.1 (which PyYAML, and so JupyterHub, reads): hex tokens and GitHub client secrets are.
+ */
+function plainSafe(value: string): boolean {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._~+/=-]*$/.test(value)) return false;
+  try {
+    return parse(value) === value && parse(value, { version: '1.1' }) === value;
+  } catch {
+    return false;
+  }
+}
+
 function fillText(text: string, subst: SecretSubstitution, where: string): string {
   const filled = replaceAll(text, subst);
   if (filled === text) return text;
+  // The common case needs no check; anything else is verified by reading the document back.
+  if ([...subst.values()].every(plainSafe)) return filled;
   let before: unknown;
   try {
     before = parse(text);

@@ -50,18 +50,23 @@ export function registerSynthCommands(program: Command): void {
     .argument('[hubs...]', 'hub names (default: every file in hubs/)')
     .option('--prune', 'also remove the output of hubs whose hub file was deleted', false)
     .option('--offline', 'never download charts (same as JHM_OFFLINE=1)', false)
-    .action(async (names: string[], opts: { prune: boolean; offline: boolean }, cmd: Command) => {
+    .option('--force', 'synthesize every hub, also those whose inputs and outputs are unchanged', false)
+    .action(async (names: string[], opts: { prune: boolean; offline: boolean; force: boolean }, cmd: Command) => {
       const root = projectRoot(cmd);
       const started = Date.now();
       const report = await synthHubs({
         root,
         hubs: names,
         prune: opts.prune,
+        force: opts.force,
         helm: opts.offline ? { offline: true } : {},
         onHub: (r) => r.warnings.forEach((w) => warn(w)),
       });
       for (const r of report.results) {
         success(`${r.hub.name}: ${OUTPUT_DIRS.stacks}/${r.hub.name}, ${OUTPUT_DIRS.dist}/${r.hub.name} (${r.files.dist.size} files), ${OUTPUT_DIRS.secrets}/${r.hub.name} (${r.files.secrets.size} files)`);
+      }
+      if (report.unchanged.length > 0) {
+        info(`${report.unchanged.length} hub(s) unchanged since their last synth, output kept: ${report.unchanged.join(', ')} (--force synthesizes them anyway)`);
       }
       for (const p of report.pruned) info(`removed the output of ${p} (no hubs/${p}.yaml)`);
       const stale = opts.prune ? [] : staleOutputs(root);
