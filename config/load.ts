@@ -4,8 +4,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import { UserError, UserErrors } from './errors';
+import { parseYamlFile } from './yaml-file';
 import { defineHub, Hub } from './hub';
 
 /** Folder of hub files, relative to the project root. */
@@ -35,37 +35,10 @@ export function loadHubFile(file: string, display = file): Hub {
   } catch {
     throw new UserError('no such hub file', { file: display, fix: `create it with: jhm init ${path.basename(file, '.yaml')}` });
   }
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    throw new UserErrors(
-      doc.errors.map((e) => {
-        const line = lineCounter.linePos(e.pos[0]).line;
-        return new UserError(`invalid YAML: ${e.message.split('\n')[0]}`, { file: line ? `${display}:${line}` : display });
-      }),
-    );
-  }
-  const data = doc.toJS() ?? {};
-  const locate = (p: readonly PropertyKey[]): number | undefined => {
-    // The deepest node that exists on the path gives the line.
-    for (let n = p.length; n >= 0; n--) {
-      const node = doc.getIn(p.slice(0, n) as (string | number)[], true);
-      if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
-      if (n > 0) {
-        // A key whose value is missing: point at the parent mapping's key.
-        const parent = n > 1 ? doc.getIn(p.slice(0, n - 1) as (string | number)[], true) : doc.contents;
-        if (isMap(parent)) {
-          const pair = parent.items.find((it) => isScalar(it.key) && it.key.value === p[n - 1]);
-          if (pair && isScalar(pair.key) && pair.key.range) return lineCounter.linePos(pair.key.range[0]).line;
-        } else if (isSeq(parent) && parent.range) {
-          return lineCounter.linePos(parent.range[0]).line;
-        }
-      }
-    }
-    return undefined;
-  };
+  const yaml = parseYamlFile(text, display, { quoteErrors: true });
+  const data = yaml.doc.toJS() ?? {};
   const name = path.basename(file).replace(/\.ya?ml$/, '');
-  return defineHub(name, data, display, locate);
+  return defineHub(name, data, display, yaml.lineOf);
 }
 
 /**

@@ -23,9 +23,10 @@
 import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { Document, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, Scalar } from 'yaml';
+import { Document, isMap, isScalar, isSeq, Scalar } from 'yaml';
 import { z } from 'zod';
 import { UserError, UserErrors } from './errors';
+import { parseYamlFile } from './yaml-file';
 import { formatPath, Hub } from './hub';
 
 /** Folder of secrets files, relative to the project root (git-ignored except its README.md). */
@@ -119,25 +120,13 @@ interface ParsedFile {
 }
 
 function parseFile(text: string, display: string): ParsedFile {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    // Never quote the offending text: it may be a secret.
-    throw new UserErrors(
-      doc.errors.map((e) => {
-        const line = lineCounter.linePos(e.pos[0]).line;
-        return new UserError('invalid YAML', { file: line ? `${display}:${line}` : display, fix: 'fix the syntax, or delete the file and run jhm secrets again' });
-      }),
-    );
-  }
+  // Never quote the offending text: it may be a secret.
+  const yaml = parseYamlFile(text, display, { quoteErrors: false, fix: 'fix the syntax, or delete the file and run jhm secrets again' });
   const locate = (p: readonly PropertyKey[]): string => {
-    for (let n = p.length; n > 0; n--) {
-      const node = doc.getIn(p.slice(0, n) as (string | number)[], true);
-      if (isNode(node) && node.range) return `${display}:${lineCounter.linePos(node.range[0]).line}`;
-    }
-    return display;
+    const line = yaml.lineOf(p);
+    return line === undefined ? display : `${display}:${line}`;
   };
-  return { doc, locate };
+  return { doc: yaml.doc, locate };
 }
 
 /** Validates the data; messages never include the values. */
