@@ -106,7 +106,7 @@ export function registerSynthCommands(program: Command): void {
           fs.rmSync(tmp, { recursive: true, force: true });
         }
       });
-  diffLike('diff', 'show what jhm synth would change in dist/, dist-secrets/ and cdktf.out/ (writes nothing)', false);
+  diffLike('diff', 'show what jhm synth would change in dist/ and cdktf.out/stacks/ (writes nothing; secrets are never shown)', false);
   diffLike('check', 'like diff, but exit 1 when anything would change (for CI)', true);
 }
 
