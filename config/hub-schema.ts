@@ -123,7 +123,7 @@ const jupyterhubSchema = z
     singleuser: z
       .object({
         image: image.describe('Default image of user servers, "name:tag".'),
-        defaultUrl: z.string().startsWith('/', 'must be a path such as /lab').default('/lab').describe('Where a started server opens.'),
+        defaultUrl: z.string().regex(/^\//, 'must be a path such as /lab').default('/lab').describe('Where a started server opens.'),
         ...resourcesShape,
         storageCapacity: quantity.default('10Gi').describe('Size of each user\'s home volume.'),
         storageClass: z.string().min(1).optional().describe('Storage class of home volumes (default: the cluster default).'),

@@ -151,6 +151,27 @@ describe('rejected inputs', () => {
     expect(errorsOf(h)).toEqual([expect.stringContaining(`${field}: must not use the tag "latest"`)]);
   });
 
+  test.each(['quay.io/jupyter/scipy-notebook', 'scipy-notebook', 'localhost:5000/notebook'])('an image without a tag (%s)', (image) => {
+    const h = base();
+    h.jupyterhub.singleuser.image = image;
+    expect(errorsOf(h)).toEqual([expect.stringContaining('jupyterhub.singleuser.image: must be "name:tag" with an explicit tag')]);
+  });
+
+  test.each([
+    ['no profile', [false, false]],
+    ['two profiles', [true, true]],
+  ])('%s marked as the default among several', (_what, defaults) => {
+    const h = base();
+    h.jupyterhub.profiles.forEach((p: Record<string, unknown>, i: number) => (p.default = defaults[i]));
+    expect(errorsOf(h)).toEqual([expect.stringMatching(/jupyterhub\.profiles: \d profiles have default: true; mark exactly one profile as the default/)]);
+  });
+
+  test('two profiles with the same slug', () => {
+    const h = base();
+    h.jupyterhub.profiles[1].slug = 'low-power-default-worker';
+    expect(errorsOf(h)).toEqual([expect.stringContaining('jupyterhub.profiles[1]: has the same slug "low-power-default-worker" as profiles[0]')]);
+  });
+
   test('a create timeout under 60 minutes', () => {
     const h = base();
     h.cluster.createTimeout = '30m';
