@@ -58,9 +58,8 @@ export async function synthHubManifests(hub: Hub, options: SynthHubManifestsOpti
   const placeholders = placeholderSecrets(hub);
   const shaped = secrets ? placeholderSecrets(hub, secrets) : placeholders;
   const warnings: string[] = [];
-  const ip = hub.ingress.loadBalancerIP ?? readIngressIp(options.root, hub.name);
-
-  const ingress = ingressControllerRelease(hub, ip);
+  // The recorded floating IP; ingressControllerRelease decides between it and the hub file.
+  const ingress = ingressControllerRelease(hub, readIngressIp(options.root, hub.name));
   warnings.push(...ingress.warnings);
   const certManager = certManagerRelease(hub);
   const releases: Array<{
