@@ -11,6 +11,7 @@ import { listHubNames, loadHubs } from '../config/load';
 import { synthInfra } from '../infra/synth';
 import { HelmRenderer, HelmRendererOptions } from '../k8s/helm/render';
 import { HubManifestResult, synthHubManifests } from '../k8s/synth';
+import { writeJsonAtomicSync } from '../config/files';
 import { checkHubSet } from '../config/hub-set';
 import { hubInputKey, SynthState } from './synth-state';
 import { hubsWithOutput, OUTPUT_DIRS, OutputKind, removeHubOutput, Staging, withSynthLock } from './output';
@@ -172,21 +173,15 @@ function mergeCdktfManifest(staged: string, target: string): void {
   const fresh = JSON.parse(fs.readFileSync(staged, 'utf8')) as CdktfManifest;
   const current: CdktfManifest = fs.existsSync(target) ? (JSON.parse(fs.readFileSync(target, 'utf8')) as CdktfManifest) : { ...fresh, stacks: {} };
   const stacks = { ...current.stacks, ...fresh.stacks };
-  writeJsonAtomic(target, { ...fresh, stacks: Object.fromEntries(Object.keys(stacks).sort().map((k) => [k, stacks[k]])) });
+  writeJsonAtomicSync(target, { ...fresh, stacks: Object.fromEntries(Object.keys(stacks).sort().map((k) => [k, stacks[k]])) });
 }
 
 function pruneCdktfManifest(target: string, hubs: readonly string[]): void {
   if (!fs.existsSync(target)) return;
   const current = JSON.parse(fs.readFileSync(target, 'utf8')) as CdktfManifest;
   for (const h of hubs) delete current.stacks[h];
-  writeJsonAtomic(target, current);
+  writeJsonAtomicSync(target, current);
 }
 
-function writeJsonAtomic(file: string, data: unknown): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, `${JSON.stringify(data, null, 2)}\n`);
-  fs.renameSync(tmp, file);
-}
 
 export { OUTPUT_DIRS };

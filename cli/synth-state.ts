@@ -5,9 +5,9 @@
  * synth skips the hub when the digest is the same and the files on disk are still exactly those
  * files, so a synth with nothing changed renders nothing. `jhm synth --force` ignores the state.
  */
-import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import { sha256, writeJsonAtomicSync } from '../config/files';
 import { Hub } from '../config/hub';
 import { outputsFilePath } from '../config/outputs';
 import { secretsFilePath } from '../config/secrets';
@@ -19,8 +19,6 @@ interface HubState {
   /** Output file (relative to the output root) → sha256. */
   readonly files: Readonly<Record<string, string>>;
 }
-
-const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 
 function readOrNull(file: string): string | null {
   try {
@@ -109,10 +107,7 @@ export class SynthState {
   /** Records that `hub`'s current output files come from inputs with digest `key`. */
   public record(hub: string, key: string): void {
     const files = Object.fromEntries(outputFiles(this.outRoot, hub).map((f) => [f, sha256(fs.readFileSync(path.join(this.outRoot, f)))]));
-    fs.mkdirSync(this.dir, { recursive: true });
-    const tmp = path.join(this.dir, `.${hub}.json.${process.pid}`);
-    fs.writeFileSync(tmp, `${JSON.stringify({ key, files }, null, 1)}\n`);
-    fs.renameSync(tmp, path.join(this.dir, `${hub}.json`));
+    writeJsonAtomicSync(path.join(this.dir, `${hub}.json`), { key, files });
   }
 
   public forget(hub: string): void {

@@ -26,6 +26,7 @@ import * as path from 'path';
 import { Document, isMap, isScalar, isSeq, Scalar } from 'yaml';
 import { z } from 'zod';
 import { UserError, UserErrors } from './errors';
+import { writeFileAtomicSync } from './files';
 import { parseYamlFile } from './yaml-file';
 import { formatPath, Hub } from './hub';
 
@@ -311,7 +312,7 @@ export function ensureSecrets(root: string, hub: Hub, opts: EnsureSecretsOptions
     if (ensurePlaceholder(doc, hub)) changed = true;
   }
 
-  if (changed) writePrivate(file, doc.toString({ lineWidth: 0, nullStr: '' }));
+  if (changed) writeFileAtomicSync(file, doc.toString({ lineWidth: 0, nullStr: '' }), { private: true });
   else fs.chmodSync(file, 0o600);
   return { created, file, missing };
 }
@@ -350,21 +351,6 @@ function sortSections(doc: Document): void {
     return i < 0 ? order.length : i;
   };
   doc.contents.items.sort((a, b) => rank(a.key) - rank(b.key));
-}
-
-/** Writes `text` to `file` atomically with mode 0600 (the folder is created 0700 if missing). */
-function writePrivate(file: string, text: string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.rmSync(tmp, { force: true });
-  const fd = fs.openSync(tmp, 'wx', 0o600);
-  try {
-    fs.writeSync(fd, text);
-    fs.fchmodSync(fd, 0o600);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(tmp, file);
 }
 
 /** Every secret string in `secrets` (for leak scans of generated output). */

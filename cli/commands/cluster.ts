@@ -21,7 +21,7 @@ import { ApplyStage, planApply, runApply, stepArgs } from '../tools/apply-waves'
 import { Kubectl } from '../tools/kubectl';
 import { KUBECTL, locateTool, TERRAFORM } from '../tools/locate';
 import { checkOpenstackCredentials } from '../tools/openstack-credentials';
-import { writePrivateFile } from '../tools/private-file';
+import { writeFileAtomicSync, writeJsonAtomicSync } from '../../config/files';
 import { formatSeconds, shellQuote } from '../tools/process';
 import { checkCertificates, checkDns, checkHubHealth, checkOutputs, CheckResult } from '../tools/status-checks';
 import { Terraform, TERRAFORM_TIMEOUTS, outputsFileContent } from '../tools/terraform';
@@ -82,13 +82,6 @@ export function manualDeployCommands(root: string, hub: string, options: { needs
   return `${lines.join('\n')}\n`;
 }
 
-/** Writes a JSON file with one rename (readers never see half a file). */
-function writeJsonAtomically(file: string, data: unknown): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, `${JSON.stringify(data, null, 2)}\n`, { mode: 0o644 });
-  fs.renameSync(tmp, file);
-}
 
 async function deploy(hubName: string, opts: DeployOptions, cmd: Command): Promise<void> {
   const root = projectRoot(cmd);
@@ -131,7 +124,7 @@ async function deploy(hubName: string, opts: DeployOptions, cmd: Command): Promi
   const outputs = await terraform.outputs();
   const file = outputsFilePath(root, hub.name);
   const content = outputsFileContent(hub.name, stackJson, outputs);
-  writeJsonAtomically(file, content);
+  writeJsonAtomicSync(file, content);
   const values = (content[hub.name] ?? {}) as Record<string, unknown>;
   success(`${hub.name}: wrote ${shown(root, file)} (${Object.keys(values).join(', ') || 'no outputs'})`);
 
@@ -173,7 +166,7 @@ async function kubeconfig(hubName: string, opts: { out?: string }, cmd: Command)
   }
   if (text.trim() === '') throw new UserError(`the kubeconfig output of ${hub.name} is empty`, { fix: `run jhm deploy ${hub.name}` });
   const target = opts.out ? path.resolve(opts.out) : defaultKubeconfigPath(root, hub.name);
-  writePrivateFile(target, text.endsWith('\n') ? text : `${text}\n`);
+  writeFileAtomicSync(target, text.endsWith('\n') ? text : `${text}\n`, { private: true });
   success(`${hub.name}: wrote the cluster's admin kubeconfig to ${shown(root, target)} (mode 0600; keep it private)`);
   process.stdout.write(`export KUBECONFIG=${shellQuote(target)}\n`);
 }

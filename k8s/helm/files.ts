@@ -31,10 +31,8 @@ export function sha256File(file: string): Promise<string> {
   });
 }
 
-/** sha256 of a string, lower-case hex. */
-export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
+export { sha256 } from '../../config/files';
+
 
 /** True when `file` exists (any kind of entry). */
 export async function exists(file: string): Promise<boolean> {

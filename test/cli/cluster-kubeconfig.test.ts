@@ -4,7 +4,10 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { writePrivateFile } from '../../cli/tools/private-file';
+import { writeFileAtomicSync } from '../../config/files';
+
+/** How kubeconfigs (and secrets files) are written. */
+const writePrivateFile = (file: string, content: string) => writeFileAtomicSync(file, content, { private: true });
 import { createProject, FAKE_KUBECONFIG, FAKE_KUBECONFIG_MARKER, runCli, TERRAFORM_OK, TestProject, writeStack } from '../support/fake-tools/project';
 
 let project: TestProject;
@@ -117,7 +120,7 @@ describe('jhm kubeconfig', () => {
   });
 });
 
-describe('writePrivateFile', () => {
+describe('private files (writeFileAtomicSync with private: true)', () => {
   test('the file is 0600 before its first byte is written, whatever the umask', () => {
     const dir = fs.mkdtempSync(path.join(project.root, 'private-'));
     const file = path.join(dir, 'secret.yaml');
