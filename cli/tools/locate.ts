@@ -5,6 +5,9 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { executableProblem, which } from '../../config/executables';
+
+export { which };
 
 /** A tool jhm runs. */
 export interface ToolSpec {
@@ -32,26 +35,6 @@ export type Located =
   | { readonly found: true; readonly path: string }
   | { readonly found: false; /** One line: what is missing and why. */ readonly reason: string };
 
-function isExecutableFile(p: string): boolean {
-  try {
-    if (!fs.statSync(p).isFile()) return false;
-    fs.accessSync(p, fs.constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Looks `name` up on `PATH` (as a shell would); undefined when it is not there. */
-export function which(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
-    if (dir === '') continue;
-    const candidate = path.join(dir, name);
-    if (isExecutableFile(candidate)) return candidate;
-  }
-  return undefined;
-}
-
 /** Finds `tool` from `env`: its override variable first, then the PATH. */
 export function locateTool(tool: ToolSpec, env: NodeJS.ProcessEnv = process.env): Located {
   const override = env[tool.envVar];
@@ -60,7 +43,7 @@ export function locateTool(tool: ToolSpec, env: NodeJS.ProcessEnv = process.env)
     if (candidate === undefined || !fs.existsSync(candidate)) {
       return { found: false, reason: `${tool.envVar}=${override}: no such file` };
     }
-    if (!isExecutableFile(candidate)) {
+    if (executableProblem(candidate) !== undefined) {
       return { found: false, reason: `${tool.envVar}=${override}: not an executable file` };
     }
     return { found: true, path: candidate };

