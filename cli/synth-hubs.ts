@@ -14,7 +14,7 @@ import { HubManifestResult, synthHubManifests } from '../k8s/synth';
 import { writeJsonAtomicSync } from '../config/files';
 import { checkHubSet } from '../config/hub-set';
 import { hubInputKey, SynthState } from './synth-state';
-import { hubsWithOutput, OUTPUT_DIRS, OutputKind, removeHubOutput, Staging, withSynthLock } from './output';
+import { hubsWithOutput, OutputKind, removeHubOutput, Staging, withSynthLock } from './output';
 
 export interface SynthOptions {
   /** Project root: hubs/, secrets/, outputs/ are read from here. */
@@ -184,4 +184,3 @@ function pruneCdktfManifest(target: string, hubs: readonly string[]): void {
 }
 
 
-export { OUTPUT_DIRS };
