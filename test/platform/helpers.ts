@@ -3,7 +3,7 @@
  * values schemas (from `../shared/schemas`), and validation of cert-manager objects with
  * `@kubernetes-models/cert-manager`.
  */
-import { execFileSync } from 'child_process';
+import { validateWithModels } from '../k8s/support';
 import * as fs from 'fs';
 import * as path from 'path';
 import Ajv, { ValidateFunction } from 'ajv';
@@ -63,26 +63,11 @@ export function schemaErrors(validate: ValidateFunction, values: unknown): strin
 
 /**
  * Validates cert-manager ClusterIssuers with `@kubernetes-models/cert-manager` (generated from
- * cert-manager's CRDs). That package is ESM-only and jest runs these tests as CommonJS, so the
- * validation runs in a plain `node` child process. Returns one entry per object: `null` when
- * valid, else the validation message.
+ * cert-manager's CRDs), through the same child-process validator as every object of dist/.
+ * Returns one entry per object: `null` when valid, else the validation message.
  */
 export function validateClusterIssuers(objects: readonly unknown[]): Array<string | null> {
-  const script = `
-import { ClusterIssuer } from '@kubernetes-models/cert-manager/cert-manager.io/v1/ClusterIssuer';
-let input = '';
-for await (const chunk of process.stdin) input += chunk;
-const results = JSON.parse(input).map((o) => {
-  try { new ClusterIssuer(o).validate(); return null; } catch (e) { return String(e && e.message ? e.message : e); }
-});
-process.stdout.write(JSON.stringify(results));
-`;
-  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
-    cwd: ROOT,
-    input: JSON.stringify(objects),
-    encoding: 'utf8',
-  });
-  return JSON.parse(out) as Array<string | null>;
+  return validateWithModels(objects as ReadonlyArray<{ apiVersion: string; kind: string }>);
 }
 
 /** Every leaf path of `value` (`a.b.c`); `opaque` paths (free-form maps) count as leaves. */
