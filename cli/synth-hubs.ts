@@ -7,12 +7,12 @@ import * as os from 'os';
 import * as path from 'path';
 import { UserError, UserErrors } from '../config/errors';
 import { Hub } from '../config/hub';
-import { listHubNames, loadHubs } from '../config/load';
+import { listHubNames } from '../config/load';
 import { synthInfra } from '../infra/synth';
 import { HelmRenderer, HelmRendererOptions } from '../k8s/helm/render';
 import { HubManifestResult, synthHubManifests } from '../k8s/synth';
 import { writeJsonAtomicSync } from '../config/files';
-import { checkHubSet } from '../config/hub-set';
+import { validateHubs } from '../config/validate';
 import { hubInputKey, SynthState } from './synth-state';
 import { hubsWithOutput, OutputKind, removeHubOutput, Staging, withSynthLock } from './output';
 
@@ -72,8 +72,7 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
 export async function synthHubs(options: SynthOptions): Promise<SynthReport> {
   const root = path.resolve(options.root);
   const outRoot = path.resolve(options.outRoot ?? root);
-  const hubs = loadHubs(root, options.hubs);
-  checkHubSet([...hubs, ...otherHubs(root, hubs)]);
+  const hubs = validateHubs(root, options.hubs);
   const infra = options.apps?.infra ?? true;
   const k8s = options.apps?.k8s ?? true;
   const renderer = new HelmRenderer({ root, ...options.helm });
@@ -135,21 +134,6 @@ export async function synthHubs(options: SynthOptions): Promise<SynthReport> {
     }
     return { hubs, results, pruned, unchanged };
   });
-}
-
-/** The other hubs of the project that load without errors (for cross-hub rules). */
-function otherHubs(root: string, selected: readonly Hub[]): Hub[] {
-  const chosen = new Set(selected.map((h) => h.name));
-  const others: Hub[] = [];
-  for (const name of listHubNames(root)) {
-    if (chosen.has(name)) continue;
-    try {
-      others.push(...loadHubs(root, [name]));
-    } catch (e) {
-      if (!(e instanceof UserError)) throw e;
-    }
-  }
-  return others;
 }
 
 function dedupe(errors: UserError[]): UserError[] {

@@ -1,7 +1,8 @@
 /**
  * Every pinned upstream version, in one place. Both apps read these; nothing else names a version.
- * To upgrade a chart, change its version here, synth (the chart is fetched once and its sha256 is
- * recorded in `charts.lock.json`), review the diff of `dist/`, and commit both files.
+ * To upgrade a chart, change its version here (and copy its Chart.yaml `kubeVersion`), synth (the
+ * chart is fetched once and its sha256 is recorded in `charts.lock.json`), review the diff of
+ * `dist/`, and commit both files.
  */
 
 /** A Helm chart the tool renders. */
@@ -12,13 +13,19 @@ export interface ChartPin {
   readonly repository: string;
   /** Exact chart version. */
   readonly version: string;
+  /**
+   * The chart's own `kubeVersion` constraint (its Chart.yaml), copied here so `jhm validate` can
+   * check a hub's Kubernetes version without rendering; helm refuses to render outside it.
+   * `test/config/versions.test.ts` checks it against the archive.
+   */
+  readonly kubeVersion: string;
 }
 
 export const CHARTS = {
-  certManager: { name: 'cert-manager', repository: 'https://charts.jetstack.io', version: 'v1.21.1' },
-  ingressNginx: { name: 'ingress-nginx', repository: 'https://kubernetes.github.io/ingress-nginx', version: '4.15.1' },
-  traefik: { name: 'traefik', repository: 'https://traefik.github.io/charts', version: '41.3.0' },
-  jupyterhub: { name: 'jupyterhub', repository: 'https://hub.jupyter.org/helm-chart/', version: '4.4.0' },
+  certManager: { name: 'cert-manager', repository: 'https://charts.jetstack.io', version: 'v1.21.1', kubeVersion: '>= 1.22.0-0' },
+  ingressNginx: { name: 'ingress-nginx', repository: 'https://kubernetes.github.io/ingress-nginx', version: '4.15.1', kubeVersion: '>=1.21.0-0' },
+  traefik: { name: 'traefik', repository: 'https://traefik.github.io/charts', version: '41.3.0', kubeVersion: '>=1.25.0-0' },
+  jupyterhub: { name: 'jupyterhub', repository: 'https://hub.jupyter.org/helm-chart/', version: '4.4.0', kubeVersion: '>=1.28.0-0' },
 } as const satisfies Record<string, ChartPin>;
 
 export type ChartKey = keyof typeof CHARTS;

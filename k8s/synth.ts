@@ -9,7 +9,7 @@ import { UserError, UserErrors } from '../config/errors';
 import { Hub } from '../config/hub';
 import { readIngressIp } from '../config/outputs';
 import { HubSecrets, loadSecrets, secretsFilePath, secretValues } from '../config/secrets';
-import { HelmRenderer } from './helm/render';
+import { HelmRenderer, RenderInputError } from './helm/render';
 import { buildHubManifests, RenderedRelease } from './hub-manifests';
 import { jupyterhubValues } from './jupyterhub/values';
 import { isSecret, ManifestFiles, manifestFiles } from './manifest-files';
@@ -70,6 +70,8 @@ export async function synthHubManifests(hub: Hub, options: SynthHubManifestsOpti
     values: Record<string, unknown>;
     /** Values to render the Secrets from, when they differ from `values`. */
     secretsValues?: Record<string, unknown>;
+    /** Hub-file fields that set the release name and namespace (the platform's are fixed). */
+    fields?: HubFields;
   }> = [
     { wave: 'certManager', ...certManager },
     { wave: 'ingress', chart: ingress.chart, release: ingress.release, namespace: ingress.namespace, values: ingress.values },
@@ -80,6 +82,7 @@ export async function synthHubManifests(hub: Hub, options: SynthHubManifestsOpti
       namespace: hub.jupyterhub.namespace,
       values: jupyterhubValues(hub, placeholders),
       secretsValues: isDeepStrictEqual(shaped, placeholders) ? undefined : jupyterhubValues(hub, shaped),
+      fields: { release: 'jupyterhub.release', namespace: 'jupyterhub.namespace' },
     },
   ];
 
@@ -95,6 +98,8 @@ export async function synthHubManifests(hub: Hub, options: SynthHubManifestsOpti
           values,
           kubeVersion: hub.kubeVersion,
           clusterScopedKinds: CLUSTER_SCOPED_CUSTOM_KINDS,
+        }).catch((e: unknown) => {
+          throw atHubField(hub, r.fields ?? {}, e);
         });
       const result = await render(r.values);
       const open = result.objects.filter((o) => !isSecret(o));
@@ -131,6 +136,27 @@ export async function synthHubManifests(hub: Hub, options: SynthHubManifestsOpti
   const files = manifestFiles(manifests, hub.source);
   if (secrets) assertNoSecretInDist(hub, files, secretValues(secrets));
   return { hub, files, warnings };
+}
+
+/** Hub-file fields that set a release's name and namespace. */
+interface HubFields {
+  readonly release?: string;
+  readonly namespace?: string;
+}
+
+/**
+ * A render refused for its release name, namespace or kubeVersion, re-pointed at the hub file and
+ * the field that sets the value; other errors, and values no field sets, are returned as they are.
+ */
+function atHubField(hub: Hub, fields: HubFields, e: unknown): unknown {
+  if (!(e instanceof RenderInputError)) return e;
+  const field = e.input === 'kubeVersion' ? 'cluster.kubernetesVersion' : fields[e.input];
+  if (field === undefined) return e;
+  return new UserError(e.file ? `${e.file}: ${e.message}` : e.message, {
+    file: hub.source,
+    field,
+    fix: e.input === 'kubeVersion' ? 'use a cluster template with a Kubernetes version the chart supports and set cluster.kubernetesVersion to it' : e.fix,
+  });
 }
 
 function readSecrets(hub: Hub, options: SynthHubManifestsOptions): HubSecrets | undefined {

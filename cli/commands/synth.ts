@@ -8,9 +8,9 @@ import * as path from 'path';
 import { Command } from 'commander';
 import { UserError, UserErrors } from '../../config/errors';
 import { Hub } from '../../config/hub';
-import { checkHubSet } from '../../config/hub-set';
-import { listHubNames, loadHubs } from '../../config/load';
+import { listHubNames } from '../../config/load';
 import { loadSecrets } from '../../config/secrets';
+import { validateHubs } from '../../config/validate';
 import { compareOutputs } from '../compare';
 import { hubsWithOutput, OUTPUT_DIRS } from '../output';
 import { info, success, warn } from '../report';
@@ -24,12 +24,11 @@ export function projectRoot(cmd: Command): string {
 export function registerSynthCommands(program: Command): void {
   program
     .command('validate')
-    .description('check hub files, cross-hub rules and secrets files without writing anything')
+    .description('check hub files, rules across all hubs, what helm would refuse, and secrets files, without writing anything')
     .argument('[hubs...]', 'hub names (default: every file in hubs/)')
     .action((names: string[], _opts, cmd: Command) => {
       const root = projectRoot(cmd);
-      const hubs = loadHubs(root, names);
-      checkHubSet(hubs);
+      const hubs = validateHubs(root, names);
       const errors: UserError[] = [];
       for (const hub of hubs) {
         try {

@@ -19,6 +19,7 @@ import { promises as fsp } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { UserError } from '../../config/errors';
+import { HELM_RELEASE_NAME_MAX } from '../../config/validate';
 import type { ChartPin } from '../../config/versions';
 import { ChartSource, ObtainedChart } from './chart-source';
 import { canonicalJson, sha256, writeFileAtomic } from './files';
@@ -51,6 +52,25 @@ interface RenderJob {
   readonly helmVersion: string;
   readonly key: string;
 }
+
+/**
+ * A render refused because of its release name, namespace or kubeVersion (by `checkRequest` or by
+ * helm). `input` says which, so a caller that knows where the value came from (the hub file
+ * field, `k8s/synth.ts`) can say so.
+ */
+export class RenderInputError extends UserError {
+  constructor(
+    public readonly input: 'release' | 'namespace' | 'kubeVersion',
+    message: string,
+    options: { file?: string; fix?: string } = {},
+  ) {
+    super(message, options);
+    this.name = 'RenderInputError';
+  }
+}
+
+/** How helm says a chart's `kubeVersion` constraint excludes `--kube-version`. */
+const HELM_KUBE_VERSION_REFUSAL = /chart requires kubeVersion: .* which is incompatible with Kubernetes/;
 
 /** Renders pinned charts. One renderer can render many charts, concurrently. */
 export class HelmRenderer {
@@ -144,9 +164,10 @@ export class HelmRenderer {
         ({ stdout } = await helm.run(args, { cwd: tmp }));
       } catch (e) {
         if (e instanceof HelmRunError) {
-          throw new UserError(`helm template failed for chart ${label(req.chart)}: ${firstLines(e.stderr.split(valuesFile).join('values'), 3)}`, {
-            fix: `check the values and kubeVersion given to ${req.chart.name}; helm ${helmVersion} rendered ${chart.archive}`,
-          });
+          const message = `helm template failed for chart ${label(req.chart)}: ${firstLines(e.stderr.split(valuesFile).join('values'), 3)}`;
+          const fix = `check the values and kubeVersion given to ${req.chart.name}; helm ${helmVersion} rendered ${chart.archive}`;
+          if (HELM_KUBE_VERSION_REFUSAL.test(e.stderr)) throw new RenderInputError('kubeVersion', message, { fix });
+          throw new UserError(message, { fix });
         }
         throw e;
       }
@@ -169,14 +190,14 @@ function label(chart: ChartPin): string {
 /** Validates what helm would reject less clearly; returns the canonical values JSON. */
 function checkRequest(req: RenderRequest): string {
   const where = `render of chart ${label(req.chart)}`;
-  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(req.release) || req.release.length > 53) {
-    throw new UserError(`release name "${req.release}" is not valid`, { file: where, fix: 'use at most 53 lower-case letters, digits and dashes' });
+  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(req.release) || req.release.length > HELM_RELEASE_NAME_MAX) {
+    throw new RenderInputError('release', `release name "${req.release}" is not valid`, { file: where, fix: `use at most ${HELM_RELEASE_NAME_MAX} lower-case letters, digits and dashes` });
   }
   if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(req.namespace) || req.namespace.length > 63) {
-    throw new UserError(`namespace "${req.namespace}" is not valid`, { file: where, fix: 'use at most 63 lower-case letters, digits and dashes' });
+    throw new RenderInputError('namespace', `namespace "${req.namespace}" is not valid`, { file: where, fix: 'use at most 63 lower-case letters, digits and dashes' });
   }
   if (!/^v?\d+\.\d+(\.\d+)?$/.test(req.kubeVersion)) {
-    throw new UserError(`kubeVersion "${req.kubeVersion}" is not a Kubernetes version`, { file: where, fix: 'write it as vMAJOR.MINOR.PATCH, e.g. v1.33.0' });
+    throw new RenderInputError('kubeVersion', `kubeVersion "${req.kubeVersion}" is not a Kubernetes version`, { file: where, fix: 'write it as vMAJOR.MINOR.PATCH, e.g. v1.33.0' });
   }
   if (req.values === null || typeof req.values !== 'object' || Array.isArray(req.values)) {
     throw new UserError('values must be an object', { file: where });

@@ -166,7 +166,7 @@ describe('chart archives', () => {
     test('a chart found nowhere is pulled once with helm pull, moved into the cache and recorded; later uses spawn no helm', async () => {
       const dir = tempDir();
       const counting = countingHelm(dir, await realHelm());
-      const pin = { name: 'traefik', repository: repoUrl, version: '41.3.0' };
+      const pin = { ...CHARTS.traefik, repository: repoUrl };
       const options = isolatedOptions(dir, undefined, counting.path, { offline: false });
       const pulled = await ChartSource.create(options).obtain(pin);
       expect(pulled.origin).toBe('download');
@@ -190,7 +190,7 @@ describe('chart archives', () => {
 
     test('a download that does not match the lock is refused and never reaches the cache', async () => {
       const dir = tempDir();
-      const pin = { name: 'traefik', repository: repoUrl, version: '41.3.0' };
+      const pin = { ...CHARTS.traefik, repository: repoUrl };
       const recorded = 'f'.repeat(64);
       fs.writeFileSync(
         path.join(dir, 'charts.lock.json'),
@@ -205,7 +205,7 @@ describe('chart archives', () => {
 
     test('a version the repository does not have is one UserError naming the archive, the repository and helm\'s reason', async () => {
       const dir = tempDir();
-      const pin = { name: 'traefik', repository: repoUrl, version: '99.0.0' };
+      const pin = { ...CHARTS.traefik, repository: repoUrl, version: '99.0.0' };
       const error = (await ChartSource.create(isolatedOptions(dir, undefined, await realHelm(), { offline: false })).obtain(pin).catch((e) => e)) as UserError;
       expect(error).toBeInstanceOf(UserError);
       expect(error.format()).toMatch(/chart traefik 99\.0\.0 is missing: helm pull failed: .*99\.0\.0.*traefik-99\.0\.0\.tgz/);
@@ -218,7 +218,7 @@ describe('chart archives', () => {
     const entries = await new ChartLock(path.resolve(__dirname, '..', '..', 'charts.lock.json')).entries();
     const pins = new Map(Object.values(CHARTS).map((p) => [archiveName(p), p]));
     for (const [key, entry] of Object.entries(entries)) {
-      expect(pins.get(key)).toEqual({ name: entry.name, repository: entry.repository, version: entry.version });
+      expect(pins.get(key)).toMatchObject({ name: entry.name, repository: entry.repository, version: entry.version });
     }
   });
 });

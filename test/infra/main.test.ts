@@ -57,3 +57,14 @@ test('a bad hub file exits 1 with one line per problem naming file, line and fie
   expect(run.stderr).not.toMatch(/\n\s+at /);
   expect(fs.existsSync(path.join(run.outdir, 'stacks'))).toBe(false);
 });
+
+test('makes the checks jhm validate makes (config/validate.ts): rules across hubs and the charts\' kubeVersion, one line each', () => {
+  const other = example.replace(/^dns:\n/m, 'dns:\n  record: example\n').replace('kubernetesVersion: "1.33.0"', 'kubernetesVersion: "1.27.0"');
+  const run = runApp({ example, other });
+  expect(run.status).toBe(1);
+  expect(run.stderr.trim().split('\n')).toEqual([
+    'hubs/other.yaml: dns.record: host "example.ees220002.projects.jetstream-cloud.org" is also used by hubs/example.yaml (give each hub its own dns.record)',
+    expect.stringMatching(/^hubs\/other\.yaml: cluster\.kubernetesVersion: is 1\.27\.0, which the pinned chart does not support: jupyterhub 4\.4\.0 needs >=1\.28\.0 /),
+  ]);
+  expect(fs.existsSync(path.join(run.outdir, 'stacks'))).toBe(false);
+});
