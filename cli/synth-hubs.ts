@@ -10,7 +10,7 @@ import { Hub } from '../config/hub';
 import { listHubNames } from '../config/load';
 import { synthInfra } from '../infra/synth';
 import { HelmRenderer, HelmRendererOptions } from '../k8s/helm/render';
-import { HubManifestResult, synthHubManifests } from '../k8s/synth';
+import { HubManifestResult, SecretsMode, synthHubManifests } from '../k8s/synth';
 import { writeJsonAtomicSync } from '../config/files';
 import { validateHubs } from '../config/validate';
 import { hubInputKey, SynthState } from './synth-state';
@@ -27,8 +27,8 @@ export interface SynthOptions {
   readonly prune?: boolean;
   /** Options of the Helm renderer (chart folder, cache, offline). */
   readonly helm?: Partial<HelmRendererOptions>;
-  /** Whether a missing secrets file is an error (`required`, default) or leaves dist-secrets out (`optional`). */
-  readonly secrets?: 'required' | 'optional';
+  /** Whether a missing secrets file is an error (`required`, default), leaves dist-secrets out (`optional`), or the file is never read (`none`, for diff and check). */
+  readonly secrets?: SecretsMode;
   /** Which apps to run (default both): `infra` writes cdktf.out, `k8s` writes dist and dist-secrets. */
   readonly apps?: { readonly infra?: boolean; readonly k8s?: boolean };
   /** Hubs rendered at once (default: the number of cores). */

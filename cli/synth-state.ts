@@ -9,6 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { sha256, writeJsonAtomicSync } from '../config/files';
 import { Hub } from '../config/hub';
+import { readInputFile } from '../config/input-file';
 import { outputsFilePath } from '../config/outputs';
 import { secretsFilePath } from '../config/secrets';
 import { HelmRenderer } from '../k8s/helm/render';
@@ -59,7 +60,8 @@ export async function hubInputKey(root: string, hub: Hub, renderer: HelmRenderer
       format: 1,
       tool: toolStamp(),
       hub: readOrNull(path.join(root, hub.source)) ?? hub.source,
-      secrets: readOrNull(secretsFilePath(root, hub.name)),
+      // Bounded and typed like every read of a user's file (a FIFO or /dev/zero is refused).
+      secrets: readInputFile(secretsFilePath(root, hub.name), path.relative(root, secretsFilePath(root, hub.name)))?.text ?? null,
       secretsMode,
       outputs: readOrNull(outputsFilePath(root, hub.name)),
       lock: readOrNull(renderer.settings.lockFile),

@@ -4,6 +4,7 @@
  * the published JSON Schema (`hub.schema.json`) is generated from it.
  */
 import { z } from 'zod';
+import { quote } from './errors';
 import { DEFAULT_CLUSTER_TEMPLATE, DEFAULT_KUBERNETES_VERSION } from './versions';
 import { DEFAULT_MASTER_NODE_GROUP, DEFAULT_WORKER_NODE_GROUP } from './node-group';
 
@@ -223,7 +224,7 @@ export const hubFileSchema = z
     const known = [DEFAULT_WORKER_NODE_GROUP, ...hub.nodeGroups.map((n) => n.name)];
     jh.profiles.forEach((p, i) => {
       if (!known.includes(p.nodeGroup)) {
-        issue(['jupyterhub', 'profiles', i, 'nodeGroup'], `"${p.nodeGroup}" is not a nodegroup of this hub; use one of: ${known.join(', ')}`);
+        issue(['jupyterhub', 'profiles', i, 'nodeGroup'], `${quote(p.nodeGroup)} is not a nodegroup of this hub; use one of: ${known.join(', ')}`);
       }
     });
     const defaults = jh.profiles.filter((p) => p.default).length;

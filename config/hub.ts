@@ -4,7 +4,7 @@
  * here once; the Terraform and Kubernetes sides only read it.
  */
 import { z } from 'zod';
-import { UserError, UserErrors } from './errors';
+import { quote, UserError, UserErrors } from './errors';
 import { HubFile, HubFileInput, hubFileSchema, profileSlug } from './hub-schema';
 import { DEFAULT_WORKER_NODE_GROUP, NODE_GROUP_LABEL_KEY, nodeGroupLabelValue, nodeGroupSelector } from './node-group';
 import { CHARTS } from './versions';
@@ -182,7 +182,7 @@ export function issuesToErrors(issues: readonly z.core.$ZodIssue[], source: stri
 function describeIssue(i: z.core.$ZodIssue): string {
   switch (i.code) {
     case 'unrecognized_keys':
-      return `unknown field${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `"${k}"`).join(', ')}: remove ${i.keys.length > 1 ? 'them' : 'it'} or check the spelling against hub.schema.json`;
+      return `unknown field${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => quote(k)).join(', ')}: remove ${i.keys.length > 1 ? 'them' : 'it'} or check the spelling against hub.schema.json`;
     case 'invalid_type':
       return i.input === undefined ? `is required (expected ${i.expected})` : `expected ${i.expected}, got ${describeValue(i.input)}`;
     case 'invalid_union':
@@ -198,7 +198,7 @@ function describeValue(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
-  if (typeof v === 'string') return `"${v}"`;
+  if (typeof v === 'string') return quote(v);
   return `${typeof v} ${String(v)}`;
 }
 
@@ -209,7 +209,7 @@ function describeValue(v: unknown): string {
 export function defineHub(name: string, input: HubFileInput | unknown, source = '<api>', locate?: (path: readonly PropertyKey[]) => number | undefined): Hub {
   const nameCheck = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/).safeParse(name);
   if (!nameCheck.success) {
-    throw new UserError(`hub name "${name}" is not a DNS label (lowercase letters, digits and "-", 1-63 characters)`, {
+    throw new UserError(`hub name ${quote(name)} is not a DNS label (lowercase letters, digits and "-", 1-63 characters)`, {
       file: source,
       fix: 'rename the hub file, e.g. hubs/my-hub.yaml',
     });

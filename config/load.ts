@@ -5,6 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { UserError, UserErrors } from './errors';
+import { readInputFile } from './input-file';
 import { parseYamlFile } from './yaml-file';
 import { defineHub, Hub } from './hub';
 
@@ -16,27 +17,41 @@ export function hubFilePath(root: string, name: string): string {
   return path.join(root, HUBS_DIR, `${name}.yaml`);
 }
 
-/** Names of the hubs defined under `root/hubs`, sorted. */
+/**
+ * Names of the hubs defined under `root/hubs`, sorted. A hub file ends in exactly `.yaml`; one
+ * ending in `.yml` or another spelling (`.YAML`, `.Yml`) is refused with the name to rename it
+ * to, never silently ignored (one spelling keeps one file per hub name).
+ */
 export function listHubNames(root: string): string[] {
   const dir = path.join(root, HUBS_DIR);
   if (!fs.existsSync(dir)) return [];
-  return fs
-    .readdirSync(dir)
-    .filter((f) => f.endsWith('.yaml') && !f.startsWith('.'))
+  const files = fs.readdirSync(dir).filter((f) => !f.startsWith('.'));
+  const misnamed = files.filter((f) => /\.ya?ml$/i.test(f) && !f.endsWith('.yaml'));
+  if (misnamed.length > 0) {
+    throw new UserErrors(
+      misnamed.map(
+        (f) =>
+          new UserError('is not read: hub files end in ".yaml"', {
+            file: path.join(HUBS_DIR, f),
+            fix: `rename it to ${path.join(HUBS_DIR, `${f.replace(/\.ya?ml$/i, '')}.yaml`)}`,
+          }),
+      ),
+    );
+  }
+  return files
+    .filter((f) => f.endsWith('.yaml'))
     .map((f) => f.slice(0, -'.yaml'.length))
     .sort();
 }
 
 /** Parses and validates one hub file. `display` is how the file is named in errors. */
 export function loadHubFile(file: string, display = file): Hub {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch {
+  const read = readInputFile(file, display);
+  if (read === undefined) {
     throw new UserError('no such hub file', { file: display, fix: `create it with: jhm init ${path.basename(file, '.yaml')}` });
   }
-  const yaml = parseYamlFile(text, display, { quoteErrors: true });
-  const data = yaml.doc.toJS() ?? {};
+  const yaml = parseYamlFile(read.text, display, { quoteErrors: true });
+  const data = yaml.toJS() ?? {};
   const name = path.basename(file).replace(/\.ya?ml$/, '');
   return defineHub(name, data, display, yaml.lineOf);
 }

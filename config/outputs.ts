@@ -10,7 +10,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { UserError } from './errors';
+import { quote, UserError } from './errors';
 
 /** Terraform output names of a hub stack. */
 export const INFRA_OUTPUTS = {
@@ -97,7 +97,7 @@ export function readIngressIp(root: string, hubName: string): string | undefined
     });
   }
   if (!IPV4.test(ip)) {
-    throw new UserError(`is "${ip}", not an IPv4 address`, { file: display, field: `${hubName}.${INFRA_OUTPUTS.ingressIp}` });
+    throw new UserError(`is ${quote(ip)}, not an IPv4 address`, { file: display, field: `${hubName}.${INFRA_OUTPUTS.ingressIp}` });
   }
   return ip;
 }

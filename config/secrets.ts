@@ -25,8 +25,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Document, isMap, isScalar, isSeq, Scalar } from 'yaml';
 import { z } from 'zod';
-import { UserError, UserErrors } from './errors';
+import { quote, UserError, UserErrors } from './errors';
 import { writeFileAtomicSync } from './files';
+import { readInputFile } from './input-file';
 import { parseYamlFile } from './yaml-file';
 import { formatPath, Hub } from './hub';
 
@@ -118,6 +119,8 @@ function usesGitHub(hub: Hub): hub is Hub & { spec: { jupyterhub: { auth: { type
 interface ParsedFile {
   readonly doc: Document.Parsed;
   readonly locate: (p: readonly PropertyKey[]) => string;
+  /** The data (YAML resource limits are user errors). */
+  readonly toJS: () => unknown;
 }
 
 function parseFile(text: string, display: string): ParsedFile {
@@ -127,7 +130,7 @@ function parseFile(text: string, display: string): ParsedFile {
     const line = yaml.lineOf(p);
     return line === undefined ? display : `${display}:${line}`;
   };
-  return { doc: yaml.doc, locate };
+  return { doc: yaml.doc, locate, toJS: yaml.toJS };
 }
 
 /** Validates the data; messages never include the values. */
@@ -145,7 +148,7 @@ function validate(data: unknown, parsed: ParsedFile, hubName: string, partial: b
     }
     const message =
       i.code === 'unrecognized_keys'
-        ? `unknown field${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `"${k}"`).join(', ')}: remove or rename ${i.keys.length > 1 ? 'them' : 'it'}`
+        ? `unknown field${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => quote(k)).join(', ')}: remove or rename ${i.keys.length > 1 ? 'them' : 'it'}`
         : i.code === 'invalid_type'
           ? `must be ${i.expected === 'array' ? 'a list' : i.expected === 'object' ? 'a mapping' : i.expected === 'string' ? 'a string (quote it if YAML reads it as a number)' : `a ${i.expected}`}`
           : i.message;
@@ -182,22 +185,20 @@ const partialSchema = schema.extend({
 /**
  * Loads and validates `secrets/<hub>.yaml`. Throws a `UserError` naming the file and field when
  * the file is missing (create it with `jhm secrets <hub>`), malformed, lacks a generated token, or
- * lacks `github.clientSecret` while the hub logs in with GitHub.
+ * lacks `github.clientSecret` while the hub logs in with GitHub. The file must be a regular file
+ * of at most 1 MiB (`readInputFile`); `onWarning` hears when its group or others may read it.
  */
-export function loadSecrets(root: string, hub: Hub): HubSecrets {
+export function loadSecrets(root: string, hub: Hub, onWarning?: (message: string) => void): HubSecrets {
   const file = secretsFilePath(root, hub.name);
   const display = displayPath(hub.name);
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new UserError('no secrets file for this hub', { file: display, fix: `create it with: jhm secrets ${hub.name}` });
-    }
-    throw new UserError(`cannot read the secrets file (${(e as NodeJS.ErrnoException).code ?? 'error'})`, { file: display, fix: 'check its permissions' });
+  const read = readInputFile(file, display);
+  if (read === undefined) {
+    throw new UserError('no secrets file for this hub', { file: display, fix: `create it with: jhm secrets ${hub.name}` });
   }
-  const parsed = parseFile(text, display);
-  const data = validate(parsed.doc.toJS(), parsed, hub.name, false);
+  const loose = secretsModeWarning(hub.name, read.mode);
+  if (loose !== undefined) onWarning?.(loose);
+  const parsed = parseFile(read.text, display);
+  const data = validate(parsed.toJS(), parsed, hub.name, false);
   const clientSecret = data.github?.clientSecret;
   if (usesGitHub(hub) && clientSecret === undefined) {
     throw new UserError('is not set', {
@@ -214,6 +215,18 @@ export function loadSecrets(root: string, hub: Hub): HubSecrets {
       cryptKeeperKeys: [...data.jupyterhub.cryptKeeperKeys],
     },
   };
+}
+
+/**
+ * The warning for a secrets file that its group or other users may read (`mode`: its permission
+ * bits), with the fix; `undefined` when only its owner may.
+ */
+export function secretsModeWarning(hubName: string, mode: number): string | undefined {
+  const group = (mode & 0o040) !== 0;
+  const others = (mode & 0o004) !== 0;
+  if (!group && !others) return undefined;
+  const display = displayPath(hubName);
+  return `${display} may be read by ${group && others ? 'its group and other users' : group ? 'its group' : 'other users'} (mode ${(mode & 0o777).toString(8).padStart(4, '0')}); restrict it with: chmod 600 ${display}`;
 }
 
 /** Options of `ensureSecrets`. */
@@ -262,11 +275,12 @@ function header(hubName: string): string {
 export function ensureSecrets(root: string, hub: Hub, opts: EnsureSecretsOptions = {}): EnsureSecretsResult {
   const file = secretsFilePath(root, hub.name);
   const display = displayPath(hub.name);
-  const exists = fs.existsSync(file);
+  const read = readInputFile(file, display);
+  const exists = read !== undefined;
   let doc: Document;
   if (exists) {
-    const parsed = parseFile(fs.readFileSync(file, 'utf8'), display);
-    validate(parsed.doc.toJS(), parsed, hub.name, true);
+    const parsed = parseFile(read.text, display);
+    validate(parsed.toJS(), parsed, hub.name, true);
     doc = parsed.doc;
   } else {
     doc = new Document({});

@@ -6,7 +6,7 @@
  * real values are then put into the Secret objects only, which go to `dist-secrets/`.
  */
 import { createHash } from 'crypto';
-import { parse } from 'yaml';
+import { parse, parseDocument, Scalar, visit } from 'yaml';
 import { isDeepStrictEqual } from 'util';
 import { UserError } from '../config/errors';
 import { Hub } from '../config/hub';
@@ -77,12 +77,6 @@ function deepReplace(v: unknown, subst: SecretSubstitution): unknown {
 }
 
 /**
- * Replaces placeholders with real values in one Secret entry. Entries holding YAML or JSON (such
- * as z2jh's `values.yaml`) are checked after the textual replacement: the document must read
- * back as the original with only those strings changed, or the value is refused (with a
- * `UserError` that never quotes the document: a YAML parse error would show the secret).
- */
-/**
  * A value that reads back as the same string wherever a plain placeholder stood, in YAML 1.2 and
  * in YAML 1.1 (which PyYAML, and so JupyterHub, reads): hex tokens and GitHub client secrets are.
  */
@@ -95,30 +89,55 @@ function plainSafe(value: string): boolean {
   }
 }
 
+/** `text` read as YAML `version`, or `undefined` when it does not parse. */
+function tryParse(text: string, version: '1.1' | '1.2'): unknown {
+  try {
+    return parse(text, { version });
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Replaces placeholders with real values in one Secret entry. In the common case (every value
+ * reads back as itself when written plain) the replacement is textual. Otherwise an entry holding
+ * a YAML or JSON document (such as z2jh's `values.yaml`, which JupyterHub reads with PyYAML, i.e.
+ * YAML 1.1) is rewritten node by node, double-quoting each string that holds a secret, so that a
+ * value like `yes`, `on`, `null`, `0x1F` or `12:30` reaches JupyterHub as that string and not as
+ * a boolean, null or number. The result must read back, in YAML 1.2 and in YAML 1.1, as the
+ * original with only the secrets changed, or the value is refused (with a `UserError` that never
+ * quotes the document: a YAML parse error would show the secret).
+ */
 function fillText(text: string, subst: SecretSubstitution, where: string): string {
   const filled = replaceAll(text, subst);
   if (filled === text) return text;
   // The common case needs no check; anything else is verified by reading the document back.
   if ([...subst.values()].every(plainSafe)) return filled;
-  let before: unknown;
-  try {
-    before = parse(text);
-  } catch {
-    return filled;
-  }
+  const before = tryParse(text, '1.2');
   if (before === null || typeof before !== 'object') return filled;
-  let after: unknown;
-  try {
-    after = parse(filled);
-  } catch {
-    after = undefined;
-  }
-  if (!isDeepStrictEqual(after, deepReplace(before, subst))) {
+  const doc = parseDocument(text);
+  visit(doc, {
+    Scalar(_key, node: Scalar) {
+      if (typeof node.value !== 'string') return;
+      const value = replaceAll(node.value, subst);
+      if (value === node.value) return;
+      node.value = value;
+      if (!plainSafe(value)) node.type = Scalar.QUOTE_DOUBLE;
+    },
+  });
+  const out = doc.toString({ lineWidth: 0 });
+  const versions = ['1.2', '1.1'] as const;
+  const same = versions.every((v) => {
+    const original = v === '1.2' ? before : tryParse(text, v);
+    // A document YAML 1.1 cannot read is checked in YAML 1.2 only.
+    return original === undefined ? v === '1.1' : isDeepStrictEqual(tryParse(out, v), deepReplace(original, subst));
+  });
+  if (!same) {
     throw new UserError(`cannot place a secret into ${where} without changing its meaning (a value from the secrets file needs quoting in YAML)`, {
       fix: 'use only letters, digits and -._~+/= in the secrets file',
     });
   }
-  return filled;
+  return out;
 }
 
 /** Returns `objects` with real secret values in every Secret (`data` base64, `stringData` plain). */

@@ -27,6 +27,9 @@ export interface HubManifestResult {
   readonly warnings: readonly string[];
 }
 
+/** Whether the secrets file is needed (`required`), used when present (`optional`) or never read (`none`). */
+export type SecretsMode = 'required' | 'optional' | 'none';
+
 export interface SynthHubManifestsOptions {
   /** Project root (hubs/, secrets/, outputs/ live here). */
   readonly root: string;
@@ -35,9 +38,11 @@ export interface SynthHubManifestsOptions {
   /**
    * `required` (default): a missing secrets file is an error. `optional`: without one, `dist/` is
    * still produced (it never depends on secret values) and `dist-secrets/` is left out; this is
-   * how `jhm check` runs in CI.
+   * how `jhm check` runs in CI. `none`: the secrets file is never read (even when there is one)
+   * and `dist-secrets/` is left out; `jhm check` and `jhm diff` use this, so they never write a
+   * real secret, not even to a temporary folder.
    */
-  readonly secrets?: 'required' | 'optional';
+  readonly secrets?: SecretsMode;
 }
 
 /** Everything the Kubernetes side produces for `hub`. Throws `UserError` on bad input. */
@@ -45,8 +50,9 @@ export async function synthHubManifests(hub: Hub, options: SynthHubManifestsOpti
   // A secrets problem is reported together with any chart problem, so one run shows them all.
   let secrets: HubSecrets | undefined;
   let secretsError: UserError | undefined;
+  const warnings: string[] = [];
   try {
-    secrets = readSecrets(hub, options);
+    secrets = readSecrets(hub, options, (w) => warnings.push(w));
   } catch (e) {
     if (!(e instanceof UserError)) throw e;
     secretsError = e;
@@ -57,7 +63,6 @@ export async function synthHubManifests(hub: Hub, options: SynthHubManifestsOpti
   // their shape (z2jh's checksum annotations hash the Secret, so this keeps dist/ unchanged).
   const placeholders = placeholderSecrets(hub);
   const shaped = secrets ? placeholderSecrets(hub, secrets) : placeholders;
-  const warnings: string[] = [];
   // The recorded floating IP; ingressControllerRelease decides between it and the hub file.
   const ingress = ingressControllerRelease(hub, readIngressIp(options.root, hub.name));
   warnings.push(...ingress.warnings);
@@ -159,17 +164,43 @@ function atHubField(hub: Hub, fields: HubFields, e: unknown): unknown {
   });
 }
 
-function readSecrets(hub: Hub, options: SynthHubManifestsOptions): HubSecrets | undefined {
+function readSecrets(hub: Hub, options: SynthHubManifestsOptions, onWarning: (message: string) => void): HubSecrets | undefined {
+  if (options.secrets === 'none') return undefined;
   if (options.secrets === 'optional' && !fs.existsSync(secretsFilePath(options.root, hub.name))) return undefined;
-  return loadSecrets(options.root, hub);
+  return loadSecrets(options.root, hub, onWarning);
+}
+
+/** Shortest secret value the leak guard looks for. */
+export const LEAK_MIN_LENGTH = 16;
+/** Least Shannon entropy, in bits per character, of a secret value the leak guard looks for. */
+export const LEAK_MIN_BITS_PER_CHAR = 3;
+
+/**
+ * Whether `value` is random enough that finding it in `dist/` means jhm leaked it, rather than
+ * the chart happening to contain the same text: at least {@link LEAK_MIN_LENGTH} characters and
+ * at least {@link LEAK_MIN_BITS_PER_CHAR} bits of Shannon entropy per character, measured on the
+ * value's own characters. Generated tokens (64 hex characters, about 3.8 bits) and GitHub client
+ * secrets (40 hex characters) qualify; `jupyterhub` (10 characters) or `aaaaaaaaaaaaaaaaaaaa`
+ * (0 bits) do not, and are not reported as a bug when a chart contains them.
+ */
+export function hasSecretEntropy(value: string): boolean {
+  if (value.length < LEAK_MIN_LENGTH) return false;
+  const counts = new Map<string, number>();
+  for (const c of value) counts.set(c, (counts.get(c) ?? 0) + 1);
+  const n = [...value].length;
+  let bits = 0;
+  for (const k of counts.values()) bits -= (k / n) * Math.log2(k / n);
+  return bits >= LEAK_MIN_BITS_PER_CHAR;
 }
 
 /**
  * Last line of defence: refuse to produce `dist/` if any secret value appears in it, plain or
  * base64-encoded. A hit is a bug in this tool, not a user error, so it is not a `UserError`.
+ * Only values with real entropy (`hasSecretEntropy`) are looked for: a short or repetitive
+ * secret may occur in a chart by chance.
  */
 export function assertNoSecretInDist(hub: Hub, files: ManifestFiles, values: readonly string[]): void {
-  const needles = values.filter((v) => v.length >= 8).flatMap((v) => [v, Buffer.from(v).toString('base64')]);
+  const needles = values.filter(hasSecretEntropy).flatMap((v) => [v, Buffer.from(v).toString('base64')]);
   for (const [file, text] of files.dist) {
     if (needles.some((n) => text.includes(n))) {
       throw new Error(`refusing to write dist/${hub.name}/${file}: it contains a value from the secrets file (a bug in jhm; please report it)`);

@@ -5,12 +5,11 @@
  */
 import fc from 'fast-check';
 import { parse, stringify } from 'yaml';
-import { UserError } from '../../config/errors';
 import { defineHub, Hub } from '../../config/hub';
 import { HubSecrets, secretValues } from '../../config/secrets';
 import { K8sObject } from '../../k8s/helm/types';
 import { fillSecrets, placeholderSecrets, placeholdersIn, substitution } from '../../k8s/secret-placeholders';
-import { assertNoSecretInDist } from '../../k8s/synth';
+import { assertNoSecretInDist, hasSecretEntropy, LEAK_MIN_BITS_PER_CHAR, LEAK_MIN_LENGTH } from '../../k8s/synth';
 import { EXAMPLE_HUB } from '../support/project';
 
 const exampleInput = () => parse(EXAMPLE_HUB) as Record<string, unknown>;
@@ -143,42 +142,45 @@ describe('fillSecrets', () => {
     });
   });
 
+  /** `value` as the client secret in a values.yaml like z2jh's, filled; the document read back as YAML `version`. */
+  const fillClientSecret = (value: string, version: '1.1' | '1.2') => {
+    const ph = placeholderSecrets(example);
+    const s = substitution(ph, { ...REAL, github: { clientSecret: value } });
+    const doc = stringify({ hub: { config: { GitHubOAuthenticator: { client_secret: ph.github.clientSecret, allow_existing_users: true, admin_users: ['on'] } } } });
+    const [out] = fillSecrets([secret({ 'values.yaml': b64(doc) })], s);
+    return parse(unb64((out.data as Record<string, string>)['values.yaml']), { version }) as { hub: { config: { GitHubOAuthenticator: Record<string, unknown> } } };
+  };
+
   test.each([
-    ['starts a comment', '#fake-secret'],
-    ['is a YAML alias', '*fake-secret'],
-    ['reads as a number', '12345678'],
-    ['reads as a boolean', 'true'],
-    ['opens a flow mapping', '{fake-secret'],
-  ])('refuses a real value that would change the YAML meaning (a value that %s), with a user error that does not quote it', (_what, value) => {
-    const s = substitution(placeholderSecrets(example), { ...REAL, github: { clientSecret: value } });
-    const doc = stringify({ hub: { config: { GitHubOAuthenticator: { client_secret: placeholderSecrets(example).github.clientSecret } } } });
-    let error: unknown;
-    try {
-      fillSecrets([secret({ 'values.yaml': b64(doc) })], s);
-    } catch (e) {
-      error = e;
+    ['a YAML 1.1 boolean', ['yes', 'no', 'on', 'off', 'y', 'n', 'Yes', 'OFF', 'true', 'false']],
+    ['null', ['null', '~', 'Null']],
+    ['a number', ['12345678', '0x1F', '0o17', '1_000', '12:30', '1.5e3', '.inf', '.NaN']],
+    ['other YAML syntax', ['#fake-secret', '*fake-secret', '{fake-secret', '&anchor', '!tag', 'a: b', '- x', '"quoted"', "it's"]],
+  ])('the YAML 1.1 rule: a secret value YAML reads as %s is quoted, so JupyterHub (PyYAML, YAML 1.1) gets that string', (_what, values) => {
+    for (const value of values) {
+      for (const version of ['1.1', '1.2'] as const) {
+        const back = fillClientSecret(value, version).hub.config.GitHubOAuthenticator;
+        expect([value, version, back.client_secret]).toEqual([value, version, value]);
+        // The rest of the document keeps its meaning.
+        expect(back.allow_existing_users).toBe(true);
+        expect(back.admin_users).toEqual([version === '1.1' ? true : 'on']);
+      }
     }
-    expect(error).toBeInstanceOf(UserError);
-    expect((error as UserError).format()).toMatch(/^cannot place a secret into Secret jhub\/hub key values\.yaml without changing its meaning .*\(use only letters, digits and -\._~\+\/= in the secrets file\)$/);
-    expect((error as UserError).format()).not.toContain(value.slice(1));
   });
 
-  test('property: any value of secrets-file characters survives a YAML round trip through a Secret', () => {
+  test('property: any secrets-file value survives a YAML round trip through a Secret, read as YAML 1.2 and as YAML 1.1', () => {
     const ph = placeholderSecrets(example).jupyterhub.cookieSecret;
     const doc = b64(stringify({ a: { cookie: ph, list: [ph, 'x'] } }));
     fc.assert(
-      fc.property(fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._~+/=-]{7,63}$/), (value) => {
-        let filled: K8sObject;
-        try {
-          [filled] = fillSecrets([secret({ v: doc })], new Map([[ph, value]]));
-        } catch (e) {
-          // Refusing is allowed only when the plain value would indeed not read back as itself.
-          return parse(`k: ${value}`).k !== value && /without changing its meaning/.test((e as Error).message);
-        }
-        const back = parse(unb64((filled.data as Record<string, string>).v)) as { a: { cookie: unknown; list: unknown[] } };
-        return back.a.cookie === value && back.a.list[0] === value && back.a.list[1] === 'x';
+      fc.property(fc.oneof(fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._~+/=-]{0,63}$/), fc.stringMatching(/^\S{1,40}$/)), (value) => {
+        const [filled] = fillSecrets([secret({ v: doc })], new Map([[ph, value]]));
+        const text = unb64((filled.data as Record<string, string>).v);
+        return (['1.1', '1.2'] as const).every((version) => {
+          const back = parse(text, { version }) as { a: { cookie: unknown; list: unknown[] } };
+          return back.a.cookie === value && back.a.list[0] === value && back.a.list[1] === 'x';
+        });
       }),
-      { numRuns: 300 },
+      { numRuns: 500 },
     );
   });
 
@@ -209,5 +211,21 @@ describe('assertNoSecretInDist', () => {
     expect(() => assertNoSecretInDist(example, files({ ...clean, '03-ingress-controller.yaml': text }), [value])).toThrow(
       /refusing to write dist\/example\/03-ingress-controller\.yaml/,
     );
+  });
+
+  test.each([
+    ['short', 'jupyterhub'],
+    ['15 characters', 'jupyterhub-user'],
+    ['repetitive', 'aaaaaaaaaaaaaaaaaaaaaaaa'],
+    ['low entropy', 'abababababababababababab'],
+  ])('the entropy rule: a %s secret that a chart happens to contain (%s) is not called a leak', (_what, secret) => {
+    expect(hasSecretEntropy(secret)).toBe(false);
+    const chart = { '05-jupyterhub.yaml': `kind: ConfigMap\ndata:\n  app: ${secret}\n  b: ${b64(secret)}\n` };
+    expect(() => assertNoSecretInDist(example, files(chart), [secret])).not.toThrow();
+  });
+
+  test('the entropy rule: generated tokens, GitHub client secrets and the test secrets are looked for', () => {
+    for (const v of [...secretValues(placeholderSecrets(example)), 'fake-github-client-secret-for-tests', value, '0123456789abcdef']) expect([v, hasSecretEntropy(v)]).toEqual([v, true]);
+    expect([LEAK_MIN_LENGTH, LEAK_MIN_BITS_PER_CHAR]).toEqual([16, 3]);
   });
 });
