@@ -15,15 +15,8 @@ import { UserError, UserErrors } from './errors';
 import { Hub } from './hub';
 import { checkHubSet } from './hub-set';
 import { listHubNames, loadHubs } from './load';
+import * as semver from 'semver';
 import { ChartPin } from './versions';
-
-/**
- * node-semver: the range syntax of helm's kubeVersion. It has no bundled types; typed here with
- * only what this module calls.
- */
-const semver = require('semver') as {
-  satisfies(version: string, range: string, options?: { includePrerelease?: boolean }): boolean;
-};
 
 /** Helm refuses longer release names (`helm template`: "the length must not be longer than 53"). */
 export const HELM_RELEASE_NAME_MAX = 53;

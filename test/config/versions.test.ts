@@ -7,13 +7,12 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import * as semver from 'semver';
 import { parse } from 'yaml';
 import { CHARTS } from '../../config/versions';
 import { archiveName } from '../../k8s/helm/chart-lock';
 
 const REAL_CHARTS = path.resolve(__dirname, '..', '..', '..', 'shared', 'charts');
-// The range syntax helm's kubeVersion uses (node-semver, typed with what this test calls).
-const semver = require('semver') as { validRange(range: string): string | null };
 
 const pins = Object.entries(CHARTS);
 
