@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { quote } from './errors';
 import { DEFAULT_CLUSTER_TEMPLATE, DEFAULT_KUBERNETES_VERSION } from './versions';
 import { DEFAULT_MASTER_NODE_GROUP, DEFAULT_WORKER_NODE_GROUP } from './node-group';
+import { terraformTextProblem } from './terraform-text';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const DNS_LABEL_MESSAGE =
@@ -15,6 +16,21 @@ const DNS_LABEL_MESSAGE =
 /** A lowercase DNS label (RFC 1123), as used for cluster, nodegroup and record names. */
 export const dnsLabel = z.string().regex(DNS_LABEL, DNS_LABEL_MESSAGE);
 
+/**
+ * Text that reaches the Terraform JSON verbatim (OpenStack names, Magnum labels, cloud, region):
+ * refused when Terraform would evaluate it (`${`, `%{`) or change it (`config/terraform-text.ts`).
+ * Every string field that reaches Terraform is this or a pattern that excludes `$`, `%` and `{`
+ * (test/config/terraform-text.test.ts checks that for every string field of the schema).
+ */
+export const terraformText = z
+  .string()
+  .superRefine((text, ctx) => {
+    const problem = terraformTextProblem(text);
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+  })
+  // So that editors flag the worst case too (hub.schema.json); the refinement above is the rule.
+  .meta({ pattern: '^(?![\\s\\S]*[$%]\\{)' });
+
 /** Top-level domains reserved for testing (RFC 2606, RFC 6761): never publicly resolvable. */
 export const RESERVED_TEST_TLDS = ['test', 'example', 'invalid', 'localhost'] as const;
 
@@ -22,7 +38,7 @@ const quantity = z
   .string()
   .regex(/^[0-9]+(\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti)?$/, 'must be a Kubernetes quantity such as "2", "500m", "4G" or "10Gi"');
 const cpu = z.number().positive('must be a positive number of CPUs (fractions allowed, e.g. 0.5)');
-const flavor = z.string().min(1, 'must name an OpenStack flavor, e.g. m3.quad');
+const flavor = terraformText.min(1, 'must name an OpenStack flavor, e.g. m3.quad');
 const timeout = z
   .string()
   .regex(/^[0-9]+[mh]$/, 'must be a duration in minutes or hours, e.g. "90m" or "2h"');
@@ -36,7 +52,7 @@ const nodeGroupSchema = z
     nodeCount: z.number().int().optional().describe('Initial number of nodes (default: minNodes).'),
     role: z.string().regex(/^[a-z0-9-]+$/, 'must be lowercase letters, digits or "-"').default('worker').describe('Magnum nodegroup role.'),
     dockerVolumeSize: z.number().int().positive().optional().describe('Size in GB of each node\'s container volume (default: the cluster\'s).'),
-    labels: z.record(z.string(), z.string()).default({}).describe('Extra Magnum labels for this nodegroup. Changing them replaces the nodegroup.'),
+    labels: z.record(terraformText, terraformText).default({}).describe('Extra Magnum labels for this nodegroup. Changing them replaces the nodegroup.'),
   })
   .strict();
 
@@ -52,21 +68,21 @@ const defaultWorkerSchema = z
 const clusterSchema = z
   .object({
     name: dnsLabel.optional().describe('Magnum cluster name (default: the hub name).'),
-    template: z.string().min(1).default(DEFAULT_CLUSTER_TEMPLATE).describe('Cluster template, by name (looked up) unless templateId is given.'),
+    template: terraformText.min(1).default(DEFAULT_CLUSTER_TEMPLATE).describe('Cluster template, by name (looked up) unless templateId is given.'),
     templateId: z.string().uuid('must be a UUID').optional().describe('Cluster template UUID; skips the lookup by name.'),
     kubernetesVersion: z
       .string()
       .regex(/^v?[0-9]+\.[0-9]+(\.[0-9]+)?$/, 'must be a Kubernetes version such as "1.33.0"')
       .default(DEFAULT_KUBERNETES_VERSION)
       .describe('Kubernetes version the template deploys; charts are rendered for it.'),
-    keypair: z.string().min(1, 'must name an OpenStack keypair').describe('OpenStack keypair for the nodes.'),
-    fixedNetwork: z.string().min(1).default('auto_allocated_network').describe('Network the nodes attach to, looked up by name.'),
+    keypair: terraformText.min(1, 'must name an OpenStack keypair').describe('OpenStack keypair for the nodes.'),
+    fixedNetwork: terraformText.min(1).default('auto_allocated_network').describe('Network the nodes attach to, looked up by name.'),
     masterFlavor: flavor.default('m3.quad').describe('Flavor of the control-plane nodes.'),
     masterCount: z.number().int().min(1, 'must be at least 1').default(1).describe('Control-plane nodes: an odd number (etcd quorum).'),
     defaultWorker: defaultWorkerSchema.default({ flavor: 'm3.quad', nodeCount: 1, minNodes: 1, maxNodes: 1 }).describe('The default-worker nodegroup Magnum creates with the cluster.'),
     dockerVolumeSize: z.number().int().positive().default(50).describe('Size in GB of each node\'s container volume.'),
     autoscaling: z.boolean().default(true).describe('Enable the cluster autoscaler (Magnum label auto_scaling_enabled).'),
-    labels: z.record(z.string(), z.string()).default({}).describe('Extra Magnum cluster labels, merged over the template\'s. Changing labels replaces the cluster.'),
+    labels: z.record(terraformText, terraformText).default({}).describe('Extra Magnum cluster labels, merged over the template\'s. Changing labels replaces the cluster.'),
     createTimeout: timeout.default('90m').describe('How long Terraform waits for Magnum to create the cluster (at least 60m).'),
     deletionProtection: z.boolean().default(true).describe('Refuse to destroy the cluster (Terraform prevent_destroy). Set false only to tear the hub down.'),
   })
@@ -161,8 +177,8 @@ export const hubFileSchema = z
   .object({
     cloud: z
       .object({
-        name: z.string().min(1).optional().describe('Cloud name in clouds.yaml; without it the provider reads the OS_* environment.'),
-        region: z.string().min(1).optional().describe('OpenStack region.'),
+        name: terraformText.min(1).optional().describe('Cloud name in clouds.yaml; without it the provider reads the OS_* environment.'),
+        region: terraformText.min(1).optional().describe('OpenStack region.'),
       })
       .strict()
       .default({})
@@ -179,7 +195,7 @@ export const hubFileSchema = z
     ingress: z
       .object({
         controller: z.enum(['traefik', 'ingress-nginx']).default('traefik').describe('traefik (maintained) or ingress-nginx (retired upstream in March 2026, kept for parity).'),
-        floatingIpPool: z.string().min(1).default('public').describe('External network the ingress floating IP comes from.'),
+        floatingIpPool: terraformText.min(1).default('public').describe('External network the ingress floating IP comes from.'),
         loadBalancerIP: z.ipv4().optional().describe('Ingress IP; default: read from outputs/<hub>.json written by jhm deploy.'),
       })
       .strict()

@@ -4,7 +4,7 @@
  * here once; the Terraform and Kubernetes sides only read it.
  */
 import { z } from 'zod';
-import { quote, UserError, UserErrors } from './errors';
+import { MAX_QUOTED_CHARS, quote, UserError, UserErrors } from './errors';
 import { HubFile, HubFileInput, hubFileSchema, profileSlug } from './hub-schema';
 import { DEFAULT_WORKER_NODE_GROUP, NODE_GROUP_LABEL_KEY, nodeGroupLabelValue, nodeGroupSelector } from './node-group';
 import { CHARTS } from './versions';
@@ -164,9 +164,19 @@ export function resolveHub(name: string, spec: HubFile, source: string): Hub {
   };
 }
 
-/** Formats a zod path as `a.b[2].c`. */
+/**
+ * Formats a zod path as `a.b[2].c`. A map key that is not plain (a label key with spaces, a
+ * newline, `${`, or longer than a quote) is shown quoted and cut, `a.b["x y"]`, so the error
+ * stays on one line.
+ */
 export function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)), '');
+  const plain = (key: string) => key.length <= MAX_QUOTED_CHARS && /^[A-Za-z0-9_./-]+$/.test(key);
+  return path.reduce<string>((acc, p) => {
+    if (typeof p === 'number') return `${acc}[${p}]`;
+    const key = String(p);
+    if (!plain(key)) return `${acc}[${quote(key)}]`;
+    return acc ? `${acc}.${key}` : key;
+  }, '');
 }
 
 /** Turns zod issues into user errors; `locate` may add a line number for a path. */
@@ -187,6 +197,9 @@ function describeIssue(i: z.core.$ZodIssue): string {
       return i.input === undefined ? `is required (expected ${i.expected})` : `expected ${i.expected}, got ${describeValue(i.input)}`;
     case 'invalid_union':
       return `${i.message}`;
+    case 'invalid_key':
+      // A map key (e.g. a Magnum label) broke a rule: the path already names the key.
+      return `is not a valid key: ${i.issues.map(describeIssue).join('; ')}`;
     case 'invalid_value':
       return `must be one of ${i.values.map((v) => JSON.stringify(v)).join(', ')}, got ${describeValue(i.input)}`;
     default:

@@ -10,6 +10,7 @@ import { IngressAddress } from './ingress-address';
 import { MagnumCluster } from './magnum-cluster';
 import { MagnumNodeGroup } from './magnum-nodegroup';
 import { HubOpenstackProvider } from './openstack-provider';
+import { terraformLiteral } from './terraform-text';
 
 /** Props of {@link HubStack}. */
 export interface HubStackProps {
@@ -80,7 +81,7 @@ export class HubStack extends TerraformStack {
     output(this, INFRA_OUTPUTS.clusterId, this.cluster.clusterId, 'Magnum cluster UUID');
     output(this, INFRA_OUTPUTS.apiAddress, this.cluster.apiAddress, 'Kubernetes API server URL');
     output(this, INFRA_OUTPUTS.ingressIp, this.ingress.ip, 'Floating IP of the ingress controller (the A record points at it)');
-    output(this, INFRA_OUTPUTS.hubUrl, hub.url, 'URL of the hub');
+    output(this, INFRA_OUTPUTS.hubUrl, terraformLiteral(hub.url, 'HubStack: hub.url'), 'URL of the hub');
     output(this, INFRA_OUTPUTS.kubeconfig, this.cluster.kubeconfig, 'Admin kubeconfig of the cluster', true);
   }
 }

@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { DataOpenstackDnsZoneV2 } from '../imports/providers/openstack/data-openstack-dns-zone-v2';
 import { DnsRecordsetV2 } from '../imports/providers/openstack/dns-recordset-v2';
 import { NetworkingFloatingipV2 } from '../imports/providers/openstack/networking-floatingip-v2';
+import { terraformLiteral } from './terraform-text';
 
 /** Props of {@link IngressAddress}. */
 export interface IngressAddressProps {
@@ -28,7 +29,8 @@ export interface IngressAddressProps {
  * working when the controller is redeployed.
  *
  * Terraform addresses: `openstack_networking_floatingip_v2.<id>`, `openstack_dns_recordset_v2.<id>`
- * and `data.openstack_dns_zone_v2.<id>-zone`.
+ * and `data.openstack_dns_zone_v2.<id>-zone`. Its text props reach Terraform literally
+ * (`terraformLiteral`).
  */
 export class IngressAddress extends Construct {
   /** The floating IP. */
@@ -45,19 +47,20 @@ export class IngressAddress extends Construct {
     if (!`${host}.`.endsWith(`.${zone}`)) {
       throw new Error(`IngressAddress: host "${host}" is not inside zone "${zone}"`);
     }
+    const text = (value: string, prop: string) => terraformLiteral(value, `IngressAddress ${id}: ${prop}`);
 
     this.floatingIp = new NetworkingFloatingipV2(this, 'floating-ip', {
-      pool: props.floatingIpPool,
-      description: props.description,
+      pool: text(props.floatingIpPool, 'floatingIpPool'),
+      description: text(props.description, 'description'),
     });
     this.floatingIp.overrideLogicalId(id);
 
-    this.zone = new DataOpenstackDnsZoneV2(this, 'zone', { name: zone });
+    this.zone = new DataOpenstackDnsZoneV2(this, 'zone', { name: text(zone, 'zone') });
     this.zone.overrideLogicalId(`${id}-zone`);
 
     this.record = new DnsRecordsetV2(this, 'record', {
       zoneId: this.zone.id,
-      name: `${host}.`,
+      name: text(`${host}.`, 'host'),
       type: 'A',
       ttl: props.ttl,
       records: [this.floatingIp.address],

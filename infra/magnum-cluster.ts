@@ -8,6 +8,7 @@ import { ContainerinfraClusterV1 } from '../imports/providers/openstack/containe
 import { DataOpenstackContainerinfraClustertemplateV1 } from '../imports/providers/openstack/data-openstack-containerinfra-clustertemplate-v1';
 import { DataOpenstackNetworkingNetworkV2 } from '../imports/providers/openstack/data-openstack-networking-network-v2';
 import { DataOpenstackNetworkingSubnetIdsV2 } from '../imports/providers/openstack/data-openstack-networking-subnet-ids-v2';
+import { terraformLiteral, terraformLiteralMap } from './terraform-text';
 
 /** A cluster template: by UUID, or by name (looked up when Terraform plans). */
 export type ClusterTemplateRef = { readonly id: string } | { readonly name: string };
@@ -67,6 +68,9 @@ export interface MagnumClusterProps {
  * Terraform addresses derive from the construct id (`openstack_containerinfra_cluster_v1.<id>`,
  * `data.openstack_networking_network_v2.<id>-network`, ...), not from the construct path, so that
  * refactoring the code never plans to replace a running cluster.
+ *
+ * Text props (names, labels, the timeout) reach Terraform literally (`terraformLiteral`): a `${`
+ * in them is never evaluated.
  */
 export class MagnumCluster extends Construct {
   /** The cluster resource. */
@@ -81,30 +85,31 @@ export class MagnumCluster extends Construct {
   constructor(scope: Construct, id: string, props: MagnumClusterProps) {
     super(scope, id);
 
+    const text = (value: string, prop: string) => terraformLiteral(value, `MagnumCluster ${id}: ${prop}`);
     let templateId: string;
     if ('id' in props.template) {
-      templateId = props.template.id;
+      templateId = text(props.template.id, 'template.id');
     } else {
-      this.templateLookup = new DataOpenstackContainerinfraClustertemplateV1(this, 'template', { name: props.template.name });
+      this.templateLookup = new DataOpenstackContainerinfraClustertemplateV1(this, 'template', { name: text(props.template.name, 'template.name') });
       this.templateLookup.overrideLogicalId(`${id}-template`);
       templateId = this.templateLookup.id;
     }
 
-    this.network = new DataOpenstackNetworkingNetworkV2(this, 'network', { name: props.fixedNetwork });
+    this.network = new DataOpenstackNetworkingNetworkV2(this, 'network', { name: text(props.fixedNetwork, 'fixedNetwork') });
     this.network.overrideLogicalId(`${id}-network`);
 
     this.subnets = new DataOpenstackNetworkingSubnetIdsV2(this, 'subnets', {
       networkId: this.network.id,
       ipVersion: 4,
       lifecycle: {
-        postcondition: [{ condition: '${length(self.ids) > 0}', errorMessage: `Network "${props.fixedNetwork}" has no IPv4 subnet for the cluster nodes.` }],
+        postcondition: [{ condition: '${length(self.ids) > 0}', errorMessage: text(`Network "${props.fixedNetwork}" has no IPv4 subnet for the cluster nodes.`, 'fixedNetwork') }],
       },
     });
     this.subnets.overrideLogicalId(`${id}-subnets`);
 
     const worker = props.defaultWorker;
     const labels: Record<string, string> = {
-      ...props.labels,
+      ...terraformLiteralMap(props.labels ?? {}, `MagnumCluster ${id}: labels`),
       auto_scaling_enabled: String(props.autoscaling),
       min_node_count: String(worker.minNodes),
       max_node_count: String(worker.maxNodes),
@@ -112,19 +117,19 @@ export class MagnumCluster extends Construct {
     };
 
     this.resource = new ContainerinfraClusterV1(this, 'resource', {
-      name: props.name,
+      name: text(props.name, 'name'),
       clusterTemplateId: templateId,
-      keypair: props.keypair,
-      masterFlavor: props.masterFlavor,
+      keypair: text(props.keypair, 'keypair'),
+      masterFlavor: text(props.masterFlavor, 'masterFlavor'),
       masterCount: props.masterCount,
-      flavor: worker.flavor,
+      flavor: text(worker.flavor, 'defaultWorker.flavor'),
       nodeCount: worker.nodeCount,
       dockerVolumeSize: props.dockerVolumeSize,
       fixedNetwork: this.network.id,
       fixedSubnet: Fn.element(this.subnets.ids, 0),
       mergeLabels: true,
       labels,
-      timeouts: { create: props.createTimeout },
+      timeouts: { create: text(props.createTimeout, 'createTimeout') },
       lifecycle: {
         preventDestroy: props.deletionProtection ?? true,
         ...(props.autoscaling ? { ignoreChanges: ['node_count'] } : {}),

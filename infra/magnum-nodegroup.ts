@@ -4,6 +4,7 @@
 import { Construct } from 'constructs';
 import type { NodeGroup } from '../config/hub';
 import { ContainerinfraNodegroupV1 } from '../imports/providers/openstack/containerinfra-nodegroup-v1';
+import { terraformLiteral, terraformLiteralMap } from './terraform-text';
 
 /** Props of {@link MagnumNodeGroup}. */
 export interface MagnumNodeGroupProps {
@@ -24,7 +25,8 @@ export interface MagnumNodeGroupProps {
  * cluster's (`merge_labels = true`). Its nodes carry `capi.stackhpc.com/node-group=<labelValue>`
  * (see `config/node-group.ts`), which is how the Kubernetes side places pods on them.
  *
- * The Terraform address is `openstack_containerinfra_nodegroup_v1.<construct id>`.
+ * The Terraform address is `openstack_containerinfra_nodegroup_v1.<construct id>`. Its name, flavor,
+ * role and labels reach Terraform literally (`terraformLiteral`).
  */
 export class MagnumNodeGroup extends Construct {
   /** The nodegroup resource. */
@@ -34,18 +36,19 @@ export class MagnumNodeGroup extends Construct {
     super(scope, id);
     const ng = props.nodeGroup;
     const autoscaling = props.autoscaling ?? true;
+    const text = (value: string, prop: string) => terraformLiteral(value, `MagnumNodeGroup ${id}: ${prop}`);
     this.resource = new ContainerinfraNodegroupV1(this, 'resource', {
       clusterId: props.clusterId,
-      name: ng.name,
-      flavorId: ng.flavor,
-      role: ng.role,
+      name: text(ng.name, 'name'),
+      flavorId: text(ng.flavor, 'flavor'),
+      role: text(ng.role, 'role'),
       nodeCount: ng.nodeCount,
       minNodeCount: ng.minNodes,
       maxNodeCount: ng.maxNodes,
       dockerVolumeSize: ng.dockerVolumeSize,
       mergeLabels: true,
       // An empty map would read back as the merged labels and plan a replacement: leave it unset.
-      labels: Object.keys(ng.labels).length > 0 ? { ...ng.labels } : undefined,
+      labels: Object.keys(ng.labels).length > 0 ? terraformLiteralMap(ng.labels, `MagnumNodeGroup ${id}: labels`) : undefined,
       lifecycle: autoscaling ? { ignoreChanges: ['node_count'] } : undefined,
     });
     this.resource.overrideLogicalId(id);

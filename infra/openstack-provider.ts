@@ -3,6 +3,7 @@
  */
 import { Construct } from 'constructs';
 import { OpenstackProvider } from '../imports/providers/openstack/provider';
+import { terraformLiteral } from './terraform-text';
 
 /** Props of {@link HubOpenstackProvider}. */
 export interface HubOpenstackProviderProps {
@@ -32,8 +33,8 @@ export class HubOpenstackProvider extends Construct {
   constructor(scope: Construct, id: string, props: HubOpenstackProviderProps = {}) {
     super(scope, id);
     this.provider = new OpenstackProvider(this, 'provider', {
-      cloud: props.cloud,
-      region: props.region,
+      cloud: props.cloud === undefined ? undefined : terraformLiteral(props.cloud, `HubOpenstackProvider ${id}: cloud`),
+      region: props.region === undefined ? undefined : terraformLiteral(props.region, `HubOpenstackProvider ${id}: region`),
     });
   }
 }
