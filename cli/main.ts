@@ -35,8 +35,25 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
+/** Exit status after stdout or stderr was closed by its reader (128 + SIGPIPE, as `git log | head -1` ends). */
+export const EXIT_BROKEN_PIPE = 141;
+
+/**
+ * When the reader of stdout or stderr goes away (`jhm diff | head -1`), ends at once and quietly
+ * (temporary folders are still removed by their 'exit' handlers) instead of failing with EPIPE.
+ */
+export function endQuietlyOnBrokenPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(EXIT_BROKEN_PIPE);
+      throw e;
+    });
+  }
+}
+
 /** Entry point of `bin/jhm`. */
 export function run(): void {
+  endQuietlyOnBrokenPipe();
   main(process.argv).then((code) => {
     process.exitCode = code;
   });

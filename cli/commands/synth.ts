@@ -2,8 +2,6 @@
  * `jhm validate`, `jhm synth`, `jhm diff`, `jhm check`: from hub files to the outputs, and
  * whether the committed outputs are up to date.
  */
-import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { Command } from 'commander';
 import { UserError, UserErrors } from '../../config/errors';
@@ -15,6 +13,7 @@ import { compareOutputs } from '../compare';
 import { hubsWithOutput, OUTPUT_DIRS } from '../output';
 import { info, success, warn } from '../report';
 import { synthHubs } from '../synth-hubs';
+import { tempDir } from '../temp-dir';
 
 /** Options every command gets from the program. */
 export function projectRoot(cmd: Command): string {
@@ -81,9 +80,12 @@ export function registerSynthCommands(program: Command): void {
       .option('--offline', 'never download charts (same as JHM_OFFLINE=1)', false)
       .action(async (names: string[], opts: { offline: boolean }, cmd: Command) => {
         const root = projectRoot(cmd);
-        const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'jhm-diff-'));
+        // Removed on every exit, signals included; it never holds a secret: the secrets files are
+        // not read (`dist-secrets/` is neither compared nor committed).
+        const temp = tempDir('jhm-diff-');
+        const tmp = temp.dir;
         try {
-          const report = await synthHubs({ root, hubs: names, outRoot: tmp, secrets: 'optional', helm: opts.offline ? { offline: true } : {} });
+          const report = await synthHubs({ root, hubs: names, outRoot: tmp, secrets: 'none', helm: opts.offline ? { offline: true } : {} });
           const hubs = report.hubs.map((h: Hub) => h.name);
           const changes = compareOutputs(root, tmp, hubs);
           const stale = names.length === 0 ? staleOutputs(root) : [];
@@ -102,7 +104,7 @@ export function registerSynthCommands(program: Command): void {
             }
           }
         } finally {
-          fs.rmSync(tmp, { recursive: true, force: true });
+          temp.remove();
         }
       });
   diffLike('diff', 'show what jhm synth would change in dist/ and cdktf.out/stacks/ (writes nothing; secrets are never shown)', false);
