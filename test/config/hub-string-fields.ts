@@ -7,6 +7,7 @@
  * Paths: `a.b` for properties, `a[]` for list items (set as the first item), `a.<key>` and
  * `a.<value>` for the keys and values of a map.
  */
+import fc from 'fast-check';
 import { formatPath } from '../../config/hub';
 import { hubJsonSchema } from '../../config/hub-schema';
 
@@ -133,3 +134,15 @@ export function setField(data: Record<string, any>, field: string, value: string
   }
   return formatPath(reported);
 }
+
+/** Strings rich in what Terraform, cdktf, JSON and YAML treat specially. */
+export const trickyText = fc
+  .array(
+    fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 6 }),
+      fc.constantFrom('$', '%', '{', '}', '${', '%{', '$${', '%%{', '$$', '\\', '"', "'", '\n', '\t', ':', '#', 'TfToken[', ']}', '\u0000', '\uFEFF', 'e\u0301', 'é', '\u212B', '😀', '\uD800', 'ﬁ'),
+    ),
+    { minLength: 1, maxLength: 6 },
+  )
+  .map((parts) => parts.join(''))
+  .filter((s) => s.length > 0);

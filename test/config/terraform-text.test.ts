@@ -13,7 +13,7 @@ import { UserError, UserErrors } from '../../config/errors';
 import { defineHub } from '../../config/hub';
 import { loadHubFile } from '../../config/load';
 import { terraformTextProblem } from '../../config/terraform-text';
-import { KUBERNETES_ONLY_FIELDS, schemaStringFields, setField, TERRAFORM_FIELDS, TERRAFORM_PATTERN_FIELDS, TERRAFORM_TEXT_FIELDS } from './hub-string-fields';
+import { KUBERNETES_ONLY_FIELDS, schemaStringFields, setField, TERRAFORM_FIELDS, TERRAFORM_PATTERN_FIELDS, TERRAFORM_TEXT_FIELDS, trickyText } from './hub-string-fields';
 
 const ROOT = path.join(__dirname, '..', '..');
 const EXAMPLE_TEXT = fs.readFileSync(path.join(ROOT, 'hubs', 'example.yaml'), 'utf8');
@@ -38,18 +38,6 @@ function refusals(input: unknown): UserError[] {
 function terraformKeepsLiterally(text: string): boolean {
   return !/[$%]\{/.test(text) && !/[$#&]\{TfToken\[/.test(text) && !/\p{Cs}/u.test(text) && text.normalize('NFC') === text && !text.startsWith('\uFEFF');
 }
-
-/** Strings rich in what Terraform, cdktf, JSON and YAML treat specially. */
-export const trickyText = fc
-  .array(
-    fc.oneof(
-      fc.string({ unit: 'binary', maxLength: 6 }),
-      fc.constantFrom('$', '%', '{', '}', '${', '%{', '$${', '%%{', '$$', '\\', '"', "'", '\n', '\t', ':', '#', 'TfToken[', ']}', '\u0000', '\uFEFF', 'e\u0301', 'é', '\u212B', '😀', '\uD800', 'ﬁ'),
-    ),
-    { minLength: 1, maxLength: 6 },
-  )
-  .map((parts) => parts.join(''))
-  .filter((s) => s.length > 0);
 
 describe('rule: every string field of the hub schema is classified as reaching Terraform or not', () => {
   test('the fields read from the schema are exactly the classified ones (classify a new field in test/config/hub-string-fields.ts)', () => {
