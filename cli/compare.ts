@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { createTwoFilesPatch } from 'diff';
-import { OUTPUT_DIRS, OutputKind } from './output';
+import { listFiles, OUTPUT_DIRS, OutputKind, readRecord } from './output';
 
 export interface FileChange {
   /** Path relative to the project root, e.g. `dist/example/05-jupyterhub.yaml`. */
@@ -16,21 +16,20 @@ export interface FileChange {
   readonly patch: string;
 }
 
-/** Files in output folders that synth does not write (kept there by other tools). */
-const NOT_OUTPUT = new Set(['.terraform.lock.hcl']);
-
-function listFiles(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  const out: string[] = [];
-  const walk = (d: string, rel: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const r = rel ? path.join(rel, e.name) : e.name;
-      if (e.isDirectory()) walk(path.join(d, e.name), r);
-      else out.push(r);
-    }
-  };
-  walk(dir, '');
-  return out.sort();
+/**
+ * The files of `kind` for `hub` under `current` that jhm owns: all of `dist/<hub>` and
+ * `dist-secrets/<hub>`, but in the stack folder only the files jhm wrote (its record, and those a new
+ * synth writes): `.terraform/`, `.terraform.lock.hcl`, `terraform.tfstate*` and the like are not
+ * output, and are never read.
+ */
+function ownedFiles(current: string, kind: OutputKind, hub: string, fresh: readonly string[]): string[] {
+  const dir = path.join(current, OUTPUT_DIRS[kind], hub);
+  if (kind !== 'stacks') return listFiles(dir);
+  const prefix = `${path.join(OUTPUT_DIRS[kind], hub).split(path.sep).join('/')}/`;
+  const recorded = Object.keys(readRecord(current, hub)?.files ?? {})
+    .filter((f) => f.startsWith(prefix))
+    .map((f) => f.slice(prefix.length));
+  return [...new Set([...recorded, ...fresh])].filter((f) => fs.existsSync(path.join(dir, f)));
 }
 
 /**
@@ -45,7 +44,8 @@ export function compareOutputs(current: string, fresh: string, hubs: readonly st
       const rel = path.join(OUTPUT_DIRS[kind], hub);
       const a = path.join(current, rel);
       const b = path.join(fresh, rel);
-      const names = [...new Set([...listFiles(a), ...listFiles(b)])].filter((n) => !NOT_OUTPUT.has(path.basename(n))).sort();
+      const after = listFiles(b);
+      const names = [...new Set([...ownedFiles(current, kind, hub, after), ...after])].sort();
       for (const name of names) {
         const file = path.join(rel, name);
         const before = fs.existsSync(path.join(a, name)) ? fs.readFileSync(path.join(a, name), 'utf8') : undefined;

@@ -2,10 +2,15 @@
  * `jhm`: one command for the whole workflow. Each command lives in `cli/commands/`.
  */
 import { Command, CommanderError } from 'commander';
+import * as path from 'path';
+import { recoverOutputs, setLockCommand } from './output';
 import { EXIT, reportError } from './report';
 import { registerSynthCommands } from './commands/synth';
 import { registerInitCommands } from './commands/init';
 import { registerClusterCommands } from './commands/cluster';
+
+/** Commands that neither read nor write dist/, dist-secrets/ or cdktf.out/. */
+const WRITES_NO_OUTPUT = new Set(['init', 'secrets', 'validate']);
 
 export function buildProgram(): Command {
   const program = new Command('jhm')
@@ -13,7 +18,12 @@ export function buildProgram(): Command {
     .option('-C, --project <dir>', 'project folder (holds hubs/, secrets/, dist/)', process.cwd())
     .option('--debug', 'show stack traces of errors', false)
     .showHelpAfterError('(run jhm --help for usage)')
-    .exitOverride();
+    .exitOverride()
+    // Every command that reads or writes outputs first finishes a commit an earlier one left unfinished (output.ts).
+    .hook('preAction', async (_program, action) => {
+      setLockCommand(`jhm ${action.name()}`);
+      if (!WRITES_NO_OUTPUT.has(action.name())) await recoverOutputs(path.resolve(action.optsWithGlobals().project as string));
+    });
   registerInitCommands(program);
   registerSynthCommands(program);
   registerClusterCommands(program);

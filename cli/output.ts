@@ -1,12 +1,28 @@
 /**
- * Output that never loses data. A synth writes into a staging folder; only when every hub has
- * succeeded are the hubs' output folders swapped in, one rename each. A lock keeps two synths
- * from interleaving. Other hubs' output is never touched.
+ * Output that never loses data.
+ *
+ * - **Staging.** A synth writes into `.jhm/staging/synth-*` (inside the project, so on the same file
+ *   system as the outputs and every swap is a rename). Nothing under the outputs changes until every
+ *   hub has succeeded.
+ * - **Ownership.** `.jhm/state/<hub>.json` records every file jhm wrote for a hub (with its sha256).
+ *   `dist/<hub>` and `dist-secrets/<hub>` belong to jhm as a whole; in `cdktf.out/stacks/<hub>` jhm
+ *   owns only the files it wrote, so `.terraform/`, `.terraform.lock.hcl`, state files and anything
+ *   else stay where they are. `--prune` removes only the recorded output of hubs whose hub file is
+ *   gone, and anything else under the output folders is reported and left alone.
+ * - **Journal.** Before the first rename, the commit writes every rename it will make to
+ *   `.jhm/journal.json` (fsynced). The commit swaps in each hub's stack files, manifests, Secrets,
+ *   record and its entry of `cdktf.out/manifest.json`. Every jhm command that touches outputs first
+ *   finishes an interrupted journal (or, if it cannot, undoes it) and removes left-over staging
+ *   folders, which may hold Secrets. So after a crash at any point every hub's output is all old or
+ *   all new, and no file is lost. A rename that fails during a commit undoes the ones before it.
+ * - **Lock.** One command at a time (`lock.ts`); a paused holder keeps its lock.
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import * as lockfile from 'proper-lockfile';
 import { UserError } from '../config/errors';
+import { sha256, writeJsonAtomicSync } from '../config/files';
+import { acquireLock, describeHolder } from './lock';
+import { info, warn } from './report';
 
 /** Where each hub's outputs live, relative to the project root. */
 export const OUTPUT_DIRS = {
@@ -20,14 +36,294 @@ export const OUTPUT_DIRS = {
 
 export type OutputKind = keyof typeof OUTPUT_DIRS;
 
-/** A staging area for one synth, on the same file system as the outputs (so renames are atomic). */
-export class Staging {
-  public readonly dir: string;
+const KINDS = Object.keys(OUTPUT_DIRS) as OutputKind[];
 
-  constructor(root: string) {
-    const base = path.join(root, '.jhm', 'staging');
-    fs.mkdirSync(base, { recursive: true });
-    this.dir = fs.mkdtempSync(path.join(base, 'synth-'));
+/** `cdktf.out/manifest.json`, relative to the project root. */
+export const CDKTF_MANIFEST = path.join('cdktf.out', 'manifest.json');
+const STATE_DIR = path.join('.jhm', 'state');
+const STAGING_DIR = path.join('.jhm', 'staging');
+const JOURNAL = path.join('.jhm', 'journal.json');
+const LOCK = path.join('.jhm', 'lock');
+
+// ---------------------------------------------------------------------------------------------
+// Ownership records
+
+/** What jhm wrote for one hub (`.jhm/state/<hub>.json`). */
+export interface HubRecord {
+  readonly format: 2;
+  /** Digest of the hub's inputs (incremental synth), or null when not all outputs come from one full synth. */
+  readonly key: string | null;
+  /** Every file jhm wrote for the hub, relative to the output root (`/` separated) → sha256. */
+  readonly files: Readonly<Record<string, string>>;
+}
+
+/** Output-root-relative path with `/` separators. */
+const slash = (p: string) => p.split(path.sep).join('/');
+
+/** The record of `hub` under `root`, or undefined when there is none (or it cannot be read). */
+export function readRecord(root: string, hub: string): HubRecord | undefined {
+  let data: { format?: number; key?: unknown; files?: unknown };
+  try {
+    data = JSON.parse(fs.readFileSync(path.join(root, STATE_DIR, `${hub}.json`), 'utf8')) as typeof data;
+  } catch {
+    return undefined;
+  }
+  if (typeof data !== 'object' || data === null || typeof data.files !== 'object' || data.files === null) return undefined;
+  const files = data.files as Record<string, string>;
+  if (data.format === 2) return { format: 2, key: typeof data.key === 'string' ? data.key : null, files };
+  // Records of jhm before ownership listed every file of the stack folder: own only the Terraform JSON there.
+  const stacks = `${slash(OUTPUT_DIRS.stacks)}/`;
+  return { format: 2, key: null, files: Object.fromEntries(Object.entries(files).filter(([f]) => !f.startsWith(stacks) || f.endsWith('.tf.json'))) };
+}
+
+/** Hubs with a record under `root`. */
+export function recordedHubs(root: string): string[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(path.join(root, STATE_DIR));
+  } catch {
+    return [];
+  }
+  return names.filter((n) => n.endsWith('.json') && !n.startsWith('.')).map((n) => n.slice(0, -'.json'.length)).sort();
+}
+
+/** Names directly inside `<kind>/<hub>/` that `record` lists as jhm's. */
+export function ownedEntries(record: HubRecord | undefined, kind: OutputKind, hub: string): string[] {
+  if (!record) return [];
+  const prefix = `${slash(path.join(OUTPUT_DIRS[kind], hub))}/`;
+  const names = new Set<string>();
+  for (const f of Object.keys(record.files)) if (f.startsWith(prefix)) names.add(f.slice(prefix.length).split('/')[0]);
+  return [...names].sort();
+}
+
+/** Files under `dir` (recursively), relative to it with `/` separators; empty when it is missing. */
+export function listFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string, rel: string) => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(d, { withFileTypes: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return;
+      throw e;
+    }
+    for (const e of entries) {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(path.join(d, e.name), r);
+      else out.push(r);
+    }
+  };
+  walk(dir, '');
+  return out.sort();
+}
+
+/**
+ * Entries under the output folders that no defined hub owns and that `prune` does not remove: other
+ * tools' folders (`dist/.git`, `dist/argocd`), and what jhm did not write in a pruned hub's stack folder.
+ */
+export function foreignOutputs(root: string, defined: ReadonlySet<string>, pruned: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const kind of KINDS) {
+    let entries: string[];
+    try {
+      entries = fs.readdirSync(path.join(root, OUTPUT_DIRS[kind]));
+    } catch {
+      continue;
+    }
+    for (const name of entries.sort()) {
+      if (defined.has(name)) continue;
+      const rel = slash(path.join(OUTPUT_DIRS[kind], name));
+      if (!pruned.includes(name)) {
+        out.push(rel);
+        continue;
+      }
+      const owned = new Set(ownedEntries(readRecord(root, name), kind, name));
+      if (kind !== 'stacks') {
+        if (owned.size === 0) out.push(rel);
+        continue;
+      }
+      for (const e of fs.readdirSync(path.join(root, rel)).sort()) if (!owned.has(e)) out.push(`${rel}/${e}`);
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Staging and the commit
+
+/** What a staged synth swaps in (`<staging>/commit/plan.json`). */
+export interface CommitPlan {
+  /** Hubs whose staged output replaces theirs. */
+  readonly install: readonly string[];
+  /** The kinds of output staged for them. */
+  readonly kinds: readonly OutputKind[];
+  /** Deleted hubs whose recorded output is removed (`--prune`). */
+  readonly retire: readonly string[];
+}
+
+interface CdktfManifest {
+  version?: string;
+  stacks: Record<string, unknown>;
+}
+
+/** One rename (or folder) of a commit; paths relative to the project root. */
+type Step =
+  /** Moves old output into the trash. Done when `to` (unique to this commit) exists. */
+  | { readonly op: 'retire'; readonly from: string; readonly to: string }
+  /** Moves staged output into place. Done when `from` (unique to this commit) is gone. */
+  | { readonly op: 'install'; readonly from: string; readonly to: string }
+  | { readonly op: 'mkdir'; readonly path: string }
+  | { readonly op: 'rmdir'; readonly path: string };
+
+interface Journal {
+  readonly format: 1;
+  /** The staging folder of the commit (relative to the root). */
+  readonly staging: string;
+  readonly install: readonly string[];
+  readonly retire: readonly string[];
+  readonly steps: readonly Step[];
+}
+
+function exists(p: string): boolean {
+  try {
+    fs.lstatSync(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function fsyncPath(p: string): void {
+  let fd: number;
+  try {
+    fd = fs.openSync(p, 'r');
+  } catch {
+    return;
+  }
+  try {
+    fs.fsyncSync(fd);
+  } catch {
+    // some file systems cannot fsync a folder; the rename order still holds for a process crash
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** fsyncs every file and folder under `dir` (the staged output must be on disk before the journal). */
+function fsyncTree(dir: string): void {
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, e.name);
+    if (e.isDirectory()) fsyncTree(full);
+    else if (e.isFile()) fsyncPath(full);
+  }
+  fsyncPath(dir);
+}
+
+function isDone(root: string, step: Step): boolean {
+  switch (step.op) {
+    case 'retire':
+      return exists(path.join(root, step.to));
+    case 'install':
+      return !exists(path.join(root, step.from));
+    case 'mkdir':
+      return exists(path.join(root, step.path));
+    case 'rmdir':
+      return !exists(path.join(root, step.path));
+  }
+}
+
+function rename(root: string, from: string, to: string): void {
+  fs.renameSync(path.join(root, from), path.join(root, to));
+  fsyncPath(path.dirname(path.join(root, to)));
+  fsyncPath(path.dirname(path.join(root, from)));
+}
+
+function doStep(root: string, step: Step): void {
+  if (step.op === 'retire' || step.op === 'install') rename(root, step.from, step.to);
+  else if (step.op === 'mkdir') fs.mkdirSync(path.join(root, step.path));
+  else fs.rmdirSync(path.join(root, step.path));
+}
+
+function undoStep(root: string, step: Step): void {
+  if (step.op === 'retire' || step.op === 'install') rename(root, step.to, step.from);
+  else if (step.op === 'mkdir') {
+    try {
+      fs.rmdirSync(path.join(root, step.path));
+    } catch (e) {
+      // something else was put there meanwhile: keep it (and the folder)
+      if ((e as NodeJS.ErrnoException).code !== 'ENOTEMPTY' && (e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+  } else fs.mkdirSync(path.join(root, step.path));
+}
+
+/** Undoes the steps of `journal` that are done, last first. */
+function rollBack(root: string, journal: Journal): void {
+  for (const step of [...journal.steps].reverse()) if (isDone(root, step)) undoStep(root, step);
+}
+
+/** Does the steps of `journal` that are not done yet, in order. */
+function rollForward(root: string, journal: Journal): void {
+  for (const step of journal.steps) if (!isDone(root, step)) doStep(root, step);
+}
+
+function removeJournal(root: string): void {
+  fs.rmSync(path.join(root, JOURNAL), { force: true });
+  fsyncPath(path.join(root, '.jhm'));
+}
+
+/** A one-line hint for a rename that failed with `code`. */
+function renameFix(code: string | undefined): string {
+  switch (code) {
+    case 'EXDEV':
+      return 'keep dist/, dist-secrets/, cdktf.out/ and .jhm/ on the file system of the project (not a mount point or a link to another disk)';
+    case 'EEXIST':
+    case 'ENOTDIR':
+    case 'ENOTEMPTY':
+    case 'EISDIR':
+      return 'something is in the way of the output: move it out of the output folders and run again';
+    case 'EACCES':
+    case 'EPERM':
+      return 'make the output folders writable by you and run again';
+    default:
+      return 'fix the cause and run again';
+  }
+}
+
+/** Test hook: `JHM_FAULT_AFTER_STEP=n` fails (`JHM_FAULT_MODE=fail`, default) or kills (`kill`) the process after the n-th step of a commit. */
+function faultInjector(): () => void {
+  const at = Number(process.env.JHM_FAULT_AFTER_STEP ?? '0');
+  const mode = process.env.JHM_FAULT_MODE ?? 'fail';
+  let step = 0;
+  return () => {
+    step += 1;
+    if (!(at > 0) || step !== at) return;
+    if (mode === 'kill') {
+      process.kill(process.pid, 'SIGKILL');
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10_000);
+    }
+    throw Object.assign(new Error(`injected fault after commit step ${step}`), { code: 'EJHMFAULT' });
+  };
+}
+
+/** A staging area for one synth, inside the project's `.jhm/` (so on the file system of the outputs). */
+export class Staging {
+  /** Opens the staging folder `dir` of a synth into `root` (to commit it). */
+  public static open(root: string, dir: string): Staging {
+    return new Staging(root, dir);
+  }
+
+  public readonly dir: string;
+  private readonly root: string;
+
+  constructor(root: string, dir?: string) {
+    this.root = path.resolve(root);
+    if (dir) {
+      this.dir = path.resolve(dir);
+    } else {
+      const base = path.join(this.root, STAGING_DIR);
+      fs.mkdirSync(base, { recursive: true, mode: 0o700 });
+      this.dir = fs.mkdtempSync(path.join(base, 'synth-'));
+    }
   }
 
   /** Staged folder of `kind` for `hub`. */
@@ -44,27 +340,166 @@ export class Staging {
     }
   }
 
+  private get commitDir(): string {
+    return path.join(this.dir, 'commit');
+  }
+
   /**
-   * Moves the staged folders of `kinds` for `hubs` into place under `root`, replacing what was
-   * there (a kind with nothing staged for a hub leaves that hub without it). Only call this when
-   * the whole synth succeeded.
+   * Stages what goes with the output: each installed hub's record (`keys`: its input digest, or null)
+   * and the merged `cdktf.out/manifest.json`, and the plan. Checks the project's manifest first: a
+   * corrupt one is a user error before anything is swapped.
    */
-  public commit(root: string, hubs: readonly string[], kinds: readonly OutputKind[]): void {
-    const trash = fs.mkdtempSync(path.join(this.dir, '..', 'trash-'));
-    try {
-      for (const hub of hubs) {
-        for (const kind of kinds) {
-          const staged = this.hubDir(kind, hub);
-          const target = path.join(root, OUTPUT_DIRS[kind], hub);
-          fs.mkdirSync(path.dirname(target), { recursive: true });
-          keepTerraformLock(kind, target, staged);
-          if (fs.existsSync(target)) fs.renameSync(target, path.join(trash, `${kind}-${hub}`));
-          if (fs.existsSync(staged)) fs.renameSync(staged, target);
+  public prepare(plan: CommitPlan, keys: ReadonlyMap<string, string | null>): void {
+    fs.mkdirSync(path.join(this.commitDir, 'state'), { recursive: true });
+    for (const hub of plan.install) {
+      const old = readRecord(this.root, hub);
+      const files: Record<string, string> = {};
+      for (const kind of KINDS) {
+        const rel = path.join(OUTPUT_DIRS[kind], hub);
+        if (plan.kinds.includes(kind)) {
+          for (const f of listFiles(path.join(this.dir, rel))) files[`${slash(rel)}/${f}`] = sha256(fs.readFileSync(path.join(this.dir, rel, f)));
+        } else if (old) {
+          for (const [f, digest] of Object.entries(old.files)) if (f.startsWith(`${slash(rel)}/`)) files[f] = digest;
         }
       }
-    } finally {
-      fs.rmSync(trash, { recursive: true, force: true });
+      const record: HubRecord = { format: 2, key: keys.get(hub) ?? null, files: Object.fromEntries(Object.keys(files).sort().map((f) => [f, files[f]])) };
+      writeJsonAtomicSync(path.join(this.commitDir, 'state', `${hub}.json`), record);
     }
+
+    const fresh = path.join(this.dir, CDKTF_MANIFEST);
+    const staged = fs.existsSync(fresh) ? (JSON.parse(fs.readFileSync(fresh, 'utf8')) as CdktfManifest) : undefined;
+    if (staged || plan.retire.length > 0) {
+      const current = readCdktfManifest(this.root);
+      if (current || staged) {
+        const stacks: Record<string, unknown> = { ...(current?.stacks ?? {}), ...(staged?.stacks ?? {}) };
+        for (const h of plan.retire) delete stacks[h];
+        const merged = { ...(current ?? {}), ...(staged ?? {}), stacks: Object.fromEntries(Object.keys(stacks).sort().map((k) => [k, stacks[k]])) };
+        writeJsonAtomicSync(path.join(this.commitDir, 'manifest.json'), merged);
+      }
+    }
+    writeJsonAtomicSync(path.join(this.commitDir, 'plan.json'), plan);
+  }
+
+  /** The renames that swap the staged output in (old output goes to `<staging>/trash`). */
+  private steps(plan: CommitPlan): Step[] {
+    const root = this.root;
+    const rel = (p: string) => path.relative(root, p);
+    const trash = path.join(this.dir, 'trash');
+    const steps: Step[] = [];
+    const retire = (target: string, name: string) => {
+      const to = path.join(trash, name);
+      fs.mkdirSync(path.dirname(to), { recursive: true });
+      steps.push({ op: 'retire', from: target, to: rel(to) });
+    };
+    const record = (hub: string, install: boolean) => {
+      const target = path.join(STATE_DIR, `${hub}.json`);
+      if (exists(path.join(root, target))) retire(target, path.join('state', `${hub}.json`));
+      if (install) steps.push({ op: 'install', from: rel(path.join(this.commitDir, 'state', `${hub}.json`)), to: target });
+    };
+    for (const hub of plan.install) {
+      const old = readRecord(root, hub);
+      for (const kind of plan.kinds) {
+        const target = path.join(OUTPUT_DIRS[kind], hub);
+        const staged = this.hubDir(kind, hub);
+        if (kind === 'stacks') {
+          // Shared with terraform: swap only the files jhm wrote, one by one.
+          if (!exists(path.join(root, target))) steps.push({ op: 'mkdir', path: target });
+          for (const name of ownedEntries(old, kind, hub)) {
+            if (exists(path.join(root, target, name))) retire(path.join(target, name), path.join(kind, hub, name));
+          }
+          if (exists(staged)) for (const name of fs.readdirSync(staged).sort()) steps.push({ op: 'install', from: rel(path.join(staged, name)), to: path.join(target, name) });
+        } else {
+          if (exists(path.join(root, target))) retire(target, path.join(kind, hub));
+          if (exists(staged)) steps.push({ op: 'install', from: rel(staged), to: target });
+        }
+      }
+      record(hub, true);
+    }
+    for (const hub of plan.retire) {
+      const old = readRecord(root, hub);
+      for (const kind of KINDS) {
+        const target = path.join(OUTPUT_DIRS[kind], hub);
+        const owned = ownedEntries(old, kind, hub);
+        if (owned.length === 0 || !exists(path.join(root, target))) continue;
+        if (kind !== 'stacks') {
+          retire(target, path.join(kind, hub));
+          continue;
+        }
+        for (const name of owned) if (exists(path.join(root, target, name))) retire(path.join(target, name), path.join(kind, hub, name));
+        if (fs.readdirSync(path.join(root, target)).every((e) => owned.includes(e))) steps.push({ op: 'rmdir', path: target });
+      }
+      record(hub, false);
+    }
+    const manifest = path.join(this.commitDir, 'manifest.json');
+    if (exists(manifest)) {
+      if (exists(path.join(root, CDKTF_MANIFEST))) retire(CDKTF_MANIFEST, 'manifest.json');
+      steps.push({ op: 'install', from: rel(manifest), to: CDKTF_MANIFEST });
+    }
+    return steps;
+  }
+
+  /** Checks that every output folder is a folder on the file system of the staging area (before anything moves). */
+  private preflight(plan: CommitPlan): void {
+    const dev = fs.statSync(this.dir).dev;
+    const folders = new Set<string>([STATE_DIR, path.dirname(CDKTF_MANIFEST), ...plan.kinds.map((k) => OUTPUT_DIRS[k])]);
+    for (const hub of plan.install) if (plan.kinds.includes('stacks')) folders.add(path.join(OUTPUT_DIRS.stacks, hub));
+    for (const rel of folders) {
+      const full = path.join(this.root, rel);
+      let st: fs.Stats;
+      try {
+        if (!exists(full) && !rel.startsWith(OUTPUT_DIRS.stacks + path.sep)) fs.mkdirSync(full, { recursive: true });
+        st = fs.statSync(full);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT') continue;
+        if (code !== 'EEXIST' && code !== 'ENOTDIR') throw e;
+        throw new UserError(`${rel} (or a folder above it) is not a folder; nothing was changed`, { fix: 'move that file away and run again' });
+      }
+      if (!st.isDirectory()) throw new UserError(`${rel} is not a folder; nothing was changed`, { fix: 'move that file away and run again' });
+      if (st.dev !== dev) {
+        throw new UserError(`${rel} is on another file system than .jhm/staging, so its output cannot be swapped in by renames; nothing was changed`, { fix: renameFix('EXDEV') });
+      }
+    }
+  }
+
+  /**
+   * Swaps the staged output in as `prepare` planned it: journal first, then the renames. A rename
+   * that fails undoes those before it (a one-line `UserError`). Only call this when the whole synth
+   * succeeded.
+   */
+  public commit(): void {
+    const root = this.root;
+    const plan = JSON.parse(fs.readFileSync(path.join(this.commitDir, 'plan.json'), 'utf8')) as CommitPlan;
+    this.preflight(plan);
+    const journal: Journal = { format: 1, staging: path.relative(root, this.dir), install: plan.install, retire: plan.retire, steps: this.steps(plan) };
+    if (journal.steps.length === 0) return;
+    const fault = faultInjector();
+    fsyncTree(this.dir);
+    writeJsonAtomicSync(path.join(root, JOURNAL), journal);
+    fsyncPath(path.join(root, '.jhm'));
+    try {
+      fault();
+      for (const step of journal.steps) {
+        doStep(root, step);
+        fault();
+      }
+    } catch (e) {
+      try {
+        rollBack(root, journal);
+      } catch (undo) {
+        throw new UserError(`could not swap in the new output (${(e as Error).message}), nor undo the swap (${(undo as Error).message})`, {
+          file: JOURNAL,
+          fix: `fix the cause; the next jhm command finishes or undoes the swap from ${JOURNAL}`,
+        });
+      }
+      removeJournal(root);
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new UserError(`could not swap in the new output: ${(e as Error).message.split('\n')[0]}; every output was restored as it was`, { fix: renameFix(code) });
+    }
+    removeJournal(root);
+    fault();
+    this.dispose();
+    fault();
   }
 
   public dispose(): void {
@@ -72,56 +507,125 @@ export class Staging {
   }
 }
 
-/**
- * `terraform init` writes the provider lock `.terraform.lock.hcl` into the stack folder; a
- * re-synth keeps it, so the provider's checksums stay pinned across deploys.
- */
-function keepTerraformLock(kind: OutputKind, target: string, staged: string): void {
-  const lock = path.join(target, '.terraform.lock.hcl');
-  if (kind === 'stacks' && fs.existsSync(lock) && fs.existsSync(staged)) fs.copyFileSync(lock, path.join(staged, '.terraform.lock.hcl'));
-}
-
-/** Hubs that have output folders under `root` (any of the three kinds). */
-export function hubsWithOutput(root: string): string[] {
-  const names = new Set<string>();
-  for (const dir of Object.values(OUTPUT_DIRS)) {
-    const full = path.join(root, dir);
-    if (!fs.existsSync(full)) continue;
-    for (const e of fs.readdirSync(full, { withFileTypes: true })) if (e.isDirectory()) names.add(e.name);
-  }
-  return [...names].sort();
-}
-
-/** Removes every output folder of `hub`. */
-export function removeHubOutput(root: string, hub: string): void {
-  for (const dir of Object.values(OUTPUT_DIRS)) fs.rmSync(path.join(root, dir, hub), { recursive: true, force: true });
-}
-
-/**
- * Runs `fn` holding the project's synth lock. A second synth waits up to `waitSeconds` and then
- * fails with a clear message; a lock left by a dead process is taken over.
- */
-export async function withSynthLock<T>(root: string, fn: () => Promise<T>, waitSeconds = 60): Promise<T> {
-  const dir = path.join(root, '.jhm');
-  fs.mkdirSync(dir, { recursive: true });
-  const target = path.join(dir, 'synth');
-  let release: () => Promise<void>;
+/** The project's `cdktf.out/manifest.json`, or undefined when there is none; a user error when it is corrupt. */
+export function readCdktfManifest(root: string): CdktfManifest | undefined {
+  const file = path.join(root, CDKTF_MANIFEST);
+  let text: string;
   try {
-    release = await lockfile.lock(target, {
-      realpath: false,
-      stale: 30_000,
-      update: 5_000,
-      retries: { retries: Math.max(1, Math.ceil(waitSeconds * 2)), minTimeout: 500, maxTimeout: 500, factor: 1 },
-    });
+    text = fs.readFileSync(file, 'utf8');
   } catch (e) {
-    if ((e as { code?: string }).code === 'ELOCKED') {
-      throw new UserError(`another jhm synth is running in this project (lock ${path.relative(root, target)}.lock)`, { fix: 'wait for it to finish, then run again' });
-    }
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw e;
   }
+  const invalid = (why: string) =>
+    new UserError(`${why}; nothing was changed`, { file: CDKTF_MANIFEST, fix: `delete ${CDKTF_MANIFEST} and run jhm synth --force, which writes it again for every hub` });
+  let data: unknown;
   try {
+    data = JSON.parse(text);
+  } catch {
+    throw invalid('is not valid JSON');
+  }
+  if (typeof data !== 'object' || data === null || typeof (data as CdktfManifest).stacks !== 'object' || (data as CdktfManifest).stacks === null || Array.isArray((data as CdktfManifest).stacks)) {
+    throw invalid('has no "stacks" object');
+  }
+  return data as CdktfManifest;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Recovery and the lock
+
+/** Finishes (or undoes) an interrupted commit and removes left-over staging; call holding the lock. */
+function recoverLocked(root: string): void {
+  const file = path.join(root, JOURNAL);
+  let text: string | undefined;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT' && (e as NodeJS.ErrnoException).code !== 'ENOTDIR') throw e;
+  }
+  if (text !== undefined) {
+    let journal: Journal;
+    try {
+      journal = JSON.parse(text) as Journal;
+      if (journal.format !== 1 || !Array.isArray(journal.steps)) throw new Error('unknown format');
+    } catch {
+      throw new UserError('is not a journal this jhm can read; an interrupted synth cannot be finished', {
+        file: JOURNAL,
+        fix: `look at the output folders and ${journal_staging(text)}, restore what you need, then delete ${JOURNAL}`,
+      });
+    }
+    const what = [journal.install.length ? `output of ${journal.install.join(', ')}` : '', journal.retire.length ? `removal of ${journal.retire.join(', ')}` : ''].filter(Boolean).join(' and ');
+    try {
+      rollForward(root, journal);
+      warn(`an earlier jhm command was interrupted while swapping in its output: finished the swap (${what})`);
+    } catch (e) {
+      try {
+        rollBack(root, journal);
+      } catch (undo) {
+        throw new UserError(`an earlier jhm command was interrupted while swapping in its output, and it can be neither finished (${(e as Error).message}) nor undone (${(undo as Error).message})`, {
+          file: JOURNAL,
+          fix: 'fix the cause and run again',
+        });
+      }
+      warn(`an earlier jhm command was interrupted while swapping in its output: undid the swap (${what}), as finishing it failed: ${(e as Error).message.split('\n')[0]}`);
+    }
+    removeJournal(root);
+  }
+  // Staging folders of interrupted synths (they may hold Secrets), and temporary journal files.
+  fs.rmSync(path.join(root, STAGING_DIR), { recursive: true, force: true });
+  try {
+    for (const f of fs.readdirSync(path.join(root, '.jhm'))) if (/^\.journal\.json\..*\.tmp$/.test(f)) fs.rmSync(path.join(root, '.jhm', f), { force: true });
+  } catch {
+    // no .jhm folder
+  }
+}
+
+function journal_staging(text: string): string {
+  const m = /"staging":\s*"([^"]{1,200})"/.exec(text);
+  return m ? m[1] : STAGING_DIR;
+}
+
+/** Whether `root` has an interrupted commit or left-over staging to clean up. */
+function needsRecovery(root: string): boolean {
+  if (exists(path.join(root, JOURNAL))) return true;
+  try {
+    return fs.readdirSync(path.join(root, STAGING_DIR)).length > 0;
+  } catch {
+    return false;
+  }
+}
+
+let lockCommand = 'jhm';
+
+/** Names the running command in the lock (`jhm synth`), for others that wait for it. */
+export function setLockCommand(command: string): void {
+  lockCommand = command;
+}
+
+/**
+ * Runs `fn` holding the project's lock (`.jhm/lock`), after finishing any interrupted commit. A
+ * second command waits (saying for whom) up to `waitSeconds`, then fails with a clear message; a
+ * lock whose holder is gone is taken over, a paused holder keeps it.
+ */
+export async function withSynthLock<T>(root: string, fn: () => Promise<T>, waitSeconds = 60): Promise<T> {
+  fs.mkdirSync(path.join(root, '.jhm'), { recursive: true });
+  const release = await acquireLock(path.join(root, LOCK), {
+    command: lockCommand,
+    waitSeconds,
+    onWait: (holder) => info(`waiting for ${describeHolder(holder)} holding ${LOCK}…`),
+  });
+  try {
+    recoverLocked(root);
     return await fn();
   } finally {
-    await release();
+    release();
   }
+}
+
+/**
+ * What every command that reads or writes outputs does first: when an earlier command was
+ * interrupted during its commit, finish (or undo) it, and remove left-over staging folders.
+ */
+export async function recoverOutputs(root: string): Promise<void> {
+  if (needsRecovery(root)) await withSynthLock(root, async () => undefined);
 }

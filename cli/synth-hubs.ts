@@ -2,19 +2,17 @@
  * Synthesizes both apps for a set of hubs, in process: Terraform JSON (CDKTF) and Kubernetes
  * manifests (Helm + cdk8s), staged and swapped in only when every hub succeeded.
  */
-import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { UserError, UserErrors } from '../config/errors';
 import { Hub } from '../config/hub';
 import { listHubNames } from '../config/load';
-import { synthInfra } from '../infra/synth';
 import { HelmRenderer, HelmRendererOptions } from '../k8s/helm/render';
-import { HubManifestResult, SecretsMode, synthHubManifests } from '../k8s/synth';
-import { writeJsonAtomicSync } from '../config/files';
+// cdktf, cdk8s and the helm output parser are loaded only when a hub is synthesized (not for a no-op synth).
+import type { HubManifestResult, SecretsMode } from '../k8s/synth';
 import { validateHubs } from '../config/validate';
 import { hubInputKey, SynthState } from './synth-state';
-import { hubsWithOutput, OutputKind, removeHubOutput, Staging, withSynthLock } from './output';
+import { foreignOutputs, OutputKind, recordedHubs, recoverOutputs, Staging, withSynthLock } from './output';
 
 export interface SynthOptions {
   /** Project root: hubs/, secrets/, outputs/ are read from here. */
@@ -37,8 +35,8 @@ export interface SynthOptions {
   readonly onHub?: (result: HubManifestResult) => void;
   /** Synthesize every hub even when its inputs and outputs are unchanged (see `synth-state.ts`). */
   readonly force?: boolean;
-  /** A hook for tests: runs after staging, before the swap. */
-  readonly beforeCommit?: () => void;
+  /** A hook for tests: runs after staging (given the staging folder), before the swap. */
+  readonly beforeCommit?: (stagingDir: string) => void;
 }
 
 export interface SynthReport {
@@ -48,6 +46,8 @@ export interface SynthReport {
   readonly pruned: readonly string[];
   /** Hubs skipped because nothing they depend on changed since their last synth. */
   readonly unchanged: readonly string[];
+  /** With `prune`: what is under the output folders that jhm did not write (left alone), relative to the root. */
+  readonly foreign: readonly string[];
 }
 
 /** Runs `fn` over `items` with at most `limit` at once; results in input order. */
@@ -72,6 +72,8 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
 export async function synthHubs(options: SynthOptions): Promise<SynthReport> {
   const root = path.resolve(options.root);
   const outRoot = path.resolve(options.outRoot ?? root);
+  // First finish (or undo) a commit an earlier command left unfinished.
+  await recoverOutputs(outRoot);
   const hubs = validateHubs(root, options.hubs);
   const infra = options.apps?.infra ?? true;
   const k8s = options.apps?.k8s ?? true;
@@ -82,12 +84,23 @@ export async function synthHubs(options: SynthOptions): Promise<SynthReport> {
   const state = new SynthState(outRoot);
   const keys = new Map<string, string>();
   if (incremental) {
-    for (const hub of hubs) keys.set(hub.name, await hubInputKey(root, hub, renderer, options.secrets ?? 'required'));
+    // Also checks every chart archive against the lock, for hubs that turn out unchanged too.
+    const errors: UserError[] = [];
+    for (const hub of hubs) {
+      try {
+        keys.set(hub.name, await hubInputKey(root, hub, renderer, options.secrets ?? 'required'));
+      } catch (e) {
+        if (!(e instanceof UserError)) throw e;
+        errors.push(...(e instanceof UserErrors ? e.errors : [e]));
+      }
+    }
+    if (errors.length > 0) throw new UserErrors(dedupe(errors));
   }
   const unchanged = incremental && !options.force ? hubs.filter((h) => state.upToDate(h.name, keys.get(h.name)!)).map((h) => h.name) : [];
   const todo = hubs.filter((h) => !unchanged.includes(h.name));
 
   const settled = await mapLimit(k8s ? todo : [], options.concurrency ?? os.cpus().length, async (hub) => {
+    const { synthHubManifests } = await import('../k8s/synth');
     const result = await synthHubManifests(hub, { root, renderer, secrets: options.secrets });
     options.onHub?.(result);
     return result;
@@ -103,36 +116,25 @@ export async function synthHubs(options: SynthOptions): Promise<SynthReport> {
   if (errors.length > 0) throw new UserErrors(dedupe(errors));
 
   return withSynthLock(outRoot, async () => {
+    // Prune: only hubs jhm recorded output for; everything else is reported and left alone.
+    const defined = new Set(options.prune ? listHubNames(root) : []);
+    const pruned = options.prune ? recordedHubs(outRoot).filter((h) => !defined.has(h)) : [];
+    const foreign = options.prune ? foreignOutputs(outRoot, defined, pruned) : [];
     const staging = new Staging(outRoot);
     try {
-      const stagedOut = path.join(staging.dir, 'cdktf.out');
-      if (infra && todo.length > 0) synthInfra(todo, stagedOut);
+      if (infra && todo.length > 0) (await import('../infra/synth')).synthInfra(todo, path.join(staging.dir, 'cdktf.out'));
       for (const r of results) {
         staging.writeFiles('dist', r.hub.name, r.files.dist);
         staging.writeFiles('secrets', r.hub.name, r.files.secrets);
       }
-      options.beforeCommit?.();
       const kinds: OutputKind[] = [...(infra ? (['stacks'] as const) : []), ...(k8s ? (['dist', 'secrets'] as const) : [])];
-      for (const h of todo) state.forget(h.name);
-      staging.commit(outRoot, todo.map((h) => h.name), kinds);
-      if (incremental) for (const h of todo) state.record(h.name, keys.get(h.name)!);
-      if (infra && todo.length > 0) mergeCdktfManifest(path.join(stagedOut, 'manifest.json'), path.join(outRoot, 'cdktf.out', 'manifest.json'));
+      staging.prepare({ install: todo.map((h) => h.name), kinds, retire: pruned }, new Map(todo.map((h) => [h.name, incremental ? keys.get(h.name)! : null])));
+      options.beforeCommit?.(staging.dir);
+      staging.commit();
     } finally {
       staging.dispose();
     }
-    const pruned: string[] = [];
-    if (options.prune) {
-      const defined = new Set(listHubNames(root));
-      for (const name of hubsWithOutput(outRoot)) {
-        if (!defined.has(name)) {
-          removeHubOutput(outRoot, name);
-          state.forget(name);
-          pruned.push(name);
-        }
-      }
-      if (pruned.length > 0) pruneCdktfManifest(path.join(outRoot, 'cdktf.out', 'manifest.json'), pruned);
-    }
-    return { hubs, results, pruned, unchanged };
+    return { hubs, results, pruned, unchanged, foreign };
   });
 }
 
@@ -145,26 +147,3 @@ function dedupe(errors: UserError[]): UserError[] {
     return true;
   });
 }
-
-interface CdktfManifest {
-  version?: string;
-  stacks: Record<string, { synthesizedStackPath?: string; workingDirectory?: string } & Record<string, unknown>>;
-}
-
-/** Adds the stacks of a staged `manifest.json` to the project's, keeping other hubs' entries. */
-function mergeCdktfManifest(staged: string, target: string): void {
-  if (!fs.existsSync(staged)) return;
-  const fresh = JSON.parse(fs.readFileSync(staged, 'utf8')) as CdktfManifest;
-  const current: CdktfManifest = fs.existsSync(target) ? (JSON.parse(fs.readFileSync(target, 'utf8')) as CdktfManifest) : { ...fresh, stacks: {} };
-  const stacks = { ...current.stacks, ...fresh.stacks };
-  writeJsonAtomicSync(target, { ...fresh, stacks: Object.fromEntries(Object.keys(stacks).sort().map((k) => [k, stacks[k]])) });
-}
-
-function pruneCdktfManifest(target: string, hubs: readonly string[]): void {
-  if (!fs.existsSync(target)) return;
-  const current = JSON.parse(fs.readFileSync(target, 'utf8')) as CdktfManifest;
-  for (const h of hubs) delete current.stacks[h];
-  writeJsonAtomicSync(target, current);
-}
-
-

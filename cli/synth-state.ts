@@ -1,25 +1,24 @@
 /**
- * Incremental synth. After a hub is synthesized, `.jhm/state/<hub>.json` records a digest of
- * everything its output depends on (hub file, secrets file, Terraform outputs file, chart lock,
- * helm binary, chart folder, this tool's code) and the sha256 of every file it wrote. A later
- * synth skips the hub when the digest is the same and the files on disk are still exactly those
- * files, so a synth with nothing changed renders nothing. `jhm synth --force` ignores the state.
+ * Incremental synth. Each hub's record (`.jhm/state/<hub>.json`, written with its output by the
+ * commit, see `output.ts`) holds a digest of everything its output depends on (hub file, secrets
+ * file, Terraform outputs file, chart lock and the digest of every chart archive it renders, helm
+ * binary, chart folder, this tool's code) and the sha256 of every file jhm wrote. A later synth
+ * skips the hub when the digest is the same and the files on disk are still exactly those files,
+ * so a synth with nothing changed renders nothing. Chart archives are checked against the lock on
+ * every synth, skipped hubs included. `jhm synth --force` ignores the records.
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { sha256, writeJsonAtomicSync } from '../config/files';
+import { UserError, UserErrors } from '../config/errors';
+import { sha256 } from '../config/files';
 import { Hub } from '../config/hub';
 import { readInputFile } from '../config/input-file';
 import { outputsFilePath } from '../config/outputs';
 import { secretsFilePath } from '../config/secrets';
-import { HelmRenderer } from '../k8s/helm/render';
-import { OUTPUT_DIRS } from './output';
-
-interface HubState {
-  readonly key: string;
-  /** Output file (relative to the output root) → sha256. */
-  readonly files: Readonly<Record<string, string>>;
-}
+import type { ChartPin } from '../config/versions';
+import type { HelmRenderer } from '../k8s/helm/render';
+import { certManagerRelease, ingressControllerRelease } from '../k8s/platform/ingress-controller';
+import { listFiles, OUTPUT_DIRS, readCdktfManifest, readRecord } from './output';
 
 function readOrNull(file: string): string | null {
   try {
@@ -51,13 +50,41 @@ function toolStamp(): string {
   return toolStampMemo;
 }
 
-/** Digest of every input of `hub`'s output. */
+/** The charts `hub` renders. */
+function hubCharts(hub: Hub): ChartPin[] {
+  return [certManagerRelease(hub).chart, ingressControllerRelease(hub).chart, hub.charts.jupyterhub];
+}
+
+/** Archive digests checked in one synth, per renderer (several hubs share charts). */
+const checked = new WeakMap<HelmRenderer, Map<string, Promise<string>>>();
+
+/** Obtains `chart` (checking its archive against the chart lock, a `UserError` when it differs) and gives its digest. */
+function verifiedDigest(renderer: HelmRenderer, chart: ChartPin): Promise<string> {
+  let memo = checked.get(renderer);
+  if (!memo) checked.set(renderer, (memo = new Map()));
+  const key = `${chart.name}-${chart.version}`;
+  let digest = memo.get(key);
+  if (!digest) {
+    digest = renderer.charts.obtain(chart).then((c) => c.digest);
+    memo.set(key, digest);
+  }
+  return digest;
+}
+
+/** Digest of every input of `hub`'s output; checks the hub's chart archives against the lock on the way. */
 export async function hubInputKey(root: string, hub: Hub, renderer: HelmRenderer, secretsMode: string): Promise<string> {
   const helm = await renderer.helm();
   const st = fs.statSync(helm.path);
+  const settled = await Promise.allSettled(hubCharts(hub).map(async (c) => [`${c.name}-${c.version}`, await verifiedDigest(renderer, c)]));
+  const failed = settled.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as unknown);
+  if (failed.length > 0) {
+    const other = failed.find((f) => !(f instanceof UserError));
+    throw other ?? new UserErrors(failed.flatMap((f) => (f instanceof UserErrors ? f.errors : [f as UserError])));
+  }
+  const charts = settled.map((r) => (r as PromiseFulfilledResult<string[]>).value);
   return sha256(
     JSON.stringify({
-      format: 1,
+      format: 2,
       tool: toolStamp(),
       hub: readOrNull(path.join(root, hub.source)) ?? hub.source,
       // Bounded and typed like every read of a user's file (a FIFO or /dev/zero is refused).
@@ -65,54 +92,55 @@ export async function hubInputKey(root: string, hub: Hub, renderer: HelmRenderer
       secretsMode,
       outputs: readOrNull(outputsFilePath(root, hub.name)),
       lock: readOrNull(renderer.settings.lockFile),
+      charts,
       chartsDir: renderer.settings.chartsDir ?? null,
       helm: [helm.path, st.size, st.mtimeMs],
     }),
   );
 }
 
-function outputFiles(outRoot: string, hub: string): string[] {
-  const files: string[] = [];
-  for (const dir of Object.values(OUTPUT_DIRS)) {
-    const full = path.join(outRoot, dir, hub);
-    if (!fs.existsSync(full)) continue;
-    for (const f of fs.readdirSync(full)) if (f !== '.terraform.lock.hcl') files.push(path.join(dir, hub, f));
-  }
-  return files.sort();
-}
-
 /** The recorded state of the hubs under one output root. */
 export class SynthState {
-  private readonly dir: string;
+  private manifestStacks?: Set<string>;
 
-  constructor(private readonly outRoot: string) {
-    this.dir = path.join(outRoot, '.jhm', 'state');
-  }
+  constructor(private readonly outRoot: string) {}
 
-  /** True when `hub` was synthesized from inputs with digest `key` and its files are untouched. */
+  /**
+   * True when `hub` was synthesized from inputs with digest `key` and its output is untouched: every
+   * recorded file has its recorded sha256, `dist/<hub>` and `dist-secrets/<hub>` hold nothing else,
+   * and `cdktf.out/manifest.json` lists its stack. Files jhm did not write in the stack folder
+   * (`.terraform/`, `.terraform.lock.hcl`, state) do not count.
+   */
   public upToDate(hub: string, key: string): boolean {
-    const text = readOrNull(path.join(this.dir, `${hub}.json`));
-    if (text === null) return false;
-    let state: HubState;
-    try {
-      state = JSON.parse(text) as HubState;
-    } catch {
-      return false;
+    const record = readRecord(this.outRoot, hub);
+    if (!record || record.key !== key) return false;
+    const recorded = Object.keys(record.files);
+    for (const kind of ['dist', 'secrets'] as const) {
+      const rel = path.join(OUTPUT_DIRS[kind], hub).split(path.sep).join('/');
+      const onDisk = listFiles(path.join(this.outRoot, rel)).map((f) => `${rel}/${f}`);
+      const listed = recorded.filter((f) => f.startsWith(`${rel}/`)).sort();
+      if (onDisk.length !== listed.length || onDisk.some((f, i) => f !== listed[i])) return false;
     }
-    if (state.key !== key) return false;
-    const files = outputFiles(this.outRoot, hub);
-    const recorded = Object.keys(state.files).sort();
-    if (files.length !== recorded.length || files.some((f, i) => f !== recorded[i])) return false;
-    return files.every((f) => sha256(fs.readFileSync(path.join(this.outRoot, f))) === state.files[f]);
+    for (const f of recorded) {
+      const full = path.join(this.outRoot, f);
+      try {
+        if (!fs.lstatSync(full).isFile() || sha256(fs.readFileSync(full)) !== record.files[f]) return false;
+      } catch {
+        return false;
+      }
+    }
+    return this.inManifest(hub);
   }
 
-  /** Records that `hub`'s current output files come from inputs with digest `key`. */
-  public record(hub: string, key: string): void {
-    const files = Object.fromEntries(outputFiles(this.outRoot, hub).map((f) => [f, sha256(fs.readFileSync(path.join(this.outRoot, f)))]));
-    writeJsonAtomicSync(path.join(this.dir, `${hub}.json`), { key, files });
-  }
-
-  public forget(hub: string): void {
-    fs.rmSync(path.join(this.dir, `${hub}.json`), { force: true });
+  private inManifest(hub: string): boolean {
+    if (!this.manifestStacks) {
+      try {
+        this.manifestStacks = new Set(Object.keys(readCdktfManifest(this.outRoot)?.stacks ?? {}));
+      } catch {
+        // a corrupt manifest: every hub is synthesized again, and the commit reports it
+        this.manifestStacks = new Set();
+      }
+    }
+    return this.manifestStacks.has(hub);
   }
 }

@@ -10,7 +10,7 @@ import { listHubNames } from '../../config/load';
 import { loadSecrets } from '../../config/secrets';
 import { validateHubs } from '../../config/validate';
 import { compareOutputs } from '../compare';
-import { hubsWithOutput, OUTPUT_DIRS } from '../output';
+import { OUTPUT_DIRS, recordedHubs } from '../output';
 import { info, success, warn } from '../report';
 import { synthHubs } from '../synth-hubs';
 import { tempDir } from '../temp-dir';
@@ -67,6 +67,7 @@ export function registerSynthCommands(program: Command): void {
         info(`${report.unchanged.length} hub(s) unchanged since their last synth, output kept: ${report.unchanged.join(', ')} (--force synthesizes them anyway)`);
       }
       for (const p of report.pruned) info(`removed the output of ${p} (no hubs/${p}.yaml)`);
+      if (report.foreign.length > 0) info(`left alone (not written by jhm): ${report.foreign.join(', ')}`);
       const stale = opts.prune ? [] : staleOutputs(root);
       if (stale.length > 0) warn(`output of deleted hub(s) ${stale.join(', ')} kept; run jhm synth --prune to remove it`);
       info(`synthesized ${report.hubs.length} hub(s) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -111,8 +112,8 @@ export function registerSynthCommands(program: Command): void {
   diffLike('check', 'like diff, but exit 1 when anything would change (for CI)', true);
 }
 
-/** Hubs that have output but no hub file. */
+/** Hubs with recorded output (see output.ts) but no hub file. */
 function staleOutputs(root: string): string[] {
   const defined = new Set(listHubNames(root));
-  return hubsWithOutput(root).filter((h) => !defined.has(h));
+  return recordedHubs(root).filter((h) => !defined.has(h));
 }
