@@ -7,6 +7,8 @@ import { z } from 'zod';
 import { quote } from './errors';
 import { DEFAULT_CLUSTER_TEMPLATE, DEFAULT_KUBERNETES_VERSION } from './versions';
 import { DEFAULT_MASTER_NODE_GROUP, DEFAULT_WORKER_NODE_GROUP } from './node-group';
+import { MANAGED_CLUSTER_LABELS } from './cluster-labels';
+import { RESERVED_NAMESPACES } from './namespaces';
 import { terraformTextProblem } from './terraform-text';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -113,10 +115,13 @@ const resourcesShape = {
   memoryLimit: quantity.optional().describe('Memory limit of each server, e.g. "4G".'),
 };
 
-/** `name:tag`, where the tag is not `latest`. */
+/** `name:tag` (the tag not `latest`), or pinned by digest: `name@sha256:<64 hex>`, `name:tag@sha256:<64 hex>`. */
 const image = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9._\-/:]*[a-z0-9_\-/]:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, 'must be "name:tag" with an explicit tag, e.g. quay.io/jupyter/scipy-notebook:2025-10-20')
+  .regex(
+    /^[a-z0-9][a-z0-9._\-/:]*[a-z0-9_\-/](:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}(@sha256:[0-9a-f]{64})?|@sha256:[0-9a-f]{64})$/,
+    'must be "name:tag" with an explicit tag, or pinned by digest ("name@sha256:<64 hex>"), e.g. quay.io/jupyter/scipy-notebook:2025-10-20',
+  )
   .refine((s) => !s.endsWith(':latest'), 'must not use the tag "latest": pin a version so the hub is reproducible');
 
 const profileSchema = z
@@ -217,6 +222,10 @@ export const hubFileSchema = z
       issue(['cluster', 'masterCount'], `is ${c.masterCount}: Magnum needs an odd number of control-plane nodes (1, 3, 5)`);
     }
     checkRange(c.defaultWorker, ['cluster', 'defaultWorker'], issue);
+    for (const key of Object.keys(c.labels)) {
+      const managed = Object.hasOwn(MANAGED_CLUSTER_LABELS, key) ? MANAGED_CLUSTER_LABELS[key] : undefined;
+      if (managed) issue(['cluster', 'labels', key], `is managed by jhm (${managed.setBy}); remove it from cluster.labels`);
+    }
     const minutes = /h$/.test(c.createTimeout) ? parseInt(c.createTimeout, 10) * 60 : parseInt(c.createTimeout, 10);
     if (minutes < 60) {
       issue(['cluster', 'createTimeout'], `is ${c.createTimeout}: Magnum takes 10-30 minutes to create a cluster; use at least "60m"`);
@@ -237,6 +246,10 @@ export const hubFileSchema = z
     });
 
     const jh = hub.jupyterhub;
+    const owner = RESERVED_NAMESPACES.get(jh.namespace);
+    if (owner !== undefined) {
+      issue(['jupyterhub', 'namespace'], `"${jh.namespace}" is used by ${owner}; give JupyterHub its own namespace, e.g. jhub`);
+    }
     const known = [DEFAULT_WORKER_NODE_GROUP, ...hub.nodeGroups.map((n) => n.name)];
     jh.profiles.forEach((p, i) => {
       if (!known.includes(p.nodeGroup)) {

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { MAX_QUOTED_CHARS, quote, UserError, UserErrors } from './errors';
 import { HubFile, HubFileInput, hubFileSchema, profileSlug } from './hub-schema';
 import { DEFAULT_WORKER_NODE_GROUP, NODE_GROUP_LABEL_KEY, nodeGroupLabelValue, nodeGroupSelector } from './node-group';
+import { CERT_MANAGER_NAMESPACE, INGRESS_CONTROLLERS } from './namespaces';
 import { CHARTS } from './versions';
 
 /** A nodegroup with its derived node label. */
@@ -89,10 +90,7 @@ export interface Hub {
 /** The label key the Magnum Cluster API driver puts on every node (re-exported for convenience). */
 export { NODE_GROUP_LABEL_KEY };
 
-const INGRESS = {
-  traefik: { className: 'traefik', namespace: 'traefik' },
-  'ingress-nginx': { className: 'nginx', namespace: 'ingress-nginx' },
-} as const;
+const INGRESS = INGRESS_CONTROLLERS;
 
 function nodeGroup(g: { name: string; flavor: string; minNodes: number; maxNodes: number; nodeCount?: number; role?: string; dockerVolumeSize?: number; labels?: Record<string, string> }): NodeGroup {
   return {
@@ -153,7 +151,7 @@ export function resolveHub(name: string, spec: HubFile, source: string): Hub {
       floatingIpPool: spec.ingress.floatingIpPool,
       loadBalancerIP: spec.ingress.loadBalancerIP,
     },
-    certManagerNamespace: 'cert-manager',
+    certManagerNamespace: CERT_MANAGER_NAMESPACE,
     issuer: spec.letsEncrypt.issuer,
     jupyterhub: {
       namespace: spec.jupyterhub.namespace,

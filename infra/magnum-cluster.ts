@@ -3,6 +3,7 @@
  */
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
+import { managedClusterLabels } from '../config/cluster-labels';
 import type { NodeGroup } from '../config/hub';
 import { ContainerinfraClusterV1 } from '../imports/providers/openstack/containerinfra-cluster-v1';
 import { DataOpenstackContainerinfraClustertemplateV1 } from '../imports/providers/openstack/data-openstack-containerinfra-clustertemplate-v1';
@@ -44,9 +45,10 @@ export interface MagnumClusterProps {
    */
   readonly autoscaling: boolean;
   /**
-   * Extra Magnum labels, merged over the template's (`merge_labels = true`). The labels this
-   * construct manages (`auto_scaling_enabled`, `min_node_count`, `max_node_count`,
-   * `kube_dashboard_enabled`) take precedence over entries with the same key.
+   * Extra Magnum labels, merged over the template's (`merge_labels = true`). The labels jhm
+   * manages (`MANAGED_CLUSTER_LABELS` in `config/cluster-labels.ts`: `auto_scaling_enabled`,
+   * `min_node_count`, `max_node_count`, `kube_dashboard_enabled`) take precedence over entries
+   * with the same key (the hub schema refuses them in `cluster.labels`).
    * @default {}
    */
   readonly labels?: Readonly<Record<string, string>>;
@@ -110,10 +112,7 @@ export class MagnumCluster extends Construct {
     const worker = props.defaultWorker;
     const labels: Record<string, string> = {
       ...terraformLiteralMap(props.labels ?? {}, `MagnumCluster ${id}: labels`),
-      auto_scaling_enabled: String(props.autoscaling),
-      min_node_count: String(worker.minNodes),
-      max_node_count: String(worker.maxNodes),
-      kube_dashboard_enabled: 'false',
+      ...managedClusterLabels({ autoscaling: props.autoscaling, defaultWorker: worker }),
     };
 
     this.resource = new ContainerinfraClusterV1(this, 'resource', {

@@ -31,7 +31,7 @@ export function registerSynthCommands(program: Command): void {
       const errors: UserError[] = [];
       for (const hub of hubs) {
         try {
-          loadSecrets(root, hub);
+          loadSecrets(root, hub, warn);
         } catch (e) {
           if (e instanceof UserErrors) errors.push(...e.errors);
           else if (e instanceof UserError) errors.push(e);

@@ -51,6 +51,23 @@ describe('diff and check never read the secrets files', () => {
     }
   });
 
+  test('the permission rule: validate and synth warn, with the fix, when others may read the secrets file', async () => {
+    const file = project.path('secrets/example.yaml');
+    fs.chmodSync(file, 0o644);
+    try {
+      const warning = 'warning: secrets/example.yaml may be read by its group and other users (mode 0644); restrict it with: chmod 600 secrets/example.yaml';
+      const validate = await project.jhm('validate');
+      expect(validate.code).toBe(0);
+      expect(validate.stderr).toContain(warning);
+      const synth = await project.jhm('synth', '--force');
+      expect(synth.code).toBe(0);
+      expect(synth.stderr).toContain(warning);
+    } finally {
+      fs.chmodSync(file, 0o600);
+    }
+    expect((await project.jhm('validate')).stderr).not.toContain('warning:');
+  });
+
   test("the no-secrets rule: the synth diff and check run writes no dist-secrets/ (secrets: 'none')", async () => {
     const out = tmpdir();
     await project.synth({ outRoot: out, secrets: 'none' });

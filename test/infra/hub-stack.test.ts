@@ -158,9 +158,9 @@ describe('cluster', () => {
     expect(cluster(tf).labels.auto_scaling_enabled).toBe('false');
   });
 
-  test('extra labels from the hub file are added; the managed labels win on a clash', () => {
-    const tf = synthHub(variantHub((h) => (h.cluster.labels = { boot_volume_size: '60', kube_dashboard_enabled: 'true' })));
-    expect(cluster(tf).labels).toMatchObject({ boot_volume_size: '60', kube_dashboard_enabled: 'false' });
+  test('extra labels from the hub file are added to the managed labels (which the hub schema keeps out of cluster.labels)', () => {
+    const tf = synthHub(variantHub((h) => (h.cluster.labels = { boot_volume_size: '60' })));
+    expect(cluster(tf).labels).toMatchObject({ boot_volume_size: '60', kube_dashboard_enabled: 'false', auto_scaling_enabled: 'true' });
     for (const v of Object.values(cluster(tf).labels)) expect(typeof v).toBe('string');
   });
 
