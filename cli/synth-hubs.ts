@@ -99,12 +99,19 @@ export async function synthHubs(options: SynthOptions): Promise<SynthReport> {
   const unchanged = incremental && !options.force ? hubs.filter((h) => state.upToDate(h.name, keys.get(h.name)!)).map((h) => h.name) : [];
   const todo = hubs.filter((h) => !unchanged.includes(h.name));
 
-  const settled = await mapLimit(k8s ? todo : [], options.concurrency ?? os.cpus().length, async (hub) => {
+  const rendering = mapLimit(k8s ? todo : [], options.concurrency ?? os.cpus().length, async (hub) => {
     const { synthHubManifests } = await import('../k8s/synth');
     const result = await synthHubManifests(hub, { root, renderer, secrets: options.secrets });
     options.onHub?.(result);
     return result;
   });
+  // Load cdk8s and cdktf while helm runs (a process of its own), not after it.
+  if (todo.length > 0) {
+    await Promise.race([renderer.helmStarted(), rendering]);
+    if (k8s) await import('../k8s/hub-manifests');
+    if (infra) await import('../infra/synth');
+  }
+  const settled = await rendering;
   const errors: UserError[] = [];
   const results: HubManifestResult[] = [];
   for (const s of settled) {

@@ -4,7 +4,7 @@
  * so that folder applies on its own).
  */
 import { stringify } from 'yaml';
-import { HubManifests } from './hub-manifests';
+import type { HubManifests } from './hub-manifests';
 import { K8sObject } from './helm/types';
 import { waveFileName, WAVES } from './waves';
 

@@ -47,7 +47,8 @@ export function substitution(placeholders: HubSecrets, real: HubSecrets): Secret
 /** The placeholders that occur anywhere in `value` (plain or base64). */
 export function placeholdersIn(value: unknown, placeholders: Iterable<string>): string[] {
   const text = JSON.stringify(value);
-  return [...placeholders].filter((p) => text.includes(p) || text.includes(Buffer.from(p).toString('base64')) || decodedStrings(value).some((s) => s.includes(p)));
+  let decoded: string[] | undefined; // one walk for all placeholders, and none when a plain search finds each
+  return [...placeholders].filter((p) => text.includes(p) || text.includes(Buffer.from(p).toString('base64')) || (decoded ??= decodedStrings(value)).some((s) => s.includes(p)));
 }
 
 function decodedStrings(value: unknown): string[] {

@@ -10,7 +10,8 @@ import { Hub } from '../config/hub';
 import { readIngressIp } from '../config/outputs';
 import { HubSecrets, loadSecrets, secretsFilePath, secretValues } from '../config/secrets';
 import { HelmRenderer, RenderInputError } from './helm/render';
-import { buildHubManifests, RenderedRelease } from './hub-manifests';
+// cdk8s (through hub-manifests) is loaded once the renders are under way, see buildHubManifests below.
+import type { RenderedRelease } from './hub-manifests';
 import { jupyterhubValues } from './jupyterhub/values';
 import { isSecret, ManifestFiles, manifestFiles } from './manifest-files';
 import { fillSecrets, placeholderSecrets, placeholdersIn, substitution } from './secret-placeholders';
@@ -137,6 +138,7 @@ export async function synthHubManifests(hub: Hub, options: SynthHubManifestsOpti
   }
   const rendered: RenderedRelease[] = settled.map((x) => (x as PromiseFulfilledResult<RenderedRelease>).value);
 
+  const { buildHubManifests } = await import('./hub-manifests');
   const manifests = buildHubManifests({ hub, releases: rendered });
   const files = manifestFiles(manifests, hub.source);
   if (secrets) assertNoSecretInDist(hub, files, secretValues(secrets));

@@ -16,7 +16,6 @@ import { loadHubs } from '../../config/load';
 import { OUTPUTS_DIR, outputsFilePath } from '../../config/outputs';
 import { OUTPUT_DIRS } from '../output';
 import { info, success, warn } from '../report';
-import { synthHubs } from '../synth-hubs';
 import { ApplyStage, planApply, runApply, stepArgs } from '../tools/apply-waves';
 import { Kubectl } from '../tools/kubectl';
 import { KUBECTL, locateTool, TERRAFORM } from '../tools/locate';
@@ -106,6 +105,8 @@ async function deploy(hubName: string, opts: DeployOptions, cmd: Command): Promi
   // Terraform always deploys the hub file as it is now: synthesize its stack first (Terraform
   // JSON only, so a deploy never waits on charts or secrets).
   info(`synthesizing the Terraform stack of ${hub.name}`);
+  // Loaded here, not at start-up: status, kubeconfig and apply never synthesize.
+  const { synthHubs } = await import('../synth-hubs');
   await synthHubs({ root, hubs: [hub.name], apps: { infra: true, k8s: false } });
   if (!fs.existsSync(stackFile)) throw new UserError(`jhm synth ${hub.name} wrote no ${shown(root, stackFile)}`);
   const stackJson: unknown = JSON.parse(fs.readFileSync(stackFile, 'utf8'));
@@ -129,6 +130,7 @@ async function deploy(hubName: string, opts: DeployOptions, cmd: Command): Promi
   success(`${hub.name}: wrote ${shown(root, file)} (${Object.keys(values).join(', ') || 'no outputs'})`);
 
   try {
+    const { synthHubs } = await import('../synth-hubs');
     await synthHubs({ root, hubs: [hub.name] });
   } catch (e) {
     warn(`${hub.name} is deployed and ${shown(root, file)} written, but re-synthesizing failed; fix the error below and run jhm synth ${hub.name}`);

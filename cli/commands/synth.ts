@@ -9,10 +9,8 @@ import { Hub } from '../../config/hub';
 import { listHubNames } from '../../config/load';
 import { loadSecrets } from '../../config/secrets';
 import { validateHubs } from '../../config/validate';
-import { compareOutputs } from '../compare';
 import { OUTPUT_DIRS, recordedHubs } from '../output';
 import { info, success, warn } from '../report';
-import { synthHubs } from '../synth-hubs';
 import { tempDir } from '../temp-dir';
 
 /** Options every command gets from the program. */
@@ -52,6 +50,8 @@ export function registerSynthCommands(program: Command): void {
     .action(async (names: string[], opts: { prune: boolean; offline: boolean; force: boolean }, cmd: Command) => {
       const root = projectRoot(cmd);
       const started = Date.now();
+      // Loaded by the commands that synthesize, not at start-up (jhm --help, validate, status).
+      const { synthHubs } = await import('../synth-hubs');
       const report = await synthHubs({
         root,
         hubs: names,
@@ -86,6 +86,8 @@ export function registerSynthCommands(program: Command): void {
         const temp = tempDir('jhm-diff-');
         const tmp = temp.dir;
         try {
+          const { synthHubs } = await import('../synth-hubs');
+          const { compareOutputs } = await import('../compare');
           const report = await synthHubs({ root, hubs: names, outRoot: tmp, secrets: 'none', helm: opts.offline ? { offline: true } : {} });
           const hubs = report.hubs.map((h: Hub) => h.name);
           const changes = compareOutputs(root, tmp, hubs);

