@@ -8,7 +8,10 @@
  * - jhm cold: a fresh copy of the project (hubs, secrets, charts.lock.json; no outputs) and an
  *   empty cache folder, then `node bin/jhm synth` with the project as working directory;
  * - jhm warm: right after the cold run, the same command again with the same cache and outputs,
- *   nothing changed;
+ *   nothing changed (a no-op synth);
+ * - helm only (the floor): the distinct `helm template` calls of a cold synth, recorded once,
+ *   run alone in parallel (`helm-only.ts`); jhm cold is reported as a ratio to it (`x helm`);
+ * - jhm --help: start-up alone;
  * - stock (the baseline): a fresh copy and an empty cache folder, then `cdktf synth` and
  *   `cdk8s synth` one after the other (their apps are the repository's compiled lib/infra/main.js
  *   and lib/k8s/main.js, run with node: no tsc in the timed part).
@@ -23,6 +26,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { HelmBinary } from '../k8s/helm/helm-binary';
 import { codeState } from './code-state';
+import { readRecordedRenders, replayRenders, writeRecordingHelm } from './helm-only';
 import { Measurement, memoryMethod, runMeasured } from './measure';
 import { ChartsInUse, chooseCharts, copyProject, hubName, REPO, writeProjectTemplate } from './project';
 import { median, round, table } from './stats';
@@ -41,8 +45,9 @@ interface Options {
   keep: boolean;
 }
 
-type Tool = 'jhm' | 'stock';
-type Mode = 'cold' | 'warm';
+type Tool = 'jhm' | 'stock' | 'helm';
+/** `warm` is a synth with nothing changed (a no-op); `help` is `jhm --help`. */
+type Mode = 'cold' | 'warm' | 'help';
 
 /** One run of a case, as written to the results. */
 interface RunRecord {
@@ -72,6 +77,8 @@ interface CaseRecord {
   medianReportedSynthSeconds?: number;
   /** medianSeconds divided by the stock path's cold median for the same hubs. */
   ratioToBaseline?: number;
+  /** jhm cold only: medianSeconds divided by the helm-only median for the same hubs (the floor). */
+  ratioToHelm?: number;
   error?: string;
   skipped?: string;
 }
@@ -227,6 +234,19 @@ async function main(): Promise<void> {
     const cases: CaseRecord[] = [];
     const skippedBaselines: { hubs: number; reason: string }[] = [];
     let runId = 0;
+    const helmLimit = 3 * os.cpus().length;
+
+    // jhm --help: start-up alone (no project needed).
+    const help: CaseRecord = { tool: 'jhm', mode: 'help', hubs: 0, command: 'node bin/jhm --help', runs: [] };
+    cases.push(help);
+    for (let i = 0; i < options.runs && help.error === undefined; i++) {
+      const env = benchEnv(process.env, path.join(work, 'help-cache'), charts, home);
+      log(`jhm --help, run ${i + 1}/${options.runs}`);
+      const m = await runMeasured(node, [jhm, '--help'], { cwd: work, env, timeoutSeconds: COMMAND_TIMEOUT_SECONDS });
+      help.error = failure('jhm --help', m);
+      if (help.error === undefined) help.runs.push(record(m));
+    }
+    summarize(help);
 
     for (const size of options.sizes) {
       const template = path.join(work, `template-${size}`);
@@ -234,7 +254,23 @@ async function main(): Promise<void> {
       const cold: CaseRecord = { tool: 'jhm', mode: 'cold', hubs: size, command: 'node bin/jhm synth', runs: [] };
       const warm: CaseRecord = { tool: 'jhm', mode: 'warm', hubs: size, command: 'node bin/jhm synth (again, same cache and outputs)', runs: [] };
       const stock: CaseRecord = { tool: 'stock', mode: 'cold', hubs: size, command: 'cdktf synth && cdk8s synth --no-check-upgrade', runs: [] };
-      cases.push(cold, warm);
+      const helmOnly: CaseRecord = { tool: 'helm', mode: 'cold', hubs: size, command: `the helm template runs of jhm cold, alone, at most ${helmLimit} at once`, runs: [] };
+      cases.push(helmOnly, cold, warm);
+
+      // The floor: record the helm template calls of one untimed cold synth, to replay them alone below.
+      let renders: ReturnType<typeof readRecordedRenders> = [];
+      {
+        const dir = path.join(work, `record-${size}`);
+        const project = path.join(dir, 'project');
+        copyProject(template, project);
+        const wrapper = writeRecordingHelm(path.join(dir, 'helm'), helm.path);
+        const env = { ...benchEnv(process.env, path.join(dir, 'cache'), charts, home), JHM_HELM: wrapper };
+        log(`recording the helm renders of ${size} hub(s)`);
+        const m = await runMeasured(node, [jhm, 'synth'], { cwd: project, env, timeoutSeconds: COMMAND_TIMEOUT_SECONDS });
+        helmOnly.error = failure('jhm synth (recording helm)', m);
+        if (helmOnly.error === undefined) renders = readRecordedRenders(path.join(dir, 'helm'));
+        helmOnly.command = `${renders.length} helm template runs (those of jhm cold), alone, at most ${helmLimit} at once`;
+      }
 
       // Whether to run the stock path at this size: always up to 10 hubs, beyond that within the budget.
       let stockRuns = options.baseline ? options.runs : 0;
@@ -255,7 +291,19 @@ async function main(): Promise<void> {
       if (options.baseline) cases.push(stock);
 
       for (let i = 0; i < options.runs; i++) {
-        // jhm cold, then warm on the same project and cache.
+        // helm alone: the same renders, in parallel.
+        if (helmOnly.error === undefined && renders.length > 0) {
+          const helmHome = path.join(work, `helm-home-${++runId}`);
+          const env: NodeJS.ProcessEnv = { ...benchEnv(process.env, helmHome, charts, home), HELM_CACHE_HOME: path.join(helmHome, 'cache'), HELM_CONFIG_HOME: path.join(helmHome, 'config'), HELM_DATA_HOME: path.join(helmHome, 'data') };
+          log(`helm only, ${size} hub(s), run ${i + 1}/${options.runs}`);
+          try {
+            helmOnly.runs.push({ seconds: round(await replayRenders(helm.path, renders, helmLimit, env)) });
+          } catch (e) {
+            helmOnly.error = (e as Error).message;
+          }
+          fs.rmSync(helmHome, { recursive: true, force: true });
+        }
+        // jhm cold, then warm (a no-op synth) on the same project and cache.
         if (cold.error === undefined) {
           const dir = path.join(work, `run-${++runId}`);
           const project = path.join(dir, 'project');
@@ -306,12 +354,13 @@ async function main(): Promise<void> {
           fs.rmSync(dir, { recursive: true, force: true });
         }
       }
-      for (const c of [cold, warm, stock]) summarize(c);
+      for (const c of [helmOnly, cold, warm, stock]) summarize(c);
+      if (helmOnly.medianSeconds && cold.medianSeconds !== undefined) cold.ratioToHelm = round(cold.medianSeconds / helmOnly.medianSeconds);
       if (stock.medianSeconds !== undefined) {
         for (const c of [cold, warm]) if (c.medianSeconds !== undefined) c.ratioToBaseline = round(c.medianSeconds / stock.medianSeconds);
         stock.ratioToBaseline = 1;
       }
-      for (const c of [cold, warm, stock]) if (c.error) log(`${c.tool} ${c.mode} ${c.hubs}: ${c.error}`);
+      for (const c of [helmOnly, cold, warm, stock]) if (c.error) log(`${c.tool} ${c.mode} ${c.hubs}: ${c.error}`);
     }
 
     const targets = evaluateTargets(cases);
@@ -338,7 +387,10 @@ async function main(): Promise<void> {
       settings: { runs: options.runs, sizes: options.sizes, baselineBudgetSeconds: BASELINE_BUDGET_SECONDS },
       method: {
         cold: 'fresh copy of the generated project (hubs/, secrets/, charts.lock.json; no outputs) and an empty JHM_CACHE_DIR (a helm binary found outside it, see tools.helm, is not re-extracted)',
-        warm: 'the same command again right after the cold run: same cache, same outputs, nothing changed',
+        warm: 'the same command again right after the cold run: same cache, same outputs, nothing changed (a no-op synth)',
+        helm: 'the distinct helm template calls of one cold jhm synth (recorded by a JHM_HELM wrapper in an untimed run), run again alone with the same arguments and values, at most 3 per core at once; wall time from the first spawn to the last exit, in the bench process (no node start-up)',
+        help: '`node bin/jhm --help`',
+        ratioToHelm: "jhm cold median seconds divided by the helm-only median for the same number of hubs",
         stock: 'fresh copy and empty JHM_CACHE_DIR, then `cdktf synth` (app: node lib/infra/main.js) and `cdk8s synth --no-check-upgrade` (app: node lib/k8s/main.js), times added',
         seconds: 'wall clock from spawn to exit of the child process, measured by the bench',
         memory: memoryMethod(),
@@ -360,7 +412,29 @@ async function main(): Promise<void> {
 function evaluateTargets(cases: readonly CaseRecord[]): TargetRecord[] {
   const find = (tool: Tool, mode: Mode, hubs: number) => cases.find((c) => c.tool === tool && c.mode === mode && c.hubs === hubs && c.medianSeconds !== undefined);
   const targets: TargetRecord[] = [];
+  const atMost = (id: string, description: string, c: CaseRecord | undefined, limit: number) =>
+    targets.push({ id, description, threshold: `median <= ${limit} s`, measured: c ? `${c.medianSeconds} s` : null, met: c ? c.medianSeconds! <= limit : null });
   const one = find('jhm', 'cold', 1);
+  const oneHelm = find('helm', 'cold', 1);
+  targets.push({
+    id: 'one-hub-cold-vs-helm',
+    description: '1 hub cold takes at most twice the same helm renders alone, in parallel',
+    threshold: 'ratio <= 2',
+    measured: one && oneHelm ? `${one.medianSeconds} s vs ${oneHelm.medianSeconds} s (ratio ${round(one.medianSeconds! / oneHelm.medianSeconds!)})` : null,
+    met: one && oneHelm ? one.medianSeconds! <= 2 * oneHelm.medianSeconds! : null,
+  });
+  atMost('help', 'jhm --help', find('jhm', 'help', 0), 0.3);
+  atMost('one-hub-noop', 'a synth of 1 hub with nothing changed', find('jhm', 'warm', 1), 0.3);
+  atMost('fifty-hubs-cold', '50 hubs cold', find('jhm', 'cold', 50), 9);
+  atMost('fifty-hubs-noop', 'a synth of 50 hubs with nothing changed', find('jhm', 'warm', 50), 1);
+  const fiftyPeaks = [find('jhm', 'cold', 50)?.peakMiB, find('jhm', 'warm', 50)?.peakMiB].filter((x): x is number => x !== undefined);
+  targets.push({
+    id: 'fifty-hubs-memory',
+    description: 'peak memory under 512 MiB for 50 hubs (largest of the cold and no-op runs)',
+    threshold: 'peak < 512 MiB',
+    measured: fiftyPeaks.length ? `${Math.max(...fiftyPeaks)} MiB` : null,
+    met: fiftyPeaks.length ? Math.max(...fiftyPeaks) < 512 : null,
+  });
   const oneStock = find('stock', 'cold', 1);
   targets.push({
     id: 'one-hub-cold-vs-stock',
@@ -368,30 +442,6 @@ function evaluateTargets(cases: readonly CaseRecord[]): TargetRecord[] {
     threshold: 'ratio <= 0.25',
     measured: one && oneStock ? `${one.medianSeconds} s vs ${oneStock.medianSeconds} s (ratio ${round(one.medianSeconds! / oneStock.medianSeconds!)})` : null,
     met: one && oneStock ? one.medianSeconds! <= oneStock.medianSeconds! / 4 : null,
-  });
-  const fiftyCold = find('jhm', 'cold', 50);
-  targets.push({
-    id: 'fifty-hubs-cold',
-    description: '50 hubs cold in under 15 s',
-    threshold: 'median < 15 s',
-    measured: fiftyCold ? `${fiftyCold.medianSeconds} s` : null,
-    met: fiftyCold ? fiftyCold.medianSeconds! < 15 : null,
-  });
-  const fiftyWarm = find('jhm', 'warm', 50);
-  targets.push({
-    id: 'fifty-hubs-warm',
-    description: 'warm re-synth of 50 unchanged hubs in under 3 s',
-    threshold: 'median < 3 s',
-    measured: fiftyWarm ? `${fiftyWarm.medianSeconds} s` : null,
-    met: fiftyWarm ? fiftyWarm.medianSeconds! < 3 : null,
-  });
-  const fiftyPeaks = [fiftyCold?.peakMiB, fiftyWarm?.peakMiB].filter((x): x is number => x !== undefined);
-  targets.push({
-    id: 'fifty-hubs-memory',
-    description: 'peak memory under 1 GiB for 50 hubs (largest of the cold and warm runs)',
-    threshold: 'peak < 1024 MiB',
-    measured: fiftyPeaks.length ? `${Math.max(...fiftyPeaks)} MiB` : null,
-    met: fiftyPeaks.length ? Math.max(...fiftyPeaks) < 1024 : null,
   });
   return targets;
 }
@@ -408,9 +458,10 @@ function printTable(cases: readonly CaseRecord[]): string {
     fmt(c.medianReportedSynthSeconds),
     c.peakMiB === undefined ? '-' : c.peakMiB.toFixed(0),
     c.ratioToBaseline === undefined ? '-' : c.ratioToBaseline.toFixed(2),
+    c.ratioToHelm === undefined ? '-' : c.ratioToHelm.toFixed(2),
     c.error ? `FAILED: ${c.error.slice(0, 100)}` : (c.skipped ?? ''),
   ]);
-  return table(['tool', 'mode', 'hubs', 'runs', 'median s', 'min s', 'max s', 'jhm-reported s', 'peak MiB', 'x stock', 'note'], rows);
+  return table(['tool', 'mode', 'hubs', 'runs', 'median s', 'min s', 'max s', 'jhm-reported s', 'peak MiB', 'x stock', 'x helm', 'note'], rows);
 }
 
 function printTargets(targets: readonly TargetRecord[]): string {
