@@ -3,10 +3,10 @@
  * to commit, `dist-secrets/<hub>/NN-<wave>.yaml` for every Secret (plus the namespaces they live in,
  * so that folder applies on its own).
  */
-import { stringify } from 'yaml';
 import type { HubManifests } from './hub-manifests';
 import { K8sObject } from './helm/types';
 import { waveFileName, WAVES } from './waves';
+import { yamlText } from './yaml-text';
 
 /** File name → YAML text, for both output folders of one hub. */
 export interface ManifestFiles {
@@ -27,7 +27,7 @@ function objectYaml(o: unknown): string {
   const key = JSON.stringify(o);
   let text = yamlMemo.get(key);
   if (text === undefined) {
-    text = stringify(o, { lineWidth: 0, aliasDuplicateObjects: false, sortMapEntries: false });
+    text = yamlText(o);
     yamlMemo.set(key, text);
   }
   return text;
