@@ -78,6 +78,8 @@ export class HelmRenderer {
   /** Where chart archives come from. */
   public readonly charts: ChartSource;
   private helmPromise?: Promise<HelmBinary>;
+  /** Cache entry texts being rendered now, by key. */
+  private readonly inFlight = new Map<string, Promise<string>>();
   private signalHelmStarted?: () => void;
   private readonly started = new Promise<void>((resolve) => (this.signalHelmStarted = resolve));
 
@@ -107,19 +109,35 @@ export class HelmRenderer {
     // A hit is parsed once: the entry read from the file is the stored text's own objects.
     let documents = this.settings.renderCache ? await readCacheEntry(cacheFile, job.key) : undefined;
     if (documents === undefined) {
-      const entry: CacheEntry = {
-        format: RENDER_FORMAT,
-        key: job.key,
-        chart: { name: req.chart.name, version: req.chart.version, digest: job.chart.digest },
-        documents: await this.runHelm(job, req),
-      };
-      const text = JSON.stringify(entry);
-      if (this.settings.renderCache) await writeFileAtomic(cacheFile, text, 0o600);
+      // With the cache on, renders of one key at the same time (hubs sharing a release) run helm once.
+      let text = this.settings.renderCache ? this.inFlight.get(job.key) : undefined;
+      if (text === undefined) {
+        text = this.renderToText(job, req, cacheFile);
+        if (this.settings.renderCache) {
+          const key = job.key;
+          this.inFlight.set(key, text);
+          const done = () => void this.inFlight.delete(key);
+          text.then(done, done);
+        }
+      }
       // Built from the stored text on every path, so a hit and a miss give the same objects.
-      documents = (JSON.parse(text) as CacheEntry).documents;
+      documents = (JSON.parse(await text) as CacheEntry).documents;
     }
     const { finishObjects } = await import('./post-process');
     return { ...finishObjects(documents, req), chartDigest: job.chart.digest };
+  }
+
+  /** Runs helm for `job` and gives the cache entry's text, stored in the cache when it is on. */
+  private async renderToText(job: RenderJob, req: RenderRequest, cacheFile: string): Promise<string> {
+    const entry: CacheEntry = {
+      format: RENDER_FORMAT,
+      key: job.key,
+      chart: { name: req.chart.name, version: req.chart.version, digest: job.chart.digest },
+      documents: await this.runHelm(job, req),
+    };
+    const text = JSON.stringify(entry);
+    if (this.settings.renderCache) await writeFileAtomic(cacheFile, text, 0o600);
+    return text;
   }
 
   /** The render cache key of `req` (for tests and diagnostics; obtains the chart and helm's version). */
