@@ -109,8 +109,10 @@ export async function synthHubManifests(hub: Hub, options: SynthHubManifestsOpti
         });
       const result = await render(r.values);
       const open = result.objects.filter((o) => !isSecret(o));
-      // One scan of all objects; only on a hit, find the object to name.
-      if (placeholdersIn(open, placeholderValues).length > 0) {
+      // One scan of all objects; only on a hit, find the object to name. Placeholders are digests only
+      // jhm knows, so a chart can put out only those it was given: releases given none (the platform
+      // charts, CRDs and all) are not scanned.
+      if (placeholdersIn(r.values, placeholderValues).length > 0 && placeholdersIn(open, placeholderValues).length > 0) {
         const o = open.find((x) => placeholdersIn(x, placeholderValues).length > 0)!;
         throw new Error(`chart ${r.chart.name} ${r.chart.version} puts a secret value into ${o.kind} ${o.metadata.name}, outside a Secret; jhm refuses to write it to dist/`);
       }
