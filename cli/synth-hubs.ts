@@ -78,6 +78,9 @@ export async function synthHubs(options: SynthOptions): Promise<SynthReport> {
   const infra = options.apps?.infra ?? true;
   const k8s = options.apps?.k8s ?? true;
   const renderer = new HelmRenderer({ root, ...options.helm });
+  // helm's version is part of every render's key: ask for it now, while the hubs' input keys are
+  // computed (with an empty cache this runs helm). A failure is reported by the render that needs it.
+  if (k8s) renderer.helm().then((h) => h.version()).catch(() => undefined);
 
   // Incremental: only a full synth (both apps) is recorded, and only into the project itself.
   const incremental = infra && k8s && outRoot === root;
@@ -105,9 +108,10 @@ export async function synthHubs(options: SynthOptions): Promise<SynthReport> {
     options.onHub?.(result);
     return result;
   });
-  // Load cdk8s and cdktf while helm runs (a process of its own), not after it.
+  // Load cdk8s and cdktf while helm runs (processes of its own), not after it: once every render
+  // asked for has started, so loading them holds up no helm process.
   if (todo.length > 0) {
-    await Promise.race([renderer.helmStarted(), rendering]);
+    await Promise.race([renderer.rendersStarted(), rendering]);
     if (k8s) await import('../k8s/hub-manifests');
     if (infra) await import('../infra/synth');
   }

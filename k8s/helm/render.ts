@@ -80,8 +80,10 @@ export class HelmRenderer {
   private helmPromise?: Promise<HelmBinary>;
   /** Cache entry texts being rendered now, by key. */
   private readonly inFlight = new Map<string, Promise<string>>();
-  private signalHelmStarted?: () => void;
-  private readonly started = new Promise<void>((resolve) => (this.signalHelmStarted = resolve));
+  /** Renders asked for that have not yet started helm (nor finished); see `rendersStarted`. */
+  private starting = 0;
+  private signalStarted?: () => void;
+  private readonly started = new Promise<void>((resolve) => (this.signalStarted = resolve));
 
   constructor(options: HelmRendererOptions = {}) {
     this.settings = resolveSettings(options);
@@ -97,13 +99,37 @@ export class HelmRenderer {
     return this.helmPromise;
   }
 
-  /** Resolves once this renderer has started a helm process (so a caller can do other work while helm runs). */
-  public helmStarted(): Promise<void> {
+  /**
+   * Resolves the first time every render asked for has started its helm process or finished
+   * (from the cache, or failed): a caller can then do other work while helm runs, without holding
+   * up the start of a render (the event loop is needed until each one's helm is spawned).
+   */
+  public rendersStarted(): Promise<void> {
     return this.started;
+  }
+
+  /** Counts a render as started (once), see `rendersStarted`. */
+  private startedOnce(): () => void {
+    this.starting++;
+    let counted = true;
+    return () => {
+      if (!counted) return;
+      counted = false;
+      if (--this.starting === 0) this.signalStarted?.();
+    };
   }
 
   /** Renders `req.chart` (see the module comment). Throws a `UserError` on any problem a user can fix. */
   public async render(req: RenderRequest): Promise<RenderResult> {
+    const started = this.startedOnce();
+    try {
+      return await this.renderStarting(req, started);
+    } finally {
+      started();
+    }
+  }
+
+  private async renderStarting(req: RenderRequest, started: () => void): Promise<RenderResult> {
     const job = await this.prepare(req);
     const cacheFile = path.join(this.settings.cacheDir, 'render', `${job.key}.json`);
     // A hit is parsed once: the entry read from the file is the stored text's own objects.
@@ -112,7 +138,7 @@ export class HelmRenderer {
       // With the cache on, renders of one key at the same time (hubs sharing a release) run helm once.
       let text = this.settings.renderCache ? this.inFlight.get(job.key) : undefined;
       if (text === undefined) {
-        text = this.renderToText(job, req, cacheFile);
+        text = this.renderToText(job, req, cacheFile, started);
         if (this.settings.renderCache) {
           const key = job.key;
           this.inFlight.set(key, text);
@@ -120,6 +146,7 @@ export class HelmRenderer {
           text.then(done, done);
         }
       }
+      else started(); // helm already runs for it
       // Built from the stored text on every path, so a hit and a miss give the same objects.
       documents = (JSON.parse(await text) as CacheEntry).documents;
     }
@@ -128,12 +155,12 @@ export class HelmRenderer {
   }
 
   /** Runs helm for `job` and gives the cache entry's text, stored in the cache when it is on. */
-  private async renderToText(job: RenderJob, req: RenderRequest, cacheFile: string): Promise<string> {
+  private async renderToText(job: RenderJob, req: RenderRequest, cacheFile: string, started: () => void): Promise<string> {
     const entry: CacheEntry = {
       format: RENDER_FORMAT,
       key: job.key,
       chart: { name: req.chart.name, version: req.chart.version, digest: job.chart.digest },
-      documents: await this.runHelm(job, req),
+      documents: await this.runHelm(job, req, started),
     };
     const text = JSON.stringify(entry);
     if (this.settings.renderCache) await writeFileAtomic(cacheFile, text, 0o600);
@@ -167,7 +194,7 @@ export class HelmRenderer {
     return { valuesJson, apiVersions, chart, helm, helmVersion, key };
   }
 
-  private async runHelm({ helm, helmVersion, chart, valuesJson, apiVersions }: RenderJob, req: RenderRequest): Promise<RenderedDocument[]> {
+  private async runHelm({ helm, helmVersion, chart, valuesJson, apiVersions }: RenderJob, req: RenderRequest, started: () => void): Promise<RenderedDocument[]> {
     const tmp = await fsp.mkdtemp(path.join(os.tmpdir(), 'jhm-helm-'));
     try {
       const valuesFile = path.join(tmp, 'values.json');
@@ -189,7 +216,7 @@ export class HelmRenderer {
       let stdout: string;
       try {
         const running = helm.run(args, { cwd: tmp });
-        this.signalHelmStarted?.();
+        started();
         ({ stdout } = await running);
       } catch (e) {
         if (e instanceof HelmRunError) {
