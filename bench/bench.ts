@@ -52,6 +52,8 @@ type Mode = 'cold' | 'warm' | 'help';
 /** One run of a case, as written to the results. */
 interface RunRecord {
   seconds: number;
+  /** user + system CPU seconds of the command and its children (helm), where measured. */
+  cpuSeconds?: number;
   peakMiB?: number;
   treePeakMiB?: number;
   processPeakMiB?: number;
@@ -72,6 +74,8 @@ interface CaseRecord {
   medianSeconds?: number;
   minSeconds?: number;
   maxSeconds?: number;
+  /** Median CPU seconds (user + system, the process and its helm children), where measured. */
+  medianCpuSeconds?: number;
   /** Largest peak over the runs. */
   peakMiB?: number;
   medianReportedSynthSeconds?: number;
@@ -189,6 +193,7 @@ function failure(what: string, m: Measurement): string | undefined {
 function record(m: Measurement): RunRecord {
   return {
     seconds: round(m.seconds),
+    cpuSeconds: m.cpuSeconds === undefined ? undefined : round(m.cpuSeconds, 2),
     peakMiB: m.peakMiB === undefined ? undefined : round(m.peakMiB, 1),
     treePeakMiB: m.treePeakMiB === undefined ? undefined : round(m.treePeakMiB, 1),
     processPeakMiB: m.processPeakMiB === undefined ? undefined : round(m.processPeakMiB, 1),
@@ -208,6 +213,8 @@ function summarize(c: CaseRecord): void {
   c.maxSeconds = round(Math.max(...secs));
   const peaks = c.runs.map((r) => r.peakMiB).filter((x): x is number => x !== undefined);
   if (peaks.length > 0) c.peakMiB = round(Math.max(...peaks), 1);
+  const cpu = c.runs.map((r) => r.cpuSeconds).filter((x): x is number => x !== undefined);
+  if (cpu.length > 0) c.medianCpuSeconds = round(median(cpu), 2);
   const reported = c.runs.map((r) => r.reportedSynthSeconds).filter((x): x is number => x !== undefined);
   if (reported.length > 0) c.medianReportedSynthSeconds = round(median(reported));
 }
@@ -297,7 +304,8 @@ async function main(): Promise<void> {
           const env: NodeJS.ProcessEnv = { ...benchEnv(process.env, helmHome, charts, home), HELM_CACHE_HOME: path.join(helmHome, 'cache'), HELM_CONFIG_HOME: path.join(helmHome, 'config'), HELM_DATA_HOME: path.join(helmHome, 'data') };
           log(`helm only, ${size} hub(s), run ${i + 1}/${options.runs}`);
           try {
-            helmOnly.runs.push({ seconds: round(await replayRenders(helm.path, renders, helmLimit, env)) });
+            const r = await replayRenders(helm.path, renders, helmLimit, env);
+            helmOnly.runs.push({ seconds: round(r.seconds), cpuSeconds: r.cpuSeconds === undefined ? undefined : round(r.cpuSeconds, 2) });
           } catch (e) {
             helmOnly.error = (e as Error).message;
           }
@@ -344,6 +352,7 @@ async function main(): Promise<void> {
               const procs = [a.processPeakMiB, b.processPeakMiB].filter((x): x is number => x !== undefined);
               stock.runs.push({
                 seconds: round(a.seconds + b.seconds),
+                cpuSeconds: a.cpuSeconds === undefined || b.cpuSeconds === undefined ? undefined : round(a.cpuSeconds + b.cpuSeconds, 2),
                 peakMiB: peaks.length ? round(Math.max(...peaks), 1) : undefined,
                 treePeakMiB: trees.length ? round(Math.max(...trees), 1) : undefined,
                 processPeakMiB: procs.length ? round(Math.max(...procs), 1) : undefined,
@@ -393,6 +402,7 @@ async function main(): Promise<void> {
         ratioToHelm: "jhm cold median seconds divided by the helm-only median for the same number of hubs",
         stock: 'fresh copy and empty JHM_CACHE_DIR, then `cdktf synth` (app: node lib/infra/main.js) and `cdk8s synth --no-check-upgrade` (app: node lib/k8s/main.js), times added',
         seconds: 'wall clock from spawn to exit of the child process, measured by the bench',
+        cpuSeconds: 'user + system CPU seconds of the command and the children it waited for (GNU time %U + %S; helm only: the bench process\'s children times from /proc/self/stat); less sensitive than wall time to other load on the machine',
         memory: memoryMethod(),
         ratioToBaseline: "median seconds divided by the stock path's median for the same number of hubs",
       },
@@ -456,12 +466,13 @@ function printTable(cases: readonly CaseRecord[]): string {
     fmt(c.minSeconds),
     fmt(c.maxSeconds),
     fmt(c.medianReportedSynthSeconds),
+    fmt(c.medianCpuSeconds),
     c.peakMiB === undefined ? '-' : c.peakMiB.toFixed(0),
     c.ratioToBaseline === undefined ? '-' : c.ratioToBaseline.toFixed(2),
     c.ratioToHelm === undefined ? '-' : c.ratioToHelm.toFixed(2),
     c.error ? `FAILED: ${c.error.slice(0, 100)}` : (c.skipped ?? ''),
   ]);
-  return table(['tool', 'mode', 'hubs', 'runs', 'median s', 'min s', 'max s', 'jhm-reported s', 'peak MiB', 'x stock', 'x helm', 'note'], rows);
+  return table(['tool', 'mode', 'hubs', 'runs', 'median s', 'min s', 'max s', 'jhm-reported s', 'CPU s', 'peak MiB', 'x stock', 'x helm', 'note'], rows);
 }
 
 function printTargets(targets: readonly TargetRecord[]): string {

@@ -7,7 +7,7 @@
  * three charts of each of up to one hub per core at once), and gives the wall time from the first
  * spawn to the last exit. Node's start-up is not in it: this is helm's time alone.
  */
-import { execFile } from 'child_process';
+import { execFile, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 
@@ -60,8 +60,30 @@ export function readRecordedRenders(dir: string): RecordedRender[] {
   return out;
 }
 
-/** Runs the recorded calls, at most `limit` at once; resolves to the wall seconds of the whole. */
-export async function replayRenders(helm: string, renders: readonly RecordedRender[], limit: number, env: NodeJS.ProcessEnv): Promise<number> {
+/** CPU seconds (user + system) of this process's children that have been waited for, from /proc (undefined without it). */
+function childrenCpuSeconds(): number | undefined {
+  try {
+    const stat = fs.readFileSync('/proc/self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // Fields 16 and 17 of stat (cutime, cstime), counted from the state field (3) onwards.
+    return (Number(fields[13]) + Number(fields[14])) / ticks();
+  } catch {
+    return undefined;
+  }
+}
+
+let clockTicks: number | undefined;
+function ticks(): number {
+  if (clockTicks === undefined) {
+    const r = spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' });
+    clockTicks = r.status === 0 && /^\d+\s*$/.test(r.stdout) ? Number(r.stdout) : 100;
+  }
+  return clockTicks;
+}
+
+/** Runs the recorded calls, at most `limit` at once: the wall seconds of the whole, and helm's CPU seconds. */
+export async function replayRenders(helm: string, renders: readonly RecordedRender[], limit: number, env: NodeJS.ProcessEnv): Promise<{ seconds: number; cpuSeconds?: number }> {
+  const cpuBefore = childrenCpuSeconds();
   const started = process.hrtime.bigint();
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -76,5 +98,7 @@ export async function replayRenders(helm: string, renders: readonly RecordedRend
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, renders.length)) }, worker));
-  return Number(process.hrtime.bigint() - started) / 1e9;
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const cpuAfter = childrenCpuSeconds();
+  return { seconds, cpuSeconds: cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore };
 }

@@ -32,6 +32,8 @@ export interface Measurement {
   readonly processPeakMiB?: number;
   /** max(treePeakMiB, processPeakMiB). */
   readonly peakMiB?: number;
+  /** GNU time `%U + %S`: user + system CPU seconds of the command and the children it waited for (helm), if GNU time is available. */
+  readonly cpuSeconds?: number;
   readonly stdout: string;
   readonly stderr: string;
   readonly timedOut: boolean;
@@ -106,7 +108,7 @@ export function memoryMethod(): string {
 export async function runMeasured(command: string, args: readonly string[], options: RunOptions): Promise<Measurement> {
   const time = findGnuTime();
   const timeFile = time ? path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'jhm-bench-rss-')), 'rss') : undefined;
-  const [cmd, argv] = time ? [time, ['-f', '%M', '-o', timeFile!, command, ...args]] : [command, [...args]];
+  const [cmd, argv] = time ? [time, ['-f', '%M %U %S', '-o', timeFile!, command, ...args]] : [command, [...args]];
   const started = process.hrtime.bigint();
   const sampler = procAvailable() ? new TreeSampler(started) : undefined;
   const child = spawn(cmd, argv, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
@@ -134,11 +136,15 @@ export async function runMeasured(command: string, args: readonly string[], opti
   clearTimeout(timer);
   if (poll) clearInterval(poll);
   let processPeakMiB: number | undefined;
+  let cpuSeconds: number | undefined;
   if (timeFile) {
     const text = readOr(timeFile, '');
-    // GNU time writes "Command exited with non-zero status N" before the value when the command fails.
-    const kb = /(\d+)\s*$/.exec(text.trim());
-    if (kb) processPeakMiB = Number(kb[1]) / 1024;
+    // GNU time writes "Command exited with non-zero status N" before the values when the command fails.
+    const m = /(\d+) ([\d.]+) ([\d.]+)\s*$/.exec(text.trim());
+    if (m) {
+      processPeakMiB = Number(m[1]) / 1024;
+      cpuSeconds = Number(m[2]) + Number(m[3]);
+    }
     fs.rmSync(path.dirname(timeFile), { recursive: true, force: true });
   }
   const treePeakMiB = sampler && sampler.peakKiB > 0 ? sampler.peakKiB / 1024 : undefined;
@@ -150,6 +156,7 @@ export async function runMeasured(command: string, args: readonly string[], opti
     treePeakMiB,
     processPeakMiB,
     peakMiB: peaks.length > 0 ? Math.max(...peaks) : undefined,
+    cpuSeconds,
     stdout: Buffer.concat(stdout).toString('utf8'),
     stderr: Buffer.concat(stderr).toString('utf8'),
     timedOut,
