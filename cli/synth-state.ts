@@ -11,13 +11,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { UserError, UserErrors } from '../config/errors';
 import { sha256 } from '../config/files';
-import { Hub } from '../config/hub';
+import { Hub, hubCharts } from '../config/hub';
 import { readInputFile } from '../config/input-file';
 import { outputsFilePath } from '../config/outputs';
 import { secretsFilePath } from '../config/secrets';
 import type { ChartPin } from '../config/versions';
 import type { HelmRenderer } from '../k8s/helm/render';
-import { certManagerRelease, ingressControllerRelease } from '../k8s/platform/ingress-controller';
 import { listFiles, OUTPUT_DIRS, readCdktfManifest, readRecord } from './output';
 
 function readOrNull(file: string): string | null {
@@ -48,11 +47,6 @@ function toolStamp(): string {
   for (const d of ['config', 'infra', 'k8s', 'cli', 'imports']) if (fs.existsSync(path.join(base, d))) walk(path.join(base, d));
   toolStampMemo = sha256(parts.join('\n'));
   return toolStampMemo;
-}
-
-/** The charts `hub` renders. */
-function hubCharts(hub: Hub): ChartPin[] {
-  return [certManagerRelease(hub).chart, ingressControllerRelease(hub).chart, hub.charts.jupyterhub];
 }
 
 /** Archive digests checked in one synth, per renderer (several hubs share charts). */

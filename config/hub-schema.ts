@@ -3,7 +3,9 @@
  * satisfy. The same zod schema validates YAML files and the TypeScript API (`defineHub`), and
  * the published JSON Schema (`hub.schema.json`) is generated from it.
  */
+import { isIPv4 } from 'net';
 import { z } from 'zod';
+import { DNS_LABEL, DNS_LABEL_RULE, DNS_ZONE, topLevelDomain } from './dns';
 import { quote } from './errors';
 import { DEFAULT_CLUSTER_TEMPLATE, DEFAULT_KUBERNETES_VERSION } from './versions';
 import { DEFAULT_MASTER_NODE_GROUP, DEFAULT_WORKER_NODE_GROUP } from './node-group';
@@ -11,9 +13,7 @@ import { MANAGED_CLUSTER_LABELS } from './cluster-labels';
 import { RESERVED_NAMESPACES } from './namespaces';
 import { terraformTextProblem } from './terraform-text';
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const DNS_LABEL_MESSAGE =
-  'must be a DNS label: 1-63 lowercase letters, digits or "-", starting and ending with a letter or digit';
+const DNS_LABEL_MESSAGE = `must be a DNS label: ${DNS_LABEL_RULE}`;
 
 /** A lowercase DNS label (RFC 1123), as used for cluster, nodegroup and record names. */
 export const dnsLabel = z.string().regex(DNS_LABEL, DNS_LABEL_MESSAGE);
@@ -32,6 +32,12 @@ export const terraformText = z
   })
   // So that editors flag the worst case too (hub.schema.json); the refinement above is the rule.
   .meta({ pattern: '^(?![\\s\\S]*[$%]\\{)' });
+
+/** An IPv4 address in dotted-quad form (Node's `net.isIPv4`; editors get the JSON Schema format). */
+const ipv4 = z
+  .string()
+  .refine((s) => isIPv4(s), 'must be an IPv4 address such as 149.165.150.20')
+  .meta({ format: 'ipv4' });
 
 /** Top-level domains reserved for testing (RFC 2606, RFC 6761): never publicly resolvable. */
 export const RESERVED_TEST_TLDS = ['test', 'example', 'invalid', 'localhost'] as const;
@@ -192,7 +198,7 @@ export const hubFileSchema = z
     nodeGroups: z.array(nodeGroupSchema).default([]).describe('Extra nodegroups, e.g. for user servers.'),
     dns: z
       .object({
-        zone: z.string().regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+$/, 'must be a DNS zone name ending with a dot, e.g. ees220002.projects.jetstream-cloud.org.').describe('Designate zone, with the trailing dot.'),
+        zone: z.string().regex(DNS_ZONE, 'must be a DNS zone name ending with a dot, e.g. ees220002.projects.jetstream-cloud.org.').describe('Designate zone, with the trailing dot.'),
         record: dnsLabel.optional().describe('Record name in the zone (default: the hub name).'),
         ttl: z.number().int().min(30).default(300).describe('TTL of the A record in seconds.'),
       })
@@ -201,7 +207,7 @@ export const hubFileSchema = z
       .object({
         controller: z.enum(['traefik', 'ingress-nginx']).default('traefik').describe('traefik (maintained) or ingress-nginx (retired upstream in March 2026, kept for parity).'),
         floatingIpPool: terraformText.min(1).default('public').describe('External network the ingress floating IP comes from.'),
-        loadBalancerIP: z.ipv4().optional().describe('Ingress IP; default: read from outputs/<hub>.json written by jhm deploy.'),
+        loadBalancerIP: ipv4.optional().describe('Ingress IP; default: read from outputs/<hub>.json written by jhm deploy.'),
       })
       .strict()
       .default({ controller: 'traefik', floatingIpPool: 'public' }),
@@ -271,8 +277,7 @@ export const hubFileSchema = z
     });
 
     if (jh.auth.type === 'dummy') {
-      const tld = hub.dns.zone.replace(/\.$/, '').split('.').pop() ?? '';
-      if (!(RESERVED_TEST_TLDS as readonly string[]).includes(tld)) {
+      if (!(RESERVED_TEST_TLDS as readonly string[]).includes(topLevelDomain(hub.dns.zone))) {
         issue(['jupyterhub', 'auth', 'type'], `"dummy" lets anyone log in and is for tests only; it is refused for the public zone ${hub.dns.zone} (use type: github, or a zone under .test.)`);
       }
     }

@@ -20,7 +20,7 @@ export function checkHubSet(hubs: readonly Hub[]): void {
       }
     }
   };
-  claim('cluster', (h) => `${h.clusterName} (cloud ${h.spec.cloud.name ?? 'from OS_* environment'})`, 'cluster.name', 'give each hub its own cluster.name');
+  claim('cluster', (h) => `${h.clusterName} (cloud ${h.cloud.name ?? 'from OS_* environment'})`, 'cluster.name', 'give each hub its own cluster.name');
   claim('host', (h) => h.host, 'dns.record', 'give each hub its own dns.record');
   if (errors.length > 0) throw new UserErrors(errors);
 }

@@ -9,6 +9,7 @@
  * kubeconfig) are left out unless `--outputs-file-include-sensitive-outputs` is given.
  */
 import * as fs from 'fs';
+import { isIPv4 } from 'net';
 import * as path from 'path';
 import { quote, UserError } from './errors';
 
@@ -96,13 +97,11 @@ export function readIngressIp(root: string, hubName: string): string | undefined
       fix: `write it again with: jhm deploy ${hubName}`,
     });
   }
-  if (!IPV4.test(ip)) {
+  if (!isIPv4(ip)) {
     throw new UserError(`is ${quote(ip)}, not an IPv4 address`, { file: display, field: `${hubName}.${INFRA_OUTPUTS.ingressIp}` });
   }
   return ip;
 }
-
-const IPV4 = /^(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])){3}$/;
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -111,8 +111,8 @@ function displayPath(hubName: string): string {
   return `${SECRETS_DIR}/${hubName}.yaml`;
 }
 
-function usesGitHub(hub: Hub): hub is Hub & { spec: { jupyterhub: { auth: { type: 'github'; clientId: string } } } } {
-  return hub.spec.jupyterhub.auth.type === 'github';
+function usesGitHub(hub: Hub): hub is Hub & { jupyterhub: { auth: { type: 'github'; clientId: string } } } {
+  return hub.jupyterhub.auth.type === 'github';
 }
 
 /** Parsed file plus a way to find the line of a field. */
@@ -204,7 +204,7 @@ export function loadSecrets(root: string, hub: Hub, onWarning?: (message: string
     throw new UserError('is not set', {
       file: display,
       field: CLIENT_SECRET_PATH.join('.'),
-      fix: `set it to the client secret of the GitHub OAuth app ${hub.spec.jupyterhub.auth.clientId} (github.com > Settings > Developer settings > OAuth Apps)`,
+      fix: `set it to the client secret of the GitHub OAuth app ${hub.jupyterhub.auth.clientId} (github.com > Settings > Developer settings > OAuth Apps)`,
     });
   }
   return {
@@ -250,7 +250,7 @@ export interface EnsureSecretsResult {
 }
 
 function placeholderComment(hub: Hub): string {
-  const app = usesGitHub(hub) ? ` ${hub.spec.jupyterhub.auth.clientId}` : '';
+  const app = usesGitHub(hub) ? ` ${hub.jupyterhub.auth.clientId}` : '';
   return [
     ` TODO: set clientSecret to the client secret of the GitHub OAuth app${app}`,
     ' (github.com > Settings > Developer settings > OAuth Apps), then run: jhm synth',

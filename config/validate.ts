@@ -12,11 +12,10 @@
  * Every problem names the hub file and the field that sets the value.
  */
 import { UserError, UserErrors } from './errors';
-import { Hub } from './hub';
+import { Hub, hubCharts } from './hub';
 import { checkHubSet } from './hub-set';
 import { listHubNames, loadHubs } from './load';
 import * as semver from 'semver';
-import { ChartPin } from './versions';
 
 /** Helm refuses longer release names (`helm template`: "the length must not be longer than 53"). */
 export const HELM_RELEASE_NAME_MAX = 53;
@@ -66,12 +65,6 @@ function crossHubErrors(selected: readonly Hub[], others: readonly Hub[]): UserE
   }
 }
 
-/** The pinned charts `hub` renders: cert-manager, its ingress controller, JupyterHub. */
-export function hubCharts(hub: Hub): ChartPin[] {
-  const ingress = hub.ingress.controller === 'traefik' ? hub.charts.traefik : hub.charts.ingressNginx;
-  return [hub.charts.certManager, ingress, hub.charts.jupyterhub];
-}
-
 /** What helm would refuse in `hub`'s releases, named by the hub-file field that sets it. */
 export function chartErrors(hub: Hub): UserError[] {
   const errors: UserError[] = [];
@@ -89,7 +82,7 @@ export function chartErrors(hub: Hub): UserError[] {
   if (unsupported.length > 0) {
     errors.push(
       new UserError(
-        `is ${hub.spec.cluster.kubernetesVersion}, which the pinned chart${unsupported.length > 1 ? 's do' : ' does'} not support: ${unsupported
+        `is ${hub.cluster.kubernetesVersion}, which the pinned chart${unsupported.length > 1 ? 's do' : ' does'} not support: ${unsupported
           .map((c) => `${c.name} ${c.version} needs ${readableRange(c.kubeVersion)}`)
           .join(', ')}`,
         {

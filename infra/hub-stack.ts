@@ -4,6 +4,7 @@
  */
 import { LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
+import { requireDnsLabel } from '../config/construct-props';
 import type { Hub } from '../config/hub';
 import { INFRA_OUTPUTS } from '../config/outputs';
 import { IngressAddress } from './ingress-address';
@@ -40,25 +41,26 @@ export class HubStack extends TerraformStack {
   constructor(scope: Construct, props: HubStackProps) {
     const { hub } = props;
     super(scope, hub.name);
+    requireDnsLabel(hub.name, `HubStack ${hub.name}`, 'hub.name');
     this.hub = hub;
-    const spec = hub.spec;
+    const c = hub.cluster;
 
     new LocalBackend(this, { path: props.stateFile ?? defaultStateFile(hub.name) });
-    new HubOpenstackProvider(this, 'openstack', { cloud: spec.cloud.name, region: spec.cloud.region });
+    new HubOpenstackProvider(this, 'openstack', { cloud: hub.cloud.name, region: hub.cloud.region });
 
     this.cluster = new MagnumCluster(this, 'cluster', {
       name: hub.clusterName,
-      template: spec.cluster.templateId !== undefined ? { id: spec.cluster.templateId } : { name: spec.cluster.template },
-      keypair: spec.cluster.keypair,
-      fixedNetwork: spec.cluster.fixedNetwork,
-      masterFlavor: spec.cluster.masterFlavor,
-      masterCount: spec.cluster.masterCount,
+      template: c.template,
+      keypair: c.keypair,
+      fixedNetwork: c.fixedNetwork,
+      masterFlavor: c.masterFlavor,
+      masterCount: c.masterCount,
       defaultWorker: hub.defaultWorker,
-      dockerVolumeSize: spec.cluster.dockerVolumeSize,
-      autoscaling: spec.cluster.autoscaling,
-      labels: spec.cluster.labels,
-      createTimeout: spec.cluster.createTimeout,
-      deletionProtection: spec.cluster.deletionProtection,
+      dockerVolumeSize: c.dockerVolumeSize,
+      autoscaling: c.autoscaling,
+      labels: c.labels,
+      createTimeout: c.createTimeout,
+      deletionProtection: c.deletionProtection,
     });
 
     this.nodeGroups = hub.nodeGroups.map(
@@ -66,7 +68,7 @@ export class HubStack extends TerraformStack {
         new MagnumNodeGroup(this, `nodegroup-${nodeGroup.name}`, {
           clusterId: this.cluster.clusterId,
           nodeGroup,
-          autoscaling: spec.cluster.autoscaling,
+          autoscaling: c.autoscaling,
         }),
     );
 
@@ -74,7 +76,7 @@ export class HubStack extends TerraformStack {
       floatingIpPool: hub.ingress.floatingIpPool,
       zone: hub.zone,
       host: hub.host,
-      ttl: spec.dns.ttl,
+      ttl: hub.recordTtl,
       description: `Ingress of JupyterHub ${hub.name} (${hub.host})`,
     });
 

@@ -2,7 +2,10 @@
  * The public address of a hub: a floating IP for its ingress controller and the DNS A record
  * that points the hub's host name at it.
  */
+import { Token } from 'cdktf';
 import { Construct } from 'constructs';
+import { requireInteger, requireProp } from '../config/construct-props';
+import { absoluteZone, DNS_ZONE, isInZone, relativeHost } from '../config/dns';
 import { DataOpenstackDnsZoneV2 } from '../imports/providers/openstack/data-openstack-dns-zone-v2';
 import { DnsRecordsetV2 } from '../imports/providers/openstack/dns-recordset-v2';
 import { NetworkingFloatingipV2 } from '../imports/providers/openstack/networking-floatingip-v2';
@@ -16,7 +19,7 @@ export interface IngressAddressProps {
   readonly zone: string;
   /** Fully qualified host name of the record, without the trailing dot (it must lie in `zone`). */
   readonly host: string;
-  /** TTL of the A record in seconds. */
+  /** TTL of the A record in seconds (at least 30). */
   readonly ttl: number;
   /** Description of the floating IP, shown in Horizon and `openstack floating ip list`. */
   readonly description: string;
@@ -42,11 +45,13 @@ export class IngressAddress extends Construct {
 
   constructor(scope: Construct, id: string, props: IngressAddressProps) {
     super(scope, id);
-    const host = props.host.replace(/\.$/, '');
-    const zone = props.zone.endsWith('.') ? props.zone : `${props.zone}.`;
-    if (!`${host}.`.endsWith(`.${zone}`)) {
-      throw new Error(`IngressAddress: host "${host}" is not inside zone "${zone}"`);
-    }
+    const what = `IngressAddress ${id}`;
+    const host = relativeHost(props.host);
+    const zone = absoluteZone(props.zone);
+    // Values known now are checked; cdktf tokens (references made by code) resolve later.
+    if (!Token.isUnresolved(zone)) requireProp(DNS_ZONE.test(zone), what, 'zone', `is "${props.zone}"; it must be a DNS zone name such as hubs.example.org.`);
+    if (!Token.isUnresolved(host) && !Token.isUnresolved(zone)) requireProp(isInZone(host, zone), what, 'host', `"${host}" is not inside zone "${zone}"`);
+    if (!Token.isUnresolved(props.ttl)) requireInteger(props.ttl, what, 'ttl', 30);
     const text = (value: string, prop: string) => terraformLiteral(value, `IngressAddress ${id}: ${prop}`);
 
     this.floatingIp = new NetworkingFloatingipV2(this, 'floating-ip', {

@@ -1,18 +1,18 @@
 /**
  * A Magnum Kubernetes cluster: its template and network lookups and the cluster itself.
  */
-import { Fn } from 'cdktf';
+import { Fn, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { managedClusterLabels } from '../config/cluster-labels';
-import type { NodeGroup } from '../config/hub';
+import { requireDnsLabel, requireInteger, requireNodeRange, requireProp } from '../config/construct-props';
+import type { ClusterTemplateRef, NodeGroup } from '../config/hub';
 import { ContainerinfraClusterV1 } from '../imports/providers/openstack/containerinfra-cluster-v1';
 import { DataOpenstackContainerinfraClustertemplateV1 } from '../imports/providers/openstack/data-openstack-containerinfra-clustertemplate-v1';
 import { DataOpenstackNetworkingNetworkV2 } from '../imports/providers/openstack/data-openstack-networking-network-v2';
 import { DataOpenstackNetworkingSubnetIdsV2 } from '../imports/providers/openstack/data-openstack-networking-subnet-ids-v2';
 import { terraformLiteral, terraformLiteralMap } from './terraform-text';
 
-/** A cluster template: by UUID, or by name (looked up when Terraform plans). */
-export type ClusterTemplateRef = { readonly id: string } | { readonly name: string };
+export type { ClusterTemplateRef };
 
 /** Props of {@link MagnumCluster}. */
 export interface MagnumClusterProps {
@@ -29,7 +29,7 @@ export interface MagnumClusterProps {
   readonly fixedNetwork: string;
   /** Flavor of the control-plane nodes. */
   readonly masterFlavor: string;
-  /** Number of control-plane nodes (odd; validated by the hub schema). */
+  /** Number of control-plane nodes: odd (etcd quorum), at least 1. */
   readonly masterCount: number;
   /**
    * The `default-worker` nodegroup Magnum creates with the cluster: its flavor, initial size
@@ -52,7 +52,7 @@ export interface MagnumClusterProps {
    * @default {}
    */
   readonly labels?: Readonly<Record<string, string>>;
-  /** How long Terraform waits for the cluster to be created, e.g. `90m` (Terraform `timeouts.create`). */
+  /** How long Terraform waits for the cluster to be created, e.g. `90m` (Terraform `timeouts.create`): minutes or hours. */
   readonly createTimeout: string;
   /**
    * Refuse to destroy the cluster (Terraform `lifecycle.prevent_destroy`): a plan that would delete
@@ -73,6 +73,11 @@ export interface MagnumClusterProps {
  *
  * Text props (names, labels, the timeout) reach Terraform literally (`terraformLiteral`): a `${`
  * in them is never evaluated.
+ *
+ * The constructor checks its props (the hub schema checks the same for hub files): `name` is a DNS
+ * label, `masterCount` odd and at least 1, the default worker's `minNodes` at least 1 and at most
+ * `maxNodes` with `nodeCount` between them, `dockerVolumeSize` at least 1, `createTimeout` a
+ * duration such as `90m` or `2h`.
  */
 export class MagnumCluster extends Construct {
   /** The cluster resource. */
@@ -86,6 +91,18 @@ export class MagnumCluster extends Construct {
 
   constructor(scope: Construct, id: string, props: MagnumClusterProps) {
     super(scope, id);
+    // Values known now are checked; cdktf tokens (references made by code) resolve later.
+    const what = `MagnumCluster ${id}`;
+    const w = props.defaultWorker;
+    if (!Token.isUnresolved(props.name)) requireDnsLabel(props.name, what, 'name');
+    if (!Token.isUnresolved(props.masterCount)) {
+      requireProp(Number.isInteger(props.masterCount) && props.masterCount >= 1 && props.masterCount % 2 === 1, what, 'masterCount', `is ${props.masterCount}; Magnum needs an odd number of control-plane nodes (1, 3, 5)`);
+    }
+    if (![w.minNodes, w.maxNodes, w.nodeCount].some((n) => Token.isUnresolved(n))) requireNodeRange(w, what, 'defaultWorker.');
+    if (!Token.isUnresolved(props.dockerVolumeSize)) requireInteger(props.dockerVolumeSize, what, 'dockerVolumeSize', 1);
+    if (!Token.isUnresolved(props.createTimeout)) {
+      requireProp(/^[0-9]+[mh]$/.test(props.createTimeout), what, 'createTimeout', `is "${props.createTimeout}"; it must be a duration in minutes or hours, e.g. "90m" or "2h"`);
+    }
 
     const text = (value: string, prop: string) => terraformLiteral(value, `MagnumCluster ${id}: ${prop}`);
     let templateId: string;

@@ -1,7 +1,9 @@
 /**
  * An extra Magnum nodegroup of a cluster (besides `default-master` and `default-worker`).
  */
+import { Token } from 'cdktf';
 import { Construct } from 'constructs';
+import { requireDnsLabel, requireInteger, requireNodeRange } from '../config/construct-props';
 import type { NodeGroup } from '../config/hub';
 import { ContainerinfraNodegroupV1 } from '../imports/providers/openstack/containerinfra-nodegroup-v1';
 import { terraformLiteral, terraformLiteralMap } from './terraform-text';
@@ -27,6 +29,9 @@ export interface MagnumNodeGroupProps {
  *
  * The Terraform address is `openstack_containerinfra_nodegroup_v1.<construct id>`. Its name, flavor,
  * role and labels reach Terraform literally (`terraformLiteral`).
+ *
+ * The constructor checks its props: the name is a DNS label, `minNodes` at least 1 and at most
+ * `maxNodes`, `nodeCount` between them, `dockerVolumeSize` (when set) at least 1.
  */
 export class MagnumNodeGroup extends Construct {
   /** The nodegroup resource. */
@@ -35,6 +40,11 @@ export class MagnumNodeGroup extends Construct {
   constructor(scope: Construct, id: string, props: MagnumNodeGroupProps) {
     super(scope, id);
     const ng = props.nodeGroup;
+    // Values known now are checked; cdktf tokens (references made by code) resolve later.
+    const what = `MagnumNodeGroup ${id}`;
+    if (!Token.isUnresolved(ng.name)) requireDnsLabel(ng.name, what, 'nodeGroup.name');
+    if (![ng.minNodes, ng.maxNodes, ng.nodeCount].some((n) => Token.isUnresolved(n))) requireNodeRange(ng, what, 'nodeGroup.');
+    if (ng.dockerVolumeSize !== undefined && !Token.isUnresolved(ng.dockerVolumeSize)) requireInteger(ng.dockerVolumeSize, what, 'nodeGroup.dockerVolumeSize', 1);
     const autoscaling = props.autoscaling ?? true;
     const text = (value: string, prop: string) => terraformLiteral(value, `MagnumNodeGroup ${id}: ${prop}`);
     this.resource = new ContainerinfraNodegroupV1(this, 'resource', {

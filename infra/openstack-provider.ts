@@ -8,13 +8,13 @@ import { terraformLiteral } from './terraform-text';
 /** Props of {@link HubOpenstackProvider}. */
 export interface HubOpenstackProviderProps {
   /**
-   * Cloud name in `clouds.yaml` (`hub.spec.cloud.name`). The provider reads the credentials from
+   * Cloud name in `clouds.yaml` (`hub.cloud.name`). The provider reads the credentials from
    * that entry (`clouds.yaml` or `secure.yaml`) at plan time.
    * @default - none: the provider reads the `OS_*` environment (an openrc or application-credential file)
    */
   readonly cloud?: string;
   /**
-   * OpenStack region (`hub.spec.cloud.region`).
+   * OpenStack region (`hub.cloud.region`).
    * @default - the region of the `clouds.yaml` entry, or `OS_REGION_NAME`
    */
   readonly region?: string;

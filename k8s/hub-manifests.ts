@@ -5,7 +5,7 @@
  */
 import { ApiObject, App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Hub } from '../config/hub';
+import { Hub, hubReleases } from '../config/hub';
 import { K8sObject } from './helm/types';
 import { LetsEncryptIssuers } from './platform/cluster-issuers';
 import { SYNC_WAVE_ANNOTATION, Wave, WAVE_ORDER, WaveName, WAVES } from './waves';
@@ -49,7 +49,7 @@ export class HubManifests extends Construct {
     const chart = new Map<WaveName, WaveChart>();
     for (const name of Object.keys(WAVES) as WaveName[]) chart.set(name, new WaveChart(this, WAVES[name]));
 
-    const namespaces = new Set<string>([hub.certManagerNamespace, hub.ingress.namespace, hub.jupyterhub.namespace]);
+    const namespaces = new Set<string>(hubReleases(hub).map((r) => r.namespace));
     const ids = new Set<string>();
     const add = (target: WaveChart, obj: K8sObject): void => {
       const id = uniqueId(ids, obj);
@@ -72,7 +72,7 @@ export class HubManifests extends Construct {
     for (const ns of [...namespaces].sort()) {
       add(chart.get('namespaces')!, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
     }
-    new LetsEncryptIssuers(chart.get('issuers')!, 'issuers', { hub });
+    new LetsEncryptIssuers(chart.get('issuers')!, 'issuers', { email: hub.letsEncryptEmail, ingressClassName: hub.ingress.className });
 
     this.charts = WAVE_ORDER.map((w) => [...chart.values()].find((c) => c.wave === w)!);
     for (const c of this.charts) {

@@ -22,7 +22,7 @@ export function placeholderSecrets(hub: Hub, like?: HubSecrets): HubSecrets {
   const ph = (field: string) => createHash('sha256').update(`jhm placeholder secret\0${hub.name}\0${field}`).digest('hex');
   const keys = like?.jupyterhub.cryptKeeperKeys.length ?? 1;
   return {
-    github: { clientSecret: hub.spec.jupyterhub.auth.type === 'github' ? ph('github.clientSecret') : undefined },
+    github: { clientSecret: hub.jupyterhub.auth.type === 'github' ? ph('github.clientSecret') : undefined },
     jupyterhub: {
       proxySecretToken: ph('jupyterhub.proxySecretToken'),
       cookieSecret: ph('jupyterhub.cookieSecret'),

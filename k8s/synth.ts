@@ -7,8 +7,9 @@ import * as fs from 'fs';
 import { isDeepStrictEqual } from 'util';
 import { UserError, UserErrors } from '../config/errors';
 import { Hub } from '../config/hub';
-import { readIngressIp } from '../config/outputs';
+import { resolveLoadBalancerIP } from '../config/ingress-ip';
 import { HubSecrets, loadSecrets, secretsFilePath, secretValues } from '../config/secrets';
+import type { ChartPin } from '../config/versions';
 import { HelmRenderer, RenderInputError } from './helm/render';
 // cdk8s (through hub-manifests) is loaded once the renders are under way, see buildHubManifests below.
 import type { RenderedRelease } from './hub-manifests';
@@ -64,13 +65,13 @@ export async function synthHubManifests(hub: Hub, options: SynthHubManifestsOpti
   // their shape (z2jh's checksum annotations hash the Secret, so this keeps dist/ unchanged).
   const placeholders = placeholderSecrets(hub);
   const shaped = secrets ? placeholderSecrets(hub, secrets) : placeholders;
-  // The recorded floating IP; ingressControllerRelease decides between it and the hub file.
-  const ingress = ingressControllerRelease(hub, readIngressIp(options.root, hub.name));
+  // The load-balancer IP, decided once between the hub file and the recorded floating IP.
+  const ingress = ingressControllerRelease(hub, resolveLoadBalancerIP(options.root, hub));
   warnings.push(...ingress.warnings);
   const certManager = certManagerRelease(hub);
   const releases: Array<{
     wave: WaveName;
-    chart: typeof hub.charts[keyof typeof hub.charts];
+    chart: ChartPin;
     release: string;
     namespace: string;
     values: Record<string, unknown>;
@@ -83,7 +84,7 @@ export async function synthHubManifests(hub: Hub, options: SynthHubManifestsOpti
     { wave: 'ingress', chart: ingress.chart, release: ingress.release, namespace: ingress.namespace, values: ingress.values },
     {
       wave: 'jupyterhub',
-      chart: hub.charts.jupyterhub,
+      chart: hub.jupyterhub.chart,
       release: hub.jupyterhub.release,
       namespace: hub.jupyterhub.namespace,
       values: jupyterhubValues(hub, placeholders),

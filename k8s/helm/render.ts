@@ -18,6 +18,7 @@
 import { promises as fsp } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { isDnsLabel } from '../../config/dns';
 import { UserError } from '../../config/errors';
 import { HELM_RELEASE_NAME_MAX } from '../../config/validate';
 import type { ChartPin } from '../../config/versions';
@@ -247,10 +248,10 @@ function label(chart: ChartPin): string {
 /** Validates what helm would reject less clearly; returns the canonical values JSON. */
 function checkRequest(req: RenderRequest): string {
   const where = `render of chart ${label(req.chart)}`;
-  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(req.release) || req.release.length > HELM_RELEASE_NAME_MAX) {
+  if (!isDnsLabel(req.release, HELM_RELEASE_NAME_MAX)) {
     throw new RenderInputError('release', `release name "${req.release}" is not valid`, { file: where, fix: `use at most ${HELM_RELEASE_NAME_MAX} lower-case letters, digits and dashes` });
   }
-  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(req.namespace) || req.namespace.length > 63) {
+  if (!isDnsLabel(req.namespace)) {
     throw new RenderInputError('namespace', `namespace "${req.namespace}" is not valid`, { file: where, fix: 'use at most 63 lower-case letters, digits and dashes' });
   }
   if (!/^v?\d+\.\d+(\.\d+)?$/.test(req.kubeVersion)) {

@@ -27,29 +27,37 @@ export type AuthConfig = {
   readonly GitHubOAuthenticator?: GitHubOAuthenticatorConfig;
 };
 
+/** What the authenticator configuration is made from. */
+export interface AuthProps {
+  /** How users log in (`hub.jupyterhub.auth`). */
+  readonly auth: Hub['jupyterhub']['auth'];
+  /** The GitHub OAuth callback URL (`hub.oauthCallbackUrl`). */
+  readonly oauthCallbackUrl: string;
+}
+
 /**
- * The authenticator configuration of `hub`:
+ * The authenticator configuration:
  * - `github`: GitHub OAuth with the client id from the hub file, the client secret from the
- *   secrets file, the callback `hub.oauthCallbackUrl` and the hub file's allow/admin lists.
+ *   secrets file, the callback `oauthCallbackUrl` and the hub file's allow/admin lists.
  * - `dummy` (test zones only, enforced by the hub schema): JupyterHub's DummyAuthenticator, which
  *   lets any user name in (JupyterHub 5 keeps `allow_all` on for it when no user list is set).
  */
-export function authConfig(hub: Hub, secrets: HubSecrets): AuthConfig {
-  const auth = hub.spec.jupyterhub.auth;
+export function authConfig(props: AuthProps, secrets: HubSecrets): AuthConfig {
+  const { auth } = props;
   if (auth.type === 'dummy') {
     return { JupyterHub: { authenticator_class: 'dummy' } };
   }
   const clientSecret = secrets.github.clientSecret;
   if (clientSecret === undefined) {
     // loadSecrets refuses a GitHub hub without a client secret; reaching this is a bug.
-    throw new Error(`hub ${hub.name} logs in with GitHub but its secrets have no github.clientSecret`);
+    throw new Error(`authConfig: the hub logs in with GitHub (client ${auth.clientId}) but its secrets have no github.clientSecret`);
   }
   return {
     JupyterHub: { authenticator_class: 'github' },
     GitHubOAuthenticator: {
       client_id: auth.clientId,
       client_secret: clientSecret,
-      oauth_callback_url: hub.oauthCallbackUrl,
+      oauth_callback_url: props.oauthCallbackUrl,
       allowed_users: [...auth.allowedUsers],
       admin_users: [...auth.adminUsers],
       allowed_organizations: [...auth.allowedOrganizations],

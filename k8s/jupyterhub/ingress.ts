@@ -3,7 +3,7 @@
  * from cert-manager through the hub's ClusterIssuer), with the proxy kept cluster-internal and TLS
  * terminated at the ingress controller.
  */
-import type { Hub } from '../../config/hub';
+import type { Hub, IngressController } from '../../config/hub';
 
 /** Largest request body ingress-nginx passes on (its default, 1m, breaks notebook and file uploads). */
 export const NGINX_PROXY_BODY_SIZE = '500m';
@@ -27,32 +27,47 @@ export type ProxyExposureValues = {
 };
 
 /**
- * Name of the Secret (in the hub's namespace) that holds the hub's certificate. cert-manager's
- * ingress-shim creates it, and a Certificate of the same name, from the Ingress annotation.
+ * Name of the Secret (in the hub's namespace) that holds the hub's certificate, for JupyterHub
+ * release `release`. cert-manager's ingress-shim creates it, and a Certificate of the same name,
+ * from the Ingress annotation.
  */
-export function jupyterhubTlsSecretName(hub: Hub): string {
-  return `${hub.jupyterhub.release}-tls`;
+export function jupyterhubTlsSecretName(release: string): string {
+  return `${release}-tls`;
+}
+
+/** What the chart's Ingress is made from (all resolved in `config/hub.ts`). */
+export interface IngressProps {
+  /** The hub's host name (`hub.host`). */
+  readonly host: string;
+  /** The ingress controller (`hub.ingress.controller`). */
+  readonly controller: IngressController;
+  /** Its IngressClass (`hub.ingress.className`). */
+  readonly ingressClassName: string;
+  /** The ClusterIssuer of the certificate (`hub.issuer`). */
+  readonly issuer: Hub['issuer'];
+  /** JupyterHub's release name (`hub.jupyterhub.release`), which names the TLS Secret. */
+  readonly release: string;
 }
 
 /**
- * The chart's Ingress for `hub`:
- * - `ingressClassName: hub.ingress.className`, one host `hub.host`;
- * - `cert-manager.io/cluster-issuer: hub.issuer` and a TLS entry, so cert-manager obtains the
- *   certificate into `jupyterhubTlsSecretName(hub)`;
+ * The chart's Ingress:
+ * - `ingressClassName`, one host `host`;
+ * - `cert-manager.io/cluster-issuer: issuer` and a TLS entry, so cert-manager obtains the
+ *   certificate into `jupyterhubTlsSecretName(release)`;
  * - with ingress-nginx, `nginx.ingress.kubernetes.io/proxy-body-size` raised to 500m (Traefik sets
  *   no body limit by default, so it needs nothing).
  */
-export function ingressValues(hub: Hub): IngressValues {
-  const annotations: Record<string, string> = { 'cert-manager.io/cluster-issuer': hub.issuer };
-  if (hub.ingress.controller === 'ingress-nginx') {
+export function ingressValues(props: IngressProps): IngressValues {
+  const annotations: Record<string, string> = { 'cert-manager.io/cluster-issuer': props.issuer };
+  if (props.controller === 'ingress-nginx') {
     annotations['nginx.ingress.kubernetes.io/proxy-body-size'] = NGINX_PROXY_BODY_SIZE;
   }
   return {
     enabled: true,
-    ingressClassName: hub.ingress.className,
+    ingressClassName: props.ingressClassName,
     annotations,
-    hosts: [hub.host],
-    tls: [{ hosts: [hub.host], secretName: jupyterhubTlsSecretName(hub) }],
+    hosts: [props.host],
+    tls: [{ hosts: [props.host], secretName: jupyterhubTlsSecretName(props.release) }],
   };
 }
 

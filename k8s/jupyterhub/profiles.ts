@@ -3,7 +3,7 @@
  * pinned to its nodegroup's nodes through the node selector the shared model computed
  * (`profile.nodeGroup.nodeSelector`, i.e. `capi.stackhpc.com/node-group: <nodegroup>`).
  */
-import type { Hub, Profile } from '../../config/hub';
+import type { Profile } from '../../config/hub';
 
 /** The extended resource the NVIDIA device plugin advertises. */
 export const GPU_RESOURCE = 'nvidia.com/gpu';
@@ -72,12 +72,12 @@ export function profileValues(profile: Profile): ProfileValues {
   };
 }
 
-/** `singleuser.profileList` of `hub`, in hub-file order (empty: no profile page). */
-export function profileListValues(hub: Hub): ProfileValues[] {
-  return hub.jupyterhub.profiles.map(profileValues);
+/** `singleuser.profileList` of the hub's `profiles` (`hub.jupyterhub.profiles`), in hub-file order (empty: no profile page). */
+export function profileListValues(profiles: readonly Profile[]): ProfileValues[] {
+  return profiles.map(profileValues);
 }
 
 /** True when some profile asks for GPUs. */
-export function hasGpuProfile(hub: Hub): boolean {
-  return hub.jupyterhub.profiles.some((p) => p.gpus > 0);
+export function hasGpuProfile(profiles: readonly Profile[]): boolean {
+  return profiles.some((p) => p.gpus > 0);
 }

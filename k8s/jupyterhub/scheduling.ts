@@ -32,19 +32,27 @@ export type SchedulingValues = {
 };
 
 /** A fresh copy of the core node selector (never a shared object: YAML would emit an alias). */
-export function coreNodeSelector(hub: Hub): Record<string, string> {
+export function coreNodeSelector(hub: Pick<Hub, 'coreNodeSelector'>): Record<string, string> {
   return { ...hub.coreNodeSelector };
 }
 
+/** What the `scheduling` values are made from. */
+export interface SchedulingProps {
+  /** The hub file's `jupyterhub.scheduling` (`hub.jupyterhub.scheduling`). */
+  readonly scheduling: Hub['jupyterhub']['scheduling'];
+  /** Where the user-scheduler runs (`hub.coreNodeSelector`). */
+  readonly coreNodeSelector: Readonly<Record<string, string>>;
+}
+
 /**
- * `scheduling` of `hub`: the user-scheduler on (it packs user pods so the autoscaler can remove
+ * `scheduling`: the user-scheduler on (it packs user pods so the autoscaler can remove
  * idle nodes) and on the core node; pod priority and user placeholders from the hub file
  * (placeholders are enabled only when there are some); node-purpose matching off.
  */
-export function schedulingValues(hub: Hub): SchedulingValues {
-  const s = hub.spec.jupyterhub.scheduling;
+export function schedulingValues(props: SchedulingProps): SchedulingValues {
+  const s = props.scheduling;
   return {
-    userScheduler: { enabled: true, nodeSelector: coreNodeSelector(hub) },
+    userScheduler: { enabled: true, nodeSelector: coreNodeSelector(props) },
     podPriority: { enabled: s.podPriority },
     userPlaceholder: { enabled: s.userPlaceholders > 0, replicas: s.userPlaceholders },
     corePods: { nodeAffinity: { matchNodePurpose: 'ignore' } },

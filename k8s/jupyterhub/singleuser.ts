@@ -2,7 +2,7 @@
  * User servers: `singleuser` values (image, resources, home volume, start timeout, environment,
  * profile list) from the hub file's `jupyterhub.singleuser` and `jupyterhub.profiles`.
  */
-import type { Hub } from '../../config/hub';
+import type { Hub, Profile } from '../../config/hub';
 import { ImageNameTag, splitImage } from './image';
 import { profileListValues, ProfileValues } from './profiles';
 
@@ -18,16 +18,24 @@ export type SingleuserValues = {
   readonly profileList?: ProfileValues[];
 };
 
+/** What the `singleuser` values are made from. */
+export interface SingleuserProps {
+  /** The hub file's `jupyterhub.singleuser` (`hub.jupyterhub.singleuser`). */
+  readonly singleuser: Hub['jupyterhub']['singleuser'];
+  /** The resolved profiles (`hub.jupyterhub.profiles`). */
+  readonly profiles: readonly Profile[];
+}
+
 /**
- * `singleuser` of `hub`. Resources appear only when the hub file sets them (the chart's defaults
+ * `singleuser`. Resources appear only when the hub file sets them (the chart's defaults
  * stand otherwise); `storage.dynamic.storageClass` only when set (else the cluster default class);
  * `profileList` only when the hub has profiles.
  */
-export function singleuserValues(hub: Hub): SingleuserValues {
-  const su = hub.spec.jupyterhub.singleuser;
+export function singleuserValues(props: SingleuserProps): SingleuserValues {
+  const su = props.singleuser;
   const cpu = dropUndefined({ guarantee: su.cpuGuarantee, limit: su.cpuLimit });
   const memory = dropUndefined({ guarantee: su.memoryGuarantee, limit: su.memoryLimit });
-  const profiles = profileListValues(hub);
+  const profiles = profileListValues(props.profiles);
   return {
     image: splitImage(su.image),
     defaultUrl: su.defaultUrl,

@@ -20,6 +20,9 @@ import { gpuToleration, hasGpuProfile } from './profiles';
 import { coreNodeSelector, schedulingValues } from './scheduling';
 import { singleuserValues } from './singleuser';
 
+/** What the chart values are made from: the resolved hub's fields below. */
+export type JupyterHubValuesProps = Pick<Hub, 'host' | 'oauthCallbackUrl' | 'issuer' | 'coreNodeSelector' | 'ingress' | 'jupyterhub'>;
+
 /**
  * The chart values of `hub`:
  *
@@ -38,9 +41,9 @@ import { singleuserValues } from './singleuser';
  *   from the hub file; with GPU profiles the continuous puller also tolerates GPU nodes.
  * - `cull`: idle servers stopped after `jupyterhub.culling.timeout` seconds when enabled.
  */
-export function jupyterhubValues(hub: Hub, secrets: HubSecrets): Record<string, unknown> {
-  const jh = hub.spec.jupyterhub;
-  const auth = authConfig(hub, secrets);
+export function jupyterhubValues(hub: JupyterHubValuesProps, secrets: HubSecrets): Record<string, unknown> {
+  const jh = hub.jupyterhub;
+  const auth = authConfig({ auth: jh.auth, oauthCallbackUrl: hub.oauthCallbackUrl }, secrets);
   const generated = generatedSecretsConfig(secrets);
   const { JupyterHub: authJupyterHub, ...authClasses } = auth;
   return {
@@ -59,13 +62,13 @@ export function jupyterhubValues(hub: Hub, secrets: HubSecrets): Record<string, 
       chp: { nodeSelector: coreNodeSelector(hub) },
       traefik: { nodeSelector: coreNodeSelector(hub) },
     },
-    ingress: ingressValues(hub),
-    singleuser: singleuserValues(hub),
-    scheduling: schedulingValues(hub),
+    ingress: ingressValues({ host: hub.host, controller: hub.ingress.controller, ingressClassName: hub.ingress.className, issuer: hub.issuer, release: jh.release }),
+    singleuser: singleuserValues(jh),
+    scheduling: schedulingValues({ scheduling: jh.scheduling, coreNodeSelector: hub.coreNodeSelector }),
     prePuller: {
       hook: { enabled: false, nodeSelector: coreNodeSelector(hub) },
       continuous: { enabled: jh.prePuller.continuous },
-      ...(hasGpuProfile(hub) ? { extraTolerations: [gpuToleration()] } : {}),
+      ...(hasGpuProfile(jh.profiles) ? { extraTolerations: [gpuToleration()] } : {}),
     },
     cull: { enabled: jh.culling.enabled, timeout: jh.culling.timeout },
   };

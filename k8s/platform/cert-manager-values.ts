@@ -2,7 +2,6 @@
  * Helm values for cert-manager (`CHARTS.certManager`, v1.21.1): the chart that issues the hub's
  * Let's Encrypt certificate. Validated against the chart's own values schema in the tests.
  */
-import type { Hub } from '../../config/hub';
 import { controlPlaneNodeSelector, controlPlaneTolerations, Resources, Toleration } from './placement';
 
 /** Placement and size of one cert-manager Deployment. */
@@ -39,8 +38,14 @@ function onControlPlane(resources: Resources): CertManagerComponentValues {
   return { nodeSelector: controlPlaneNodeSelector(), tolerations: controlPlaneTolerations(), resources };
 }
 
+/** What the cert-manager values are made from. */
+export interface CertManagerValuesProps {
+  /** cert-manager's namespace (`hub.certManager.namespace`), where its leader-election Leases live. */
+  readonly namespace: string;
+}
+
 /**
- * Values for the cert-manager chart of `hub`.
+ * Values for the cert-manager chart.
  *
  * - `crds.enabled` / `crds.keep`: the chart renders its CRDs as ordinary templates (so they are
  *   part of the rendered manifests, which the ClusterIssuers need), and marks them
@@ -57,10 +62,10 @@ function onControlPlane(resources: Resources): CertManagerComponentValues {
  * - `startupapicheck.enabled: false`: it is a Helm post-install hook Job that only waits for the
  *   webhook; rendered manifests are applied without hooks, and waiting is the deploy step's job.
  */
-export function certManagerValues(hub: Hub): CertManagerValues {
+export function certManagerValues(props: CertManagerValuesProps): CertManagerValues {
   return {
     crds: { enabled: true, keep: true },
-    global: { leaderElection: { namespace: hub.certManagerNamespace } },
+    global: { leaderElection: { namespace: props.namespace } },
     ...onControlPlane(RESOURCES.controller),
     webhook: onControlPlane(RESOURCES.webhook),
     cainjector: onControlPlane(RESOURCES.cainjector),

@@ -5,6 +5,9 @@
  */
 import { JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
+import { requireProp } from '../../config/construct-props';
+import { isDnsSubdomain } from '../../config/dns';
+import { quote } from '../../config/errors';
 import type { Hub } from '../../config/hub';
 import { ClusterIssuer } from '../../imports/cert-manager.io';
 
@@ -23,18 +26,23 @@ export function accountKeySecretName(issuer: LetsEncryptIssuerName): string {
 }
 
 export interface LetsEncryptIssuersProps {
+  /** The ACME account email (`hub.letsEncryptEmail`): the address Let's Encrypt has for contacting the account holder. */
+  readonly email: string;
   /**
-   * The hub. Read: `spec.letsEncrypt.email`, the ACME account email (the address Let's Encrypt
-   * has for contacting the account holder), and `ingress.className`, the IngressClass of the
-   * temporary Ingress cert-manager creates for each HTTP-01 challenge
-   * (`solvers[].http01.ingress.ingressClassName`), i.e. the hub's ingress controller.
+   * The IngressClass of the temporary Ingress cert-manager creates for each HTTP-01 challenge
+   * (`solvers[].http01.ingress.ingressClassName`): the hub's ingress controller's,
+   * `hub.ingress.className`.
    */
-  readonly hub: Hub;
+  readonly ingressClassName: string;
 }
+
+/** An address Let's Encrypt can write to: one `@`, no spaces, a dotted domain (the hub schema checks it fully). */
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /**
  * Both Let's Encrypt ClusterIssuers. They are cluster-scoped: no namespace is written, even when
- * the enclosing cdk8s Chart has one.
+ * the enclosing cdk8s Chart has one. Throws when `email` is not an email address or
+ * `ingressClassName` not a Kubernetes object name.
  */
 export class LetsEncryptIssuers extends Construct {
   /** `letsencrypt`: the production ACME server (trusted certificates, strict rate limits). */
@@ -44,7 +52,10 @@ export class LetsEncryptIssuers extends Construct {
 
   constructor(scope: Construct, id: string, props: LetsEncryptIssuersProps) {
     super(scope, id);
-    const acme = { email: props.hub.spec.letsEncrypt.email, ingressClassName: props.hub.ingress.className };
+    const what = `LetsEncryptIssuers ${id}`;
+    requireProp(EMAIL.test(props.email), what, 'email', `is ${quote(props.email)}; it must be an email address Let's Encrypt can write to`);
+    requireProp(isDnsSubdomain(props.ingressClassName), what, 'ingressClassName', `is ${quote(props.ingressClassName)}; it must be an IngressClass name (a DNS subdomain)`);
+    const acme = { email: props.email, ingressClassName: props.ingressClassName };
     this.production = this.issuer('letsencrypt', acme);
     this.staging = this.issuer('letsencrypt-staging', acme);
   }

@@ -4,9 +4,8 @@
  * `ingressControllerRelease` warns whenever a hub chooses it. The chart ships no values schema:
  * the tests check these key paths against facts read from its values.yaml.
  */
-import type { Hub } from '../../config/hub';
-import { ingressLoadBalancerIP } from './load-balancer-ip';
 import { Resources } from './placement';
+import type { IngressControllerValuesProps } from './traefik-values';
 
 /**
  * The ingress-nginx values this tool sets (everything else keeps the chart default). A type
@@ -34,12 +33,12 @@ export type IngressNginxValues = {
 const RESOURCES: Resources = { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '512Mi' } };
 
 /**
- * Values for the ingress-nginx chart of `hub`.
+ * Values for the ingress-nginx chart.
  *
- * - `controller.nodeSelector: hub.coreNodeSelector`: on the default worker, with the hub and
+ * - `controller.nodeSelector` (`hub.coreNodeSelector`): on the default worker, with the hub and
  *   proxy, out of reach of the autoscaler's scale-downs (merged by the chart with its
  *   `kubernetes.io/os: linux` default).
- * - `ingressClassResource` / `ingressClass`: IngressClass `hub.ingress.className` (`nginx`),
+ * - `ingressClassResource` / `ingressClass`: IngressClass `ingressClassName` (`nginx`),
  *   not the cluster default, for the same reason as Traefik's: every Ingress this tool writes names
  *   its class.
  * - `allowSnippetAnnotations: false`: `*-snippet` annotations inject raw nginx configuration
@@ -50,21 +49,18 @@ const RESOURCES: Resources = { requests: { cpu: '100m', memory: '128Mi' }, limit
  *   certificate and every Ingress create or update would be rejected. The webhook only pre-checks
  *   Ingress syntax, which the controller also does when it loads the configuration.
  * - `controller.service`: a LoadBalancer with `loadBalancerIP` when known (see
- *   `ingressLoadBalancerIP`) and `externalTrafficPolicy: Cluster` (see `traefikValues`).
+ *   `decideLoadBalancerIP`) and `externalTrafficPolicy: Cluster` (see `traefikValues`).
  * - `metrics.enabled: false`, `defaultBackend.enabled: false`: no extra Services or pods; the
  *   controller answers unknown hosts with its built-in 404.
- *
- * @param loadBalancerIP the floating IP `jhm deploy` recorded (the hub file's
- *   `ingress.loadBalancerIP` wins when set).
  */
-export function ingressNginxValues(hub: Hub, loadBalancerIP?: string): IngressNginxValues {
-  const ip = ingressLoadBalancerIP(hub, loadBalancerIP);
+export function ingressNginxValues(props: IngressControllerValuesProps): IngressNginxValues {
+  const ip = props.loadBalancerIP;
   return {
     controller: {
-      nodeSelector: { ...hub.coreNodeSelector },
+      nodeSelector: { ...props.nodeSelector },
       resources: RESOURCES,
-      ingressClass: hub.ingress.className,
-      ingressClassResource: { enabled: true, name: hub.ingress.className, default: false },
+      ingressClass: props.ingressClassName,
+      ingressClassResource: { enabled: true, name: props.ingressClassName, default: false },
       allowSnippetAnnotations: false,
       admissionWebhooks: { enabled: false },
       metrics: { enabled: false },

@@ -3,9 +3,21 @@
  * serves the JupyterHub Ingress and cert-manager's HTTP-01 challenges. Validated against the
  * chart's own values schema in the tests.
  */
-import type { Hub } from '../../config/hub';
-import { ingressLoadBalancerIP } from './load-balancer-ip';
 import { Resources } from './placement';
+
+/** What the values of an ingress controller (Traefik or ingress-nginx) are made from. */
+export interface IngressControllerValuesProps {
+  /** Name of the IngressClass the controller creates and serves (`hub.ingress.className`). */
+  readonly ingressClassName: string;
+  /** Where the controller runs: the core node (`hub.coreNodeSelector`). */
+  readonly nodeSelector: Readonly<Record<string, string>>;
+  /**
+   * The IP the LoadBalancer Service asks OpenStack for, as decided by `decideLoadBalancerIP`
+   * (`config/ingress-ip.ts`).
+   * @default - none: OpenStack picks an address
+   */
+  readonly loadBalancerIP?: string;
+}
 
 /**
  * The Traefik values this tool sets (everything else keeps the chart default). A type alias, not
@@ -42,11 +54,11 @@ export type TraefikValues = {
 const RESOURCES: Resources = { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '512Mi' } };
 
 /**
- * Values for the Traefik chart of `hub`.
+ * Values for the Traefik chart.
  *
- * - `nodeSelector: hub.coreNodeSelector`: on the default worker, with the hub and proxy; that
+ * - `nodeSelector` (`hub.coreNodeSelector`): on the default worker, with the hub and proxy; that
  *   nodegroup is the "core" node the autoscaler keeps, so the ingress never moves with user load.
- * - `ingressClass`: created and named `hub.ingress.className`, and not the cluster default: every
+ * - `ingressClass`: created and named `ingressClassName` (`hub.ingress.className`), and not the cluster default: every
  *   Ingress this tool writes (JupyterHub's, and cert-manager's HTTP-01 solver Ingresses via the
  *   ClusterIssuers) names its class, so a default would only change how other people's unclassed
  *   Ingresses behave.
@@ -60,21 +72,18 @@ const RESOURCES: Resources = { requests: { cpu: '100m', memory: '128Mi' }, limit
  * - `api.dashboard: false`, `ingressRoute.dashboard.enabled: false`: no dashboard or API at all,
  *   neither exposed nor reachable by port-forward.
  * - `service.spec`: a LoadBalancer. `loadBalancerIP` (the hub's floating IP, see
- *   `ingressLoadBalancerIP`) makes OpenStack attach that existing floating IP, so the DNS record
+ *   `decideLoadBalancerIP`) makes OpenStack attach that existing floating IP, so the DNS record
  *   is right before the load balancer exists; omitted when unknown. `externalTrafficPolicy:
  *   Cluster`: an Octavia (amphora) load balancer proxies TCP, so `Local` would not preserve client
  *   IPs anyway, and `Cluster` keeps every node a healthy pool member without health-check tuning.
  * - `global.checkNewVersion: false`: no outbound version check; the version is pinned here.
- *
- * @param loadBalancerIP the floating IP `jhm deploy` recorded (the hub file's
- *   `ingress.loadBalancerIP` wins when set).
  */
-export function traefikValues(hub: Hub, loadBalancerIP?: string): TraefikValues {
-  const ip = ingressLoadBalancerIP(hub, loadBalancerIP);
+export function traefikValues(props: IngressControllerValuesProps): TraefikValues {
+  const ip = props.loadBalancerIP;
   return {
-    nodeSelector: { ...hub.coreNodeSelector },
+    nodeSelector: { ...props.nodeSelector },
     resources: RESOURCES,
-    ingressClass: { enabled: true, isDefaultClass: false, name: hub.ingress.className },
+    ingressClass: { enabled: true, isDefaultClass: false, name: props.ingressClassName },
     providers: {
       kubernetesIngress: { enabled: true },
       kubernetesCRD: { enabled: false },

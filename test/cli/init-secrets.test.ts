@@ -36,8 +36,8 @@ describe('jhm init', () => {
     const hub = loadHubFile(project.path('hubs/physics-101.yaml'), 'hubs/physics-101.yaml');
     expect(hub.host).toBe('physics-101.hubs.example.org');
     expect(hub.clusterName).toBe('physics-101');
-    expect(hub.spec.letsEncrypt.email).toBe('hub-admins@example.org');
-    expect(hub.spec.jupyterhub.auth).toMatchObject({ type: 'github', adminUsers: ['alice', 'bob'] });
+    expect(hub.letsEncryptEmail).toBe('hub-admins@example.org');
+    expect(hub.jupyterhub.auth).toMatchObject({ type: 'github', adminUsers: ['alice', 'bob'] });
     expect(project.read('hubs/physics-101.yaml')).toMatch(/^# yaml-language-server: \$schema=\.\.\/hub\.schema\.json/);
   });
 
@@ -118,10 +118,10 @@ describe('the hub template', () => {
         (name, zoneLabels, admins, keypair, clientId, cloud) => {
           const zone = `${zoneLabels.join('.')}.`;
           const hub = defineHub(name, parse(hubTemplate(name, { zone, email: 'admins@example.org', keypair, githubClientId: clientId, cloud, admins })), `hubs/${name}.yaml`);
-          expect(hub.spec.jupyterhub.auth).toMatchObject({ type: 'github', clientId, adminUsers: admins });
-          expect(hub.spec.cluster.keypair).toBe(keypair);
-          expect(hub.spec.dns.zone).toBe(zone);
-          expect(hub.spec.cloud.name).toBe(cloud);
+          expect(hub.jupyterhub.auth).toMatchObject({ type: 'github', clientId, adminUsers: admins });
+          expect(hub.cluster.keypair).toBe(keypair);
+          expect(hub.zone).toBe(zone);
+          expect(hub.cloud.name).toBe(cloud);
         },
       ),
       { numRuns: 150 },

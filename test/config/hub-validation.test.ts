@@ -139,7 +139,7 @@ describe('rejected inputs', () => {
     const h = base();
     h.jupyterhub.auth = { type: 'dummy' };
     h.dns.zone = 'hubs.test.';
-    expect(defineHub('example', h).spec.jupyterhub.auth.type).toBe('dummy');
+    expect(defineHub('example', h).jupyterhub.auth.type).toBe('dummy');
   });
 
   test.each([

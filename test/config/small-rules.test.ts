@@ -49,7 +49,7 @@ describe('the namespace rule: JupyterHub may not use a Kubernetes or platform na
 
   test('the platform namespaces of the hub model come from the same place', () => {
     const hub = defineHub('example', base());
-    expect(hub.certManagerNamespace).toBe(CERT_MANAGER_NAMESPACE);
+    expect(hub.certManager.namespace).toBe(CERT_MANAGER_NAMESPACE);
     expect(hub.ingress.namespace).toBe(INGRESS_CONTROLLERS[hub.ingress.controller].namespace);
   });
 });

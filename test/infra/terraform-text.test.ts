@@ -13,7 +13,7 @@ import * as path from 'path';
 import fc from 'fast-check';
 import { Testing, TerraformStack } from 'cdktf';
 import { which } from '../../config/executables';
-import { HubFile } from '../../config/hub-schema';
+import { hubFileSchema } from '../../config/hub-schema';
 import { resolveHub } from '../../config/hub';
 import { unicodeProblem } from '../../config/terraform-text';
 import { IngressAddress } from '../../infra/ingress-address';
@@ -22,7 +22,7 @@ import { terraformLiteral } from '../../infra/terraform-text';
 import { ContainerinfraClusterV1 } from '../../imports/providers/openstack/containerinfra-cluster-v1';
 import { EXAMPLE_HUB, FAKE_GITHUB_CLIENT_SECRET, makeProject, removeProjects } from '../support/project';
 import { KUBERNETES_ONLY_FIELDS, schemaStringFields, setField, TERRAFORM_FIELDS, TERRAFORM_TEXT_FIELDS, trickyText } from '../config/hub-string-fields';
-import { cleanupTempDirs, exampleHub, synthHub, synthHubJson, tempDir, TfJson, variantHub } from './support';
+import { cleanupTempDirs, exampleHub, exampleInput, synthHub, synthHubJson, tempDir, TfJson, variantHub } from './support';
 
 afterAll(() => {
   cleanupTempDirs();
@@ -71,9 +71,9 @@ const escapable = (s: string) => !/[$#&]\{TfToken\[/.test(s) && unicodeProblem(s
 
 /** A hub built from the example's validated spec with `edit` applied, skipping validation (to trace fields). */
 function tracedHub(edit: (spec: Record<string, any>) => void): ReturnType<typeof exampleHub> {
-  const spec = structuredClone(exampleHub().spec) as Record<string, any>;
+  const spec = structuredClone(hubFileSchema.parse(exampleInput())) as Record<string, any>;
   edit(spec);
-  return resolveHub('example', spec as HubFile, '<test>');
+  return resolveHub('example', spec as ReturnType<typeof hubFileSchema.parse>, '<test>');
 }
 
 /** Texts Terraform is checked on at the end (one terraform run): [what, JSON string as synthesized, the text meant]. */
@@ -81,11 +81,13 @@ const forTerraform: Array<{ what: string; json: Record<string, string>; meant: R
 
 describe('rule: the classification of string fields matches what reaches cdk.tf.json', () => {
   const probe = (i: number) => `jhmprobe${i}x`;
+  // The constructs check their props: a duration is traced with a duration.
+  const probeFor = (field: string, i: number) => (field === 'cluster.createTimeout' ? `${90000 + i}m` : probe(i));
 
   test('every field classified as reaching Terraform does reach it', () => {
     for (const [i, field] of TERRAFORM_FIELDS.entries()) {
-      const text = synthHubJson(tracedHub((spec) => setField(spec, field, probe(i), 'jhmother')));
-      expect([field, text.includes(probe(i))]).toEqual([field, true]);
+      const text = synthHubJson(tracedHub((spec) => setField(spec, field, probeFor(field, i), 'jhmother')));
+      expect([field, text.includes(probeFor(field, i))]).toEqual([field, true]);
     }
   });
 

@@ -131,8 +131,8 @@ describe.each([
 
     const releases = [
       { ...certManagerRelease(hub) },
-      { ...ingressControllerRelease(hub, undefined) },
-      { chart: hub.charts.jupyterhub, release: hub.jupyterhub.release, namespace: hub.jupyterhub.namespace, values: jupyterhubValues(hub, placeholderSecrets(hub)) },
+      { ...ingressControllerRelease(hub) },
+      { chart: hub.jupyterhub.chart, release: hub.jupyterhub.release, namespace: hub.jupyterhub.namespace, values: jupyterhubValues(hub, placeholderSecrets(hub)) },
     ];
     const clusterScoped = new Set(Object.values(BUILTIN_CLUSTER_SCOPED).flat().concat(['ClusterIssuer']));
     const expected = new Map<string, unknown>();

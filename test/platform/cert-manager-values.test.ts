@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { certManagerValues, CertManagerValues } from '../../k8s/platform/cert-manager-values';
+import { CertManagerValues } from '../../k8s/platform/cert-manager-values';
 import { CONTROL_PLANE_LABEL } from '../../k8s/platform/placement';
-import { chartValuesValidator, exampleHub, exampleInput, hubWith, schemaDraft, schemaErrors } from './helpers';
+import { certManagerFor, chartValuesValidator, exampleHub, exampleInput, hubWith, schemaDraft, schemaErrors } from './helpers';
 
 const SCHEMA = 'cert-manager-v1.21.1.values.schema.json';
 
@@ -18,40 +18,40 @@ describe('certManagerValues', () => {
   });
 
   test('the values of the example hub satisfy the cert-manager v1.21.1 values schema', () => {
-    expect(schemaErrors(validate, certManagerValues(exampleHub()))).toEqual([]);
+    expect(schemaErrors(validate, certManagerFor(exampleHub()))).toEqual([]);
   });
 
   test('the schema check catches a misspelled key (so the check above can fail)', () => {
-    const values = { ...certManagerValues(exampleHub()), startupApiCheck: { enabled: false } };
+    const values = { ...certManagerFor(exampleHub()), startupApiCheck: { enabled: false } };
     expect(schemaErrors(validate, values).join('\n')).toContain('startupApiCheck');
   });
 
   test('the values of the example hub are pinned by a snapshot', () => {
-    expect(certManagerValues(exampleHub())).toMatchSnapshot();
+    expect(certManagerFor(exampleHub())).toMatchSnapshot();
   });
 
   test('the chart installs the CRDs and keeps them when the release is removed', () => {
-    expect(certManagerValues(exampleHub()).crds).toEqual({ enabled: true, keep: true });
+    expect(certManagerFor(exampleHub()).crds).toEqual({ enabled: true, keep: true });
   });
 
   test('the startupapicheck post-install hook Job is disabled', () => {
-    expect(certManagerValues(exampleHub()).startupapicheck).toEqual({ enabled: false });
+    expect(certManagerFor(exampleHub()).startupapicheck).toEqual({ enabled: false });
   });
 
   test('leader election happens in the hub\'s cert-manager namespace', () => {
     const hub = exampleHub();
-    expect(certManagerValues(hub).global.leaderElection.namespace).toBe(hub.certManagerNamespace);
+    expect(certManagerFor(hub).global.leaderElection.namespace).toBe(hub.certManager.namespace);
   });
 
   test.each(['controller', 'webhook', 'cainjector'] as const)('the %s is pinned to control-plane nodes and tolerates their NoSchedule taint', (name) => {
-    const c = components(certManagerValues(exampleHub()))[name];
+    const c = components(certManagerFor(exampleHub()))[name];
     expect(c.nodeSelector).toEqual({ [CONTROL_PLANE_LABEL]: '' });
     expect(c.tolerations).toContainEqual({ key: CONTROL_PLANE_LABEL, operator: 'Exists', effect: 'NoSchedule' });
     expect(c.tolerations.every((t) => t.effect === 'NoSchedule')).toBe(true);
   });
 
   test.each(['controller', 'webhook', 'cainjector'] as const)('the %s requests CPU and memory and is bounded in memory', (name) => {
-    const r = components(certManagerValues(exampleHub()))[name].resources;
+    const r = components(certManagerFor(exampleHub()))[name].resources;
     expect(r.requests.cpu).toMatch(/^[0-9]+m$/);
     expect(r.requests.memory).toMatch(/^[0-9]+Mi$/);
     expect(r.limits?.memory).toMatch(/^[0-9]+Mi$/);
@@ -69,7 +69,7 @@ describe('certManagerValues', () => {
             ingress: { controller },
             nodeGroups: [...example, ...names.map((name) => ({ name, flavor: 'm3.medium', minNodes: 1, maxNodes: 2 }))],
           });
-          const values = certManagerValues(hub);
+          const values = certManagerFor(hub);
           expect(schemaErrors(validate, values)).toEqual([]);
           for (const c of Object.values(components(values))) {
             expect(Object.keys(c.nodeSelector)).toEqual([CONTROL_PLANE_LABEL]);

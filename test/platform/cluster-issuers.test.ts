@@ -17,10 +17,13 @@ interface IssuerManifest {
   };
 }
 
+/** The issuers' props as the hub's manifests pass them. */
+const issuerProps = (hub: Hub) => ({ email: hub.letsEncryptEmail, ingressClassName: hub.ingress.className });
+
 /** The manifests of the issuers of `hub`, synthesized in a chart (with `namespace` when given). */
 function synth(hub: Hub, namespace?: string): IssuerManifest[] {
   const chart = new Chart(Testing.app(), 'test', namespace ? { namespace } : {});
-  new LetsEncryptIssuers(chart, 'issuers', { hub });
+  new LetsEncryptIssuers(chart, 'issuers', issuerProps(hub));
   return Testing.synth(chart) as IssuerManifest[];
 }
 
@@ -90,9 +93,18 @@ describe('LetsEncryptIssuers', () => {
 
   test('byName returns the issuer named by the hub file', () => {
     const chart = new Chart(Testing.app(), 'test');
-    const issuers = new LetsEncryptIssuers(chart, 'issuers', { hub: exampleHub() });
+    const issuers = new LetsEncryptIssuers(chart, 'issuers', issuerProps(exampleHub()));
     expect(issuers.byName('letsencrypt')).toBe(issuers.production);
     expect(issuers.byName('letsencrypt-staging')).toBe(issuers.staging);
     expect(issuers.production.name).toBe('letsencrypt');
+  });
+
+  test.each([
+    ['an empty email', { email: '', ingressClassName: 'traefik' }, /^LetsEncryptIssuers issuers: email is ""; it must be an email address/],
+    ['an email without a domain', { email: 'ops@', ingressClassName: 'traefik' }, /email is "ops@"/],
+    ['an IngressClass name with upper case', { email: 'ops@example.org', ingressClassName: 'Traefik' }, /^LetsEncryptIssuers issuers: ingressClassName is "Traefik"; it must be an IngressClass name/],
+  ])('rule: the construct refuses %s itself (the TypeScript API is safe without the hub schema)', (_what, props, message) => {
+    const chart = new Chart(Testing.app(), 'test');
+    expect(() => new LetsEncryptIssuers(chart, 'issuers', props)).toThrow(message);
   });
 });

@@ -11,7 +11,11 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
 import { defineHub, Hub } from '../../config/hub';
+import { decideLoadBalancerIP } from '../../config/ingress-ip';
 import { loadHubFile } from '../../config/load';
+import { certManagerValues, CertManagerValues } from '../../k8s/platform/cert-manager-values';
+import { IngressNginxValues, ingressNginxValues } from '../../k8s/platform/ingress-nginx-values';
+import { IngressControllerValuesProps, TraefikValues, traefikValues } from '../../k8s/platform/traefik-values';
 
 export const ROOT = path.resolve(__dirname, '../..');
 const SCHEMAS = path.resolve(ROOT, '../shared/schemas');
@@ -74,4 +78,28 @@ export function validateClusterIssuers(objects: readonly unknown[]): Array<strin
 export function leafPaths(value: unknown, opaque: ReadonlySet<string> = new Set(), prefix = ''): string[] {
   if (value === null || typeof value !== 'object' || Array.isArray(value) || opaque.has(prefix)) return [prefix];
   return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) => leafPaths(v, opaque, prefix ? `${prefix}.${k}` : k));
+}
+
+/**
+ * The narrow props of the ingress controllers' values builders, taken from `hub` as the synth
+ * takes them: its IngressClass and core node selector, and the load-balancer IP decided between
+ * the hub file and `recorded` (`decideLoadBalancerIP`).
+ */
+export function ingressProps(hub: Hub, recorded?: string): IngressControllerValuesProps {
+  return { ingressClassName: hub.ingress.className, nodeSelector: hub.coreNodeSelector, loadBalancerIP: decideLoadBalancerIP(hub, recorded).ip };
+}
+
+/** `traefikValues` of `hub`, with the IP `jhm deploy` recorded, if any. */
+export function traefikFor(hub: Hub, recorded?: string): TraefikValues {
+  return traefikValues(ingressProps(hub, recorded));
+}
+
+/** `ingressNginxValues` of `hub`, with the IP `jhm deploy` recorded, if any. */
+export function ingressNginxFor(hub: Hub, recorded?: string): IngressNginxValues {
+  return ingressNginxValues(ingressProps(hub, recorded));
+}
+
+/** `certManagerValues` of `hub`. */
+export function certManagerFor(hub: Hub): CertManagerValues {
+  return certManagerValues(hub.certManager);
 }

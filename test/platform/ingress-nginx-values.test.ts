@@ -1,6 +1,5 @@
 import { NODE_GROUP_LABEL_KEY } from '../../config/node-group';
-import { ingressNginxValues } from '../../k8s/platform/ingress-nginx-values';
-import { hubWith, leafPaths } from './helpers';
+import { hubWith, ingressNginxFor, leafPaths } from './helpers';
 
 const IP = '149.165.150.10';
 
@@ -34,7 +33,7 @@ describe('ingressNginxValues', () => {
   const hub = hubWith('nginx', { ingress: { controller: 'ingress-nginx' } });
 
   test('every key set exists in the ingress-nginx 4.15.1 values.yaml, with the type of its default there', () => {
-    for (const values of [ingressNginxValues(hub, IP), ingressNginxValues(hub)]) {
+    for (const values of [ingressNginxFor(hub, IP), ingressNginxFor(hub)]) {
       for (const key of leafPaths(values, OPAQUE)) {
         expect({ key, known: key in CHART_KEYS }).toEqual({ key, known: true });
         const v = valueAt(values, key);
@@ -45,53 +44,53 @@ describe('ingressNginxValues', () => {
   });
 
   test('the key check catches a key the chart does not have (so the check above can fail)', () => {
-    const values = { ...ingressNginxValues(hub), controller: { ...ingressNginxValues(hub).controller, admissionWebhook: { enabled: false } } };
+    const values = { ...ingressNginxFor(hub), controller: { ...ingressNginxFor(hub).controller, admissionWebhook: { enabled: false } } };
     expect(leafPaths(values, OPAQUE).filter((k) => !(k in CHART_KEYS))).toEqual(['controller.admissionWebhook.enabled']);
   });
 
   test('the values, with and without a load balancer IP, are pinned by snapshots', () => {
-    expect(ingressNginxValues(hub, IP)).toMatchSnapshot('with load balancer IP');
-    expect(ingressNginxValues(hub)).toMatchSnapshot('without load balancer IP');
+    expect(ingressNginxFor(hub, IP)).toMatchSnapshot('with load balancer IP');
+    expect(ingressNginxFor(hub)).toMatchSnapshot('without load balancer IP');
   });
 
   test('the controller is pinned to the default worker through hub.coreNodeSelector', () => {
-    expect(ingressNginxValues(hub).controller.nodeSelector).toEqual(hub.coreNodeSelector);
-    expect(ingressNginxValues(hub).controller.nodeSelector).toEqual({ [NODE_GROUP_LABEL_KEY]: 'default-worker' });
+    expect(ingressNginxFor(hub).controller.nodeSelector).toEqual(hub.coreNodeSelector);
+    expect(ingressNginxFor(hub).controller.nodeSelector).toEqual({ [NODE_GROUP_LABEL_KEY]: 'default-worker' });
   });
 
   test('the Service is a LoadBalancer asking for the given IP, and has no loadBalancerIP when none is known', () => {
-    expect(ingressNginxValues(hub, IP).controller.service).toEqual({ type: 'LoadBalancer', externalTrafficPolicy: 'Cluster', loadBalancerIP: IP });
-    expect(ingressNginxValues(hub).controller.service).not.toHaveProperty('loadBalancerIP');
+    expect(ingressNginxFor(hub, IP).controller.service).toEqual({ type: 'LoadBalancer', externalTrafficPolicy: 'Cluster', loadBalancerIP: IP });
+    expect(ingressNginxFor(hub).controller.service).not.toHaveProperty('loadBalancerIP');
   });
 
   test('ingress.loadBalancerIP in the hub file is used, and wins over a recorded IP', () => {
     const pinned = hubWith('nginx-ip', { ingress: { controller: 'ingress-nginx', loadBalancerIP: '149.165.150.20' } });
-    expect(ingressNginxValues(pinned, IP).controller.service.loadBalancerIP).toBe('149.165.150.20');
+    expect(ingressNginxFor(pinned, IP).controller.service.loadBalancerIP).toBe('149.165.150.20');
   });
 
   test('the IngressClass is "nginx" (the hub\'s class name), created, and not the cluster default', () => {
-    const c = ingressNginxValues(hub).controller;
+    const c = ingressNginxFor(hub).controller;
     expect(hub.ingress.className).toBe('nginx');
     expect(c.ingressClass).toBe(hub.ingress.className);
     expect(c.ingressClassResource).toEqual({ enabled: true, name: hub.ingress.className, default: false });
   });
 
   test('snippet annotations are refused', () => {
-    expect(ingressNginxValues(hub).controller.allowSnippetAnnotations).toBe(false);
+    expect(ingressNginxFor(hub).controller.allowSnippetAnnotations).toBe(false);
   });
 
   test('the admission webhook, whose certificate only Helm hook Jobs would create, is disabled', () => {
-    expect(ingressNginxValues(hub).controller.admissionWebhooks).toEqual({ enabled: false });
+    expect(ingressNginxFor(hub).controller.admissionWebhooks).toEqual({ enabled: false });
   });
 
   test('metrics and the default backend are off', () => {
-    const values = ingressNginxValues(hub);
+    const values = ingressNginxFor(hub);
     expect(values.controller.metrics.enabled).toBe(false);
     expect(values.defaultBackend.enabled).toBe(false);
   });
 
   test('the controller requests CPU and memory', () => {
-    const r = ingressNginxValues(hub).controller.resources;
+    const r = ingressNginxFor(hub).controller.resources;
     expect(r.requests.cpu).toMatch(/^[0-9]+m$/);
     expect(r.requests.memory).toMatch(/^[0-9]+Mi$/);
   });

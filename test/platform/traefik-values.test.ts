@@ -1,8 +1,7 @@
 import fc from 'fast-check';
 import { NODE_GROUP_LABEL_KEY } from '../../config/node-group';
 import { CONTROL_PLANE_LABEL } from '../../k8s/platform/placement';
-import { traefikValues } from '../../k8s/platform/traefik-values';
-import { chartValuesValidator, exampleHub, hubWith, schemaDraft, schemaErrors } from './helpers';
+import { chartValuesValidator, exampleHub, hubWith, schemaDraft, schemaErrors, traefikFor } from './helpers';
 
 const SCHEMA = 'traefik-41.3.0.values.schema.json';
 const IP = '149.165.150.10';
@@ -15,23 +14,23 @@ describe('traefikValues', () => {
   });
 
   test('the values satisfy the traefik 41.3.0 values schema, with and without a load balancer IP', () => {
-    expect(schemaErrors(validate, traefikValues(exampleHub(), IP))).toEqual([]);
-    expect(schemaErrors(validate, traefikValues(exampleHub()))).toEqual([]);
+    expect(schemaErrors(validate, traefikFor(exampleHub(), IP))).toEqual([]);
+    expect(schemaErrors(validate, traefikFor(exampleHub()))).toEqual([]);
   });
 
   test('the schema check catches a misspelled key (so the check above can fail)', () => {
-    const values = { ...traefikValues(exampleHub(), IP), ingressClass: { enabled: true, isDefault: false } };
+    const values = { ...traefikFor(exampleHub(), IP), ingressClass: { enabled: true, isDefault: false } };
     expect(schemaErrors(validate, values).join('\n')).toContain('isDefault');
   });
 
   test('the values of the example hub, with and without a load balancer IP, are pinned by snapshots', () => {
-    expect(traefikValues(exampleHub(), IP)).toMatchSnapshot('with load balancer IP');
-    expect(traefikValues(exampleHub())).toMatchSnapshot('without load balancer IP');
+    expect(traefikFor(exampleHub(), IP)).toMatchSnapshot('with load balancer IP');
+    expect(traefikFor(exampleHub())).toMatchSnapshot('without load balancer IP');
   });
 
   test('Traefik is pinned to the default worker through hub.coreNodeSelector and tolerates no taint', () => {
     const hub = exampleHub();
-    const values = traefikValues(hub, IP);
+    const values = traefikFor(hub, IP);
     expect(values.nodeSelector).toEqual(hub.coreNodeSelector);
     expect(values.nodeSelector).toEqual({ [NODE_GROUP_LABEL_KEY]: 'default-worker' });
     expect(values).not.toHaveProperty('tolerations');
@@ -39,31 +38,31 @@ describe('traefikValues', () => {
   });
 
   test('the Service is a LoadBalancer asking for the given IP, with the traffic policy stated', () => {
-    expect(traefikValues(exampleHub(), IP).service.spec).toEqual({ type: 'LoadBalancer', externalTrafficPolicy: 'Cluster', loadBalancerIP: IP });
+    expect(traefikFor(exampleHub(), IP).service.spec).toEqual({ type: 'LoadBalancer', externalTrafficPolicy: 'Cluster', loadBalancerIP: IP });
   });
 
   test('without a known IP the Service has no loadBalancerIP key at all', () => {
-    expect(traefikValues(exampleHub()).service.spec).not.toHaveProperty('loadBalancerIP');
+    expect(traefikFor(exampleHub()).service.spec).not.toHaveProperty('loadBalancerIP');
   });
 
   test('ingress.loadBalancerIP in the hub file is used, and wins over a recorded IP', () => {
     const hub = hubWith('pinned-ip', { ingress: { controller: 'traefik', loadBalancerIP: '149.165.150.20' } });
-    expect(traefikValues(hub).service.spec.loadBalancerIP).toBe('149.165.150.20');
-    expect(traefikValues(hub, IP).service.spec.loadBalancerIP).toBe('149.165.150.20');
+    expect(traefikFor(hub).service.spec.loadBalancerIP).toBe('149.165.150.20');
+    expect(traefikFor(hub, IP).service.spec.loadBalancerIP).toBe('149.165.150.20');
   });
 
   test('the IngressClass is created with the hub\'s class name and is not the cluster default', () => {
     const hub = exampleHub();
-    expect(traefikValues(hub).ingressClass).toEqual({ enabled: true, isDefaultClass: false, name: hub.ingress.className });
+    expect(traefikFor(hub).ingressClass).toEqual({ enabled: true, isDefaultClass: false, name: hub.ingress.className });
     expect(hub.ingress.className).toBe('traefik');
   });
 
   test('the Kubernetes Ingress provider is on (JupyterHub uses an Ingress) and the CRD provider is off', () => {
-    expect(traefikValues(exampleHub()).providers).toEqual({ kubernetesIngress: { enabled: true }, kubernetesCRD: { enabled: false } });
+    expect(traefikFor(exampleHub()).providers).toEqual({ kubernetesIngress: { enabled: true }, kubernetesCRD: { enabled: false } });
   });
 
   test('plain HTTP is permanently redirected to the websecure entrypoint over https, using only keys the chart template reads', () => {
-    const redirect = traefikValues(exampleHub()).ports.web.http.redirections.entryPoint;
+    const redirect = traefikFor(exampleHub()).ports.web.http.redirections.entryPoint;
     expect(redirect).toEqual({ to: 'websecure', scheme: 'https', permanent: true });
     // Facts from traefik/templates/_podtemplate.tpl (41.3.0): the entryPoint redirection reads
     // `to` (a key of .Values.ports), `scheme`, `priority` and `permanent`.
@@ -71,14 +70,14 @@ describe('traefikValues', () => {
   });
 
   test('neither the dashboard nor the API is enabled, and the traefik port keeps the chart default (not exposed)', () => {
-    const values = traefikValues(exampleHub(), IP);
+    const values = traefikFor(exampleHub(), IP);
     expect(values.api.dashboard).toBe(false);
     expect(values.ingressRoute.dashboard.enabled).toBe(false);
     expect(values.ports).not.toHaveProperty('traefik');
   });
 
   test('Traefik requests CPU and memory', () => {
-    const r = traefikValues(exampleHub()).resources;
+    const r = traefikFor(exampleHub()).resources;
     expect(r.requests.cpu).toMatch(/^[0-9]+m$/);
     expect(r.requests.memory).toMatch(/^[0-9]+Mi$/);
   });
@@ -87,7 +86,7 @@ describe('traefikValues', () => {
     fc.assert(
       fc.property(fc.option(fc.ipV4(), { nil: undefined }), fc.option(fc.ipV4(), { nil: undefined }), (fileIp, recorded) => {
         const hub = hubWith('prop', { ingress: { controller: 'traefik', ...(fileIp ? { loadBalancerIP: fileIp } : {}) } });
-        const values = traefikValues(hub, recorded);
+        const values = traefikFor(hub, recorded);
         expect(schemaErrors(validate, values)).toEqual([]);
         expect(values.service.spec.loadBalancerIP).toBe(fileIp ?? recorded);
         expect(values.nodeSelector).toEqual(hub.coreNodeSelector);

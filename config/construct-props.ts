@@ -1,0 +1,34 @@
+/**
+ * Constructs check their own props, so the TypeScript API is safe without the hub schema: a bad
+ * prop throws at construction, naming the construct, its id, the prop, the value and the rule.
+ * The hub schema checks the same rules first for hub files, with file and line.
+ */
+import { DNS_LABEL_RULE, isDnsLabel } from './dns';
+import { quote } from './errors';
+
+/** Throws a clear error about prop `prop` of construct `what` (e.g. `MagnumCluster cluster`) unless `ok`. */
+export function requireProp(ok: boolean, what: string, prop: string, rule: string): void {
+  if (!ok) throw new Error(`${what}: ${prop} ${rule}`);
+}
+
+/** `value` of prop `prop` must be a DNS label. */
+export function requireDnsLabel(value: string, what: string, prop: string): void {
+  requireProp(isDnsLabel(value), what, prop, `is ${quote(value)}; it must be a DNS label (${DNS_LABEL_RULE})`);
+}
+
+/** `value` of prop `prop` must be an integer of at least `min`. */
+export function requireInteger(value: number, what: string, prop: string, min: number): void {
+  requireProp(Number.isInteger(value) && value >= min, what, prop, `is ${value}; it must be an integer of at least ${min}`);
+}
+
+/**
+ * The size range of a nodegroup: `minNodes` at least 1, `maxNodes` at least `minNodes`, and
+ * `nodeCount` between them.
+ */
+export function requireNodeRange(g: { readonly minNodes: number; readonly maxNodes: number; readonly nodeCount: number }, what: string, prefix = ''): void {
+  requireInteger(g.minNodes, what, `${prefix}minNodes`, 1);
+  requireInteger(g.maxNodes, what, `${prefix}maxNodes`, 1);
+  requireProp(g.minNodes <= g.maxNodes, what, `${prefix}minNodes`, `is ${g.minNodes}, more than maxNodes (${g.maxNodes}); minNodes must not exceed maxNodes`);
+  requireInteger(g.nodeCount, what, `${prefix}nodeCount`, 1);
+  requireProp(g.nodeCount >= g.minNodes && g.nodeCount <= g.maxNodes, what, `${prefix}nodeCount`, `is ${g.nodeCount}, outside minNodes..maxNodes (${g.minNodes}..${g.maxNodes})`);
+}

@@ -1,0 +1,60 @@
+/**
+ * The IP address the ingress controller's LoadBalancer Service asks OpenStack for: the one place
+ * that decides between the hub file (`ingress.loadBalancerIP`) and the floating IP `jhm deploy`
+ * recorded in `outputs/<hub>.json`, with the warnings the user should see about it.
+ */
+import { isIPv4 } from 'net';
+import { UserError } from './errors';
+import type { Hub } from './hub';
+import { readIngressIp } from './outputs';
+
+/** The decided load-balancer IP of a hub's ingress controller. */
+export interface LoadBalancerIP {
+  /** The IP the Service asks for; `undefined` when none is known (OpenStack picks one). */
+  readonly ip?: string;
+  /** Where `ip` comes from. */
+  readonly from?: 'hub file' | 'outputs';
+  /** One-line warnings (`file: field: message (fix)`); empty when all is well. */
+  readonly warnings: readonly string[];
+}
+
+/**
+ * Decides the load-balancer IP of `hub`'s ingress controller. `ingress.loadBalancerIP` in the hub
+ * file wins (the schema documents it as an override); otherwise `recorded`, the floating IP
+ * `jhm deploy` wrote to the hub's outputs.
+ *
+ * Warnings: no IP is known, so OpenStack picks one the DNS record does not point to; or the hub
+ * file's IP differs from the recorded one (the hub file's is used).
+ *
+ * @throws UserError when `recorded` is not an IPv4 address.
+ */
+export function decideLoadBalancerIP(hub: Pick<Hub, 'name' | 'source' | 'ingress'>, recorded?: string): LoadBalancerIP {
+  if (recorded !== undefined && !isIPv4(recorded)) {
+    throw new UserError(`the ingress IP recorded for hub ${hub.name}, "${recorded}", is not an IPv4 address`, {
+      fix: 'run jhm deploy again to record the floating IP, or set ingress.loadBalancerIP in the hub file',
+    });
+  }
+  const warn = (message: string, fix: string) => new UserError(message, { file: hub.source, field: 'ingress.loadBalancerIP', fix }).format();
+  const fromFile = hub.ingress.loadBalancerIP;
+  if (fromFile !== undefined) {
+    const warnings =
+      recorded !== undefined && recorded !== fromFile
+        ? [warn(`is ${fromFile} but jhm deploy recorded ${recorded}; using ${fromFile}`, 'remove ingress.loadBalancerIP from the hub file to use the recorded floating IP')]
+        : [];
+    return { ip: fromFile, from: 'hub file', warnings };
+  }
+  if (recorded !== undefined) return { ip: recorded, from: 'outputs', warnings: [] };
+  return {
+    warnings: [
+      warn(
+        `no load balancer IP is known: the ${hub.ingress.controller} Service gets whatever IP OpenStack assigns, which the DNS record does not point to`,
+        'run jhm deploy, which records the floating IP, or set ingress.loadBalancerIP in the hub file',
+      ),
+    ],
+  };
+}
+
+/** {@link decideLoadBalancerIP} with the IP recorded in `<root>/outputs/<hub>.json`, if any. */
+export function resolveLoadBalancerIP(root: string, hub: Pick<Hub, 'name' | 'source' | 'ingress'>): LoadBalancerIP {
+  return decideLoadBalancerIP(hub, readIngressIp(root, hub.name));
+}
