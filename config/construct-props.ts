@@ -5,6 +5,7 @@
  */
 import { DNS_LABEL_RULE, isDnsLabel } from './dns';
 import { quote } from './errors';
+import { nodeRangeProblems } from './node-group';
 
 /** Throws a clear error about prop `prop` of construct `what` (e.g. `MagnumCluster cluster`) unless `ok`. */
 export function requireProp(ok: boolean, what: string, prop: string, rule: string): void {
@@ -28,7 +29,7 @@ export function requireInteger(value: number, what: string, prop: string, min: n
 export function requireNodeRange(g: { readonly minNodes: number; readonly maxNodes: number; readonly nodeCount: number }, what: string, prefix = ''): void {
   requireInteger(g.minNodes, what, `${prefix}minNodes`, 1);
   requireInteger(g.maxNodes, what, `${prefix}maxNodes`, 1);
-  requireProp(g.minNodes <= g.maxNodes, what, `${prefix}minNodes`, `is ${g.minNodes}, more than maxNodes (${g.maxNodes}); minNodes must not exceed maxNodes`);
   requireInteger(g.nodeCount, what, `${prefix}nodeCount`, 1);
-  requireProp(g.nodeCount >= g.minNodes && g.nodeCount <= g.maxNodes, what, `${prefix}nodeCount`, `is ${g.nodeCount}, outside minNodes..maxNodes (${g.minNodes}..${g.maxNodes})`);
+  const [problem] = nodeRangeProblems(g);
+  if (problem) requireProp(false, what, `${prefix}${problem.field}`, problem.message);
 }

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { DNS_LABEL, DNS_LABEL_RULE, DNS_ZONE, topLevelDomain } from './dns';
 import { quote } from './errors';
 import { DEFAULT_CLUSTER_TEMPLATE, DEFAULT_KUBERNETES_VERSION } from './versions';
-import { DEFAULT_MASTER_NODE_GROUP, DEFAULT_WORKER_NODE_GROUP } from './node-group';
+import { DEFAULT_MASTER_NODE_GROUP, DEFAULT_WORKER_NODE_GROUP, nodeRangeProblems } from './node-group';
 import { MANAGED_CLUSTER_LABELS } from './cluster-labels';
 import { RESERVED_NAMESPACES } from './namespaces';
 import { terraformTextProblem } from './terraform-text';
@@ -286,12 +286,7 @@ export const hubFileSchema = z
 type RangeIssue = (path: (string | number)[], message: string) => void;
 
 function checkRange(g: { minNodes: number; maxNodes: number; nodeCount?: number }, path: (string | number)[], issue: RangeIssue): void {
-  if (g.minNodes > g.maxNodes) {
-    issue([...path, 'minNodes'], `is ${g.minNodes}, more than maxNodes (${g.maxNodes}); minNodes must not exceed maxNodes`);
-  }
-  if (g.nodeCount !== undefined && (g.nodeCount < g.minNodes || g.nodeCount > g.maxNodes)) {
-    issue([...path, 'nodeCount'], `is ${g.nodeCount}, outside minNodes..maxNodes (${g.minNodes}..${g.maxNodes})`);
-  }
+  for (const p of nodeRangeProblems(g)) issue([...path, p.field], p.message);
 }
 
 /** The slug of a profile: the explicit one, or its display name made into a DNS label. */

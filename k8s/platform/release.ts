@@ -9,7 +9,7 @@ import type { ChartPin } from '../../config/versions';
  * @typeParam C the chart pin's type (a member of `CHARTS` for the releases built here).
  */
 export interface HelmRelease<V extends object = object, C extends ChartPin = ChartPin> {
-  /** The pinned chart (from `hub.charts`). */
+  /** The pinned chart (from the resolved hub, e.g. `hub.ingress.chart`). */
   readonly chart: C;
   /** Helm release name; the charts derive their object names from it. */
   readonly release: string;
