@@ -12,7 +12,7 @@ import * as path from 'path';
 import { Command, InvalidArgumentError } from 'commander';
 import { UserError } from '../../config/errors';
 import { Hub } from '../../config/hub';
-import { loadHubs } from '../../config/load';
+import type * as ConfigLoad from '../../config/load';
 import { OUTPUTS_DIR, outputsFilePath } from '../../config/outputs';
 import { OUTPUT_DIRS } from '../output';
 import { info, success, warn } from '../report';
@@ -46,6 +46,8 @@ function parseSeconds(value: string): number {
 }
 
 function loadHub(root: string, name: string): Hub {
+  // The hub model (zod, yaml) is loaded when a command runs, not by jhm --help.
+  const { loadHubs } = require('../../config/load') as typeof ConfigLoad;
   return loadHubs(root, [name])[0];
 }
 

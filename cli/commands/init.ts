@@ -5,12 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Command } from 'commander';
-import { parse } from 'yaml';
 import { UserError } from '../../config/errors';
-import { defineHub } from '../../config/hub';
-import { hubFilePath, HUBS_DIR, loadHubFile } from '../../config/load';
-import { ensureSecrets, secretsFilePath } from '../../config/secrets';
-import { hubTemplate } from '../hub-template';
 import { info, success } from '../report';
 import { projectRoot } from './synth';
 
@@ -24,7 +19,10 @@ function clientSecretFrom(opts: { githubClientSecretStdin?: boolean }): string |
   return process.env.JHM_GITHUB_CLIENT_SECRET || undefined;
 }
 
-function writeSecrets(root: string, hubName: string, opts: { githubClientSecretStdin?: boolean }): void {
+async function writeSecrets(root: string, hubName: string, opts: { githubClientSecretStdin?: boolean }): Promise<void> {
+  // The hub model (zod, yaml) is loaded when a command runs, not by jhm --help.
+  const { hubFilePath, HUBS_DIR, loadHubFile } = await import('../../config/load');
+  const { ensureSecrets, secretsFilePath } = await import('../../config/secrets');
   const hub = loadHubFile(hubFilePath(root, hubName), path.join(HUBS_DIR, `${hubName}.yaml`));
   const { created } = ensureSecrets(root, hub, { githubClientSecret: clientSecretFrom(opts) });
   const file = path.relative(root, secretsFilePath(root, hubName));
@@ -44,7 +42,11 @@ export function registerInitCommands(program: Command): void {
     .option('--github-client-id <id>', 'GitHub OAuth app client id', 'set-me-github-client-id')
     .option('--admin <user...>', 'GitHub users who administer the hub', [])
     .option('--github-client-secret-stdin', 'read the GitHub client secret from standard input', false)
-    .action((hubName: string, opts: { zone: string; email: string; keypair: string; cloud?: string; githubClientId: string; admin: string[]; githubClientSecretStdin: boolean }, cmd: Command) => {
+    .action(async (hubName: string, opts: { zone: string; email: string; keypair: string; cloud?: string; githubClientId: string; admin: string[]; githubClientSecretStdin: boolean }, cmd: Command) => {
+      const { parse } = await import('yaml');
+      const { defineHub } = await import('../../config/hub');
+      const { hubFilePath, HUBS_DIR } = await import('../../config/load');
+      const { hubTemplate } = await import('../hub-template');
       const root = projectRoot(cmd);
       const file = hubFilePath(root, hubName);
       const display = path.join(HUBS_DIR, `${hubName}.yaml`);
@@ -55,7 +57,7 @@ export function registerInitCommands(program: Command): void {
       fs.mkdirSync(path.dirname(file), { recursive: true });
       fs.writeFileSync(file, text, { flag: 'wx' });
       success(`${display}: written`);
-      writeSecrets(root, hubName, opts);
+      await writeSecrets(root, hubName, opts);
       info(`next: edit ${display}, put the GitHub client secret in secrets/${hubName}.yaml, then run jhm synth ${hubName}`);
     });
 
@@ -64,7 +66,7 @@ export function registerInitCommands(program: Command): void {
     .description('create or complete secrets/<hub>.yaml: generates missing tokens, never overwrites a value')
     .argument('<hub>', 'hub name')
     .option('--github-client-secret-stdin', 'read the GitHub client secret from standard input (else JHM_GITHUB_CLIENT_SECRET)', false)
-    .action((hubName: string, opts: { githubClientSecretStdin: boolean }, cmd: Command) => {
-      writeSecrets(projectRoot(cmd), hubName, opts);
+    .action(async (hubName: string, opts: { githubClientSecretStdin: boolean }, cmd: Command) => {
+      await writeSecrets(projectRoot(cmd), hubName, opts);
     });
 }

@@ -5,10 +5,7 @@
 import * as path from 'path';
 import { Command } from 'commander';
 import { UserError, UserErrors } from '../../config/errors';
-import { Hub } from '../../config/hub';
-import { listHubNames } from '../../config/load';
-import { loadSecrets } from '../../config/secrets';
-import { validateHubs } from '../../config/validate';
+import type { Hub } from '../../config/hub';
 import { OUTPUT_DIRS, recordedHubs } from '../output';
 import { info, success, warn } from '../report';
 import { tempDir } from '../temp-dir';
@@ -23,7 +20,10 @@ export function registerSynthCommands(program: Command): void {
     .command('validate')
     .description('check hub files, rules across all hubs, what helm would refuse, and secrets files, without writing anything')
     .argument('[hubs...]', 'hub names (default: every file in hubs/)')
-    .action((names: string[], _opts, cmd: Command) => {
+    .action(async (names: string[], _opts, cmd: Command) => {
+      // The hub model (zod, yaml) is loaded by the commands that read hub files, not by jhm --help.
+      const { validateHubs } = await import('../../config/validate');
+      const { loadSecrets } = await import('../../config/secrets');
       const root = projectRoot(cmd);
       const hubs = validateHubs(root, names);
       const errors: UserError[] = [];
@@ -68,7 +68,7 @@ export function registerSynthCommands(program: Command): void {
       }
       for (const p of report.pruned) info(`removed the output of ${p} (no hubs/${p}.yaml)`);
       if (report.foreign.length > 0) info(`left alone (not written by jhm): ${report.foreign.join(', ')}`);
-      const stale = opts.prune ? [] : staleOutputs(root);
+      const stale = opts.prune ? [] : await staleOutputs(root);
       if (stale.length > 0) warn(`output of deleted hub(s) ${stale.join(', ')} kept; run jhm synth --prune to remove it`);
       info(`synthesized ${report.hubs.length} hub(s) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     });
@@ -91,7 +91,7 @@ export function registerSynthCommands(program: Command): void {
           const report = await synthHubs({ root, hubs: names, outRoot: tmp, secrets: 'none', helm: opts.offline ? { offline: true } : {} });
           const hubs = report.hubs.map((h: Hub) => h.name);
           const changes = compareOutputs(root, tmp, hubs);
-          const stale = names.length === 0 ? staleOutputs(root) : [];
+          const stale = names.length === 0 ? await staleOutputs(root) : [];
           for (const c of changes) {
             if (c.patch) process.stdout.write(c.patch);
             else process.stdout.write(`${c.status}: ${c.file} (secret: contents not shown)\n`);
@@ -115,7 +115,8 @@ export function registerSynthCommands(program: Command): void {
 }
 
 /** Hubs with recorded output (see output.ts) but no hub file. */
-function staleOutputs(root: string): string[] {
+async function staleOutputs(root: string): Promise<string[]> {
+  const { listHubNames } = await import('../../config/load');
   const defined = new Set(listHubNames(root));
   return recordedHubs(root).filter((h) => !defined.has(h));
 }

@@ -20,7 +20,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseAllDocuments } from 'yaml';
+import type * as Yaml from 'yaml';
 import { UserError } from '../../config/errors';
 import { OUTPUT_DIRS } from '../output';
 import { Wave, WAVE_ORDER, waveFileName, WAVES } from '../../k8s/waves';
@@ -74,6 +74,8 @@ interface ObjectRef {
 /** kind/name/namespace of every object in a multi-document YAML file. */
 function objectRefs(file: string): ObjectRef[] {
   const refs: ObjectRef[] = [];
+  // yaml is loaded here, not when the CLI starts (jhm --help).
+  const { parseAllDocuments } = require('yaml') as typeof Yaml;
   for (const doc of parseAllDocuments(fs.readFileSync(file, 'utf8'))) {
     if (doc.errors.length > 0) throw new UserError(`invalid YAML: ${doc.errors[0].message.split('\n')[0]}`, { file, fix: 'run jhm synth again' });
     const o = doc.toJS() as { kind?: unknown; metadata?: { name?: unknown; namespace?: unknown } } | null;

@@ -12,7 +12,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { parse } from 'yaml';
+import type * as Yaml from 'yaml';
 
 export interface CredentialQuery {
   /** `cloud.name` of the hub file, if any. */
@@ -47,6 +47,7 @@ export function cloudsYamlCandidates(query: CredentialQuery): string[] {
 /** Cloud names defined in a `clouds.yaml` (only the names are read out). */
 function cloudNames(file: string): string[] | undefined {
   try {
+    const { parse } = require('yaml') as typeof Yaml; // loaded here, not when the CLI starts
     const doc = parse(fs.readFileSync(file, 'utf8')) as { clouds?: Record<string, unknown> } | null;
     return doc && typeof doc.clouds === 'object' && doc.clouds !== null ? Object.keys(doc.clouds) : [];
   } catch {

@@ -3,7 +3,7 @@
  * a synth with nothing changed never load cdktf, cdk8s, constructs, the CRD and provider bindings
  * (imports/), the CDKTF app (infra/) or the helm engine's rendering side (k8s/synth, the cdk8s
  * assembly, the helm output parser and post-processing, adm-zip); `--help`, `validate` and `status`
- * load no part of the helm engine and no synth code at all.
+ * load no part of the helm engine and no synth code at all, and `--help` not even the hub model (zod, yaml).
  *
  * Each command runs as a user runs it (`node lib/cli/main.js`, a fresh process), with a preloaded
  * script that writes the module cache's keys on exit. A `synth --force` in the same project is the
@@ -85,11 +85,19 @@ test('the module recorder sees the synthesis engines when a synth uses them (con
   expect(loaded(r.modules, HEAVY)).toEqual(HEAVY.map(([name]) => name).filter((n) => n !== 'cdk8s-plus' && n !== 'adm-zip'));
 }, 120_000);
 
-test('jhm --help loads no synthesis engine and no synth code', () => {
+/** Also never loaded by --help: the hub model and its parsers. */
+const HUB_MODEL: ReadonlyArray<[string, RegExp]> = [
+  ['zod', /[\\/]node_modules[\\/]zod[\\/]/],
+  ['yaml', /[\\/]node_modules[\\/]yaml[\\/]/],
+  ['semver', /[\\/]node_modules[\\/]semver[\\/]/],
+  ['config/hub', /[\\/]lib[\\/]config[\\/]hub\.js$/],
+];
+
+test('jhm --help loads no synthesis engine, no synth code and not the hub model', () => {
   const r = jhm(['--help']);
   expect(r.code).toBe(0);
   expect(r.stdout).toMatch(/^Usage: jhm /m);
-  expect(loaded(r.modules, [...HEAVY, ...SYNTH_ONLY])).toEqual([]);
+  expect(loaded(r.modules, [...HEAVY, ...SYNTH_ONLY, ...HUB_MODEL])).toEqual([]);
 });
 
 test('jhm validate loads no synthesis engine and no synth code', () => {
