@@ -1,8 +1,11 @@
 /**
  * How the CLI talks to people: errors as one line each (no stack trace unless --debug), warnings
  * and progress on stderr, results on stdout. Exit status 1 for user errors, 2 for usage errors.
+ * Errors and warnings are diagnostics (`config/diagnostics.ts`), printed by `printDiagnostic`:
+ * `error: ` or `warning: `, then the one-line `file:line: field: message (fix)`. The cdktf and
+ * cdk8s apps report through here too.
  */
-import { isUserError, UserErrors } from '../config/errors';
+import { Diagnostic, formatDiagnostic, isUserError, warning } from '../config/diagnostics';
 
 export const EXIT = { ok: 0, userError: 1, usage: 2 } as const;
 
@@ -14,8 +17,15 @@ export function info(message: string): void {
   process.stderr.write(`${message}\n`);
 }
 
-export function warn(message: string): void {
-  process.stderr.write(`${paint('33', 'warning:')} ${message}\n`);
+/** Prints one diagnostic on one line, prefixed by its severity. */
+export function printDiagnostic(d: Diagnostic): void {
+  const severity = d.severity === 'error' ? paint('31', 'error:') : paint('33', 'warning:');
+  process.stderr.write(`${severity} ${formatDiagnostic(d)}\n`);
+}
+
+/** Prints a warning: a diagnostic, or a message about no file in particular. */
+export function warn(w: Diagnostic | string): void {
+  printDiagnostic(typeof w === 'string' ? warning(w) : w);
 }
 
 export function success(message: string): void {
@@ -25,8 +35,7 @@ export function success(message: string): void {
 /** Prints `e` for a person and returns the exit status. */
 export function reportError(e: unknown, debug: boolean): number {
   if (isUserError(e)) {
-    const lines = e instanceof UserErrors ? e.errors.map((x) => x.format()) : [e.format()];
-    for (const l of lines) process.stderr.write(`${paint('31', 'error:')} ${l}\n`);
+    for (const d of e.diagnostics) printDiagnostic(d);
     if (debug && e.stack) process.stderr.write(`${e.stack}\n`);
     return EXIT.userError;
   }

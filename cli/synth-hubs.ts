@@ -4,7 +4,7 @@
  */
 import * as os from 'os';
 import * as path from 'path';
-import { UserError, UserErrors } from '../config/errors';
+import { Diagnostics } from '../config/diagnostics';
 import { Hub } from '../config/hub';
 import { listHubNames } from '../config/load';
 import { HelmRenderer, HelmRendererOptions } from '../k8s/helm/render';
@@ -88,16 +88,11 @@ export async function synthHubs(options: SynthOptions): Promise<SynthReport> {
   const keys = new Map<string, string>();
   if (incremental) {
     // Also checks every chart archive against the lock, for hubs that turn out unchanged too.
-    const errors: UserError[] = [];
+    const problems = new Diagnostics();
     for (const hub of hubs) {
-      try {
-        keys.set(hub.name, await hubInputKey(root, hub, renderer, options.secrets ?? 'required'));
-      } catch (e) {
-        if (!(e instanceof UserError)) throw e;
-        errors.push(...(e instanceof UserErrors ? e.errors : [e]));
-      }
+      await problems.collectAsync(async () => keys.set(hub.name, await hubInputKey(root, hub, renderer, options.secrets ?? 'required')));
     }
-    if (errors.length > 0) throw new UserErrors(dedupe(errors));
+    problems.throwIfAny();
   }
   const unchanged = incremental && !options.force ? hubs.filter((h) => state.upToDate(h.name, keys.get(h.name)!)).map((h) => h.name) : [];
   const todo = hubs.filter((h) => !unchanged.includes(h.name));
@@ -116,15 +111,9 @@ export async function synthHubs(options: SynthOptions): Promise<SynthReport> {
     if (infra) await import('../infra/synth');
   }
   const settled = await rendering;
-  const errors: UserError[] = [];
-  const results: HubManifestResult[] = [];
-  for (const s of settled) {
-    if (s.status === 'fulfilled') results.push(s.value);
-    else if (s.reason instanceof UserErrors) errors.push(...s.reason.errors);
-    else if (s.reason instanceof UserError) errors.push(s.reason);
-    else throw s.reason;
-  }
-  if (errors.length > 0) throw new UserErrors(dedupe(errors));
+  const problems = new Diagnostics();
+  const results: HubManifestResult[] = problems.settled(settled);
+  problems.throwIfAny();
 
   return withSynthLock(outRoot, async () => {
     // Prune: only hubs jhm recorded output for; everything else is reported and left alone.
@@ -146,15 +135,5 @@ export async function synthHubs(options: SynthOptions): Promise<SynthReport> {
       staging.dispose();
     }
     return { hubs, results, pruned, unchanged, foreign };
-  });
-}
-
-function dedupe(errors: UserError[]): UserError[] {
-  const seen = new Set<string>();
-  return errors.filter((e) => {
-    const k = e.format();
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
   });
 }

@@ -9,7 +9,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { UserError, UserErrors } from '../config/errors';
+import { Diagnostics } from '../config/diagnostics';
 import { sha256 } from '../config/files';
 import { Hub, hubCharts } from '../config/hub';
 import { readInputFile } from '../config/input-file';
@@ -70,12 +70,9 @@ export async function hubInputKey(root: string, hub: Hub, renderer: HelmRenderer
   const helm = await renderer.helm();
   const st = fs.statSync(helm.path);
   const settled = await Promise.allSettled(hubCharts(hub).map(async (c) => [`${c.name}-${c.version}`, await verifiedDigest(renderer, c)]));
-  const failed = settled.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as unknown);
-  if (failed.length > 0) {
-    const other = failed.find((f) => !(f instanceof UserError));
-    throw other ?? new UserErrors(failed.flatMap((f) => (f instanceof UserErrors ? f.errors : [f as UserError])));
-  }
-  const charts = settled.map((r) => (r as PromiseFulfilledResult<string[]>).value);
+  const problems = new Diagnostics();
+  const charts = problems.settled(settled);
+  problems.throwIfAny();
   return sha256(
     JSON.stringify({
       format: 2,

@@ -1,42 +1,10 @@
 /**
- * Errors meant for people. A `UserError` is printed as one line (two with a fix) and exits 1,
- * never with a stack trace; anything else is a bug and keeps its stack.
+ * Errors meant for people are diagnostics of severity `error`: `UserError` and `UserErrors` are
+ * defined in `diagnostics.ts` (with warnings, the one-line format and the collector) and exported
+ * here too, the import path of their throw sites. Also here: how much of its input a message may
+ * quote (`quote`, `truncate`).
  */
-export class UserError extends Error {
-  /** The file the problem is in, when there is one (repository-relative where possible). */
-  public readonly file?: string;
-  /** The field path inside that file, e.g. `nodeGroups[1].minNodes`. */
-  public readonly field?: string;
-  /** What to do about it. */
-  public readonly fix?: string;
-
-  constructor(message: string, options: { file?: string; field?: string; fix?: string } = {}) {
-    super(message);
-    this.name = 'UserError';
-    this.file = options.file;
-    this.field = options.field;
-    this.fix = options.fix;
-  }
-
-  /** `file: field: message (fix)` on one line. */
-  public format(): string {
-    const where = [this.file, this.field].filter((s) => s !== undefined && s !== '').join(': ');
-    const fix = this.fix ? ` (${this.fix})` : '';
-    return `${where ? `${where}: ` : ''}${this.message}${fix}`;
-  }
-}
-
-/** Several user errors found at once (e.g. every problem in one hub file). */
-export class UserErrors extends UserError {
-  constructor(public readonly errors: UserError[]) {
-    super(errors.map((e) => e.format()).join('\n'));
-    this.name = 'UserErrors';
-  }
-
-  public format(): string {
-    return this.errors.map((e) => e.format()).join('\n');
-  }
-}
+export { isUserError, UserError, UserErrors } from './diagnostics';
 
 /** Characters of a value an error message quotes at most (a value may be a 10 MB line, or a whole file). */
 export const MAX_QUOTED_CHARS = 80;
@@ -57,8 +25,4 @@ export function truncate(text: string, max = MAX_QUOTED_CHARS): string {
 /** `value` in double quotes for an error message: escaped onto one line, cut like `truncate`. */
 export function quote(value: string): string {
   return value.length <= MAX_QUOTED_CHARS ? JSON.stringify(value) : `${JSON.stringify(head(value, MAX_QUOTED_CHARS))}… (${value.length} characters)`;
-}
-
-export function isUserError(e: unknown): e is UserError {
-  return e instanceof UserError;
 }

@@ -6,13 +6,13 @@
  * are the hub schema's (`hub-schema.ts`); resolution only derives. The one fact decided later is
  * the final load-balancer IP, which also depends on `jhm deploy`'s outputs (`ingress-ip.ts`).
  */
-import { z } from 'zod';
 import { DNS_LABEL_RULE, hostInZone, isDnsLabel } from './dns';
-import { MAX_QUOTED_CHARS, quote, UserError, UserErrors } from './errors';
+import { quote, UserError, UserErrors } from './errors';
 import { HubFile, HubFileInput, hubFileSchema, profileSlug } from './hub-schema';
 import { DEFAULT_WORKER_NODE_GROUP, NODE_GROUP_LABEL_KEY, nodeGroupLabelValue, nodeGroupSelector } from './node-group';
 import { CERT_MANAGER_NAMESPACE, CERT_MANAGER_RELEASE, INGRESS_CONTROLLERS } from './namespaces';
 import { ChartPin, CHARTS } from './versions';
+import { issuesToErrors } from './zod-issues';
 
 /** A nodegroup with its derived node label. */
 export interface NodeGroup {
@@ -247,57 +247,6 @@ export function resolveHub(name: string, spec: HubFile, source: string): Hub {
 }
 
 /**
- * Formats a zod path as `a.b[2].c`. A map key that is not plain (a label key with spaces, a
- * newline, `${`, or longer than a quote) is shown quoted and cut, `a.b["x y"]`, so the error
- * stays on one line.
- */
-export function formatPath(path: readonly PropertyKey[]): string {
-  const plain = (key: string) => key.length <= MAX_QUOTED_CHARS && /^[A-Za-z0-9_./-]+$/.test(key);
-  return path.reduce<string>((acc, p) => {
-    if (typeof p === 'number') return `${acc}[${p}]`;
-    const key = String(p);
-    if (!plain(key)) return `${acc}[${quote(key)}]`;
-    return acc ? `${acc}.${key}` : key;
-  }, '');
-}
-
-/** Turns zod issues into user errors; `locate` may add a line number for a path. */
-export function issuesToErrors(issues: readonly z.core.$ZodIssue[], source: string, locate?: (path: readonly PropertyKey[]) => number | undefined): UserError[] {
-  return issues.map((i) => {
-    const field = formatPath(i.path);
-    const line = locate?.(i.path);
-    const file = line !== undefined ? `${source}:${line}` : source;
-    return new UserError(describeIssue(i), { file, field: field || undefined });
-  });
-}
-
-function describeIssue(i: z.core.$ZodIssue): string {
-  switch (i.code) {
-    case 'unrecognized_keys':
-      return `unknown field${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => quote(k)).join(', ')}: remove ${i.keys.length > 1 ? 'them' : 'it'} or check the spelling against hub.schema.json`;
-    case 'invalid_type':
-      return i.input === undefined ? `is required (expected ${i.expected})` : `expected ${i.expected}, got ${describeValue(i.input)}`;
-    case 'invalid_union':
-      return `${i.message}`;
-    case 'invalid_key':
-      // A map key (e.g. a Magnum label) broke a rule: the path already names the key.
-      return `is not a valid key: ${i.issues.map(describeIssue).join('; ')}`;
-    case 'invalid_value':
-      return `must be one of ${i.values.map((v) => JSON.stringify(v)).join(', ')}, got ${describeValue(i.input)}`;
-    default:
-      return i.message.replace(/^Invalid input: /, '');
-  }
-}
-
-function describeValue(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'a list';
-  if (typeof v === 'object') return 'a mapping';
-  if (typeof v === 'string') return quote(v);
-  return `${typeof v} ${String(v)}`;
-}
-
-/**
  * Validates `input` and returns the resolved hub: the TypeScript API to the same model the hub
  * files describe. Throws `UserErrors` listing every problem.
  */
@@ -310,7 +259,7 @@ export function defineHub(name: string, input: HubFileInput | unknown, source = 
   }
   const parsed = hubFileSchema.safeParse(input, { reportInput: true });
   if (!parsed.success) {
-    throw new UserErrors(issuesToErrors(parsed.error.issues, source, locate));
+    throw new UserErrors(issuesToErrors(parsed.error.issues, { file: source, lineOf: locate }));
   }
   return resolveHub(name, parsed.data, source);
 }

@@ -4,6 +4,7 @@
  * recorded in `outputs/<hub>.json`, with the warnings the user should see about it.
  */
 import { isIPv4 } from 'net';
+import { Diagnostic, warning } from './diagnostics';
 import { UserError } from './errors';
 import type { Hub } from './hub';
 import { readIngressIp } from './outputs';
@@ -14,8 +15,8 @@ export interface LoadBalancerIP {
   readonly ip?: string;
   /** Where `ip` comes from. */
   readonly from?: 'hub file' | 'outputs';
-  /** One-line warnings (`file: field: message (fix)`); empty when all is well. */
-  readonly warnings: readonly string[];
+  /** Warnings about the decision; empty when all is well. */
+  readonly warnings: readonly Diagnostic[];
 }
 
 /**
@@ -34,7 +35,7 @@ export function decideLoadBalancerIP(hub: Pick<Hub, 'name' | 'source' | 'ingress
       fix: 'run jhm deploy again to record the floating IP, or set ingress.loadBalancerIP in the hub file',
     });
   }
-  const warn = (message: string, fix: string) => new UserError(message, { file: hub.source, field: 'ingress.loadBalancerIP', fix }).format();
+  const warn = (message: string, fix: string) => warning(message, { file: hub.source, field: 'ingress.loadBalancerIP', fix });
   const fromFile = hub.ingress.loadBalancerIP;
   if (fromFile !== undefined) {
     const warnings =

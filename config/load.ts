@@ -4,6 +4,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { Diagnostics } from './diagnostics';
 import { UserError, UserErrors } from './errors';
 import { readInputFile } from './input-file';
 import { parseYamlFile } from './yaml-file';
@@ -65,18 +66,8 @@ export function loadHubs(root: string, names?: readonly string[]): Hub[] {
   if (wanted.length === 0) {
     throw new UserError(`no hub files in ${HUBS_DIR}/`, { fix: 'create one with: jhm init <hub>' });
   }
-  const hubs: Hub[] = [];
-  const errors: UserError[] = [];
-  for (const name of wanted) {
-    const display = path.join(HUBS_DIR, `${name}.yaml`);
-    try {
-      hubs.push(loadHubFile(hubFilePath(root, name), display));
-    } catch (e) {
-      if (e instanceof UserErrors) errors.push(...e.errors);
-      else if (e instanceof UserError) errors.push(e);
-      else throw e;
-    }
-  }
-  if (errors.length > 0) throw new UserErrors(errors);
-  return hubs;
+  const problems = new Diagnostics();
+  const hubs = wanted.map((name) => problems.collect(() => loadHubFile(hubFilePath(root, name), path.join(HUBS_DIR, `${name}.yaml`))));
+  problems.throwIfAny();
+  return hubs as Hub[];
 }

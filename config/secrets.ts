@@ -25,11 +25,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Document, isMap, isScalar, isSeq, Scalar } from 'yaml';
 import { z } from 'zod';
+import { Diagnostic, warning } from './diagnostics';
 import { quote, UserError, UserErrors } from './errors';
 import { writeFileAtomicSync } from './files';
 import { readInputFile } from './input-file';
 import { parseYamlFile } from './yaml-file';
-import { formatPath, Hub } from './hub';
+import { Hub } from './hub';
+import { issuesToErrors, IssueWording, ZodIssue } from './zod-issues';
 
 /** Folder of secrets files, relative to the project root (git-ignored except its README.md). */
 export const SECRETS_DIR = 'secrets';
@@ -118,7 +120,7 @@ function usesGitHub(hub: Hub): hub is Hub & { jupyterhub: { auth: { type: 'githu
 /** Parsed file plus a way to find the line of a field. */
 interface ParsedFile {
   readonly doc: Document.Parsed;
-  readonly locate: (p: readonly PropertyKey[]) => string;
+  readonly lineOf: (p: readonly PropertyKey[]) => number | undefined;
   /** The data (YAML resource limits are user errors). */
   readonly toJS: () => unknown;
 }
@@ -126,11 +128,7 @@ interface ParsedFile {
 function parseFile(text: string, display: string): ParsedFile {
   // Never quote the offending text: it may be a secret.
   const yaml = parseYamlFile(text, display, { quoteErrors: false, fix: 'fix the syntax, or delete the file and run jhm secrets again' });
-  const locate = (p: readonly PropertyKey[]): string => {
-    const line = yaml.lineOf(p);
-    return line === undefined ? display : `${display}:${line}`;
-  };
-  return { doc: yaml.doc, locate, toJS: yaml.toJS };
+  return { doc: yaml.doc, lineOf: yaml.lineOf, toJS: yaml.toJS };
 }
 
 /** Validates the data; messages never include the values. */
@@ -140,21 +138,24 @@ function validate(data: unknown, parsed: ParsedFile, hubName: string, partial: b
   const s = partial ? partialSchema : schema;
   const result = s.safeParse(clean);
   if (result.success) return result.data as z.infer<typeof schema>;
-  const errors = result.error.issues.map((i) => {
-    const field = formatPath(i.path);
-    // Zod leaves inputs out of issues (good: they may be secrets), so look the field up.
-    if (i.code === 'invalid_type' && valueAt(clean, i.path) === undefined) {
-      return new UserError('is missing', { file: displayPath(hubName), field, fix: `run jhm secrets ${hubName} to generate it` });
-    }
-    const message =
-      i.code === 'unrecognized_keys'
-        ? `unknown field${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => quote(k)).join(', ')}: remove or rename ${i.keys.length > 1 ? 'them' : 'it'}`
-        : i.code === 'invalid_type'
-          ? `must be ${i.expected === 'array' ? 'a list' : i.expected === 'object' ? 'a mapping' : i.expected === 'string' ? 'a string (quote it if YAML reads it as a number)' : `a ${i.expected}`}`
-          : i.message;
-    return new UserError(message, { file: parsed.locate(i.path), field });
-  });
-  throw new UserErrors(errors);
+  throw new UserErrors(issuesToErrors(result.error.issues, { file: displayPath(hubName), lineOf: parsed.lineOf, describe: (i) => describeIssue(i, clean, hubName) }));
+}
+
+/** How the secrets file words an issue: never quoting a value (it may be a secret). */
+function describeIssue(i: ZodIssue, data: unknown, hubName: string): IssueWording {
+  // Zod leaves inputs out of issues (good: they may be secrets), so look the field up.
+  if (i.code === 'invalid_type' && valueAt(data, i.path) === undefined) {
+    return { message: 'is missing', fix: `run jhm secrets ${hubName} to generate it`, noLine: true };
+  }
+  if (i.code === 'unrecognized_keys') {
+    return { message: `unknown field${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => quote(k)).join(', ')}: remove or rename ${i.keys.length > 1 ? 'them' : 'it'}` };
+  }
+  if (i.code === 'invalid_type') {
+    return {
+      message: `must be ${i.expected === 'array' ? 'a list' : i.expected === 'object' ? 'a mapping' : i.expected === 'string' ? 'a string (quote it if YAML reads it as a number)' : `a ${i.expected}`}`,
+    };
+  }
+  return { message: i.message };
 }
 
 /** `data` without the null entries of its mappings (at any depth). */
@@ -188,7 +189,7 @@ const partialSchema = schema.extend({
  * lacks `github.clientSecret` while the hub logs in with GitHub. The file must be a regular file
  * of at most 1 MiB (`readInputFile`); `onWarning` hears when its group or others may read it.
  */
-export function loadSecrets(root: string, hub: Hub, onWarning?: (message: string) => void): HubSecrets {
+export function loadSecrets(root: string, hub: Hub, onWarning?: (warning: Diagnostic) => void): HubSecrets {
   const file = secretsFilePath(root, hub.name);
   const display = displayPath(hub.name);
   const read = readInputFile(file, display);
@@ -221,12 +222,13 @@ export function loadSecrets(root: string, hub: Hub, onWarning?: (message: string
  * The warning for a secrets file that its group or other users may read (`mode`: its permission
  * bits), with the fix; `undefined` when only its owner may.
  */
-export function secretsModeWarning(hubName: string, mode: number): string | undefined {
+export function secretsModeWarning(hubName: string, mode: number): Diagnostic | undefined {
   const group = (mode & 0o040) !== 0;
   const others = (mode & 0o004) !== 0;
   if (!group && !others) return undefined;
   const display = displayPath(hubName);
-  return `${display} may be read by ${group && others ? 'its group and other users' : group ? 'its group' : 'other users'} (mode ${(mode & 0o777).toString(8).padStart(4, '0')}); restrict it with: chmod 600 ${display}`;
+  const readers = group && others ? 'its group and other users' : group ? 'its group' : 'other users';
+  return warning(`mode ${(mode & 0o777).toString(8).padStart(4, '0')} lets ${readers} read it`, { file: display, fix: `restrict it with: chmod 600 ${display}` });
 }
 
 /** Options of `ensureSecrets`. */

@@ -11,7 +11,8 @@
  *
  * Every problem names the hub file and the field that sets the value.
  */
-import { UserError, UserErrors } from './errors';
+import { Diagnostics } from './diagnostics';
+import { UserError } from './errors';
 import { Hub, hubCharts } from './hub';
 import { checkHubSet } from './hub-set';
 import { listHubNames, loadHubs } from './load';
@@ -26,8 +27,9 @@ export const HELM_RELEASE_NAME_MAX = 53;
  */
 export function validateHubs(root: string, names?: readonly string[]): Hub[] {
   const hubs = loadHubs(root, names);
-  const errors = [...crossHubErrors(hubs, otherHubs(root, hubs)), ...hubs.flatMap(chartErrors)];
-  if (errors.length > 0) throw new UserErrors(errors);
+  const problems = new Diagnostics();
+  for (const e of [...crossHubErrors(hubs, otherHubs(root, hubs)), ...hubs.flatMap(chartErrors)]) problems.add(e);
+  problems.throwIfAny();
   return hubs;
 }
 
@@ -55,14 +57,10 @@ export function otherHubs(root: string, selected: readonly Hub[]): Hub[] {
  * selected hub's). Collisions between two unselected hubs are theirs to report.
  */
 function crossHubErrors(selected: readonly Hub[], others: readonly Hub[]): UserError[] {
-  try {
-    checkHubSet([...others, ...selected]);
-    return [];
-  } catch (e) {
-    if (!(e instanceof UserErrors)) throw e;
-    const files = new Set(selected.map((h) => h.source));
-    return e.errors.filter((x) => x.file !== undefined && files.has(x.file));
-  }
+  const problems = new Diagnostics();
+  problems.collect(() => checkHubSet([...others, ...selected]));
+  const files = new Set(selected.map((h) => h.source));
+  return problems.errors.filter((x) => x.file !== undefined && files.has(x.file));
 }
 
 /** What helm would refuse in `hub`'s releases, named by the hub-file field that sets it. */

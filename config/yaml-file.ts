@@ -43,7 +43,7 @@ export function parseYamlFile(text: string, display: string, options: ParseYamlO
     if (doc.errors.some((e) => /maximum call stack/i.test(e.message))) throw limitError(new RangeError(), display, options);
     const errors = doc.errors.map((e) => {
       const line = lineCounter.linePos(e.pos[0]).line;
-      return new UserError(syntaxMessage(e.message, options), { file: line ? `${display}:${line}` : display, fix: options.fix });
+      return new UserError(syntaxMessage(e.message, options), { file: display, line: line || undefined, fix: options.fix });
     });
     const shown = errors.slice(0, MAX_SYNTAX_ERRORS);
     if (errors.length > shown.length) shown.push(new UserError(`and ${errors.length - shown.length} more YAML errors`, { file: display }));

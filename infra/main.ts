@@ -1,22 +1,15 @@
 /**
  * Entry point of the cdktf CLI (`app` in cdktf.json): `npx cdktf synth|diff|deploy <hub>` builds
- * one stack per hub file in `hubs/`, after the checks `jhm validate` makes (`config/validate.ts`).
+ * one stack per hub file in `hubs/`, after the checks `jhm validate` and `jhm synth` make
+ * (`config/validate.ts`). Problems are printed as `jhm` prints them (`cli/report.ts`): one line
+ * each, `error: file:line: field: message (fix)`, exit status 1, a stack trace only with JHM_DEBUG.
  */
-import { UserError } from '../config/errors';
+import { reportError } from '../cli/report';
 import { validateHubs } from '../config/validate';
 import { createInfraApp } from './synth';
 
-function main(): void {
-  try {
-    createInfraApp(validateHubs(process.cwd())).synth();
-  } catch (e) {
-    if (e instanceof UserError) {
-      // One line per problem, no stack trace (UserErrors formats every error on its own line).
-      console.error(e.format());
-      process.exit(1);
-    }
-    throw e;
-  }
+try {
+  createInfraApp(validateHubs(process.cwd())).synth();
+} catch (e) {
+  process.exitCode = reportError(e, Boolean(process.env.JHM_DEBUG));
 }
-
-main();

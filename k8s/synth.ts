@@ -5,7 +5,8 @@
  */
 import * as fs from 'fs';
 import { isDeepStrictEqual } from 'util';
-import { UserError, UserErrors } from '../config/errors';
+import { Diagnostic, Diagnostics, warning } from '../config/diagnostics';
+import { UserError } from '../config/errors';
 import { Hub } from '../config/hub';
 import { resolveLoadBalancerIP } from '../config/ingress-ip';
 import { HubSecrets, loadSecrets, secretsFilePath, secretValues } from '../config/secrets';
@@ -26,7 +27,7 @@ export interface HubManifestResult {
   readonly hub: Hub;
   readonly files: ManifestFiles;
   /** Things the user should know (retired controller, unknown ingress IP, dropped hooks). */
-  readonly warnings: readonly string[];
+  readonly warnings: readonly Diagnostic[];
 }
 
 /** Whether the secrets file is needed (`required`), used when present (`optional`) or never read (`none`). */
@@ -50,15 +51,9 @@ export interface SynthHubManifestsOptions {
 /** Everything the Kubernetes side produces for `hub`. Throws `UserError` on bad input. */
 export async function synthHubManifests(hub: Hub, options: SynthHubManifestsOptions): Promise<HubManifestResult> {
   // A secrets problem is reported together with any chart problem, so one run shows them all.
-  let secrets: HubSecrets | undefined;
-  let secretsError: UserError | undefined;
-  const warnings: string[] = [];
-  try {
-    secrets = readSecrets(hub, options, (w) => warnings.push(w));
-  } catch (e) {
-    if (!(e instanceof UserError)) throw e;
-    secretsError = e;
-  }
+  const problems = new Diagnostics();
+  const warnings: Diagnostic[] = [];
+  const secrets: HubSecrets | undefined = problems.collect(() => readSecrets(hub, options, (w) => warnings.push(w)));
   // dist/ is rendered with placeholders of one fixed shape (one CryptKeeper key), so it depends
   // neither on the secret values nor on how many keys the secrets file holds; when the real
   // secrets have another shape, the Secrets come from a second render with placeholders of
@@ -118,7 +113,7 @@ export async function synthHubManifests(hub: Hub, options: SynthHubManifestsOpti
         throw new Error(`chart ${r.chart.name} ${r.chart.version} puts a secret value into ${o.kind} ${o.metadata.name}, outside a Secret; jhm refuses to write it to dist/`);
       }
       for (const h of result.droppedHooks) {
-        warnings.push(`${hub.source}: chart ${r.chart.name} ${r.chart.version}: left out Helm hook ${h.kind} ${h.name} (${h.hooks.join(', ')}): kubectl apply has no hooks`);
+        warnings.push(warning(`chart ${r.chart.name} ${r.chart.version}: left out Helm hook ${h.kind} ${h.name} (${h.hooks.join(', ')}): kubectl apply has no hooks`, { file: hub.source }));
       }
       let objects = result.objects;
       if (secrets && r.secretsValues) {
@@ -130,16 +125,8 @@ export async function synthHubManifests(hub: Hub, options: SynthHubManifestsOpti
     }),
   );
   // Report every release's problem at once (e.g. all missing charts), not just the first.
-  const failures = [
-    ...(secretsError ? [secretsError] : []),
-    ...settled.filter((x): x is PromiseRejectedResult => x.status === 'rejected').map((x) => x.reason as unknown),
-  ];
-  if (failures.length > 0) {
-    const nonUser = failures.find((f) => !(f instanceof UserError));
-    if (nonUser) throw nonUser;
-    throw new UserErrors(failures.flatMap((f) => (f instanceof UserErrors ? f.errors : [f as UserError])));
-  }
-  const rendered: RenderedRelease[] = settled.map((x) => (x as PromiseFulfilledResult<RenderedRelease>).value);
+  const rendered: RenderedRelease[] = problems.settled(settled);
+  problems.throwIfAny();
 
   const { buildHubManifests } = await import('./hub-manifests');
   const manifests = buildHubManifests({ hub, releases: rendered });
@@ -169,7 +156,7 @@ function atHubField(hub: Hub, fields: HubFields, e: unknown): unknown {
   });
 }
 
-function readSecrets(hub: Hub, options: SynthHubManifestsOptions, onWarning: (message: string) => void): HubSecrets | undefined {
+function readSecrets(hub: Hub, options: SynthHubManifestsOptions, onWarning: (warning: Diagnostic) => void): HubSecrets | undefined {
   if (options.secrets === 'none') return undefined;
   if (options.secrets === 'optional' && !fs.existsSync(secretsFilePath(options.root, hub.name))) return undefined;
   return loadSecrets(options.root, hub, onWarning);

@@ -4,7 +4,8 @@
  */
 import * as path from 'path';
 import { Command } from 'commander';
-import { UserError, UserErrors } from '../../config/errors';
+import { Diagnostics } from '../../config/diagnostics';
+import { UserError } from '../../config/errors';
 import type { Hub } from '../../config/hub';
 import { OUTPUT_DIRS, recordedHubs } from '../output';
 import { info, success, warn } from '../report';
@@ -26,17 +27,9 @@ export function registerSynthCommands(program: Command): void {
       const { loadSecrets } = await import('../../config/secrets');
       const root = projectRoot(cmd);
       const hubs = validateHubs(root, names);
-      const errors: UserError[] = [];
-      for (const hub of hubs) {
-        try {
-          loadSecrets(root, hub, warn);
-        } catch (e) {
-          if (e instanceof UserErrors) errors.push(...e.errors);
-          else if (e instanceof UserError) errors.push(e);
-          else throw e;
-        }
-      }
-      if (errors.length > 0) throw new UserErrors(errors);
+      const problems = new Diagnostics();
+      for (const hub of hubs) problems.collect(() => loadSecrets(root, hub, warn));
+      problems.throwIfAny();
       for (const hub of hubs) success(`${hub.source}: ${hub.url} on cluster ${hub.clusterName} (${hub.nodeGroups.length + 1} nodegroups, ${hub.jupyterhub.profiles.length} profiles)`);
     });
 

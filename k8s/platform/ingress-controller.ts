@@ -4,7 +4,7 @@
  * IP, and cert-manager. Release names, namespaces and charts come from the resolved hub
  * (`hub.ingress`, `hub.certManager`; decided in `config/hub.ts` from `config/namespaces.ts`).
  */
-import { UserError } from '../../config/errors';
+import { Diagnostic, warning } from '../../config/diagnostics';
 import type { Hub } from '../../config/hub';
 import { decideLoadBalancerIP, LoadBalancerIP } from '../../config/ingress-ip';
 import { certManagerValues, CertManagerValues } from './cert-manager-values';
@@ -29,15 +29,15 @@ export function ingressControllerRelease(
   hub: Pick<Hub, 'name' | 'source' | 'ingress' | 'coreNodeSelector'>,
   loadBalancer: LoadBalancerIP = decideLoadBalancerIP(hub),
 ): HelmRelease<TraefikValues | IngressNginxValues, Hub['ingress']['chart']> {
-  const warnings: string[] = [];
+  const warnings: Diagnostic[] = [];
   const { controller } = hub.ingress;
   if (controller === 'ingress-nginx') {
     warnings.push(
-      new UserError(`ingress-nginx was retired upstream on ${INGRESS_NGINX_RETIREMENT_DATE} (no more security fixes)`, {
+      warning(`ingress-nginx was retired upstream on ${INGRESS_NGINX_RETIREMENT_DATE} (no more security fixes)`, {
         file: hub.source,
         field: 'ingress.controller',
         fix: 'use ingress.controller: traefik',
-      }).format(),
+      }),
     );
   }
   warnings.push(...loadBalancer.warnings);

@@ -2,6 +2,7 @@
  * A Helm release of the platform, as the renderer needs it: which chart, under which release
  * name and namespace, with which values, and what the user should be told about it.
  */
+import type { Diagnostic } from '../../config/diagnostics';
 import type { ChartPin } from '../../config/versions';
 
 /**
@@ -17,6 +18,6 @@ export interface HelmRelease<V extends object = object, C extends ChartPin = Cha
   readonly namespace: string;
   /** Values passed to the chart (only what differs from the chart's defaults). */
   readonly values: V;
-  /** One-line warnings (`file: field: message (fix)`) to show the user; empty when all is well. */
-  readonly warnings: readonly string[];
+  /** Warnings to show the user; empty when all is well. */
+  readonly warnings: readonly Diagnostic[];
 }

@@ -55,7 +55,7 @@ describe('diff and check never read the secrets files', () => {
     const file = project.path('secrets/example.yaml');
     fs.chmodSync(file, 0o644);
     try {
-      const warning = 'warning: secrets/example.yaml may be read by its group and other users (mode 0644); restrict it with: chmod 600 secrets/example.yaml';
+      const warning = 'warning: secrets/example.yaml: mode 0644 lets its group and other users read it (restrict it with: chmod 600 secrets/example.yaml)';
       const validate = await project.jhm('validate');
       expect(validate.code).toBe(0);
       expect(validate.stderr).toContain(warning);

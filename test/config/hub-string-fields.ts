@@ -8,7 +8,7 @@
  * `a.<value>` for the keys and values of a map.
  */
 import fc from 'fast-check';
-import { formatPath } from '../../config/hub';
+import { formatPath } from '../../config/zod-issues';
 import { hubJsonSchema } from '../../config/hub-schema';
 
 /**

@@ -11,6 +11,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { MAX_QUOTED_CHARS, quote, truncate, UserError, UserErrors } from '../../config/errors';
+import { Diagnostic, formatDiagnostic } from '../../config/diagnostics';
 import { readInputFile, MAX_INPUT_FILE_BYTES } from '../../config/input-file';
 import { listHubNames, loadHubFile, loadHubs } from '../../config/load';
 import { ensureSecrets, loadSecrets, secretsFilePath, secretsModeWarning } from '../../config/secrets';
@@ -207,24 +208,25 @@ describe('the file name rule: hub files end in .yaml', () => {
 
 describe('the permission rule: a secrets file others may read gets a warning with the fix', () => {
   test.each([
-    [0o644, 'secrets/example.yaml may be read by its group and other users (mode 0644); restrict it with: chmod 600 secrets/example.yaml'],
-    [0o640, 'secrets/example.yaml may be read by its group (mode 0640); restrict it with: chmod 600 secrets/example.yaml'],
-    [0o604, 'secrets/example.yaml may be read by other users (mode 0604); restrict it with: chmod 600 secrets/example.yaml'],
+    [0o644, 'secrets/example.yaml: mode 0644 lets its group and other users read it (restrict it with: chmod 600 secrets/example.yaml)'],
+    [0o640, 'secrets/example.yaml: mode 0640 lets its group read it (restrict it with: chmod 600 secrets/example.yaml)'],
+    [0o604, 'secrets/example.yaml: mode 0604 lets other users read it (restrict it with: chmod 600 secrets/example.yaml)'],
   ])('mode %o', (mode, warning) => {
     const root = tempRoot();
     const hub = exampleHub(root);
     ensureSecrets(root, hub, { githubClientSecret: 'fake-github-client-secret-for-tests' });
     fs.chmodSync(secretsFilePath(root, 'example'), mode);
-    const warnings: string[] = [];
+    const warnings: Diagnostic[] = [];
     loadSecrets(root, hub, (w) => warnings.push(w));
-    expect(warnings).toEqual([warning]);
+    expect(warnings.map(formatDiagnostic)).toEqual([warning]);
+    expect(warnings.map((w) => w.severity)).toEqual(['warning']);
   });
 
   test('no warning at mode 0600 (what jhm secrets writes)', () => {
     const root = tempRoot();
     const hub = exampleHub(root);
     ensureSecrets(root, hub, { githubClientSecret: 'fake-github-client-secret-for-tests' });
-    const warnings: string[] = [];
+    const warnings: Diagnostic[] = [];
     loadSecrets(root, hub, (w) => warnings.push(w));
     expect(warnings).toEqual([]);
     expect(secretsModeWarning('example', 0o600)).toBeUndefined();

@@ -19,6 +19,7 @@ import { defineHub, Hub, hubCharts, hubReleases } from '../../config/hub';
 import { decideLoadBalancerIP, resolveLoadBalancerIP } from '../../config/ingress-ip';
 import { CERT_MANAGER_NAMESPACE, CERT_MANAGER_RELEASE, INGRESS_CONTROLLERS } from '../../config/namespaces';
 import { CHARTS } from '../../config/versions';
+import { formatDiagnostic } from '../../config/diagnostics';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const example = () => parse(fs.readFileSync(path.join(ROOT, 'hubs', 'example.yaml'), 'utf8')) as Record<string, any>;
@@ -159,11 +160,11 @@ describe('rule: the load-balancer IP is decided in one place, with its warnings'
     expect(decideLoadBalancerIP(withFileIp(), '203.0.113.10')).toEqual({ ip: '203.0.113.10', from: 'outputs', warnings: [] });
     const none = decideLoadBalancerIP(withFileIp());
     expect(none.ip).toBeUndefined();
-    expect(none.warnings).toEqual([expect.stringMatching(/^hubs\/example\.yaml: ingress\.loadBalancerIP: no load balancer IP is known: the traefik Service gets whatever IP OpenStack assigns/)]);
+    expect(none.warnings.map(formatDiagnostic)).toEqual([expect.stringMatching(/^hubs\/example\.yaml: ingress\.loadBalancerIP: no load balancer IP is known: the traefik Service gets whatever IP OpenStack assigns/)]);
   });
 
   test('a hub-file IP that differs from the recorded one wins, with a warning naming both', () => {
-    expect(decideLoadBalancerIP(withFileIp('203.0.113.20'), '203.0.113.10').warnings).toEqual([
+    expect(decideLoadBalancerIP(withFileIp('203.0.113.20'), '203.0.113.10').warnings.map(formatDiagnostic)).toEqual([
       'hubs/example.yaml: ingress.loadBalancerIP: is 203.0.113.20 but jhm deploy recorded 203.0.113.10; using 203.0.113.20 (remove ingress.loadBalancerIP from the hub file to use the recorded floating IP)',
     ]);
   });

@@ -5,6 +5,7 @@
  */
 import { INFRA_OUTPUTS } from '../../config/outputs';
 import { EXAMPLE_HUB, makeProject, removeProjects, setHubLine } from '../support/project';
+import { formatDiagnostic } from '../../config/diagnostics';
 
 afterAll(removeProjects);
 
@@ -15,7 +16,7 @@ test('the IP jhm deploy recorded reaches the Service, and no IP warning is given
   project.write('outputs/example.json', recorded('203.0.113.10'));
   const report = await project.synth();
   expect(project.read('dist/example/03-ingress-controller.yaml')).toContain('203.0.113.10');
-  expect(report.results[0].warnings.filter((w) => w.includes('ingress.loadBalancerIP'))).toEqual([]);
+  expect(report.results[0].warnings.map(formatDiagnostic).filter((w) => w.includes('ingress.loadBalancerIP'))).toEqual([]);
 });
 
 test('an IP in the hub file wins over the recorded one, with a warning naming both', async () => {
@@ -27,11 +28,11 @@ test('an IP in the hub file wins over the recorded one, with a warning naming bo
   const text = project.read('dist/example/03-ingress-controller.yaml');
   expect(text).toContain('203.0.113.20');
   expect(text).not.toContain('203.0.113.10');
-  expect(report.results[0].warnings).toContainEqual(expect.stringContaining('is 203.0.113.20 but jhm deploy recorded 203.0.113.10'));
+  expect(report.results[0].warnings.map(formatDiagnostic)).toContainEqual(expect.stringContaining('is 203.0.113.20 but jhm deploy recorded 203.0.113.10'));
 });
 
 test('with neither, synth warns that the Service gets whatever IP OpenStack assigns', async () => {
   const project = await makeProject({ hubs: { example: setHubLine(EXAMPLE_HUB, 'controller', 'traefik') } });
   const report = await project.synth();
-  expect(report.results[0].warnings).toContainEqual(expect.stringContaining('no load balancer IP is known'));
+  expect(report.results[0].warnings.map(formatDiagnostic)).toContainEqual(expect.stringContaining('no load balancer IP is known'));
 });

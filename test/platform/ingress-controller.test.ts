@@ -6,6 +6,7 @@ import { CHARTS } from '../../config/versions';
 import { certManagerRelease, ingressControllerRelease } from '../../k8s/platform/ingress-controller';
 import { traefikValues } from '../../k8s/platform/traefik-values';
 import { certManagerFor, exampleHub, hubWith, ingressNginxFor, traefikFor } from './helpers';
+import { formatDiagnostic } from '../../config/diagnostics';
 
 /** The release as the synth makes it: with the load-balancer IP decided from the hub file and `recorded`. */
 const release = (hub: Hub, recorded?: string) => ingressControllerRelease(hub, decideLoadBalancerIP(hub, recorded));
@@ -39,13 +40,14 @@ describe('ingressControllerRelease', () => {
 
   test('an ingress-nginx hub is warned, naming its hub file, that ingress-nginx is retired', () => {
     const warnings = release(nginxHub(), IP).warnings;
-    expect(warnings).toEqual([
+    expect(warnings.map((w) => w.severity)).toEqual(['warning']);
+    expect(warnings.map(formatDiagnostic)).toEqual([
       'hubs/nginx.yaml: ingress.controller: ingress-nginx was retired upstream on 2026-03-24 (no more security fixes) (use ingress.controller: traefik)',
     ]);
   });
 
   test('without a known IP the release warns that OpenStack picks the IP, and how to fix it', () => {
-    const [warning, ...rest] = release(exampleHub()).warnings;
+    const [warning, ...rest] = release(exampleHub()).warnings.map(formatDiagnostic);
     expect(rest).toEqual([]);
     expect(warning).toMatch(/^hubs\/example\.yaml: ingress\.loadBalancerIP: /);
     expect(warning).toContain('whatever IP OpenStack assigns');
@@ -61,7 +63,7 @@ describe('ingressControllerRelease', () => {
   test('a hub file IP that differs from the recorded one is used, with a warning', () => {
     const hub = hubWith('pinned', { ingress: { controller: 'traefik', loadBalancerIP: '149.165.150.20' } });
     const r = release(hub, IP);
-    expect(r.warnings).toEqual([
+    expect(r.warnings.map(formatDiagnostic)).toEqual([
       'hubs/pinned.yaml: ingress.loadBalancerIP: is 149.165.150.20 but jhm deploy recorded 149.165.150.10; using 149.165.150.20 (remove ingress.loadBalancerIP from the hub file to use the recorded floating IP)',
     ]);
     expect((r.values as ReturnType<typeof traefikValues>).service.spec.loadBalancerIP).toBe('149.165.150.20');
@@ -82,7 +84,7 @@ describe('ingressControllerRelease', () => {
     fc.assert(
       fc.property(fc.constantFrom('traefik', 'ingress-nginx'), fc.option(fc.ipV4(), { nil: undefined }), (controller, recorded) => {
         const hub = hubWith('prop', { ingress: { controller } });
-        const { warnings } = release(hub, recorded);
+        const warnings = release(hub, recorded).warnings.map(formatDiagnostic);
         expect(warnings.some((w) => w.includes('retired upstream'))).toBe(controller === 'ingress-nginx');
         expect(warnings.some((w) => w.includes('OpenStack assigns'))).toBe(recorded === undefined);
         expect(warnings.every((w) => w.startsWith('hubs/prop.yaml: ingress.'))).toBe(true);
