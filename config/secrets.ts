@@ -16,11 +16,9 @@
  *   cryptKeeperKeys: [<64 hex>]  # hub.config.CryptKeeper.keys (first one encrypts)
  * ```
  *
- * z2jh 4.4.0 generates nothing else with the values this tool writes: the idle culler is a
- * JupyterHub-managed service whose token JupyterHub makes itself, and `hub.services` (whose
- * `api_token`s the chart would generate) stays empty.
+ * The fields, their rules, generators and chart values are one table, `SECRET_FIELDS`
+ * (`secret-fields.ts`): the schema, the generated fields and the checks below derive from it.
  */
-import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Document, isMap, isScalar, isSeq, Scalar } from 'yaml';
@@ -29,6 +27,7 @@ import { Diagnostic, warning } from './diagnostics';
 import { quote, UserError, UserErrors } from './errors';
 import { writeFileAtomicSync } from './files';
 import { readInputFile } from './input-file';
+import { fieldApplies, fieldName, HubSecrets, SECRET_FIELDS, SecretField, secretsFrom } from './secret-fields';
 import { parseYamlFile } from './yaml-file';
 import { Hub } from './hub';
 import { issuesToErrors, IssueWording, ZodIssue } from './zod-issues';
@@ -36,72 +35,46 @@ import { issuesToErrors, IssueWording, ZodIssue } from './zod-issues';
 /** Folder of secrets files, relative to the project root (git-ignored except its README.md). */
 export const SECRETS_DIR = 'secrets';
 
-/** Bytes of randomness in each generated token (z2jh and JupyterHub expect 32 bytes, hex-encoded). */
-export const TOKEN_BYTES = 32;
-
-/** The secrets of one hub, as loaded from `secrets/<hub>.yaml`. */
-export interface HubSecrets {
-  readonly github: {
-    /** Client secret of the GitHub OAuth app; required when the hub logs in with GitHub. */
-    readonly clientSecret?: string;
-  };
-  readonly jupyterhub: {
-    /** Shared token of the hub and configurable-http-proxy (`ConfigurableHTTPProxy.auth_token`). */
-    readonly proxySecretToken: string;
-    /** Key that signs the hub's cookies (`JupyterHub.cookie_secret`), 32 bytes hex. */
-    readonly cookieSecret: string;
-    /** Keys that encrypt `auth_state` (`CryptKeeper.keys`); the first encrypts, all decrypt. */
-    readonly cryptKeeperKeys: readonly string[];
-  };
-}
+export { TOKEN_BYTES } from './secret-fields';
+export type { HubSecrets } from './secret-fields';
 
 const noWhitespace = /^\S+$/;
-const hex32 = /^[0-9a-fA-F]{64}$/;
-/** CryptKeeper accepts a 32-byte key hex-encoded (64 characters) or base64-encoded (44 characters). */
-const base64Key32 = /^[A-Za-z0-9+/]{43}=$/;
 
-const schema = z
-  .object({
-    github: z
-      .object({
-        clientSecret: z
-          .string()
-          .min(1, 'is empty: set it to the client secret of the GitHub OAuth app')
-          .regex(noWhitespace, 'must be the client secret as GitHub shows it, without spaces or line breaks')
-          .optional(),
-      })
-      .strict()
-      .optional(),
-    jupyterhub: z
-      .object({
-        proxySecretToken: z
-          .string()
-          .regex(/^[A-Za-z0-9]{32,}$/, 'must be at least 32 letters or digits (generate one with: jhm secrets <hub>, after deleting this line)'),
-        cookieSecret: z.string().regex(hex32, 'must be 64 hexadecimal characters (32 bytes)'),
-        cryptKeeperKeys: z
-          .array(z.string().refine((k) => hex32.test(k) || base64Key32.test(k), 'must be a 32-byte key, hex (64 characters) or base64 (44 characters)'))
-          .min(1, 'must hold at least one key'),
-      })
-      .strict(),
-  })
-  .strict();
-
-/** A field of the secrets file the tool generates, and how. */
-interface GeneratedField {
-  readonly path: readonly [string, string];
-  readonly make: () => unknown;
+/** The schema of one field: its rule, as a list for list fields; optional unless `required`. */
+function fieldSchema(f: SecretField, required: boolean): z.ZodType {
+  const one = f.list ? z.array(f.rule).min(1, f.list.min) : f.rule;
+  return required ? one : one.optional();
 }
 
-const token = (): string => randomBytes(TOKEN_BYTES).toString('hex');
+/**
+ * The schema of the file, from `SECRET_FIELDS`: a section per table section, strict; generated
+ * fields are required (unless `partial`, for completing a file), fields set by hand are optional
+ * (`loadSecrets` requires them when the hub needs them), and a section of hand-set fields only
+ * may be left out.
+ */
+function fileSchema(partial: boolean): z.ZodType {
+  const sections = [...new Set(FIELDS.map((f) => f.file[0]))];
+  return z
+    .object(
+      Object.fromEntries(
+        sections.map((section) => {
+          const fields = FIELDS.filter((f) => f.file[0] === section);
+          const object = z.object(Object.fromEntries(fields.map((f) => [f.file[1], fieldSchema(f, !partial && f.generate !== undefined)]))).strict();
+          return [section, partial || fields.every((f) => f.generate === undefined) ? object.optional() : object];
+        }),
+      ),
+    )
+    .strict();
+}
 
-/** Every generated field, in file order. */
-const GENERATED: readonly GeneratedField[] = [
-  { path: ['jupyterhub', 'proxySecretToken'], make: token },
-  { path: ['jupyterhub', 'cookieSecret'], make: token },
-  { path: ['jupyterhub', 'cryptKeeperKeys'], make: () => [token()] },
-];
+const FIELDS: readonly SecretField[] = SECRET_FIELDS;
+const schema = fileSchema(false);
+/** The same rules with every generated field optional (for completing a file). */
+const partialSchema = fileSchema(true);
 
-const CLIENT_SECRET_PATH = ['github', 'clientSecret'] as const;
+/** The GitHub client secret: `jhm secrets --github-client-secret-stdin` sets it, and its placeholder comment. */
+const CLIENT_SECRET = FIELDS.find((f) => fieldName(f) === 'github.clientSecret')!;
+const CLIENT_SECRET_PATH = CLIENT_SECRET.file;
 
 /** Absolute path of hub `hubName`'s secrets file under `root`. */
 export function secretsFilePath(root: string, hubName: string): string {
@@ -131,13 +104,16 @@ function parseFile(text: string, display: string): ParsedFile {
   return { doc: yaml.doc, lineOf: yaml.lineOf, toJS: yaml.toJS };
 }
 
+/** The data of a valid file: section → field → value. */
+type FileData = Readonly<Record<string, Readonly<Record<string, string | readonly string[] | undefined>> | undefined>>;
+
 /** Validates the data; messages never include the values. */
-function validate(data: unknown, parsed: ParsedFile, hubName: string, partial: boolean): z.infer<typeof schema> {
+function validate(data: unknown, parsed: ParsedFile, hubName: string, partial: boolean): FileData {
   // An emptied field (`cookieSecret:`) counts as missing.
   const clean = dropNulls(data ?? {});
   const s = partial ? partialSchema : schema;
   const result = s.safeParse(clean);
-  if (result.success) return result.data as z.infer<typeof schema>;
+  if (result.success) return result.data as FileData;
   throw new UserErrors(issuesToErrors(result.error.issues, { file: displayPath(hubName), lineOf: parsed.lineOf, describe: (i) => describeIssue(i, clean, hubName) }));
 }
 
@@ -178,11 +154,6 @@ function valueAt(data: unknown, p: readonly PropertyKey[]): unknown {
   return cur;
 }
 
-/** The same rules with every generated field optional (for completing a file). */
-const partialSchema = schema.extend({
-  jupyterhub: schema.shape.jupyterhub.partial().optional(),
-});
-
 /**
  * Loads and validates `secrets/<hub>.yaml`. Throws a `UserError` naming the file and field when
  * the file is missing (create it with `jhm secrets <hub>`), malformed, lacks a generated token, or
@@ -200,22 +171,11 @@ export function loadSecrets(root: string, hub: Hub, onWarning?: (warning: Diagno
   if (loose !== undefined) onWarning?.(loose);
   const parsed = parseFile(read.text, display);
   const data = validate(parsed.toJS(), parsed, hub.name, false);
-  const clientSecret = data.github?.clientSecret;
-  if (usesGitHub(hub) && clientSecret === undefined) {
-    throw new UserError('is not set', {
-      file: display,
-      field: CLIENT_SECRET_PATH.join('.'),
-      fix: `set it to the client secret of the GitHub OAuth app ${hub.jupyterhub.auth.clientId} (github.com > Settings > Developer settings > OAuth Apps)`,
-    });
-  }
-  return {
-    github: clientSecret === undefined ? {} : { clientSecret },
-    jupyterhub: {
-      proxySecretToken: data.jupyterhub.proxySecretToken,
-      cookieSecret: data.jupyterhub.cookieSecret,
-      cryptKeeperKeys: [...data.jupyterhub.cryptKeeperKeys],
-    },
-  };
+  const valueOf = (f: SecretField) => data[f.file[0]]?.[f.file[1]];
+  // A field set by hand that this hub needs (the GitHub client secret of a GitHub hub).
+  const unset = FIELDS.find((f) => f.generate === undefined && fieldApplies(f, hub) && valueOf(f) === undefined);
+  if (unset !== undefined) throw new UserError('is not set', { file: display, field: fieldName(unset), fix: unset.fix?.(hub) });
+  return secretsFrom(valueOf);
 }
 
 /**
@@ -318,14 +278,15 @@ export function ensureSecrets(root: string, hub: Hub, opts: EnsureSecretsOptions
     }
   }
 
-  for (const f of GENERATED) {
-    if (!isSet(f.path)) add(f.path, f.make());
+  for (const f of FIELDS) {
+    if (f.generate !== undefined && !isSet(f.file)) add(f.file, f.list ? [f.generate()] : f.generate());
   }
 
   const missing: string[] = [];
-  if (usesGitHub(hub) && !isSet(CLIENT_SECRET_PATH)) {
-    missing.push(CLIENT_SECRET_PATH.join('.'));
-    if (ensurePlaceholder(doc, hub)) changed = true;
+  for (const f of FIELDS) {
+    if (f.generate !== undefined || !fieldApplies(f, hub) || isSet(f.file)) continue;
+    missing.push(fieldName(f));
+    if (f === CLIENT_SECRET && ensurePlaceholder(doc, hub)) changed = true;
   }
 
   if (changed) writeFileAtomicSync(file, doc.toString({ lineWidth: 0, nullStr: '' }), { private: true });
@@ -361,7 +322,7 @@ function ensurePlaceholder(doc: Document, hub: Hub): boolean {
 /** Keeps the sections in a fixed order (github, then jupyterhub) when one is added. */
 function sortSections(doc: Document): void {
   if (!isMap(doc.contents)) return;
-  const order = ['github', 'jupyterhub'];
+  const order = [...new Set(FIELDS.map((f) => f.file[0]))];
   const rank = (k: unknown): number => {
     const i = order.indexOf(isScalar(k) ? String(k.value) : String(k));
     return i < 0 ? order.length : i;
@@ -370,12 +331,4 @@ function sortSections(doc: Document): void {
 }
 
 /** Every secret string in `secrets` (for leak scans of generated output). */
-export function secretValues(secrets: HubSecrets): string[] {
-  const values = [
-    secrets.github.clientSecret,
-    secrets.jupyterhub.proxySecretToken,
-    secrets.jupyterhub.cookieSecret,
-    ...secrets.jupyterhub.cryptKeeperKeys,
-  ];
-  return values.filter((v): v is string => typeof v === 'string' && v.length > 0);
-}
+export { secretValues } from './secret-fields';

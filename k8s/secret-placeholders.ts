@@ -1,46 +1,53 @@
 /**
  * Keeps `dist/` independent of the secrets. Charts are rendered with placeholder secrets (fixed
- * per hub and field), so everything outside Secrets, including checksum annotations that hash
- * the Secret's contents, is the same whoever synthesizes it and whatever the secrets are: CI can
- * re-synthesize `dist/` with no secrets file, and the render cache never holds a secret. The
- * real values are then put into the Secret objects only, which go to `dist-secrets/`.
+ * per hub and field, and of one shape: a list field, such as the CryptKeeper keys, gets one
+ * placeholder element whatever the number of real values), so everything outside Secrets,
+ * including checksum annotations that hash the Secret's contents, is the same whoever synthesizes
+ * it and whatever the secrets are: CI can re-synthesize `dist/` with no secrets file, and the
+ * render cache never holds a secret. The real values are put into the Secret objects last
+ * (`fillSecretFiles`), which go to `dist-secrets/`; there a list placeholder expands into the real
+ * list. Which fields there are, and how the chart joins a list, comes from `SECRET_FIELDS`.
  */
 import { createHash } from 'crypto';
 import { parse, parseDocument, Scalar, visit } from 'yaml';
 import { isDeepStrictEqual } from 'util';
 import { UserError } from '../config/errors';
-import { Hub } from '../config/hub';
-import { HubSecrets } from '../config/secrets';
+import { fieldApplies, fieldName, fieldValues, HubSecrets, SECRET_FIELDS, SecretField, SecretFieldHub, secretsFrom } from '../config/secret-fields';
 import { K8sObject } from './helm/types';
 import { isSecret } from './manifest-files';
+import { yamlText } from './yaml-text';
 
-/** Placeholder → real value. */
-export type SecretSubstitution = ReadonlyMap<string, string>;
-
-/** Placeholder secrets for `hub`, shaped like `like` (default: the shape `jhm secrets` creates). */
-export function placeholderSecrets(hub: Hub, like?: HubSecrets): HubSecrets {
-  const ph = (field: string) => createHash('sha256').update(`jhm placeholder secret\0${hub.name}\0${field}`).digest('hex');
-  const keys = like?.jupyterhub.cryptKeeperKeys.length ?? 1;
-  return {
-    github: { clientSecret: hub.jupyterhub.auth.type === 'github' ? ph('github.clientSecret') : undefined },
-    jupyterhub: {
-      proxySecretToken: ph('jupyterhub.proxySecretToken'),
-      cookieSecret: ph('jupyterhub.cookieSecret'),
-      cryptKeeperKeys: Array.from({ length: keys }, (_, i) => ph(`jupyterhub.cryptKeeperKeys[${i}]`)),
-    },
-  };
+/** The real values of a list field: `items` where the placeholder is a list's only item, `joined` elsewhere. */
+export interface SecretList {
+  readonly items: readonly string[];
+  /** The items joined the way the chart joins them (`SecretField.list.joinedBy`). */
+  readonly joined: string;
 }
 
-/** Pairs each placeholder with the real value of the same field. */
+/** Placeholder → real value (a string, or a list for a list field). */
+export type SecretSubstitution = ReadonlyMap<string, string | SecretList>;
+
+/** The placeholder of `field` (for a list, of its one element) in hub `hubName`'s output. */
+export function placeholder(hubName: string, field: SecretField): string {
+  const name = field.list ? `${fieldName(field)}[0]` : fieldName(field);
+  return createHash('sha256').update(`jhm placeholder secret\0${hubName}\0${name}`).digest('hex');
+}
+
+/** Placeholder secrets for `hub`: every field it needs, a list field with one element. */
+export function placeholderSecrets(hub: SecretFieldHub & { readonly name: string }): HubSecrets {
+  return secretsFrom((f) => (!fieldApplies(f, hub) ? undefined : f.list ? [placeholder(hub.name, f)] : placeholder(hub.name, f)));
+}
+
+/** Pairs each placeholder with the real value of the same field (a list placeholder with the real list). */
 export function substitution(placeholders: HubSecrets, real: HubSecrets): SecretSubstitution {
-  const map = new Map<string, string>();
-  const pair = (p: string | undefined, r: string | undefined) => {
-    if (p !== undefined && r !== undefined) map.set(p, r);
-  };
-  pair(placeholders.github.clientSecret, real.github.clientSecret);
-  pair(placeholders.jupyterhub.proxySecretToken, real.jupyterhub.proxySecretToken);
-  pair(placeholders.jupyterhub.cookieSecret, real.jupyterhub.cookieSecret);
-  placeholders.jupyterhub.cryptKeeperKeys.forEach((k, i) => pair(k, real.jupyterhub.cryptKeeperKeys[i]));
+  const map = new Map<string, string | SecretList>();
+  for (const f of SECRET_FIELDS as readonly SecretField[]) {
+    const [p, ...more] = fieldValues(placeholders, f);
+    const r = fieldValues(real, f);
+    if (p === undefined || r.length === 0) continue;
+    if (more.length > 0) throw new Error(`substitution: ${fieldName(f)} has more than one placeholder; a list field has one placeholder element`);
+    map.set(p, f.list ? { items: [...r], joined: r.join(f.list.joinedBy) } : r[0]);
+  }
   return map;
 }
 
@@ -64,15 +71,38 @@ function decodedStrings(value: unknown): string[] {
   return out;
 }
 
+/** The text that replaces a placeholder inside a string (a list: its items joined). */
+const asText = (r: string | SecretList): string => (typeof r === 'string' ? r : r.joined);
+
 function replaceAll(text: string, subst: SecretSubstitution): string {
   let out = text;
-  for (const [p, r] of subst) out = out.split(p).join(r);
+  for (const [p, r] of subst) out = out.split(p).join(asText(r));
+  return out;
+}
+
+/** The real list when `v` is a list whose only item is a list placeholder. */
+function listFill(v: readonly unknown[], subst: SecretSubstitution): readonly string[] | undefined {
+  if (v.length !== 1 || typeof v[0] !== 'string') return undefined;
+  const r = subst.get(v[0]);
+  return r !== undefined && typeof r !== 'string' ? r.items : undefined;
+}
+
+/**
+ * Expands each block-sequence line that holds only a list placeholder (`<indent>- <placeholder>`,
+ * possibly quoted, as helm's `toYaml` writes a one-item list) into one line per real item.
+ */
+function expandListLines(text: string, subst: SecretSubstitution): string {
+  let out = text;
+  for (const [p, r] of subst) {
+    if (typeof r === 'string' || !out.includes(p)) continue;
+    out = out.replace(new RegExp(`^([ \\t]*- )(["']?)${p}\\2$`, 'gm'), (_m, lead: string, q: string) => r.items.map((v) => `${lead}${q}${v}${q}`).join('\n'));
+  }
   return out;
 }
 
 function deepReplace(v: unknown, subst: SecretSubstitution): unknown {
   if (typeof v === 'string') return replaceAll(v, subst);
-  if (Array.isArray(v)) return v.map((x) => deepReplace(x, subst));
+  if (Array.isArray(v)) return listFill(v, subst)?.slice() ?? v.map((x) => deepReplace(x, subst));
   if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, deepReplace(x, subst)]));
   return v;
 }
@@ -110,14 +140,26 @@ function tryParse(text: string, version: '1.1' | '1.2'): unknown {
  * quotes the document: a YAML parse error would show the secret).
  */
 function fillText(text: string, subst: SecretSubstitution, where: string): string {
-  const filled = replaceAll(text, subst);
+  const filled = replaceAll(expandListLines(text, subst), subst);
   if (filled === text) return text;
   // The common case needs no check; anything else is verified by reading the document back.
-  if ([...subst.values()].every(plainSafe)) return filled;
+  if ([...subst.values()].every((r) => (typeof r === 'string' ? plainSafe(r) : r.items.every(plainSafe)))) return filled;
   const before = tryParse(text, '1.2');
   if (before === null || typeof before !== 'object') return filled;
   const doc = parseDocument(text);
+  const scalar = (value: string): Scalar => {
+    const node = new Scalar(value);
+    if (!plainSafe(value)) node.type = Scalar.QUOTE_DOUBLE;
+    return node;
+  };
   visit(doc, {
+    Seq(_key, node) {
+      const only = node.items.length === 1 && node.items[0] instanceof Scalar ? [node.items[0].value] : [];
+      const items = listFill(only, subst);
+      if (items === undefined) return undefined;
+      node.items = items.map(scalar);
+      return visit.SKIP;
+    },
     Scalar(_key, node: Scalar) {
       if (typeof node.value !== 'string') return;
       const value = replaceAll(node.value, subst);
@@ -163,4 +205,26 @@ export function fillSecrets(objects: readonly K8sObject[], subst: SecretSubstitu
     }
     return copy;
   });
+}
+
+/**
+ * The files of `dist-secrets/` with the real values in their Secrets: each YAML document of a
+ * file that is a Secret is read, filled (`fillSecrets`) and written again the way `dist/` is
+ * written (`yamlText`); every other document, and a Secret without a placeholder, keeps its bytes.
+ */
+export function fillSecretFiles(files: ReadonlyMap<string, string>, subst: SecretSubstitution): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [file, text] of files) {
+    // The layout `toYamlFile` writes: a header line, then documents each ending in a newline, separated by `---`.
+    const [header, ...rest] = text.split('\n---\n');
+    const docs = rest.map((d, i) => (i < rest.length - 1 ? `${d}\n` : d));
+    const filled = docs.map((d) => {
+      const o = parse(d) as K8sObject;
+      if (!isSecret(o)) return d;
+      const [f] = fillSecrets([o], subst);
+      return isDeepStrictEqual(f, o) ? d : yamlText(f);
+    });
+    out.set(file, [header, filled.join('---\n')].join('\n---\n'));
+  }
+  return out;
 }

@@ -4,7 +4,6 @@
  * of `dist/<hub>/` and `dist-secrets/<hub>/`.
  */
 import * as fs from 'fs';
-import { isDeepStrictEqual } from 'util';
 import { Diagnostic, Diagnostics, warning } from '../config/diagnostics';
 import { UserError } from '../config/errors';
 import { Hub } from '../config/hub';
@@ -12,11 +11,12 @@ import { resolveLoadBalancerIP } from '../config/ingress-ip';
 import { HubSecrets, loadSecrets, secretsFilePath, secretValues } from '../config/secrets';
 import type { ChartPin } from '../config/versions';
 import { HelmRenderer, RenderInputError } from './helm/render';
+import type { K8sObject } from './helm/types';
 // cdk8s (through hub-manifests) is loaded once the renders are under way, see buildHubManifests below.
 import type { RenderedRelease } from './hub-manifests';
 import { jupyterhubValues } from './jupyterhub/values';
 import { isSecret, ManifestFiles, manifestFiles } from './manifest-files';
-import { fillSecrets, placeholderSecrets, placeholdersIn, substitution } from './secret-placeholders';
+import { fillSecretFiles, placeholderSecrets, placeholdersIn, substitution } from './secret-placeholders';
 import { certManagerRelease, ingressControllerRelease } from './platform/ingress-controller';
 import { WaveName } from './waves';
 
@@ -54,12 +54,11 @@ export async function synthHubManifests(hub: Hub, options: SynthHubManifestsOpti
   const problems = new Diagnostics();
   const warnings: Diagnostic[] = [];
   const secrets: HubSecrets | undefined = problems.collect(() => readSecrets(hub, options, (w) => warnings.push(w)));
-  // dist/ is rendered with placeholders of one fixed shape (one CryptKeeper key), so it depends
-  // neither on the secret values nor on how many keys the secrets file holds; when the real
-  // secrets have another shape, the Secrets come from a second render with placeholders of
-  // their shape (z2jh's checksum annotations hash the Secret, so this keeps dist/ unchanged).
+  // The secrets in one straight line: render once with placeholders (fixed per hub and field,
+  // one element for a list field whatever the number of real values), so dist/ depends neither
+  // on the secret values nor on their number; assemble, which separates the Secrets from
+  // everything else; scan dist/ once; fill the real values into the Secrets last.
   const placeholders = placeholderSecrets(hub);
-  const shaped = secrets ? placeholderSecrets(hub, secrets) : placeholders;
   // The load-balancer IP, decided once between the hub file and the recorded floating IP.
   const ingress = ingressControllerRelease(hub, resolveLoadBalancerIP(options.root, hub));
   warnings.push(...ingress.warnings);
@@ -70,8 +69,6 @@ export async function synthHubManifests(hub: Hub, options: SynthHubManifestsOpti
     release: string;
     namespace: string;
     values: Record<string, unknown>;
-    /** Values to render the Secrets from, when they differ from `values`. */
-    secretsValues?: Record<string, unknown>;
     /** Hub-file fields that set the release name and namespace (the platform's are fixed). */
     fields?: HubFields;
   }> = [
@@ -83,45 +80,28 @@ export async function synthHubManifests(hub: Hub, options: SynthHubManifestsOpti
       release: hub.jupyterhub.release,
       namespace: hub.jupyterhub.namespace,
       values: jupyterhubValues(hub, placeholders),
-      secretsValues: isDeepStrictEqual(shaped, placeholders) ? undefined : jupyterhubValues(hub, shaped),
       fields: { release: 'jupyterhub.release', namespace: 'jupyterhub.namespace' },
     },
   ];
 
-  const placeholderValues = secretValues(placeholders);
-  const subst = secrets ? substitution(shaped, secrets) : undefined;
   const settled = await Promise.allSettled(
     releases.map(async (r) => {
-      const render = (values: Record<string, unknown>) =>
-        options.renderer.render({
+      const result = await options.renderer
+        .render({
           chart: r.chart,
           release: r.release,
           namespace: r.namespace,
-          values,
+          values: r.values,
           kubeVersion: hub.kubeVersion,
           clusterScopedKinds: CLUSTER_SCOPED_CUSTOM_KINDS,
-        }).catch((e: unknown) => {
+        })
+        .catch((e: unknown) => {
           throw atHubField(hub, r.fields ?? {}, e);
         });
-      const result = await render(r.values);
-      const open = result.objects.filter((o) => !isSecret(o));
-      // One scan of all objects; only on a hit, find the object to name. Placeholders are digests only
-      // jhm knows, so a chart can put out only those it was given: releases given none (the platform
-      // charts, CRDs and all) are not scanned.
-      if (placeholdersIn(r.values, placeholderValues).length > 0 && placeholdersIn(open, placeholderValues).length > 0) {
-        const o = open.find((x) => placeholdersIn(x, placeholderValues).length > 0)!;
-        throw new Error(`chart ${r.chart.name} ${r.chart.version} puts a secret value into ${o.kind} ${o.metadata.name}, outside a Secret; jhm refuses to write it to dist/`);
-      }
       for (const h of result.droppedHooks) {
         warnings.push(warning(`chart ${r.chart.name} ${r.chart.version}: left out Helm hook ${h.kind} ${h.name} (${h.hooks.join(', ')}): kubectl apply has no hooks`, { file: hub.source }));
       }
-      let objects = result.objects;
-      if (secrets && r.secretsValues) {
-        const secretObjects = (await render(r.secretsValues)).objects.filter(isSecret);
-        objects = [...objects.filter((o) => !isSecret(o)), ...secretObjects];
-      }
-      objects = secrets ? fillSecrets(objects, subst!) : objects.filter((o) => !isSecret(o));
-      return { wave: r.wave, release: r.release, namespace: r.namespace, objects };
+      return { wave: r.wave, release: r.release, namespace: r.namespace, objects: result.objects };
     }),
   );
   // Report every release's problem at once (e.g. all missing charts), not just the first.
@@ -131,8 +111,10 @@ export async function synthHubManifests(hub: Hub, options: SynthHubManifestsOpti
   const { buildHubManifests } = await import('./hub-manifests');
   const manifests = buildHubManifests({ hub, releases: rendered });
   const files = manifestFiles(manifests, hub.source);
-  if (secrets) assertNoSecretInDist(hub, files, secretValues(secrets));
-  return { hub, files, warnings };
+  const sources = releases.map((r, i) => ({ chart: r.chart, objects: rendered[i].objects }));
+  assertNoSecretInDist(hub, files, [...secretValues(placeholders), ...(secrets ? secretValues(secrets) : [])], sources);
+  const secretFiles = secrets ? fillSecretFiles(files.secrets, substitution(placeholders, secrets)) : new Map<string, string>();
+  return { hub, files: { ...files, secrets: secretFiles }, warnings };
 }
 
 /** Hub-file fields that set a release's name and namespace. */
@@ -186,16 +168,40 @@ export function hasSecretEntropy(value: string): boolean {
 }
 
 /**
- * Last line of defence: refuse to produce `dist/` if any secret value appears in it, plain or
- * base64-encoded. A hit is a bug in this tool, not a user error, so it is not a `UserError`.
- * Only values with real entropy (`hasSecretEntropy`) are looked for: a short or repetitive
- * secret may occur in a chart by chance.
+ * Last line of defence, the one leak scan: refuse to produce `dist/` if any of `values` (the
+ * placeholders and the real secrets) appears in it, plain, base64-encoded, or inside a base64 run
+ * of the text once decoded (a secret inside an encoded document). A hit is a bug in a chart or in
+ * this tool, not a user error, so it is not a `UserError`; when a placeholder is found in an
+ * object of `sources` (the rendered releases), the error names the chart and the object. Only
+ * values with real entropy (`hasSecretEntropy`) are looked for: a short or repetitive secret may
+ * occur in a chart by chance.
  */
-export function assertNoSecretInDist(hub: Hub, files: ManifestFiles, values: readonly string[]): void {
-  const needles = values.filter(hasSecretEntropy).flatMap((v) => [v, Buffer.from(v).toString('base64')]);
+export function assertNoSecretInDist(
+  hub: Hub,
+  files: ManifestFiles,
+  values: readonly string[],
+  sources: readonly { readonly chart: ChartPin; readonly objects: readonly K8sObject[] }[] = [],
+): void {
+  const needles = [...new Set(values.filter(hasSecretEntropy))];
+  if (needles.length === 0) return;
+  const encoded = needles.map((n) => Buffer.from(n).toString('base64'));
+  // A base64 run that holds a needle somewhere is at least 4/3 of the needle long.
+  const run = new RegExp(`[A-Za-z0-9+/]{${Math.floor((Math.min(...needles.map((n) => n.length)) * 4) / 3)},}`, 'g');
   for (const [file, text] of files.dist) {
-    if (needles.some((n) => text.includes(n))) {
-      throw new Error(`refusing to write dist/${hub.name}/${file}: it contains a value from the secrets file (a bug in jhm; please report it)`);
+    let found = needles.find((n, i) => text.includes(n) || text.includes(encoded[i]));
+    if (found === undefined) {
+      for (const m of text.matchAll(run)) {
+        const decoded = Buffer.from(m[0], 'base64').toString('latin1');
+        found = needles.find((n) => decoded.includes(n));
+        if (found !== undefined) break;
+      }
     }
+    if (found === undefined) continue;
+    const needle = found;
+    for (const { chart, objects } of sources) {
+      const o = objects.find((x) => !isSecret(x) && placeholdersIn(x, [needle]).length > 0);
+      if (o) throw new Error(`chart ${chart.name} ${chart.version} puts a secret value into ${o.kind} ${o.metadata.name}, outside a Secret; jhm refuses to write it to dist/`);
+    }
+    throw new Error(`refusing to write dist/${hub.name}/${file}: it contains a value from the secrets file (a bug in jhm; please report it)`);
   }
 }

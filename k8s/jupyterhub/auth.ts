@@ -6,12 +6,12 @@
  * `allow_existing_users`), and authenticators are named by their entry points (`github`, `dummy`).
  */
 import type { Hub } from '../../config/hub';
-import type { HubSecrets } from '../../config/secrets';
+import { SECRET_SLOT, SecretSlot } from '../../config/secret-fields';
 
-/** `hub.config.GitHubOAuthenticator`. `client_secret` is a secret. */
+/** `hub.config.GitHubOAuthenticator`. `client_secret` is a secret, placed by `placeSecrets`. */
 export type GitHubOAuthenticatorConfig = {
   readonly client_id: string;
-  readonly client_secret: string;
+  readonly client_secret: SecretSlot;
   readonly oauth_callback_url: string;
   readonly allowed_users: string[];
   readonly admin_users: string[];
@@ -37,26 +37,22 @@ export interface AuthProps {
 
 /**
  * The authenticator configuration:
- * - `github`: GitHub OAuth with the client id from the hub file, the client secret from the
- *   secrets file, the callback `oauthCallbackUrl` and the hub file's allow/admin lists.
+ * - `github`: GitHub OAuth with the client id from the hub file, the callback `oauthCallbackUrl`
+ *   and the hub file's allow/admin lists; the client secret's place is reserved (`SECRET_SLOT`)
+ *   for `placeSecrets`, which puts the value from the secrets file there.
  * - `dummy` (test zones only, enforced by the hub schema): JupyterHub's DummyAuthenticator, which
  *   lets any user name in (JupyterHub 5 keeps `allow_all` on for it when no user list is set).
  */
-export function authConfig(props: AuthProps, secrets: HubSecrets): AuthConfig {
+export function authConfig(props: AuthProps): AuthConfig {
   const { auth } = props;
   if (auth.type === 'dummy') {
     return { JupyterHub: { authenticator_class: 'dummy' } };
-  }
-  const clientSecret = secrets.github.clientSecret;
-  if (clientSecret === undefined) {
-    // loadSecrets refuses a GitHub hub without a client secret; reaching this is a bug.
-    throw new Error(`authConfig: the hub logs in with GitHub (client ${auth.clientId}) but its secrets have no github.clientSecret`);
   }
   return {
     JupyterHub: { authenticator_class: 'github' },
     GitHubOAuthenticator: {
       client_id: auth.clientId,
-      client_secret: clientSecret,
+      client_secret: SECRET_SLOT,
       oauth_callback_url: props.oauthCallbackUrl,
       allowed_users: [...auth.allowedUsers],
       admin_users: [...auth.adminUsers],

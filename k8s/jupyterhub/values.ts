@@ -3,18 +3,15 @@
  * and its secrets. Everything not set here keeps the chart default. The tests validate the result
  * against the chart's values schema.
  *
- * Secret values (the only ones; see `JUPYTERHUB_SECRET_VALUE_PATHS`):
- * - `hub.config.GitHubOAuthenticator.client_secret` (GitHub hubs)
- * - `hub.config.ConfigurableHTTPProxy.auth_token`
- * - `hub.config.JupyterHub.cookie_secret`
- * - `hub.config.CryptKeeper.keys`
- * In the rendered chart they all land in one object, the `hub` Secret of the release namespace
- * (its `values.yaml` key holds all the values, and three keys hold the generated tokens).
+ * Secret values (the only ones) are placed by `placeSecrets` at the paths of `SECRET_FIELDS`
+ * (`config/secret-fields.ts`); the builders here only reserve their places (`SECRET_SLOT`), so the
+ * keys keep their order. In the rendered chart they all land in one object, the `hub` Secret of
+ * the release namespace (its `values.yaml` key holds all the values, and three keys hold the
+ * generated tokens).
  */
 import type { Hub } from '../../config/hub';
-import type { HubSecrets } from '../../config/secrets';
+import { HubSecrets, placeSecrets, SECRET_SLOT } from '../../config/secret-fields';
 import { authConfig } from './auth';
-import { generatedSecretsConfig } from './generated-secrets';
 import { ingressValues, proxyExposureValues } from './ingress';
 import { gpuToleration, hasGpuProfile } from './profiles';
 import { coreNodeSelector, schedulingValues } from './scheduling';
@@ -31,8 +28,8 @@ export type JupyterHubValuesProps = Pick<Hub, 'host' | 'oauthCallbackUrl' | 'iss
  *   (`<release>-user-scheduler` ClusterRole/ClusterRoleBinding, `<release>-default-priority`,
  *   `<release>-user-placeholder-priority` and `<release>-image-puller-priority` PriorityClasses),
  *   so releases with different names never collide on a cluster.
- * - `hub.config`: authenticator (`authConfig`) and the generated secrets (`generatedSecretsConfig`),
- *   so two renders give the same bytes; `hub.nodeSelector` on the core node.
+ * - `hub.config`: authenticator (`authConfig`) and the tokens z2jh would otherwise generate at
+ *   random (from the secrets file, so two renders give the same bytes); `hub.nodeSelector` on the core node.
  * - `proxy`: ClusterIP, no HTTPS of its own (TLS ends at the ingress controller), core node.
  * - `ingress`: see `ingressValues`.
  * - `singleuser`, `scheduling`: see `singleuserValues`, `schedulingValues`.
@@ -43,16 +40,15 @@ export type JupyterHubValuesProps = Pick<Hub, 'host' | 'oauthCallbackUrl' | 'iss
  */
 export function jupyterhubValues(hub: JupyterHubValuesProps, secrets: HubSecrets): Record<string, unknown> {
   const jh = hub.jupyterhub;
-  const auth = authConfig({ auth: jh.auth, oauthCallbackUrl: hub.oauthCallbackUrl }, secrets);
-  const generated = generatedSecretsConfig(secrets);
+  const auth = authConfig({ auth: jh.auth, oauthCallbackUrl: hub.oauthCallbackUrl });
   const { JupyterHub: authJupyterHub, ...authClasses } = auth;
-  return {
+  const values = {
     fullnameOverride: '',
     hub: {
       config: {
-        JupyterHub: { ...authJupyterHub, ...generated.JupyterHub },
-        ConfigurableHTTPProxy: generated.ConfigurableHTTPProxy,
-        CryptKeeper: generated.CryptKeeper,
+        JupyterHub: { ...authJupyterHub, cookie_secret: SECRET_SLOT },
+        ConfigurableHTTPProxy: { auth_token: SECRET_SLOT },
+        CryptKeeper: { keys: SECRET_SLOT },
         ...authClasses,
       },
       nodeSelector: coreNodeSelector(hub),
@@ -72,4 +68,5 @@ export function jupyterhubValues(hub: JupyterHubValuesProps, secrets: HubSecrets
     },
     cull: { enabled: jh.culling.enabled, timeout: jh.culling.timeout },
   };
+  return placeSecrets(values, secrets, hub);
 }

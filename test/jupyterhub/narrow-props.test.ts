@@ -38,7 +38,7 @@ test('schedulingValues and singleuserValues take only their section (and the cor
 });
 
 test('authConfig takes the auth section and the callback URL', () => {
-  expect(authConfig({ auth: { type: 'dummy' }, oauthCallbackUrl: 'https://x.test/hub/oauth_callback' }, FAKE_SECRETS)).toEqual({ JupyterHub: { authenticator_class: 'dummy' } });
+  expect(authConfig({ auth: { type: 'dummy' }, oauthCallbackUrl: 'https://x.test/hub/oauth_callback' })).toEqual({ JupyterHub: { authenticator_class: 'dummy' } });
 });
 
 test('the platform builders take their class, selector, IP or namespace', () => {

@@ -47,17 +47,14 @@ describe('placeholderSecrets', () => {
   });
 
   test('differs per hub and per field, and is never a real secret', () => {
-    const a = secretValues(placeholderSecrets(example, REAL));
-    const b = secretValues(placeholderSecrets(hubNamed('other'), REAL));
+    const a = secretValues(placeholderSecrets(example));
+    const b = secretValues(placeholderSecrets(hubNamed('other')));
     expect(new Set([...a, ...b]).size).toBe(a.length + b.length);
     for (const v of secretValues(REAL)) expect(a).not.toContain(v);
   });
 
-  test('has the shape of the real secrets (one placeholder per CryptKeeper key), by default the shape `jhm secrets` creates', () => {
+  test('the one-shape rule: a list field (the CryptKeeper keys) has one placeholder element, whatever the real secrets hold', () => {
     expect(placeholderSecrets(example).jupyterhub.cryptKeeperKeys).toHaveLength(1);
-    const shaped = placeholderSecrets(example, REAL);
-    expect(shaped.jupyterhub.cryptKeeperKeys).toHaveLength(2);
-    expect(shaped.jupyterhub.cryptKeeperKeys[0]).toBe(placeholderSecrets(example).jupyterhub.cryptKeeperKeys[0]);
   });
 
   test('passes the secrets file rules (so the values builders treat them like real secrets)', () => {
@@ -75,14 +72,14 @@ describe('placeholderSecrets', () => {
 });
 
 describe('substitution', () => {
-  test('pairs each placeholder with the real value of the same field', () => {
-    const p = placeholderSecrets(example, REAL);
+  test('pairs each placeholder with the real value of the same field; the list placeholder with the whole list', () => {
+    const p = placeholderSecrets(example);
     const s = substitution(p, REAL);
     expect(s.get(p.github.clientSecret!)).toBe(REAL.github.clientSecret);
     expect(s.get(p.jupyterhub.proxySecretToken)).toBe(REAL.jupyterhub.proxySecretToken);
     expect(s.get(p.jupyterhub.cookieSecret)).toBe(REAL.jupyterhub.cookieSecret);
-    expect(p.jupyterhub.cryptKeeperKeys.map((k) => s.get(k))).toEqual(REAL.jupyterhub.cryptKeeperKeys);
-    expect(s.size).toBe(5);
+    expect(s.get(p.jupyterhub.cryptKeeperKeys[0])).toEqual({ items: REAL.jupyterhub.cryptKeeperKeys, joined: REAL.jupyterhub.cryptKeeperKeys.join(';') });
+    expect(s.size).toBe(4);
   });
 });
 
@@ -103,7 +100,7 @@ describe('placeholdersIn', () => {
 });
 
 describe('fillSecrets', () => {
-  const p = placeholderSecrets(example, REAL);
+  const p = placeholderSecrets(example);
   const subst = substitution(p, REAL);
 
   test('replaces placeholders in base64 data; entries without one keep their exact bytes', () => {
@@ -182,6 +179,18 @@ describe('fillSecrets', () => {
       }),
       { numRuns: 500 },
     );
+  });
+
+  test('the one-shape rule: the list placeholder expands into the real list, also where values need YAML quoting', () => {
+    const keys = [`/${'A'.repeat(42)}=`, HEX('dead')];
+    const s = substitution(p, { ...REAL, github: { clientSecret: 'yes' }, jupyterhub: { ...REAL.jupyterhub, cryptKeeperKeys: keys } });
+    const doc = stringify({ hub: { config: { GitHubOAuthenticator: { client_secret: p.github.clientSecret }, CryptKeeper: { keys: p.jupyterhub.cryptKeeperKeys } } } });
+    const [out] = fillSecrets([secret({ 'values.yaml': b64(doc), joined: b64(p.jupyterhub.cryptKeeperKeys[0]) })], s);
+    const data = out.data as Record<string, string>;
+    for (const version of ['1.1', '1.2'] as const) {
+      expect(parse(unb64(data['values.yaml']), { version })).toEqual({ hub: { config: { GitHubOAuthenticator: { client_secret: 'yes' }, CryptKeeper: { keys } } } });
+    }
+    expect(unb64(data.joined)).toBe(keys.join(';'));
   });
 
   test('leaves objects other than Secrets alone, and never modifies its input', () => {
