@@ -57,7 +57,7 @@ const PHASES: readonly Phase[] = [
   { label: 'CDKTF app (synthInfra: constructs + Terraform JSON)', matches: (f) => f.functionName === 'synthInfra' || f.functionName === 'createInfraApp' },
   { label: 'parsing helm output (parseHelmOutput)', matches: (f) => f.functionName === 'parseHelmOutput' },
   { label: 'Helm engine: cache, digests, post-processing', matches: (f) => inLib(f, 'k8s/helm/') },
-  { label: 'cdk8s assembly (buildHubManifests)', matches: (f) => f.functionName === 'buildHubManifests' },
+  { label: 'cdk8s assembly (HubApp, HubManifests)', matches: (f) => f.functionName === 'HubApp' || f.functionName === 'HubManifests' },
   { label: 'manifest files (YAML text of dist/)', matches: (f) => f.functionName === 'manifestFiles' || inLib(f, 'k8s/manifest-files') },
   { label: 'leak scans (placeholdersIn, assertNoSecretInDist)', matches: (f) => f.functionName === 'placeholdersIn' || f.functionName === 'assertNoSecretInDist' },
   { label: 'secret placeholders and filling (fillSecrets, loadSecrets)', matches: (f) => inLib(f, 'k8s/secret-placeholders') || f.functionName === 'loadSecrets' },

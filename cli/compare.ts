@@ -9,7 +9,7 @@ import { createTwoFilesPatch } from 'diff';
 import { listFiles, OUTPUT_DIRS, OutputKind, readRecord } from './output';
 
 export interface FileChange {
-  /** Path relative to the project root, e.g. `dist/example/05-jupyterhub.yaml`. */
+  /** Path relative to the project root, e.g. `dist/example/<wave file>.yaml`. */
   readonly file: string;
   readonly status: 'added' | 'removed' | 'changed';
   /** Unified diff (empty for secrets). */

@@ -12,10 +12,10 @@ import { HubSecrets, loadSecrets, secretsFilePath, secretValues } from '../confi
 import type { ChartPin } from '../config/versions';
 import { HelmRenderer, RenderInputError } from './helm/render';
 import type { K8sObject } from './helm/types';
-// cdk8s (through hub-manifests) is loaded once the renders are under way, see buildHubManifests below.
+// cdk8s (through hub-manifests) is loaded once the renders are under way, see HubApp below.
 import type { RenderedRelease } from './hub-manifests';
 import { jupyterhubValues } from './jupyterhub/values';
-import { isSecret, ManifestFiles, manifestFiles } from './manifest-files';
+import { isSecret, ManifestFiles } from './manifest-files';
 import { fillSecretFiles, placeholderSecrets, placeholdersIn, substitution } from './secret-placeholders';
 import { certManagerRelease, ingressControllerRelease } from './platform/ingress-controller';
 import { WaveName } from './waves';
@@ -108,9 +108,8 @@ export async function synthHubManifests(hub: Hub, options: SynthHubManifestsOpti
   const rendered: RenderedRelease[] = problems.settled(settled);
   problems.throwIfAny();
 
-  const { buildHubManifests } = await import('./hub-manifests');
-  const manifests = buildHubManifests({ hub, releases: rendered });
-  const files = manifestFiles(manifests, hub.source);
+  const { HubApp } = await import('./hub-manifests');
+  const files = new HubApp({ hub, releases: rendered }).synthFiles();
   const sources = releases.map((r, i) => ({ chart: r.chart, objects: rendered[i].objects }));
   assertNoSecretInDist(hub, files, [...secretValues(placeholders), ...(secrets ? secretValues(secrets) : [])], sources);
   const secretFiles = secrets ? fillSecretFiles(files.secrets, substitution(placeholders, secrets)) : new Map<string, string>();

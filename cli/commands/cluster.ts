@@ -17,6 +17,7 @@ import { OUTPUTS_DIR, outputsFilePath } from '../../config/outputs';
 import { OUTPUT_DIRS } from '../output';
 import { info, success, warn } from '../report';
 import { ApplyStage, planApply, runApply, stepArgs } from '../tools/apply-waves';
+import { applyStagesHelp, WAVE_STAGES } from '../../k8s/waves';
 import { Kubectl } from '../tools/kubectl';
 import { KUBECTL, locateTool, TERRAFORM } from '../tools/locate';
 import { checkOpenstackCredentials } from '../tools/openstack-credentials';
@@ -333,7 +334,7 @@ points kubectl at the cluster. The file's contents are never printed.`,
 
   program
     .command('apply')
-    .description('apply dist/<hub> and dist-secrets/<hub> to the cluster with kubectl, in three stages')
+    .description(`apply dist/<hub> and dist-secrets/<hub> to the cluster with kubectl, in ${WAVE_STAGES.length} stages`)
     .argument('<hub>', 'hub name (hubs/<hub>.yaml)')
     .option('--kubeconfig <file>', 'kubeconfig to use (default: .jhm/kubeconfig/<hub>.yaml if present, else kubectl\'s default)')
     .option('--timeout <seconds>', 'limit of each stage', parseSeconds, DEFAULT_APPLY_TIMEOUT_SECONDS)
@@ -341,10 +342,7 @@ points kubectl at the cluster. The file's contents are never printed.`,
     .addHelpText(
       'after',
       `
-Stages (each with --timeout):
-  1. namespaces, CRDs                      then wait until the CRDs are Established
-  2. cert-manager, ingress controller      then wait for their Deployments (DaemonSets) to roll out
-  3. ClusterIssuers, Secrets, JupyterHub   then wait for JupyterHub's Deployments
+${applyStagesHelp()}
 Every apply is server-side (kubectl apply --server-side --force-conflicts --field-manager=jhm):
 the CRDs are too large for client-side apply's last-applied annotation (256 KiB).
 kubectl comes from JHM_KUBECTL or the PATH.`,

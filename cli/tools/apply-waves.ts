@@ -1,29 +1,24 @@
 /**
- * `jhm apply`: a hub's manifests applied to its cluster in three stages, each waiting for what
- * the next one needs:
- *
- * 1. namespaces and CRDs, then `kubectl wait --for=condition=Established` on the CRDs just applied;
- * 2. cert-manager and the ingress controller, then `kubectl rollout status` on their Deployments
- *    (the cert-manager webhook must answer before a ClusterIssuer can be created, and the ingress
- *    controller must run before JupyterHub's Ingress gets an address);
- * 3. the ClusterIssuers, the Secrets (`dist-secrets/<hub>`), JupyterHub, then `rollout status` on
- *    JupyterHub's Deployments.
+ * `jhm apply`: a hub's manifests applied to its cluster in stages, each waiting for what the next
+ * one needs. Which waves a stage applies and what it waits for (CRDs Established, Deployments or
+ * DaemonSets available) is the wave table's (`k8s/waves.ts`, `WAVE_STAGES`); this module turns it
+ * into kubectl calls.
  *
  * Each apply is `kubectl apply --server-side --force-conflicts --field-manager=jhm`: server-side
  * apply keeps no `last-applied-configuration` annotation, whose 256 KiB limit the large
  * cert-manager and Traefik CRDs exceed with client-side apply; `--force-conflicts` makes the
  * files the source of truth for every field they set, even if someone changed it by hand.
  *
- * A Secret of a wave (`dist-secrets/<hub>/NN-<wave>.yaml`) is applied just before that wave's
- * file in `dist/<hub>`; today only JupyterHub has Secrets, so they land between the ClusterIssuers
- * and JupyterHub.
+ * A wave's Secrets (its file in `dist-secrets/<hub>/`) are applied just before that wave's file in
+ * `dist/<hub>/`; the namespaces file of `dist-secrets/<hub>/` is not applied (the namespaces of
+ * `dist/<hub>/` are, in the first stage).
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import type * as Yaml from 'yaml';
 import { UserError } from '../../config/errors';
 import { OUTPUT_DIRS } from '../output';
-import { Wave, WAVE_ORDER, waveFileName, WAVES } from '../../k8s/waves';
+import { WAVE_ORDER, WAVE_STAGES, WAVES } from '../../k8s/waves';
 import { Kubectl } from './kubectl';
 import { describeFailure, firstErrorLine, formatSeconds, RunResult, succeeded } from './process';
 
@@ -46,24 +41,10 @@ export type ApplyStep =
 export interface ApplyStage {
   /** 1-based. */
   readonly number: number;
-  /** For the progress line, e.g. `cert-manager, ingress controller`. */
+  /** For the progress line: the stage's title in the wave table (`WaveStage.title`). */
   readonly title: string;
   readonly steps: readonly ApplyStep[];
 }
-
-/** How the waves are grouped into stages, and what each stage waits for. */
-const STAGES: readonly {
-  readonly title: string;
-  readonly waves: readonly Wave[];
-  /** `crds`: wait for the CRDs to be Established; otherwise the workload kinds whose rollout is waited for. */
-  readonly wait: 'crds' | ReadonlySet<string>;
-}[] = [
-  { title: 'namespaces, CRDs', waves: [WAVES.namespaces, WAVES.crds], wait: 'crds' },
-  // An ingress controller may run as a DaemonSet.
-  { title: 'cert-manager, ingress controller', waves: [WAVES.certManager, WAVES.ingress], wait: new Set(['Deployment', 'DaemonSet']) },
-  // Not JupyterHub's image-puller DaemonSets: they pull the (large) user images on every node.
-  { title: 'ClusterIssuers, secrets, JupyterHub', waves: [WAVES.issuers, WAVES.jupyterhub], wait: new Set(['Deployment']) },
-];
 
 interface ObjectRef {
   readonly kind: string;
@@ -92,7 +73,7 @@ function objectRefs(file: string): ObjectRef[] {
 export function planApply(root: string, hub: string): ApplyStage[] {
   const distDir = path.join(OUTPUT_DIRS.dist, hub);
   const secretsDir = path.join(OUTPUT_DIRS.secrets, hub);
-  const known = new Set(WAVE_ORDER.map(waveFileName));
+  const known = new Set(WAVE_ORDER.map((w) => w.fileName));
   const present = (dir: string) => (fs.existsSync(path.join(root, dir)) ? fs.readdirSync(path.join(root, dir)).filter((f) => f.endsWith('.yaml')) : []);
   const distFiles = present(distDir);
   if (!distFiles.some((f) => known.has(f))) {
@@ -106,34 +87,31 @@ export function planApply(root: string, hub: string): ApplyStage[] {
     throw new UserError(`${distDir}/ holds files jhm apply does not know: ${unknown.join(', ')}`, { fix: `remove them and run jhm synth ${hub}` });
   }
 
-  return STAGES.map((stage, i) => {
+  return WAVE_STAGES.map((stage) => {
     const steps: ApplyStep[] = [];
-    const applied: string[] = [];
+    const waits: ApplyStep[] = [];
     for (const wave of stage.waves) {
-      const name = waveFileName(wave);
-      const secret = path.join(secretsDir, name);
+      const secret = path.join(secretsDir, wave.fileName);
       if (wave !== WAVES.namespaces && fs.existsSync(path.join(root, secret))) {
         steps.push({ kind: 'apply', what: `secrets of ${wave.title}`, files: [secret] });
       }
-      const file = path.join(distDir, name);
-      if (fs.existsSync(path.join(root, file))) {
-        steps.push({ kind: 'apply', what: wave.title, files: [file] });
-        applied.push(file);
+      const file = path.join(distDir, wave.fileName);
+      if (!fs.existsSync(path.join(root, file))) continue;
+      steps.push({ kind: 'apply', what: wave.title, files: [file] });
+      const { wait } = wave;
+      if (wait.kind === 'none') continue;
+      const refs = objectRefs(path.join(root, file));
+      if (wait.kind === 'crds-established') {
+        const names = refs.filter((r) => r.kind === 'CustomResourceDefinition').map((r) => r.name);
+        if (names.length > 0) waits.push({ kind: 'crds-established', what: `${names.length} CRDs established`, names });
+      } else {
+        for (const r of refs.filter((x) => wait.kinds.includes(x.kind))) {
+          waits.push({ kind: 'rollout', what: `${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name} available`, resource: `${r.kind.toLowerCase()}/${r.name}`, namespace: r.namespace });
+        }
       }
     }
-    // One apply for namespaces and CRDs: both are cluster-scoped and independent.
-    const merged = stage.wait === 'crds' ? mergeApplies(steps) : steps;
-    const refs = applied.flatMap((f) => objectRefs(path.join(root, f)));
-    const wait = stage.wait;
-    if (wait === 'crds') {
-      const names = refs.filter((r) => r.kind === 'CustomResourceDefinition').map((r) => r.name);
-      if (names.length > 0) merged.push({ kind: 'crds-established', what: `${names.length} CRDs established`, names });
-    } else {
-      for (const r of refs.filter((x) => wait.has(x.kind))) {
-        merged.push({ kind: 'rollout', what: `${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name} available`, resource: `${r.kind.toLowerCase()}/${r.name}`, namespace: r.namespace });
-      }
-    }
-    return { number: i + 1, title: stage.title, steps: merged };
+    // Waits come after every apply of the stage.
+    return { number: stage.number, title: stage.title, steps: [...(stage.oneApply ? mergeApplies(steps) : steps), ...waits] };
   });
 }
 

@@ -1,16 +1,18 @@
 /**
- * Assembling rendered releases into apply waves (`HubManifests`) and files (`manifestFiles`),
+ * Assembling rendered releases into apply waves (`HubManifests`) and files (`HubApp.synthFiles`),
  * with hand-made release objects, so each rule is pinned without Helm: CRDs go to the CRD wave,
  * a Namespace exists for every namespace used, every object carries its wave's sync-wave
  * annotation, Secrets go to dist-secrets with the namespaces they need, and the result does not
  * depend on the order the releases are given in.
  */
+import { ApiObject } from 'cdk8s';
+import { KubeNamespace } from 'cdk8s-plus-28/lib/imports/k8s';
 import fc from 'fast-check';
 import { parse, parseAllDocuments } from 'yaml';
 import { defineHub } from '../../config/hub';
 import { K8sObject } from '../../k8s/helm/types';
-import { buildHubManifests, RenderedRelease } from '../../k8s/hub-manifests';
-import { manifestFiles } from '../../k8s/manifest-files';
+import { HubApp, RenderedRelease } from '../../k8s/hub-manifests';
+import { ClusterIssuer } from '../../imports/cert-manager.io';
 import { SYNC_WAVE_ANNOTATION } from '../../k8s/waves';
 import { EXAMPLE_HUB } from '../support/project';
 
@@ -59,7 +61,7 @@ const RELEASES: RenderedRelease[] = [
   },
 ];
 
-const filesOf = (releases: readonly RenderedRelease[]) => manifestFiles(buildHubManifests({ hub, releases }), hub.source);
+const filesOf = (releases: readonly RenderedRelease[]) => new HubApp({ hub, releases }).synthFiles();
 const objectsIn = (text: string | undefined): K8sObject[] => (text === undefined ? [] : parseAllDocuments(text).map((d) => d.toJS() as K8sObject));
 
 const files = filesOf(RELEASES);
@@ -128,4 +130,18 @@ test('the input objects are not modified (the render cache hands out the same da
   const releases = structuredClone(RELEASES);
   filesOf(releases);
   expect(releases).toEqual(RELEASES);
+});
+
+test("the objects jhm writes itself are typed constructs: the Namespaces KubeNamespace (cdk8s's generated binding), the ClusterIssuers the cert-manager binding", () => {
+  const { manifests } = new HubApp({ hub, releases: RELEASES });
+  const kinds = (wave: string) => manifests.charts.find((c) => c.wave.name === wave)!.node.findAll().filter((c) => c instanceof ApiObject);
+  expect(kinds('namespaces').every((o) => o instanceof KubeNamespace)).toBe(true);
+  expect(kinds('namespaces')).toHaveLength(5);
+  expect(kinds('issuers').map((o) => o.constructor)).toEqual([ClusterIssuer, ClusterIssuer]);
+});
+
+test("the app's synthesis is synthFiles(); cdk8s's own writer is refused (it would put the Secrets into its outdir, in YAML 1.1)", () => {
+  const app = new HubApp({ hub, releases: RELEASES });
+  expect(() => app.synth()).toThrow(/use synthFiles\(\)/);
+  expect(app.synthFiles().dist).toEqual(files.dist);
 });
