@@ -1,6 +1,7 @@
 /**
- * YAML text of plain JSON data, byte for byte what the `yaml` package's
- * `stringify(value, { lineWidth: 0, aliasDuplicateObjects: false, sortMapEntries: false })` writes,
+ * YAML text of plain JSON data, byte for byte what `referenceYamlText` writes (the `yaml` package's
+ * `stringify(value, { lineWidth: 0, aliasDuplicateObjects: false, sortMapEntries: false })`, with
+ * strings that YAML 1.1 would read as another type quoted),
  * several times faster: no document model, one pass over the data. The manifests of `dist/` are
  * written with it (`manifest-files.ts`); most of their bytes are CRDs passed through from helm.
  *
@@ -13,14 +14,30 @@
  * characters or with line breaks, multi-line strings `yaml` would quote or keep-chomp, document
  * markers, anything that is not JSON data) makes it give up: `yamlText` then uses `yaml` itself.
  */
-import { Document, stringify } from 'yaml';
+import { Document, Scalar, visit } from 'yaml';
 
 /** The options `dist/` is written with. */
 export const YAML_OPTIONS = { lineWidth: 0, aliasDuplicateObjects: false, sortMapEntries: false } as const;
 
 /** `value` as a YAML document (see the module comment). */
 export function yamlText(value: unknown): string {
-  return fastYamlText(value) ?? stringify(value, YAML_OPTIONS);
+  return fastYamlText(value) ?? referenceYamlText(value);
+}
+
+/**
+ * What `dist/` holds when the fast writer defers: `yaml`'s stringify with {@link YAML_OPTIONS},
+ * except that a string a YAML 1.1 reader would take for another type is double-quoted too. kubectl
+ * and Argo CD read manifests with go-yaml, which follows YAML 1.1: a plain `on`, `yes`, `y`, `off`,
+ * `no`, `1:20` or `2001-12-14` would reach the API server as a boolean, a number or a timestamp.
+ */
+export function referenceYamlText(value: unknown): string {
+  const doc = new Document(value, YAML_OPTIONS);
+  visit(doc, {
+    Scalar(_key, node) {
+      if (typeof node.value === 'string' && !node.type && isOtherType(node.value)) node.type = Scalar.QUOTE_DOUBLE;
+    },
+  });
+  return doc.toString(YAML_OPTIONS);
 }
 
 class GiveUp extends Error {}
@@ -37,10 +54,15 @@ export function fastYamlText(value: unknown): string | undefined {
   }
 }
 
-/** Plain scalars `yaml` would read back as another type (YAML 1.2 core schema: null, booleans, numbers). */
-const OTHER_TYPES: readonly RegExp[] = new Document().schema.tags
-  .filter((t) => t.default && t.tag !== 'tag:yaml.org,2002:str' && t.test instanceof RegExp)
-  .map((t) => t.test as RegExp);
+/**
+ * Plain scalars that would read back as another type: null, booleans and numbers in YAML 1.2
+ * (`yaml`'s core schema), and in YAML 1.1 also `yes`/`no`/`on`/`off`/`y`/`n`, sexagesimal numbers,
+ * timestamps and the merge key (what kubectl's go-yaml and PyYAML read).
+ */
+const OTHER_TYPES: readonly RegExp[] = [new Document(), new Document(null, { version: '1.1' })].flatMap((d) =>
+  d.schema.tags.filter((t) => t.default && t.tag !== 'tag:yaml.org,2002:str' && t.test instanceof RegExp).map((t) => t.test as RegExp),
+);
+const isOtherType = (s: string): boolean => OTHER_TYPES.some((re) => re.test(s));
 /** What a plain scalar may not start, contain or end with (`yaml`'s `plainString`). */
 const NOT_PLAIN = /^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/;
 /** Characters `yaml` always writes double-quoted (control characters, lone surrogates). */
@@ -111,7 +133,7 @@ function lineString(s: string, implicitKey: boolean, indent: string): string {
     if (implicitKey && indent === '  ') return quoted(s);
     if (indent === '') throw GIVE_UP;
   }
-  for (const re of OTHER_TYPES) if (re.test(s)) return quoted(s);
+  if (isOtherType(s)) return quoted(s);
   return s;
 }
 

@@ -9,12 +9,12 @@ import fc from 'fast-check';
 import { parse, stringify } from 'yaml';
 import { CHARTS } from '../../config/versions';
 import { archiveName } from '../../k8s/helm/chart-lock';
-import { fastYamlText, YAML_OPTIONS, yamlText } from '../../k8s/yaml-text';
+import { fastYamlText, referenceYamlText, YAML_OPTIONS, yamlText } from '../../k8s/yaml-text';
 import { EXAMPLE_HUB, EXAMPLE_HUB_NGINX, makeProject, removeProjects } from '../support/project';
 
 afterAll(removeProjects);
 
-const reference = (v: unknown): string => stringify(v, YAML_OPTIONS);
+const reference = (v: unknown): string => referenceYamlText(v);
 
 /** Strings made of the characters and words where YAML's scalar rules differ. */
 const trickyString = fc.oneof(
@@ -39,7 +39,7 @@ const jsonish = fc.letrec((tie) => ({
   ),
 })).value;
 
-test('the fast writer gives exactly yaml.stringify, or defers (property)', () => {
+test('the fast writer gives exactly the reference writer (yaml's stringify, YAML 1.1 look-alikes quoted), or defers (property)', () => {
   fc.assert(
     fc.property(fc.oneof(fc.dictionary(trickyString, jsonish, { maxKeys: 5 }), fc.array(jsonish, { maxLength: 5 })), (v) => {
       const fast = fastYamlText(v);
@@ -50,7 +50,7 @@ test('the fast writer gives exactly yaml.stringify, or defers (property)', () =>
   );
 });
 
-test('the fast writer gives exactly yaml.stringify for printable text, multi-line included (property)', () => {
+test('the fast writer gives exactly the reference writer for printable text, multi-line included (property)', () => {
   const printable = fc.string({ unit: fc.constantFrom('a', '1', ' ', '\n', ':', '#', '-', "'", '"', '.', '|', '%', '\t'), maxLength: 20 });
   let fast = 0;
   fc.assert(
@@ -64,6 +64,20 @@ test('the fast writer gives exactly yaml.stringify for printable text, multi-lin
     { numRuns: 3000 },
   );
   expect(fast).toBeGreaterThan(1000); // the fast path, not the fallback, is what was compared
+});
+
+test('rule: dist/ reads back the same as YAML 1.1 (kubectl, Argo CD) and YAML 1.2: a string YAML 1.1 takes for a boolean, number or timestamp is quoted (property)', () => {
+  expect(yamlText({ a: 'on', b: 'yes', c: '1:20', d: '2001-12-14', y: 'n' })).toBe('a: "on"\nb: "yes"\nc: "1:20"\nd: "2001-12-14"\n"y": "n"\n');
+  fc.assert(
+    fc.property(fc.dictionary(trickyString, jsonish, { maxKeys: 5 }), (v) => {
+      const text = yamlText(v);
+      expect(parse(text, { version: '1.1' })).toEqual(parse(text));
+      expect(parse(text)).toEqual(JSON.parse(JSON.stringify(v)));
+    }),
+    { numRuns: 2000 },
+  );
+  // Compared with what yaml alone writes: only the quoting of such strings differs.
+  expect(stringify({ a: 'on' }, YAML_OPTIONS)).toBe('a: on\n');
 });
 
 test('the fast writer takes the usual shapes of Kubernetes objects', () => {
