@@ -1,10 +1,11 @@
 /**
  * Writing files so that nobody ever sees half of one: the data goes to a temporary file in the
  * same folder, which is renamed over the target. Private files (secrets, kubeconfigs) are created
- * with mode 0600 from the first byte, in a 0700 folder. Also the one sha256 helper.
+ * with mode 0600 from the first byte, in a 0700 folder. Also the one sha256 helper (of text and of files).
  */
 import { createHash, randomBytes } from 'crypto';
 import * as fs from 'fs';
+import { createReadStream, promises as fsp } from 'fs';
 import * as path from 'path';
 
 /** sha256 of `data`, lower-case hex. */
@@ -44,4 +45,42 @@ export function writeFileAtomicSync(file: string, content: string | Uint8Array, 
 /** Writes `data` as indented JSON with a trailing newline, atomically. */
 export function writeJsonAtomicSync(file: string, data: unknown, options: WriteOptions = {}): void {
   writeFileAtomicSync(file, `${JSON.stringify(data, null, 2)}\n`, options);
+}
+
+/**
+ * Writes `data` to `file` so that readers see either the old file or the whole new one: the data
+ * goes to a temporary file in the same folder, which is then renamed over `file`.
+ */
+export async function writeFileAtomic(file: string, data: string | Uint8Array, mode?: number): Promise<void> {
+  await fsp.mkdir(path.dirname(file), { recursive: true });
+  const tmp = `${file}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
+  try {
+    await fsp.writeFile(tmp, data, mode === undefined ? undefined : { mode });
+    if (mode !== undefined) await fsp.chmod(tmp, mode);
+    await fsp.rename(tmp, file);
+  } catch (e) {
+    await fsp.rm(tmp, { force: true });
+    throw e;
+  }
+}
+
+/** sha256 of a file, lower-case hex. */
+export function sha256File(file: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('sha256');
+    createReadStream(file)
+      .on('error', reject)
+      .on('data', (chunk) => hash.update(chunk))
+      .on('end', () => resolve(hash.digest('hex')));
+  });
+}
+
+/** True when `file` exists (any kind of entry). */
+export async function exists(file: string): Promise<boolean> {
+  try {
+    await fsp.stat(file);
+    return true;
+  } catch {
+    return false;
+  }
 }

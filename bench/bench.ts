@@ -13,8 +13,8 @@
  *   run alone in parallel (`helm-only.ts`); jhm cold is reported as a ratio to it (`x helm`);
  * - jhm --help: start-up alone;
  * - stock (the baseline): a fresh copy and an empty cache folder, then `cdktf synth` and
- *   `cdk8s synth` one after the other (their apps are the repository's compiled lib/infra/main.js
- *   and lib/k8s/main.js, run with node: no tsc in the timed part).
+ *   `cdk8s synth` one after the other (their apps are the repository's compiled lib/synth/cdktf-app.js
+ *   and lib/synth/cdk8s-app.js, run with node: no tsc in the timed part).
  *
  * Usage: node lib/bench/bench.js [--runs N] [--sizes 1,10,50] [--quick] [--out FILE]
  *                                [--test-charts] [--no-baseline] [--keep]
@@ -400,7 +400,7 @@ async function main(): Promise<void> {
         helm: 'the distinct helm template calls of one cold jhm synth (recorded by a JHM_HELM wrapper in an untimed run), run again alone with the same arguments and values, at most 3 per core at once; wall time from the first spawn to the last exit, in the bench process (no node start-up)',
         help: '`node bin/jhm --help`',
         ratioToHelm: "jhm cold median seconds divided by the helm-only median for the same number of hubs",
-        stock: 'fresh copy and empty JHM_CACHE_DIR, then `cdktf synth` (app: node lib/infra/main.js) and `cdk8s synth --no-check-upgrade` (app: node lib/k8s/main.js), times added',
+        stock: 'fresh copy and empty JHM_CACHE_DIR, then `cdktf synth` (app: node lib/synth/cdktf-app.js) and `cdk8s synth --no-check-upgrade` (app: node lib/synth/cdk8s-app.js), times added',
         seconds: 'wall clock from spawn to exit of the child process, measured by the bench',
         cpuSeconds: 'user + system CPU seconds of the command and the children it waited for (GNU time %U + %S; helm only: the bench process\'s children times from /proc/self/stat); less sensitive than wall time to other load on the machine',
         memory: memoryMethod(),

@@ -62,7 +62,7 @@ const PHASES: readonly Phase[] = [
   { label: 'leak scans (placeholdersIn, assertNoSecretInDist)', matches: (f) => f.functionName === 'placeholdersIn' || f.functionName === 'assertNoSecretInDist' },
   { label: 'secret placeholders and filling (fillSecrets, loadSecrets)', matches: (f) => inLib(f, 'k8s/secret-placeholders') || f.functionName === 'loadSecrets' },
   { label: 'chart values and the rest of synthHubManifests', matches: (f) => f.functionName === 'synthHubManifests' || inLib(f, 'k8s/') },
-  { label: 'writing outputs (staging, swap, manifest.json)', matches: (f) => inLib(f, 'cli/output') || f.functionName === 'mergeCdktfManifest' },
+  { label: 'writing outputs (staging, swap, manifest.json)', matches: (f) => inLib(f, 'synth/output') || f.functionName === 'mergeCdktfManifest' },
   { label: 'loading and checking hub files', matches: (f) => inLib(f, 'config/') },
 ];
 

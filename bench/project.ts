@@ -16,7 +16,7 @@ import { ensureSecrets } from '../config/secrets';
 import { CHARTS } from '../config/versions';
 import { archiveName, ChartLock } from '../k8s/helm/chart-lock';
 import { HelmBinary } from '../k8s/helm/helm-binary';
-import { packageTestCharts, TEST_CHARTS_SOURCE } from '../test/support/test-charts';
+import { packageTestCharts, TEST_CHARTS_SOURCE } from './test-charts';
 
 /** The repository (two levels above lib/bench/). */
 export const REPO = path.resolve(__dirname, '..', '..');

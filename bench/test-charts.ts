@@ -10,10 +10,10 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { archiveName } from '../../k8s/helm/chart-lock';
-import { HelmBinary } from '../../k8s/helm/helm-binary';
-import { defaultProjectRoot } from '../../k8s/helm/settings';
-import { CHARTS, ChartPin } from '../../config/versions';
+import { archiveName } from '../k8s/helm/chart-lock';
+import { HelmBinary } from '../k8s/helm/helm-binary';
+import { defaultProjectRoot } from '../k8s/helm/settings';
+import { CHARTS, ChartPin } from '../config/versions';
 
 /** Folder of the test chart sources (from the sources under ts-jest, or from lib/ when compiled). */
 export const TEST_CHARTS_SOURCE = path.join(defaultProjectRoot(), 'test', 'charts');

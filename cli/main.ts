@@ -3,8 +3,8 @@
  */
 import { Command, CommanderError } from 'commander';
 import * as path from 'path';
-import { recoverOutputs, setLockCommand } from './output';
-import { EXIT, reportError } from './report';
+import { recoverOutputs, setLockCommand } from '../synth/output';
+import { EXIT, reportError } from '../synth/report';
 import { registerSynthCommands } from './commands/synth';
 import { registerInitCommands } from './commands/init';
 import { registerClusterCommands } from './commands/cluster';

@@ -2,7 +2,7 @@
  * Diagnostics: what jhm tells a person about their input, errors and warnings alike. One type
  * (`Diagnostic`: severity, file, line, field, message, fix), one line of text for each
  * (`formatDiagnostic`), one collector (`Diagnostics`) that gathers the problems of several
- * attempts and throws them at once. `cli/report.ts` prints them, prefixed by their severity.
+ * attempts and throws them at once. `synth/report.ts` prints them, prefixed by their severity.
  *
  * Errors are thrown: a `UserError` is a diagnostic of severity `error` (printed as one line, exit
  * status 1, never a stack trace); `UserErrors` is several at once. Anything else thrown is a bug

@@ -25,7 +25,7 @@ import { Document, isMap, isScalar, isSeq, Scalar } from 'yaml';
 import { z } from 'zod';
 import { Diagnostic, warning } from './diagnostics';
 import { quote, UserError, UserErrors } from './errors';
-import { writeFileAtomicSync } from './files';
+import { writeFileAtomicSync } from '../base/files';
 import { readInputFile } from './input-file';
 import { fieldApplies, fieldName, HubSecrets, SECRET_FIELDS, SecretField, secretsFrom } from './secret-fields';
 import { parseYamlFile } from './yaml-file';

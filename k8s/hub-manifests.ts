@@ -121,7 +121,7 @@ export class HubApp extends App {
     );
   }
 
-  /** Refused: jhm writes the files through its journal (`cli/output.ts`), never cdk8s's writer; see `synthFiles`. */
+  /** Refused: jhm writes the files through its journal (`synth/output.ts`), never cdk8s's writer; see `synthFiles`. */
   public override synth(): never {
     throw new Error('HubApp.synth(): cdk8s would write YAML 1.1 and the Secrets into its outdir; use synthFiles() (jhm commits the files itself)');
   }

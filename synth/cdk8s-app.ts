@@ -3,8 +3,8 @@
  * every hub's manifests into dist/<hub>/ and dist-secrets/<hub>/. `jhm synth` does the same in
  * process together with the Terraform app.
  */
-import { synthHubs } from '../cli/synth-hubs';
-import { reportError } from '../cli/report';
+import { synthHubs } from './pipeline';
+import { reportError } from './report';
 
 synthHubs({ root: process.cwd(), apps: { infra: false, k8s: true } }).catch((e) => {
   process.exitCode = reportError(e, Boolean(process.env.JHM_DEBUG));

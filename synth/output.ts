@@ -20,7 +20,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { UserError } from '../config/errors';
-import { sha256, writeJsonAtomicSync } from '../config/files';
+import { sha256, writeJsonAtomicSync } from '../base/files';
 import { acquireLock, describeHolder } from './lock';
 import { info, warn } from './report';
 

@@ -11,7 +11,7 @@ import { HelmRenderer, HelmRendererOptions } from '../k8s/helm/render';
 // cdktf, cdk8s and the helm output parser are loaded only when a hub is synthesized (not for a no-op synth).
 import type { HubManifestResult, SecretsMode } from '../k8s/synth';
 import { validateHubs } from '../config/validate';
-import { hubInputKey, SynthState } from './synth-state';
+import { hubInputKey, SynthState } from './state';
 import { foreignOutputs, OutputKind, recordedHubs, recoverOutputs, Staging, withSynthLock } from './output';
 
 export interface SynthOptions {
@@ -33,7 +33,7 @@ export interface SynthOptions {
   readonly concurrency?: number;
   /** Called once per hub when its manifests are ready (progress display). */
   readonly onHub?: (result: HubManifestResult) => void;
-  /** Synthesize every hub even when its inputs and outputs are unchanged (see `synth-state.ts`). */
+  /** Synthesize every hub even when its inputs and outputs are unchanged (see `state.ts`). */
   readonly force?: boolean;
   /** A hook for tests: runs after staging (given the staging folder), before the swap. */
   readonly beforeCommit?: (stagingDir: string) => void;

@@ -10,7 +10,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Diagnostics } from '../config/diagnostics';
-import { sha256 } from '../config/files';
+import { sha256 } from '../base/files';
 import { Hub, hubCharts } from '../config/hub';
 import { readInputFile } from '../config/input-file';
 import { outputsFilePath } from '../config/outputs';
@@ -44,7 +44,7 @@ function toolStamp(): string {
       }
     }
   };
-  for (const d of ['config', 'infra', 'k8s', 'cli', 'imports']) if (fs.existsSync(path.join(base, d))) walk(path.join(base, d));
+  for (const d of ['base', 'config', 'infra', 'k8s', 'synth', 'cli', 'imports']) if (fs.existsSync(path.join(base, d))) walk(path.join(base, d));
   toolStampMemo = sha256(parts.join('\n'));
   return toolStampMemo;
 }
@@ -67,8 +67,7 @@ function verifiedDigest(renderer: HelmRenderer, chart: ChartPin): Promise<string
 
 /** Digest of every input of `hub`'s output; checks the hub's chart archives against the lock on the way. */
 export async function hubInputKey(root: string, hub: Hub, renderer: HelmRenderer, secretsMode: string): Promise<string> {
-  const helm = await renderer.helm();
-  const st = fs.statSync(helm.path);
+  const helm = await (await renderer.helm()).identity();
   const settled = await Promise.allSettled(hubCharts(hub).map(async (c) => [`${c.name}-${c.version}`, await verifiedDigest(renderer, c)]));
   const problems = new Diagnostics();
   const charts = problems.settled(settled);
@@ -85,7 +84,7 @@ export async function hubInputKey(root: string, hub: Hub, renderer: HelmRenderer
       lock: readOrNull(renderer.settings.lockFile),
       charts,
       chartsDir: renderer.settings.chartsDir ?? null,
-      helm: [helm.path, st.size, st.mtimeMs],
+      helm,
     }),
   );
 }

@@ -14,18 +14,18 @@ import { UserError } from '../../config/errors';
 import { Hub } from '../../config/hub';
 import type * as ConfigLoad from '../../config/load';
 import { OUTPUTS_DIR, outputsFilePath } from '../../config/outputs';
-import { OUTPUT_DIRS } from '../output';
-import { info, success, warn } from '../report';
+import { OUTPUT_DIRS } from '../../synth/output';
+import { info, success, warn } from '../../synth/report';
 import { ApplyStage, planApply, runApply, stepArgs } from '../tools/apply-waves';
 import { applyStagesHelp, WAVE_STAGES } from '../../k8s/waves';
 import { Kubectl } from '../tools/kubectl';
-import { KUBECTL, locateTool, TERRAFORM } from '../tools/locate';
+import { KUBECTL, locateTool, TERRAFORM } from '../../base/tools';
 import { checkOpenstackCredentials } from '../tools/openstack-credentials';
-import { writeFileAtomicSync, writeJsonAtomicSync } from '../../config/files';
-import { formatSeconds, shellQuote } from '../tools/process';
+import { writeFileAtomicSync, writeJsonAtomicSync } from '../../base/files';
+import { formatSeconds, shellQuote } from '../../base/process';
 import { checkCertificates, checkDns, checkHubHealth, checkOutputs, CheckResult } from '../tools/status-checks';
 import { Terraform, TERRAFORM_TIMEOUTS, outputsFileContent } from '../tools/terraform';
-import { projectRoot } from './synth';
+import { projectRoot } from '../project-root';
 
 /** Default limit of each `jhm apply` stage, in seconds. */
 export const DEFAULT_APPLY_TIMEOUT_SECONDS = 300;
@@ -109,7 +109,7 @@ async function deploy(hubName: string, opts: DeployOptions, cmd: Command): Promi
   // JSON only, so a deploy never waits on charts or secrets).
   info(`synthesizing the Terraform stack of ${hub.name}`);
   // Loaded here, not at start-up: status, kubeconfig and apply never synthesize.
-  const { synthHubs } = await import('../synth-hubs');
+  const { synthHubs } = await import('../../synth/pipeline');
   await synthHubs({ root, hubs: [hub.name], apps: { infra: true, k8s: false } });
   if (!fs.existsSync(stackFile)) throw new UserError(`jhm synth ${hub.name} wrote no ${shown(root, stackFile)}`);
   const stackJson: unknown = JSON.parse(fs.readFileSync(stackFile, 'utf8'));
@@ -133,7 +133,7 @@ async function deploy(hubName: string, opts: DeployOptions, cmd: Command): Promi
   success(`${hub.name}: wrote ${shown(root, file)} (${Object.keys(values).join(', ') || 'no outputs'})`);
 
   try {
-    const { synthHubs } = await import('../synth-hubs');
+    const { synthHubs } = await import('../../synth/pipeline');
     await synthHubs({ root, hubs: [hub.name] });
   } catch (e) {
     warn(`${hub.name} is deployed and ${shown(root, file)} written, but re-synthesizing failed; fix the error below and run jhm synth ${hub.name}`);

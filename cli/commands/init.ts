@@ -6,8 +6,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Command } from 'commander';
 import { UserError } from '../../config/errors';
-import { info, success } from '../report';
-import { projectRoot } from './synth';
+import { info, success } from '../../synth/report';
+import { projectRoot } from '../project-root';
 
 /** The GitHub client secret from stdin (`--github-client-secret-stdin`) or JHM_GITHUB_CLIENT_SECRET. */
 function clientSecretFrom(opts: { githubClientSecretStdin?: boolean }): string | undefined {

@@ -7,14 +7,10 @@ import { Command } from 'commander';
 import { Diagnostics } from '../../config/diagnostics';
 import { UserError } from '../../config/errors';
 import type { Hub } from '../../config/hub';
-import { OUTPUT_DIRS, recordedHubs } from '../output';
-import { info, success, warn } from '../report';
-import { tempDir } from '../temp-dir';
-
-/** Options every command gets from the program. */
-export function projectRoot(cmd: Command): string {
-  return path.resolve(cmd.optsWithGlobals().project as string);
-}
+import { OUTPUT_DIRS, recordedHubs } from '../../synth/output';
+import { info, success, warn } from '../../synth/report';
+import { tempDir } from '../../base/temp-dir';
+import { projectRoot } from '../project-root';
 
 export function registerSynthCommands(program: Command): void {
   program
@@ -44,7 +40,7 @@ export function registerSynthCommands(program: Command): void {
       const root = projectRoot(cmd);
       const started = Date.now();
       // Loaded by the commands that synthesize, not at start-up (jhm --help, validate, status).
-      const { synthHubs } = await import('../synth-hubs');
+      const { synthHubs } = await import('../../synth/pipeline');
       const report = await synthHubs({
         root,
         hubs: names,
@@ -79,8 +75,8 @@ export function registerSynthCommands(program: Command): void {
         const temp = tempDir('jhm-diff-');
         const tmp = temp.dir;
         try {
-          const { synthHubs } = await import('../synth-hubs');
-          const { compareOutputs } = await import('../compare');
+          const { synthHubs } = await import('../../synth/pipeline');
+          const { compareOutputs } = await import('../../synth/compare');
           const report = await synthHubs({ root, hubs: names, outRoot: tmp, secrets: 'none', helm: opts.offline ? { offline: true } : {} });
           const hubs = report.hubs.map((h: Hub) => h.name);
           const changes = compareOutputs(root, tmp, hubs);

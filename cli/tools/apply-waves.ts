@@ -17,10 +17,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type * as Yaml from 'yaml';
 import { UserError } from '../../config/errors';
-import { OUTPUT_DIRS } from '../output';
+import { OUTPUT_DIRS } from '../../synth/output';
 import { WAVE_ORDER, WAVE_STAGES, WAVES } from '../../k8s/waves';
 import { Kubectl } from './kubectl';
-import { describeFailure, firstErrorLine, formatSeconds, RunResult, succeeded } from './process';
+import { describeFailure, firstErrorLine, formatSeconds, RunResult, succeeded } from '../../base/process';
 
 /** Field manager of every server-side apply. */
 export const FIELD_MANAGER = 'jhm';

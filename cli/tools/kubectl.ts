@@ -1,7 +1,7 @@
 /**
  * kubectl, always with an explicit kubeconfig when one is known, a timeout and no stdin.
  */
-import { RunResult, runProcess, shellCommand } from './process';
+import { RunResult, runProcess, shellCommand } from '../../base/process';
 
 export interface KubectlOptions {
   /** Path of the kubectl executable (`kubectl` for display only, in a dry run). */

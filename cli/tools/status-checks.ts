@@ -9,7 +9,7 @@ import * as path from 'path';
 import { Hub } from '../../config/hub';
 import { INFRA_OUTPUTS, outputsFilePath, readInfraOutputs } from '../../config/outputs';
 import { Kubectl } from './kubectl';
-import { describeFailure, formatSeconds, succeeded } from './process';
+import { describeFailure, formatSeconds, succeeded } from '../../base/process';
 
 export type CheckStatus = 'ok' | 'failed' | 'skipped';
 

@@ -11,7 +11,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { UserError } from '../../config/errors';
-import { describeFailure, OutputMode, RunResult, runProcess, succeeded } from './process';
+import { describeFailure, OutputMode, RunResult, runProcess, succeeded } from '../../base/process';
 
 /** Default limits of the Terraform steps. */
 export const TERRAFORM_TIMEOUTS = {

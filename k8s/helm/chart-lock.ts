@@ -18,7 +18,8 @@ import { promises as fsp } from 'fs';
 import * as path from 'path';
 import { UserError } from '../../config/errors';
 import type { ChartPin } from '../../config/versions';
-import { canonicalJson, writeFileAtomic } from './files';
+import { canonicalJson } from '../../base/canonical-json';
+import { writeFileAtomic } from '../../base/files';
 
 export const LOCKFILE_VERSION = 1;
 

@@ -12,7 +12,7 @@ import * as path from 'path';
 import { UserError } from '../../config/errors';
 import type { ChartPin } from '../../config/versions';
 import { archiveName, ChartLock, LockOutcome } from './chart-lock';
-import { exists, sha256File } from './files';
+import { exists, sha256File } from '../../base/files';
 import { firstLines, HelmBinary, HelmRunError } from './helm-binary';
 import { HelmEngineOptions, HelmEngineSettings, resolveSettings } from './settings';
 

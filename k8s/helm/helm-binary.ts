@@ -18,8 +18,8 @@ import { promises as fsp } from 'fs';
 import * as path from 'path';
 import type AdmZipType from 'adm-zip';
 import { UserError } from '../../config/errors';
-import { executableProblem, which } from '../../config/executables';
-import { exists, writeFileAtomic } from './files';
+import { executableProblem, which } from '../../base/tools';
+import { exists, writeFileAtomic } from '../../base/files';
 import { HelmEngineOptions, HelmEngineSettings, resolveSettings } from './settings';
 
 /** The npm package whose Lambda layer carries a helm binary. */
@@ -133,6 +133,15 @@ export class HelmBinary {
         },
       );
     });
+  }
+
+  /**
+   * What identifies this binary for a cache key: its path, size and mtime (a replaced binary gives
+   * a new identity without running it).
+   */
+  public async identity(): Promise<readonly [string, number, number]> {
+    const stat = await fsp.stat(this.path);
+    return [this.path, stat.size, stat.mtimeMs];
   }
 
   private async loadVersion(): Promise<string> {

@@ -23,7 +23,8 @@ import { UserError } from '../../config/errors';
 import { HELM_RELEASE_NAME_MAX } from '../../config/validate';
 import type { ChartPin } from '../../config/versions';
 import { ChartSource, ObtainedChart } from './chart-source';
-import { canonicalJson, sha256, writeFileAtomic } from './files';
+import { canonicalJson } from '../../base/canonical-json';
+import { sha256, writeFileAtomic } from '../../base/files';
 import { firstLines, HelmBinary, HelmRunError } from './helm-binary';
 // The output parser and post-processing are loaded on the first render, not by a no-op synth.
 import type { RenderedDocument } from './manifest';

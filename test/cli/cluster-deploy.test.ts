@@ -5,8 +5,8 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { which } from '../../cli/tools/locate';
-import * as synthHubsModule from '../../cli/synth-hubs';
+import { which } from '../../base/tools';
+import * as synthHubsModule from '../../synth/pipeline';
 import { readIngressIp } from '../../config/outputs';
 import {
   createProject,

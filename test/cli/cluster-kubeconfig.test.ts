@@ -4,7 +4,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { writeFileAtomicSync } from '../../config/files';
+import { writeFileAtomicSync } from '../../base/files';
 
 /** How kubeconfigs (and secrets files) are written. */
 const writePrivateFile = (file: string, content: string) => writeFileAtomicSync(file, content, { private: true });

@@ -5,9 +5,9 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { locateTool, TERRAFORM } from '../../cli/tools/locate';
+import { locateTool, TERRAFORM } from '../../base/tools';
 import { checkOpenstackCredentials } from '../../cli/tools/openstack-credentials';
-import { firstErrorLine, runProcess, shellCommand, succeeded } from '../../cli/tools/process';
+import { firstErrorLine, runProcess, shellCommand, succeeded } from '../../base/process';
 import { outputsFileContent, TerraformOutputs } from '../../cli/tools/terraform';
 
 let tmp: string;

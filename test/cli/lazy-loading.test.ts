@@ -35,7 +35,7 @@ const HEAVY: ReadonlyArray<[string, RegExp]> = [
 /** Also never loaded by --help, validate and status. */
 const SYNTH_ONLY: ReadonlyArray<[string, RegExp]> = [
   ['helm engine', /[\\/]lib[\\/]k8s[\\/]helm[\\/]/],
-  ['synth', /[\\/]lib[\\/]cli[\\/]synth-(hubs|state)\.js$/],
+  ['synth', /[\\/]lib[\\/]synth[\\/](pipeline|state)\.js$/],
 ];
 
 let work: string;

@@ -1,5 +1,5 @@
 /**
- * Rules of the crash-safe commit (issue 9, item 2; cli/output.ts):
+ * Rules of the crash-safe commit (issue 9, item 2; synth/output.ts):
  *
  * - fault injection after EVERY step of a commit (journal written, each rename, journal removed,
  *   staging removed), both as a failure (the commit undoes itself) and as a kill (SIGKILL of a child
@@ -17,8 +17,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { UserError } from '../../config/errors';
-import { sha256 } from '../../config/files';
-import { recoverOutputs, Staging } from '../../cli/output';
+import { sha256 } from '../../base/files';
+import { recoverOutputs, Staging } from '../../synth/output';
 import { EXAMPLE_HUB, EXAMPLE_HUB_NGINX, engineEnv, makeProject, removeProjects, REPO, setHubLine, TestProject } from '../support/project';
 
 const CHILD = path.join(REPO, 'test', 'support', 'output-child.ts');

@@ -7,7 +7,7 @@ import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { withSynthLock } from '../../cli/output';
+import { withSynthLock } from '../../synth/output';
 import { REPO } from '../support/project';
 
 const CHILD = path.join(REPO, 'test', 'support', 'output-child.ts');

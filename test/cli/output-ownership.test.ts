@@ -1,5 +1,5 @@
 /**
- * Rules of output ownership (issue 9, items 1 and 8; cli/output.ts, cli/compare.ts, cli/synth-state.ts):
+ * Rules of output ownership (issue 9, items 1 and 8; synth/output.ts, synth/compare.ts, synth/state.ts):
  *
  * - `jhm synth --prune` removes only the recorded output of hubs whose hub file is gone, and
  *   reports anything else under dist/, dist-secrets/ and cdktf.out/stacks/ once, untouched;

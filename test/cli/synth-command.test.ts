@@ -8,7 +8,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse, parseAllDocuments } from 'yaml';
-import { withSynthLock } from '../../cli/output';
+import { withSynthLock } from '../../synth/output';
 import {
   EXAMPLE_HUB,
   EXAMPLE_HUB_NGINX,

@@ -1,5 +1,5 @@
 /**
- * Rules of incremental synth (cli/synth-state.ts): a hub whose inputs and output files are
+ * Rules of incremental synth (synth/state.ts): a hub whose inputs and output files are
  * unchanged since its last synth is skipped; any change to an input, or to its output on disk,
  * synthesizes it again; --force synthesizes everything; skipping never changes a byte of output.
  */

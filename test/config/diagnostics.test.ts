@@ -1,11 +1,11 @@
 /**
  * Diagnostics (config/diagnostics.ts): one type for errors and warnings, one line of text for each,
- * one collector, one translator from zod issues (config/zod-issues.ts), one printer (cli/report.ts).
+ * one collector, one translator from zod issues (config/zod-issues.ts), one printer (synth/report.ts).
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { z } from 'zod';
-import { reportError, warn } from '../../cli/report';
+import { reportError, warn } from '../../synth/report';
 import { Diagnostic, Diagnostics, formatDiagnostic, UserError, UserErrors, warning } from '../../config/diagnostics';
 import { UserError as UserErrorFromErrors } from '../../config/errors';
 import { formatPath, issuesToErrors } from '../../config/zod-issues';
@@ -170,7 +170,7 @@ describe('rule: one translator from zod issues for hub and secrets files', () =>
   });
 });
 
-describe('rule: errors and warnings reach the user in the same one-line format, prefixed by their severity (cli/report.ts)', () => {
+describe('rule: errors and warnings reach the user in the same one-line format, prefixed by their severity (synth/report.ts)', () => {
   let written: string[];
   let spy: jest.SpyInstance;
   beforeEach(() => {

@@ -8,7 +8,7 @@ import { UserError } from '../../config/errors';
 import { CHARTS } from '../../config/versions';
 import { archiveName, ChartLock } from '../../k8s/helm/chart-lock';
 import { ChartSource } from '../../k8s/helm/chart-source';
-import { packageTestCharts } from '../support/test-charts';
+import { packageTestCharts } from '../../bench/test-charts';
 import { countingHelm, isolatedOptions, realHelm, removeTempDirs, tempDir } from './helpers';
 
 afterAll(removeTempDirs);

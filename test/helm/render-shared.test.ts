@@ -6,7 +6,7 @@
 import { CHARTS } from '../../config/versions';
 import { HelmRenderer } from '../../k8s/helm/render';
 import type { RenderRequest } from '../../k8s/helm/types';
-import { packageTestCharts } from '../support/test-charts';
+import { packageTestCharts } from '../../bench/test-charts';
 import { countingHelm, isolatedOptions, realHelm, removeTempDirs, tempDir } from './helpers';
 
 afterAll(removeTempDirs);

@@ -1,5 +1,5 @@
 /**
- * `infra/main.ts`, the app the cdktf CLI runs: synthesizes every hub of the working directory,
+ * `synth/cdktf-app.ts`, the app the cdktf CLI runs: synthesizes every hub of the working directory,
  * and reports bad hub files as one line per problem with exit code 1.
  */
 import { spawnSync } from 'child_process';
@@ -9,7 +9,7 @@ import { cleanupTempDirs, EXAMPLE_FILE, ROOT, tempDir } from './support';
 
 afterAll(cleanupTempDirs);
 
-const MAIN = path.join(ROOT, 'infra', 'main.ts');
+const MAIN = path.join(ROOT, 'synth', 'cdktf-app.ts');
 const TSX = require.resolve('tsx/cli');
 
 /** Runs the cdktf app in a project whose hubs/ holds `hubs`, as the cdktf CLI does (CDKTF_OUTDIR). */
@@ -40,7 +40,7 @@ test('synthesizes one stack per hub file into CDKTF_OUTDIR', () => {
   expect(second.provider.openstack).toEqual([{ cloud: 'other-cloud' }]);
 });
 
-test('a bad hub file exits 1 with one line per problem naming file, line and field, printed as jhm prints errors (cli/report.ts), and no stack trace', () => {
+test('a bad hub file exits 1 with one line per problem naming file, line and field, printed as jhm prints errors (synth/report.ts), and no stack trace', () => {
   const bad = example.replace('masterCount: 1', 'masterCount: 2').replace('maxNodes: 8', 'maxNodes: 0');
   const run = runApp({ example, bad });
   expect(run.status).toBe(1);

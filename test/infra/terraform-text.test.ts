@@ -12,7 +12,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import fc from 'fast-check';
 import { Testing, TerraformStack } from 'cdktf';
-import { which } from '../../config/executables';
+import { which } from '../../base/tools';
 import { hubFileSchema } from '../../config/hub-schema';
 import { resolveHub } from '../../config/hub';
 import { unicodeProblem } from '../../config/terraform-text';

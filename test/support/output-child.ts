@@ -4,7 +4,7 @@
  * `JHM_FAULT_MODE` from the environment); `lock <root>` takes the project lock, says `locked` and
  * holds it until killed.
  */
-import { Staging, withSynthLock } from '../../cli/output';
+import { Staging, withSynthLock } from '../../synth/output';
 
 async function run(): Promise<void> {
   const [what, root, dir] = process.argv.slice(2);

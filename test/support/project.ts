@@ -12,12 +12,12 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { main } from '../../cli/main';
-import { SynthOptions, SynthReport, synthHubs } from '../../cli/synth-hubs';
+import { SynthOptions, SynthReport, synthHubs } from '../../synth/pipeline';
 import { loadHubs } from '../../config/load';
 import { ensureSecrets } from '../../config/secrets';
 import { HelmBinary } from '../../k8s/helm/helm-binary';
 import type { HelmEngineOptions } from '../../k8s/helm/settings';
-import { packageTestCharts } from './test-charts';
+import { packageTestCharts } from '../../bench/test-charts';
 
 /** The repository root. */
 export const REPO = path.resolve(__dirname, '..', '..');

@@ -1,0 +1,140 @@
+/**
+ * Rule (issue 10, item 1): layers with one job each, every import pointing down.
+ *
+ *   bench, scripts      tools around the project (benchmarks, generators)
+ *   cli                 the `jhm` commands
+ *   synth               the one synth pipeline, output commit, reporting; the cdktf and cdk8s app entries
+ *   infra | k8s         the Terraform constructs | the Kubernetes manifests and the helm engine (siblings)
+ *   config              the hub model, secrets, diagnostics, the project layout
+ *   imports             generated bindings (CDKTF provider, cdk8s CRDs)
+ *   base                files, hashing, canonical JSON, one process runner, one tool locator
+ *
+ * A module may import its own layer or any layer below; infra and k8s never import each other;
+ * nothing outside test/ imports test/; a command never imports another command. Every import is
+ * read from the syntax tree (`import`, `export … from`, `import x = require()`, `require()`,
+ * `import()` and `import('…')` types), lazy ones inside functions included.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import * as ts from 'typescript';
+
+const ROOT = path.join(__dirname, '..', '..');
+
+/** Rank of each top-level folder; an import may go to the same or a lower rank. */
+const LAYERS: Readonly<Record<string, number>> = {
+  base: 0,
+  imports: 1,
+  config: 2,
+  infra: 3,
+  k8s: 3,
+  synth: 4,
+  cli: 5,
+  bench: 6,
+  scripts: 6,
+};
+/** Folders of one rank that must not import each other. */
+const SIBLINGS: ReadonlyArray<readonly [string, string]> = [['infra', 'k8s']];
+
+function sourceFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, e.name);
+    if (e.isDirectory()) {
+      if (e.name !== 'node_modules') out.push(...sourceFiles(full));
+    } else if (e.name.endsWith('.ts') && !e.name.endsWith('.d.ts')) out.push(full);
+  }
+  return out;
+}
+
+/** Every module specifier `file` names, with its line. */
+export function importsOf(file: string, text = fs.readFileSync(file, 'utf8')): Array<{ spec: string; line: number }> {
+  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true);
+  const found: Array<{ spec: string; line: number }> = [];
+  const add = (node: ts.Node | undefined) => {
+    if (node && ts.isStringLiteralLike(node)) found.push({ spec: node.text, line: sf.getLineAndCharacterOfPosition(node.getStart()).line + 1 });
+  };
+  const visit = (node: ts.Node): void => {
+    if (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) add(node.moduleSpecifier);
+    else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference)) add(node.moduleReference.expression);
+    else if (ts.isCallExpression(node)) {
+      const callee = node.expression;
+      const isRequire = ts.isIdentifier(callee) && callee.text === 'require';
+      const isResolve = ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'require';
+      if (isRequire || isResolve || callee.kind === ts.SyntaxKind.ImportKeyword) add(node.arguments[0]);
+    } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)) add(node.argument.literal);
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return found;
+}
+
+/** Top-level folder of a path relative to the repository root. */
+const topOf = (rel: string) => rel.split('/')[0];
+
+interface Edge {
+  readonly from: string;
+  readonly line: number;
+  readonly spec: string;
+  readonly to: string;
+}
+
+function edges(): Edge[] {
+  const out: Edge[] = [];
+  for (const top of [...Object.keys(LAYERS), 'test']) {
+    const dir = path.join(ROOT, top);
+    if (!fs.existsSync(dir)) continue;
+    for (const file of sourceFiles(dir)) {
+      for (const { spec, line } of importsOf(file)) {
+        if (!spec.startsWith('.')) continue;
+        const to = path.relative(ROOT, path.resolve(path.dirname(file), spec)).split(path.sep).join('/');
+        out.push({ from: path.relative(ROOT, file).split(path.sep).join('/'), line, spec, to });
+      }
+    }
+  }
+  return out;
+}
+
+const ALL = edges();
+const show = (e: Edge) => `${e.from}:${e.line} imports '${e.spec}' (${e.to})`;
+
+test('the scan sees the imports it must judge (control: lazy requires and dynamic imports included)', () => {
+  expect(ALL.length).toBeGreaterThan(200);
+  const sample = importsOf('x.ts', "function f() { const a = require('./a'); return import('./b'); }\nlet t: import('./c').T;\nexport { x } from './d';\n");
+  expect(sample.map((i) => i.spec)).toEqual(['./a', './b', './c', './d']);
+  // A command's lazy load of the pipeline is one of the edges seen.
+  expect(ALL.some((e) => e.from === 'cli/commands/synth.ts' && e.to === 'synth/pipeline')).toBe(true);
+});
+
+test('rule: every import points down the layers (base < imports < config < infra, k8s < synth < cli < bench, scripts)', () => {
+  const up = ALL.filter((e) => {
+    const from = LAYERS[topOf(e.from)];
+    const to = LAYERS[topOf(e.to)];
+    return from !== undefined && to !== undefined && to > from;
+  });
+  expect(up.map(show)).toEqual([]);
+});
+
+test('rule: infra and k8s are siblings: neither imports the other', () => {
+  const sideways = ALL.filter((e) => SIBLINGS.some(([a, b]) => (topOf(e.from) === a && topOf(e.to) === b) || (topOf(e.from) === b && topOf(e.to) === a)));
+  expect(sideways.map(show)).toEqual([]);
+});
+
+test('rule: every source folder has a layer (a new top-level folder must be placed in LAYERS)', () => {
+  const unknown = ALL.filter((e) => topOf(e.from) !== 'test' && (LAYERS[topOf(e.to)] === undefined && topOf(e.to) !== 'test' && topOf(e.to) !== 'package.json'));
+  expect(unknown.map(show)).toEqual([]);
+});
+
+test('rule: nothing outside test/ imports test/', () => {
+  expect(ALL.filter((e) => topOf(e.from) !== 'test' && topOf(e.to) === 'test').map(show)).toEqual([]);
+});
+
+test('rule: a command never imports another command (shared CLI helpers live in cli/, not in a command)', () => {
+  const between = ALL.filter((e) => e.from.startsWith('cli/commands/') && e.to.startsWith('cli/commands/'));
+  expect(between.map(show)).toEqual([]);
+});
+
+test('rule: the pipeline asks the helm engine for what identifies helm (HelmBinary.identity), never stats its path itself', () => {
+  const synthFiles = sourceFiles(path.join(ROOT, 'synth')).map((f) => path.relative(ROOT, f));
+  const offenders = synthFiles.filter((f) => /helm\.path|stat(Sync)?\(\s*helm/.test(fs.readFileSync(path.join(ROOT, f), 'utf8')));
+  expect(offenders).toEqual([]);
+});
