@@ -1,5 +1,5 @@
 /**
- * Runs external tools (terraform, kubectl) so that they can never hang the CLI: every run has a
+ * Runs external tools (helm, terraform, kubectl) so that they can never hang the CLI: every run has a
  * timeout (SIGTERM, then SIGKILL after a grace period), gets no stdin unless a person is asked to
  * answer a prompt, and its output is either captured (bounded) or passed through to stderr
  * (stdout of jhm is kept for results).
@@ -59,6 +59,8 @@ export interface RunResult {
   readonly timedOut: boolean;
   /** The child could not be started (e.g. ENOENT, EACCES); `exitCode` is null. */
   readonly spawnError?: string;
+  /** The error code of a failed start (`ENOENT`, `EACCES`, `ENOEXEC`, ...). */
+  readonly spawnErrorCode?: string;
   /** Output beyond `maxOutputBytes` was dropped. */
   readonly truncated: boolean;
   readonly durationMs: number;
@@ -82,6 +84,7 @@ export function runProcess(file: string, args: readonly string[], options: RunOp
     let truncated = false;
     let timedOut = false;
     let spawnError: string | undefined;
+    let spawnErrorCode: string | undefined;
     let killTimer: NodeJS.Timeout | undefined;
     let exitTimer: NodeJS.Timeout | undefined;
     let settled = false;
@@ -141,12 +144,14 @@ export function runProcess(file: string, args: readonly string[], options: RunOp
         stderr: Buffer.concat(err).toString('utf8'),
         timedOut,
         spawnError,
+        spawnErrorCode,
         truncated,
         durationMs: Date.now() - started,
       });
     };
     child.on('error', (e: NodeJS.ErrnoException) => {
       spawnError = e.code ? `${e.code}: ${e.message}` : e.message;
+      spawnErrorCode = e.code;
       finish(null, null);
     });
     child.on('close', (code, signal) => finish(code, signal));

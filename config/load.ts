@@ -9,13 +9,14 @@ import { UserError, UserErrors } from './errors';
 import { readInputFile } from './input-file';
 import { parseYamlFile } from './yaml-file';
 import { defineHub, Hub } from './hub';
+import { PROJECT_PATHS, ProjectLayout } from './layout';
 
 /** Folder of hub files, relative to the project root. */
-export const HUBS_DIR = 'hubs';
+export const HUBS_DIR = PROJECT_PATHS.hubs;
 
 /** Path of hub `name`'s file under `root`. */
 export function hubFilePath(root: string, name: string): string {
-  return path.join(root, HUBS_DIR, `${name}.yaml`);
+  return new ProjectLayout(root).hubFile(name);
 }
 
 /**

@@ -12,6 +12,7 @@ import * as fs from 'fs';
 import { isIPv4 } from 'net';
 import * as path from 'path';
 import { quote, UserError } from './errors';
+import { PROJECT_PATHS, ProjectLayout } from './layout';
 
 /** Terraform output names of a hub stack. */
 export const INFRA_OUTPUTS = {
@@ -33,11 +34,11 @@ export type InfraOutputKey = keyof typeof INFRA_OUTPUTS;
 export type InfraOutputs = { readonly [K in InfraOutputKey]?: string };
 
 /** Folder of the outputs files, relative to the project root. */
-export const OUTPUTS_DIR = 'outputs';
+export const OUTPUTS_DIR = PROJECT_PATHS.outputs;
 
 /** `<root>/outputs/<hub>.json`: where `jhm deploy` has `cdktf deploy --outputs-file` write hub `hub`'s outputs. */
 export function outputsFilePath(root: string, hub: string): string {
-  return path.join(root, OUTPUTS_DIR, `${hub}.json`);
+  return new ProjectLayout(root).outputsFile(hub);
 }
 
 /**

@@ -30,10 +30,11 @@ import { readInputFile } from './input-file';
 import { fieldApplies, fieldName, HubSecrets, SECRET_FIELDS, SecretField, secretsFrom } from './secret-fields';
 import { parseYamlFile } from './yaml-file';
 import { Hub } from './hub';
+import { PROJECT_PATHS, ProjectLayout } from './layout';
 import { issuesToErrors, IssueWording, ZodIssue } from './zod-issues';
 
 /** Folder of secrets files, relative to the project root (git-ignored except its README.md). */
-export const SECRETS_DIR = 'secrets';
+export const SECRETS_DIR = PROJECT_PATHS.secrets;
 
 export { TOKEN_BYTES } from './secret-fields';
 export type { HubSecrets } from './secret-fields';
@@ -78,7 +79,7 @@ const CLIENT_SECRET_PATH = CLIENT_SECRET.file;
 
 /** Absolute path of hub `hubName`'s secrets file under `root`. */
 export function secretsFilePath(root: string, hubName: string): string {
-  return path.join(root, SECRETS_DIR, `${hubName}.yaml`);
+  return new ProjectLayout(root).secretsFile(hubName);
 }
 
 /** How the file is named in messages: repository-relative. */

@@ -21,29 +21,21 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { UserError } from '../config/errors';
 import { sha256, writeJsonAtomicSync } from '../base/files';
+import { OUTPUT_DIRS, OutputKind, PROJECT_PATHS } from '../config/layout';
 import { acquireLock, describeHolder } from './lock';
 import { info, warn } from './report';
 
-/** Where each hub's outputs live, relative to the project root. */
-export const OUTPUT_DIRS = {
-  /** Terraform JSON: `cdktf.out/stacks/<hub>/cdk.tf.json`. */
-  stacks: path.join('cdktf.out', 'stacks'),
-  /** Kubernetes manifests, safe to commit: `dist/<hub>/`. */
-  dist: 'dist',
-  /** Secrets, never committed: `dist-secrets/<hub>/`. */
-  secrets: 'dist-secrets',
-} as const;
-
-export type OutputKind = keyof typeof OUTPUT_DIRS;
+export { OUTPUT_DIRS, OutputKind };
 
 const KINDS = Object.keys(OUTPUT_DIRS) as OutputKind[];
 
 /** `cdktf.out/manifest.json`, relative to the project root. */
-export const CDKTF_MANIFEST = path.join('cdktf.out', 'manifest.json');
-const STATE_DIR = path.join('.jhm', 'state');
-const STAGING_DIR = path.join('.jhm', 'staging');
-const JOURNAL = path.join('.jhm', 'journal.json');
-const LOCK = path.join('.jhm', 'lock');
+export const CDKTF_MANIFEST = PROJECT_PATHS.cdktfManifest;
+const STATE_DIR = PROJECT_PATHS.state;
+const STAGING_DIR = PROJECT_PATHS.staging;
+const JOURNAL = PROJECT_PATHS.journal;
+const LOCK = PROJECT_PATHS.lock;
+const JHM_DIR = PROJECT_PATHS.jhm;
 
 // ---------------------------------------------------------------------------------------------
 // Ownership records
@@ -268,7 +260,7 @@ function rollForward(root: string, journal: Journal): void {
 
 function removeJournal(root: string): void {
   fs.rmSync(path.join(root, JOURNAL), { force: true });
-  fsyncPath(path.join(root, '.jhm'));
+  fsyncPath(path.join(root, JHM_DIR));
 }
 
 /** A one-line hint for a rename that failed with `code`. */
@@ -476,7 +468,7 @@ export class Staging {
     const fault = faultInjector();
     fsyncTree(this.dir);
     writeJsonAtomicSync(path.join(root, JOURNAL), journal);
-    fsyncPath(path.join(root, '.jhm'));
+    fsyncPath(path.join(root, JHM_DIR));
     try {
       fault();
       for (const step of journal.steps) {
@@ -574,7 +566,7 @@ function recoverLocked(root: string): void {
   // Staging folders of interrupted synths (they may hold Secrets), and temporary journal files.
   fs.rmSync(path.join(root, STAGING_DIR), { recursive: true, force: true });
   try {
-    for (const f of fs.readdirSync(path.join(root, '.jhm'))) if (/^\.journal\.json\..*\.tmp$/.test(f)) fs.rmSync(path.join(root, '.jhm', f), { force: true });
+    for (const f of fs.readdirSync(path.join(root, JHM_DIR))) if (/^\.journal\.json\..*\.tmp$/.test(f)) fs.rmSync(path.join(root, JHM_DIR, f), { force: true });
   } catch {
     // no .jhm folder
   }
@@ -608,7 +600,7 @@ export function setLockCommand(command: string): void {
  * lock whose holder is gone is taken over, a paused holder keeps it.
  */
 export async function withSynthLock<T>(root: string, fn: () => Promise<T>, waitSeconds = 60): Promise<T> {
-  fs.mkdirSync(path.join(root, '.jhm'), { recursive: true });
+  fs.mkdirSync(path.join(root, JHM_DIR), { recursive: true });
   const release = await acquireLock(path.join(root, LOCK), {
     command: lockCommand,
     waitSeconds,

@@ -5,6 +5,7 @@
 import * as os from 'os';
 import * as path from 'path';
 import { Diagnostics } from '../config/diagnostics';
+import { PROJECT_PATHS } from '../config/layout';
 import { Hub } from '../config/hub';
 import { listHubNames } from '../config/load';
 import { HelmRenderer, HelmRendererOptions } from '../k8s/helm/render';
@@ -122,7 +123,7 @@ export async function synthHubs(options: SynthOptions): Promise<SynthReport> {
     const foreign = options.prune ? foreignOutputs(outRoot, defined, pruned) : [];
     const staging = new Staging(outRoot);
     try {
-      if (infra && todo.length > 0) (await import('../infra/synth')).synthInfra(todo, path.join(staging.dir, 'cdktf.out'));
+      if (infra && todo.length > 0) (await import('../infra/synth')).synthInfra(todo, path.join(staging.dir, PROJECT_PATHS.cdktfOut));
       for (const r of results) {
         staging.writeFiles('dist', r.hub.name, r.files.dist);
         staging.writeFiles('secrets', r.hub.name, r.files.secrets);

@@ -12,6 +12,7 @@ import * as path from 'path';
 import { Command, InvalidArgumentError } from 'commander';
 import { UserError } from '../../config/errors';
 import { Hub } from '../../config/hub';
+import { ProjectLayout } from '../../config/layout';
 import type * as ConfigLoad from '../../config/load';
 import { OUTPUTS_DIR, outputsFilePath } from '../../config/outputs';
 import { OUTPUT_DIRS } from '../../synth/output';
@@ -32,12 +33,12 @@ export const DEFAULT_APPLY_TIMEOUT_SECONDS = 300;
 
 /** `<root>/.jhm/kubeconfig/<hub>.yaml`: where `jhm kubeconfig` writes and `jhm apply` / `jhm status` look. */
 export function defaultKubeconfigPath(root: string, hub: string): string {
-  return path.join(root, '.jhm', 'kubeconfig', `${hub}.yaml`);
+  return new ProjectLayout(root).kubeconfig(hub);
 }
 
 /** `<root>/.jhm/terraform/<hub>`: Terraform's working data (`TF_DATA_DIR`), which survives a re-synth. */
 export function terraformDataDir(root: string, hub: string): string {
-  return path.join(root, '.jhm', 'terraform', hub);
+  return new ProjectLayout(root).terraformData(hub);
 }
 
 function parseSeconds(value: string): number {

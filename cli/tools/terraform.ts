@@ -11,6 +11,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { UserError } from '../../config/errors';
+import { TERRAFORM_BACKEND_STATE } from '../../config/layout';
 import { describeFailure, OutputMode, RunResult, runProcess, succeeded } from '../../base/process';
 
 /** Default limits of the Terraform steps. */
@@ -66,7 +67,7 @@ export class Terraform {
 
   /** Whether `terraform init` has been run for this stack (its backend settings exist). */
   public get initialized(): boolean {
-    return fs.existsSync(path.join(this.env.TF_DATA_DIR!, 'terraform.tfstate'));
+    return fs.existsSync(path.join(this.env.TF_DATA_DIR!, TERRAFORM_BACKEND_STATE));
   }
 
   /** `terraform init -input=false`, output passed through to stderr. */

@@ -10,6 +10,7 @@
 import { promises as fsp } from 'fs';
 import * as path from 'path';
 import { UserError } from '../../config/errors';
+import { CACHE_PATHS } from '../../config/layout';
 import type { ChartPin } from '../../config/versions';
 import { archiveName, ChartLock, LockOutcome } from './chart-lock';
 import { exists, sha256File } from '../../base/files';
@@ -50,7 +51,7 @@ export class ChartSource {
 
   /** The cache folder of downloaded archives. */
   public get cacheFolder(): string {
-    return path.join(this.settings.cacheDir, 'charts');
+    return path.join(this.settings.cacheDir, CACHE_PATHS.charts);
   }
 
   /** The archive of `chart`, checked against the lock. Throws a `UserError` when it cannot be had or does not match. */
@@ -86,7 +87,7 @@ export class ChartSource {
   /** `helm pull` into a temporary folder beside the cache, lock check, then a rename into the cache. */
   private async download(chart: ChartPin): Promise<{ archive: string; digest: string; lock: LockOutcome }> {
     const name = archiveName(chart);
-    const tmpRoot = path.join(this.settings.cacheDir, 'tmp');
+    const tmpRoot = path.join(this.settings.cacheDir, CACHE_PATHS.tmp);
     await fsp.mkdir(tmpRoot, { recursive: true });
     const tmp = await fsp.mkdtemp(path.join(tmpRoot, 'pull-'));
     try {

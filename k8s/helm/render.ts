@@ -20,6 +20,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { isDnsLabel } from '../../config/dns';
 import { UserError } from '../../config/errors';
+import { CACHE_PATHS } from '../../config/layout';
 import { HELM_RELEASE_NAME_MAX } from '../../config/validate';
 import type { ChartPin } from '../../config/versions';
 import { ChartSource, ObtainedChart } from './chart-source';
@@ -133,7 +134,7 @@ export class HelmRenderer {
 
   private async renderStarting(req: RenderRequest, started: () => void): Promise<RenderResult> {
     const job = await this.prepare(req);
-    const cacheFile = path.join(this.settings.cacheDir, 'render', `${job.key}.json`);
+    const cacheFile = path.join(this.settings.cacheDir, CACHE_PATHS.render, `${job.key}.json`);
     // A hit is parsed once: the entry read from the file is the stored text's own objects.
     let documents = this.settings.renderCache ? await readCacheEntry(cacheFile, job.key) : undefined;
     if (documents === undefined) {

@@ -14,6 +14,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { ProjectLayout } from '../../config/layout';
 
 /** Options shared by every part of the Helm engine. Each defaults from the environment, then a fixed default. */
 export interface HelmEngineOptions {
@@ -73,13 +74,14 @@ function flag(value: string | undefined): boolean | undefined {
 export function resolveSettings(options: HelmEngineOptions = {}): HelmEngineSettings {
   const env = options.env ?? process.env;
   const root = path.resolve(options.root ?? defaultProjectRoot());
-  const cacheDir = path.resolve(options.cacheDir ?? nonEmpty(env.JHM_CACHE_DIR) ?? path.join(root, '.jhm'));
+  const layout = new ProjectLayout(root, env);
+  const cacheDir = path.resolve(options.cacheDir ?? layout.cacheDir);
   const chartsDir = options.chartsDir ?? nonEmpty(env.JHM_CHARTS_DIR);
   const helmPath = options.helm ?? nonEmpty(env.JHM_HELM);
   return {
     root,
     cacheDir,
-    lockFile: path.resolve(options.lockFile ?? path.join(root, 'charts.lock.json')),
+    lockFile: path.resolve(options.lockFile ?? layout.chartLock),
     chartsDir: chartsDir === undefined ? undefined : path.resolve(chartsDir),
     offline: options.offline ?? flag(env.JHM_OFFLINE) ?? false,
     helm: helmPath === undefined ? undefined : { path: path.resolve(helmPath), from: options.helm !== undefined ? 'option' : 'JHM_HELM' },

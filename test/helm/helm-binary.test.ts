@@ -2,7 +2,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { UserError } from '../../config/errors';
-import { HELM_NPM_PACKAGE, HelmBinary } from '../../k8s/helm/helm-binary';
+import { HELM_NPM_PACKAGE, HelmBinary, HelmRunError } from '../../k8s/helm/helm-binary';
 import { countingHelm, realHelm, removeTempDirs, tempDir } from './helpers';
 
 afterAll(removeTempDirs);
@@ -84,5 +84,27 @@ describe('helm binary resolution', () => {
     fs.appendFileSync(helm.path, '# changed\n');
     expect(await (await HelmBinary.resolve(options)).version()).toBe(cold);
     expect(helm.calls()).toHaveLength(2);
+  });
+
+  test('rule: helm runs through the one process runner with a timeout: a helm that hangs is stopped and reported in one line', async () => {
+    const dir = tempDir();
+    const hanging = path.join(dir, 'hanging-helm');
+    fs.writeFileSync(hanging, '#!/bin/sh\nexec sleep 30\n', { mode: 0o755 });
+    const helm = await HelmBinary.resolve({ cacheDir: path.join(dir, 'cache'), env: { JHM_HELM: hanging, PATH: process.env.PATH } });
+    const started = Date.now();
+    const attempt = helm.run(['template', 'x'], { timeoutMs: 300 });
+    await expect(attempt).rejects.toBeInstanceOf(UserError);
+    await expect(attempt).rejects.toThrow('helm template did not finish within 0.3 s and was stopped');
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  test('a helm that fails gives a HelmRunError with its stderr and exit status', async () => {
+    const dir = tempDir();
+    const failing = path.join(dir, 'failing-helm');
+    fs.writeFileSync(failing, '#!/bin/sh\necho "Error: chart not found" >&2\nexit 3\n', { mode: 0o755 });
+    const helm = await HelmBinary.resolve({ cacheDir: path.join(dir, 'cache'), env: { JHM_HELM: failing, PATH: process.env.PATH } });
+    const error = await helm.run(['pull', 'x']).catch((e) => e);
+    expect(error).toBeInstanceOf(HelmRunError);
+    expect(error.message).toBe('helm pull failed (exit 3): chart not found');
   });
 });
