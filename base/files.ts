@@ -7,6 +7,7 @@ import { createHash, randomBytes } from 'crypto';
 import * as fs from 'fs';
 import { createReadStream, promises as fsp } from 'fs';
 import * as path from 'path';
+import writeFileAtomicLib from 'write-file-atomic';
 
 /** sha256 of `data`, lower-case hex. */
 export function sha256(data: string | Buffer): string {
@@ -48,20 +49,13 @@ export function writeJsonAtomicSync(file: string, data: unknown, options: WriteO
 }
 
 /**
- * Writes `data` to `file` so that readers see either the old file or the whole new one: the data
- * goes to a temporary file in the same folder, which is then renamed over `file`.
+ * Writes `data` to `file` so that readers see either the old file or the whole new one
+ * (write-file-atomic: a temporary file in the same folder, fsynced, renamed over `file`). For
+ * caches shared by concurrent runs; secrets and credentials go through `writeFileAtomicSync`.
  */
 export async function writeFileAtomic(file: string, data: string | Uint8Array, mode?: number): Promise<void> {
   await fsp.mkdir(path.dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
-  try {
-    await fsp.writeFile(tmp, data, mode === undefined ? undefined : { mode });
-    if (mode !== undefined) await fsp.chmod(tmp, mode);
-    await fsp.rename(tmp, file);
-  } catch (e) {
-    await fsp.rm(tmp, { force: true });
-    throw e;
-  }
+  await writeFileAtomicLib(file, typeof data === 'string' ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength), mode === undefined ? {} : { mode });
 }
 
 /** sha256 of a file, lower-case hex. */

@@ -5,6 +5,7 @@
  * (stdout of jhm is kept for results).
  */
 import { spawn } from 'child_process';
+import { stripVTControlCharacters } from 'util';
 
 /** How a run treats the child's standard streams. */
 export type OutputMode =
@@ -167,19 +168,13 @@ export function runProcess(file: string, args: readonly string[], options: RunOp
   });
 }
 
-/** Removes ANSI colour escapes. */
-export function stripAnsi(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '');
-}
-
 /**
  * The line of a tool's error output a person most needs: the first line mentioning an error
  * (Terraform's boxed `│ Error: …`, kubectl's `error: …` / `Error from server …`), else the first
  * non-empty line. Colour escapes and Terraform's box characters are removed.
  */
 export function firstErrorLine(text: string): string | undefined {
-  const all = stripAnsi(text)
+  const all = stripVTControlCharacters(text)
     .split(/\r?\n/)
     .map((l) => l.replace(/^[\s│╷╵]+/, '').trim())
     .filter((l) => l !== '');
@@ -205,7 +200,11 @@ export function formatSeconds(ms: number): string {
   return s >= 10 ? `${Math.round(s)} s` : `${Number(s.toFixed(1))} s`;
 }
 
-/** Quotes one word for a POSIX shell (only when needed). */
+/**
+ * Quotes one word for a POSIX shell (only when needed), in single quotes. Kept by hand rather than
+ * shell-quote's `quote`, which backslash-escapes `:`, `=`, `,` and `@` and double-quotes words with
+ * an apostrophe: the commands jhm prints for people to copy stay readable.
+ */
 export function shellQuote(word: string): string {
   if (word !== '' && /^[A-Za-z0-9_@%+=:,./-]+$/.test(word)) return word;
   return `'${word.replace(/'/g, `'\\''`)}'`;

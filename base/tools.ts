@@ -6,6 +6,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import type * as Which from 'which';
 
 /** Why `file` cannot be run (`does not exist`, `is not a file`, `is not executable`), or undefined when it can. */
 export function executableProblem(file: string): string | undefined {
@@ -26,17 +27,17 @@ export function executableProblem(file: string): string | undefined {
   return undefined;
 }
 
-/** The first executable `name` on `env.PATH`, like the shell's `command -v`. */
+/**
+ * The first executable `name` on `env.PATH`, like the shell's `command -v` (the `which` package;
+ * only absolute folders of the PATH are searched, so an empty PATH never finds a file in the
+ * working folder).
+ */
 export function which(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const dirs = (env.PATH ?? env.Path ?? '').split(path.delimiter).filter((d) => d !== '');
-  const names = process.platform === 'win32' ? [`${name}.exe`, name] : [name];
-  for (const dir of dirs) {
-    for (const n of names) {
-      const candidate = path.resolve(dir, n);
-      if (executableProblem(candidate) === undefined) return candidate;
-    }
-  }
-  return undefined;
+  const dirs = (env.PATH ?? env.Path ?? '').split(path.delimiter).filter((d) => d !== '').map((d) => path.resolve(d));
+  if (dirs.length === 0 || name.includes('/')) return undefined;
+  // Loaded here, not at start-up (jhm --help never looks for a tool).
+  const { sync } = require('which') as typeof Which;
+  return sync(name, { path: dirs.join(path.delimiter), nothrow: true }) ?? undefined;
 }
 
 /** A tool jhm runs. */

@@ -24,6 +24,7 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { parseArgs as parseCommandLine } from 'util';
 import { HelmBinary } from '../k8s/helm/helm-binary';
 import { codeState } from './code-state';
 import { readRecordedRenders, replayRenders, writeRecordingHelm } from './helm-only';
@@ -96,30 +97,31 @@ interface TargetRecord {
 }
 
 function parseArgs(argv: readonly string[]): Options {
-  const o: Options = { runs: 3, sizes: [1, 10, 50], forceTestCharts: false, baseline: true, keep: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
-      return v;
-    };
-    if (a === '--runs') o.runs = positiveInt(value(), a);
-    else if (a === '--sizes') o.sizes = value().split(',').map((s) => positiveInt(s.trim(), a));
-    else if (a === '--quick') {
-      o.runs = 1;
-      o.sizes = [1, 10];
-    } else if (a === '--out') o.out = path.resolve(value());
-    else if (a === '--test-charts') o.forceTestCharts = true;
-    else if (a === '--no-baseline') o.baseline = false;
-    else if (a === '--keep') o.keep = true;
-    else if (a === '--help' || a === '-h') {
-      process.stdout.write(
-        'usage: node lib/bench/bench.js [--runs N] [--sizes 1,10,50] [--quick] [--out FILE] [--test-charts] [--no-baseline] [--keep]\n',
-      );
-      process.exit(0);
-    } else throw new Error(`unknown argument ${a} (see --help)`);
+  const { values: v } = parseCommandLine({
+    args: [...argv],
+    options: {
+      runs: { type: 'string' },
+      sizes: { type: 'string' },
+      quick: { type: 'boolean' },
+      out: { type: 'string' },
+      'test-charts': { type: 'boolean' },
+      'no-baseline': { type: 'boolean' },
+      keep: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (v.help) {
+    process.stdout.write('usage: node lib/bench/bench.js [--runs N] [--sizes 1,10,50] [--quick] [--out FILE] [--test-charts] [--no-baseline] [--keep]\n');
+    process.exit(0);
   }
+  const o: Options = { runs: 3, sizes: [1, 10, 50], forceTestCharts: Boolean(v['test-charts']), baseline: !v['no-baseline'], keep: Boolean(v.keep) };
+  if (v.quick) {
+    o.runs = 1;
+    o.sizes = [1, 10];
+  }
+  if (v.runs !== undefined) o.runs = positiveInt(v.runs, '--runs');
+  if (v.sizes !== undefined) o.sizes = v.sizes.split(',').map((x) => positiveInt(x.trim(), '--sizes'));
+  if (v.out !== undefined) o.out = path.resolve(v.out);
   o.sizes = [...new Set(o.sizes)].sort((a, b) => a - b);
   return o;
 }

@@ -19,6 +19,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { parseArgs as parseCommandLine } from 'util';
 import { codeState } from './code-state';
 import { ProcessRecord, runMeasured } from './measure';
 import { chooseCharts, copyProject, REPO, writeProjectTemplate } from './project';
@@ -76,25 +77,26 @@ interface Args {
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  const a: Args = { hubs: 50, modes: ['cold', 'warm'], top: 25, forceTestCharts: false, keep: false };
-  for (let i = 0; i < argv.length; i++) {
-    const k = argv[i];
-    const v = (): string => {
-      const x = argv[++i];
-      if (x === undefined) throw new Error(`${k} needs a value`);
-      return x;
-    };
-    if (k === '--hubs') a.hubs = Number(v());
-    else if (k === '--mode') {
-      const m = v();
-      if (m !== 'cold' && m !== 'warm' && m !== 'both') throw new Error('--mode is cold, warm or both');
-      a.modes = m === 'both' ? ['cold', 'warm'] : [m];
-    } else if (k === '--top') a.top = Number(v());
-    else if (k === '--test-charts') a.forceTestCharts = true;
-    else if (k === '--keep') a.keep = true;
-    else if (k === '--json') a.json = path.resolve(v());
-    else throw new Error(`unknown argument ${k}`);
+  const { values: v } = parseCommandLine({
+    args: [...argv],
+    options: {
+      hubs: { type: 'string' },
+      mode: { type: 'string' },
+      top: { type: 'string' },
+      'test-charts': { type: 'boolean' },
+      keep: { type: 'boolean' },
+      json: { type: 'string' },
+    },
+  });
+  const a: Args = { hubs: 50, modes: ['cold', 'warm'], top: 25, forceTestCharts: Boolean(v['test-charts']), keep: Boolean(v.keep) };
+  if (v.hubs !== undefined) a.hubs = Number(v.hubs);
+  if (v.mode !== undefined) {
+    const m = v.mode;
+    if (m !== 'cold' && m !== 'warm' && m !== 'both') throw new Error('--mode is cold, warm or both');
+    a.modes = m === 'both' ? ['cold', 'warm'] : [m];
   }
+  if (v.top !== undefined) a.top = Number(v.top);
+  if (v.json !== undefined) a.json = path.resolve(v.json);
   if (!Number.isInteger(a.hubs) || a.hubs < 1) throw new Error('--hubs must be a positive integer');
   return a;
 }

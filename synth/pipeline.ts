@@ -4,6 +4,7 @@
  */
 import * as os from 'os';
 import * as path from 'path';
+import pLimit from 'p-limit';
 import { Diagnostics } from '../config/diagnostics';
 import { PROJECT_PATHS } from '../config/layout';
 import { Hub } from '../config/hub';
@@ -51,24 +52,6 @@ export interface SynthReport {
   readonly foreign: readonly string[];
 }
 
-/** Runs `fn` over `items` with at most `limit` at once; results in input order. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<PromiseSettledResult<R>[]> {
-  const results: PromiseSettledResult<R>[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      try {
-        results[i] = { status: 'fulfilled', value: await fn(items[i]) };
-      } catch (reason) {
-        results[i] = { status: 'rejected', reason };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  return results;
-}
-
 /** Synthesizes the hubs; throws `UserErrors` listing every problem, leaving earlier output as it was. */
 export async function synthHubs(options: SynthOptions): Promise<SynthReport> {
   const root = path.resolve(options.root);
@@ -98,12 +81,17 @@ export async function synthHubs(options: SynthOptions): Promise<SynthReport> {
   const unchanged = incremental && !options.force ? hubs.filter((h) => state.upToDate(h.name, keys.get(h.name)!)).map((h) => h.name) : [];
   const todo = hubs.filter((h) => !unchanged.includes(h.name));
 
-  const rendering = mapLimit(k8s ? todo : [], options.concurrency ?? os.cpus().length, async (hub) => {
-    const { synthHubManifests } = await import('../k8s/synth');
-    const result = await synthHubManifests(hub, { root, renderer, secrets: options.secrets });
-    options.onHub?.(result);
-    return result;
-  });
+  const limit = pLimit(Math.max(1, options.concurrency ?? os.cpus().length));
+  const rendering = Promise.allSettled(
+    (k8s ? todo : []).map((hub) =>
+      limit(async () => {
+        const { synthHubManifests } = await import('../k8s/synth');
+        const result = await synthHubManifests(hub, { root, renderer, secrets: options.secrets });
+        options.onHub?.(result);
+        return result;
+      }),
+    ),
+  );
   // Load cdk8s and cdktf while helm runs (processes of its own), not after it: once every render
   // asked for has started, so loading them holds up no helm process.
   if (todo.length > 0) {

@@ -5,13 +5,14 @@
  * `error: ` or `warning: `, then the one-line `file:line: field: message (fix)`. The cdktf and
  * cdk8s apps report through here too.
  */
+import { styleText } from 'util';
 import { Diagnostic, formatDiagnostic, isUserError, warning } from '../config/diagnostics';
 
 export const EXIT = { ok: 0, userError: 1, usage: 2 } as const;
 
 /** Whether colour escapes may be used on stderr. */
 const colour = Boolean(process.stderr.isTTY) && !process.env.NO_COLOR;
-const paint = (code: string, s: string) => (colour ? `\u001b[${code}m${s}\u001b[0m` : s);
+const paint = (style: 'red' | 'yellow' | 'green', s: string) => (colour ? styleText(style, s) : s);
 
 export function info(message: string): void {
   process.stderr.write(`${message}\n`);
@@ -19,7 +20,7 @@ export function info(message: string): void {
 
 /** Prints one diagnostic on one line, prefixed by its severity. */
 export function printDiagnostic(d: Diagnostic): void {
-  const severity = d.severity === 'error' ? paint('31', 'error:') : paint('33', 'warning:');
+  const severity = d.severity === 'error' ? paint('red', 'error:') : paint('yellow', 'warning:');
   process.stderr.write(`${severity} ${formatDiagnostic(d)}\n`);
 }
 
@@ -29,7 +30,7 @@ export function warn(w: Diagnostic | string): void {
 }
 
 export function success(message: string): void {
-  process.stderr.write(`${paint('32', '✓')} ${message}\n`);
+  process.stderr.write(`${paint('green', '✓')} ${message}\n`);
 }
 
 /** Prints `e` for a person and returns the exit status. */
@@ -40,7 +41,7 @@ export function reportError(e: unknown, debug: boolean): number {
     return EXIT.userError;
   }
   const err = e instanceof Error ? e : new Error(String(e));
-  process.stderr.write(`${paint('31', 'internal error:')} ${err.message}\n`);
+  process.stderr.write(`${paint('red', 'internal error:')} ${err.message}\n`);
   process.stderr.write(debug ? `${err.stack}\n` : 'This is a bug in jhm. Run again with --debug for the stack trace and report it.\n');
   return EXIT.userError;
 }

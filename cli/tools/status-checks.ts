@@ -29,26 +29,6 @@ export interface Probes {
   httpGet(url: string, timeoutMs: number): Promise<number>;
 }
 
-/** Rejects with `message` after `ms` unless `p` settles first. */
-function withTimeout<T>(p: Promise<T>, ms: number, message: string, onTimeout?: () => void): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      onTimeout?.();
-      reject(new Error(message));
-    }, ms);
-    p.then(
-      (v) => {
-        clearTimeout(timer);
-        resolve(v);
-      },
-      (e) => {
-        clearTimeout(timer);
-        reject(e);
-      },
-    );
-  });
-}
-
 /**
  * Looks up A records with c-ares (one try), at most `timeoutMs`. `servers` (e.g.
  * `['127.0.0.1:5353']`) replaces the system's name servers.
@@ -56,21 +36,24 @@ function withTimeout<T>(p: Promise<T>, ms: number, message: string, onTimeout?: 
 export function resolve4(host: string, timeoutMs: number, servers?: readonly string[]): Promise<string[]> {
   const resolver = new dns.promises.Resolver({ timeout: Math.max(1, timeoutMs), tries: 1 });
   if (servers) resolver.setServers([...servers]);
-  return withTimeout(resolver.resolve4(host), timeoutMs, `no answer within ${formatSeconds(timeoutMs)}`, () => resolver.cancel());
+  const signal = AbortSignal.timeout(Math.max(1, timeoutMs));
+  signal.addEventListener('abort', () => resolver.cancel(), { once: true });
+  return resolver.resolve4(host).catch((e: unknown) => {
+    throw signal.aborted ? new Error(`no answer within ${formatSeconds(timeoutMs)}`) : e;
+  });
 }
 
 /** GETs `url` over HTTPS (certificate verified), at most `timeoutMs` in all; resolves to the status code. */
 export function httpsGet(url: string, timeoutMs: number): Promise<number> {
-  let req: ReturnType<typeof https.get> | undefined;
-  const p = new Promise<number>((resolve, reject) => {
-    req = https.get(url, { timeout: timeoutMs, headers: { 'user-agent': 'jhm-status' } }, (res) => {
+  // One limit for connect, TLS and response: the request is aborted when the signal fires.
+  const signal = AbortSignal.timeout(Math.max(1, timeoutMs));
+  return new Promise<number>((resolve, reject) => {
+    const req = https.get(url, { signal, headers: { 'user-agent': 'jhm-status' } }, (res) => {
       res.resume();
       resolve(res.statusCode ?? 0);
     });
-    req.on('error', reject);
-    req.on('timeout', () => req?.destroy(new Error(`no answer within ${formatSeconds(timeoutMs)}`)));
+    req.on('error', (e) => reject(signal.aborted ? new Error(`no answer within ${formatSeconds(timeoutMs)}`) : e));
   });
-  return withTimeout(p, timeoutMs, `no answer within ${formatSeconds(timeoutMs)}`, () => req?.destroy());
 }
 
 /** The real network. */
