@@ -29,7 +29,7 @@ import { HelmBinary } from '../k8s/helm/helm-binary';
 import { codeState } from './code-state';
 import { readRecordedRenders, replayRenders, writeRecordingHelm } from './helm-only';
 import { Measurement, memoryMethod, runMeasured } from './measure';
-import { ChartsInUse, chooseCharts, copyProject, hubName, REPO, writeProjectTemplate } from './project';
+import { ChartsInUse, chooseCharts, copyProject, hubName, REPO, writeProjectTemplate, COMMON_ARGS, FLAG, VALUE } from './project';
 import { median, round, table } from './stats';
 
 /** Budget for the stock path at the largest size: run it only when it is expected to take less. */
@@ -97,19 +97,8 @@ interface TargetRecord {
 }
 
 function parseArgs(argv: readonly string[]): Options {
-  const { values: v } = parseCommandLine({
-    args: [...argv],
-    options: {
-      runs: { type: 'string' },
-      sizes: { type: 'string' },
-      quick: { type: 'boolean' },
-      out: { type: 'string' },
-      'test-charts': { type: 'boolean' },
-      'no-baseline': { type: 'boolean' },
-      keep: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+  const options = { ...COMMON_ARGS, runs: VALUE, sizes: VALUE, quick: FLAG, out: VALUE, 'no-baseline': FLAG, help: { ...FLAG, short: 'h' } } as const;
+  const { values: v } = parseCommandLine({ args: [...argv], options });
   if (v.help) {
     process.stdout.write('usage: node lib/bench/bench.js [--runs N] [--sizes 1,10,50] [--quick] [--out FILE] [--test-charts] [--no-baseline] [--keep]\n');
     process.exit(0);
@@ -428,13 +417,16 @@ function evaluateTargets(cases: readonly CaseRecord[]): TargetRecord[] {
     targets.push({ id, description, threshold: `median <= ${limit} s`, measured: c ? `${c.medianSeconds} s` : null, met: c ? c.medianSeconds! <= limit : null });
   const one = find('jhm', 'cold', 1);
   const oneHelm = find('helm', 'cold', 1);
-  targets.push({
-    id: 'one-hub-cold-vs-helm',
-    description: '1 hub cold takes at most twice the same helm renders alone, in parallel',
-    threshold: 'ratio <= 2',
-    measured: one && oneHelm ? `${one.medianSeconds} s vs ${oneHelm.medianSeconds} s (ratio ${round(one.medianSeconds! / oneHelm.medianSeconds!)})` : null,
-    met: one && oneHelm ? one.medianSeconds! <= 2 * oneHelm.medianSeconds! : null,
-  });
+  /** A target on the ratio of two cases' medians. */
+  const ratioAtMost = (id: string, description: string, c: CaseRecord | undefined, base: CaseRecord | undefined, limit: number) =>
+    targets.push({
+      id,
+      description,
+      threshold: `ratio <= ${limit}`,
+      measured: c && base ? `${c.medianSeconds} s vs ${base.medianSeconds} s (ratio ${round(c.medianSeconds! / base.medianSeconds!)})` : null,
+      met: c && base ? c.medianSeconds! <= limit * base.medianSeconds! : null,
+    });
+  ratioAtMost('one-hub-cold-vs-helm', '1 hub cold takes at most twice the same helm renders alone, in parallel', one, oneHelm, 2);
   atMost('help', 'jhm --help', find('jhm', 'help', 0), 0.3);
   atMost('one-hub-noop', 'a synth of 1 hub with nothing changed', find('jhm', 'warm', 1), 0.3);
   atMost('fifty-hubs-cold', '50 hubs cold', find('jhm', 'cold', 50), 9);
@@ -448,13 +440,7 @@ function evaluateTargets(cases: readonly CaseRecord[]): TargetRecord[] {
     met: fiftyPeaks.length ? Math.max(...fiftyPeaks) < 512 : null,
   });
   const oneStock = find('stock', 'cold', 1);
-  targets.push({
-    id: 'one-hub-cold-vs-stock',
-    description: "1 hub cold takes at most a quarter of the stock path's time",
-    threshold: 'ratio <= 0.25',
-    measured: one && oneStock ? `${one.medianSeconds} s vs ${oneStock.medianSeconds} s (ratio ${round(one.medianSeconds! / oneStock.medianSeconds!)})` : null,
-    met: one && oneStock ? one.medianSeconds! <= oneStock.medianSeconds! / 4 : null,
-  });
+  ratioAtMost('one-hub-cold-vs-stock', "1 hub cold takes at most a quarter of the stock path's time", one, oneStock, 0.25);
   return targets;
 }
 

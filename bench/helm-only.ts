@@ -10,6 +10,7 @@
 import { execFile, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { ticksPerSecond } from './measure';
 
 /** One recorded `helm template` call. */
 export interface RecordedRender {
@@ -66,19 +67,10 @@ function childrenCpuSeconds(): number | undefined {
     const stat = fs.readFileSync('/proc/self/stat', 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     // Fields 16 and 17 of stat (cutime, cstime), counted from the state field (3) onwards.
-    return (Number(fields[13]) + Number(fields[14])) / ticks();
+    return (Number(fields[13]) + Number(fields[14])) / ticksPerSecond();
   } catch {
     return undefined;
   }
-}
-
-let clockTicks: number | undefined;
-function ticks(): number {
-  if (clockTicks === undefined) {
-    const r = spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' });
-    clockTicks = r.status === 0 && /^\d+\s*$/.test(r.stdout) ? Number(r.stdout) : 100;
-  }
-  return clockTicks;
 }
 
 /** Runs the recorded calls, at most `limit` at once: the wall seconds of the whole, and helm's CPU seconds. */

@@ -166,7 +166,7 @@ export async function runMeasured(command: string, args: readonly string[], opti
 
 /** Clock ticks per second of /proc/<pid>/stat CPU times. */
 let clockTicks: number | undefined;
-function ticksPerSecond(): number {
+export function ticksPerSecond(): number {
   if (clockTicks === undefined) {
     const r = spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' });
     clockTicks = r.status === 0 && /^\d+\s*$/.test(r.stdout) ? Number(r.stdout) : 100;

@@ -22,7 +22,7 @@ import * as path from 'path';
 import { parseArgs as parseCommandLine } from 'util';
 import { codeState } from './code-state';
 import { ProcessRecord, runMeasured } from './measure';
-import { chooseCharts, copyProject, REPO, writeProjectTemplate } from './project';
+import { chooseCharts, copyProject, REPO, writeProjectTemplate, COMMON_ARGS, VALUE } from './project';
 import { round, table } from './stats';
 
 interface CallFrame {
@@ -77,17 +77,7 @@ interface Args {
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  const { values: v } = parseCommandLine({
-    args: [...argv],
-    options: {
-      hubs: { type: 'string' },
-      mode: { type: 'string' },
-      top: { type: 'string' },
-      'test-charts': { type: 'boolean' },
-      keep: { type: 'boolean' },
-      json: { type: 'string' },
-    },
-  });
+  const { values: v } = parseCommandLine({ args: [...argv], options: { ...COMMON_ARGS, hubs: VALUE, mode: VALUE, top: VALUE, json: VALUE } });
   const a: Args = { hubs: 50, modes: ['cold', 'warm'], top: 25, forceTestCharts: Boolean(v['test-charts']), keep: Boolean(v.keep) };
   if (v.hubs !== undefined) a.hubs = Number(v.hubs);
   if (v.mode !== undefined) {

@@ -128,3 +128,9 @@ export function copyProject(template: string, dest: string): void {
   fs.cpSync(template, dest, { recursive: true, preserveTimestamps: true });
   for (const f of fs.readdirSync(path.join(dest, 'secrets'))) fs.chmodSync(path.join(dest, 'secrets', f), 0o600);
 }
+
+/** Command-line options every bench script takes (`util.parseArgs` specs): use the test charts, keep the work folder. */
+export const COMMON_ARGS = { 'test-charts': { type: 'boolean' }, keep: { type: 'boolean' } } as const;
+/** `util.parseArgs` specs of an option with a value and of a flag. */
+export const VALUE = { type: 'string' } as const;
+export const FLAG = { type: 'boolean' } as const;

@@ -26,6 +26,7 @@ import { z } from 'zod';
 import { Diagnostic, warning } from './diagnostics';
 import { quote, UserError, UserErrors } from './errors';
 import { writeFileAtomicSync } from '../base/files';
+import { valueAt } from '../base/object-path';
 import { readInputFile } from './input-file';
 import { fieldApplies, fieldName, HubSecrets, SECRET_FIELDS, SecretField, secretsFrom } from './secret-fields';
 import { parseYamlFile } from './yaml-file';
@@ -144,15 +145,6 @@ function dropNulls(data: unknown): unknown {
       .filter(([, v]) => v !== null)
       .map(([k, v]) => [k, dropNulls(v)]),
   );
-}
-
-function valueAt(data: unknown, p: readonly PropertyKey[]): unknown {
-  let cur = data;
-  for (const k of p) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<PropertyKey, unknown>)[k];
-  }
-  return cur;
 }
 
 /**

@@ -8,6 +8,7 @@
  * (`checksum/*` annotations of the hub and proxy pods).
  */
 import { SECRET_VALUE_PATHS } from '../../config/secret-fields';
+import { valueAt } from '../../base/object-path';
 
 /** Paths of the secret values in `jupyterhubValues` output (a path may be absent, e.g. for dummy auth). */
 export const JUPYTERHUB_SECRET_VALUE_PATHS: readonly (readonly string[])[] = SECRET_VALUE_PATHS;
@@ -17,7 +18,7 @@ export const REDACTED = '<redacted>';
 
 /** The secret paths present in `values`, dotted (e.g. `hub.config.CryptKeeper.keys`). */
 export function secretValuePaths(values: Record<string, unknown>): string[] {
-  return JUPYTERHUB_SECRET_VALUE_PATHS.filter((p) => getPath(values, p) !== undefined).map((p) => p.join('.'));
+  return JUPYTERHUB_SECRET_VALUE_PATHS.filter((p) => valueAt(values, p) !== undefined).map((p) => p.join('.'));
 }
 
 /**
@@ -27,7 +28,7 @@ export function secretValuePaths(values: Record<string, unknown>): string[] {
 export function redactSecretValues(values: Record<string, unknown>): Record<string, unknown> {
   const copy = structuredClone(values);
   for (const p of JUPYTERHUB_SECRET_VALUE_PATHS) {
-    const parent = getPath(copy, p.slice(0, -1));
+    const parent = valueAt(copy, p.slice(0, -1));
     const key = p[p.length - 1];
     if (parent === null || typeof parent !== 'object' || !(key in parent)) continue;
     const obj = parent as Record<string, unknown>;
@@ -36,11 +37,3 @@ export function redactSecretValues(values: Record<string, unknown>): Record<stri
   return copy;
 }
 
-function getPath(o: unknown, p: readonly string[]): unknown {
-  let cur = o;
-  for (const k of p) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string, unknown>)[k];
-  }
-  return cur;
-}
