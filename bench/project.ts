@@ -97,13 +97,13 @@ export async function writeProjectTemplate(dir: string, count: number, charts: C
     await lock.check(pin, path.join(charts.dir, name), charts.archives[name].sha256);
   }
   // The stock CLIs' configuration: the same compiled apps, run with node from the project folder.
-  const app = (entry: string) => `${shellWord(process.execPath)} ${shellWord(path.join(REPO, 'lib', entry, 'main.js'))}`;
+  const app = (entry: string) => `${shellWord(process.execPath)} ${shellWord(path.join(REPO, 'lib', 'synth', `${entry}-app.js`))}`;
   fs.writeFileSync(
     path.join(dir, 'cdktf.json'),
     `${JSON.stringify(
       {
         language: 'typescript',
-        app: app('infra'),
+        app: app('cdktf'),
         output: 'cdktf.out',
         sendCrashReports: 'false',
         terraformProviders: [],
@@ -115,7 +115,7 @@ export async function writeProjectTemplate(dir: string, count: number, charts: C
     )}\n`,
   );
   // A JSON string is a valid YAML double-quoted scalar.
-  fs.writeFileSync(path.join(dir, 'cdk8s.yaml'), `language: typescript\napp: ${JSON.stringify(app('k8s'))}\n`);
+  fs.writeFileSync(path.join(dir, 'cdk8s.yaml'), `language: typescript\napp: ${JSON.stringify(app('cdk8s'))}\n`);
 }
 
 /** `word` quoted for a POSIX shell when it needs quoting (the CLIs run `app` through a shell). */
