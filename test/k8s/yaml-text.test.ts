@@ -39,7 +39,7 @@ const jsonish = fc.letrec((tie) => ({
   ),
 })).value;
 
-test('the fast writer gives exactly the reference writer (yaml's stringify, YAML 1.1 look-alikes quoted), or defers (property)', () => {
+test('the fast writer gives exactly the reference writer (yaml stringify, YAML 1.1 look-alikes quoted), or defers (property)', () => {
   fc.assert(
     fc.property(fc.oneof(fc.dictionary(trickyString, jsonish, { maxKeys: 5 }), fc.array(jsonish, { maxLength: 5 })), (v) => {
       const fast = fastYamlText(v);
