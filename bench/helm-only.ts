@@ -7,7 +7,7 @@
  * three charts of each of up to one hub per core at once), and gives the wall time from the first
  * spawn to the last exit. Node's start-up is not in it: this is helm's time alone.
  */
-import { execFile, spawnSync } from 'child_process';
+import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ticksPerSecond } from './measure';

@@ -20,7 +20,6 @@
  * (`secret-fields.ts`): the schema, the generated fields and the checks below derive from it.
  */
 import * as fs from 'fs';
-import * as path from 'path';
 import { Document, isMap, isScalar, isSeq, Scalar } from 'yaml';
 import { z } from 'zod';
 import { Diagnostic, warning } from './diagnostics';

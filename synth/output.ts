@@ -25,7 +25,8 @@ import { OUTPUT_DIRS, OutputKind, PROJECT_PATHS } from '../config/layout';
 import { acquireLock, describeHolder } from './lock';
 import { info, warn } from './report';
 
-export { OUTPUT_DIRS, OutputKind };
+export { OUTPUT_DIRS };
+export type { OutputKind };
 
 const KINDS = Object.keys(OUTPUT_DIRS) as OutputKind[];
 

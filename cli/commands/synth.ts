@@ -2,7 +2,6 @@
  * `jhm validate`, `jhm synth`, `jhm diff`, `jhm check`: from hub files to the outputs, and
  * whether the committed outputs are up to date.
  */
-import * as path from 'path';
 import { Command } from 'commander';
 import { Diagnostics } from '../../config/diagnostics';
 import { UserError } from '../../config/errors';
