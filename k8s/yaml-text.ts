@@ -34,7 +34,7 @@ export function referenceYamlText(value: unknown): string {
   const doc = new Document(value, YAML_OPTIONS);
   visit(doc, {
     Scalar(_key, node) {
-      if (typeof node.value === 'string' && !node.type && isOtherType(node.value)) node.type = Scalar.QUOTE_DOUBLE;
+      if (typeof node.value === 'string' && !node.type && (isOtherType(node.value) || BLANK_LINES.test(node.value))) node.type = Scalar.QUOTE_DOUBLE;
     },
   });
   return doc.toString(YAML_OPTIONS);
@@ -63,6 +63,11 @@ const OTHER_TYPES: readonly RegExp[] = [new Document(), new Document(null, { ver
   d.schema.tags.filter((t) => t.default && t.tag !== 'tag:yaml.org,2002:str' && t.test instanceof RegExp).map((t) => t.test as RegExp),
 );
 const isOtherType = (s: string): boolean => OTHER_TYPES.some((re) => re.test(s));
+/**
+ * Lines of spaces or tabs only: `yaml` writes them as a block scalar that reads back as other text
+ * (`"  \n"` comes back as `"\n"`), so they are double-quoted.
+ */
+const BLANK_LINES = /^(?=[^]*[ \t])(?=[^]*\n)[ \t\n]*$/;
 /** What a plain scalar may not start, contain or end with (`yaml`'s `plainString`). */
 const NOT_PLAIN = /^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/;
 /** Characters `yaml` always writes double-quoted (control characters, lone surrogates). */

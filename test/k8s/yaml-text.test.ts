@@ -68,11 +68,13 @@ test('the fast writer gives exactly the reference writer for printable text, mul
 
 test('rule: dist/ reads back the same as YAML 1.1 (kubectl, Argo CD) and YAML 1.2: a string YAML 1.1 takes for a boolean, number or timestamp is quoted (property)', () => {
   expect(yamlText({ a: 'on', b: 'yes', c: '1:20', d: '2001-12-14', y: 'n' })).toBe('a: "on"\nb: "yes"\nc: "1:20"\nd: "2001-12-14"\n"y": "n"\n');
+  // Blank lines only: yaml's block scalar would read back as other text.
+  expect(parse(yamlText({ a: { b: '  \n' } }))).toEqual({ a: { b: '  \n' } });
   fc.assert(
     fc.property(fc.dictionary(trickyString, jsonish, { maxKeys: 5 }), (v) => {
       const text = yamlText(v);
       expect(parse(text, { version: '1.1' })).toEqual(parse(text));
-      expect(parse(text)).toEqual(JSON.parse(JSON.stringify(v)));
+      expect(JSON.stringify(parse(text))).toBe(JSON.stringify(v)); // as JSON: -0 and 0 are one number there
     }),
     { numRuns: 2000 },
   );
