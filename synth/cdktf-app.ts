@@ -1,15 +1,29 @@
 /**
  * Entry point of the cdktf CLI (`app` in cdktf.json): `npx cdktf synth|diff|deploy <hub>` builds
- * one stack per hub file in `hubs/`, after the checks `jhm validate` and `jhm synth` make
- * (`config/validate.ts`). Problems are printed as `jhm` prints them (`synth/report.ts`): one line
- * each, `error: file:line: field: message (fix)`, exit status 1, a stack trace only with JHM_DEBUG.
+ * one stack per hub file in `hubs/` through the same pipeline as `jhm synth` (`pipeline.ts`: the
+ * same checks, staging, journal and commit), Terraform side only. Problems are printed as `jhm`
+ * prints them (`report.ts`): one line each, `error: file:line: field: message (fix)`, exit status
+ * 1, a stack trace only with JHM_DEBUG.
+ *
+ * The cdktf CLI names its output folder in CDKTF_OUTDIR (`cdktf.out` of the project unless
+ * `--output` says otherwise). Another folder is not project output: the stacks are written there
+ * directly, after the same checks.
  */
-import { reportError } from './report';
+import * as path from 'path';
+import { PROJECT_PATHS } from '../config/layout';
 import { validateHubs } from '../config/validate';
 import { createInfraApp } from '../infra/synth';
+import { synthHubs } from './pipeline';
+import { reportError } from './report';
 
-try {
-  createInfraApp(validateHubs(process.cwd())).synth();
-} catch (e) {
-  process.exitCode = reportError(e, Boolean(process.env.JHM_DEBUG));
+const root = process.cwd();
+const outdir = path.resolve(root, process.env.CDKTF_OUTDIR ?? PROJECT_PATHS.cdktfOut);
+
+async function run(): Promise<void> {
+  if (outdir === path.join(root, PROJECT_PATHS.cdktfOut)) await synthHubs({ root, apps: { infra: true, k8s: false } });
+  else createInfraApp(validateHubs(root), { outdir }).synth();
 }
+
+run().catch((e) => {
+  process.exitCode = reportError(e, Boolean(process.env.JHM_DEBUG));
+});

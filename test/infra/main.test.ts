@@ -68,3 +68,18 @@ test('makes the checks jhm validate makes (config/validate.ts): rules across hub
   ]);
   expect(fs.existsSync(path.join(run.outdir, 'stacks'))).toBe(false);
 });
+
+test('rule: the cdktf app writes through the one synth pipeline: the ownership record is kept and files jhm did not write (.terraform/, the provider lock) stay', () => {
+  const first = runApp({ example });
+  expect(first.status).toBe(0);
+  expect(fs.existsSync(path.join(first.root, '.jhm', 'state', 'example.json'))).toBe(true);
+  // A second run in the same project (as `cdktf deploy` after `terraform init`) keeps what terraform wrote.
+  const stack = path.join(first.outdir, 'stacks', 'example');
+  fs.mkdirSync(path.join(stack, '.terraform', 'providers'), { recursive: true });
+  fs.writeFileSync(path.join(stack, '.terraform.lock.hcl'), '# provider lock written by terraform init\n');
+  const result = spawnSync(process.execPath, [TSX, MAIN], { cwd: first.root, env: { ...process.env, CDKTF_OUTDIR: first.outdir }, encoding: 'utf8', timeout: 60000 });
+  expect(result.status).toBe(0);
+  expect(fs.existsSync(path.join(stack, '.terraform', 'providers'))).toBe(true);
+  expect(fs.readFileSync(path.join(stack, '.terraform.lock.hcl'), 'utf8')).toBe('# provider lock written by terraform init\n');
+  expect(fs.existsSync(path.join(stack, 'cdk.tf.json'))).toBe(true);
+});
