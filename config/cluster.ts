@@ -3,6 +3,13 @@
  * cert-manager, DNS zone) and where its Terraform state lives. Either a cluster file
  * (`clusters/<cluster>.yaml`) or the dedicated cluster of a hub file in the legacy format.
  */
+import { DNS_LABEL_RULE, isDnsLabel } from './dns';
+import { quote, UserError, UserErrors } from './errors';
+import { ClusterFile, ClusterFileInput, clusterFileSchema, MagnumFile, NodeGroupFile } from './cluster-schema';
+import { DEFAULT_WORKER_NODE_GROUP, nodeGroupLabelValue, nodeGroupSelector } from './node-group';
+import { CERT_MANAGER_NAMESPACE, CERT_MANAGER_RELEASE, INGRESS_CONTROLLERS } from './namespaces';
+import { ChartPin, CHARTS } from './versions';
+import { issuesToErrors } from './zod-issues';
 
 /**
  * Where a cluster's Terraform state lives, resolved (defaults applied): `local` (the default,
@@ -22,3 +29,222 @@ export type ClusterBackend =
       lockMethod?: string;
       unlockMethod?: string;
     };
+
+/** A nodegroup with its derived node label. */
+export interface NodeGroup {
+  readonly name: string;
+  readonly flavor: string;
+  readonly minNodes: number;
+  readonly maxNodes: number;
+  readonly nodeCount: number;
+  readonly role: string;
+  readonly dockerVolumeSize?: number;
+  readonly labels: Readonly<Record<string, string>>;
+  /** Value of `capi.stackhpc.com/node-group` on this nodegroup's nodes. */
+  readonly labelValue: string;
+  /** Node selector matching exactly this nodegroup's nodes. */
+  readonly nodeSelector: Readonly<Record<string, string>>;
+}
+
+export type IngressController = ClusterFile['ingress']['controller'];
+
+/** A cluster template: by UUID, or by name (looked up when Terraform plans). */
+export type ClusterTemplateRef = { readonly id: string } | { readonly name: string };
+
+/** A Helm release: which pinned chart, under which release name, in which namespace. */
+export interface ReleaseRef<C extends ChartPin = ChartPin> {
+  readonly chart: C;
+  /** Helm release name; the chart derives its object names from it. */
+  readonly release: string;
+  /** Namespace the release is rendered into. */
+  readonly namespace: string;
+}
+
+/** The Magnum cluster settings (its name is `Cluster.magnumName`). */
+export interface ClusterSettings {
+  readonly template: ClusterTemplateRef;
+  readonly keypair: string;
+  readonly fixedNetwork: string;
+  readonly masterFlavor: string;
+  readonly masterCount: number;
+  readonly dockerVolumeSize: number;
+  readonly autoscaling: boolean;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly createTimeout: string;
+  readonly deletionProtection: boolean;
+  /** As written in the file (`1.33`, `v1.33.0`, ...); see `Cluster.kubeVersion` for helm's form. */
+  readonly kubernetesVersion: string;
+}
+
+export interface Cluster {
+  /** jhm cluster name: the cluster file's base name, or the hub name of a dedicated legacy cluster; names its outputs. */
+  readonly name: string;
+  /** Where the cluster was defined: `clusters/<c>.yaml`, the legacy hub file, or `<api>`. */
+  readonly source: string;
+  /** True for the dedicated cluster of a hub file in the legacy format. */
+  readonly dedicated: boolean;
+  /** Which cloud (`clouds.yaml` entry) and region; both absent: the `OS_*` environment. */
+  readonly cloud: { readonly name?: string; readonly region?: string };
+  /** The cluster's name in Magnum. */
+  readonly magnumName: string;
+  readonly magnum: ClusterSettings;
+  /** Kubernetes version for `helm template --kube-version`, `vX.Y.Z`. */
+  readonly kubeVersion: string;
+  readonly defaultWorker: NodeGroup;
+  /** Extra nodegroups (not the default worker). */
+  readonly nodeGroups: readonly NodeGroup[];
+  /** Node selector of the default worker, where core pods (hub, proxy, ingress controller) run. */
+  readonly coreNodeSelector: Readonly<Record<string, string>>;
+  /** Zone name with the trailing dot (as Designate wants it). */
+  readonly zone: string;
+  /** The ingress controller's release (`chart`, `release`, `namespace`) and settings. */
+  readonly ingress: ReleaseRef<(typeof CHARTS)['traefik' | 'ingressNginx']> & {
+    readonly controller: IngressController;
+    /** IngressClass name of the chosen controller. */
+    readonly className: string;
+    readonly floatingIpPool: string;
+    /**
+     * `ingress.loadBalancerIP` of the file, when set. The IP the Service asks for is decided
+     * with the recorded one by `resolveLoadBalancerIP` (`config/ingress-ip.ts`).
+     */
+    readonly loadBalancerIP?: string;
+  };
+  /** cert-manager's release. */
+  readonly certManager: ReleaseRef<(typeof CHARTS)['certManager']>;
+  /** ACME account email of the Let's Encrypt issuers. */
+  readonly letsEncryptEmail: string;
+  /** Where the Terraform state lives. */
+  readonly backend: ClusterBackend;
+}
+
+/** What Magnum gives the default worker besides the file's settings. */
+const DEFAULT_WORKER = { name: DEFAULT_WORKER_NODE_GROUP, role: 'worker', labels: {} } as const;
+
+function nodeGroup(g: Omit<NodeGroup, 'labelValue' | 'nodeSelector' | 'nodeCount'> & { nodeCount?: number }): NodeGroup {
+  return {
+    name: g.name,
+    flavor: g.flavor,
+    minNodes: g.minNodes,
+    maxNodes: g.maxNodes,
+    // Derived, not a default: the file's nodeCount is "default: minNodes" of the same nodegroup.
+    nodeCount: g.nodeCount ?? g.minNodes,
+    role: g.role,
+    dockerVolumeSize: g.dockerVolumeSize,
+    labels: g.labels,
+    labelValue: nodeGroupLabelValue(g.name),
+    nodeSelector: nodeGroupSelector(g.name),
+  };
+}
+
+/** The validated cluster parts a cluster file and a legacy hub file share. */
+export interface ClusterParts {
+  readonly cloud: ClusterFile['cloud'];
+  readonly magnum: MagnumFile;
+  readonly nodeGroups: readonly NodeGroupFile[];
+  readonly zone: string;
+  readonly ingress: ClusterFile['ingress'];
+  readonly letsEncryptEmail: string;
+  readonly backend: ClusterFile['terraform']['backend'];
+}
+
+/** Derives the cluster model from validated parts (a cluster file's, or a legacy hub file's). */
+export function resolveCluster(name: string, parts: ClusterParts, source: string, dedicated: boolean): Cluster {
+  const c = parts.magnum;
+  const defaultWorker = nodeGroup({ ...DEFAULT_WORKER, ...c.defaultWorker });
+  const kv = c.kubernetesVersion.replace(/^v/, '');
+  const controller = INGRESS_CONTROLLERS[parts.ingress.controller];
+  return {
+    name,
+    source,
+    dedicated,
+    cloud: { name: parts.cloud.name, region: parts.cloud.region },
+    magnumName: c.name ?? name,
+    magnum: {
+      template: c.templateId !== undefined ? { id: c.templateId } : { name: c.template },
+      keypair: c.keypair,
+      fixedNetwork: c.fixedNetwork,
+      masterFlavor: c.masterFlavor,
+      masterCount: c.masterCount,
+      dockerVolumeSize: c.dockerVolumeSize,
+      autoscaling: c.autoscaling,
+      labels: c.labels,
+      createTimeout: c.createTimeout,
+      deletionProtection: c.deletionProtection,
+      kubernetesVersion: c.kubernetesVersion,
+    },
+    kubeVersion: `v${kv.split('.').length === 2 ? `${kv}.0` : kv}`,
+    defaultWorker,
+    nodeGroups: parts.nodeGroups.map(nodeGroup),
+    coreNodeSelector: defaultWorker.nodeSelector,
+    zone: parts.zone,
+    ingress: {
+      chart: CHARTS[controller.chart],
+      release: controller.release,
+      namespace: controller.namespace,
+      controller: parts.ingress.controller,
+      className: controller.className,
+      floatingIpPool: parts.ingress.floatingIpPool,
+      loadBalancerIP: parts.ingress.loadBalancerIP,
+    },
+    certManager: { chart: CHARTS.certManager, release: CERT_MANAGER_RELEASE, namespace: CERT_MANAGER_NAMESPACE },
+    letsEncryptEmail: parts.letsEncryptEmail,
+    backend: resolveBackend(name, parts.backend),
+  };
+}
+
+/** The backend with its defaults applied: the S3 key `jhm/<cluster>.tfstate`, path style when an endpoint is set. */
+export function resolveBackend(cluster: string, b: ClusterFile['terraform']['backend']): ClusterBackend {
+  switch (b.type) {
+    case 'local':
+      return { type: 'local' };
+    case 's3':
+      return {
+        type: 's3',
+        bucket: b.bucket,
+        key: b.key ?? `jhm/${cluster}.tfstate`,
+        region: b.region,
+        ...(b.endpoint !== undefined ? { endpoint: b.endpoint } : {}),
+        usePathStyle: b.usePathStyle ?? b.endpoint !== undefined,
+      };
+    case 'http': {
+      const { type: _type, ...rest } = b;
+      return { type: 'http', ...Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) } as ClusterBackend;
+    }
+  }
+}
+
+/** Derives the model from a validated cluster file. */
+export function resolveClusterFile(name: string, file: ClusterFile, source: string): Cluster {
+  return resolveCluster(
+    name,
+    {
+      cloud: file.cloud,
+      magnum: file.magnum,
+      nodeGroups: file.nodeGroups,
+      zone: file.dns.zone,
+      ingress: file.ingress,
+      letsEncryptEmail: file.letsEncrypt.email,
+      backend: file.terraform.backend,
+    },
+    source,
+    false,
+  );
+}
+
+/**
+ * Validates `input` as a cluster file and returns the resolved cluster: the TypeScript API to the
+ * model `clusters/<cluster>.yaml` describes. Throws `UserErrors` listing every problem.
+ */
+export function defineCluster(name: string, input: ClusterFileInput | unknown, source = '<api>', locate?: (path: readonly PropertyKey[]) => number | undefined): Cluster {
+  if (!isDnsLabel(name)) {
+    throw new UserError(`cluster name ${quote(name)} is not a DNS label (${DNS_LABEL_RULE})`, {
+      file: source,
+      fix: 'rename the cluster file, e.g. clusters/shared.yaml',
+    });
+  }
+  const parsed = clusterFileSchema.safeParse(input, { reportInput: true });
+  if (!parsed.success) {
+    throw new UserErrors(issuesToErrors(parsed.error.issues, { file: source, lineOf: locate }));
+  }
+  return resolveClusterFile(name, parsed.data, source);
+}

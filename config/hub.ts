@@ -6,31 +6,15 @@
  * are the hub schema's (`hub-schema.ts`); resolution only derives. The one fact decided later is
  * the final load-balancer IP, which also depends on `jhm deploy`'s outputs (`ingress-ip.ts`).
  */
+import { z } from 'zod';
 import { DNS_LABEL_RULE, hostInZone, isDnsLabel } from './dns';
 import { quote, UserError, UserErrors } from './errors';
-import { HubFile, HubFileInput, hubFileSchema, profileSlug } from './hub-schema';
-import { DEFAULT_WORKER_NODE_GROUP, NODE_GROUP_LABEL_KEY, nodeGroupLabelValue, nodeGroupSelector } from './node-group';
-import { CERT_MANAGER_NAMESPACE, CERT_MANAGER_RELEASE, INGRESS_CONTROLLERS } from './namespaces';
+import { Cluster, ReleaseRef, resolveCluster } from './cluster';
+import { Issue } from './cluster-schema';
+import { checkDummyAuth, checkNamespace, checkProfileNodeGroups, HubFile, HubFileInput, JupyterHubFile, parseHubFile, profileSlug } from './hub-schema';
+import { NODE_GROUP_LABEL_KEY } from './node-group';
 import { ChartPin, CHARTS } from './versions';
 import { issuesToErrors } from './zod-issues';
-
-/** A nodegroup with its derived node label. */
-export interface NodeGroup {
-  readonly name: string;
-  readonly flavor: string;
-  readonly minNodes: number;
-  readonly maxNodes: number;
-  readonly nodeCount: number;
-  readonly role: string;
-  readonly dockerVolumeSize?: number;
-  readonly labels: Readonly<Record<string, string>>;
-  /** Value of `capi.stackhpc.com/node-group` on this nodegroup's nodes. */
-  readonly labelValue: string;
-  /** Node selector matching exactly this nodegroup's nodes. */
-  readonly nodeSelector: Readonly<Record<string, string>>;
-}
-
-export type IngressController = HubFile['ingress']['controller'];
 
 /** A profile with its nodegroup resolved. */
 export interface Profile {
@@ -38,7 +22,7 @@ export interface Profile {
   readonly displayName: string;
   readonly description: string;
   readonly default: boolean;
-  readonly nodeGroup: NodeGroup;
+  readonly nodeGroup: Cluster['defaultWorker'];
   readonly image?: string;
   readonly gpus: number;
   readonly cpuGuarantee?: number;
@@ -47,49 +31,15 @@ export interface Profile {
   readonly memoryLimit?: string;
 }
 
-/** A cluster template: by UUID, or by name (looked up when Terraform plans). */
-export type ClusterTemplateRef = { readonly id: string } | { readonly name: string };
-
-/** A Helm release of the hub: which pinned chart, under which release name, in which namespace. */
-export interface ReleaseRef<C extends ChartPin = ChartPin> {
-  readonly chart: C;
-  /** Helm release name; the chart derives its object names from it. */
-  readonly release: string;
-  /** Namespace the release is rendered into. */
-  readonly namespace: string;
-}
-
-/** The Magnum cluster settings of a hub (its name is `Hub.clusterName`). */
-export interface ClusterSettings {
-  readonly template: ClusterTemplateRef;
-  readonly keypair: string;
-  readonly fixedNetwork: string;
-  readonly masterFlavor: string;
-  readonly masterCount: number;
-  readonly dockerVolumeSize: number;
-  readonly autoscaling: boolean;
-  readonly labels: Readonly<Record<string, string>>;
-  readonly createTimeout: string;
-  readonly deletionProtection: boolean;
-  /** As written in the hub file (`1.33`, `v1.33.0`, ...); see `Hub.kubeVersion` for helm's form. */
-  readonly kubernetesVersion: string;
-}
-
-type JupyterHubFile = HubFile['jupyterhub'];
-
 export interface Hub {
-  /** Hub name: the hub file's base name; names every output folder. */
+  /** Hub name: the hub file's base name. */
   readonly name: string;
   /** Where the hub was defined (a file path, or `<api>` for the TypeScript API). */
   readonly source: string;
-  /** Which cloud (`clouds.yaml` entry) and region; both absent: the `OS_*` environment. */
-  readonly cloud: { readonly name?: string; readonly region?: string };
-  readonly clusterName: string;
-  readonly cluster: ClusterSettings;
-  /** DNS record name inside the zone. */
+  /** The cluster the hub runs on (its dedicated one for a legacy hub file); cluster facts are read here. */
+  readonly cluster: Cluster;
+  /** DNS record name inside the cluster's zone. */
   readonly recordName: string;
-  /** Zone name with the trailing dot (as Designate wants it). */
-  readonly zone: string;
   /** Fully qualified host name of the hub, without trailing dot. */
   readonly host: string;
   /** TTL of the hub's A record, in seconds. */
@@ -98,31 +48,8 @@ export interface Hub {
   readonly url: string;
   /** GitHub OAuth callback URL. */
   readonly oauthCallbackUrl: string;
-  /** Kubernetes version for `helm template --kube-version`, `vX.Y.Z`. */
-  readonly kubeVersion: string;
-  readonly defaultWorker: NodeGroup;
-  /** Extra nodegroups (not the default worker). */
-  readonly nodeGroups: readonly NodeGroup[];
-  /** Node selector of the default worker, where core pods (hub, proxy, ingress controller) run. */
-  readonly coreNodeSelector: Readonly<Record<string, string>>;
-  /** The ingress controller's release (`chart`, `release`, `namespace`) and settings. */
-  readonly ingress: ReleaseRef<(typeof CHARTS)['traefik' | 'ingressNginx']> & {
-    readonly controller: IngressController;
-    /** IngressClass name of the chosen controller. */
-    readonly className: string;
-    readonly floatingIpPool: string;
-    /**
-     * `ingress.loadBalancerIP` of the hub file, when set. The IP the Service asks for is decided
-     * with the recorded one by `resolveLoadBalancerIP` (`config/ingress-ip.ts`).
-     */
-    readonly loadBalancerIP?: string;
-  };
-  /** cert-manager's release. */
-  readonly certManager: ReleaseRef<(typeof CHARTS)['certManager']>;
   /** ClusterIssuer the hub certificate comes from. */
   readonly issuer: HubFile['letsEncrypt']['issuer'];
-  /** ACME account email of the Let's Encrypt issuers. */
-  readonly letsEncryptEmail: string;
   /** JupyterHub's release and settings. */
   readonly jupyterhub: ReleaseRef<(typeof CHARTS)['jupyterhub']> & {
     readonly auth: JupyterHubFile['auth'];
@@ -137,47 +64,44 @@ export interface Hub {
 /** The label key the Magnum Cluster API driver puts on every node (re-exported for convenience). */
 export { NODE_GROUP_LABEL_KEY };
 
-/** What Magnum gives the default worker besides the hub file's settings. */
-const DEFAULT_WORKER = { name: DEFAULT_WORKER_NODE_GROUP, role: 'worker', labels: {} } as const;
-
-function nodeGroup(g: Omit<NodeGroup, 'labelValue' | 'nodeSelector' | 'nodeCount'> & { nodeCount?: number }): NodeGroup {
-  return {
-    name: g.name,
-    flavor: g.flavor,
-    minNodes: g.minNodes,
-    maxNodes: g.maxNodes,
-    // Derived, not a default: the hub file's nodeCount is "default: minNodes" of the same nodegroup.
-    nodeCount: g.nodeCount ?? g.minNodes,
-    role: g.role,
-    dockerVolumeSize: g.dockerVolumeSize,
-    labels: g.labels,
-    labelValue: nodeGroupLabelValue(g.name),
-    nodeSelector: nodeGroupSelector(g.name),
-  };
-}
-
 /** The pinned charts `hub` renders, in release order: cert-manager, its ingress controller, JupyterHub. */
-export function hubReleases(hub: Pick<Hub, 'certManager' | 'ingress' | 'jupyterhub'>): readonly ReleaseRef[] {
-  return [hub.certManager, hub.ingress, hub.jupyterhub];
+export function hubReleases(hub: Hub): readonly ReleaseRef[] {
+  return [hub.cluster.certManager, hub.cluster.ingress, hub.jupyterhub];
 }
 
 /** The charts of {@link hubReleases}. */
-export function hubCharts(hub: Pick<Hub, 'certManager' | 'ingress' | 'jupyterhub'>): ChartPin[] {
+export function hubCharts(hub: Hub): ChartPin[] {
   return hubReleases(hub).map((r) => r.chart);
 }
 
-/** Derives the model from a validated hub file. */
-export function resolveHub(name: string, spec: HubFile, source: string): Hub {
-  const c = spec.cluster;
+/**
+ * Derives the model from a validated hub file and its cluster (for a legacy hub file: its own
+ * dedicated cluster, built here from the hub file).
+ */
+export function resolveHub(name: string, spec: HubFile, source: string, cluster?: Cluster): Hub {
+  const on =
+    spec.format === 'legacy'
+      ? resolveCluster(
+          name,
+          {
+            cloud: spec.cloud,
+            magnum: spec.cluster,
+            nodeGroups: spec.nodeGroups,
+            zone: spec.dns.zone,
+            ingress: spec.ingress,
+            letsEncryptEmail: spec.letsEncrypt.email,
+            backend: { type: 'local' },
+          },
+          source,
+          true,
+        )
+      : cluster;
+  if (on === undefined) throw new Error(`resolveHub: hub ${name} needs its cluster ${String(spec.cluster)}`);
   const jh = spec.jupyterhub;
-  const zone = spec.dns.zone;
   const recordName = spec.dns.record ?? name;
-  const host = hostInZone(recordName, zone);
+  const host = hostInZone(recordName, on.zone);
   const url = `https://${host}`;
-  const defaultWorker = nodeGroup({ ...DEFAULT_WORKER, ...c.defaultWorker });
-  const nodeGroups = spec.nodeGroups.map(nodeGroup);
-  const byName = new Map([defaultWorker, ...nodeGroups].map((g) => [g.name, g]));
-  const kv = c.kubernetesVersion.replace(/^v/, '');
+  const byName = new Map([on.defaultWorker, ...on.nodeGroups].map((g) => [g.name, g]));
   const profiles: Profile[] = jh.profiles.map((p) => ({
     slug: profileSlug(p),
     displayName: p.displayName,
@@ -191,51 +115,21 @@ export function resolveHub(name: string, spec: HubFile, source: string): Hub {
     memoryGuarantee: p.memoryGuarantee,
     memoryLimit: p.memoryLimit,
   }));
-  const controller = INGRESS_CONTROLLERS[spec.ingress.controller];
   return {
     name,
     source,
-    cloud: { name: spec.cloud.name, region: spec.cloud.region },
-    clusterName: c.name ?? name,
-    cluster: {
-      template: c.templateId !== undefined ? { id: c.templateId } : { name: c.template },
-      keypair: c.keypair,
-      fixedNetwork: c.fixedNetwork,
-      masterFlavor: c.masterFlavor,
-      masterCount: c.masterCount,
-      dockerVolumeSize: c.dockerVolumeSize,
-      autoscaling: c.autoscaling,
-      labels: c.labels,
-      createTimeout: c.createTimeout,
-      deletionProtection: c.deletionProtection,
-      kubernetesVersion: c.kubernetesVersion,
-    },
+    cluster: on,
     recordName,
-    zone,
     host,
     recordTtl: spec.dns.ttl,
     url,
     oauthCallbackUrl: `${url}/hub/oauth_callback`,
-    kubeVersion: `v${kv.split('.').length === 2 ? `${kv}.0` : kv}`,
-    defaultWorker,
-    nodeGroups,
-    coreNodeSelector: defaultWorker.nodeSelector,
-    ingress: {
-      chart: CHARTS[controller.chart],
-      release: controller.release,
-      namespace: controller.namespace,
-      controller: spec.ingress.controller,
-      className: controller.className,
-      floatingIpPool: spec.ingress.floatingIpPool,
-      loadBalancerIP: spec.ingress.loadBalancerIP,
-    },
-    certManager: { chart: CHARTS.certManager, release: CERT_MANAGER_RELEASE, namespace: CERT_MANAGER_NAMESPACE },
     issuer: spec.letsEncrypt.issuer,
-    letsEncryptEmail: spec.letsEncrypt.email,
     jupyterhub: {
       chart: CHARTS.jupyterhub,
-      release: jh.release,
-      namespace: jh.namespace,
+      // A hub on a cluster file: release and namespace default to the hub name (unique per cluster).
+      release: jh.release ?? name,
+      namespace: jh.namespace ?? name,
       auth: jh.auth,
       singleuser: jh.singleuser,
       profiles,
@@ -246,20 +140,50 @@ export function resolveHub(name: string, spec: HubFile, source: string): Hub {
   };
 }
 
+const NO_NAMES: readonly string[] = [];
+
+/** Options of {@link defineHub}. */
+export interface DefineHubOptions {
+  /** The clusters a hub on a cluster file may name (`cluster: <name>`). */
+  readonly clusters?: readonly Cluster[];
+  /** Line of a field path in the hub file, for errors. */
+  readonly locate?: (path: readonly PropertyKey[]) => number | undefined;
+}
+
 /**
  * Validates `input` and returns the resolved hub: the TypeScript API to the same model the hub
- * files describe. Throws `UserErrors` listing every problem.
+ * files describe. A hub file in the legacy format brings its own dedicated cluster; one with
+ * `cluster: <name>` runs on the cluster of that name in `clusters`. Throws `UserErrors` listing
+ * every problem.
  */
-export function defineHub(name: string, input: HubFileInput | unknown, source = '<api>', locate?: (path: readonly PropertyKey[]) => number | undefined): Hub {
+export function defineHub(name: string, input: HubFileInput | unknown, options: DefineHubOptions = {}, source = '<api>'): Hub {
   if (!isDnsLabel(name)) {
     throw new UserError(`hub name ${quote(name)} is not a DNS label (${DNS_LABEL_RULE})`, {
       file: source,
       fix: 'rename the hub file, e.g. hubs/my-hub.yaml',
     });
   }
-  const parsed = hubFileSchema.safeParse(input, { reportInput: true });
+  const parsed = parseHubFile(input);
   if (!parsed.success) {
-    throw new UserErrors(issuesToErrors(parsed.error.issues, { file: source, lineOf: locate }));
+    throw new UserErrors(issuesToErrors(parsed.issues, { file: source, lineOf: options.locate }));
   }
-  return resolveHub(name, parsed.data, source);
+  const spec = parsed.data;
+  if (spec.format === 'legacy') return resolveHub(name, spec, source);
+  const cluster = options.clusters?.find((c) => c.name === spec.cluster && !c.dedicated);
+  if (cluster === undefined) {
+    const known = options.clusters?.filter((c) => !c.dedicated).map((c) => c.name) ?? NO_NAMES;
+    throw new UserError(`no clusters/${spec.cluster}.yaml`, {
+      file: source,
+      line: options.locate?.(['cluster']),
+      field: 'cluster',
+      fix: known.length > 0 ? `name one of: ${known.join(', ')}, or create it with: jhm init-cluster ${spec.cluster}` : `create it with: jhm init-cluster ${spec.cluster}`,
+    });
+  }
+  const issues: z.core.$ZodIssue[] = [];
+  const issue: Issue = (path, message) => issues.push({ code: 'custom', path, message, input: undefined } as z.core.$ZodIssue);
+  if (spec.jupyterhub.namespace === undefined) checkNamespace(name, issue);
+  checkProfileNodeGroups(spec.jupyterhub.profiles, cluster.nodeGroups, `cluster ${cluster.name} (${cluster.source})`, issue);
+  checkDummyAuth(spec.jupyterhub.auth.type, cluster.zone, issue);
+  if (issues.length > 0) throw new UserErrors(issuesToErrors(issues, { file: source, lineOf: options.locate }));
+  return resolveHub(name, spec, source, cluster);
 }

@@ -6,7 +6,7 @@
 import { isIPv4 } from 'net';
 import { Diagnostic, warning } from './diagnostics';
 import { UserError } from './errors';
-import type { Hub } from './hub';
+import type { Cluster } from './cluster';
 import { readIngressIp } from './outputs';
 
 /** The decided load-balancer IP of a hub's ingress controller. */
@@ -29,7 +29,7 @@ export interface LoadBalancerIP {
  *
  * @throws UserError when `recorded` is not an IPv4 address.
  */
-export function decideLoadBalancerIP(hub: Pick<Hub, 'name' | 'source' | 'ingress'>, recorded?: string): LoadBalancerIP {
+export function decideLoadBalancerIP(hub: Pick<Cluster, 'name' | 'source' | 'ingress'>, recorded?: string): LoadBalancerIP {
   if (recorded !== undefined && !isIPv4(recorded)) {
     throw new UserError(`the ingress IP recorded for hub ${hub.name}, "${recorded}", is not an IPv4 address`, {
       fix: 'run jhm deploy again to record the floating IP, or set ingress.loadBalancerIP in the hub file',
@@ -56,6 +56,6 @@ export function decideLoadBalancerIP(hub: Pick<Hub, 'name' | 'source' | 'ingress
 }
 
 /** {@link decideLoadBalancerIP} with the IP recorded in `<root>/outputs/<hub>.json`, if any. */
-export function resolveLoadBalancerIP(root: string, hub: Pick<Hub, 'name' | 'source' | 'ingress'>): LoadBalancerIP {
+export function resolveLoadBalancerIP(root: string, hub: Pick<Cluster, 'name' | 'source' | 'ingress'>): LoadBalancerIP {
   return decideLoadBalancerIP(hub, readIngressIp(root, hub.name));
 }

@@ -6,8 +6,10 @@
  * | what                          | where                                         |
  * | ----------------------------- | --------------------------------------------- |
  * | hub files                     | `hubs/<hub>.yaml`                             |
+ * | cluster files                 | `clusters/<cluster>.yaml`                     |
  * | secrets files                 | `secrets/<hub>.yaml`                          |
- * | Terraform outputs files       | `outputs/<hub>.json`                          |
+ * | Terraform outputs files       | `outputs/<cluster>.json` (legacy hub: its name) |
+ * | local Terraform state         | `terraform.<cluster>.tfstate` (legacy hub: its name) |
  * | chart lock                    | `charts.lock.json`                            |
  * | Terraform JSON                | `cdktf.out/stacks/<hub>/cdk.tf.json`          |
  * | cdktf's manifest              | `cdktf.out/manifest.json`                     |
@@ -31,6 +33,7 @@ const CDKTF_OUT = 'cdktf.out';
 /** Project-relative folders and files. */
 export const PROJECT_PATHS = {
   hubs: 'hubs',
+  clusters: 'clusters',
   secrets: 'secrets',
   outputs: 'outputs',
   chartLock: 'charts.lock.json',
@@ -60,6 +63,11 @@ export type OutputKind = keyof typeof OUTPUT_DIRS;
 /** The file in Terraform's data folder that says `terraform init` has run. */
 export const TERRAFORM_BACKEND_STATE = 'terraform.tfstate';
 
+/** File name of a cluster's local Terraform state (in the project root). */
+export function localStateFileName(cluster: string): string {
+  return `terraform.${cluster}.tfstate`;
+}
+
 /** Paths of one project (`root`), with the cache folder taken from `env` (`JHM_CACHE_DIR`). */
 export class ProjectLayout {
   public readonly root: string;
@@ -80,12 +88,22 @@ export class ProjectLayout {
     return path.join(this.root, PROJECT_PATHS.hubs, `${hub}.yaml`);
   }
 
+  public clusterFile(cluster: string): string {
+    return path.join(this.root, PROJECT_PATHS.clusters, `${cluster}.yaml`);
+  }
+
   public secretsFile(hub: string): string {
     return path.join(this.root, PROJECT_PATHS.secrets, `${hub}.yaml`);
   }
 
-  public outputsFile(hub: string): string {
-    return path.join(this.root, PROJECT_PATHS.outputs, `${hub}.json`);
+  /** `outputs/<cluster>.json`, written by `jhm deploy` (a legacy hub's cluster is named like the hub). */
+  public outputsFile(cluster: string): string {
+    return path.join(this.root, PROJECT_PATHS.outputs, `${cluster}.json`);
+  }
+
+  /** The state file of a cluster with the local backend: `terraform.<cluster>.tfstate` at the project root. */
+  public localStateFile(cluster: string): string {
+    return path.join(this.root, localStateFileName(cluster));
   }
 
   /** `<root>/<kind's folder>/<hub>`. */

@@ -1,66 +1,96 @@
 /**
- * The one answer to "is this hub valid": every check `jhm synth` makes before it renders
+ * The one answer to "is this project valid": every check `jhm synth` makes before it renders
  * anything. `jhm validate`, `jhm synth` (and so `diff` and `check`) and the cdktf app all call
- * `validateHubs`, so a hub that validates does not then fail synth on a rule known in advance.
+ * `validateProject` (or `validateHubs`), so a hub that validates does not then fail synth on a
+ * rule known in advance.
  *
- * - each named hub file (schema and hub-file rules, `load.ts`);
- * - rules across hubs (`hub-set.ts`), against ALL hubs of the project, not only the named ones;
- * - what helm would refuse in the hub's releases: the JupyterHub release name, and the hub's
+ * - every cluster file and hub file (schemas and per-file rules, `load.ts`);
+ * - rules across files (`hub-set.ts`), against ALL clusters and hubs of the project;
+ * - what helm would refuse in the hub's releases: the JupyterHub release name, and the cluster's
  *   Kubernetes version against the `kubeVersion` constraint of each pinned chart the hub renders
  *   (`versions.ts` records the constraints).
  *
- * Every problem names the hub file and the field that sets the value.
+ * With names (hubs or clusters), only the problems of the named files count: a named hub's file
+ * and its cluster's file, a named cluster's file and the files of the hubs on it, and the
+ * collisions blamed on them. Every problem names the file and the field that sets the value.
  */
-import { Diagnostics } from './diagnostics';
+import { Diagnostic, Diagnostics } from './diagnostics';
 import { UserError } from './errors';
+import { Cluster } from './cluster';
 import { Hub, hubCharts } from './hub';
-import { checkHubSet } from './hub-set';
-import { listHubNames, loadHubs } from './load';
+import { checkHubSet, clusterWarnings } from './hub-set';
+import { HUBS_DIR, loadHubs, loadProject } from './load';
+import * as path from 'path';
 import * as semver from 'semver';
 
 /** Helm refuses longer release names (`helm template`: "the length must not be longer than 53"). */
 export const HELM_RELEASE_NAME_MAX = 53;
 
+/** A validated project (or the named part of it). */
+export interface ValidProject {
+  /** The selected hubs (all without names). */
+  readonly hubs: Hub[];
+  /** The selected cluster files' clusters and the clusters of the selected hubs. */
+  readonly clusters: Cluster[];
+  /** Warnings (a cluster with no hub). */
+  readonly warnings: readonly Diagnostic[];
+}
+
 /**
- * Loads the named hubs (default: every hub file) and runs every check that needs no render.
- * Throws `UserErrors` listing every problem; returns the hubs otherwise.
+ * Loads the project and runs every check that needs no render, keeping the problems of the named
+ * hubs and clusters (default: all). Throws `UserErrors` listing every problem.
+ */
+export function validateProject(root: string, names?: readonly string[]): ValidProject {
+  const project = loadProject(root);
+  if (project.hubNames.length === 0 && project.clusterNames.length === 0) {
+    throw new UserError(`no hub files in ${HUBS_DIR}/`, { fix: 'create one with: jhm init <hub>' });
+  }
+  const all = !names || names.length === 0;
+  const wanted = new Set(names ?? []);
+  const files = new Set<string>();
+  const problems = new Diagnostics();
+  for (const name of wanted) {
+    if (project.hubNames.includes(name)) files.add(path.join(HUBS_DIR, `${name}.yaml`));
+    else if (project.clusterNames.includes(name)) files.add(path.join('clusters', `${name}.yaml`));
+    else problems.collect(() => loadHubs(root, [name]));
+  }
+  const hubs = project.hubs.filter((h) => all || wanted.has(h.name) || (!h.cluster.dedicated && wanted.has(h.cluster.name)));
+  for (const h of hubs) files.add(h.source).add(h.cluster.source);
+  for (const h of project.hubs) if (!h.cluster.dedicated && files.has(h.cluster.source)) files.add(h.source);
+  const clusters = [...new Set([...project.clusters.filter((c) => all || files.has(c.source)), ...hubs.map((h) => h.cluster)])];
+  const selected = (e: { file?: string }) => all || (e.file !== undefined && files.has(e.file));
+
+  const cross = new Diagnostics();
+  // The unselected files come first, so the later claim, the one blamed, is a selected file's.
+  const last = <T extends { source: string }>(xs: readonly T[]) => [...xs.filter((x) => !files.has(x.source)), ...xs.filter((x) => files.has(x.source))];
+  cross.collect(() => checkHubSet(last(project.hubs), last(project.clusters)));
+  for (const found of [project.problems.errors, cross.errors, hubs.flatMap(chartErrors)]) {
+    for (const e of found) if (selected(e)) problems.add(e);
+  }
+  problems.throwIfAny();
+  const warnings = clusterWarnings(project.hubs, project.clusters).filter(selected);
+  return { hubs, clusters, warnings };
+}
+
+/**
+ * Loads the named hubs or clusters (default: every file) and runs every check that needs no
+ * render. Throws `UserErrors` listing every problem; returns the selected hubs otherwise.
  */
 export function validateHubs(root: string, names?: readonly string[]): Hub[] {
-  const hubs = loadHubs(root, names);
-  const problems = new Diagnostics();
-  for (const e of [...crossHubErrors(hubs, otherHubs(root, hubs)), ...hubs.flatMap(chartErrors)]) problems.add(e);
-  problems.throwIfAny();
-  return hubs;
+  const project = validateProject(root, names);
+  if (project.hubs.length === 0 && (!names || names.length === 0)) {
+    throw new UserError(`no hub files in ${HUBS_DIR}/`, { fix: 'create one with: jhm init <hub>' });
+  }
+  return project.hubs;
 }
 
 /**
  * The hubs of the project other than `selected` that load without errors (their own errors are
- * theirs to report when they are named; here they only take part in the rules across hubs).
+ * theirs to report when they are named; here they only take part in the rules across files).
  */
 export function otherHubs(root: string, selected: readonly Hub[]): Hub[] {
   const chosen = new Set(selected.map((h) => h.name));
-  const others: Hub[] = [];
-  for (const name of listHubNames(root)) {
-    if (chosen.has(name)) continue;
-    try {
-      others.push(...loadHubs(root, [name]));
-    } catch (e) {
-      if (!(e instanceof UserError)) throw e;
-    }
-  }
-  return others;
-}
-
-/**
- * Collisions of the selected hubs with each other and with the rest of the project, reported on
- * the selected hub's file (the others come first, so the later claim, the one blamed, is a
- * selected hub's). Collisions between two unselected hubs are theirs to report.
- */
-function crossHubErrors(selected: readonly Hub[], others: readonly Hub[]): UserError[] {
-  const problems = new Diagnostics();
-  problems.collect(() => checkHubSet([...others, ...selected]));
-  const files = new Set(selected.map((h) => h.source));
-  return problems.errors.filter((x) => x.file !== undefined && files.has(x.file));
+  return loadProject(root).hubs.filter((h) => !chosen.has(h.name));
 }
 
 /** What helm would refuse in `hub`'s releases, named by the hub-file field that sets it. */
@@ -76,17 +106,17 @@ export function chartErrors(hub: Hub): UserError[] {
       }),
     );
   }
-  const unsupported = hubCharts(hub).filter((c) => !semver.satisfies(hub.kubeVersion, c.kubeVersion, { includePrerelease: true }));
+  const unsupported = hubCharts(hub).filter((c) => !semver.satisfies(hub.cluster.kubeVersion, c.kubeVersion, { includePrerelease: true }));
   if (unsupported.length > 0) {
     errors.push(
       new UserError(
-        `is ${hub.cluster.kubernetesVersion}, which the pinned chart${unsupported.length > 1 ? 's do' : ' does'} not support: ${unsupported
+        `is ${hub.cluster.magnum.kubernetesVersion}, which the pinned chart${unsupported.length > 1 ? 's do' : ' does'} not support: ${unsupported
           .map((c) => `${c.name} ${c.version} needs ${readableRange(c.kubeVersion)}`)
           .join(', ')}`,
         {
-          file: hub.source,
-          field: 'cluster.kubernetesVersion',
-          fix: 'use a cluster template with a newer Kubernetes and set cluster.kubernetesVersion to its version',
+          file: hub.cluster.source,
+          field: `${hub.cluster.dedicated ? 'cluster' : 'magnum'}.kubernetesVersion`,
+          fix: `use a cluster template with a newer Kubernetes and set ${hub.cluster.dedicated ? 'cluster' : 'magnum'}.kubernetesVersion to its version`,
         },
       ),
     );

@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { requireDnsLabel } from '../config/construct-props';
 import type { Hub } from '../config/hub';
 import { INFRA_OUTPUTS } from '../config/outputs';
+import { localStateFileName } from '../config/layout';
 import { IngressAddress } from './ingress-address';
 import { MagnumCluster } from './magnum-cluster';
 import { MagnumNodeGroup } from './magnum-nodegroup';
@@ -43,19 +44,19 @@ export class HubStack extends TerraformStack {
     super(scope, hub.name);
     requireDnsLabel(hub.name, `HubStack ${hub.name}`, 'hub.name');
     this.hub = hub;
-    const c = hub.cluster;
+    const c = hub.cluster.magnum;
 
     new LocalBackend(this, { path: props.stateFile ?? defaultStateFile(hub.name) });
-    new HubOpenstackProvider(this, 'openstack', { cloud: hub.cloud.name, region: hub.cloud.region });
+    new HubOpenstackProvider(this, 'openstack', { cloud: hub.cluster.cloud.name, region: hub.cluster.cloud.region });
 
     this.cluster = new MagnumCluster(this, 'cluster', {
-      name: hub.clusterName,
+      name: hub.cluster.magnumName,
       template: c.template,
       keypair: c.keypair,
       fixedNetwork: c.fixedNetwork,
       masterFlavor: c.masterFlavor,
       masterCount: c.masterCount,
-      defaultWorker: hub.defaultWorker,
+      defaultWorker: hub.cluster.defaultWorker,
       dockerVolumeSize: c.dockerVolumeSize,
       autoscaling: c.autoscaling,
       labels: c.labels,
@@ -63,7 +64,7 @@ export class HubStack extends TerraformStack {
       deletionProtection: c.deletionProtection,
     });
 
-    this.nodeGroups = hub.nodeGroups.map(
+    this.nodeGroups = hub.cluster.nodeGroups.map(
       (nodeGroup) =>
         new MagnumNodeGroup(this, `nodegroup-${nodeGroup.name}`, {
           clusterId: this.cluster.clusterId,
@@ -73,8 +74,8 @@ export class HubStack extends TerraformStack {
     );
 
     this.ingress = new IngressAddress(this, 'ingress', {
-      floatingIpPool: hub.ingress.floatingIpPool,
-      zone: hub.zone,
+      floatingIpPool: hub.cluster.ingress.floatingIpPool,
+      zone: hub.cluster.zone,
       host: hub.host,
       ttl: hub.recordTtl,
       description: `Ingress of JupyterHub ${hub.name} (${hub.host})`,
@@ -90,7 +91,7 @@ export class HubStack extends TerraformStack {
 
 /** `../../../terraform.<hub>.tfstate`: the project root seen from `cdktf.out/stacks/<hub>`. */
 export function defaultStateFile(hubName: string): string {
-  return `../../../terraform.${hubName}.tfstate`;
+  return `../../../${localStateFileName(hubName)}`;
 }
 
 /** A Terraform output whose name, and key in the outputs file, is exactly `name`. */

@@ -5,7 +5,7 @@ import { Fn, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { managedClusterLabels } from '../config/cluster-labels';
 import { requireDnsLabel, requireInteger, requireNodeRange, requireProp } from '../config/construct-props';
-import type { ClusterTemplateRef, NodeGroup } from '../config/hub';
+import type { ClusterTemplateRef, NodeGroup } from '../config/cluster';
 import { ContainerinfraClusterV1 } from '../imports/providers/openstack/containerinfra-cluster-v1';
 import { DataOpenstackContainerinfraClustertemplateV1 } from '../imports/providers/openstack/data-openstack-containerinfra-clustertemplate-v1';
 import { DataOpenstackNetworkingNetworkV2 } from '../imports/providers/openstack/data-openstack-networking-network-v2';

@@ -4,7 +4,7 @@
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { requireDnsLabel, requireInteger, requireNodeRange } from '../config/construct-props';
-import type { NodeGroup } from '../config/hub';
+import type { NodeGroup } from '../config/cluster';
 import { ContainerinfraNodegroupV1 } from '../imports/providers/openstack/containerinfra-nodegroup-v1';
 import { terraformLiteral, terraformLiteralMap } from './terraform-text';
 

@@ -75,7 +75,7 @@ export class HubManifests extends Construct {
       }
     }
     for (const ns of [...namespaces].sort()) new KubeNamespace(chart.get('namespaces')!, ns, { metadata: { name: ns } });
-    new LetsEncryptIssuers(chart.get('issuers')!, 'issuers', { email: hub.letsEncryptEmail, ingressClassName: hub.ingress.className });
+    new LetsEncryptIssuers(chart.get('issuers')!, 'issuers', { email: hub.cluster.letsEncryptEmail, ingressClassName: hub.cluster.ingress.className });
 
     this.charts = [...chart.values()];
     for (const c of this.charts) {

@@ -60,9 +60,9 @@ export async function synthHubManifests(hub: Hub, options: SynthHubManifestsOpti
   // everything else; scan dist/ once; fill the real values into the Secrets last.
   const placeholders = placeholderSecrets(hub);
   // The load-balancer IP, decided once between the hub file and the recorded floating IP.
-  const ingress = ingressControllerRelease(hub, resolveLoadBalancerIP(options.root, hub));
+  const ingress = ingressControllerRelease(hub.cluster, resolveLoadBalancerIP(options.root, hub.cluster));
   warnings.push(...ingress.warnings);
-  const certManager = certManagerRelease(hub);
+  const certManager = certManagerRelease(hub.cluster);
   const releases: Array<{
     wave: WaveName;
     chart: ChartPin;
@@ -92,7 +92,7 @@ export async function synthHubManifests(hub: Hub, options: SynthHubManifestsOpti
           release: r.release,
           namespace: r.namespace,
           values: r.values,
-          kubeVersion: hub.kubeVersion,
+          kubeVersion: hub.cluster.kubeVersion,
           clusterScopedKinds: CLUSTER_SCOPED_CUSTOM_KINDS,
         })
         .catch((e: unknown) => {
@@ -167,6 +167,23 @@ export function hasSecretEntropy(value: string): boolean {
 }
 
 /**
+ * The base64 runs of at least `minRun` characters in `text`, decoded, in order. Most files of
+ * `dist/` are the same in every hub of a synth (CRDs, the platform charts), so each distinct text
+ * is searched once per process (the search is most of the leak scan's time with many hubs).
+ */
+function decodedRuns(text: string, minRun: number): readonly string[] {
+  let byText = decodedRunsMemo.get(minRun);
+  if (!byText) decodedRunsMemo.set(minRun, (byText = new Map()));
+  let runs = byText.get(text);
+  if (runs === undefined) {
+    runs = [...text.matchAll(new RegExp(`[A-Za-z0-9+/]{${minRun},}`, 'g'))].map((m) => Buffer.from(m[0], 'base64').toString('latin1'));
+    byText.set(text, runs);
+  }
+  return runs;
+}
+const decodedRunsMemo = new Map<number, Map<string, readonly string[]>>();
+
+/**
  * Last line of defence, the one leak scan: refuse to produce `dist/` if any of `values` (the
  * placeholders and the real secrets) appears in it, plain, base64-encoded, or inside a base64 run
  * of the text once decoded (a secret inside an encoded document). A hit is a bug in a chart or in
@@ -185,12 +202,11 @@ export function assertNoSecretInDist(
   if (needles.length === 0) return;
   const encoded = needles.map((n) => Buffer.from(n).toString('base64'));
   // A base64 run that holds a needle somewhere is at least 4/3 of the needle long.
-  const run = new RegExp(`[A-Za-z0-9+/]{${Math.floor((Math.min(...needles.map((n) => n.length)) * 4) / 3)},}`, 'g');
+  const minRun = Math.floor((Math.min(...needles.map((n) => n.length)) * 4) / 3);
   for (const [file, text] of files.dist) {
     let found = needles.find((n, i) => text.includes(n) || text.includes(encoded[i]));
     if (found === undefined) {
-      for (const m of text.matchAll(run)) {
-        const decoded = Buffer.from(m[0], 'base64').toString('latin1');
+      for (const decoded of decodedRuns(text, minRun)) {
         found = needles.find((n) => decoded.includes(n));
         if (found !== undefined) break;
       }

@@ -11,9 +11,8 @@
  */
 import * as path from 'path';
 import { PROJECT_PATHS } from '../config/layout';
-import { validateHubs } from '../config/validate';
 import { createInfraApp } from '../infra/synth';
-import { synthHubs } from './pipeline';
+import { synthesizableHubs, synthHubs } from './pipeline';
 import { reportError } from './report';
 
 const root = process.cwd();
@@ -21,7 +20,7 @@ const outdir = path.resolve(root, process.env.CDKTF_OUTDIR ?? PROJECT_PATHS.cdkt
 
 async function run(): Promise<void> {
   if (outdir === path.join(root, PROJECT_PATHS.cdktfOut)) await synthHubs({ root, apps: { infra: true, k8s: false } });
-  else createInfraApp(validateHubs(root), { outdir }).synth();
+  else createInfraApp(synthesizableHubs(root), { outdir }).synth();
 }
 
 run().catch((e) => {

@@ -93,7 +93,7 @@ async function deploy(hubName: string, opts: DeployOptions, cmd: Command): Promi
   const stackFile = path.join(stackDir, 'cdk.tf.json');
 
   const terraformBin = locateTool(TERRAFORM);
-  const credentials = checkOpenstackCredentials({ cloudName: hub.cloud.name, workDir: stackDir });
+  const credentials = checkOpenstackCredentials({ cloudName: hub.cluster.cloud.name, workDir: stackDir });
   if (!terraformBin.found || !credentials.ok) {
     process.stdout.write(manualDeployCommands(root, hub.name, { needsSynth: !fs.existsSync(stackFile), yes: opts.yes }));
     const why = !terraformBin.found ? `${terraformBin.reason} (${TERRAFORM.installHint})` : !credentials.ok ? credentials.reason : '';

@@ -53,7 +53,7 @@ export function registerInitCommands(program: Command): void {
       if (fs.existsSync(file)) throw new UserError('already exists; jhm init never overwrites a hub file', { file: display, fix: `edit it, or pick another name` });
       const text = hubTemplate(hubName, { zone: opts.zone, email: opts.email, keypair: opts.keypair, cloud: opts.cloud, githubClientId: opts.githubClientId, admins: opts.admin });
       // Validate before writing, so a bad option never leaves a broken file behind.
-      defineHub(hubName, parse(text), `${display} (from jhm init options)`);
+      defineHub(hubName, parse(text), {}, `${display} (from jhm init options)`);
       fs.mkdirSync(path.dirname(file), { recursive: true });
       fs.writeFileSync(file, text, { flag: 'wx' });
       success(`${display}: written`);

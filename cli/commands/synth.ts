@@ -25,7 +25,7 @@ export function registerSynthCommands(program: Command): void {
       const problems = new Diagnostics();
       for (const hub of hubs) problems.collect(() => loadSecrets(root, hub, warn));
       problems.throwIfAny();
-      for (const hub of hubs) success(`${hub.source}: ${hub.url} on cluster ${hub.clusterName} (${hub.nodeGroups.length + 1} nodegroups, ${hub.jupyterhub.profiles.length} profiles)`);
+      for (const hub of hubs) success(`${hub.source}: ${hub.url} on cluster ${hub.cluster.magnumName} (${hub.cluster.nodeGroups.length + 1} nodegroups, ${hub.jupyterhub.profiles.length} profiles)`);
     });
 
   program

@@ -3,7 +3,8 @@
  * from cert-manager through the hub's ClusterIssuer), with the proxy kept cluster-internal and TLS
  * terminated at the ingress controller.
  */
-import type { Hub, IngressController } from '../../config/hub';
+import type { IngressController } from '../../config/cluster';
+import type { Hub } from '../../config/hub';
 
 /** Largest request body ingress-nginx passes on (its default, 1m, breaks notebook and file uploads). */
 export const NGINX_PROXY_BODY_SIZE = '500m';

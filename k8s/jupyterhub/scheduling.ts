@@ -7,6 +7,7 @@
  * node label, is ignored for core and user pods alike: Magnum does not propagate per-nodegroup
  * labels to nodes, so no node carries it. User pods are placed by their profile's node selector.
  */
+import type { Cluster } from '../../config/cluster';
 import type { Hub } from '../../config/hub';
 
 /**
@@ -32,7 +33,7 @@ export type SchedulingValues = {
 };
 
 /** A fresh copy of the core node selector (never a shared object: YAML would emit an alias). */
-export function coreNodeSelector(hub: Pick<Hub, 'coreNodeSelector'>): Record<string, string> {
+export function coreNodeSelector(hub: Pick<Cluster, 'coreNodeSelector'>): Record<string, string> {
   return { ...hub.coreNodeSelector };
 }
 
@@ -40,7 +41,7 @@ export function coreNodeSelector(hub: Pick<Hub, 'coreNodeSelector'>): Record<str
 export interface SchedulingProps {
   /** The hub file's `jupyterhub.scheduling` (`hub.jupyterhub.scheduling`). */
   readonly scheduling: Hub['jupyterhub']['scheduling'];
-  /** Where the user-scheduler runs (`hub.coreNodeSelector`). */
+  /** Where the user-scheduler runs (`hub.cluster.coreNodeSelector`). */
   readonly coreNodeSelector: Readonly<Record<string, string>>;
 }
 

@@ -10,6 +10,7 @@
  * generated tokens).
  */
 import type { Hub } from '../../config/hub';
+import type { Cluster } from '../../config/cluster';
 import { HubSecrets, placeSecrets, SECRET_SLOT } from '../../config/secret-fields';
 import { authConfig } from './auth';
 import { ingressValues, proxyExposureValues } from './ingress';
@@ -18,7 +19,7 @@ import { coreNodeSelector, schedulingValues } from './scheduling';
 import { singleuserValues } from './singleuser';
 
 /** What the chart values are made from: the resolved hub's fields below. */
-export type JupyterHubValuesProps = Pick<Hub, 'host' | 'oauthCallbackUrl' | 'issuer' | 'coreNodeSelector' | 'ingress' | 'jupyterhub'>;
+export type JupyterHubValuesProps = Pick<Hub, 'host' | 'oauthCallbackUrl' | 'issuer' | 'jupyterhub'> & { readonly cluster: Pick<Cluster, 'coreNodeSelector' | 'ingress'> };
 
 /**
  * The chart values of `hub`:
@@ -51,18 +52,18 @@ export function jupyterhubValues(hub: JupyterHubValuesProps, secrets: HubSecrets
         CryptKeeper: { keys: SECRET_SLOT },
         ...authClasses,
       },
-      nodeSelector: coreNodeSelector(hub),
+      nodeSelector: coreNodeSelector(hub.cluster),
     },
     proxy: {
       ...proxyExposureValues(),
-      chp: { nodeSelector: coreNodeSelector(hub) },
-      traefik: { nodeSelector: coreNodeSelector(hub) },
+      chp: { nodeSelector: coreNodeSelector(hub.cluster) },
+      traefik: { nodeSelector: coreNodeSelector(hub.cluster) },
     },
-    ingress: ingressValues({ host: hub.host, controller: hub.ingress.controller, ingressClassName: hub.ingress.className, issuer: hub.issuer, release: jh.release }),
+    ingress: ingressValues({ host: hub.host, controller: hub.cluster.ingress.controller, ingressClassName: hub.cluster.ingress.className, issuer: hub.issuer, release: jh.release }),
     singleuser: singleuserValues(jh),
-    scheduling: schedulingValues({ scheduling: jh.scheduling, coreNodeSelector: hub.coreNodeSelector }),
+    scheduling: schedulingValues({ scheduling: jh.scheduling, coreNodeSelector: hub.cluster.coreNodeSelector }),
     prePuller: {
-      hook: { enabled: false, nodeSelector: coreNodeSelector(hub) },
+      hook: { enabled: false, nodeSelector: coreNodeSelector(hub.cluster) },
       continuous: { enabled: jh.prePuller.continuous },
       ...(hasGpuProfile(jh.profiles) ? { extraTolerations: [gpuToleration()] } : {}),
     },

@@ -5,7 +5,7 @@
  * (`hub.ingress`, `hub.certManager`; decided in `config/hub.ts` from `config/namespaces.ts`).
  */
 import { Diagnostic, warning } from '../../config/diagnostics';
-import type { Hub } from '../../config/hub';
+import type { Cluster } from '../../config/cluster';
 import { decideLoadBalancerIP, LoadBalancerIP } from '../../config/ingress-ip';
 import { certManagerValues, CertManagerValues } from './cert-manager-values';
 import { IngressNginxValues, ingressNginxValues } from './ingress-nginx-values';
@@ -26,9 +26,9 @@ export const INGRESS_NGINX_RETIREMENT_DATE = '2026-03-24';
  *   from `outputs/<hub>.json`); default: the hub file's alone.
  */
 export function ingressControllerRelease(
-  hub: Pick<Hub, 'name' | 'source' | 'ingress' | 'coreNodeSelector'>,
+  hub: Pick<Cluster, 'name' | 'source' | 'ingress' | 'coreNodeSelector'>,
   loadBalancer: LoadBalancerIP = decideLoadBalancerIP(hub),
-): HelmRelease<TraefikValues | IngressNginxValues, Hub['ingress']['chart']> {
+): HelmRelease<TraefikValues | IngressNginxValues, Cluster['ingress']['chart']> {
   const warnings: Diagnostic[] = [];
   const { controller } = hub.ingress;
   if (controller === 'ingress-nginx') {
@@ -47,7 +47,7 @@ export function ingressControllerRelease(
 }
 
 /** cert-manager for `hub`: `hub.certManager.chart` as release `hub.certManager.release` in its namespace; no warnings. */
-export function certManagerRelease(hub: Pick<Hub, 'certManager'>): HelmRelease<CertManagerValues, Hub['certManager']['chart']> {
+export function certManagerRelease(hub: Pick<Cluster, 'certManager'>): HelmRelease<CertManagerValues, Cluster['certManager']['chart']> {
   const { chart, release, namespace } = hub.certManager;
   return { chart, release, namespace, values: certManagerValues({ namespace }), warnings: [] };
 }

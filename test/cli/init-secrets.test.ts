@@ -35,8 +35,8 @@ describe('jhm init', () => {
     expect(run.stderr).toContain('✓ hubs/physics-101.yaml: written');
     const hub = loadHubFile(project.path('hubs/physics-101.yaml'), 'hubs/physics-101.yaml');
     expect(hub.host).toBe('physics-101.hubs.example.org');
-    expect(hub.clusterName).toBe('physics-101');
-    expect(hub.letsEncryptEmail).toBe('hub-admins@example.org');
+    expect(hub.cluster.magnumName).toBe('physics-101');
+    expect(hub.cluster.letsEncryptEmail).toBe('hub-admins@example.org');
     expect(hub.jupyterhub.auth).toMatchObject({ type: 'github', adminUsers: ['alice', 'bob'] });
     expect(project.read('hubs/physics-101.yaml')).toMatch(/^# yaml-language-server: \$schema=\.\.\/hub\.schema\.json/);
   });
@@ -117,11 +117,11 @@ describe('the hub template', () => {
         fc.option(terraformText, { nil: undefined }),
         (name, zoneLabels, admins, keypair, clientId, cloud) => {
           const zone = `${zoneLabels.join('.')}.`;
-          const hub = defineHub(name, parse(hubTemplate(name, { zone, email: 'admins@example.org', keypair, githubClientId: clientId, cloud, admins })), `hubs/${name}.yaml`);
+          const hub = defineHub(name, parse(hubTemplate(name, { zone, email: 'admins@example.org', keypair, githubClientId: clientId, cloud, admins })), {}, `hubs/${name}.yaml`);
           expect(hub.jupyterhub.auth).toMatchObject({ type: 'github', clientId, adminUsers: admins });
-          expect(hub.cluster.keypair).toBe(keypair);
-          expect(hub.zone).toBe(zone);
-          expect(hub.cloud.name).toBe(cloud);
+          expect(hub.cluster.magnum.keypair).toBe(keypair);
+          expect(hub.cluster.zone).toBe(zone);
+          expect(hub.cluster.cloud.name).toBe(cloud);
         },
       ),
       { numRuns: 150 },

@@ -13,7 +13,7 @@ const EXAMPLE = parse(fs.readFileSync(path.join(__dirname, '..', '..', 'hubs', '
 const hub = (name: string, edit: (h: Record<string, any>) => void = () => undefined) => {
   const data = JSON.parse(JSON.stringify(EXAMPLE));
   edit(data);
-  return defineHub(name, data, `hubs/${name}.yaml`);
+  return defineHub(name, data, {}, `hubs/${name}.yaml`);
 };
 
 function problems(f: () => void): string[] {

@@ -76,6 +76,13 @@ export const KUBERNETES_ONLY_FIELDS = [
   'jupyterhub.profiles[].memoryLimit',
 ] as const;
 
+/**
+ * Fields of the format of a hub on a cluster file only (`cluster:` a string): a DNS label naming
+ * the cluster file. Set on the example (a legacy hub) it would change the format, so the field
+ * tests above leave it out; its pattern admits no `$`, `%` or `{`.
+ */
+export const HUB_ON_CLUSTER_FIELDS = ['cluster'] as const;
+
 type JsonSchema = Record<string, any>;
 
 /** Every string field of the hub file, as paths (see the module comment), from hub.schema.json's source. */

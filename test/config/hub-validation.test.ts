@@ -21,7 +21,7 @@ function base(): Record<string, any> {
 /** The formatted errors `defineHub` throws for `input`, or fails when it accepts it. */
 function errorsOf(input: unknown, name = 'example'): string[] {
   try {
-    defineHub(name, input, 'hubs/example.yaml');
+    defineHub(name, input, {}, 'hubs/example.yaml');
   } catch (e) {
     if (e instanceof UserErrors) return e.errors.map((x) => x.format());
     if (e instanceof UserError) return [e.format()];

@@ -26,7 +26,7 @@ const example = () => parse(fs.readFileSync(path.join(ROOT, 'hubs', 'example.yam
 const hubWith = (name: string, edit: (h: Record<string, any>) => void = () => undefined): Hub => {
   const input = example();
   edit(input);
-  return defineHub(name, input, `hubs/${name}.yaml`);
+  return defineHub(name, input, {}, `hubs/${name}.yaml`);
 };
 
 /** Every TypeScript source file of the tool (not tests or generated bindings), with its text. */
@@ -59,11 +59,11 @@ describe('rule: the parsed hub file is not part of the model', () => {
       h.cluster.templateId = '3f2504e0-4f89-11d3-9a0c-0305e82c3301';
       h.dns.ttl = 600;
     });
-    expect(hub.cloud).toEqual({ name: 'js2', region: 'IU' });
-    expect(hub.cluster.template).toEqual({ id: '3f2504e0-4f89-11d3-9a0c-0305e82c3301' });
+    expect(hub.cluster.cloud).toEqual({ name: 'js2', region: 'IU' });
+    expect(hub.cluster.magnum.template).toEqual({ id: '3f2504e0-4f89-11d3-9a0c-0305e82c3301' });
     expect(hub.recordTtl).toBe(600);
-    expect(hub.letsEncryptEmail).toBe(example().letsEncrypt.email);
-    expect(hubWith('example').cluster.template).toEqual({ name: example().cluster.template ?? 'kubernetes-1-33-jammy' });
+    expect(hub.cluster.letsEncryptEmail).toBe(example().letsEncrypt.email);
+    expect(hubWith('example').cluster.magnum.template).toEqual({ name: example().cluster.template ?? 'kubernetes-1-33-jammy' });
   });
 });
 
@@ -78,7 +78,7 @@ describe('rule: defaults are set once, in the hub schema', () => {
       h.nodeGroups = [{ name: 'big', flavor: 'm3.large', minNodes: 2, maxNodes: 4 }];
       h.jupyterhub.profiles = [];
     });
-    expect(hub.nodeGroups[0]).toMatchObject({ role: 'worker', labels: {}, nodeCount: 2 });
+    expect(hub.cluster.nodeGroups[0]).toMatchObject({ role: 'worker', labels: {}, nodeCount: 2 });
   });
 });
 
@@ -153,7 +153,7 @@ describe('rule: release names, namespaces, charts and the IngressClass are decid
 describe('rule: the load-balancer IP is decided in one place, with its warnings', () => {
   const roots: string[] = [];
   afterAll(() => roots.forEach((r) => fs.rmSync(r, { recursive: true, force: true })));
-  const withFileIp = (ip?: string) => hubWith('example', (h) => (h.ingress = { ...h.ingress, ...(ip ? { loadBalancerIP: ip } : {}) }));
+  const withFileIp = (ip?: string) => hubWith('example', (h) => (h.ingress = { ...h.ingress, ...(ip ? { loadBalancerIP: ip } : {}) })).cluster;
 
   test('the hub file wins; the recorded IP is used otherwise; with neither, a warning', () => {
     expect(decideLoadBalancerIP(withFileIp('203.0.113.20'), '203.0.113.20')).toEqual({ ip: '203.0.113.20', from: 'hub file', warnings: [] });
@@ -182,11 +182,11 @@ describe('rule: the load-balancer IP is decided in one place, with its warnings'
     expect(resolveLoadBalancerIP(root, withFileIp())).toEqual({ ip: '203.0.113.10', from: 'outputs', warnings: [] });
   });
 
-  test('no other source file decides it: only config/ingress-ip.ts reads the hub file\'s IP (config/hub.ts copies it into the model) or the recorded one', () => {
+  test('no other source file decides it: only config/ingress-ip.ts reads the hub file\'s IP (config/cluster.ts copies it into the model) or the recorded one', () => {
     const code = (text: string) => text.replace(/^\s*(\*|\/\/|\/\*\*).*$/gm, '');
     const deciders = sources()
       .filter(([, text]) => /\.ingress\.loadBalancerIP\b/.test(code(text)) || /(?<!function )\breadIngressIp\(/.test(code(text)))
       .map(([file]) => file);
-    expect(deciders.sort()).toEqual(['config/hub.ts', 'config/ingress-ip.ts']);
+    expect(deciders.sort()).toEqual(['config/cluster.ts', 'config/ingress-ip.ts']);
   });
 });

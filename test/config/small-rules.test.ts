@@ -17,7 +17,7 @@ const base = (): Record<string, any> => parse(EXAMPLE_TEXT);
 
 function errorsOf(input: unknown): string[] {
   try {
-    defineHub('example', input, 'hubs/example.yaml');
+    defineHub('example', input, {}, 'hubs/example.yaml');
   } catch (e) {
     if (e instanceof UserErrors) return e.errors.map((x) => x.format());
     if (e instanceof UserError) return [e.format()];
@@ -49,8 +49,8 @@ describe('the namespace rule: JupyterHub may not use a Kubernetes or platform na
 
   test('the platform namespaces of the hub model come from the same place', () => {
     const hub = defineHub('example', base());
-    expect(hub.certManager.namespace).toBe(CERT_MANAGER_NAMESPACE);
-    expect(hub.ingress.namespace).toBe(INGRESS_CONTROLLERS[hub.ingress.controller].namespace);
+    expect(hub.cluster.certManager.namespace).toBe(CERT_MANAGER_NAMESPACE);
+    expect(hub.cluster.ingress.namespace).toBe(INGRESS_CONTROLLERS[hub.cluster.ingress.controller].namespace);
   });
 });
 

@@ -40,7 +40,7 @@ function problems(f: () => unknown): string[] {
 const hub = (edit: (h: Record<string, any>) => void) => {
   const data = parse(EXAMPLE);
   edit(data);
-  return defineHub('example', data, 'hubs/example.yaml');
+  return defineHub('example', data, {}, 'hubs/example.yaml');
 };
 
 describe('rules across hubs', () => {

@@ -13,7 +13,7 @@ import * as path from 'path';
 import fc from 'fast-check';
 import { Testing, TerraformStack } from 'cdktf';
 import { which } from '../../base/tools';
-import { hubFileSchema } from '../../config/hub-schema';
+import { LegacyHubFile, legacyHubFileSchema } from '../../config/hub-schema';
 import { resolveHub } from '../../config/hub';
 import { unicodeProblem } from '../../config/terraform-text';
 import { IngressAddress } from '../../infra/ingress-address';
@@ -21,7 +21,7 @@ import { MagnumNodeGroup } from '../../infra/magnum-nodegroup';
 import { terraformLiteral } from '../../infra/terraform-text';
 import { ContainerinfraClusterV1 } from '../../imports/providers/openstack/containerinfra-cluster-v1';
 import { EXAMPLE_HUB, FAKE_GITHUB_CLIENT_SECRET, makeProject, removeProjects } from '../support/project';
-import { KUBERNETES_ONLY_FIELDS, schemaStringFields, setField, TERRAFORM_FIELDS, TERRAFORM_TEXT_FIELDS, trickyText } from '../config/hub-string-fields';
+import { HUB_ON_CLUSTER_FIELDS, KUBERNETES_ONLY_FIELDS, schemaStringFields, setField, TERRAFORM_FIELDS, TERRAFORM_TEXT_FIELDS, trickyText } from '../config/hub-string-fields';
 import { cleanupTempDirs, exampleHub, exampleInput, synthHub, synthHubJson, tempDir, TfJson, variantHub } from './support';
 
 afterAll(() => {
@@ -71,9 +71,9 @@ const escapable = (s: string) => !/[$#&]\{TfToken\[/.test(s) && unicodeProblem(s
 
 /** A hub built from the example's validated spec with `edit` applied, skipping validation (to trace fields). */
 function tracedHub(edit: (spec: Record<string, any>) => void): ReturnType<typeof exampleHub> {
-  const spec = structuredClone(hubFileSchema.parse(exampleInput())) as Record<string, any>;
+  const spec = { format: 'legacy', ...structuredClone(legacyHubFileSchema.parse(exampleInput())) } as Record<string, any>;
   edit(spec);
-  return resolveHub('example', spec as ReturnType<typeof hubFileSchema.parse>, '<test>');
+  return resolveHub('example', spec as LegacyHubFile, '<test>');
 }
 
 /** Texts Terraform is checked on at the end (one terraform run): [what, JSON string as synthesized, the text meant]. */
@@ -110,7 +110,7 @@ describe('rule: the classification of string fields matches what reaches cdk.tf.
       h.dns.zone = 'hubs.test.';
       h.jupyterhub.auth = { type: 'dummy' };
     }))).toBe(synthHubJson(variantHub((h) => (h.dns.zone = 'hubs.test.'))));
-    expect(schemaStringFields().length).toBe(TERRAFORM_FIELDS.length + KUBERNETES_ONLY_FIELDS.length);
+    expect(schemaStringFields().length).toBe(TERRAFORM_FIELDS.length + KUBERNETES_ONLY_FIELDS.length + HUB_ON_CLUSTER_FIELDS.length);
   });
 });
 

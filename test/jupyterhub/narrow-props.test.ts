@@ -20,7 +20,7 @@ test('ingressValues: class, host, issuer and the TLS Secret named after the rele
   expect(ingressValues({ host: 'lab.hubs.example.org', controller: 'ingress-nginx', ingressClassName: 'nginx', issuer: 'letsencrypt-staging', release: 'lab' })).toEqual({
     enabled: true,
     ingressClassName: 'nginx',
-    annotations: { 'cert-manager.io/cluster-issuer': 'letsencrypt-staging', 'nginx.ingress.kubernetes.io/proxy-body-size': '500m' },
+    annotations: { 'cert-manager.io/cluster-issuer': 'letsencrypt-staging', 'nginx.cluster.ingress.kubernetes.io/proxy-body-size': '500m' },
     hosts: ['lab.hubs.example.org'],
     tls: [{ hosts: ['lab.hubs.example.org'], secretName: 'lab-tls' }],
   });
@@ -51,7 +51,7 @@ test('the platform builders take their class, selector, IP or namespace', () => 
 test('given a hub\'s resolved fields, the narrow builders give what the hub\'s values hold', () => {
   const hub = exampleHub();
   const values = jupyterhubValues(hub, FAKE_SECRETS) as Record<string, any>;
-  expect(values.ingress).toEqual(ingressValues({ host: hub.host, controller: hub.ingress.controller, ingressClassName: hub.ingress.className, issuer: hub.issuer, release: hub.jupyterhub.release }));
+  expect(values.ingress).toEqual(ingressValues({ host: hub.host, controller: hub.cluster.ingress.controller, ingressClassName: hub.cluster.ingress.className, issuer: hub.issuer, release: hub.jupyterhub.release }));
   expect(values.singleuser).toEqual(singleuserValues(hub.jupyterhub));
-  expect(values.scheduling).toEqual(schedulingValues({ scheduling: hub.jupyterhub.scheduling, coreNodeSelector: hub.coreNodeSelector }));
+  expect(values.scheduling).toEqual(schedulingValues({ scheduling: hub.jupyterhub.scheduling, coreNodeSelector: hub.cluster.coreNodeSelector }));
 });

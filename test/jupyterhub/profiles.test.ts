@@ -109,7 +109,7 @@ describe('profile rules for any hub (property)', () => {
           const groupName = profiles[n].nodeGroup;
           expect(entry.kubespawner_override.node_selector).toEqual({ [NODE_GROUP_LABEL_KEY]: nodeGroupLabelValue(groupName) });
           // The nodes of that nodegroup carry exactly this label (the shared model's value).
-          const group = [hub.defaultWorker, ...hub.nodeGroups].find((g) => g.name === groupName)!;
+          const group = [hub.cluster.defaultWorker, ...hub.cluster.nodeGroups].find((g) => g.name === groupName)!;
           expect(entry.kubespawner_override.node_selector).toEqual(group.nodeSelector);
           if (profiles[n].gpus > 0) {
             expect(entry.kubespawner_override.extra_resource_limits).toEqual({ 'nvidia.com/gpu': String(profiles[n].gpus) });

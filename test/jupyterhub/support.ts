@@ -39,7 +39,7 @@ export function exampleInput(): any {
 export function exampleWith(change: (input: any) => void, name = 'example'): Hub {
   const input = exampleInput();
   change(input);
-  return defineHub(name, input, `hubs/${name}.yaml (test variant)`);
+  return defineHub(name, input, {}, `hubs/${name}.yaml (test variant)`);
 }
 
 /** A test-zone hub that logs in with the dummy authenticator. */

@@ -139,10 +139,10 @@ describe('ingress and proxy', () => {
   test('only ingress-nginx gets the 500m proxy-body-size annotation, and its own class', () => {
     const nginx = exampleWith((i) => (i.ingress.controller = 'ingress-nginx'));
     const v = jupyterhubValues(nginx, FAKE_SECRETS);
-    expect(at(v, ['ingress', 'ingressClassName'])).toBe(nginx.ingress.className);
+    expect(at(v, ['ingress', 'ingressClassName'])).toBe(nginx.cluster.ingress.className);
     expect(at(v, ['ingress', 'annotations'])).toEqual({
       'cert-manager.io/cluster-issuer': 'letsencrypt',
-      'nginx.ingress.kubernetes.io/proxy-body-size': NGINX_PROXY_BODY_SIZE,
+      'nginx.cluster.ingress.kubernetes.io/proxy-body-size': NGINX_PROXY_BODY_SIZE,
     });
     expect(NGINX_PROXY_BODY_SIZE).toBe('500m');
     expect(Object.keys(at(values, ['ingress', 'annotations']) as object).filter((k) => k.startsWith('nginx.'))).toEqual([]);
@@ -165,7 +165,7 @@ describe('placement', () => {
       'prePuller.hook.nodeSelector',
     ]);
     for (const p of CORE_NODE_SELECTOR_PATHS) {
-      expect(at(values, p)).toEqual(example.coreNodeSelector);
+      expect(at(values, p)).toEqual(example.cluster.coreNodeSelector);
       expect(at(values, p)).toEqual({ 'capi.stackhpc.com/node-group': 'default-worker' });
     }
   });

@@ -130,15 +130,15 @@ describe.each([
     const helm = (await renderer.helm()).path;
 
     const releases = [
-      { ...certManagerRelease(hub) },
-      { ...ingressControllerRelease(hub) },
+      { ...certManagerRelease(hub.cluster) },
+      { ...ingressControllerRelease(hub.cluster) },
       { chart: hub.jupyterhub.chart, release: hub.jupyterhub.release, namespace: hub.jupyterhub.namespace, values: jupyterhubValues(hub, placeholderSecrets(hub)) },
     ];
     const clusterScoped = new Set(Object.values(BUILTIN_CLUSTER_SCOPED).flat().concat(['ClusterIssuer']));
     const expected = new Map<string, unknown>();
     for (const r of releases) {
       const archive = path.join(chartsDir, archiveName(r.chart));
-      for (const [k, v] of expectedFromHelm(helmTemplate(helm, archive, r.release, r.namespace, r.values, hub.kubeVersion), r.namespace, clusterScoped)) expected.set(k, v);
+      for (const [k, v] of expectedFromHelm(helmTemplate(helm, archive, r.release, r.namespace, r.values, hub.cluster.kubeVersion), r.namespace, clusterScoped)) expected.set(k, v);
     }
 
     const written = [...readObjects(project.path('dist/example')), ...readObjects(project.path('dist-secrets/example'))];

@@ -16,7 +16,7 @@ import { ClusterIssuer } from '../../imports/cert-manager.io';
 import { SYNC_WAVE_ANNOTATION } from '../../k8s/waves';
 import { EXAMPLE_HUB } from '../support/project';
 
-const hub = defineHub('example', parse(EXAMPLE_HUB), 'hubs/example.yaml');
+const hub = defineHub('example', parse(EXAMPLE_HUB), {}, 'hubs/example.yaml');
 
 const obj = (apiVersion: string, kind: string, name: string, namespace?: string, extra: Record<string, unknown> = {}): K8sObject => ({
   apiVersion,

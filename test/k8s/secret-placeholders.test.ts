@@ -13,11 +13,12 @@ import { assertNoSecretInDist, hasSecretEntropy, LEAK_MIN_BITS_PER_CHAR, LEAK_MI
 import { EXAMPLE_HUB } from '../support/project';
 
 const exampleInput = () => parse(EXAMPLE_HUB) as Record<string, unknown>;
-const hubNamed = (name: string): Hub => defineHub(name, exampleInput(), `hubs/${name}.yaml`);
+const hubNamed = (name: string): Hub => defineHub(name, exampleInput(), {}, `hubs/${name}.yaml`);
 const example = hubNamed('example');
 const dummyHub = defineHub(
   'dummy',
   { ...exampleInput(), dns: { zone: 'hubs.test.' }, jupyterhub: { ...(exampleInput().jupyterhub as object), auth: { type: 'dummy' } } },
+  {},
   'hubs/dummy.yaml',
 );
 

@@ -15,7 +15,7 @@ import { applyStagesHelp, SYNC_WAVE_ANNOTATION, syncWave, WAVE_ORDER, WAVE_STAGE
 import { createProject, runCli, writeManifests } from '../support/fake-tools/project';
 import { EXAMPLE_HUB, REPO } from '../support/project';
 
-const hub = defineHub('example', parse(EXAMPLE_HUB), 'hubs/example.yaml');
+const hub = defineHub('example', parse(EXAMPLE_HUB), {}, 'hubs/example.yaml');
 const obj = (apiVersion: string, kind: string, name: string, namespace?: string): K8sObject => ({ apiVersion, kind, metadata: { name, ...(namespace ? { namespace } : {}) } });
 
 describe('the table', () => {

@@ -40,7 +40,7 @@ describe('certManagerValues', () => {
 
   test('leader election happens in the hub\'s cert-manager namespace', () => {
     const hub = exampleHub();
-    expect(certManagerFor(hub).global.leaderElection.namespace).toBe(hub.certManager.namespace);
+    expect(certManagerFor(hub).global.leaderElection.namespace).toBe(hub.cluster.certManager.namespace);
   });
 
   test.each(['controller', 'webhook', 'cainjector'] as const)('the %s is pinned to control-plane nodes and tolerates their NoSchedule taint', (name) => {

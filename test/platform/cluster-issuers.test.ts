@@ -18,7 +18,7 @@ interface IssuerManifest {
 }
 
 /** The issuers' props as the hub's manifests pass them. */
-const issuerProps = (hub: Hub) => ({ email: hub.letsEncryptEmail, ingressClassName: hub.ingress.className });
+const issuerProps = (hub: Hub) => ({ email: hub.cluster.letsEncryptEmail, ingressClassName: hub.cluster.ingress.className });
 
 /** The manifests of the issuers of `hub`, synthesized in a chart (with `namespace` when given). */
 function synth(hub: Hub, namespace?: string): IssuerManifest[] {
@@ -85,9 +85,9 @@ describe('LetsEncryptIssuers', () => {
     ['ingress-nginx', 'nginx'],
   ] as const)('with %s, the one HTTP-01 solver uses the controller\'s IngressClass (%s)', (controller, className) => {
     const hub = hubWith('ctl', { ingress: { controller } });
-    expect(hub.ingress.className).toBe(className);
+    expect(hub.cluster.ingress.className).toBe(className);
     for (const m of synth(hub)) {
-      expect(m.spec.acme.solvers).toEqual([{ http01: { ingress: { ingressClassName: hub.ingress.className } } }]);
+      expect(m.spec.acme.solvers).toEqual([{ http01: { ingress: { ingressClassName: hub.cluster.ingress.className } } }]);
     }
   });
 

@@ -35,7 +35,7 @@ export function exampleInput(): Record<string, unknown> {
  * replaced by `overrides` (e.g. `{ ingress: { controller: 'ingress-nginx' } }`).
  */
 export function hubWith(name: string, overrides: Record<string, unknown>): Hub {
-  return defineHub(name, { ...exampleInput(), ...overrides }, `hubs/${name}.yaml`);
+  return defineHub(name, { ...exampleInput(), ...overrides }, {}, `hubs/${name}.yaml`);
 }
 
 /** The draft a values schema declares (its `$schema`). */
@@ -86,7 +86,7 @@ export function leafPaths(value: unknown, opaque: ReadonlySet<string> = new Set(
  * the hub file and `recorded` (`decideLoadBalancerIP`).
  */
 export function ingressProps(hub: Hub, recorded?: string): IngressControllerValuesProps {
-  return { ingressClassName: hub.ingress.className, nodeSelector: hub.coreNodeSelector, loadBalancerIP: decideLoadBalancerIP(hub, recorded).ip };
+  return { ingressClassName: hub.cluster.ingress.className, nodeSelector: hub.cluster.coreNodeSelector, loadBalancerIP: decideLoadBalancerIP(hub.cluster, recorded).ip };
 }
 
 /** `traefikValues` of `hub`, with the IP `jhm deploy` recorded, if any. */
@@ -101,5 +101,5 @@ export function ingressNginxFor(hub: Hub, recorded?: string): IngressNginxValues
 
 /** `certManagerValues` of `hub`. */
 export function certManagerFor(hub: Hub): CertManagerValues {
-  return certManagerValues(hub.certManager);
+  return certManagerValues(hub.cluster.certManager);
 }

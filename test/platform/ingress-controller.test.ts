@@ -9,23 +9,23 @@ import { certManagerFor, exampleHub, hubWith, ingressNginxFor, traefikFor } from
 import { formatDiagnostic } from '../../config/diagnostics';
 
 /** The release as the synth makes it: with the load-balancer IP decided from the hub file and `recorded`. */
-const release = (hub: Hub, recorded?: string) => ingressControllerRelease(hub, decideLoadBalancerIP(hub, recorded));
+const release = (hub: Hub, recorded?: string) => ingressControllerRelease(hub.cluster, decideLoadBalancerIP(hub.cluster, recorded));
 
 const IP = '149.165.150.10';
 const nginxHub = () => hubWith('nginx', { ingress: { controller: 'ingress-nginx' } });
 
 describe('ingressControllerRelease', () => {
-  test('a traefik hub gets the pinned Traefik chart, release "traefik", in hub.ingress.namespace', () => {
+  test('a traefik hub gets the pinned Traefik chart, release "traefik", in hub.cluster.ingress.namespace', () => {
     const hub = exampleHub();
     const r = release(hub, IP);
-    expect(r.chart).toBe(hub.ingress.chart);
+    expect(r.chart).toBe(hub.cluster.ingress.chart);
     expect(r.chart).toEqual(CHARTS.traefik);
     expect(r.release).toBe('traefik');
-    expect(r.namespace).toBe(hub.ingress.namespace);
+    expect(r.namespace).toBe(hub.cluster.ingress.namespace);
     expect(r.values).toEqual(traefikFor(hub, IP));
   });
 
-  test('an ingress-nginx hub gets the pinned ingress-nginx chart, release "ingress-nginx", in hub.ingress.namespace', () => {
+  test('an ingress-nginx hub gets the pinned ingress-nginx chart, release "ingress-nginx", in hub.cluster.ingress.namespace', () => {
     const hub = nginxHub();
     const r = release(hub, IP);
     expect(r.chart).toEqual(CHARTS.ingressNginx);
@@ -95,12 +95,12 @@ describe('ingressControllerRelease', () => {
 });
 
 describe('certManagerRelease', () => {
-  test('cert-manager is the pinned chart, release "cert-manager", in hub.certManager.namespace, without warnings', () => {
+  test('cert-manager is the pinned chart, release "cert-manager", in hub.cluster.certManager.namespace, without warnings', () => {
     const hub = exampleHub();
-    const r = certManagerRelease(hub);
+    const r = certManagerRelease(hub.cluster);
     expect(r.chart).toEqual(CHARTS.certManager);
     expect(r.release).toBe('cert-manager');
-    expect(r.namespace).toBe(hub.certManager.namespace);
+    expect(r.namespace).toBe(hub.cluster.certManager.namespace);
     expect(r.values).toEqual(certManagerFor(hub));
     expect(r.warnings).toEqual([]);
   });

@@ -53,8 +53,8 @@ describe('ingressNginxValues', () => {
     expect(ingressNginxFor(hub)).toMatchSnapshot('without load balancer IP');
   });
 
-  test('the controller is pinned to the default worker through hub.coreNodeSelector', () => {
-    expect(ingressNginxFor(hub).controller.nodeSelector).toEqual(hub.coreNodeSelector);
+  test('the controller is pinned to the default worker through hub.cluster.coreNodeSelector', () => {
+    expect(ingressNginxFor(hub).controller.nodeSelector).toEqual(hub.cluster.coreNodeSelector);
     expect(ingressNginxFor(hub).controller.nodeSelector).toEqual({ [NODE_GROUP_LABEL_KEY]: 'default-worker' });
   });
 
@@ -70,9 +70,9 @@ describe('ingressNginxValues', () => {
 
   test('the IngressClass is "nginx" (the hub\'s class name), created, and not the cluster default', () => {
     const c = ingressNginxFor(hub).controller;
-    expect(hub.ingress.className).toBe('nginx');
-    expect(c.ingressClass).toBe(hub.ingress.className);
-    expect(c.ingressClassResource).toEqual({ enabled: true, name: hub.ingress.className, default: false });
+    expect(hub.cluster.ingress.className).toBe('nginx');
+    expect(c.ingressClass).toBe(hub.cluster.ingress.className);
+    expect(c.ingressClassResource).toEqual({ enabled: true, name: hub.cluster.ingress.className, default: false });
   });
 
   test('snippet annotations are refused', () => {

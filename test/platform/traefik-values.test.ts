@@ -28,10 +28,10 @@ describe('traefikValues', () => {
     expect(traefikFor(exampleHub())).toMatchSnapshot('without load balancer IP');
   });
 
-  test('Traefik is pinned to the default worker through hub.coreNodeSelector and tolerates no taint', () => {
+  test('Traefik is pinned to the default worker through hub.cluster.coreNodeSelector and tolerates no taint', () => {
     const hub = exampleHub();
     const values = traefikFor(hub, IP);
-    expect(values.nodeSelector).toEqual(hub.coreNodeSelector);
+    expect(values.nodeSelector).toEqual(hub.cluster.coreNodeSelector);
     expect(values.nodeSelector).toEqual({ [NODE_GROUP_LABEL_KEY]: 'default-worker' });
     expect(values).not.toHaveProperty('tolerations');
     expect(JSON.stringify(values)).not.toContain(CONTROL_PLANE_LABEL);
@@ -53,8 +53,8 @@ describe('traefikValues', () => {
 
   test('the IngressClass is created with the hub\'s class name and is not the cluster default', () => {
     const hub = exampleHub();
-    expect(traefikFor(hub).ingressClass).toEqual({ enabled: true, isDefaultClass: false, name: hub.ingress.className });
-    expect(hub.ingress.className).toBe('traefik');
+    expect(traefikFor(hub).ingressClass).toEqual({ enabled: true, isDefaultClass: false, name: hub.cluster.ingress.className });
+    expect(hub.cluster.ingress.className).toBe('traefik');
   });
 
   test('the Kubernetes Ingress provider is on (JupyterHub uses an Ingress) and the CRD provider is off', () => {
@@ -89,7 +89,7 @@ describe('traefikValues', () => {
         const values = traefikFor(hub, recorded);
         expect(schemaErrors(validate, values)).toEqual([]);
         expect(values.service.spec.loadBalancerIP).toBe(fileIp ?? recorded);
-        expect(values.nodeSelector).toEqual(hub.coreNodeSelector);
+        expect(values.nodeSelector).toEqual(hub.cluster.coreNodeSelector);
       }),
       { numRuns: 50 },
     );

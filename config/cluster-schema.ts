@@ -1,0 +1,188 @@
+/**
+ * The cluster file (`clusters/<cluster>.yaml`): the Magnum cluster, its nodegroups, DNS zone,
+ * ingress controller, Let's Encrypt account and Terraform backend. Its parts are also the
+ * cluster parts of a hub file in the legacy format (`cluster:` a mapping, `hub-schema.ts`): each
+ * part and each rule on it has its one home here. `cluster.schema.json` is generated from it.
+ */
+import { z } from 'zod';
+import { DNS_ZONE } from './dns';
+import { DEFAULT_CLUSTER_TEMPLATE, DEFAULT_KUBERNETES_VERSION } from './versions';
+import { DEFAULT_MASTER_NODE_GROUP, DEFAULT_WORKER_NODE_GROUP, nodeRangeProblems } from './node-group';
+import { MANAGED_CLUSTER_LABELS } from './cluster-labels';
+import { dnsLabel, flavor, ipv4, terraformText, terraformUrl, timeout } from './schema-parts';
+
+export const cloudSchema = z
+  .object({
+    name: terraformText.min(1).optional().describe('Cloud name in clouds.yaml; without it the provider reads the OS_* environment.'),
+    region: terraformText.min(1).optional().describe('OpenStack region.'),
+  })
+  .strict()
+  .default({});
+
+const nodeGroupSchema = z
+  .object({
+    name: dnsLabel.describe('Nodegroup name in Magnum. Its nodes carry capi.stackhpc.com/node-group=<name>.'),
+    flavor: flavor.describe('OpenStack flavor of the nodes, e.g. m3.medium.'),
+    minNodes: z.number().int().min(1, 'must be at least 1: a Magnum nodegroup cannot scale below 1 node').describe('Smallest size the autoscaler may shrink the nodegroup to (at least 1).'),
+    maxNodes: z.number().int().min(1, 'must be at least 1').describe('Largest size the autoscaler may grow the nodegroup to.'),
+    nodeCount: z.number().int().optional().describe('Initial number of nodes (default: minNodes).'),
+    role: z.string().regex(/^[a-z0-9-]+$/, 'must be lowercase letters, digits or "-"').default('worker').describe('Magnum nodegroup role.'),
+    dockerVolumeSize: z.number().int().positive().optional().describe('Size in GB of each node\'s container volume (default: the cluster\'s).'),
+    labels: z.record(terraformText, terraformText).default({}).describe('Extra Magnum labels for this nodegroup. Changing them replaces the nodegroup.'),
+  })
+  .strict();
+
+export const nodeGroupsSchema = z.array(nodeGroupSchema).default([]).describe('Extra nodegroups, e.g. for user servers.');
+
+const defaultWorkerSchema = z
+  .object({
+    flavor: flavor.default('m3.quad').describe('Flavor of the default worker, which runs the hub, proxy and ingress controller.'),
+    nodeCount: z.number().int().min(1, 'must be at least 1').default(1).describe('Nodes in the default-worker nodegroup.'),
+    minNodes: z.number().int().min(1, 'must be at least 1: a Magnum nodegroup cannot scale below 1 node').default(1).describe('Autoscaling minimum of the default worker.'),
+    maxNodes: z.number().int().min(1, 'must be at least 1').default(1).describe('Autoscaling maximum of the default worker (1 keeps it a single "core" node).'),
+  })
+  .strict();
+
+/** The Magnum cluster: `cluster:` of a legacy hub file, `magnum:` of a cluster file. */
+export const magnumSchema = z
+  .object({
+    name: dnsLabel.optional().describe('Magnum cluster name (default: the hub name).'),
+    template: terraformText.min(1).default(DEFAULT_CLUSTER_TEMPLATE).describe('Cluster template, by name (looked up) unless templateId is given.'),
+    templateId: z.string().uuid('must be a UUID').optional().describe('Cluster template UUID; skips the lookup by name.'),
+    kubernetesVersion: z
+      .string()
+      .regex(/^v?[0-9]+\.[0-9]+(\.[0-9]+)?$/, 'must be a Kubernetes version such as "1.33.0"')
+      .default(DEFAULT_KUBERNETES_VERSION)
+      .describe('Kubernetes version the template deploys; charts are rendered for it.'),
+    keypair: terraformText.min(1, 'must name an OpenStack keypair').describe('OpenStack keypair for the nodes.'),
+    fixedNetwork: terraformText.min(1).default('auto_allocated_network').describe('Network the nodes attach to, looked up by name.'),
+    masterFlavor: flavor.default('m3.quad').describe('Flavor of the control-plane nodes.'),
+    masterCount: z.number().int().min(1, 'must be at least 1').default(1).describe('Control-plane nodes: an odd number (etcd quorum).'),
+    defaultWorker: defaultWorkerSchema.default({ flavor: 'm3.quad', nodeCount: 1, minNodes: 1, maxNodes: 1 }).describe('The default-worker nodegroup Magnum creates with the cluster.'),
+    dockerVolumeSize: z.number().int().positive().default(50).describe('Size in GB of each node\'s container volume.'),
+    autoscaling: z.boolean().default(true).describe('Enable the cluster autoscaler (Magnum label auto_scaling_enabled).'),
+    labels: z.record(terraformText, terraformText).default({}).describe('Extra Magnum cluster labels, merged over the template\'s. Changing labels replaces the cluster.'),
+    createTimeout: timeout.default('90m').describe('How long Terraform waits for Magnum to create the cluster (at least 60m).'),
+    deletionProtection: z.boolean().default(true).describe('Refuse to destroy the cluster (Terraform prevent_destroy). Set false only to tear the hub down.'),
+  })
+  .strict();
+
+/** The Designate zone hub records go in. */
+export const zoneSchema = z
+  .string()
+  .regex(DNS_ZONE, 'must be a DNS zone name ending with a dot, e.g. ees220002.projects.jetstream-cloud.org.')
+  .describe('Designate zone, with the trailing dot.');
+
+export const ingressSchema = z
+  .object({
+    controller: z.enum(['traefik', 'ingress-nginx']).default('traefik').describe('traefik (maintained) or ingress-nginx (retired upstream in March 2026, kept for parity).'),
+    floatingIpPool: terraformText.min(1).default('public').describe('External network the ingress floating IP comes from.'),
+    loadBalancerIP: ipv4.optional().describe('Ingress IP; default: read from outputs/<cluster>.json written by jhm deploy.'),
+  })
+  .strict()
+  .default({ controller: 'traefik', floatingIpPool: 'public' });
+
+export const letsEncryptEmailSchema = z.email('must be an email address Let\'s Encrypt can write to').describe('ACME account email.');
+
+const localBackendSchema = z.object({ type: z.literal('local') }).strict().describe('State in terraform.<cluster>.tfstate at the project root (the default).');
+
+const s3BackendSchema = z
+  .object({
+    type: z.literal('s3'),
+    bucket: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name: 3-63 lowercase letters, digits, "." or "-"')
+      .describe('Bucket holding the state.'),
+    key: terraformText.min(1).optional().describe('Object key of the state (default: jhm/<cluster>.tfstate).'),
+    region: terraformText.min(1).default('us-east-1').describe('Region of the bucket (S3-compatible stores ignore it).'),
+    endpoint: terraformUrl.optional().describe('URL of an S3-compatible store (Jetstream2\'s object store, Ceph RGW); absent: AWS S3.'),
+    usePathStyle: z.boolean().optional().describe('Path-style bucket URLs (default: true when an endpoint is set).'),
+  })
+  .strict()
+  .describe('State in an S3-compatible bucket with S3-native locking (Terraform >= 1.10). Credentials from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, never from a file.');
+
+const httpMethod = z.string().regex(/^[A-Z]+$/, 'must be an HTTP method such as POST or LOCK');
+
+const httpBackendSchema = z
+  .object({
+    type: z.literal('http'),
+    address: terraformUrl.describe('State URL, e.g. GitLab\'s https://gitlab.com/api/v4/projects/<id>/terraform/state/<name>.'),
+    lockAddress: terraformUrl.optional().describe('URL to lock the state (absent: no locking).'),
+    unlockAddress: terraformUrl.optional().describe('URL to unlock the state.'),
+    lockMethod: httpMethod.optional().describe('HTTP method of lock requests (default: Terraform\'s, LOCK).'),
+    unlockMethod: httpMethod.optional().describe('HTTP method of unlock requests (default: Terraform\'s, UNLOCK).'),
+  })
+  .strict()
+  .describe('State behind an HTTP endpoint (GitLab-managed state). Credentials from TF_HTTP_USERNAME and TF_HTTP_PASSWORD, never from a file.');
+
+export const backendSchema = z.discriminatedUnion('type', [localBackendSchema, s3BackendSchema, httpBackendSchema]);
+
+/** The whole cluster file. */
+export const clusterFileSchema = z
+  .object({
+    cloud: cloudSchema.describe('Where the credentials come from. Never put credentials in a cluster file.'),
+    magnum: magnumSchema.extend({ name: dnsLabel.optional().describe('Magnum cluster name (default: the cluster file\'s base name).') }),
+    nodeGroups: nodeGroupsSchema,
+    dns: z.object({ zone: zoneSchema }).strict().describe('The zone the records of the hubs on this cluster go in.'),
+    ingress: ingressSchema,
+    letsEncrypt: z.object({ email: letsEncryptEmailSchema }).strict(),
+    terraform: z
+      .object({ backend: backendSchema.default({ type: 'local' }).describe('Where the Terraform state lives (default: local).') })
+      .strict()
+      .default({ backend: { type: 'local' } }),
+  })
+  .strict()
+  .superRefine((file, ctx) => checkClusterParts(file.magnum, file.nodeGroups, 'magnum', (path, message) => ctx.addIssue({ code: 'custom', path, message })));
+
+export type Issue = (path: (string | number)[], message: string) => void;
+
+/**
+ * The rules on a Magnum cluster and its nodegroups, for a cluster file (`magnum`) and a legacy
+ * hub file (`cluster`) alike.
+ */
+export function checkClusterParts(c: z.output<typeof magnumSchema>, nodeGroups: z.output<typeof nodeGroupsSchema>, key: 'magnum' | 'cluster', issue: Issue): void {
+  if (c.masterCount % 2 === 0) {
+    issue([key, 'masterCount'], `is ${c.masterCount}: Magnum needs an odd number of control-plane nodes (1, 3, 5)`);
+  }
+  checkRange(c.defaultWorker, [key, 'defaultWorker'], issue);
+  for (const label of Object.keys(c.labels)) {
+    const managed = Object.hasOwn(MANAGED_CLUSTER_LABELS, label) ? MANAGED_CLUSTER_LABELS[label] : undefined;
+    if (managed) issue([key, 'labels', label], `is managed by jhm (${managed.setBy}); remove it from ${key}.labels`);
+  }
+  const minutes = /h$/.test(c.createTimeout) ? parseInt(c.createTimeout, 10) * 60 : parseInt(c.createTimeout, 10);
+  if (minutes < 60) {
+    issue([key, 'createTimeout'], `is ${c.createTimeout}: Magnum takes 10-30 minutes to create a cluster; use at least "60m"`);
+  }
+
+  const seen = new Map<string, number>();
+  nodeGroups.forEach((ng, i) => {
+    checkRange(ng, ['nodeGroups', i], issue);
+    if (ng.name === DEFAULT_WORKER_NODE_GROUP || ng.name === DEFAULT_MASTER_NODE_GROUP) {
+      issue(['nodeGroups', i, 'name'], `"${ng.name}" is created by Magnum with the cluster; configure it under ${key}.defaultWorker or pick another name`);
+    }
+    const first = seen.get(ng.name);
+    if (first !== undefined) {
+      issue(['nodeGroups', i, 'name'], `"${ng.name}" is already the name of nodeGroups[${first}]; nodegroup names must be unique`);
+    } else {
+      seen.set(ng.name, i);
+    }
+  });
+}
+
+function checkRange(g: { minNodes: number; maxNodes: number; nodeCount?: number }, path: (string | number)[], issue: Issue): void {
+  for (const p of nodeRangeProblems(g)) issue([...path, p.field], p.message);
+}
+
+/** What a cluster file may contain (defaults optional). */
+export type ClusterFileInput = z.input<typeof clusterFileSchema>;
+/** A validated cluster file with every default applied. */
+export type ClusterFile = z.output<typeof clusterFileSchema>;
+/** The Magnum part, validated. */
+export type MagnumFile = z.output<typeof magnumSchema>;
+export type NodeGroupFile = z.output<typeof nodeGroupSchema>;
+
+/** JSON Schema of the cluster file, for editors (generated from the zod schema, never hand-kept). */
+export function clusterJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(clusterFileSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return { ...schema, title: 'JupyterHub on OpenStack Magnum: cluster file (clusters/<cluster>.yaml)' };
+}
