@@ -60,9 +60,9 @@ export async function synthHubManifests(hub: Hub, options: SynthHubManifestsOpti
   // everything else; scan dist/ once; fill the real values into the Secrets last.
   const placeholders = placeholderSecrets(hub);
   // The load-balancer IP, decided once between the hub file and the recorded floating IP.
-  const ingress = ingressControllerRelease(hub, resolveLoadBalancerIP(options.root, hub));
+  const ingress = ingressControllerRelease(hub.cluster, resolveLoadBalancerIP(options.root, hub.cluster));
   warnings.push(...ingress.warnings);
-  const certManager = certManagerRelease(hub);
+  const certManager = certManagerRelease(hub.cluster);
   const releases: Array<{
     wave: WaveName;
     chart: ChartPin;
@@ -92,7 +92,7 @@ export async function synthHubManifests(hub: Hub, options: SynthHubManifestsOpti
           release: r.release,
           namespace: r.namespace,
           values: r.values,
-          kubeVersion: hub.kubeVersion,
+          kubeVersion: hub.cluster.kubeVersion,
           clusterScopedKinds: CLUSTER_SCOPED_CUSTOM_KINDS,
         })
         .catch((e: unknown) => {
