@@ -50,7 +50,11 @@ export function validateProject(root: string, names?: readonly string[]): ValidP
   const files = new Set<string>();
   const problems = new Diagnostics();
   for (const name of wanted) {
-    if (project.hubNames.includes(name)) files.add(path.join(HUBS_DIR, `${name}.yaml`));
+    if (project.hubNames.includes(name)) {
+      files.add(path.join(HUBS_DIR, `${name}.yaml`));
+      // A named hub that did not load: its own errors, or those of the cluster file it names.
+      if (!project.hubs.some((h) => h.name === name)) problems.collect(() => loadHubs(root, [name]));
+    }
     else if (project.clusterNames.includes(name)) files.add(path.join('clusters', `${name}.yaml`));
     else problems.collect(() => loadHubs(root, [name]));
   }
