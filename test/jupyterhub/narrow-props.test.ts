@@ -20,7 +20,7 @@ test('ingressValues: class, host, issuer and the TLS Secret named after the rele
   expect(ingressValues({ host: 'lab.hubs.example.org', controller: 'ingress-nginx', ingressClassName: 'nginx', issuer: 'letsencrypt-staging', release: 'lab' })).toEqual({
     enabled: true,
     ingressClassName: 'nginx',
-    annotations: { 'cert-manager.io/cluster-issuer': 'letsencrypt-staging', 'nginx.cluster.ingress.kubernetes.io/proxy-body-size': '500m' },
+    annotations: { 'cert-manager.io/cluster-issuer': 'letsencrypt-staging', 'nginx.ingress.kubernetes.io/proxy-body-size': '500m' },
     hosts: ['lab.hubs.example.org'],
     tls: [{ hosts: ['lab.hubs.example.org'], secretName: 'lab-tls' }],
   });

@@ -142,7 +142,7 @@ describe('ingress and proxy', () => {
     expect(at(v, ['ingress', 'ingressClassName'])).toBe(nginx.cluster.ingress.className);
     expect(at(v, ['ingress', 'annotations'])).toEqual({
       'cert-manager.io/cluster-issuer': 'letsencrypt',
-      'nginx.cluster.ingress.kubernetes.io/proxy-body-size': NGINX_PROXY_BODY_SIZE,
+      'nginx.ingress.kubernetes.io/proxy-body-size': NGINX_PROXY_BODY_SIZE,
     });
     expect(NGINX_PROXY_BODY_SIZE).toBe('500m');
     expect(Object.keys(at(values, ['ingress', 'annotations']) as object).filter((k) => k.startsWith('nginx.'))).toEqual([]);
