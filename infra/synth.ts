@@ -3,7 +3,7 @@
  * without spawning the cdktf CLI.
  */
 import { App } from 'cdktf';
-import type { Hub } from '../config/hub';
+import type { ClusterUnit } from '../config/cluster-unit';
 import { HubStack } from './hub-stack';
 
 /** Options of {@link createInfraApp}. */
@@ -15,19 +15,19 @@ export interface InfraAppOptions {
   readonly outdir?: string;
 }
 
-/** A cdktf `App` with one {@link HubStack} per hub (not yet synthesized). */
-export function createInfraApp(hubs: readonly Hub[], options: InfraAppOptions = {}): App {
+/** A cdktf `App` with one stack per cluster (not yet synthesized). */
+export function createInfraApp(units: readonly ClusterUnit[], options: InfraAppOptions = {}): App {
   const app = new App({ outdir: options.outdir });
-  for (const hub of hubs) {
-    new HubStack(app, { hub });
+  for (const unit of units) {
+    for (const hub of unit.hubs) new HubStack(app, { hub });
   }
   return app;
 }
 
 /**
- * Writes `<outdir>/stacks/<hub>/cdk.tf.json` for every hub, and `<outdir>/manifest.json`,
+ * Writes `<outdir>/stacks/<cluster>/cdk.tf.json` for every cluster, and `<outdir>/manifest.json`,
  * exactly as `cdktf synth --output <outdir>` would.
  */
-export function synthInfra(hubs: readonly Hub[], outdir: string): void {
-  createInfraApp(hubs, { outdir }).synth();
+export function synthInfra(units: readonly ClusterUnit[], outdir: string): void {
+  createInfraApp(units, { outdir }).synth();
 }

@@ -10,6 +10,7 @@
  * directly, after the same checks.
  */
 import * as path from 'path';
+import { clusterUnits } from '../config/cluster-unit';
 import { PROJECT_PATHS } from '../config/layout';
 import { createInfraApp } from '../infra/synth';
 import { synthesizableHubs, synthHubs } from './pipeline';
@@ -20,7 +21,7 @@ const outdir = path.resolve(root, process.env.CDKTF_OUTDIR ?? PROJECT_PATHS.cdkt
 
 async function run(): Promise<void> {
   if (outdir === path.join(root, PROJECT_PATHS.cdktfOut)) await synthHubs({ root, apps: { infra: true, k8s: false } });
-  else createInfraApp(synthesizableHubs(root), { outdir }).synth();
+  else createInfraApp(clusterUnits(synthesizableHubs(root)), { outdir }).synth();
 }
 
 run().catch((e) => {

@@ -9,6 +9,7 @@ import { Diagnostics } from '../config/diagnostics';
 import { UserError, UserErrors } from '../config/errors';
 import { PROJECT_PATHS } from '../config/layout';
 import { Hub } from '../config/hub';
+import { clusterUnits } from '../config/cluster-unit';
 import { listHubNames } from '../config/load';
 import { HelmRenderer, HelmRendererOptions } from '../k8s/helm/render';
 // cdktf, cdk8s and the helm output parser are loaded only when a hub is synthesized (not for a no-op synth).
@@ -125,7 +126,7 @@ export async function synthHubs(options: SynthOptions): Promise<SynthReport> {
     const foreign = options.prune ? foreignOutputs(outRoot, defined, pruned) : [];
     const staging = new Staging(outRoot);
     try {
-      if (infra && todo.length > 0) (await import('../infra/synth')).synthInfra(todo, path.join(staging.dir, PROJECT_PATHS.cdktfOut));
+      if (infra && todo.length > 0) (await import('../infra/synth')).synthInfra(clusterUnits(todo), path.join(staging.dir, PROJECT_PATHS.cdktfOut));
       for (const r of results) {
         staging.writeFiles('dist', r.hub.name, r.files.dist);
         staging.writeFiles('secrets', r.hub.name, r.files.secrets);

@@ -6,6 +6,7 @@ import * as path from 'path';
 import { Testing } from 'cdktf';
 import { OPENSTACK_PROVIDER } from '../../config/versions';
 import { INFRA_OUTPUTS } from '../../config/outputs';
+import { clusterUnits } from '../../config/cluster-unit';
 import { synthInfra } from '../../infra/synth';
 import { cleanupTempDirs, exampleHub, synthHub, synthHubJson, tempDir, TfJson, variantHub } from './support';
 
@@ -33,7 +34,7 @@ function minutes(duration: string): number {
 describe('synthInfra', () => {
   test('the example stack synthesizes to the pinned Terraform JSON (snapshot)', () => {
     const outdir = tempDir();
-    synthInfra([exampleHub()], outdir);
+    synthInfra(clusterUnits([exampleHub()]), outdir);
     const file = path.join(outdir, 'stacks', 'example', 'cdk.tf.json');
     expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toMatchSnapshot();
   });
@@ -43,7 +44,7 @@ describe('synthInfra', () => {
     const other = variantHub((h) => {
       h.cluster.name = 'other-cluster';
     }, 'other');
-    synthInfra([exampleHub(), other], outdir);
+    synthInfra(clusterUnits([exampleHub(), other]), outdir);
     for (const name of ['example', 'other']) {
       const tf = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8'));
       expect(tf['//'].metadata.stackName).toBe(name);
@@ -55,7 +56,7 @@ describe('synthInfra', () => {
 
   test('the synthesized JSON holds no absolute path of this machine (state file is relative)', () => {
     const outdir = tempDir();
-    synthInfra([exampleHub()], outdir);
+    synthInfra(clusterUnits([exampleHub()]), outdir);
     const text = fs.readFileSync(path.join(outdir, 'stacks', 'example', 'cdk.tf.json'), 'utf8');
     expect(text).not.toContain(outdir);
     expect(text).not.toContain(process.cwd());
@@ -307,7 +308,7 @@ describe('outputs', () => {
 
   test('cdktf maps each output construct id directly under the stack name (the outputs file keys)', () => {
     const outdir = tempDir();
-    synthInfra([exampleHub()], outdir);
+    synthInfra(clusterUnits([exampleHub()]), outdir);
     const tf = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', 'example', 'cdk.tf.json'), 'utf8'));
     expect(tf['//'].outputs).toEqual({ example: Object.fromEntries(Object.values(INFRA_OUTPUTS).map((n) => [n, n])) });
   });

@@ -7,6 +7,7 @@ import * as path from 'path';
 // cdktf-cli's implementation of `cdktf deploy --outputs-file` (a dependency of cdktf-cli).
 import { getConstructIdsForOutputs, saveOutputs } from '@cdktf/cli-core/src/lib/output';
 import { outputsFilePath, readInfraOutputs, readIngressIp } from '../../config/outputs';
+import { clusterUnits } from '../../config/cluster-unit';
 import { synthInfra } from '../../infra/synth';
 import { cleanupTempDirs, exampleHub, tempDir } from './support';
 
@@ -24,7 +25,7 @@ const TERRAFORM_OUTPUTS = {
 function deployOutputsFile(includeSensitive: boolean): string {
   const root = tempDir();
   const outdir = path.join(root, 'cdktf.out');
-  synthInfra([exampleHub()], outdir);
+  synthInfra(clusterUnits([exampleHub()]), outdir);
   const stackContent = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', 'example', 'cdk.tf.json'), 'utf8'));
   // As CdktfProject.deploy: outputsByConstructId of every stack, saved with saveOutputs.
   const byConstructId = getConstructIdsForOutputs(stackContent, TERRAFORM_OUTPUTS);
