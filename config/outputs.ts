@@ -22,8 +22,10 @@ export const INFRA_OUTPUTS = {
   apiAddress: 'api_address',
   /** Floating IP of the ingress controller (the hub's A record points at it). */
   ingressIp: 'ingress_ip',
-  /** `https://<host>` */
+  /** `https://<host>` (the dedicated cluster of a legacy hub file). */
   hubUrl: 'hub_url',
+  /** Hub name → `https://<host>` (a cluster file). */
+  hubUrls: 'hub_urls',
   /** Admin kubeconfig file of the cluster (sensitive). */
   kubeconfig: 'kubeconfig',
 } as const;

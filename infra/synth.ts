@@ -1,15 +1,15 @@
 /**
- * In-process synthesis of the hub stacks: the same `cdk.tf.json` files `cdktf synth` writes,
+ * In-process synthesis of the cluster stacks: the same `cdk.tf.json` files `cdktf synth` writes,
  * without spawning the cdktf CLI.
  */
 import { App } from 'cdktf';
 import type { ClusterUnit } from '../config/cluster-unit';
-import { HubStack } from './hub-stack';
+import { ClusterStack } from './cluster-stack';
 
 /** Options of {@link createInfraApp}. */
 export interface InfraAppOptions {
   /**
-   * Output folder (`<outdir>/stacks/<hub>/cdk.tf.json`, `<outdir>/manifest.json`).
+   * Output folder (`<outdir>/stacks/<cluster>/cdk.tf.json`, `<outdir>/manifest.json`).
    * @default `CDKTF_OUTDIR` (set by the cdktf CLI), else `cdktf.out`
    */
   readonly outdir?: string;
@@ -19,7 +19,7 @@ export interface InfraAppOptions {
 export function createInfraApp(units: readonly ClusterUnit[], options: InfraAppOptions = {}): App {
   const app = new App({ outdir: options.outdir });
   for (const unit of units) {
-    for (const hub of unit.hubs) new HubStack(app, { hub });
+    new ClusterStack(app, { cluster: unit.cluster, hubs: unit.hubs });
   }
   return app;
 }

@@ -4,8 +4,9 @@
  * construct, its id, the prop, the value and the rule; good props build as before.
  */
 import { Testing, TerraformStack } from 'cdktf';
-import { HubStack } from '../../infra/hub-stack';
-import { IngressAddress, IngressAddressProps } from '../../infra/ingress-address';
+import { ClusterStack } from '../../infra/cluster-stack';
+import { HubDnsRecord, HubDnsRecordProps } from '../../infra/hub-dns-record';
+import { IngressFloatingIp, IngressFloatingIpProps } from '../../infra/ingress-floating-ip';
 import { MagnumCluster, MagnumClusterProps } from '../../infra/magnum-cluster';
 import { MagnumNodeGroup, MagnumNodeGroupProps } from '../../infra/magnum-nodegroup';
 import { cleanupTempDirs, exampleHub, tempDir } from './support';
@@ -29,7 +30,8 @@ const CLUSTER: MagnumClusterProps = {
 
 const NODEGROUP: MagnumNodeGroupProps['nodeGroup'] = { name: 'gpu', flavor: 'g3.large', nodeCount: 1, minNodes: 1, maxNodes: 3, role: 'worker', labels: {} };
 
-const ADDRESS: IngressAddressProps = { floatingIpPool: 'public', zone: 'hubs.example.org.', host: 'physics.hubs.example.org', ttl: 300, description: 'ingress' };
+const ADDRESS: IngressFloatingIpProps = { floatingIpPool: 'public', zone: 'hubs.example.org.', description: 'ingress' };
+const RECORD: HubDnsRecordProps = { logicalId: 'record-physics', host: 'physics.hubs.example.org', ttl: 300 };
 
 describe('MagnumCluster', () => {
   test('good props build', () => {
@@ -66,25 +68,47 @@ describe('MagnumNodeGroup', () => {
   });
 });
 
-describe('IngressAddress', () => {
+describe('IngressFloatingIp', () => {
   test('good props build, with or without the trailing dot of the zone', () => {
-    expect(() => new IngressAddress(stack(), 'ingress', ADDRESS)).not.toThrow();
-    expect(() => new IngressAddress(stack(), 'ingress', { ...ADDRESS, zone: 'hubs.example.org' })).not.toThrow();
+    expect(() => new IngressFloatingIp(stack(), 'ingress', ADDRESS)).not.toThrow();
+    expect(() => new IngressFloatingIp(stack(), 'ingress', { ...ADDRESS, zone: 'hubs.example.org' })).not.toThrow();
   });
 
-  test.each<[string, Partial<IngressAddressProps>, RegExp]>([
-    ['a host outside the zone', { host: 'physics.example.com' }, /^IngressAddress ingress: host "physics\.example\.com" is not inside zone "hubs\.example\.org\."/],
-    ['the zone apex as host', { host: 'hubs.example.org' }, /is not inside zone/],
-    ['a zone that is no DNS name', { zone: 'Hubs Example.', host: 'a.Hubs Example' }, /^IngressAddress ingress: zone is "Hubs Example\."; it must be a DNS zone name/],
-    ['a TTL below 30 seconds', { ttl: 5 }, /^IngressAddress ingress: ttl is 5; it must be an integer of at least 30/],
-  ])('refuses %s', (_what, change, message) => {
-    expect(() => new IngressAddress(stack(), 'ingress', { ...ADDRESS, ...change })).toThrow(message);
+  test('refuses a zone that is no DNS name', () => {
+    expect(() => new IngressFloatingIp(stack(), 'ingress', { ...ADDRESS, zone: 'Hubs Example.' })).toThrow(/^IngressFloatingIp ingress: zone is "Hubs Example\."; it must be a DNS zone name/);
   });
 });
 
-describe('HubStack', () => {
-  test('refuses a hub whose name is not a DNS label (it names the stack and its state file)', () => {
-    const hub = { ...exampleHub(), name: 'My_Hub' };
-    expect(() => new HubStack(Testing.app({ outdir: tempDir('cdktf-testing-') }), { hub })).toThrow(/^HubStack My_Hub: hub\.name is "My_Hub"; it must be a DNS label/);
+describe('HubDnsRecord', () => {
+  test('good props build, in a zone given with or without the trailing dot', () => {
+    expect(() => new HubDnsRecord(new IngressFloatingIp(stack(), 'ingress', ADDRESS), 'record-physics', RECORD)).not.toThrow();
+    expect(() => new HubDnsRecord(new IngressFloatingIp(stack(), 'ingress', { ...ADDRESS, zone: 'hubs.example.org' }), 'record-physics', RECORD)).not.toThrow();
+  });
+
+  test.each<[string, Partial<HubDnsRecordProps>, RegExp]>([
+    ['a host outside the zone', { host: 'physics.example.com' }, /^HubDnsRecord record-physics: host "physics\.example\.com" is not inside zone "hubs\.example\.org\."/],
+    ['the zone apex as host', { host: 'hubs.example.org' }, /is not inside zone/],
+    ['a TTL below 30 seconds', { ttl: 5 }, /^HubDnsRecord record-physics: ttl is 5; it must be an integer of at least 30/],
+  ])('refuses %s', (_what, change, message) => {
+    expect(() => new HubDnsRecord(new IngressFloatingIp(stack(), 'ingress', ADDRESS), 'record-physics', { ...RECORD, ...change })).toThrow(message);
+  });
+});
+
+describe('ClusterStack', () => {
+  test('refuses a cluster whose name is not a DNS label (it names the stack and its state file)', () => {
+    const hub = exampleHub();
+    const cluster = { ...hub.cluster, name: 'My_Hub' };
+    expect(() => new ClusterStack(Testing.app({ outdir: tempDir('cdktf-testing-') }), { cluster, hubs: [] })).toThrow(/^ClusterStack My_Hub: cluster\.name is "My_Hub"; it must be a DNS label/);
+  });
+
+  test('refuses a hub that is on another cluster', () => {
+    const hub = exampleHub();
+    const cluster = { ...hub.cluster, name: 'other', dedicated: false };
+    expect(() => new ClusterStack(Testing.app({ outdir: tempDir('cdktf-testing-') }), { cluster, hubs: [hub] })).toThrow(/^ClusterStack other: hubs\[0\] is hub example of cluster example, not of other/);
+  });
+
+  test('refuses a dedicated cluster without exactly its own hub', () => {
+    const hub = exampleHub();
+    expect(() => new ClusterStack(Testing.app({ outdir: tempDir('cdktf-testing-') }), { cluster: hub.cluster, hubs: [] })).toThrow(/^ClusterStack example: hubs must be exactly hub example: the cluster is that hub's dedicated cluster/);
   });
 });

@@ -8,7 +8,7 @@ import { Testing } from 'cdktf';
 import { parse } from 'yaml';
 import { defineHub, Hub } from '../../config/hub';
 import { loadHubFile } from '../../config/load';
-import { HubStack } from '../../infra/hub-stack';
+import { ClusterStack } from '../../infra/cluster-stack';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const EXAMPLE_FILE = path.join(ROOT, 'hubs', 'example.yaml');
@@ -44,10 +44,10 @@ export function cleanupTempDirs(): void {
   for (const d of tempDirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 }
 
-/** The hub's stack as Terraform JSON (without cdktf's `//` metadata), via `Testing.synth`. */
+/** The stack of the hub's (dedicated) cluster as Terraform JSON (without cdktf's `//` metadata), via `Testing.synth`. */
 export function synthHubJson(hub: Hub): string {
   const app = Testing.app({ outdir: tempDir('cdktf-testing-') });
-  return Testing.synth(new HubStack(app, { hub }));
+  return Testing.synth(new ClusterStack(app, { cluster: hub.cluster, hubs: [hub] }));
 }
 
 /** Same as {@link synthHubJson}, parsed. */

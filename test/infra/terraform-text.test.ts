@@ -16,7 +16,7 @@ import { which } from '../../base/tools';
 import { LegacyHubFile, legacyHubFileSchema } from '../../config/hub-schema';
 import { resolveHub } from '../../config/hub';
 import { unicodeProblem } from '../../config/terraform-text';
-import { IngressAddress } from '../../infra/ingress-address';
+import { IngressFloatingIp } from '../../infra/ingress-floating-ip';
 import { MagnumNodeGroup } from '../../infra/magnum-nodegroup';
 import { terraformLiteral } from '../../infra/terraform-text';
 import { ContainerinfraClusterV1 } from '../../imports/providers/openstack/containerinfra-cluster-v1';
@@ -157,7 +157,7 @@ describe('rule: constructs escape their text props (the TypeScript API is safe o
     fc.assert(
       fc.property(trickyText.filter(escapable), trickyText.filter(escapable), (description, label) => {
         const tf = synthConstruct((stack) => {
-          new IngressAddress(stack, 'ingress', { floatingIpPool: 'public', zone: 'hubs.test.', host: 'a.hubs.test', ttl: 300, description });
+          new IngressFloatingIp(stack, 'ingress', { floatingIpPool: 'public', zone: 'hubs.test.', description });
           new MagnumNodeGroup(stack, 'ng', {
             clusterId: 'c',
             nodeGroup: { name: 'n', flavor: 'f', nodeCount: 1, minNodes: 1, maxNodes: 1, role: 'worker', labels: { [label]: label } },
@@ -200,8 +200,8 @@ describe('rule: constructs escape their text props (the TypeScript API is safe o
     expect(() => terraformLiteral('${TfToken[TOKEN.999999]}', 'keypair')).toThrow(/keypair: holds "\$\{TfToken\[", which cdktf reads as a token, but it is none/);
     expect(() => terraformLiteral('#{TfToken[TOKEN.1]}', 'keypair')).toThrow(/keypair: holds a cdktf token marker/);
     expect(() => terraformLiteral('e\u0301', 'keypair')).toThrow(/keypair: is not in Unicode normalization form NFC/);
-    expect(() => new IngressAddress(new TerraformStack(Testing.app(), 's'), 'ingress', { floatingIpPool: 'p', zone: 'hubs.test.', host: 'a.hubs.test', ttl: 300, description: '\uFEFFx' })).toThrow(
-      /IngressAddress ingress: description: starts with a byte-order mark/,
+    expect(() => new IngressFloatingIp(new TerraformStack(Testing.app(), 's'), 'ingress', { floatingIpPool: 'p', zone: 'hubs.test.', description: '\uFEFFx' })).toThrow(
+      /IngressFloatingIp ingress: description: starts with a byte-order mark/,
     );
   });
 });

@@ -1,0 +1,138 @@
+/**
+ * The Terraform stack of one cluster: its Magnum cluster, extra nodegroups, one ingress floating
+ * IP, one DNS record per hub on it, where its state lives, and the outputs `jhm` reads after a
+ * deploy.
+ */
+import { TerraformOutput, TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import type { Cluster } from '../config/cluster';
+import { requireDnsLabel, requireProp } from '../config/construct-props';
+import type { Hub } from '../config/hub';
+import { localStateFileName } from '../config/layout';
+import { INFRA_OUTPUTS } from '../config/outputs';
+import { HubDnsRecord } from './hub-dns-record';
+import { IngressFloatingIp } from './ingress-floating-ip';
+import { MagnumCluster } from './magnum-cluster';
+import { MagnumNodeGroup } from './magnum-nodegroup';
+import { HubOpenstackProvider } from './openstack-provider';
+import { StateBackend } from './state-backend';
+import { terraformLiteral } from './terraform-text';
+
+/** Props of {@link ClusterStack}. */
+export interface ClusterStackProps {
+  /** The resolved cluster (`config/cluster.ts`); the stack is named after `cluster.name`. */
+  readonly cluster: Cluster;
+  /** The hubs on it (each `hub.cluster` is `cluster`); none is allowed (no records then). */
+  readonly hubs: readonly Hub[];
+  /**
+   * State file of a `local` backend, relative to the stack's working directory
+   * `cdktf.out/stacks/<cluster>` (where Terraform runs).
+   * @default `../../../terraform.<cluster>.tfstate` ({@link defaultStateFile})
+   */
+  readonly stateFile?: string;
+}
+
+/**
+ * One cluster's infrastructure on OpenStack. Resource addresses are fixed so that state stays
+ * attached when the code is refactored: `cluster`, `nodegroup-<name>`, the floating IP `ingress`
+ * and zone lookup `ingress-zone`, and the hubs' A records: `ingress` for the dedicated cluster of
+ * a legacy hub file (its address before clusters existed), `record-<hub>` on a cluster file.
+ *
+ * Outputs are direct children named as in `INFRA_OUTPUTS`, so the outputs file reads
+ * `{ "<cluster>": { "<output>": value } }` (see `config/outputs.ts`): `cluster_id`,
+ * `api_address`, `ingress_ip`, `kubeconfig` (sensitive), and the hub URLs: `hub_url` on a
+ * dedicated cluster, `hub_urls` (hub name → URL) on a cluster file.
+ */
+export class ClusterStack extends TerraformStack {
+  public readonly clusterModel: Cluster;
+  public readonly hubs: readonly Hub[];
+  public readonly cluster: MagnumCluster;
+  public readonly nodeGroups: readonly MagnumNodeGroup[];
+  public readonly ingress: IngressFloatingIp;
+  /** The hubs' A records, in hub order. */
+  public readonly records: readonly HubDnsRecord[];
+
+  constructor(scope: Construct, props: ClusterStackProps) {
+    const { cluster, hubs } = props;
+    super(scope, cluster.name);
+    const what = `ClusterStack ${cluster.name}`;
+    requireDnsLabel(cluster.name, what, 'cluster.name');
+    hubs.forEach((hub, i) => {
+      requireProp(hub.cluster.name === cluster.name, what, `hubs[${i}]`, `is hub ${hub.name} of cluster ${hub.cluster.name}, not of ${cluster.name}`);
+      requireDnsLabel(hub.name, what, `hubs[${i}].name`);
+    });
+    if (cluster.dedicated) {
+      requireProp(hubs.length === 1 && hubs[0].name === cluster.name, what, 'hubs', `must be exactly hub ${cluster.name}: the cluster is that hub's dedicated cluster`);
+    }
+    const dup = hubs.find((h, i) => hubs.findIndex((o) => o.name === h.name) !== i);
+    requireProp(dup === undefined, what, 'hubs', `names hub ${dup?.name} twice`);
+    this.clusterModel = cluster;
+    this.hubs = hubs;
+    const c = cluster.magnum;
+
+    new StateBackend(this, 'state', { backend: cluster.backend, stateFile: props.stateFile ?? defaultStateFile(cluster.name) });
+    new HubOpenstackProvider(this, 'openstack', { cloud: cluster.cloud.name, region: cluster.cloud.region });
+
+    this.cluster = new MagnumCluster(this, 'cluster', {
+      name: cluster.magnumName,
+      template: c.template,
+      keypair: c.keypair,
+      fixedNetwork: c.fixedNetwork,
+      masterFlavor: c.masterFlavor,
+      masterCount: c.masterCount,
+      defaultWorker: cluster.defaultWorker,
+      dockerVolumeSize: c.dockerVolumeSize,
+      autoscaling: c.autoscaling,
+      labels: c.labels,
+      createTimeout: c.createTimeout,
+      deletionProtection: c.deletionProtection,
+    });
+
+    this.nodeGroups = cluster.nodeGroups.map(
+      (nodeGroup) =>
+        new MagnumNodeGroup(this, `nodegroup-${nodeGroup.name}`, {
+          clusterId: this.cluster.clusterId,
+          nodeGroup,
+          autoscaling: c.autoscaling,
+        }),
+    );
+
+    this.ingress = new IngressFloatingIp(this, 'ingress', {
+      floatingIpPool: cluster.ingress.floatingIpPool,
+      zone: cluster.zone,
+      // The dedicated cluster keeps its description (a change would update the floating IP);
+      // a shared cluster's names no hub, so adding a hub changes nothing here.
+      description: cluster.dedicated ? `Ingress of JupyterHub ${hubs[0].name} (${hubs[0].host})` : `Ingress of jhm cluster ${cluster.name}`,
+    });
+    this.records = hubs.map(
+      (hub) =>
+        new HubDnsRecord(this.ingress, cluster.dedicated ? 'record' : `record-${hub.name}`, {
+          logicalId: cluster.dedicated ? 'ingress' : `record-${hub.name}`,
+          host: hub.host,
+          ttl: hub.recordTtl,
+        }),
+    );
+
+    output(this, INFRA_OUTPUTS.clusterId, this.cluster.clusterId, 'Magnum cluster UUID');
+    output(this, INFRA_OUTPUTS.apiAddress, this.cluster.apiAddress, 'Kubernetes API server URL');
+    output(this, INFRA_OUTPUTS.ingressIp, this.ingress.ip, `Floating IP of the ingress controller (the A record${cluster.dedicated ? '' : 's'} point${cluster.dedicated ? 's' : ''} at it)`);
+    if (cluster.dedicated) {
+      output(this, INFRA_OUTPUTS.hubUrl, terraformLiteral(hubs[0].url, `${what}: hub.url`), 'URL of the hub');
+    } else {
+      const urls: Record<string, string> = {};
+      for (const hub of hubs) urls[hub.name] = terraformLiteral(hub.url, `${what}: hub ${hub.name}: url`);
+      output(this, INFRA_OUTPUTS.hubUrls, urls, 'URL of each hub on the cluster (hub name → URL)');
+    }
+    output(this, INFRA_OUTPUTS.kubeconfig, this.cluster.kubeconfig, 'Admin kubeconfig of the cluster', true);
+  }
+}
+
+/** `../../../terraform.<cluster>.tfstate`: the project root seen from `cdktf.out/stacks/<cluster>`. */
+export function defaultStateFile(clusterName: string): string {
+  return `../../../${localStateFileName(clusterName)}`;
+}
+
+/** A Terraform output whose name, and key in the outputs file, is exactly `name`. */
+function output(stack: TerraformStack, name: string, value: unknown, description: string, sensitive = false): TerraformOutput {
+  return new TerraformOutput(stack, name, { value, description, sensitive, staticId: true });
+}
