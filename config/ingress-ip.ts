@@ -1,7 +1,8 @@
 /**
- * The IP address the ingress controller's LoadBalancer Service asks OpenStack for: the one place
- * that decides between the hub file (`ingress.loadBalancerIP`) and the floating IP `jhm deploy`
- * recorded in `outputs/<hub>.json`, with the warnings the user should see about it.
+ * The IP address a cluster's ingress controller's LoadBalancer Service asks OpenStack for: the one
+ * place that decides between the cluster's file (`ingress.loadBalancerIP` of the cluster file, or
+ * of the hub file of a dedicated legacy cluster) and the floating IP `jhm deploy <cluster>`
+ * recorded in `outputs/<cluster>.json`, with the warnings the user should see about it.
  */
 import { isIPv4 } from 'net';
 import { Diagnostic, warning } from './diagnostics';
@@ -55,7 +56,7 @@ export function decideLoadBalancerIP(hub: Pick<Cluster, 'name' | 'source' | 'ing
   };
 }
 
-/** {@link decideLoadBalancerIP} with the IP recorded in `<root>/outputs/<hub>.json`, if any. */
-export function resolveLoadBalancerIP(root: string, hub: Pick<Cluster, 'name' | 'source' | 'ingress'>): LoadBalancerIP {
-  return decideLoadBalancerIP(hub, readIngressIp(root, hub.name));
+/** {@link decideLoadBalancerIP} with the IP recorded in `<root>/outputs/<cluster>.json`, if any. */
+export function resolveLoadBalancerIP(root: string, cluster: Pick<Cluster, 'name' | 'source' | 'ingress'>): LoadBalancerIP {
+  return decideLoadBalancerIP(cluster, readIngressIp(root, cluster.name));
 }

@@ -1,12 +1,13 @@
 /**
- * What the Terraform side hands to the Kubernetes side after a deploy: the names of the hub
- * stack's Terraform outputs and the file `cdktf deploy --outputs-file` writes them to.
+ * What the Terraform side hands to the Kubernetes side after a deploy: the names of a cluster
+ * stack's Terraform outputs and the file per cluster they are written to, `outputs/<cluster>.json`
+ * (a dedicated legacy hub's cluster is named like the hub, so that is `outputs/<hub>.json` as before).
  *
- * `cdktf deploy <hub> --outputs-file outputs/<hub>.json` writes
- * `{ "<stack name>": { "<output construct id>": <value> } }`; the hub stack is named after the
- * hub and its outputs sit directly in the stack with construct id = Terraform output name, so the
- * file reads `{ "<hub>": { "ingress_ip": "149.165.x.y", ... } }`. Sensitive outputs (the
- * kubeconfig) are left out unless `--outputs-file-include-sensitive-outputs` is given.
+ * `jhm deploy <cluster>` (like `cdktf deploy <cluster> --outputs-file outputs/<cluster>.json`)
+ * writes `{ "<stack name>": { "<output construct id>": <value> } }`; the stack is named after the
+ * cluster and its outputs sit directly in the stack with construct id = Terraform output name, so
+ * the file reads `{ "<cluster>": { "ingress_ip": "149.165.x.y", ... } }`. Sensitive outputs (the
+ * kubeconfig) are left out.
  */
 import * as fs from 'fs';
 import { isIPv4 } from 'net';
@@ -14,7 +15,7 @@ import * as path from 'path';
 import { quote, UserError } from './errors';
 import { PROJECT_PATHS, ProjectLayout } from './layout';
 
-/** Terraform output names of a hub stack. */
+/** Terraform output names of a cluster stack. */
 export const INFRA_OUTPUTS = {
   /** Magnum cluster UUID. */
   clusterId: 'cluster_id',
@@ -32,24 +33,27 @@ export const INFRA_OUTPUTS = {
 
 export type InfraOutputKey = keyof typeof INFRA_OUTPUTS;
 
-/** The outputs of one deployed hub stack; absent when the file lacks them (e.g. sensitive ones). */
-export type InfraOutputs = { readonly [K in InfraOutputKey]?: string };
+/**
+ * The outputs of one deployed cluster stack; absent when the file lacks them (e.g. sensitive
+ * ones). Every output is a string except `hubUrls` (hub name → URL, on a cluster file).
+ */
+export type InfraOutputs = { readonly [K in Exclude<InfraOutputKey, 'hubUrls'>]?: string } & { readonly hubUrls?: Readonly<Record<string, string>> };
 
 /** Folder of the outputs files, relative to the project root. */
 export const OUTPUTS_DIR = PROJECT_PATHS.outputs;
 
-/** `<root>/outputs/<hub>.json`: where `jhm deploy` has `cdktf deploy --outputs-file` write hub `hub`'s outputs. */
-export function outputsFilePath(root: string, hub: string): string {
-  return new ProjectLayout(root).outputsFile(hub);
+/** `<root>/outputs/<cluster>.json`: where `jhm deploy <cluster>` writes the cluster stack's outputs. */
+export function outputsFilePath(root: string, cluster: string): string {
+  return new ProjectLayout(root).outputsFile(cluster);
 }
 
 /**
- * Reads hub `hubName`'s outputs file. Returns `undefined` when there is none (the hub has not
- * been deployed from this checkout); throws a `UserError` naming the file when it is not what
- * `cdktf deploy --outputs-file` writes.
+ * Reads cluster `clusterName`'s outputs file (for a dedicated legacy hub, the hub's name). Returns
+ * `undefined` when there is none (the cluster has not been deployed from this checkout); throws a
+ * `UserError` naming the file when it is not what `jhm deploy` writes.
  */
-export function readInfraOutputs(root: string, hubName: string): InfraOutputs | undefined {
-  const file = outputsFilePath(root, hubName);
+export function readInfraOutputs(root: string, clusterName: string): InfraOutputs | undefined {
+  const file = outputsFilePath(root, clusterName);
   const display = path.relative(root, file) || file;
   let text: string;
   try {
@@ -58,7 +62,7 @@ export function readInfraOutputs(root: string, hubName: string): InfraOutputs | 
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new UserError(`cannot read the outputs file: ${(e as Error).message}`, { file: display });
   }
-  const fix = `write it again with: jhm deploy ${hubName} (or delete it)`;
+  const fix = `write it again with: jhm deploy ${clusterName} (or delete it)`;
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -68,16 +72,24 @@ export function readInfraOutputs(root: string, hubName: string): InfraOutputs | 
   if (!isRecord(data)) {
     throw new UserError('must be a JSON object of stack names to outputs, as written by cdktf deploy --outputs-file', { file: display, fix });
   }
-  const stack = data[hubName];
+  const stack = data[clusterName];
   if (!isRecord(stack)) {
-    throw new UserError(`has no outputs for the stack "${hubName}"`, { file: display, field: hubName, fix });
+    throw new UserError(`has no outputs for the stack "${clusterName}"`, { file: display, field: clusterName, fix });
   }
-  const result: Partial<Record<InfraOutputKey, string>> = {};
+  const result: { -readonly [K in keyof InfraOutputs]: InfraOutputs[K] } = {};
   for (const [key, name] of Object.entries(INFRA_OUTPUTS) as [InfraOutputKey, string][]) {
     const value = stack[name];
     if (value === undefined || value === null) continue;
+    if (key === 'hubUrls') {
+      const urls = isRecord(value) ? Object.entries(value) : undefined;
+      if (urls === undefined || urls.some(([, url]) => typeof url !== 'string')) {
+        throw new UserError('must be an object of hub names to URLs', { file: display, field: `${clusterName}.${name}`, fix });
+      }
+      result.hubUrls = Object.fromEntries(urls) as Record<string, string>;
+      continue;
+    }
     if (typeof value !== 'string') {
-      throw new UserError(`must be a string, got ${Array.isArray(value) ? 'a list' : typeof value}`, { file: display, field: `${hubName}.${name}`, fix });
+      throw new UserError(`must be a string, got ${Array.isArray(value) ? 'a list' : typeof value}`, { file: display, field: `${clusterName}.${name}`, fix });
     }
     result[key] = value;
   }
@@ -85,23 +97,24 @@ export function readInfraOutputs(root: string, hubName: string): InfraOutputs | 
 }
 
 /**
- * The ingress floating IP of deployed hub `hubName`, from its outputs file; `undefined` when the
- * hub has not been deployed yet. A malformed file or address is a `UserError` naming the file.
+ * The ingress floating IP of deployed cluster `clusterName` (for a dedicated legacy hub, the hub's
+ * name), from its outputs file; `undefined` when the cluster has not been deployed yet. A
+ * malformed file or address is a `UserError` naming the file.
  */
-export function readIngressIp(root: string, hubName: string): string | undefined {
-  const outputs = readInfraOutputs(root, hubName);
+export function readIngressIp(root: string, clusterName: string): string | undefined {
+  const outputs = readInfraOutputs(root, clusterName);
   if (outputs === undefined) return undefined;
   const ip = outputs.ingressIp;
-  const display = path.relative(root, outputsFilePath(root, hubName));
+  const display = path.relative(root, outputsFilePath(root, clusterName));
   if (ip === undefined) {
     throw new UserError(`has no "${INFRA_OUTPUTS.ingressIp}" output`, {
       file: display,
-      field: hubName,
-      fix: `write it again with: jhm deploy ${hubName}`,
+      field: clusterName,
+      fix: `write it again with: jhm deploy ${clusterName}`,
     });
   }
   if (!isIPv4(ip)) {
-    throw new UserError(`is ${quote(ip)}, not an IPv4 address`, { file: display, field: `${hubName}.${INFRA_OUTPUTS.ingressIp}` });
+    throw new UserError(`is ${quote(ip)}, not an IPv4 address`, { file: display, field: `${clusterName}.${INFRA_OUTPUTS.ingressIp}` });
   }
   return ip;
 }
