@@ -21,7 +21,7 @@ import { Hub, hubCharts } from './hub';
 import { checkHubSet, clusterWarnings } from './hub-set';
 import { HUBS_DIR, loadHubs, loadProject } from './load';
 import * as path from 'path';
-import * as semver from 'semver';
+import satisfies from 'semver/functions/satisfies';
 
 /** Helm refuses longer release names (`helm template`: "the length must not be longer than 53"). */
 export const HELM_RELEASE_NAME_MAX = 53;
@@ -110,7 +110,7 @@ export function chartErrors(hub: Hub): UserError[] {
       }),
     );
   }
-  const unsupported = hubCharts(hub).filter((c) => !semver.satisfies(hub.cluster.kubeVersion, c.kubeVersion, { includePrerelease: true }));
+  const unsupported = hubCharts(hub).filter((c) => !satisfies(hub.cluster.kubeVersion, c.kubeVersion, { includePrerelease: true }));
   if (unsupported.length > 0) {
     errors.push(
       new UserError(
