@@ -25,20 +25,21 @@ import { checkOpenstackCredentials } from '../tools/openstack-credentials';
 import { writeFileAtomicSync, writeJsonAtomicSync } from '../../base/files';
 import { formatSeconds, shellQuote } from '../../base/process';
 import { checkCertificates, checkDns, checkHubHealth, checkOutputs, CheckResult } from '../tools/status-checks';
+import { resolveClusterTarget } from '../tools/cluster-target';
 import { Terraform, TERRAFORM_TIMEOUTS, outputsFileContent } from '../tools/terraform';
 import { projectRoot } from '../project-root';
 
 /** Default limit of each `jhm apply` stage, in seconds. */
 export const DEFAULT_APPLY_TIMEOUT_SECONDS = 300;
 
-/** `<root>/.jhm/kubeconfig/<hub>.yaml`: where `jhm kubeconfig` writes and `jhm apply` / `jhm status` look. */
-export function defaultKubeconfigPath(root: string, hub: string): string {
-  return new ProjectLayout(root).kubeconfig(hub);
+/** `<root>/.jhm/kubeconfig/<cluster>.yaml`: where `jhm kubeconfig` writes and `jhm apply` / `jhm status` look. */
+export function defaultKubeconfigPath(root: string, cluster: string): string {
+  return new ProjectLayout(root).kubeconfig(cluster);
 }
 
-/** `<root>/.jhm/terraform/<hub>`: Terraform's working data (`TF_DATA_DIR`), which survives a re-synth. */
-export function terraformDataDir(root: string, hub: string): string {
-  return new ProjectLayout(root).terraformData(hub);
+/** `<root>/.jhm/terraform/<cluster>`: Terraform's working data (`TF_DATA_DIR`), which survives a re-synth. */
+export function terraformDataDir(root: string, cluster: string): string {
+  return new ProjectLayout(root).terraformData(cluster);
 }
 
 function parseSeconds(value: string): number {
@@ -67,7 +68,7 @@ interface DeployOptions {
   timeout: number;
 }
 
-/** The commands `jhm deploy` would run, for a person to run where Terraform and credentials are. */
+/** The commands `jhm deploy <cluster>` would run, for a person to run where Terraform and credentials are. */
 export function manualDeployCommands(root: string, hub: string, options: { needsSynth: boolean; yes: boolean }): string {
   const stack = path.join(OUTPUT_DIRS.stacks, hub);
   const outputs = path.join(OUTPUTS_DIR, `${hub}.json`);
@@ -86,40 +87,41 @@ export function manualDeployCommands(root: string, hub: string, options: { needs
 }
 
 
-async function deploy(hubName: string, opts: DeployOptions, cmd: Command): Promise<void> {
+async function deploy(name: string, opts: DeployOptions, cmd: Command): Promise<void> {
   const root = projectRoot(cmd);
-  const hub = loadHub(root, hubName);
-  const stackDir = path.join(root, OUTPUT_DIRS.stacks, hub.name);
+  // A cluster file's name, or a legacy hub's (its dedicated cluster has the hub's name).
+  const { cluster } = resolveClusterTarget(root, name, 'deploy');
+  const stackDir = path.join(root, OUTPUT_DIRS.stacks, cluster.name);
   const stackFile = path.join(stackDir, 'cdk.tf.json');
 
   const terraformBin = locateTool(TERRAFORM);
-  const credentials = checkOpenstackCredentials({ cloudName: hub.cluster.cloud.name, workDir: stackDir });
+  const credentials = checkOpenstackCredentials({ cloudName: cluster.cloud.name, workDir: stackDir });
   if (!terraformBin.found || !credentials.ok) {
-    process.stdout.write(manualDeployCommands(root, hub.name, { needsSynth: !fs.existsSync(stackFile), yes: opts.yes }));
+    process.stdout.write(manualDeployCommands(root, cluster.name, { needsSynth: !fs.existsSync(stackFile), yes: opts.yes }));
     const why = !terraformBin.found ? `${terraformBin.reason} (${TERRAFORM.installHint})` : !credentials.ok ? credentials.reason : '';
-    throw new UserError(`cannot deploy ${hub.name}: ${why}; the commands to run instead are printed on stdout`);
+    throw new UserError(`cannot deploy ${cluster.name}: ${why}; the commands to run instead are printed on stdout`);
   }
   const interactive = Boolean(process.stdin.isTTY) && Boolean(process.stderr.isTTY);
   if (!opts.yes && !interactive) {
     throw new UserError('terraform apply asks for approval on a terminal, and there is none (stdin is not a TTY)', {
-      fix: `run jhm deploy ${hub.name} --yes to apply without asking`,
+      fix: `run jhm deploy ${cluster.name} --yes to apply without asking`,
     });
   }
 
-  // Terraform always deploys the hub file as it is now: synthesize its stack first (Terraform
-  // JSON only, so a deploy never waits on charts or secrets).
-  info(`synthesizing the Terraform stack of ${hub.name}`);
+  // Terraform always deploys the files as they are now: synthesize the cluster's stack first
+  // (Terraform JSON only, so a deploy never waits on charts or secrets).
+  info(`synthesizing the Terraform stack of ${cluster.name}`);
   // Loaded here, not at start-up: status, kubeconfig and apply never synthesize.
   const { synthHubs } = await import('../../synth/pipeline');
-  await synthHubs({ root, hubs: [hub.name], apps: { infra: true, k8s: false } });
-  if (!fs.existsSync(stackFile)) throw new UserError(`jhm synth ${hub.name} wrote no ${shown(root, stackFile)}`);
+  await synthHubs({ root, hubs: [cluster.name], apps: { infra: true, k8s: false } });
+  if (!fs.existsSync(stackFile)) throw new UserError(`jhm synth ${cluster.name} wrote no ${shown(root, stackFile)}`);
   const stackJson: unknown = JSON.parse(fs.readFileSync(stackFile, 'utf8'));
 
-  info(`${hub.name}: OpenStack credentials from ${credentials.source}`);
+  info(`${cluster.name}: OpenStack credentials from ${credentials.source}`);
   const terraform = new Terraform({
     bin: terraformBin.path,
     stackDir,
-    dataDir: terraformDataDir(root, hub.name),
+    dataDir: terraformDataDir(root, cluster.name),
     display: shown(root, stackDir),
   });
   info(`terraform init (${shown(root, stackDir)})`);
@@ -127,38 +129,38 @@ async function deploy(hubName: string, opts: DeployOptions, cmd: Command): Promi
   info(`terraform apply${opts.yes ? ' -auto-approve' : ''} (${shown(root, stackDir)})`);
   await terraform.apply({ autoApprove: opts.yes, interactive, timeoutMs: opts.timeout * 1000 });
   const outputs = await terraform.outputs();
-  const file = outputsFilePath(root, hub.name);
-  const content = outputsFileContent(hub.name, stackJson, outputs);
+  const file = outputsFilePath(root, cluster.name);
+  const content = outputsFileContent(cluster.name, stackJson, outputs);
   writeJsonAtomicSync(file, content);
-  const values = (content[hub.name] ?? {}) as Record<string, unknown>;
-  success(`${hub.name}: wrote ${shown(root, file)} (${Object.keys(values).join(', ') || 'no outputs'})`);
+  const values = (content[cluster.name] ?? {}) as Record<string, unknown>;
+  success(`${cluster.name}: wrote ${shown(root, file)} (${Object.keys(values).join(', ') || 'no outputs'})`);
 
   try {
     const { synthHubs } = await import('../../synth/pipeline');
-    await synthHubs({ root, hubs: [hub.name] });
+    await synthHubs({ root, hubs: [cluster.name] });
   } catch (e) {
-    warn(`${hub.name} is deployed and ${shown(root, file)} written, but re-synthesizing failed; fix the error below and run jhm synth ${hub.name}`);
+    warn(`${cluster.name} is deployed and ${shown(root, file)} written, but re-synthesizing failed; fix the error below and run jhm synth ${cluster.name}`);
     throw e;
   }
-  success(`${hub.name}: re-synthesized with the new outputs`);
-  info(`next: jhm kubeconfig ${hub.name}, then jhm apply ${hub.name}`);
+  success(`${cluster.name}: re-synthesized with the new outputs`);
+  info(`next: jhm kubeconfig ${cluster.name}, then jhm apply ${cluster.name}`);
 }
 
 // ---------------------------------------------------------------------------------------------
 // jhm kubeconfig
 
-async function kubeconfig(hubName: string, opts: { out?: string }, cmd: Command): Promise<void> {
+async function kubeconfig(name: string, opts: { out?: string }, cmd: Command): Promise<void> {
   const root = projectRoot(cmd);
-  const hub = loadHub(root, hubName);
+  const { cluster } = resolveClusterTarget(root, name, 'kubeconfig');
   const terraformBin = locateTool(TERRAFORM);
   if (!terraformBin.found) {
-    throw new UserError(`cannot read the kubeconfig of ${hub.name}: ${terraformBin.reason} (${TERRAFORM.installHint})`);
+    throw new UserError(`cannot read the kubeconfig of ${cluster.name}: ${terraformBin.reason} (${TERRAFORM.installHint})`);
   }
-  const stackDir = path.join(root, OUTPUT_DIRS.stacks, hub.name);
+  const stackDir = path.join(root, OUTPUT_DIRS.stacks, cluster.name);
   if (!fs.existsSync(path.join(stackDir, 'cdk.tf.json'))) {
-    throw new UserError(`${shown(root, stackDir)}/cdk.tf.json not found: ${hub.name} has not been deployed from this project`, { fix: `run jhm deploy ${hub.name}` });
+    throw new UserError(`${shown(root, stackDir)}/cdk.tf.json not found: ${cluster.name} has not been deployed from this project`, { fix: `run jhm deploy ${cluster.name}` });
   }
-  const terraform = new Terraform({ bin: terraformBin.path, stackDir, dataDir: terraformDataDir(root, hub.name), display: shown(root, stackDir) });
+  const terraform = new Terraform({ bin: terraformBin.path, stackDir, dataDir: terraformDataDir(root, cluster.name), display: shown(root, stackDir) });
   if (!terraform.initialized) {
     info(`terraform init (${shown(root, stackDir)}): reading the state needs the backend settings`);
     await terraform.init();
@@ -167,13 +169,13 @@ async function kubeconfig(hubName: string, opts: { out?: string }, cmd: Command)
   try {
     text = await terraform.rawOutput('kubeconfig');
   } catch (e) {
-    if (e instanceof UserError) throw new UserError(e.message, { fix: `run jhm deploy ${hub.name} first` });
+    if (e instanceof UserError) throw new UserError(e.message, { fix: `run jhm deploy ${cluster.name} first` });
     throw e;
   }
-  if (text.trim() === '') throw new UserError(`the kubeconfig output of ${hub.name} is empty`, { fix: `run jhm deploy ${hub.name}` });
-  const target = opts.out ? path.resolve(opts.out) : defaultKubeconfigPath(root, hub.name);
+  if (text.trim() === '') throw new UserError(`the kubeconfig output of ${cluster.name} is empty`, { fix: `run jhm deploy ${cluster.name}` });
+  const target = opts.out ? path.resolve(opts.out) : defaultKubeconfigPath(root, cluster.name);
   writeFileAtomicSync(target, text.endsWith('\n') ? text : `${text}\n`, { private: true });
-  success(`${hub.name}: wrote the cluster's admin kubeconfig to ${shown(root, target)} (mode 0600; keep it private)`);
+  success(`${cluster.name}: wrote the cluster's admin kubeconfig to ${shown(root, target)} (mode 0600; keep it private)`);
   process.stdout.write(`export KUBECONFIG=${shellQuote(target)}\n`);
 }
 
@@ -277,11 +279,12 @@ async function status(hubName: string, opts: { kubeconfig?: string }, cmd: Comma
   record(await checkDns(hub, outputs.ingressIp));
 
   const kubectlBin = locateTool(KUBECTL);
-  const kubeconfigFile = explicitKubeconfig(root, hub.name, opts.kubeconfig);
+  // The kubeconfig of the hub's cluster (a legacy hub's cluster has the hub's name).
+  const kubeconfigFile = explicitKubeconfig(root, hub.cluster.name, opts.kubeconfig);
   let kubectl: Kubectl | { skipped: string };
   if (!kubectlBin.found) kubectl = { skipped: `${kubectlBin.reason}: skipped certificate check` };
   else if (kubeconfigFile === undefined && kubectlDefaultKubeconfig() === undefined) {
-    kubectl = { skipped: `no kubeconfig (run jhm kubeconfig ${hub.name}): skipped certificate check` };
+    kubectl = { skipped: `no kubeconfig (run jhm kubeconfig ${hub.cluster.name}): skipped certificate check` };
   } else kubectl = new Kubectl({ bin: kubectlBin.path, kubeconfig: kubeconfigFile, cwd: root });
   record(await checkCertificates(hub, kubectl));
   record(await checkHubHealth(hub));
@@ -289,6 +292,10 @@ async function status(hubName: string, opts: { kubeconfig?: string }, cmd: Comma
   const ran = results.filter((r) => r.status !== 'skipped');
   const failed = ran.filter((r) => r.status === 'failed');
   if (failed.length > 0) {
+  const layout = new ProjectLayout(root);
+  if (!fs.existsSync(layout.hubFile(hubName)) && fs.existsSync(layout.clusterFile(hubName))) {
+    throw new UserError(`${hubName} is a cluster (${shown(root, layout.clusterFile(hubName))}); jhm status checks one hub`, { fix: `run jhm status <hub> for a hub on it` });
+  }
     throw new UserError(`${hub.name}: ${failed.length} of ${ran.length} checks failed (${failed.map((r) => r.check.replace(/ \(.*$/, '')).join(', ')})`);
   }
   success(`${hub.name}: ${ran.length} checks passed${results.length > ran.length ? `, ${results.length - ran.length} skipped` : ''}`);
@@ -299,36 +306,37 @@ async function status(hubName: string, opts: { kubeconfig?: string }, cmd: Comma
 export function registerClusterCommands(program: Command): void {
   program
     .command('deploy')
-    .description('create or update the hub\'s cluster, floating IP and DNS record with Terraform, write outputs/<hub>.json and re-synthesize')
-    .argument('<hub>', 'hub name (hubs/<hub>.yaml)')
+    .description('create or update a cluster, its floating IP and its hubs\' DNS records with Terraform, write outputs/<cluster>.json and re-synthesize')
+    .argument('<cluster>', 'cluster name (clusters/<cluster>.yaml), or a hub in today\'s format (its dedicated cluster has its name)')
     .option('-y, --yes', 'apply without asking (terraform apply -auto-approve); needed without a terminal', false)
     .option('--timeout <seconds>', 'limit of terraform apply', parseSeconds, TERRAFORM_TIMEOUTS.applyMs / 1000)
     .addHelpText(
       'after',
       `
-Runs, in cdktf.out/stacks/<hub> (synthesized first if missing):
+Runs, in cdktf.out/stacks/<cluster> (synthesized first):
   terraform init -input=false
   terraform apply -input=false [-auto-approve]
-  terraform output -json      -> outputs/<hub>.json (sensitive outputs left out)
-then jhm synth <hub>, so the manifests get the ingress IP.
+  terraform output -json      -> outputs/<cluster>.json (sensitive outputs left out)
+then jhm synth <cluster>, so the manifests get the ingress IP.
 
 Terraform comes from JHM_TERRAFORM or the PATH; OpenStack credentials from clouds.yaml
-(cloud.name in the hub file, or OS_CLOUD) or an openrc environment (OS_AUTH_URL).
-Without either, the commands above are printed for you to run elsewhere, and the exit status is 1.
-Terraform's working data is kept in .jhm/terraform/<hub> (TF_DATA_DIR).`,
+(cloud.name of the cluster, or OS_CLOUD) or an openrc environment (OS_AUTH_URL); the state
+backend's credentials (s3, http) from the environment. Without Terraform or OpenStack
+credentials, the commands above are printed for you to run elsewhere, and the exit status is 1.
+Terraform's working data is kept in .jhm/terraform/<cluster> (TF_DATA_DIR).`,
     )
     .action(deploy);
 
   program
     .command('kubeconfig')
-    .description('write the cluster\'s admin kubeconfig (a Terraform output) to .jhm/kubeconfig/<hub>.yaml, mode 0600')
-    .argument('<hub>', 'hub name (hubs/<hub>.yaml)')
+    .description('write the cluster\'s admin kubeconfig (a Terraform output) to .jhm/kubeconfig/<cluster>.yaml, mode 0600')
+    .argument('<cluster>', 'cluster name (clusters/<cluster>.yaml), or a hub in today\'s format (its dedicated cluster has its name)')
     .option('-o, --out <file>', 'write it here instead')
     .addHelpText(
       'after',
       `
 Prints "export KUBECONFIG=<file>" on stdout, so that
-  eval "$(jhm kubeconfig <hub>)"
+  eval "$(jhm kubeconfig <cluster>)"
 points kubectl at the cluster. The file's contents are never printed.`,
     )
     .action(kubeconfig);
@@ -337,6 +345,8 @@ points kubectl at the cluster. The file's contents are never printed.`,
     .command('apply')
     .description(`apply dist/<hub> and dist-secrets/<hub> to the cluster with kubectl, in ${WAVE_STAGES.length} stages`)
     .argument('<hub>', 'hub name (hubs/<hub>.yaml)')
+A hub on a cluster file is deployed with its cluster (jhm deploy <cluster>); a hub file in
+today's format names its own dedicated cluster, so jhm deploy <hub> works as before.
     .option('--kubeconfig <file>', 'kubeconfig to use (default: .jhm/kubeconfig/<hub>.yaml if present, else kubectl\'s default)')
     .option('--timeout <seconds>', 'limit of each stage', parseSeconds, DEFAULT_APPLY_TIMEOUT_SECONDS)
     .option('--dry-run', 'print the kubectl commands instead of running them', false)
@@ -352,9 +362,9 @@ kubectl comes from JHM_KUBECTL or the PATH.`,
 
   program
     .command('status')
-    .description('check a deployed hub: Terraform outputs, DNS, TLS certificate, hub reachability')
+    .description('check a deployed hub: its cluster\'s Terraform outputs, its DNS record against the cluster\'s ingress IP, TLS certificate, hub reachability')
     .argument('<hub>', 'hub name (hubs/<hub>.yaml)')
-    .option('--kubeconfig <file>', 'kubeconfig for the certificate check (default: .jhm/kubeconfig/<hub>.yaml if present, else kubectl\'s default)')
+    .option('--kubeconfig <file>', 'kubeconfig for the certificate check (default: .jhm/kubeconfig/<cluster>.yaml if present, else kubectl\'s default)')
     .addHelpText(
       'after',
       `

@@ -4,7 +4,7 @@
  * prints a credential: only environment variable names, file names and cloud names.
  *
  * The provider takes its credentials from, in this order of precedence here:
- * 1. a `clouds.yaml` entry, when a cloud is named (the hub file's `cloud.name`, else `OS_CLOUD`);
+ * 1. a `clouds.yaml` entry, when a cloud is named (`cloud.name` of the cluster file, or of a legacy hub file; else `OS_CLOUD`);
  *    the file is searched like the OpenStack client does: `OS_CLIENT_CONFIG_FILE`, the working
  *    folder of Terraform (the stack folder), `~/.config/openstack/`, `/etc/openstack/`;
  * 2. the `OS_*` environment of an openrc or application-credential file (`OS_AUTH_URL`).
@@ -15,7 +15,7 @@ import * as path from 'path';
 import type * as Yaml from 'yaml';
 
 export interface CredentialQuery {
-  /** `cloud.name` of the hub file, if any. */
+  /** `cloud.name` of the cluster (its cluster file, or a legacy hub file), if any. */
   readonly cloudName?: string;
   /** Working folder of Terraform (the stack folder), searched for `clouds.yaml`. */
   readonly workDir: string;
@@ -64,7 +64,7 @@ function display(file: string, env: NodeJS.ProcessEnv): string {
 export function checkOpenstackCredentials(query: CredentialQuery): CredentialCheck {
   const env = query.env ?? process.env;
   const cloud = query.cloudName ?? (env.OS_CLOUD || undefined);
-  const origin = query.cloudName ? 'cloud.name in the hub file' : 'OS_CLOUD';
+  const origin = query.cloudName ? 'cloud.name of the cluster' : 'OS_CLOUD';
   if (cloud !== undefined) {
     const file = cloudsYamlCandidates(query).find((f) => fs.existsSync(f));
     if (file === undefined) {
@@ -88,6 +88,6 @@ export function checkOpenstackCredentials(query: CredentialQuery): CredentialChe
   if (env.OS_AUTH_URL) return { ok: true, source: 'the OS_* environment (OS_AUTH_URL)' };
   return {
     ok: false,
-    reason: 'no OpenStack credentials: OS_CLOUD and OS_AUTH_URL are not set and the hub file has no cloud.name (source your openrc file, or export OS_CLOUD=<cloud in clouds.yaml>)',
+    reason: 'no OpenStack credentials: OS_CLOUD and OS_AUTH_URL are not set and the cluster has no cloud.name (source your openrc file, or export OS_CLOUD=<cloud in clouds.yaml>)',
   };
 }

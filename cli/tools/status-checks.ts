@@ -72,32 +72,39 @@ function errorText(e: unknown): string {
   return `${code}${err?.message ?? String(e)}`.trim();
 }
 
-/** What `terraform output` said after the last deploy, from `outputs/<hub>.json`. */
+/** What `terraform output` said after the last deploy of the hub's cluster, from `outputs/<cluster>.json`. */
 export interface OutputsCheck extends CheckResult {
   readonly ingressIp?: string;
 }
 
-/** The outputs file exists and has the cluster id and the ingress IP. */
+/**
+ * The outputs file of the hub's cluster (`outputs/<cluster>.json`) exists and has the cluster id
+ * and the ingress IP; on a cluster file, `hub_urls` also names the hub (else its A record was
+ * added to the cluster file's stack after the last deploy).
+ */
 export function checkOutputs(root: string, hub: Hub): OutputsCheck {
-  const file = path.relative(root, outputsFilePath(root, hub.name));
+  const cluster = hub.cluster.name;
+  const file = path.relative(root, outputsFilePath(root, cluster));
   const check = `Terraform outputs (${file})`;
   let outputs;
   try {
-    outputs = readInfraOutputs(root, hub.name);
+    outputs = readInfraOutputs(root, cluster);
   } catch (e) {
     return { check, status: 'failed', detail: errorText(e) };
   }
-  if (outputs === undefined) return { check, status: 'failed', detail: `not found: the hub has not been deployed from here (run jhm deploy ${hub.name})` };
+  const what = hub.cluster.dedicated ? 'the hub' : `cluster ${cluster}`;
+  if (outputs === undefined) return { check, status: 'failed', detail: `not found: ${what} has not been deployed from here (run jhm deploy ${cluster})` };
   const missing = [
     ...(outputs.clusterId ? [] : [INFRA_OUTPUTS.clusterId]),
     ...(outputs.ingressIp ? [] : [INFRA_OUTPUTS.ingressIp]),
+    ...(hub.cluster.dedicated || outputs.hubUrls?.[hub.name] !== undefined ? [] : [`${INFRA_OUTPUTS.hubUrls}.${hub.name} (the hub's DNS record)`]),
   ];
   const found = `cluster ${outputs.clusterId ?? '?'}, ingress IP ${outputs.ingressIp ?? '?'}`;
-  if (missing.length > 0) return { check, status: 'failed', detail: `${found}; missing ${missing.join(', ')} (run jhm deploy ${hub.name})`, ingressIp: outputs.ingressIp };
+  if (missing.length > 0) return { check, status: 'failed', detail: `${found}; missing ${missing.join(', ')} (run jhm deploy ${cluster})`, ingressIp: outputs.ingressIp };
   return { check, status: 'ok', detail: found, ingressIp: outputs.ingressIp };
 }
 
-/** The hub's host resolves to the ingress IP. */
+/** The hub's host resolves to its cluster's ingress IP. */
 export async function checkDns(hub: Hub, ingressIp: string | undefined, p: Probes = probes): Promise<CheckResult> {
   const check = `DNS (${hub.host})`;
   if (ingressIp === undefined) return { check, status: 'skipped', detail: 'no ingress IP in the outputs file: skipped DNS check' };
@@ -124,7 +131,8 @@ export async function checkCertificates(hub: Hub, kubectl: Kubectl | { skipped: 
   } catch {
     return { check, status: 'failed', detail: 'kubectl get certificate did not print JSON' };
   }
-  if (items.length === 0) return { check, status: 'failed', detail: `no Certificate in namespace ${ns} yet (run jhm apply ${hub.name})` };
+  const apply = hub.cluster.dedicated ? `jhm apply ${hub.name}` : `jhm apply ${hub.cluster.name} --hub ${hub.name}`;
+  if (items.length === 0) return { check, status: 'failed', detail: `no Certificate in namespace ${ns} yet (run ${apply})` };
   const notReady = items.filter((c) => !c.status?.conditions?.some((x) => x.type === 'Ready' && x.status === 'True'));
   if (notReady.length === 0) return { check, status: 'ok', detail: `${items.map((c) => c.metadata?.name).join(', ')} ready` };
   const why = (c: (typeof items)[number]) => c.status?.conditions?.find((x) => x.type === 'Ready')?.message ?? 'no Ready condition yet';

@@ -173,7 +173,7 @@ describe('jhm deploy', () => {
     setUpTerraform();
     const r = await runCli(['-C', project.root, 'deploy', 'example', '--yes']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/no OpenStack credentials: cloud.name in the hub file names cloud "openstack" but no clouds.yaml was found/);
+    expect(r.stderr).toMatch(/no OpenStack credentials: cloud.name of the cluster names cloud "openstack" but no clouds.yaml was found/);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stdout).toContain('terraform init -input=false');
     expect(project.calls()).toEqual([]);

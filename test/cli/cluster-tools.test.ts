@@ -147,7 +147,7 @@ describe('checkOpenstackCredentials', () => {
     clouds(path.join(home, '.config', 'openstack', 'clouds.yaml'), ['from-env']);
     expect(checkOpenstackCredentials({ workDir: workDir(), systemDir: sys(), env: { HOME: home, OS_CLOUD: 'from-env' } }).ok).toBe(true);
     const r = checkOpenstackCredentials({ cloudName: 'from-hub', workDir: workDir(), systemDir: sys(), env: { HOME: home, OS_CLOUD: 'from-env' } });
-    expect(r).toEqual({ ok: false, reason: 'no OpenStack credentials: ~/.config/openstack/clouds.yaml has no cloud "from-hub" (cloud.name in the hub file); it defines "from-env"' });
+    expect(r).toEqual({ ok: false, reason: 'no OpenStack credentials: ~/.config/openstack/clouds.yaml has no cloud "from-hub" (cloud.name of the cluster); it defines "from-env"' });
   });
 
   test('OS_AUTH_URL alone is an openrc environment', () => {
