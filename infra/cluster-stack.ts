@@ -62,10 +62,10 @@ export class ClusterStack extends TerraformStack {
       requireDnsLabel(hub.name, what, `hubs[${i}].name`);
     });
     if (cluster.dedicated) {
-      requireProp(hubs.length === 1 && hubs[0].name === cluster.name, what, 'hubs', `must be exactly hub ${cluster.name}: the cluster is that hub's dedicated cluster`);
+      requireProp(hubs.length === 1 && hubs[0].name === cluster.name, what, 'props.hubs', `must be exactly hub ${cluster.name}: the cluster is that hub's dedicated cluster`);
     }
     const dup = hubs.find((h, i) => hubs.findIndex((o) => o.name === h.name) !== i);
-    requireProp(dup === undefined, what, 'hubs', `names hub ${dup?.name} twice`);
+    requireProp(dup === undefined, what, 'props.hubs', `names hub ${dup?.name} twice`);
     this.clusterModel = cluster;
     this.hubs = hubs;
     const c = cluster.magnum;

@@ -109,6 +109,6 @@ describe('ClusterStack', () => {
 
   test('refuses a dedicated cluster without exactly its own hub', () => {
     const hub = exampleHub();
-    expect(() => new ClusterStack(Testing.app({ outdir: tempDir('cdktf-testing-') }), { cluster: hub.cluster, hubs: [] })).toThrow(/^ClusterStack example: hubs must be exactly hub example: the cluster is that hub's dedicated cluster/);
+    expect(() => new ClusterStack(Testing.app({ outdir: tempDir('cdktf-testing-') }), { cluster: hub.cluster, hubs: [] })).toThrow(/^ClusterStack example: props\.hubs must be exactly hub example: the cluster is that hub's dedicated cluster/);
   });
 });
