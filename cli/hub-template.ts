@@ -92,3 +92,124 @@ jupyterhub:
     userPlaceholders: 0
 `;
 }
+
+export interface HubOnClusterTemplateOptions {
+  /** The cluster file the hub runs on (`clusters/<cluster>.yaml`). */
+  readonly cluster: string;
+  /** GitHub OAuth app client id. */
+  readonly githubClientId: string;
+  /** GitHub users who administer the hub. */
+  readonly admins: readonly string[];
+  /** Nodegroups of the cluster (the profiles name them); the default worker is always there. */
+  readonly nodeGroups: readonly string[];
+}
+
+/** The commented hub file on a cluster file that `jhm init <hub> --cluster <c>` writes. */
+export function hubOnClusterTemplate(hub: string, o: HubOnClusterTemplateOptions): string {
+  const list = (xs: readonly string[]) => `[${xs.map(scalar).join(', ')}]`;
+  const extra = o.nodeGroups[0];
+  return `# yaml-language-server: $schema=../hub.schema.json
+#
+# Hub "${hub}" on cluster "${o.cluster}" (clusters/${o.cluster}.yaml: the Magnum cluster, its
+# nodegroups, DNS zone, ingress controller and Let's Encrypt email). Reference of every field
+# and its default: hub.schema.json. Secrets never go here: they live in secrets/${hub}.yaml.
+
+cluster: ${scalar(o.cluster)}
+
+# dns:
+#   record: ${hub}   # host = <record>.<the cluster's zone>
+
+# letsEncrypt:
+#   issuer: letsencrypt-staging   # while testing, to stay clear of Let's Encrypt rate limits
+
+jupyterhub:
+  # namespace: ${hub}   # default: the hub name (unique per cluster)
+  # release: ${hub}     # default: the hub name (unique per cluster)
+  auth:
+    type: github
+    clientId: ${scalar(o.githubClientId)}
+    adminUsers: ${list(o.admins)}
+    allowedUsers: []
+    allowedOrganizations: []
+  singleuser:
+    image: quay.io/jupyter/scipy-notebook:2025-10-20
+    memoryGuarantee: 1G
+    storageCapacity: 10Gi
+  profiles:
+    - displayName: Small (core node)
+      nodeGroup: default-worker
+      default: true
+      cpuGuarantee: 0.5
+      memoryGuarantee: 1G
+      memoryLimit: 2G
+${
+  extra
+    ? `    - displayName: Medium
+      nodeGroup: ${scalar(extra)}
+      cpuGuarantee: 1
+      memoryGuarantee: 2G
+      memoryLimit: 4G
+`
+    : ''
+}  scheduling:
+    userPlaceholders: 0
+`;
+}
+
+export interface ClusterTemplateOptions {
+  /** Designate zone with the trailing dot. */
+  readonly zone: string;
+  /** Let's Encrypt account email. */
+  readonly email: string;
+  /** OpenStack keypair name. */
+  readonly keypair: string;
+  /** clouds.yaml cloud name, if any. */
+  readonly cloud?: string;
+}
+
+/** The commented cluster file that `jhm init-cluster <cluster>` writes. */
+export function clusterTemplate(cluster: string, o: ClusterTemplateOptions): string {
+  return `# yaml-language-server: $schema=../cluster.schema.json
+#
+# Cluster "${cluster}": one Magnum cluster with its platform (cert-manager, the ingress controller
+# and its floating IP, the Let's Encrypt issuers), shared by every hub whose file says
+# "cluster: ${cluster}". Reference of every field and its default: cluster.schema.json.
+# Add a hub on it with: jhm init <hub> --cluster ${cluster}
+
+${o.cloud ? `cloud:\n  name: ${scalar(o.cloud)}   # cloud in clouds.yaml` : '# cloud:\n#   name: openstack   # cloud in clouds.yaml; without it the OS_* environment is used'}
+
+magnum:
+  keypair: ${scalar(o.keypair)}
+  # name: ${cluster}   # the cluster's name in Magnum (default: the file's name)
+  # template: kubernetes-1-33-jammy   # cluster template name; set kubernetesVersion to match
+  # kubernetesVersion: "1.33.0"
+  # masterFlavor: m3.quad
+  # defaultWorker: { flavor: m3.quad, nodeCount: 1, minNodes: 1, maxNodes: 1 }   # the "core" node
+  # deletionProtection: true   # set false only to tear the cluster down (see README, Teardown)
+
+# Nodegroups for user servers of every hub on the cluster; each profile of a hub names one.
+nodeGroups:
+  - name: mediums
+    flavor: m3.medium
+    minNodes: 1
+    maxNodes: 8
+
+dns:
+  zone: ${scalar(o.zone)}   # each hub's record goes in this zone
+
+ingress:
+  controller: traefik
+  # floatingIpPool: public
+
+letsEncrypt:
+  email: ${scalar(o.email)}
+
+# Where the Terraform state lives (default: local, terraform.${cluster}.tfstate). A team shares it
+# in an S3-compatible object store (credentials from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY):
+# terraform:
+#   backend:
+#     type: s3
+#     bucket: my-team-tfstate
+#     endpoint: https://js2.jetstream-cloud.org:8001
+`;
+}

@@ -10,7 +10,7 @@ import { registerInitCommands } from './commands/init';
 import { registerClusterCommands } from './commands/cluster';
 
 /** Commands that neither read nor write dist/, dist-secrets/ or cdktf.out/. */
-const WRITES_NO_OUTPUT = new Set(['init', 'secrets', 'validate']);
+const WRITES_NO_OUTPUT = new Set(['init', 'init-cluster', 'secrets', 'validate']);
 
 export function buildProgram(): Command {
   const program = new Command('jhm')

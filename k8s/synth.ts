@@ -1,11 +1,14 @@
 /**
- * The Kubernetes side for one hub, in process: chart values from the hub file, each release
- * rendered by the Helm engine, assembled with cdk8s into apply waves, and split into the files
- * of `dist/<hub>/` and `dist-secrets/<hub>/`.
+ * The Kubernetes side for one cluster, in process: chart values from the cluster's file and its
+ * hub files, each release rendered by the Helm engine (the platform's once per cluster, each
+ * hub's JupyterHub), assembled with cdk8s into apply waves, and split into the files of
+ * `dist/<cluster>/` and `dist-secrets/<cluster>/`.
  */
 import * as fs from 'fs';
 import { Diagnostic, Diagnostics, warning } from '../config/diagnostics';
 import { UserError } from '../config/errors';
+import type { Cluster } from '../config/cluster';
+import type { ClusterUnit } from '../config/cluster-unit';
 import { Hub } from '../config/hub';
 import { resolveLoadBalancerIP } from '../config/ingress-ip';
 import { HubSecrets, loadSecrets, secretsFilePath, secretValues } from '../config/secrets';
@@ -18,16 +21,25 @@ import { jupyterhubValues } from './jupyterhub/values';
 import { isSecret, ManifestFiles } from './manifest-files';
 import { fillSecretFiles, placeholderSecrets, placeholdersIn, substitution } from './secret-placeholders';
 import { certManagerRelease, ingressControllerRelease } from './platform/ingress-controller';
-import { WaveName } from './waves';
+import { WAVE_ORDER, WaveName, waveFileName } from './waves';
 
 /** Kinds defined by CRDs this tool installs that are cluster-scoped. */
 const CLUSTER_SCOPED_CUSTOM_KINDS = ['ClusterIssuer'];
 
-export interface HubManifestResult {
-  readonly hub: Hub;
+/** What the Kubernetes side produced for one cluster: its platform once, and every hub on it. */
+export interface ClusterManifestResult {
+  readonly cluster: Cluster;
+  /** The hubs on the cluster, in order. */
+  readonly hubs: readonly Hub[];
+  /** The files of `dist/<cluster>/` and `dist-secrets/<cluster>/`. */
   readonly files: ManifestFiles;
   /** Things the user should know (retired controller, unknown ingress IP, dropped hooks). */
   readonly warnings: readonly Diagnostic[];
+}
+
+/** {@link ClusterManifestResult} of the one hub on its dedicated cluster. */
+export interface HubManifestResult extends ClusterManifestResult {
+  readonly hub: Hub;
 }
 
 /** Whether the secrets file is needed (`required`), used when present (`optional`) or never read (`none`). */
@@ -40,48 +52,61 @@ export interface SynthHubManifestsOptions {
   readonly renderer: HelmRenderer;
   /**
    * `required` (default): a missing secrets file is an error. `optional`: without one, `dist/` is
-   * still produced (it never depends on secret values) and `dist-secrets/` is left out; this is
-   * how `jhm check` runs in CI. `none`: the secrets file is never read (even when there is one)
-   * and `dist-secrets/` is left out; `jhm check` and `jhm diff` use this, so they never write a
-   * real secret, not even to a temporary folder.
+   * still produced (it never depends on secret values) and the hub's files of `dist-secrets/` are
+   * left out; this is how `jhm check` runs in CI. `none`: the secrets files are never read (even
+   * when there are some) and `dist-secrets/` is left out; `jhm check` and `jhm diff` use this, so
+   * they never write a real secret, not even to a temporary folder.
    */
   readonly secrets?: SecretsMode;
 }
 
-/** Everything the Kubernetes side produces for `hub`. Throws `UserError` on bad input. */
+/** Everything the Kubernetes side produces for `hub` on its dedicated cluster (or alone on its cluster). Throws `UserError` on bad input. */
 export async function synthHubManifests(hub: Hub, options: SynthHubManifestsOptions): Promise<HubManifestResult> {
+  return { hub, ...(await synthClusterManifests({ cluster: hub.cluster, hubs: [hub] }, options)) };
+}
+
+/**
+ * Everything the Kubernetes side produces for one cluster: the platform releases (cert-manager,
+ * the ingress controller) rendered once, each hub's JupyterHub with its own placeholders and
+ * secrets file. Throws `UserError` on bad input.
+ */
+export async function synthClusterManifests(unit: ClusterUnit, options: SynthHubManifestsOptions): Promise<ClusterManifestResult> {
+  const { cluster, hubs } = unit;
   // A secrets problem is reported together with any chart problem, so one run shows them all.
   const problems = new Diagnostics();
   const warnings: Diagnostic[] = [];
-  const secrets: HubSecrets | undefined = problems.collect(() => readSecrets(hub, options, (w) => warnings.push(w)));
+  const secrets = new Map<string, HubSecrets | undefined>(hubs.map((hub) => [hub.name, problems.collect(() => readSecrets(hub, options, (w) => warnings.push(w)))]));
   // The secrets in one straight line: render once with placeholders (fixed per hub and field,
   // one element for a list field whatever the number of real values), so dist/ depends neither
   // on the secret values nor on their number; assemble, which separates the Secrets from
   // everything else; scan dist/ once; fill the real values into the Secrets last.
-  const placeholders = placeholderSecrets(hub);
-  // The load-balancer IP, decided once between the hub file and the recorded floating IP.
-  const ingress = ingressControllerRelease(hub.cluster, resolveLoadBalancerIP(options.root, hub.cluster));
+  const placeholders = new Map(hubs.map((hub) => [hub.name, placeholderSecrets(hub)]));
+  // The load-balancer IP, decided once between the cluster's file and the recorded floating IP.
+  const ingress = ingressControllerRelease(cluster, resolveLoadBalancerIP(options.root, cluster));
   warnings.push(...ingress.warnings);
-  const certManager = certManagerRelease(hub.cluster);
+  const certManager = certManagerRelease(cluster);
   const releases: Array<{
     wave: WaveName;
     chart: ChartPin;
     release: string;
     namespace: string;
     values: Record<string, unknown>;
+    /** The hub of a per-hub release. */
+    hub?: Hub;
     /** Hub-file fields that set the release name and namespace (the platform's are fixed). */
     fields?: HubFields;
   }> = [
     { wave: 'certManager', ...certManager },
     { wave: 'ingress', chart: ingress.chart, release: ingress.release, namespace: ingress.namespace, values: ingress.values },
-    {
-      wave: 'jupyterhub',
+    ...hubs.map((hub) => ({
+      wave: 'jupyterhub' as const,
       chart: hub.jupyterhub.chart,
       release: hub.jupyterhub.release,
       namespace: hub.jupyterhub.namespace,
-      values: jupyterhubValues(hub, placeholders),
+      values: jupyterhubValues(hub, placeholders.get(hub.name)!),
+      hub,
       fields: { release: 'jupyterhub.release', namespace: 'jupyterhub.namespace' },
-    },
+    })),
   ];
 
   const settled = await Promise.allSettled(
@@ -92,28 +117,36 @@ export async function synthHubManifests(hub: Hub, options: SynthHubManifestsOpti
           release: r.release,
           namespace: r.namespace,
           values: r.values,
-          kubeVersion: hub.cluster.kubeVersion,
+          kubeVersion: cluster.kubeVersion,
           clusterScopedKinds: CLUSTER_SCOPED_CUSTOM_KINDS,
         })
         .catch((e: unknown) => {
-          throw atHubField(hub, r.fields ?? {}, e);
+          throw atField(cluster, r.hub, r.fields ?? {}, e);
         });
       for (const h of result.droppedHooks) {
-        warnings.push(warning(`chart ${r.chart.name} ${r.chart.version}: left out Helm hook ${h.kind} ${h.name} (${h.hooks.join(', ')}): kubectl apply has no hooks`, { file: hub.source }));
+        warnings.push(warning(`chart ${r.chart.name} ${r.chart.version}: left out Helm hook ${h.kind} ${h.name} (${h.hooks.join(', ')}): kubectl apply has no hooks`, { file: (r.hub ?? cluster).source }));
       }
-      return { wave: r.wave, release: r.release, namespace: r.namespace, objects: result.objects };
+      return { wave: r.wave, release: r.release, namespace: r.namespace, objects: result.objects, hub: r.hub?.name };
     }),
   );
   // Report every release's problem at once (e.g. all missing charts), not just the first.
   const rendered: RenderedRelease[] = problems.settled(settled);
   problems.throwIfAny();
 
-  const { HubApp } = await import('./hub-manifests');
-  const files = new HubApp({ hub, releases: rendered }).synthFiles();
+  const { ClusterApp } = await import('./hub-manifests');
+  const files = new ClusterApp({ cluster, hubs, releases: rendered }).synthFiles();
   const sources = releases.map((r, i) => ({ chart: r.chart, objects: rendered[i].objects }));
-  assertNoSecretInDist(hub, files, [...secretValues(placeholders), ...(secrets ? secretValues(secrets) : [])], sources);
-  const secretFiles = secrets ? fillSecretFiles(files.secrets, substitution(placeholders, secrets)) : new Map<string, string>();
-  return { hub, files: { ...files, secrets: secretFiles }, warnings };
+  const read = hubs.filter((h) => secrets.get(h.name) !== undefined);
+  const values = [...hubs.flatMap((h) => secretValues(placeholders.get(h.name)!)), ...read.flatMap((h) => secretValues(secrets.get(h.name)!))];
+  assertNoSecretInDist(cluster, files, values, sources);
+  // The Secrets of a hub whose secrets file was not read (`optional`, `none`) are left out.
+  let secretFiles = new Map<string, string>();
+  if (read.length > 0) {
+    const unread = new Set(hubs.filter((h) => !read.includes(h)).flatMap((h) => WAVE_ORDER.filter((w) => w.perHub).map((w) => waveFileName(w, cluster.dedicated ? undefined : h.name))));
+    const subst = new Map(read.flatMap((h) => [...substitution(placeholders.get(h.name)!, secrets.get(h.name)!)]));
+    secretFiles = fillSecretFiles(new Map([...files.secrets].filter(([f]) => !unread.has(f))), subst);
+  }
+  return { cluster, hubs, files: { ...files, secrets: secretFiles }, warnings };
 }
 
 /** Hub-file fields that set a release's name and namespace. */
@@ -123,17 +156,20 @@ interface HubFields {
 }
 
 /**
- * A render refused for its release name, namespace or kubeVersion, re-pointed at the hub file and
- * the field that sets the value; other errors, and values no field sets, are returned as they are.
+ * A render refused for its release name, namespace or kubeVersion, re-pointed at the file and the
+ * field that sets the value (the hub file; for the Kubernetes version the cluster's file, which
+ * is the hub file of a dedicated cluster); other errors, and values no field sets, are returned
+ * as they are.
  */
-function atHubField(hub: Hub, fields: HubFields, e: unknown): unknown {
+function atField(cluster: Cluster, hub: Hub | undefined, fields: HubFields, e: unknown): unknown {
   if (!(e instanceof RenderInputError)) return e;
-  const field = e.input === 'kubeVersion' ? 'cluster.kubernetesVersion' : fields[e.input];
-  if (field === undefined) return e;
+  const version = `${cluster.dedicated ? 'cluster' : 'magnum'}.kubernetesVersion`;
+  const field = e.input === 'kubeVersion' ? version : fields[e.input];
+  if (field === undefined || (e.input !== 'kubeVersion' && hub === undefined)) return e;
   return new UserError(e.file ? `${e.file}: ${e.message}` : e.message, {
-    file: hub.source,
+    file: e.input === 'kubeVersion' ? cluster.source : hub!.source,
     field,
-    fix: e.input === 'kubeVersion' ? 'use a cluster template with a Kubernetes version the chart supports and set cluster.kubernetesVersion to it' : e.fix,
+    fix: e.input === 'kubeVersion' ? `use a cluster template with a Kubernetes version the chart supports and set ${version} to it` : e.fix,
   });
 }
 
@@ -193,7 +229,7 @@ const decodedRunsMemo = new Map<number, Map<string, readonly string[]>>();
  * occur in a chart by chance.
  */
 export function assertNoSecretInDist(
-  hub: Hub,
+  cluster: { readonly name: string },
   files: ManifestFiles,
   values: readonly string[],
   sources: readonly { readonly chart: ChartPin; readonly objects: readonly K8sObject[] }[] = [],
@@ -217,6 +253,6 @@ export function assertNoSecretInDist(
       const o = objects.find((x) => !isSecret(x) && placeholdersIn(x, [needle]).length > 0);
       if (o) throw new Error(`chart ${chart.name} ${chart.version} puts a secret value into ${o.kind} ${o.metadata.name}, outside a Secret; jhm refuses to write it to dist/`);
     }
-    throw new Error(`refusing to write dist/${hub.name}/${file}: it contains a value from the secrets file (a bug in jhm; please report it)`);
+    throw new Error(`refusing to write dist/${cluster.name}/${file}: it contains a value from the secrets file (a bug in jhm; please report it)`);
   }
 }

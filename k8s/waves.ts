@@ -2,9 +2,11 @@
  * The apply waves of a hub's manifests, as one table. Everything about a wave derives from its
  * row, and nothing else spells a wave's number, file name or title (a test greps the source):
  *
- * - the files: each wave is one file, `dist/<hub>/<NN>-<stem>.yaml` (and its Secrets
- *   `dist-secrets/<hub>/<NN>-<stem>.yaml`), numbered so that `kubectl apply -f dist/<hub>` (which
- *   reads files in name order) applies namespaces and CRDs before what needs them;
+ * - the files: each wave is one file, `dist/<cluster>/<NN>-<stem>.yaml` (and its Secrets
+ *   `dist-secrets/<cluster>/<NN>-<stem>.yaml`), numbered so that `kubectl apply -f dist/<cluster>`
+ *   (which reads files in name order) applies namespaces and CRDs before what needs them; a wave
+ *   of each hub (`perHub`) is one file per hub, `<NN>-<stem>-<hub>.yaml`, on a cluster file (the
+ *   dedicated cluster of a hub file in today's format keeps `<NN>-<stem>.yaml`), see `waveFileName`;
  * - the Argo CD sync-wave annotation every object carries, so a GitOps tool applies them in the
  *   same order (`k8s/hub-manifests.ts`);
  * - the stages of `jhm apply` and what each waits for (`cli/tools/apply-waves.ts`), and the stage
@@ -45,13 +47,18 @@ interface WaveRow {
    * but the namespaces is applied the same way, unnamed.)
    */
   readonly secrets: boolean;
+  /**
+   * One release per hub (JupyterHub): one file per hub of the cluster. The other waves are the
+   * cluster's platform, written once per cluster.
+   */
+  readonly perHub: boolean;
   /** What `jhm apply` waits for after the wave's stage is applied. */
   readonly wait: WaveWait;
 }
 
 /** The waves, in apply order. */
 const TABLE = [
-  { name: 'namespaces', stem: 'namespaces', title: 'namespaces', label: 'namespaces', stage: 1, clusterScoped: true, secrets: false, wait: { kind: 'none' } },
+  { name: 'namespaces', stem: 'namespaces', title: 'namespaces', label: 'namespaces', stage: 1, clusterScoped: true, secrets: false, perHub: false, wait: { kind: 'none' } },
   {
     name: 'crds',
     stem: 'crds',
@@ -60,6 +67,7 @@ const TABLE = [
     stage: 1,
     clusterScoped: true,
     secrets: false,
+    perHub: false,
     wait: { kind: 'crds-established', help: 'the CRDs are Established' },
   },
   {
@@ -70,6 +78,7 @@ const TABLE = [
     stage: 2,
     clusterScoped: false,
     secrets: false,
+    perHub: false,
     // Its webhook must answer before a ClusterIssuer can be created.
     wait: { kind: 'rollout', kinds: ['Deployment'], help: "cert-manager's Deployments are available (its webhook admits the ClusterIssuers)" },
   },
@@ -81,10 +90,11 @@ const TABLE = [
     stage: 2,
     clusterScoped: false,
     secrets: false,
+    perHub: false,
     // It must run before JupyterHub's Ingress gets an address; it may run as a DaemonSet.
     wait: { kind: 'rollout', kinds: ['Deployment', 'DaemonSet'], help: "the ingress controller's Deployments and DaemonSets are available" },
   },
-  { name: 'issuers', stem: 'cluster-issuers', title: "Let's Encrypt ClusterIssuers", label: 'ClusterIssuers', stage: 3, clusterScoped: true, secrets: false, wait: { kind: 'none' } },
+  { name: 'issuers', stem: 'cluster-issuers', title: "Let's Encrypt ClusterIssuers", label: 'ClusterIssuers', stage: 3, clusterScoped: true, secrets: false, perHub: false, wait: { kind: 'none' } },
   {
     name: 'jupyterhub',
     stem: 'jupyterhub',
@@ -93,6 +103,7 @@ const TABLE = [
     stage: 3,
     clusterScoped: false,
     secrets: true,
+    perHub: true,
     // Not its image-puller DaemonSets: they pull the (large) user images on every node.
     wait: { kind: 'rollout', kinds: ['Deployment'], help: "JupyterHub's Deployments are available" },
   },
@@ -116,6 +127,31 @@ export const WAVE_ORDER: readonly Wave[] = TABLE.map((row, index) => {
   const id = `${String(index).padStart(2, '0')}-${row.stem}`;
   return Object.freeze({ ...row, index, id, fileName: `${id}.yaml` });
 });
+
+/**
+ * The file of `wave` in `dist/<cluster>/` (and `dist-secrets/<cluster>/`): `<NN>-<stem>.yaml`, or
+ * for a wave of each hub on a cluster file `<NN>-<stem>-<hub>.yaml` (`hub` given). The dedicated
+ * cluster of a hub file in today's format passes no hub and keeps `<NN>-<stem>.yaml`.
+ */
+export function waveFileName(wave: Wave, hub?: string): string {
+  if (hub === undefined || !wave.perHub) return wave.fileName;
+  return `${wave.id}-${hub}.yaml`;
+}
+
+/**
+ * The wave (and hub, for a per-hub file on a cluster file) of a file name in `dist/<cluster>/`,
+ * or undefined for a name no wave writes.
+ */
+export function waveOfFile(fileName: string): { readonly wave: Wave; readonly hub?: string } | undefined {
+  for (const wave of WAVE_ORDER) {
+    if (fileName === wave.fileName) return { wave };
+    if (wave.perHub && fileName.startsWith(`${wave.id}-`) && fileName.endsWith('.yaml')) {
+      const hub = fileName.slice(wave.id.length + 1, -'.yaml'.length);
+      if (/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(hub)) return { wave, hub };
+    }
+  }
+  return undefined;
+}
 
 /** The waves by name. */
 export const WAVES = Object.fromEntries(WAVE_ORDER.map((w) => [w.name, w])) as { readonly [N in WaveName]: Wave };

@@ -1,6 +1,6 @@
 /**
- * Entry point of the cdktf CLI (`app` in cdktf.json): `npx cdktf synth|diff|deploy <hub>` builds
- * one stack per hub file in `hubs/` through the same pipeline as `jhm synth` (`pipeline.ts`: the
+ * Entry point of the cdktf CLI (`app` in cdktf.json): `npx cdktf synth|diff|deploy <cluster>` builds
+ * one stack per cluster (each cluster file, each hub file in today's format) through the same pipeline as `jhm synth` (`pipeline.ts`: the
  * same checks, staging, journal and commit), Terraform side only. Problems are printed as `jhm`
  * prints them (`report.ts`): one line each, `error: file:line: field: message (fix)`, exit status
  * 1, a stack trace only with JHM_DEBUG.
@@ -10,10 +10,9 @@
  * directly, after the same checks.
  */
 import * as path from 'path';
-import { clusterUnits } from '../config/cluster-unit';
 import { PROJECT_PATHS } from '../config/layout';
 import { createInfraApp } from '../infra/synth';
-import { synthesizableHubs, synthHubs } from './pipeline';
+import { synthesisUnits, synthHubs } from './pipeline';
 import { reportError } from './report';
 
 const root = process.cwd();
@@ -21,7 +20,7 @@ const outdir = path.resolve(root, process.env.CDKTF_OUTDIR ?? PROJECT_PATHS.cdkt
 
 async function run(): Promise<void> {
   if (outdir === path.join(root, PROJECT_PATHS.cdktfOut)) await synthHubs({ root, apps: { infra: true, k8s: false } });
-  else createInfraApp(clusterUnits(synthesizableHubs(root)), { outdir }).synth();
+  else createInfraApp(synthesisUnits(root).units, { outdir }).synth();
 }
 
 run().catch((e) => {

@@ -1,84 +1,132 @@
 /**
- * Synthesizes both apps for a set of hubs, in process: Terraform JSON (CDKTF) and Kubernetes
- * manifests (Helm + cdk8s), staged and swapped in only when every hub succeeded.
+ * Synthesizes both apps for a set of clusters, in process: Terraform JSON (CDKTF, one stack per
+ * cluster) and Kubernetes manifests (Helm + cdk8s, one folder per cluster), staged and swapped in
+ * only when every cluster succeeded. The unit of synthesis, commit, ownership record
+ * (`.jhm/state/<cluster>.json`), incremental key and prune is the cluster; a hub file in today's
+ * format is its own dedicated cluster, named like the hub, so its outputs stay where they were.
  */
 import * as os from 'os';
 import * as path from 'path';
 import pLimit from 'p-limit';
-import { Diagnostics } from '../config/diagnostics';
-import { UserError, UserErrors } from '../config/errors';
+import { parse as parseYaml } from 'yaml';
+import { Diagnostic, Diagnostics } from '../config/diagnostics';
+import { UserError } from '../config/errors';
 import { PROJECT_PATHS } from '../config/layout';
 import { Hub } from '../config/hub';
-import { clusterUnits } from '../config/cluster-unit';
-import { listHubNames } from '../config/load';
+import { ClusterUnit, clusterUnits } from '../config/cluster-unit';
+import { readInputFile } from '../config/input-file';
+import { hubFilePath, listClusterNames, listHubNames } from '../config/load';
 import { HelmRenderer, HelmRendererOptions } from '../k8s/helm/render';
 // cdktf, cdk8s and the helm output parser are loaded only when a hub is synthesized (not for a no-op synth).
-import type { HubManifestResult, SecretsMode } from '../k8s/synth';
-import { validateHubs } from '../config/validate';
-import { hubInputKey, SynthState } from './state';
+import type { ClusterManifestResult, SecretsMode } from '../k8s/synth';
+import { validateProject } from '../config/validate';
+import { clusterInputKey, SynthState } from './state';
 import { foreignOutputs, OutputKind, recordedHubs, recoverOutputs, Staging, withSynthLock } from './output';
 
 export interface SynthOptions {
-  /** Project root: hubs/, secrets/, outputs/ are read from here. */
+  /** Project root: hubs/, clusters/, secrets/, outputs/ are read from here. */
   readonly root: string;
-  /** Hubs to synthesize (default: every hub file). */
+  /**
+   * Hubs or clusters to synthesize (default: every file). The unit is the cluster: a named hub's
+   * whole cluster (its platform and every hub on it) is synthesized; other clusters' output is
+   * never touched.
+   */
   readonly hubs?: readonly string[];
   /** Where the outputs go (default: `root`). `diff` points this at a temporary folder. */
   readonly outRoot?: string;
-  /** Also remove the output of hubs whose hub file is gone. */
+  /** Also remove the output of clusters that are no longer defined (no cluster file, no legacy hub file). */
   readonly prune?: boolean;
   /** Options of the Helm renderer (chart folder, cache, offline). */
   readonly helm?: Partial<HelmRendererOptions>;
-  /** Whether a missing secrets file is an error (`required`, default), leaves dist-secrets out (`optional`), or the file is never read (`none`, for diff and check). */
+  /** Whether a missing secrets file is an error (`required`, default), leaves the hub's dist-secrets out (`optional`), or the files are never read (`none`, for diff and check). */
   readonly secrets?: SecretsMode;
   /** Which apps to run (default both): `infra` writes cdktf.out, `k8s` writes dist and dist-secrets. */
   readonly apps?: { readonly infra?: boolean; readonly k8s?: boolean };
-  /** Hubs rendered at once (default: the number of cores). */
+  /** Clusters rendered at once (default: the number of cores). */
   readonly concurrency?: number;
-  /** Called once per hub when its manifests are ready (progress display). */
-  readonly onHub?: (result: HubManifestResult) => void;
-  /** Synthesize every hub even when its inputs and outputs are unchanged (see `state.ts`). */
+  /** Called once per cluster when its manifests are ready (progress display). */
+  readonly onCluster?: (result: ClusterManifestResult) => void;
+  /** Synthesize every cluster even when its inputs and outputs are unchanged (see `state.ts`). */
   readonly force?: boolean;
   /** A hook for tests: runs after staging (given the staging folder), before the swap. */
   readonly beforeCommit?: (stagingDir: string) => void;
 }
 
 export interface SynthReport {
+  /** Every hub on the synthesized clusters (unchanged ones included). */
   readonly hubs: readonly Hub[];
-  readonly results: readonly HubManifestResult[];
-  /** Hubs whose output was removed by `prune`. */
+  /** The clusters selected, each with its hubs (unchanged ones included). */
+  readonly units: readonly ClusterUnit[];
+  /** The Kubernetes side of each cluster synthesized (not of the unchanged ones). */
+  readonly results: readonly ClusterManifestResult[];
+  /** Clusters whose output was removed by `prune`. */
   readonly pruned: readonly string[];
-  /** Hubs skipped because nothing they depend on changed since their last synth. */
+  /** Clusters skipped because nothing they depend on changed since their last synth. */
   readonly unchanged: readonly string[];
   /** With `prune`: what is under the output folders that jhm did not write (left alone), relative to the root. */
   readonly foreign: readonly string[];
+  /** Warnings of the selected files (a cluster with no hub). */
+  readonly warnings: readonly Diagnostic[];
+}
+
+/** What a synth of `names` (hubs or clusters; default all) covers: every hub of each selected cluster. */
+export interface SynthesisUnits {
+  readonly units: ClusterUnit[];
+  readonly hubs: Hub[];
+  readonly warnings: readonly Diagnostic[];
 }
 
 /**
- * The validated hubs to synthesize. Hubs on a cluster file (issue 11) validate but are not
- * synthesized yet: refused with one line each.
+ * The validated clusters to synthesize, each with every hub on it: for named hubs, their whole
+ * clusters (a hub on a cluster file never comes alone, the cluster's folder holds every hub on
+ * it); for named clusters, every hub on them. Throws `UserErrors` listing every problem.
  */
-export function synthesizableHubs(root: string, names?: readonly string[]): Hub[] {
-  const hubs = validateHubs(root, names);
-  const shared = hubs.filter((h) => !h.cluster.dedicated);
-  if (shared.length > 0) {
-    throw new UserErrors(shared.map((h) => new UserError('synthesizing hubs on a cluster file is not built yet', { file: h.source, field: 'cluster' })));
+export function synthesisUnits(root: string, names?: readonly string[]): SynthesisUnits {
+  const named = validateProject(root, names);
+  const selected = !names || names.length === 0 ? named : validateProject(root, [...new Set([...named.clusters.map((c) => c.name), ...named.hubs.map((h) => h.cluster.name)])]);
+  if (selected.hubs.length === 0 && selected.clusters.length === 0) {
+    throw new UserError(`no hub files in ${PROJECT_PATHS.hubs}/`, { fix: 'create one with: jhm init <hub>' });
   }
-  return hubs;
+  return { units: clusterUnits(selected.hubs, selected.clusters), hubs: selected.hubs, warnings: selected.warnings };
 }
 
-/** Synthesizes the hubs; throws `UserErrors` listing every problem, leaving earlier output as it was. */
+/** Every cluster name the project defines (cluster files, and the hub name of each legacy hub file). */
+export function definedClusterNames(root: string): Set<string> {
+  const names = new Set(listClusterNames(root));
+  for (const hub of listHubNames(root)) {
+    const cluster = hubClusterName(root, hub);
+    if (cluster === undefined) names.add(hub);
+  }
+  return names;
+}
+
+/**
+ * The cluster file a hub file names (`cluster: <name>`), or undefined for a legacy hub file (its
+ * dedicated cluster has the hub's name) and for a file that cannot be read (kept: never pruned).
+ */
+function hubClusterName(root: string, hub: string): string | undefined {
+  try {
+    const text = readInputFile(hubFilePath(root, hub), path.join(PROJECT_PATHS.hubs, `${hub}.yaml`))?.text ?? '';
+    const data: unknown = parseYaml(text);
+    const cluster = data !== null && typeof data === 'object' ? (data as Record<string, unknown>).cluster : undefined;
+    return typeof cluster === 'string' ? cluster : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Synthesizes the selected clusters; throws `UserErrors` listing every problem, leaving earlier output as it was. */
 export async function synthHubs(options: SynthOptions): Promise<SynthReport> {
   const root = path.resolve(options.root);
   const outRoot = path.resolve(options.outRoot ?? root);
   // First finish (or undo) a commit an earlier command left unfinished.
   await recoverOutputs(outRoot);
-  const hubs = synthesizableHubs(root, options.hubs);
+  const { units, hubs, warnings } = synthesisUnits(root, options.hubs);
   const infra = options.apps?.infra ?? true;
   const k8s = options.apps?.k8s ?? true;
   const renderer = new HelmRenderer({ root, ...options.helm });
-  // helm's version is part of every render's key: ask for it now, while the hubs' input keys are
-  // computed (with an empty cache this runs helm). A failure is reported by the render that needs it.
+  // helm's version is part of every render's key: ask for it now, while the clusters' input keys
+  // are computed (with an empty cache this runs helm). A failure is reported by the render that needs it.
   if (k8s) renderer.helm().then((h) => h.version()).catch(() => undefined);
 
   // Incremental: only a full synth (both apps) is recorded, and only into the project itself.
@@ -86,23 +134,23 @@ export async function synthHubs(options: SynthOptions): Promise<SynthReport> {
   const state = new SynthState(outRoot);
   const keys = new Map<string, string>();
   if (incremental) {
-    // Also checks every chart archive against the lock, for hubs that turn out unchanged too.
+    // Also checks every chart archive against the lock, for clusters that turn out unchanged too.
     const problems = new Diagnostics();
-    for (const hub of hubs) {
-      await problems.collectAsync(async () => keys.set(hub.name, await hubInputKey(root, hub, renderer, options.secrets ?? 'required')));
+    for (const unit of units) {
+      await problems.collectAsync(async () => keys.set(unit.cluster.name, await clusterInputKey(root, unit, renderer, options.secrets ?? 'required')));
     }
     problems.throwIfAny();
   }
-  const unchanged = incremental && !options.force ? hubs.filter((h) => state.upToDate(h.name, keys.get(h.name)!)).map((h) => h.name) : [];
-  const todo = hubs.filter((h) => !unchanged.includes(h.name));
+  const unchanged = incremental && !options.force ? units.filter((u) => state.upToDate(u.cluster.name, keys.get(u.cluster.name)!)).map((u) => u.cluster.name) : [];
+  const todo = units.filter((u) => !unchanged.includes(u.cluster.name));
 
   const limit = pLimit(Math.max(1, options.concurrency ?? os.cpus().length));
   const rendering = Promise.allSettled(
-    (k8s ? todo : []).map((hub) =>
+    (k8s ? todo : []).map((unit) =>
       limit(async () => {
-        const { synthHubManifests } = await import('../k8s/synth');
-        const result = await synthHubManifests(hub, { root, renderer, secrets: options.secrets });
-        options.onHub?.(result);
+        const { synthClusterManifests } = await import('../k8s/synth');
+        const result = await synthClusterManifests(unit, { root, renderer, secrets: options.secrets });
+        options.onCluster?.(result);
         return result;
       }),
     ),
@@ -116,28 +164,29 @@ export async function synthHubs(options: SynthOptions): Promise<SynthReport> {
   }
   const settled = await rendering;
   const problems = new Diagnostics();
-  const results: HubManifestResult[] = problems.settled(settled);
+  const results: ClusterManifestResult[] = problems.settled(settled);
   problems.throwIfAny();
 
   return withSynthLock(outRoot, async () => {
-    // Prune: only hubs jhm recorded output for; everything else is reported and left alone.
-    const defined = new Set(options.prune ? listHubNames(root) : []);
-    const pruned = options.prune ? recordedHubs(outRoot).filter((h) => !defined.has(h)) : [];
+    // Prune: only clusters jhm recorded output for; everything else is reported and left alone.
+    const defined = options.prune ? definedClusterNames(root) : new Set<string>();
+    const pruned = options.prune ? recordedHubs(outRoot).filter((c) => !defined.has(c)) : [];
     const foreign = options.prune ? foreignOutputs(outRoot, defined, pruned) : [];
     const staging = new Staging(outRoot);
     try {
-      if (infra && todo.length > 0) (await import('../infra/synth')).synthInfra(clusterUnits(todo), path.join(staging.dir, PROJECT_PATHS.cdktfOut));
+      if (infra && todo.length > 0) (await import('../infra/synth')).synthInfra(todo, path.join(staging.dir, PROJECT_PATHS.cdktfOut));
       for (const r of results) {
-        staging.writeFiles('dist', r.hub.name, r.files.dist);
-        staging.writeFiles('secrets', r.hub.name, r.files.secrets);
+        staging.writeFiles('dist', r.cluster.name, r.files.dist);
+        staging.writeFiles('secrets', r.cluster.name, r.files.secrets);
       }
       const kinds: OutputKind[] = [...(infra ? (['stacks'] as const) : []), ...(k8s ? (['dist', 'secrets'] as const) : [])];
-      staging.prepare({ install: todo.map((h) => h.name), kinds, retire: pruned }, new Map(todo.map((h) => [h.name, incremental ? keys.get(h.name)! : null])));
+      const names = todo.map((u) => u.cluster.name);
+      staging.prepare({ install: names, kinds, retire: pruned }, new Map(names.map((c) => [c, incremental ? keys.get(c)! : null])));
       options.beforeCommit?.(staging.dir);
       staging.commit();
     } finally {
       staging.dispose();
     }
-    return { hubs, results, pruned, unchanged, foreign };
+    return { hubs, units, results, pruned, unchanged, foreign, warnings };
   });
 }

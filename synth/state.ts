@@ -1,17 +1,18 @@
 /**
- * Incremental synth. Each hub's record (`.jhm/state/<hub>.json`, written with its output by the
- * commit, see `output.ts`) holds a digest of everything its output depends on (hub file, secrets
- * file, Terraform outputs file, chart lock and the digest of every chart archive it renders, helm
- * binary, chart folder, this tool's code) and the sha256 of every file jhm wrote. A later synth
- * skips the hub when the digest is the same and the files on disk are still exactly those files,
- * so a synth with nothing changed renders nothing. Chart archives are checked against the lock on
- * every synth, skipped hubs included. `jhm synth --force` ignores the records.
+ * Incremental synth. Each cluster's record (`.jhm/state/<cluster>.json`, written with its output
+ * by the commit, see `output.ts`) holds a digest of everything its output depends on (cluster
+ * file, every hub file and secrets file of the hubs on it, Terraform outputs file, chart lock and
+ * the digest of every chart archive it renders, helm binary, chart folder, this tool's code) and
+ * the sha256 of every file jhm wrote. A later synth skips the cluster when the digest is the same
+ * and the files on disk are still exactly those files, so a synth with nothing changed renders
+ * nothing. Chart archives are checked against the lock on every synth, skipped clusters included. `jhm synth --force` ignores the records.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { Diagnostics } from '../config/diagnostics';
 import { sha256 } from '../base/files';
-import { Hub, hubCharts } from '../config/hub';
+import type { ClusterUnit } from '../config/cluster-unit';
+import { hubCharts } from '../config/hub';
 import { readInputFile } from '../config/input-file';
 import { outputsFilePath } from '../config/outputs';
 import { secretsFilePath } from '../config/secrets';
@@ -65,22 +66,35 @@ function verifiedDigest(renderer: HelmRenderer, chart: ChartPin): Promise<string
   return digest;
 }
 
-/** Digest of every input of `hub`'s output; checks the hub's chart archives against the lock on the way. */
-export async function hubInputKey(root: string, hub: Hub, renderer: HelmRenderer, secretsMode: string): Promise<string> {
+/**
+ * Digest of every input of a cluster's output: the cluster file (for a dedicated cluster, its hub
+ * file), every hub file and secrets file of the hubs on it, its Terraform outputs file, the chart
+ * lock and the digest of every chart it renders; checks those chart archives against the lock on
+ * the way.
+ */
+export async function clusterInputKey(root: string, unit: ClusterUnit, renderer: HelmRenderer, secretsMode: string): Promise<string> {
+  const { cluster, hubs } = unit;
   const helm = await (await renderer.helm()).identity();
-  const settled = await Promise.allSettled(hubCharts(hub).map(async (c) => [`${c.name}-${c.version}`, await verifiedDigest(renderer, c)]));
+  const pins = new Map<string, ChartPin>();
+  for (const c of [cluster.certManager.chart, cluster.ingress.chart, ...hubs.flatMap(hubCharts)]) pins.set(`${c.name}-${c.version}`, c);
+  const settled = await Promise.allSettled([...pins].sort(([a], [b]) => a.localeCompare(b)).map(async ([key, c]) => [key, await verifiedDigest(renderer, c)]));
   const problems = new Diagnostics();
   const charts = problems.settled(settled);
   problems.throwIfAny();
+  const file = (source: string) => readOrNull(path.join(root, source)) ?? source;
   return sha256(
     JSON.stringify({
-      format: 2,
+      format: 3,
       tool: toolStamp(),
-      hub: readOrNull(path.join(root, hub.source)) ?? hub.source,
-      // Bounded and typed like every read of a user's file (a FIFO or /dev/zero is refused).
-      secrets: readInputFile(secretsFilePath(root, hub.name), path.relative(root, secretsFilePath(root, hub.name)))?.text ?? null,
+      cluster: cluster.dedicated ? null : file(cluster.source),
+      hubs: hubs.map((hub) => ({
+        name: hub.name,
+        file: file(hub.source),
+        // Bounded and typed like every read of a user's file (a FIFO or /dev/zero is refused).
+        secrets: readInputFile(secretsFilePath(root, hub.name), path.relative(root, secretsFilePath(root, hub.name)))?.text ?? null,
+      })),
       secretsMode,
-      outputs: readOrNull(outputsFilePath(root, hub.name)),
+      outputs: readOrNull(outputsFilePath(root, cluster.name)),
       lock: readOrNull(renderer.settings.lockFile),
       charts,
       chartsDir: renderer.settings.chartsDir ?? null,

@@ -207,6 +207,7 @@ function kubectlDefaultKubeconfig(env: NodeJS.ProcessEnv = process.env): string 
 // jhm apply
 
 interface ApplyOptions {
+  hub?: string;
   kubeconfig?: string;
   timeout: number;
   dryRun: boolean;
@@ -222,11 +223,34 @@ function dryRun(root: string, stages: readonly ApplyStage[], kubectl: Kubectl, b
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-async function apply(hubName: string, opts: ApplyOptions, cmd: Command): Promise<void> {
+/**
+ * The cluster `jhm apply <name>` applies: a cluster file's name, or a hub file in the dedicated
+ * format (its cluster has its name). A hub on a cluster file is refused with the command to run.
+ */
+function applyTarget(root: string, name: string, hub: string | undefined): { cluster: string; hub?: string } {
+  // The model (zod, yaml) is loaded when a command runs, not by jhm --help.
+  const { loadProject } = require('../../config/load') as typeof ConfigLoad;
+  const project = loadProject(root);
+  const onFile = project.hubs.find((h) => h.name === name && !h.cluster.dedicated);
+  if (onFile) {
+    throw new UserError(`${name} is a hub on cluster ${onFile.cluster.name}; jhm apply takes a cluster`, { fix: `run jhm apply ${onFile.cluster.name} --hub ${name}` });
+  }
+  if (!project.clusterNames.includes(name) && !project.hubNames.includes(name)) {
+    throw new UserError(`no cluster ${name}: no clusters/${name}.yaml, no hubs/${name}.yaml`, { fix: `name a cluster file, or a hub file in the dedicated format` });
+  }
+  if (hub !== undefined && project.hubNames.includes(hub)) {
+    const h = project.hubs.find((x) => x.name === hub);
+    if (h && h.cluster.name !== name) throw new UserError(`--hub ${hub}: the hub is on cluster ${h.cluster.name}, not ${name}`, { fix: `run jhm apply ${h.cluster.name} --hub ${hub}` });
+  }
+  return { cluster: name, hub };
+}
+
+async function apply(clusterName: string, opts: ApplyOptions, cmd: Command): Promise<void> {
   const root = projectRoot(cmd);
-  const hub = loadHub(root, hubName);
-  const stages = planApply(root, hub.name);
-  const kubeconfigFile = explicitKubeconfig(root, hub.name, opts.kubeconfig);
+  const target = applyTarget(root, clusterName, opts.hub);
+  const name = target.cluster;
+  const stages = planApply(root, name, { hub: target.hub });
+  const kubeconfigFile = explicitKubeconfig(root, name, opts.kubeconfig);
 
   if (opts.dryRun) {
     const bin = process.env[KUBECTL.envVar] || KUBECTL.name;
@@ -234,14 +258,15 @@ async function apply(hubName: string, opts: ApplyOptions, cmd: Command): Promise
     return;
   }
   const kubectlBin = locateTool(KUBECTL);
-  if (!kubectlBin.found) throw new UserError(`cannot apply ${hub.name}: ${kubectlBin.reason} (${KUBECTL.installHint})`);
+  if (!kubectlBin.found) throw new UserError(`cannot apply ${name}: ${kubectlBin.reason} (${KUBECTL.installHint})`);
   if (kubeconfigFile === undefined && kubectlDefaultKubeconfig() === undefined) {
-    throw new UserError(`cannot apply ${hub.name}: no kubeconfig (none in ${shown(root, defaultKubeconfigPath(root, hub.name))}, KUBECONFIG or ~/.kube/config)`, {
-      fix: `run jhm kubeconfig ${hub.name}, or pass --kubeconfig <file>`,
+    throw new UserError(`cannot apply ${name}: no kubeconfig (none in ${shown(root, defaultKubeconfigPath(root, name))}, KUBECONFIG or ~/.kube/config)`, {
+      fix: `run jhm kubeconfig ${name}, or pass --kubeconfig <file>`,
     });
   }
   const kubectl = new Kubectl({ bin: kubectlBin.path, kubeconfig: kubeconfigFile, cwd: root });
-  info(`${hub.name}: applying ${shown(root, path.join(root, OUTPUT_DIRS.dist, hub.name))} and ${shown(root, path.join(root, OUTPUT_DIRS.secrets, hub.name))} with ${kubeconfigFile ? shown(root, kubeconfigFile) : `kubectl's default kubeconfig (${kubectlDefaultKubeconfig()})`}`);
+  const what = target.hub ? ` (the platform and hub ${target.hub})` : '';
+  info(`${name}: applying ${shown(root, path.join(root, OUTPUT_DIRS.dist, name))} and ${shown(root, path.join(root, OUTPUT_DIRS.secrets, name))}${what} with ${kubeconfigFile ? shown(root, kubeconfigFile) : `kubectl's default kubeconfig (${kubectlDefaultKubeconfig()})`}`);
 
   const tty = Boolean(process.stderr.isTTY);
   const label = (s: ApplyStage) => `[${s.number}/${stages.length}] ${s.title} …`;
@@ -256,7 +281,7 @@ async function apply(hubName: string, opts: ApplyOptions, cmd: Command): Promise
       process.stderr.write(tty ? ` ${end}\n` : `${label(s)} ${end}\n`);
     },
   });
-  success(`${hub.name}: applied in ${formatSeconds(Date.now() - started)}; check it with jhm status ${hub.name}`);
+  success(`${name}: applied in ${formatSeconds(Date.now() - started)}; check ${target.hub ? `it with jhm status ${target.hub}` : 'each hub with jhm status <hub>'}`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -343,11 +368,10 @@ points kubectl at the cluster. The file's contents are never printed.`,
 
   program
     .command('apply')
-    .description(`apply dist/<hub> and dist-secrets/<hub> to the cluster with kubectl, in ${WAVE_STAGES.length} stages`)
-    .argument('<hub>', 'hub name (hubs/<hub>.yaml)')
-A hub on a cluster file is deployed with its cluster (jhm deploy <cluster>); a hub file in
-today's format names its own dedicated cluster, so jhm deploy <hub> works as before.
-    .option('--kubeconfig <file>', 'kubeconfig to use (default: .jhm/kubeconfig/<hub>.yaml if present, else kubectl\'s default)')
+    .description(`apply dist/<cluster> and dist-secrets/<cluster> (the platform and every hub, or with --hub one hub) with kubectl, in ${WAVE_STAGES.length} stages`)
+    .argument('<cluster>', 'cluster name (clusters/<cluster>.yaml, or a hub file in the dedicated format: its cluster has its name)')
+    .option('--hub <hub>', 'apply the platform waves and only this hub\'s files')
+    .option('--kubeconfig <file>', 'kubeconfig to use (default: .jhm/kubeconfig/<cluster>.yaml if present, else kubectl\'s default)')
     .option('--timeout <seconds>', 'limit of each stage', parseSeconds, DEFAULT_APPLY_TIMEOUT_SECONDS)
     .option('--dry-run', 'print the kubectl commands instead of running them', false)
     .addHelpText(

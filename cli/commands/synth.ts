@@ -1,11 +1,10 @@
 /**
- * `jhm validate`, `jhm synth`, `jhm diff`, `jhm check`: from hub files to the outputs, and
- * whether the committed outputs are up to date.
+ * `jhm validate`, `jhm synth`, `jhm diff`, `jhm check`: from cluster and hub files to the outputs
+ * (per cluster), and whether the committed outputs are up to date. Each takes hub or cluster names.
  */
 import { Command } from 'commander';
 import { Diagnostics } from '../../config/diagnostics';
 import { UserError } from '../../config/errors';
-import type { Hub } from '../../config/hub';
 import { OUTPUT_DIRS, recordedHubs } from '../../synth/output';
 import { info, success, warn } from '../../synth/report';
 import { tempDir } from '../../base/temp-dir';
@@ -14,27 +13,32 @@ import { projectRoot } from '../project-root';
 export function registerSynthCommands(program: Command): void {
   program
     .command('validate')
-    .description('check hub files, rules across all hubs, what helm would refuse, and secrets files, without writing anything')
-    .argument('[hubs...]', 'hub names (default: every file in hubs/)')
+    .description('check cluster and hub files, rules across all files, what helm would refuse, and secrets files, without writing anything')
+    .argument('[names...]', 'hub or cluster names (default: every file in hubs/ and clusters/)')
     .action(async (names: string[], _opts, cmd: Command) => {
       // The hub model (zod, yaml) is loaded by the commands that read hub files, not by jhm --help.
-      const { validateHubs } = await import('../../config/validate');
+      const { validateProject } = await import('../../config/validate');
       const { loadSecrets } = await import('../../config/secrets');
       const root = projectRoot(cmd);
-      const hubs = validateHubs(root, names);
+      const { hubs, clusters, warnings } = validateProject(root, names);
       const problems = new Diagnostics();
       for (const hub of hubs) problems.collect(() => loadSecrets(root, hub, warn));
       problems.throwIfAny();
+      warnings.forEach((w) => warn(w));
+      for (const c of clusters.filter((x) => !x.dedicated)) {
+        const on = hubs.filter((h) => h.cluster === c).map((h) => h.name);
+        success(`${c.source}: cluster ${c.magnumName} in ${c.zone.replace(/\.$/, '')} (${c.nodeGroups.length + 1} nodegroups, ${on.length} hub(s)${on.length ? `: ${on.join(', ')}` : ''})`);
+      }
       for (const hub of hubs) success(`${hub.source}: ${hub.url} on cluster ${hub.cluster.magnumName} (${hub.cluster.nodeGroups.length + 1} nodegroups, ${hub.jupyterhub.profiles.length} profiles)`);
     });
 
   program
     .command('synth')
-    .description('synthesize Terraform JSON (cdktf.out/stacks/<hub>) and manifests (dist/<hub>, dist-secrets/<hub>)')
-    .argument('[hubs...]', 'hub names (default: every file in hubs/)')
-    .option('--prune', 'also remove the output of hubs whose hub file was deleted', false)
+    .description('synthesize Terraform JSON (cdktf.out/stacks/<cluster>) and manifests (dist/<cluster>, dist-secrets/<cluster>), per cluster')
+    .argument('[names...]', "hub or cluster names: each named hub's whole cluster is synthesized (default: every file in hubs/ and clusters/)")
+    .option('--prune', 'also remove the output of clusters no longer defined (cluster file, or hub file in the dedicated format, deleted)', false)
     .option('--offline', 'never download charts (same as JHM_OFFLINE=1)', false)
-    .option('--force', 'synthesize every hub, also those whose inputs and outputs are unchanged', false)
+    .option('--force', 'synthesize every cluster, also those whose inputs and outputs are unchanged', false)
     .action(async (names: string[], opts: { prune: boolean; offline: boolean; force: boolean }, cmd: Command) => {
       const root = projectRoot(cmd);
       const started = Date.now();
@@ -46,26 +50,31 @@ export function registerSynthCommands(program: Command): void {
         prune: opts.prune,
         force: opts.force,
         helm: opts.offline ? { offline: true } : {},
-        onHub: (r) => r.warnings.forEach((w) => warn(w)),
+        onCluster: (r) => r.warnings.forEach((w) => warn(w)),
       });
+      report.warnings.forEach((w) => warn(w));
+      // A project of hub files in today's format only (every cluster a hub's own) reads as before issue 11.
+      const shared = await hasClusterFiles(root);
       for (const r of report.results) {
-        success(`${r.hub.name}: ${OUTPUT_DIRS.stacks}/${r.hub.name}, ${OUTPUT_DIRS.dist}/${r.hub.name} (${r.files.dist.size} files), ${OUTPUT_DIRS.secrets}/${r.hub.name} (${r.files.secrets.size} files)`);
+        const c = r.cluster.name;
+        const on = r.cluster.dedicated ? '' : ` [${r.hubs.length} hub(s)${r.hubs.length ? `: ${r.hubs.map((h) => h.name).join(', ')}` : ''}]`;
+        success(`${c}${on}: ${OUTPUT_DIRS.stacks}/${c}, ${OUTPUT_DIRS.dist}/${c} (${r.files.dist.size} files), ${OUTPUT_DIRS.secrets}/${c} (${r.files.secrets.size} files)`);
       }
       if (report.unchanged.length > 0) {
-        info(`${report.unchanged.length} hub(s) unchanged since their last synth, output kept: ${report.unchanged.join(', ')} (--force synthesizes them anyway)`);
+        info(`${report.unchanged.length} ${shared ? 'cluster(s)' : 'hub(s)'} unchanged since their last synth, output kept: ${report.unchanged.join(', ')} (--force synthesizes them anyway)`);
       }
-      for (const p of report.pruned) info(`removed the output of ${p} (no hubs/${p}.yaml)`);
+      for (const p of report.pruned) info(`removed the output of ${p} (no hubs/${p}.yaml${shared ? `, no clusters/${p}.yaml` : ''})`);
       if (report.foreign.length > 0) info(`left alone (not written by jhm): ${report.foreign.join(', ')}`);
       const stale = opts.prune ? [] : await staleOutputs(root);
-      if (stale.length > 0) warn(`output of deleted hub(s) ${stale.join(', ')} kept; run jhm synth --prune to remove it`);
-      info(`synthesized ${report.hubs.length} hub(s) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      if (stale.length > 0) warn(`output of ${shared ? 'cluster(s) no longer defined' : 'deleted hub(s)'} ${stale.join(', ')} kept; run jhm synth --prune to remove it`);
+      info(`synthesized ${report.hubs.length} hub(s)${shared ? ` on ${report.units.length} cluster(s)` : ''} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     });
 
   const diffLike = (name: string, description: string, failOnChange: boolean) =>
     program
       .command(name)
       .description(description)
-      .argument('[hubs...]', 'hub names (default: every file in hubs/)')
+      .argument('[names...]', "hub or cluster names: each named hub's whole cluster (default: every file in hubs/ and clusters/)")
       .option('--offline', 'never download charts (same as JHM_OFFLINE=1)', false)
       .action(async (names: string[], opts: { offline: boolean }, cmd: Command) => {
         const root = projectRoot(cmd);
@@ -77,21 +86,22 @@ export function registerSynthCommands(program: Command): void {
           const { synthHubs } = await import('../../synth/pipeline');
           const { compareOutputs } = await import('../../synth/compare');
           const report = await synthHubs({ root, hubs: names, outRoot: tmp, secrets: 'none', helm: opts.offline ? { offline: true } : {} });
-          const hubs = report.hubs.map((h: Hub) => h.name);
-          const changes = compareOutputs(root, tmp, hubs);
+          const clusters = report.units.map((u) => u.cluster.name);
+          const changes = compareOutputs(root, tmp, clusters);
           const stale = names.length === 0 ? await staleOutputs(root) : [];
+          const shared = await hasClusterFiles(root);
           for (const c of changes) {
             if (c.patch) process.stdout.write(c.patch);
             else process.stdout.write(`${c.status}: ${c.file} (secret: contents not shown)\n`);
           }
-          for (const s of stale) process.stdout.write(`stale: output of ${s} has no hubs/${s}.yaml (jhm synth --prune removes it)\n`);
+          for (const s of stale) process.stdout.write(`stale: output of ${s} has no hubs/${s}.yaml${shared ? ` nor clusters/${s}.yaml` : ''} (jhm synth --prune removes it)\n`);
           const n = changes.length + stale.length;
           if (n === 0) {
-            success(`outputs of ${hubs.length} hub(s) are up to date`);
+            success(`outputs of ${report.hubs.length} hub(s)${shared ? ` on ${clusters.length} cluster(s)` : ''} are up to date`);
           } else {
-            info(`${changes.length} file(s) would change${stale.length ? `, ${stale.length} stale hub output(s)` : ''}: ${changes.map((c) => `${c.file} (${c.status})`).join(', ')}`);
+            info(`${changes.length} file(s) would change${stale.length ? `, ${stale.length} stale ${shared ? 'cluster' : 'hub'} output(s)` : ''}: ${changes.map((c) => `${c.file} (${c.status})`).join(', ')}`);
             if (failOnChange) {
-              throw new UserError(`committed outputs are out of date with the hub files`, { fix: 'run jhm synth and commit the result' });
+              throw new UserError(`committed outputs are out of date with the hub files${shared ? ' and cluster files' : ''}`, { fix: 'run jhm synth and commit the result' });
             }
           }
         } finally {
@@ -102,9 +112,15 @@ export function registerSynthCommands(program: Command): void {
   diffLike('check', 'like diff, but exit 1 when anything would change (for CI)', true);
 }
 
-/** Hubs with recorded output (see output.ts) but no hub file. */
+/** Whether the project has cluster files (else every cluster is a hub's own, and messages speak of hubs as before). */
+async function hasClusterFiles(root: string): Promise<boolean> {
+  const { listClusterNames } = await import('../../config/load');
+  return listClusterNames(root).length > 0;
+}
+
+/** Clusters with recorded output (see output.ts) that no file defines any more. */
 async function staleOutputs(root: string): Promise<string[]> {
-  const { listHubNames } = await import('../../config/load');
-  const defined = new Set(listHubNames(root));
-  return recordedHubs(root).filter((h) => !defined.has(h));
+  const { definedClusterNames } = await import('../../synth/pipeline');
+  const defined = definedClusterNames(root);
+  return recordedHubs(root).filter((c) => !defined.has(c));
 }

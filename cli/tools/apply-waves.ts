@@ -1,6 +1,6 @@
 /**
- * `jhm apply`: a hub's manifests applied to its cluster in stages, each waiting for what the next
- * one needs. Which waves a stage applies and what it waits for (CRDs Established, Deployments or
+ * `jhm apply`: a cluster's manifests (its platform and every hub on it, or one hub's) applied in
+ * stages, each waiting for what the next one needs. Which waves a stage applies and what it waits for (CRDs Established, Deployments or
  * DaemonSets available) is the wave table's (`k8s/waves.ts`, `WAVE_STAGES`); this module turns it
  * into kubectl calls.
  *
@@ -9,16 +9,17 @@
  * cert-manager and Traefik CRDs exceed with client-side apply; `--force-conflicts` makes the
  * files the source of truth for every field they set, even if someone changed it by hand.
  *
- * A wave's Secrets (its file in `dist-secrets/<hub>/`) are applied just before that wave's file in
- * `dist/<hub>/`; the namespaces file of `dist-secrets/<hub>/` is not applied (the namespaces of
- * `dist/<hub>/` are, in the first stage).
+ * A wave's Secrets (its file in `dist-secrets/<cluster>/`, per hub for a per-hub wave) are applied
+ * just before that wave's file in `dist/<cluster>/`; the namespaces file of
+ * `dist-secrets/<cluster>/` is not applied (the namespaces of `dist/<cluster>/` are, in the first
+ * stage).
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import type * as Yaml from 'yaml';
 import { UserError } from '../../config/errors';
 import { OUTPUT_DIRS } from '../../synth/output';
-import { WAVE_ORDER, WAVE_STAGES, WAVES } from '../../k8s/waves';
+import { WAVE_STAGES, waveOfFile, WAVES } from '../../k8s/waves';
 import { Kubectl } from './kubectl';
 import { describeFailure, firstErrorLine, formatSeconds, RunResult, succeeded } from '../../base/process';
 
@@ -66,47 +67,66 @@ function objectRefs(file: string): ObjectRef[] {
   return refs;
 }
 
+/** Options of {@link planApply}. */
+export interface PlanApplyOptions {
+  /** Only this hub's files (with the platform waves); default: every hub of the cluster. */
+  readonly hub?: string;
+}
+
 /**
- * The stages for hub `hub` from the files in `dist/<hub>` and `dist-secrets/<hub>` under `root`.
+ * The stages for cluster `cluster` from the files in `dist/<cluster>` and `dist-secrets/<cluster>`
+ * under `root`: the platform waves, and each hub's files (all hubs, or only `options.hub`'s).
  * Throws a `UserError` when the manifests have not been synthesized.
  */
-export function planApply(root: string, hub: string): ApplyStage[] {
-  const distDir = path.join(OUTPUT_DIRS.dist, hub);
-  const secretsDir = path.join(OUTPUT_DIRS.secrets, hub);
-  const known = new Set(WAVE_ORDER.map((w) => w.fileName));
-  const present = (dir: string) => (fs.existsSync(path.join(root, dir)) ? fs.readdirSync(path.join(root, dir)).filter((f) => f.endsWith('.yaml')) : []);
+export function planApply(root: string, cluster: string, options: PlanApplyOptions = {}): ApplyStage[] {
+  const distDir = path.join(OUTPUT_DIRS.dist, cluster);
+  const secretsDir = path.join(OUTPUT_DIRS.secrets, cluster);
+  const present = (dir: string) => (fs.existsSync(path.join(root, dir)) ? fs.readdirSync(path.join(root, dir)).filter((f) => f.endsWith('.yaml')).sort() : []);
   const distFiles = present(distDir);
-  if (!distFiles.some((f) => known.has(f))) {
-    throw new UserError(`no manifests in ${distDir}/`, { fix: `run jhm synth ${hub}` });
+  if (!distFiles.some((f) => waveOfFile(f) !== undefined)) {
+    throw new UserError(`no manifests in ${distDir}/`, { fix: `run jhm synth ${cluster}` });
   }
   if (!fs.existsSync(path.join(root, secretsDir))) {
-    throw new UserError(`no ${secretsDir}/ (the hub's Secrets)`, { fix: `run jhm synth ${hub}; it writes them from secrets/${hub}.yaml` });
+    throw new UserError(`no ${secretsDir}/ (the Secrets of its hubs)`, { fix: `run jhm synth ${cluster}; it writes them from secrets/<hub>.yaml` });
   }
-  const unknown = distFiles.filter((f) => !known.has(f));
+  const unknown = distFiles.filter((f) => waveOfFile(f) === undefined);
   if (unknown.length > 0) {
-    throw new UserError(`${distDir}/ holds files jhm apply does not know: ${unknown.join(', ')}`, { fix: `remove them and run jhm synth ${hub}` });
+    throw new UserError(`${distDir}/ holds files jhm apply does not know: ${unknown.join(', ')}`, { fix: `remove them and run jhm synth ${cluster}` });
+  }
+  // The hub of a per-hub file: named in it on a cluster file; the cluster's own name on a dedicated cluster.
+  const hubOf = (f: string) => waveOfFile(f)?.hub ?? cluster;
+  const hubFiles = distFiles.filter((f) => waveOfFile(f)!.wave.perHub);
+  if (options.hub !== undefined && !hubFiles.some((f) => hubOf(f) === options.hub)) {
+    const hubs = [...new Set(hubFiles.map(hubOf))];
+    throw new UserError(`--hub ${options.hub}: no files of that hub in ${distDir}/${hubs.length ? ` (hubs there: ${hubs.join(', ')})` : ''}`, {
+      fix: `name a hub on cluster ${cluster}, or run jhm synth ${options.hub}`,
+    });
   }
 
   return WAVE_STAGES.map((stage) => {
     const steps: ApplyStep[] = [];
     const waits: ApplyStep[] = [];
     for (const wave of stage.waves) {
-      const secret = path.join(secretsDir, wave.fileName);
-      if (wave !== WAVES.namespaces && fs.existsSync(path.join(root, secret))) {
-        steps.push({ kind: 'apply', what: `secrets of ${wave.title}`, files: [secret] });
-      }
-      const file = path.join(distDir, wave.fileName);
-      if (!fs.existsSync(path.join(root, file))) continue;
-      steps.push({ kind: 'apply', what: wave.title, files: [file] });
-      const { wait } = wave;
-      if (wait.kind === 'none') continue;
-      const refs = objectRefs(path.join(root, file));
-      if (wait.kind === 'crds-established') {
-        const names = refs.filter((r) => r.kind === 'CustomResourceDefinition').map((r) => r.name);
-        if (names.length > 0) waits.push({ kind: 'crds-established', what: `${names.length} CRDs established`, names });
-      } else {
-        for (const r of refs.filter((x) => wait.kinds.includes(x.kind))) {
-          waits.push({ kind: 'rollout', what: `${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name} available`, resource: `${r.kind.toLowerCase()}/${r.name}`, namespace: r.namespace });
+      const files = wave.perHub ? hubFiles.filter((f) => waveOfFile(f)!.wave === wave && (options.hub === undefined || hubOf(f) === options.hub)) : [wave.fileName];
+      for (const fileName of files) {
+        const secret = path.join(secretsDir, fileName);
+        const of = wave.perHub && waveOfFile(fileName)?.hub !== undefined ? ` of ${hubOf(fileName)}` : '';
+        if (wave !== WAVES.namespaces && fs.existsSync(path.join(root, secret))) {
+          steps.push({ kind: 'apply', what: `secrets of ${wave.title}${of}`, files: [secret] });
+        }
+        const file = path.join(distDir, fileName);
+        if (!fs.existsSync(path.join(root, file))) continue;
+        steps.push({ kind: 'apply', what: `${wave.title}${of}`, files: [file] });
+        const { wait } = wave;
+        if (wait.kind === 'none') continue;
+        const refs = objectRefs(path.join(root, file));
+        if (wait.kind === 'crds-established') {
+          const names = refs.filter((r) => r.kind === 'CustomResourceDefinition').map((r) => r.name);
+          if (names.length > 0) waits.push({ kind: 'crds-established', what: `${names.length} CRDs established`, names });
+        } else {
+          for (const r of refs.filter((x) => wait.kinds.includes(x.kind))) {
+            waits.push({ kind: 'rollout', what: `${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name} available`, resource: `${r.kind.toLowerCase()}/${r.name}`, namespace: r.namespace });
+          }
         }
       }
     }

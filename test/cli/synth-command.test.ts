@@ -297,7 +297,7 @@ describe('concurrent synths', () => {
     let finished = false;
     let second: Promise<unknown> | undefined;
     await withSynthLock(project.root, async () => {
-      second = project.synth({ onHub: () => (rendered = true) }).then(() => (finished = true));
+      second = project.synth({ onCluster: () => (rendered = true) }).then(() => (finished = true));
       // Rendering needs no lock; once it is done, the synth can only be waiting for the lock.
       for (let i = 0; !rendered && i < 200; i++) await new Promise((r) => setTimeout(r, 50));
       expect(rendered).toBe(true);

@@ -11,7 +11,7 @@ const TWO_HUBS = { alpha: EXAMPLE_HUB, beta: EXAMPLE_HUB };
 
 async function synthesized(project: TestProject, opts: { force?: boolean } = {}): Promise<{ synthesized: string[]; unchanged: string[] }> {
   const report = await project.synth(opts);
-  return { synthesized: report.results.map((r) => r.hub.name).sort(), unchanged: [...report.unchanged].sort() };
+  return { synthesized: report.results.map((r) => r.cluster.name).sort(), unchanged: [...report.unchanged].sort() };
 }
 
 test('a synth with nothing changed skips every hub and leaves every output byte-identical', async () => {

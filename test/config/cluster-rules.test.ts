@@ -7,7 +7,7 @@ import * as path from 'path';
 import { formatDiagnostic } from '../../config/diagnostics';
 import { listClusterNames, loadProject } from '../../config/load';
 import { validateHubs, validateProject } from '../../config/validate';
-import { synthesizableHubs } from '../../synth/pipeline';
+import { synthesisUnits } from '../../synth/pipeline';
 import { clusterInput, errorLines, EXAMPLE_HUB_TEXT, hubOnInput, projectWith } from './cluster-fixtures';
 
 const shared = clusterInput();
@@ -107,8 +107,13 @@ test('errors of every file are collected in one run', () => {
   expect(lines).toEqual([expect.stringMatching(/^clusters\/shared\.yaml/), expect.stringMatching(/^hubs\/example\.yaml:\d+: cluster\.keypair/)]);
 });
 
-test('synth refuses hubs on a cluster file for now, one line each; legacy hubs pass', () => {
-  const root = projectWith({ clusters: { shared }, hubs: { 'course-a': hubOnInput('shared'), example: EXAMPLE_HUB_TEXT } });
-  expect(errorLines(() => synthesizableHubs(root))).toEqual(['hubs/course-a.yaml: cluster: synthesizing hubs on a cluster file is not built yet']);
-  expect(synthesizableHubs(root, ['example']).map((h) => h.name)).toEqual(['example']);
+test('rule: the unit of synthesis is the cluster: a named hub brings every hub of its cluster, and no other cluster', () => {
+  const root = projectWith({ clusters: { shared, empty: shared }, hubs: { 'course-a': hubOnInput('shared'), 'course-b': hubOnInput('shared', (h) => (h.dns = { record: 'b' })), example: EXAMPLE_HUB_TEXT } });
+  const units = (names?: string[]) => synthesisUnits(root, names).units.map((u) => `${u.cluster.name}: ${u.hubs.map((h) => h.name).join(' ')}`);
+  expect(units(['course-a'])).toEqual(['shared: course-a course-b']);
+  expect(units(['shared'])).toEqual(['shared: course-a course-b']);
+  expect(units(['example'])).toEqual(['example: example']);
+  expect(units()).toEqual(['shared: course-a course-b', 'example: example', 'empty: ']);
+  // A cluster with no hub: a warning, and still its own unit (its stack and platform).
+  expect(synthesisUnits(root).warnings.map(formatDiagnostic)).toEqual([expect.stringMatching(/^clusters\/empty\.yaml.*no hub/)]);
 });

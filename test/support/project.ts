@@ -112,6 +112,8 @@ export interface MakeProjectOptions {
   readonly hubs?: Readonly<Record<string, string>>;
   /** Create `secrets/<hub>.yaml` for every hub (default true). */
   readonly secrets?: boolean;
+  /** Cluster name → cluster file text (`clusters/<cluster>.yaml`). Default: none. */
+  readonly clusters?: Readonly<Record<string, string>>;
 }
 
 export interface TestProject {
@@ -158,6 +160,10 @@ export async function makeProject(options: MakeProjectOptions = {}): Promise<Tes
   const engine = await testEngine();
   const root = tempDir('jhm-project-');
   const hubs = options.hubs ?? { example: EXAMPLE_HUB };
+  if (options.clusters) {
+    fs.mkdirSync(path.join(root, 'clusters'));
+    for (const [name, text] of Object.entries(options.clusters)) fs.writeFileSync(path.join(root, 'clusters', `${name}.yaml`), text);
+  }
   fs.mkdirSync(path.join(root, 'hubs'));
   for (const [name, text] of Object.entries(hubs)) fs.writeFileSync(path.join(root, 'hubs', `${name}.yaml`), text);
   const helm: HelmEngineOptions = {
