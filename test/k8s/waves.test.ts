@@ -124,3 +124,15 @@ test('no source module but k8s/waves.ts spells a wave file name or number, a wav
   }
   expect(found).toEqual([]);
 });
+
+test('rule (issue 11): a per-hub wave has one file per hub on a cluster file, <NN>-<stem>-<hub>.yaml; a dedicated cluster keeps <NN>-<stem>.yaml; waveOfFile reads both back', () => {
+  const { waveFileName, waveOfFile } = require('../../k8s/waves') as typeof import('../../k8s/waves');
+  for (const w of WAVE_ORDER) {
+    expect(waveFileName(w)).toBe(w.fileName);
+    expect(waveFileName(w, 'course-a')).toBe(w.perHub ? `${w.id}-course-a.yaml` : w.fileName);
+    expect(waveOfFile(w.fileName)).toEqual({ wave: w });
+    if (w.perHub) expect(waveOfFile(`${w.id}-course-a.yaml`)).toEqual({ wave: w, hub: 'course-a' });
+  }
+  expect(WAVE_ORDER.filter((w) => w.perHub).map((w) => w.name)).toEqual(['jupyterhub']);
+  expect(waveOfFile('99-other.yaml')).toBeUndefined();
+});
