@@ -291,6 +291,10 @@ const MARK: Record<CheckResult['status'], string> = { ok: 'ok  ', failed: 'FAIL'
 
 async function status(hubName: string, opts: { kubeconfig?: string }, cmd: Command): Promise<void> {
   const root = projectRoot(cmd);
+  const layout = new ProjectLayout(root);
+  if (!fs.existsSync(layout.hubFile(hubName)) && fs.existsSync(layout.clusterFile(hubName))) {
+    throw new UserError(`${hubName} is a cluster (${shown(root, layout.clusterFile(hubName))}); jhm status checks one hub`, { fix: `run jhm status <hub> for a hub on it` });
+  }
   const hub = loadHub(root, hubName);
   const print = (r: CheckResult) => process.stdout.write(`${MARK[r.status]}  ${r.check}: ${r.detail}\n`);
   const results: CheckResult[] = [];
@@ -317,10 +321,6 @@ async function status(hubName: string, opts: { kubeconfig?: string }, cmd: Comma
   const ran = results.filter((r) => r.status !== 'skipped');
   const failed = ran.filter((r) => r.status === 'failed');
   if (failed.length > 0) {
-  const layout = new ProjectLayout(root);
-  if (!fs.existsSync(layout.hubFile(hubName)) && fs.existsSync(layout.clusterFile(hubName))) {
-    throw new UserError(`${hubName} is a cluster (${shown(root, layout.clusterFile(hubName))}); jhm status checks one hub`, { fix: `run jhm status <hub> for a hub on it` });
-  }
     throw new UserError(`${hub.name}: ${failed.length} of ${ran.length} checks failed (${failed.map((r) => r.check.replace(/ \(.*$/, '')).join(', ')})`);
   }
   success(`${hub.name}: ${ran.length} checks passed${results.length > ran.length ? `, ${results.length - ran.length} skipped` : ''}`);
@@ -344,6 +344,8 @@ Runs, in cdktf.out/stacks/<cluster> (synthesized first):
   terraform output -json      -> outputs/<cluster>.json (sensitive outputs left out)
 then jhm synth <cluster>, so the manifests get the ingress IP.
 
+A hub on a cluster file is deployed with its cluster (jhm deploy <cluster>); a hub file in
+today's format names its own dedicated cluster, so jhm deploy <hub> works as before.
 Terraform comes from JHM_TERRAFORM or the PATH; OpenStack credentials from clouds.yaml
 (cloud.name of the cluster, or OS_CLOUD) or an openrc environment (OS_AUTH_URL); the state
 backend's credentials (s3, http) from the environment. Without Terraform or OpenStack
