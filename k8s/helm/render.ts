@@ -16,7 +16,6 @@
  * the git-ignored cache.
  */
 import { promises as fsp } from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { isDnsLabel } from '../../config/dns';
 import { UserError } from '../../config/errors';
@@ -26,6 +25,7 @@ import type { ChartPin } from '../../config/versions';
 import { ChartSource, ObtainedChart } from './chart-source';
 import { canonicalJson } from '../../base/canonical-json';
 import { sha256, writeFileAtomic } from '../../base/files';
+import { tempDir } from '../../base/temp-dir';
 import { firstLines, HelmBinary, HelmRunError } from './helm-binary';
 // The output parser and post-processing are loaded on the first render, not by a no-op synth.
 import type { RenderedDocument } from './manifest';
@@ -198,7 +198,9 @@ export class HelmRenderer {
   }
 
   private async runHelm({ helm, helmVersion, chart, valuesJson, apiVersions }: RenderJob, req: RenderRequest, started: () => void): Promise<RenderedDocument[]> {
-    const tmp = await fsp.mkdtemp(path.join(os.tmpdir(), 'jhm-helm-'));
+    // Removed on every way out, signals included (base/temp-dir.ts).
+    const work = tempDir('jhm-helm-');
+    const tmp = work.dir;
     try {
       const valuesFile = path.join(tmp, 'values.json');
       await fsp.writeFile(valuesFile, valuesJson, { mode: 0o600 });
@@ -233,7 +235,7 @@ export class HelmRenderer {
       const { parseHelmOutput } = await import('./manifest');
       return parseHelmOutput(stdout, label(req.chart));
     } finally {
-      await fsp.rm(tmp, { recursive: true, force: true });
+      work.remove();
     }
   }
 }

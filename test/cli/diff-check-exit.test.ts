@@ -96,7 +96,12 @@ describe('the built CLI', () => {
     ['SIGTERM', 143],
   ] as const)('the cleanup rule: jhm diff stopped by %s removes its temporary folder', async (signal, status) => {
     const tmp = tmpdir();
-    const child = spawn(process.execPath, [BIN, '-C', project.root, 'diff'], { env: { ...env, TMPDIR: tmp }, stdio: ['ignore', 'ignore', 'pipe'] });
+    // A helm whose renders never end (and an empty render cache), so the signal always finds diff
+    // at work with its temporary folder, however fast a synth is.
+    const slowHelm = path.join(tmpdir(), 'helm');
+    fs.writeFileSync(slowHelm, `#!/bin/sh\ncase "$1" in template) exec sleep 60;; esac\nexec "${env.JHM_HELM}" "$@"\n`, { mode: 0o755 });
+    const childEnv = { ...env, TMPDIR: tmp, JHM_HELM: slowHelm, JHM_CACHE_DIR: tmpdir() };
+    const child = spawn(process.execPath, [BIN, '-C', project.root, 'diff'], { env: childEnv, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -104,6 +109,8 @@ describe('the built CLI', () => {
     const deadline = Date.now() + 30_000;
     while (!fs.readdirSync(tmp).some((f) => f.startsWith('jhm-diff-')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     expect(fs.readdirSync(tmp).filter((f) => f.startsWith('jhm-diff-'))).toHaveLength(1);
+    // Until helm has been started for a render.
+    while (!spawnSync('pgrep', ['-P', String(child.pid), 'sleep']).stdout?.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     child.kill(signal);
     expect(await exited).toBe(status);
     expect(fs.readdirSync(tmp)).toEqual([]);
