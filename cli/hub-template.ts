@@ -15,6 +15,50 @@ function scalar(s: string): string {
   return plain === s ? s : JSON.stringify(s);
 }
 
+/** `[a, b]` of YAML scalars. */
+function list(xs: readonly string[]): string {
+  return `[${xs.map(scalar).join(', ')}]`;
+}
+
+/** The `cloud:` section (commented out without a cloud name: the OS_* environment is used). */
+function cloudSection(cloud: string | undefined): string {
+  return cloud ? `cloud:\n  name: ${scalar(cloud)}   # cloud in clouds.yaml` : '# cloud:\n#   name: openstack   # cloud in clouds.yaml; without it the OS_* environment is used';
+}
+
+/** The `jupyterhub:` section of a new hub: GitHub login, one image, a profile on the core node and one on `extraNodeGroup`. */
+function jupyterhubSection(o: { githubClientId: string; admins: readonly string[]; extraNodeGroup?: string; comments?: string }): string {
+  return `jupyterhub:
+${o.comments ?? ''}  auth:
+    type: github
+    clientId: ${scalar(o.githubClientId)}
+    adminUsers: ${list(o.admins)}
+    allowedUsers: []
+    allowedOrganizations: []
+  singleuser:
+    image: quay.io/jupyter/scipy-notebook:2025-10-20
+    memoryGuarantee: 1G
+    storageCapacity: 10Gi
+  profiles:
+    - displayName: Small (core node)
+      nodeGroup: default-worker
+      default: true
+      cpuGuarantee: 0.5
+      memoryGuarantee: 1G
+      memoryLimit: 2G
+${
+  o.extraNodeGroup
+    ? `    - displayName: Medium
+      nodeGroup: ${scalar(o.extraNodeGroup)}
+      cpuGuarantee: 1
+      memoryGuarantee: 2G
+      memoryLimit: 4G
+`
+    : ''
+}  scheduling:
+    userPlaceholders: 0
+`;
+}
+
 export interface HubTemplateOptions {
   /** Designate zone with the trailing dot. */
   readonly zone: string;
@@ -31,13 +75,12 @@ export interface HubTemplateOptions {
 }
 
 export function hubTemplate(hub: string, o: HubTemplateOptions): string {
-  const list = (xs: readonly string[]) => `[${xs.map(scalar).join(', ')}]`;
   return `# yaml-language-server: $schema=../hub.schema.json
 #
 # Hub "${hub}". Reference of every field and its default: hub.schema.json (your editor
 # autocompletes from it). Secrets never go here: they live in secrets/${hub}.yaml (git-ignored).
 
-${o.cloud ? `cloud:\n  name: ${scalar(o.cloud)}   # cloud in clouds.yaml` : '# cloud:\n#   name: openstack   # cloud in clouds.yaml; without it the OS_* environment is used'}
+${cloudSection(o.cloud)}
 
 cluster:
   keypair: ${scalar(o.keypair)}
@@ -65,32 +108,7 @@ letsEncrypt:
   email: ${scalar(o.email)}
   # issuer: letsencrypt-staging   # while testing, to stay clear of Let's Encrypt rate limits
 
-jupyterhub:
-  auth:
-    type: github
-    clientId: ${scalar(o.githubClientId)}
-    adminUsers: ${list(o.admins)}
-    allowedUsers: []
-    allowedOrganizations: []
-  singleuser:
-    image: quay.io/jupyter/scipy-notebook:2025-10-20
-    memoryGuarantee: 1G
-    storageCapacity: 10Gi
-  profiles:
-    - displayName: Small (core node)
-      nodeGroup: default-worker
-      default: true
-      cpuGuarantee: 0.5
-      memoryGuarantee: 1G
-      memoryLimit: 2G
-    - displayName: Medium
-      nodeGroup: mediums
-      cpuGuarantee: 1
-      memoryGuarantee: 2G
-      memoryLimit: 4G
-  scheduling:
-    userPlaceholders: 0
-`;
+${jupyterhubSection({ githubClientId: o.githubClientId, admins: o.admins, extraNodeGroup: 'mediums' })}`;
 }
 
 export interface HubOnClusterTemplateOptions {
@@ -106,8 +124,6 @@ export interface HubOnClusterTemplateOptions {
 
 /** The commented hub file on a cluster file that `jhm init <hub> --cluster <c>` writes. */
 export function hubOnClusterTemplate(hub: string, o: HubOnClusterTemplateOptions): string {
-  const list = (xs: readonly string[]) => `[${xs.map(scalar).join(', ')}]`;
-  const extra = o.nodeGroups[0];
   return `# yaml-language-server: $schema=../hub.schema.json
 #
 # Hub "${hub}" on cluster "${o.cluster}" (clusters/${o.cluster}.yaml: the Magnum cluster, its
@@ -122,38 +138,12 @@ cluster: ${scalar(o.cluster)}
 # letsEncrypt:
 #   issuer: letsencrypt-staging   # while testing, to stay clear of Let's Encrypt rate limits
 
-jupyterhub:
-  # namespace: ${hub}   # default: the hub name (unique per cluster)
-  # release: ${hub}     # default: the hub name (unique per cluster)
-  auth:
-    type: github
-    clientId: ${scalar(o.githubClientId)}
-    adminUsers: ${list(o.admins)}
-    allowedUsers: []
-    allowedOrganizations: []
-  singleuser:
-    image: quay.io/jupyter/scipy-notebook:2025-10-20
-    memoryGuarantee: 1G
-    storageCapacity: 10Gi
-  profiles:
-    - displayName: Small (core node)
-      nodeGroup: default-worker
-      default: true
-      cpuGuarantee: 0.5
-      memoryGuarantee: 1G
-      memoryLimit: 2G
-${
-  extra
-    ? `    - displayName: Medium
-      nodeGroup: ${scalar(extra)}
-      cpuGuarantee: 1
-      memoryGuarantee: 2G
-      memoryLimit: 4G
-`
-    : ''
-}  scheduling:
-    userPlaceholders: 0
-`;
+${jupyterhubSection({
+  githubClientId: o.githubClientId,
+  admins: o.admins,
+  extraNodeGroup: o.nodeGroups[0],
+  comments: `  # namespace: ${hub}   # default: the hub name (unique per cluster)\n  # release: ${hub}     # default: the hub name (unique per cluster)\n`,
+})}`;
 }
 
 export interface ClusterTemplateOptions {
@@ -176,7 +166,7 @@ export function clusterTemplate(cluster: string, o: ClusterTemplateOptions): str
 # "cluster: ${cluster}". Reference of every field and its default: cluster.schema.json.
 # Add a hub on it with: jhm init <hub> --cluster ${cluster}
 
-${o.cloud ? `cloud:\n  name: ${scalar(o.cloud)}   # cloud in clouds.yaml` : '# cloud:\n#   name: openstack   # cloud in clouds.yaml; without it the OS_* environment is used'}
+${cloudSection(o.cloud)}
 
 magnum:
   keypair: ${scalar(o.keypair)}
