@@ -32,8 +32,8 @@ export interface LoadBalancerIP {
  */
 export function decideLoadBalancerIP(hub: Pick<Cluster, 'name' | 'source' | 'ingress'>, recorded?: string): LoadBalancerIP {
   if (recorded !== undefined && !isIPv4(recorded)) {
-    throw new UserError(`the ingress IP recorded for hub ${hub.name}, "${recorded}", is not an IPv4 address`, {
-      fix: 'run jhm deploy again to record the floating IP, or set ingress.loadBalancerIP in the hub file',
+    throw new UserError(`the ingress IP recorded for cluster ${hub.name}, "${recorded}", is not an IPv4 address`, {
+      fix: `run jhm deploy again to record the floating IP, or set ingress.loadBalancerIP in ${hub.source}`,
     });
   }
   const warn = (message: string, fix: string) => warning(message, { file: hub.source, field: 'ingress.loadBalancerIP', fix });
@@ -41,7 +41,7 @@ export function decideLoadBalancerIP(hub: Pick<Cluster, 'name' | 'source' | 'ing
   if (fromFile !== undefined) {
     const warnings =
       recorded !== undefined && recorded !== fromFile
-        ? [warn(`is ${fromFile} but jhm deploy recorded ${recorded}; using ${fromFile}`, 'remove ingress.loadBalancerIP from the hub file to use the recorded floating IP')]
+        ? [warn(`is ${fromFile} but jhm deploy recorded ${recorded}; using ${fromFile}`, `remove ingress.loadBalancerIP from ${hub.source} to use the recorded floating IP`)]
         : [];
     return { ip: fromFile, from: 'hub file', warnings };
   }
@@ -50,7 +50,7 @@ export function decideLoadBalancerIP(hub: Pick<Cluster, 'name' | 'source' | 'ing
     warnings: [
       warn(
         `no load balancer IP is known: the ${hub.ingress.controller} Service gets whatever IP OpenStack assigns, which the DNS record does not point to`,
-        'run jhm deploy, which records the floating IP, or set ingress.loadBalancerIP in the hub file',
+        `run jhm deploy, which records the floating IP, or set ingress.loadBalancerIP in ${hub.source}`,
       ),
     ],
   };

@@ -165,12 +165,17 @@ describe('rule: the load-balancer IP is decided in one place, with its warnings'
 
   test('a hub-file IP that differs from the recorded one wins, with a warning naming both', () => {
     expect(decideLoadBalancerIP(withFileIp('203.0.113.20'), '203.0.113.10').warnings.map(formatDiagnostic)).toEqual([
-      'hubs/example.yaml: ingress.loadBalancerIP: is 203.0.113.20 but jhm deploy recorded 203.0.113.10; using 203.0.113.20 (remove ingress.loadBalancerIP from the hub file to use the recorded floating IP)',
+      'hubs/example.yaml: ingress.loadBalancerIP: is 203.0.113.20 but jhm deploy recorded 203.0.113.10; using 203.0.113.20 (remove ingress.loadBalancerIP from hubs/example.yaml to use the recorded floating IP)',
     ]);
   });
 
+  test('the fix names the file that defines the cluster (a cluster file for a shared cluster)', () => {
+    const shared = { name: 'shared', source: 'clusters/shared.yaml', ingress: withFileIp().ingress };
+    expect(decideLoadBalancerIP(shared).warnings.map(formatDiagnostic)).toEqual([expect.stringMatching(/^clusters\/shared\.yaml: ingress\.loadBalancerIP: .*\(run jhm deploy, which records the floating IP, or set ingress\.loadBalancerIP in clusters\/shared\.yaml\)$/)]);
+  });
+
   test('a recorded IP that is not IPv4 is a user error', () => {
-    expect(() => decideLoadBalancerIP(withFileIp(), '203.0.113')).toThrow(/the ingress IP recorded for hub example, "203\.0\.113", is not an IPv4 address/);
+    expect(() => decideLoadBalancerIP(withFileIp(), '203.0.113')).toThrow(/the ingress IP recorded for cluster example, "203\.0\.113", is not an IPv4 address/);
   });
 
   test('resolveLoadBalancerIP reads the recorded IP from outputs/<hub>.json', () => {

@@ -52,7 +52,7 @@ describe('ingressControllerRelease', () => {
     expect(warning).toMatch(/^hubs\/example\.yaml: ingress\.loadBalancerIP: /);
     expect(warning).toContain('whatever IP OpenStack assigns');
     expect(warning).toContain('jhm deploy');
-    expect(warning).toContain('set ingress.loadBalancerIP in the hub file');
+    expect(warning).toContain('set ingress.loadBalancerIP in hubs/example.yaml'); // the file that defines the cluster
   });
 
   test('the hub file IP counts as known: no IP warning', () => {
@@ -64,7 +64,7 @@ describe('ingressControllerRelease', () => {
     const hub = hubWith('pinned', { ingress: { controller: 'traefik', loadBalancerIP: '149.165.150.20' } });
     const r = release(hub, IP);
     expect(r.warnings.map(formatDiagnostic)).toEqual([
-      'hubs/pinned.yaml: ingress.loadBalancerIP: is 149.165.150.20 but jhm deploy recorded 149.165.150.10; using 149.165.150.20 (remove ingress.loadBalancerIP from the hub file to use the recorded floating IP)',
+      'hubs/pinned.yaml: ingress.loadBalancerIP: is 149.165.150.20 but jhm deploy recorded 149.165.150.10; using 149.165.150.20 (remove ingress.loadBalancerIP from hubs/pinned.yaml to use the recorded floating IP)',
     ]);
     expect((r.values as ReturnType<typeof traefikValues>).service.spec.loadBalancerIP).toBe('149.165.150.20');
   });
