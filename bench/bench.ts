@@ -12,12 +12,15 @@
  * - helm only (the floor): the distinct `helm template` calls of a cold synth, recorded once,
  *   run alone in parallel (`helm-only.ts`); jhm cold is reported as a ratio to it (`x helm`);
  * - jhm --help: start-up alone;
+ * - fleet (cold and warm as above): as many hubs as the largest size, spread over a few shared
+ *   clusters (cluster files `clusters/fleet-01.yaml` …, copies of clusters/shared.yaml; hubs copies of
+ *   hubs/course-a.yaml); `--no-fleet` leaves it out, `--fleet-clusters N` sets the clusters (default 5);
  * - stock (the baseline): a fresh copy and an empty cache folder, then `cdktf synth` and
  *   `cdk8s synth` one after the other (their apps are the repository's compiled lib/synth/cdktf-app.js
  *   and lib/synth/cdk8s-app.js, run with node: no tsc in the timed part).
  *
  * Usage: node lib/bench/bench.js [--runs N] [--sizes 1,10,50] [--quick] [--out FILE]
- *                                [--test-charts] [--no-baseline] [--keep]
+ *                                [--test-charts] [--no-baseline] [--no-fleet] [--fleet-clusters N] [--keep]
  */
 import { spawnSync } from 'child_process';
 import { createHash } from 'crypto';
@@ -29,7 +32,20 @@ import { HelmBinary } from '../k8s/helm/helm-binary';
 import { codeState } from './code-state';
 import { readRecordedRenders, replayRenders, writeRecordingHelm } from './helm-only';
 import { Measurement, memoryMethod, runMeasured } from './measure';
-import { ChartsInUse, chooseCharts, copyProject, hubName, REPO, writeProjectTemplate, COMMON_ARGS, FLAG, VALUE } from './project';
+import {
+  ChartsInUse,
+  chooseCharts,
+  copyProject,
+  fleetClusterName,
+  fleetClusterOf,
+  hubName,
+  REPO,
+  writeFleetProjectTemplate,
+  writeProjectTemplate,
+  COMMON_ARGS,
+  FLAG,
+  VALUE,
+} from './project';
 import { median, round, table } from './stats';
 
 /** Budget for the stock path at the largest size: run it only when it is expected to take less. */
@@ -43,10 +59,15 @@ interface Options {
   out?: string;
   forceTestCharts: boolean;
   baseline: boolean;
+  /** Run the fleet case (hubs on shared clusters). */
+  fleet: boolean;
+  /** Shared clusters of the fleet case (at most one per hub). */
+  fleetClusters: number;
   keep: boolean;
 }
 
-type Tool = 'jhm' | 'stock' | 'helm';
+/** `fleet` is jhm on a project whose hubs share a few clusters (the other jhm cases: one dedicated cluster per hub). */
+type Tool = 'jhm' | 'stock' | 'helm' | 'fleet';
 /** `warm` is a synth with nothing changed (a no-op); `help` is `jhm --help`. */
 type Mode = 'cold' | 'warm' | 'help';
 
@@ -70,6 +91,8 @@ interface CaseRecord {
   tool: Tool;
   mode: Mode;
   hubs: number;
+  /** Clusters the hubs are on: as many as hubs (each hub its dedicated cluster) except in the fleet case. */
+  clusters: number;
   command: string;
   runs: RunRecord[];
   medianSeconds?: number;
@@ -84,6 +107,8 @@ interface CaseRecord {
   ratioToBaseline?: number;
   /** jhm cold only: medianSeconds divided by the helm-only median for the same hubs (the floor). */
   ratioToHelm?: number;
+  /** fleet only: medianSeconds divided by the jhm median of the same mode for as many hubs on dedicated clusters. */
+  ratioToDedicated?: number;
   error?: string;
   skipped?: string;
 }
@@ -97,13 +122,31 @@ interface TargetRecord {
 }
 
 function parseArgs(argv: readonly string[]): Options {
-  const options = { ...COMMON_ARGS, runs: VALUE, sizes: VALUE, quick: FLAG, out: VALUE, 'no-baseline': FLAG, help: { ...FLAG, short: 'h' } } as const;
+  const options = {
+    ...COMMON_ARGS,
+    runs: VALUE,
+    sizes: VALUE,
+    quick: FLAG,
+    out: VALUE,
+    'no-baseline': FLAG,
+    'no-fleet': FLAG,
+    'fleet-clusters': VALUE,
+    help: { ...FLAG, short: 'h' },
+  } as const;
   const { values: v } = parseCommandLine({ args: [...argv], options });
   if (v.help) {
-    process.stdout.write('usage: node lib/bench/bench.js [--runs N] [--sizes 1,10,50] [--quick] [--out FILE] [--test-charts] [--no-baseline] [--keep]\n');
+    process.stdout.write('usage: node lib/bench/bench.js [--runs N] [--sizes 1,10,50] [--quick] [--out FILE] [--test-charts] [--no-baseline] [--no-fleet] [--fleet-clusters N] [--keep]\n');
     process.exit(0);
   }
-  const o: Options = { runs: 3, sizes: [1, 10, 50], forceTestCharts: Boolean(v['test-charts']), baseline: !v['no-baseline'], keep: Boolean(v.keep) };
+  const o: Options = {
+    runs: 3,
+    sizes: [1, 10, 50],
+    forceTestCharts: Boolean(v['test-charts']),
+    baseline: !v['no-baseline'],
+    fleet: !v['no-fleet'],
+    fleetClusters: 5,
+    keep: Boolean(v.keep),
+  };
   if (v.quick) {
     o.runs = 1;
     o.sizes = [1, 10];
@@ -111,6 +154,7 @@ function parseArgs(argv: readonly string[]): Options {
   if (v.runs !== undefined) o.runs = positiveInt(v.runs, '--runs');
   if (v.sizes !== undefined) o.sizes = v.sizes.split(',').map((x) => positiveInt(x.trim(), '--sizes'));
   if (v.out !== undefined) o.out = path.resolve(v.out);
+  if (v['fleet-clusters'] !== undefined) o.fleetClusters = positiveInt(v['fleet-clusters'], '--fleet-clusters');
   o.sizes = [...new Set(o.sizes)].sort((a, b) => a - b);
   return o;
 }
@@ -142,7 +186,7 @@ function benchEnv(base: NodeJS.ProcessEnv, cacheDir: string, charts: ChartsInUse
   };
 }
 
-/** The hub outputs that must exist after a successful synth. */
+/** The hub outputs that must exist after a successful synth of `count` hubs on dedicated clusters. */
 function missingOutputs(project: string, count: number): string[] {
   const missing: string[] = [];
   for (let i = 1; i <= count; i++) {
@@ -152,6 +196,17 @@ function missingOutputs(project: string, count: number): string[] {
     }
   }
   return missing;
+}
+
+/** The outputs that must exist after a successful synth of the fleet: per cluster its stack and secrets, per hub its release file. */
+function missingFleetOutputs(project: string, hubs: number, clusters: number): string[] {
+  const wanted: string[] = [];
+  for (let c = 1; c <= clusters; c++) {
+    const name = fleetClusterName(c);
+    wanted.push(path.join('cdktf.out', 'stacks', name, 'cdk.tf.json'), path.join('dist-secrets', name));
+  }
+  for (let i = 1; i <= hubs; i++) wanted.push(path.join('dist', fleetClusterName(fleetClusterOf(i, hubs, clusters)), `05-jupyterhub-${hubName(i)}.yaml`));
+  return wanted.filter((rel) => !fs.existsSync(path.join(project, rel)));
 }
 
 /** Digest of every file under the output folders (paths and contents). */
@@ -192,7 +247,7 @@ function record(m: Measurement): RunRecord {
 }
 
 function reportedSeconds(stderr: string): number | undefined {
-  const m = /synthesized \d+ hub\(s\) in ([\d.]+) s/.exec(stderr);
+  const m = /synthesized \d+ hub\(s\)(?: on \d+ cluster\(s\))? in ([\d.]+) s/.exec(stderr);
   return m ? Number(m[1]) : undefined;
 }
 
@@ -234,8 +289,32 @@ async function main(): Promise<void> {
     let runId = 0;
     const helmLimit = 3 * os.cpus().length;
 
+    /** One jhm cold run on a fresh copy of `template` and an empty cache, then a warm (no-op) run on the same project and cache. */
+    const coldThenWarm = async (template: string, cold: CaseRecord, warm: CaseRecord, missingAfter: (project: string) => string[], label: string): Promise<void> => {
+      if (cold.error !== undefined) return;
+      const dir = path.join(work, `run-${++runId}`);
+      const project = path.join(dir, 'project');
+      copyProject(template, project);
+      const env = benchEnv(process.env, path.join(dir, 'cache'), charts, home);
+      log(`jhm cold, ${label}`);
+      const m = await runMeasured(node, [jhm, 'synth'], { cwd: project, env, timeoutSeconds: COMMAND_TIMEOUT_SECONDS });
+      const missing = m.exitCode === 0 ? missingAfter(project) : [];
+      cold.error = failure('jhm synth', m) ?? (missing.length ? `jhm synth exited 0 but did not write ${missing.slice(0, 3).join(', ')}` : undefined);
+      if (cold.error === undefined) {
+        cold.runs.push({ ...record(m), reportedSynthSeconds: reportedSeconds(m.stderr) });
+        const before = outputsDigest(project);
+        log(`jhm warm, ${label}`);
+        const w = await runMeasured(node, [jhm, 'synth'], { cwd: project, env, timeoutSeconds: COMMAND_TIMEOUT_SECONDS });
+        warm.error = failure('jhm synth (warm)', w);
+        if (warm.error === undefined) {
+          warm.runs.push({ ...record(w), reportedSynthSeconds: reportedSeconds(w.stderr), outputsUnchanged: outputsDigest(project) === before });
+        }
+      }
+      fs.rmSync(dir, { recursive: true, force: true });
+    };
+
     // jhm --help: start-up alone (no project needed).
-    const help: CaseRecord = { tool: 'jhm', mode: 'help', hubs: 0, command: 'node bin/jhm --help', runs: [] };
+    const help: CaseRecord = { tool: 'jhm', mode: 'help', hubs: 0, clusters: 0, command: 'node bin/jhm --help', runs: [] };
     cases.push(help);
     for (let i = 0; i < options.runs && help.error === undefined; i++) {
       const env = benchEnv(process.env, path.join(work, 'help-cache'), charts, home);
@@ -249,10 +328,10 @@ async function main(): Promise<void> {
     for (const size of options.sizes) {
       const template = path.join(work, `template-${size}`);
       await writeProjectTemplate(template, size, charts);
-      const cold: CaseRecord = { tool: 'jhm', mode: 'cold', hubs: size, command: 'node bin/jhm synth', runs: [] };
-      const warm: CaseRecord = { tool: 'jhm', mode: 'warm', hubs: size, command: 'node bin/jhm synth (again, same cache and outputs)', runs: [] };
-      const stock: CaseRecord = { tool: 'stock', mode: 'cold', hubs: size, command: 'cdktf synth && cdk8s synth --no-check-upgrade', runs: [] };
-      const helmOnly: CaseRecord = { tool: 'helm', mode: 'cold', hubs: size, command: `the helm template runs of jhm cold, alone, at most ${helmLimit} at once`, runs: [] };
+      const cold: CaseRecord = { tool: 'jhm', mode: 'cold', hubs: size, clusters: size, command: 'node bin/jhm synth', runs: [] };
+      const warm: CaseRecord = { tool: 'jhm', mode: 'warm', hubs: size, clusters: size, command: 'node bin/jhm synth (again, same cache and outputs)', runs: [] };
+      const stock: CaseRecord = { tool: 'stock', mode: 'cold', hubs: size, clusters: size, command: 'cdktf synth && cdk8s synth --no-check-upgrade', runs: [] };
+      const helmOnly: CaseRecord = { tool: 'helm', mode: 'cold', hubs: size, clusters: size, command: `the helm template runs of jhm cold, alone, at most ${helmLimit} at once`, runs: [] };
       cases.push(helmOnly, cold, warm);
 
       // The floor: record the helm template calls of one untimed cold synth, to replay them alone below.
@@ -303,27 +382,7 @@ async function main(): Promise<void> {
           fs.rmSync(helmHome, { recursive: true, force: true });
         }
         // jhm cold, then warm (a no-op synth) on the same project and cache.
-        if (cold.error === undefined) {
-          const dir = path.join(work, `run-${++runId}`);
-          const project = path.join(dir, 'project');
-          copyProject(template, project);
-          const env = benchEnv(process.env, path.join(dir, 'cache'), charts, home);
-          log(`jhm cold, ${size} hub(s), run ${i + 1}/${options.runs}`);
-          const m = await runMeasured(node, [jhm, 'synth'], { cwd: project, env, timeoutSeconds: COMMAND_TIMEOUT_SECONDS });
-          const missing = m.exitCode === 0 ? missingOutputs(project, size) : [];
-          cold.error = failure('jhm synth', m) ?? (missing.length ? `jhm synth exited 0 but did not write ${missing.slice(0, 3).join(', ')}` : undefined);
-          if (cold.error === undefined) {
-            cold.runs.push({ ...record(m), reportedSynthSeconds: reportedSeconds(m.stderr) });
-            const before = outputsDigest(project);
-            log(`jhm warm, ${size} hub(s), run ${i + 1}/${options.runs}`);
-            const w = await runMeasured(node, [jhm, 'synth'], { cwd: project, env, timeoutSeconds: COMMAND_TIMEOUT_SECONDS });
-            warm.error = failure('jhm synth (warm)', w);
-            if (warm.error === undefined) {
-              warm.runs.push({ ...record(w), reportedSynthSeconds: reportedSeconds(w.stderr), outputsUnchanged: outputsDigest(project) === before });
-            }
-          }
-          fs.rmSync(dir, { recursive: true, force: true });
-        }
+        await coldThenWarm(template, cold, warm, (project) => missingOutputs(project, size), `${size} hub(s), run ${i + 1}/${options.runs}`);
         // The stock path, cold, on a fresh copy.
         if (i < stockRuns && stock.error === undefined) {
           const dir = path.join(work, `run-${++runId}`);
@@ -363,6 +422,27 @@ async function main(): Promise<void> {
       for (const c of [helmOnly, cold, warm, stock]) if (c.error) log(`${c.tool} ${c.mode} ${c.hubs}: ${c.error}`);
     }
 
+    // The fleet: as many hubs as the largest size, on a few shared clusters.
+    const fleetHubs = Math.max(...options.sizes);
+    const fleetClusters = Math.min(options.fleetClusters, fleetHubs);
+    if (options.fleet) {
+      const template = path.join(work, 'template-fleet');
+      await writeFleetProjectTemplate(template, fleetHubs, fleetClusters, charts);
+      const on = `${fleetHubs} hubs on ${fleetClusters} shared cluster(s)`;
+      const cold: CaseRecord = { tool: 'fleet', mode: 'cold', hubs: fleetHubs, clusters: fleetClusters, command: `node bin/jhm synth (${on})`, runs: [] };
+      const warm: CaseRecord = { tool: 'fleet', mode: 'warm', hubs: fleetHubs, clusters: fleetClusters, command: `node bin/jhm synth (${on}; again, same cache and outputs)`, runs: [] };
+      cases.push(cold, warm);
+      for (let i = 0; i < options.runs; i++) {
+        await coldThenWarm(template, cold, warm, (project) => missingFleetOutputs(project, fleetHubs, fleetClusters), `fleet, ${on}, run ${i + 1}/${options.runs}`);
+      }
+      for (const c of [cold, warm]) {
+        summarize(c);
+        const dedicated = cases.find((d) => d.tool === 'jhm' && d.mode === c.mode && d.hubs === fleetHubs && d.medianSeconds !== undefined);
+        if (dedicated && c.medianSeconds !== undefined) c.ratioToDedicated = round(c.medianSeconds / dedicated.medianSeconds!);
+        if (c.error) log(`fleet ${c.mode} ${c.hubs}: ${c.error}`);
+      }
+    }
+
     const targets = evaluateTargets(cases);
     const results = {
       date: new Date().toISOString(),
@@ -384,12 +464,20 @@ async function main(): Promise<void> {
         cdk8sCli: packageVersion('cdk8s-cli'),
         terraform: terraformVersion(),
       },
-      settings: { runs: options.runs, sizes: options.sizes, baselineBudgetSeconds: BASELINE_BUDGET_SECONDS },
+      settings: {
+        runs: options.runs,
+        sizes: options.sizes,
+        baselineBudgetSeconds: BASELINE_BUDGET_SECONDS,
+        fleet: options.fleet ? { hubs: fleetHubs, clusters: fleetClusters } : null,
+      },
       method: {
         cold: 'fresh copy of the generated project (hubs/, secrets/, charts.lock.json; no outputs) and an empty JHM_CACHE_DIR (a helm binary found outside it, see tools.helm, is not re-extracted)',
         warm: 'the same command again right after the cold run: same cache, same outputs, nothing changed (a no-op synth)',
         helm: 'the distinct helm template calls of one cold jhm synth (recorded by a JHM_HELM wrapper in an untimed run), run again alone with the same arguments and values, at most 3 per core at once; wall time from the first spawn to the last exit, in the bench process (no node start-up)',
         help: '`node bin/jhm --help`',
+        fleet:
+          'cold and warm as above, on a project of as many hubs as the largest size spread in consecutive blocks over a few shared clusters (clusters/fleet-01.yaml …, copies of clusters/shared.yaml; hubs/hub-001.yaml …, copies of hubs/course-a.yaml naming their cluster)',
+        ratioToDedicated: 'fleet median seconds divided by the jhm median of the same mode for as many hubs, each on its dedicated cluster',
         ratioToHelm: "jhm cold median seconds divided by the helm-only median for the same number of hubs",
         stock: 'fresh copy and empty JHM_CACHE_DIR, then `cdktf synth` (app: node lib/synth/cdktf-app.js) and `cdk8s synth --no-check-upgrade` (app: node lib/synth/cdk8s-app.js), times added',
         seconds: 'wall clock from spawn to exit of the child process, measured by the bench',
@@ -449,6 +537,7 @@ function printTable(cases: readonly CaseRecord[]): string {
     c.tool,
     c.mode,
     String(c.hubs),
+    String(c.clusters),
     String(c.runs.length),
     fmt(c.medianSeconds),
     fmt(c.minSeconds),
@@ -458,9 +547,10 @@ function printTable(cases: readonly CaseRecord[]): string {
     c.peakMiB === undefined ? '-' : c.peakMiB.toFixed(0),
     c.ratioToBaseline === undefined ? '-' : c.ratioToBaseline.toFixed(2),
     c.ratioToHelm === undefined ? '-' : c.ratioToHelm.toFixed(2),
+    c.ratioToDedicated === undefined ? '-' : c.ratioToDedicated.toFixed(2),
     c.error ? `FAILED: ${c.error.slice(0, 100)}` : (c.skipped ?? ''),
   ]);
-  return table(['tool', 'mode', 'hubs', 'runs', 'median s', 'min s', 'max s', 'jhm-reported s', 'CPU s', 'peak MiB', 'x stock', 'x helm', 'note'], rows);
+  return table(['tool', 'mode', 'hubs', 'clusters', 'runs', 'median s', 'min s', 'max s', 'jhm-reported s', 'CPU s', 'peak MiB', 'x stock', 'x helm', 'x dedicated', 'note'], rows);
 }
 
 function printTargets(targets: readonly TargetRecord[]): string {

@@ -4,6 +4,9 @@
  * secrets file each with an obviously fake GitHub client secret, a `charts.lock.json` recording
  * the archives in use (as a cloned hub repository would have), and a `cdktf.json` / `cdk8s.yaml`
  * whose apps run the repository's compiled entry points with plain node (no tsc in the timed part).
+ * The fleet project (`writeFleetProjectTemplate`) spreads as many hubs over a few shared clusters:
+ * copies of `clusters/shared.yaml` named `fleet-01` … and copies of `hubs/course-a.yaml` that name
+ * them (each hub's DNS record defaults to its name, so records never collide).
  *
  * Also picks the charts: the real pinned archives when `JHM_CHARTS_DIR` holds all four, else the
  * test stand-ins packaged from `test/charts/`.
@@ -90,6 +93,45 @@ export async function writeProjectTemplate(dir: string, count: number, charts: C
   const example = fs.readFileSync(path.join(REPO, 'hubs', 'example.yaml'), 'utf8');
   fs.mkdirSync(path.join(dir, 'hubs'), { recursive: true });
   for (let i = 1; i <= count; i++) fs.writeFileSync(path.join(dir, 'hubs', `${hubName(i)}.yaml`), example);
+  await finishProjectTemplate(dir, charts);
+}
+
+/** Name of generated shared cluster `c` (1-based): fleet-01, fleet-02, … */
+export function fleetClusterName(c: number): string {
+  return `fleet-${String(c).padStart(2, '0')}`;
+}
+
+/** The cluster (1-based) of hub `i` of `hubs` spread over `clusters`: consecutive hubs, as even blocks as can be. */
+export function fleetClusterOf(i: number, hubs: number, clusters: number): number {
+  return Math.floor(((i - 1) * clusters) / hubs) + 1;
+}
+
+/**
+ * Writes a fleet project template into `dir`: `clusters` cluster files (copies of
+ * `clusters/shared.yaml`, `fleet-01` …) and `hubs` hub files (copies of `hubs/course-a.yaml`,
+ * `hub-001` …, each naming its cluster and with its own client id), spread in consecutive blocks;
+ * then secrets, charts.lock.json, cdktf.json and cdk8s.yaml as `writeProjectTemplate`.
+ */
+export async function writeFleetProjectTemplate(dir: string, hubs: number, clusters: number, charts: ChartsInUse): Promise<void> {
+  const cluster = fs.readFileSync(path.join(REPO, 'clusters', 'shared.yaml'), 'utf8');
+  const hub = fs.readFileSync(path.join(REPO, 'hubs', 'course-a.yaml'), 'utf8');
+  const swap = (text: string, from: RegExp, to: string): string => {
+    if (!from.test(text)) throw new Error(`hubs/course-a.yaml no longer matches ${from}: update bench/project.ts`);
+    return text.replace(from, to);
+  };
+  fs.mkdirSync(path.join(dir, 'hubs'), { recursive: true });
+  fs.mkdirSync(path.join(dir, 'clusters'), { recursive: true });
+  for (let c = 1; c <= clusters; c++) fs.writeFileSync(path.join(dir, 'clusters', `${fleetClusterName(c)}.yaml`), cluster);
+  for (let i = 1; i <= hubs; i++) {
+    let text = swap(hub, /^cluster: shared$/m, `cluster: ${fleetClusterName(fleetClusterOf(i, hubs, clusters))}`);
+    text = swap(text, /clientId: example-course-a-client-id/, `clientId: example-${hubName(i)}-client-id`);
+    fs.writeFileSync(path.join(dir, 'hubs', `${hubName(i)}.yaml`), text);
+  }
+  await finishProjectTemplate(dir, charts);
+}
+
+/** Secrets (fake), charts.lock.json, cdktf.json and cdk8s.yaml of a project whose hub (and cluster) files are written. */
+async function finishProjectTemplate(dir: string, charts: ChartsInUse): Promise<void> {
   for (const hub of loadHubs(dir)) ensureSecrets(dir, hub, { githubClientSecret: FAKE_GITHUB_CLIENT_SECRET });
   const lock = new ChartLock(path.join(dir, 'charts.lock.json'));
   for (const pin of Object.values(CHARTS)) {
