@@ -6,7 +6,6 @@
  */
 import { parseAllDocuments, ParseOptions, DocumentOptions, SchemaOptions, ToJSOptions } from 'yaml';
 import { UserError } from '../../config/errors';
-import { fastParseDocuments } from './fast-parse';
 import type { K8sObject } from './types';
 
 /** One object of the output and the template it came from. */
@@ -40,55 +39,22 @@ const TO_JS: ToJSOptions = { maxAliasCount: 1000 };
 /**
  * The objects of `helm template` output, in order. `chart` names the chart in error messages.
  * Throws a `UserError` for invalid YAML or a document that is not a Kubernetes object.
- *
- * The text is read by the fast reader (fast-parse.ts, js-yaml) when it is sure to give exactly
- * what `yaml` gives; otherwise, and to word any error, by `yaml`.
  */
 export function parseHelmOutput(text: string, chart: string): RenderedDocument[] {
-  const fast = fastParseDocuments(text);
-  if (fast !== undefined) {
-    try {
-      return objectsOf(fast, chart);
-    } catch {
-      // The error is worded from `yaml`'s reading below.
-    }
-  }
-  return parseWithYaml(text, chart);
-}
-
-function objectsOf(docs: readonly { source?: string; data: unknown }[], chart: string): RenderedDocument[] {
   const out: RenderedDocument[] = [];
-  for (const { source, data } of docs) {
-    if (data === null || data === undefined) continue;
-    const where = source ? `${chart}: ${source}` : chart;
-    for (const object of unpack(data, where)) out.push(source ? { source, object } : { object });
-  }
-  return out;
-}
-
-/** The reference reading with `yaml`'s document model (also the one that words every error). */
-export function parseWithYaml(text: string, chart: string): RenderedDocument[] {
-  const out: RenderedDocument[] = [];
-  for (const { source, error, data } of readWithYaml(text)) {
-    const where = source ? `${chart}: ${source}` : chart;
-    if (error) throw new UserError(`helm rendered invalid YAML: ${error}`, { file: where });
-    if (data === null || data === undefined) continue;
-    for (const object of unpack(data, where)) out.push(source ? { source, object } : { object });
-  }
-  return out;
-}
-
-/** Each document of the stream as `yaml` reads it: its `# Source:` path, first error line, and data. */
-export function* readWithYaml(text: string): Generator<{ source?: string; error?: string; data?: unknown }> {
   for (const doc of parseAllDocuments(text, YAML_OPTIONS)) {
     const comments = [doc.commentBefore, (doc.contents as { commentBefore?: string } | null)?.commentBefore]
       .filter((c): c is string => typeof c === 'string')
       .join('\n');
     const source = /^\s*Source:\s*(\S.*?)\s*$/m.exec(comments)?.[1];
+    const where = source ? `${chart}: ${source}` : chart;
     const error = doc.errors[0];
-    if (error) yield { source, error: error.message.split('\n')[0] };
-    else yield { source, data: doc.toJS(TO_JS) as unknown };
+    if (error) throw new UserError(`helm rendered invalid YAML: ${error.message.split('\n')[0]}`, { file: where });
+    const data: unknown = doc.toJS(TO_JS);
+    if (data === null || data === undefined) continue;
+    for (const object of unpack(data, where)) out.push(source ? { source, object } : { object });
   }
+  return out;
 }
 
 function unpack(data: unknown, where: string): K8sObject[] {
