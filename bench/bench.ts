@@ -47,6 +47,7 @@ import {
   VALUE,
 } from './project';
 import { median, round, table } from './stats';
+import { waveFileName, WAVES } from '../k8s/waves';
 
 /** Budget for the stock path at the largest size: run it only when it is expected to take less. */
 const BASELINE_BUDGET_SECONDS = 180;
@@ -205,7 +206,7 @@ function missingFleetOutputs(project: string, hubs: number, clusters: number): s
     const name = fleetClusterName(c);
     wanted.push(path.join('cdktf.out', 'stacks', name, 'cdk.tf.json'), path.join('dist-secrets', name));
   }
-  for (let i = 1; i <= hubs; i++) wanted.push(path.join('dist', fleetClusterName(fleetClusterOf(i, hubs, clusters)), `05-jupyterhub-${hubName(i)}.yaml`));
+  for (let i = 1; i <= hubs; i++) wanted.push(path.join('dist', fleetClusterName(fleetClusterOf(i, hubs, clusters)), waveFileName(WAVES.jupyterhub, hubName(i))));
   return wanted.filter((rel) => !fs.existsSync(path.join(project, rel)));
 }
 

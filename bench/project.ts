@@ -98,7 +98,7 @@ export async function writeProjectTemplate(dir: string, count: number, charts: C
 
 /** Name of generated shared cluster `c` (1-based): fleet-01, fleet-02, … */
 export function fleetClusterName(c: number): string {
-  return `fleet-${String(c).padStart(2, '0')}`;
+  return `fleet-${c < 10 ? '0' : ''}${c}`;
 }
 
 /** The cluster (1-based) of hub `i` of `hubs` spread over `clusters`: consecutive hubs, as even blocks as can be. */
