@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
-import { UserErrors } from '../../config/errors';
+import { problems } from '../support/problems';
 import { defineHub } from '../../config/hub';
 import { checkHubSet } from '../../config/hub-set';
 
@@ -16,15 +16,6 @@ const hub = (name: string, edit: (h: Record<string, any>) => void = () => undefi
   return defineHub(name, data, {}, `hubs/${name}.yaml`);
 };
 
-function problems(f: () => void): string[] {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof UserErrors) return e.errors.map((x) => x.format());
-    throw e;
-  }
-  return [];
-}
 
 test('hubs with their own cluster and host pass', () => {
   expect(problems(() => checkHubSet([hub('alpha'), hub('beta')]))).toEqual([]);

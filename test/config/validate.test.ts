@@ -7,7 +7,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { UserErrors } from '../../config/errors';
+import { problems } from '../support/problems';
 import { defineHub } from '../../config/hub';
 import { chartErrors, HELM_RELEASE_NAME_MAX, otherHubs, validateHubs } from '../../config/validate';
 import { parse } from 'yaml';
@@ -27,15 +27,6 @@ function project(hubs: Record<string, string>): string {
   return root;
 }
 
-function problems(f: () => unknown): string[] {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof UserErrors) return e.errors.map((x) => x.format());
-    throw e;
-  }
-  return [];
-}
 
 const hub = (edit: (h: Record<string, any>) => void) => {
   const data = parse(EXAMPLE);
