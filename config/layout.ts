@@ -60,6 +60,9 @@ export const OUTPUT_DIRS = {
 
 export type OutputKind = keyof typeof OUTPUT_DIRS;
 
+/** The Terraform JSON cdktf writes in a stack's folder. */
+export const STACK_FILE_NAME = 'cdk.tf.json';
+
 /** The file in Terraform's data folder that says `terraform init` has run. */
 export const TERRAFORM_BACKEND_STATE = 'terraform.tfstate';
 
@@ -109,6 +112,11 @@ export class ProjectLayout {
   /** `<root>/<kind's folder>/<hub>`. */
   public output(kind: OutputKind, hub: string): string {
     return path.join(this.root, OUTPUT_DIRS[kind], hub);
+  }
+
+  /** `<root>/cdktf.out/stacks/<cluster>/cdk.tf.json`: a cluster's synthesized Terraform JSON. */
+  public stackFile(cluster: string): string {
+    return path.join(this.output('stacks', cluster), STACK_FILE_NAME);
   }
 
   public get chartLock(): string {
