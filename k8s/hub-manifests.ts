@@ -15,6 +15,7 @@ import type { Cluster } from '../config/cluster';
 import { Hub, hubReleases } from '../config/hub';
 import { K8sObject } from './helm/types';
 import { ManifestFiles, manifestFiles } from './manifest-files';
+import { ownerLabels } from './ownership';
 import { LetsEncryptIssuers } from './platform/cluster-issuers';
 import { SYNC_WAVE_ANNOTATION, syncWave, Wave, WAVE_ORDER, WaveName, waveFileName, WAVES } from './waves';
 
@@ -67,7 +68,7 @@ export class WaveChart extends Chart {
  * chart per hub for each per-hub wave (on the dedicated cluster of a hub file in today's format,
  * the one hub's chart keeps the wave's own id and file). Namespaces are created for every
  * namespace an object uses; CRDs of every release move to the CRD wave; every object carries the
- * Argo CD sync-wave annotation of its wave.
+ * Argo CD sync-wave annotation of its wave and jhm's ownership labels (`ownership.ts`).
  */
 export class ClusterManifests extends Construct {
   /** Charts in apply order. */
@@ -79,6 +80,8 @@ export class ClusterManifests extends Construct {
     const charts: WaveChart[] = [];
     const platform = new Map<WaveName, WaveChart>();
     const perHub = new Map<string, WaveChart>();
+    // The hub of each per-hub chart (a dedicated cluster's chart has no `hub` but one hub all the same).
+    const hubOf = new Map<WaveChart, string>();
     for (const w of WAVE_ORDER) {
       if (!w.perHub) {
         const c = new WaveChart(this, w);
@@ -89,6 +92,7 @@ export class ClusterManifests extends Construct {
       for (const hub of hubs) {
         const c = new WaveChart(this, w, cluster.dedicated ? undefined : hub);
         perHub.set(`${w.name}/${hub.name}`, c);
+        hubOf.set(c, hub.name);
         charts.push(c);
       }
     }
@@ -126,8 +130,12 @@ export class ClusterManifests extends Construct {
 
     this.charts = charts;
     for (const c of this.charts) {
+      // Top-level metadata only (`ownership.ts`): pod templates and selectors stay as rendered.
+      const labels = Object.entries(ownerLabels(cluster.name, hubOf.get(c)));
       for (const o of c.node.findAll()) {
-        if (o instanceof ApiObject) o.metadata.addAnnotation(SYNC_WAVE_ANNOTATION, syncWave(c.wave));
+        if (!(o instanceof ApiObject)) continue;
+        o.metadata.addAnnotation(SYNC_WAVE_ANNOTATION, syncWave(c.wave));
+        for (const [k, v] of labels) o.metadata.addLabel(k, v);
       }
     }
   }

@@ -1,8 +1,10 @@
 /**
  * Rule: what synth writes for a release behaves exactly as `helm template` with the same values,
  * apart from the documented fixes: namespaces (set on namespaced objects, removed from
- * cluster-scoped ones), hooks (left out), the sync-wave annotation, null fields (absent, as the API
- * server treats them) and Secret values (real ones in dist-secrets instead of placeholders).
+ * cluster-scoped ones), hooks (left out), the sync-wave annotation, jhm's ownership labels on the
+ * top-level metadata only (so pod templates and selectors stay helm's, byte for byte), null fields
+ * (absent, as the API server treats them) and Secret values (real ones in dist-secrets instead of
+ * placeholders).
  *
  * Runs with the test charts always, and again with the real charts when JHM_CHARTS_DIR holds them.
  */
@@ -18,13 +20,14 @@ import { HelmRenderer } from '../../k8s/helm/render';
 import { BUILTIN_CLUSTER_SCOPED } from '../../k8s/helm/scope';
 import { jupyterhubValues } from '../../k8s/jupyterhub/values';
 import { certManagerRelease, ingressControllerRelease } from '../../k8s/platform/ingress-controller';
+import { OWNER_CLUSTER_LABEL, OWNER_HUB_LABEL } from '../../k8s/ownership';
 import { placeholderSecrets } from '../../k8s/secret-placeholders';
 import { SYNC_WAVE_ANNOTATION } from '../../k8s/waves';
 import { EXAMPLE_HUB, EXAMPLE_HUB_NGINX, makeProject, removeProjects } from '../support/project';
 
 afterAll(removeProjects);
 
-type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; annotations?: Record<string, string> }; [k: string]: unknown };
+type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; annotations?: Record<string, string>; labels?: Record<string, string> }; [k: string]: unknown };
 
 const realDir = process.env.JHM_CHARTS_DIR;
 const realAvailable = realDir !== undefined && Object.values(CHARTS).every((c) => fs.existsSync(path.join(realDir, archiveName(c))));
@@ -96,6 +99,11 @@ function normalize(o: Obj): unknown {
     delete copy.metadata.annotations[SYNC_WAVE_ANNOTATION];
     if (Object.keys(copy.metadata.annotations).length === 0) delete copy.metadata.annotations;
   }
+  if (copy.metadata.labels) {
+    delete copy.metadata.labels[OWNER_CLUSTER_LABEL];
+    delete copy.metadata.labels[OWNER_HUB_LABEL];
+    if (Object.keys(copy.metadata.labels).length === 0) delete copy.metadata.labels;
+  }
   if (copy.kind === 'Secret') {
     // Values differ by design (placeholders vs real); the keys must not.
     for (const field of ['data', 'stringData']) {
@@ -144,6 +152,10 @@ describe.each([
     const written = [...readObjects(project.path('dist/example')), ...readObjects(project.path('dist-secrets/example'))];
     const actual = new Map<string, unknown>();
     for (const o of written) {
+      // Every object carries the ownership labels (the hub's on JupyterHub's); `normalize` removes them.
+      const hubLabel = o.metadata.namespace === hub.jupyterhub.namespace ? { [OWNER_HUB_LABEL]: 'example' } : {};
+      expect({ [key(o)]: o.metadata.labels }).toEqual({ [key(o)]: expect.objectContaining({ [OWNER_CLUSTER_LABEL]: 'example', ...hubLabel }) });
+      if (o.metadata.namespace !== undefined && o.metadata.namespace !== hub.jupyterhub.namespace) expect(o.metadata.labels?.[OWNER_HUB_LABEL]).toBeUndefined();
       // What synth adds on its own: Namespaces and the ClusterIssuers (tested elsewhere).
       if (o.kind === 'Namespace' || o.kind === 'ClusterIssuer') continue;
       actual.set(key(o), normalize(o));
