@@ -1,0 +1,471 @@
+/**
+ * What a change to a cluster's Terraform stack will do, in Terraform's words (create, update
+ * in-place, replace, destroy), worked out from the committed stack JSON and a new one without
+ * running Terraform: for `jhm diff`, `jhm check` and `jhm synth`'s summary.
+ *
+ * Rules:
+ * - a changed argument the provider marks ForceNew replaces the resource, and is named
+ *   (`forcedBy`); changes of in-place arguments only update it in place. The facts come from
+ *   `provider-schema/force-new.json` (read from the provider's source, with the version) and
+ *   `provider-schema/openstack.json` (which arguments are optional and computed), read once;
+ * - an optional and computed argument left out of the new configuration keeps the value Terraform
+ *   read (no change), as Terraform plans it;
+ * - `lifecycle.ignore_changes` of the new configuration is honoured (`node_count` while the
+ *   autoscaler runs), `"all"` included;
+ * - a value whose `${…}` refers to a data source whose configuration changed (or that is new, or
+ *   that refers to such a thing), or to a resource being created or replaced, is "known after
+ *   apply" and counts as changed: a nodegroup whose cluster is replaced is replaced (`cluster_id`),
+ *   a renamed cluster template changes `cluster_template_id`, an in-place rolling upgrade
+ *   (`upgrade`);
+ * - a resource only in the new stack is created, only in the old one destroyed; data sources,
+ *   outputs, providers and the backend are not listed. Counts are Terraform's: a replacement is
+ *   one to add and one to destroy.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { truncate, UserError } from '../config/errors';
+
+export type TerraformAction = 'create' | 'update' | 'replace' | 'destroy';
+
+/** One attribute of a resource that differs between the two stacks. */
+export interface AttributeChange {
+  /** Dotted path, e.g. `labels.max_node_count`, `timeouts.create`; lists are one value. */
+  readonly path: string;
+  /** The configuration values (for `knownAfterApply`, the expressions, which may be equal). */
+  readonly before?: unknown;
+  readonly after?: unknown;
+  /** The value depends on something Terraform learns only when it applies. */
+  readonly knownAfterApply?: boolean;
+  /** Why it is known only after apply, e.g. `template "kubernetes-1-33-jammy" -> "kubernetes-1-34-jammy"`. */
+  readonly why?: string;
+  readonly forcesReplacement: boolean;
+}
+
+/** What Terraform would do to one resource. */
+export interface ResourceChange {
+  /** `type.name`, e.g. `openstack_containerinfra_cluster_v1.cluster` (data sources are not listed). */
+  readonly address: string;
+  readonly type: string;
+  readonly name: string;
+  readonly action: TerraformAction;
+  /** What differs (for create/destroy: empty). */
+  readonly attributes: readonly AttributeChange[];
+  /** Attribute paths forcing the replacement. */
+  readonly forcedBy: readonly string[];
+  /** `cluster_template_id` changes in place: Magnum's rolling upgrade. */
+  readonly upgrade?: boolean;
+  /**
+   * `lifecycle.prevent_destroy` is set in the configuration that is kept: the new one, and for a
+   * destroy the last one (the deletion protection the resource had; Terraform itself no longer
+   * checks it once the resource has left the configuration).
+   */
+  readonly protected: boolean;
+  /** What is lost on replace/destroy, in people's words. */
+  readonly loss?: string;
+}
+
+export interface TerraformPlan {
+  readonly changes: readonly ResourceChange[];
+  readonly add: number;
+  readonly change: number;
+  readonly destroy: number;
+}
+
+export const CLUSTER_TYPE = 'openstack_containerinfra_cluster_v1';
+export const NODEGROUP_TYPE = 'openstack_containerinfra_nodegroup_v1';
+const FLOATING_IP_TYPE = 'openstack_networking_floatingip_v2';
+const RECORDSET_TYPE = 'openstack_dns_recordset_v2';
+
+// ---------------------------------------------------------------------------------------------
+// Provider facts
+
+/** What the provider does when an argument of one resource type changes. */
+export interface ResourceFacts {
+  readonly forceNew: ReadonlySet<string>;
+  readonly inPlace: ReadonlySet<string>;
+  /** Optional and computed arguments: left out of the configuration, they keep their value. */
+  readonly optionalComputed: ReadonlySet<string>;
+}
+
+interface ForceNewFile {
+  readonly version: string;
+  readonly resources: Record<string, { readonly forceNew: readonly string[]; readonly inPlace: Record<string, string> }>;
+}
+
+const SCHEMA_DIR = 'provider-schema';
+const FORCE_NEW_FILE = 'force-new.json';
+const OPENSTACK_SCHEMA_FILE = 'openstack.json';
+
+/** The folder holding `provider-schema/` (the package root: from the sources and from lib/). */
+function schemaDir(): string {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, SCHEMA_DIR);
+    if (fs.existsSync(path.join(candidate, FORCE_NEW_FILE))) return candidate;
+    if (path.dirname(dir) === dir) throw new Error(`${SCHEMA_DIR}/${FORCE_NEW_FILE} not found above ${__dirname}`);
+  }
+}
+
+let factsMemo: ReadonlyMap<string, ResourceFacts> | undefined;
+
+/** The provider facts of every resource type in `provider-schema/force-new.json`, read once. */
+export function providerFacts(): ReadonlyMap<string, ResourceFacts> {
+  if (factsMemo) return factsMemo;
+  const dir = schemaDir();
+  const forceNew = JSON.parse(fs.readFileSync(path.join(dir, FORCE_NEW_FILE), 'utf8')) as ForceNewFile;
+  const schema = JSON.parse(fs.readFileSync(path.join(dir, OPENSTACK_SCHEMA_FILE), 'utf8')) as {
+    provider_schemas: Record<string, { resource_schemas: Record<string, { block: { attributes?: Record<string, { optional?: boolean; computed?: boolean }> } }> }>;
+  };
+  const resources = Object.values(schema.provider_schemas)[0]?.resource_schemas ?? {};
+  const facts = new Map<string, ResourceFacts>();
+  for (const [type, r] of Object.entries(forceNew.resources)) {
+    const attributes = resources[type]?.block.attributes ?? {};
+    facts.set(type, {
+      forceNew: new Set(r.forceNew),
+      inPlace: new Set(Object.keys(r.inPlace)),
+      optionalComputed: new Set(Object.entries(attributes).filter(([, a]) => a.optional && a.computed).map(([name]) => name)),
+    });
+  }
+  factsMemo = facts;
+  return facts;
+}
+
+function factsOf(type: string): ResourceFacts {
+  const facts = providerFacts().get(type);
+  // The stacks use only types of openstack.json, and a test requires force-new.json to classify each.
+  if (!facts) throw new Error(`${SCHEMA_DIR}/${FORCE_NEW_FILE} does not classify the arguments of ${type}: add them from the provider's source`);
+  return facts;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading a stack
+
+/** Largest stack JSON read (a stack of a cluster with a few hubs is about 10 KB). */
+export const MAX_STACK_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The parsed Terraform JSON of `file` (named `display` in errors), or `undefined` when there is
+ * none. A folder, a special file, a file over {@link MAX_STACK_BYTES}, or text that is not a JSON
+ * object is a `UserError` naming the file and the fix.
+ */
+export function readStack(file: string, display: string = file): unknown | undefined {
+  const fix = `restore it from git, or run jhm synth --force to write it again`;
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw new UserError(`cannot read the Terraform stack (${code ?? 'error'})`, { file: display, fix: 'check its permissions' });
+  }
+  if (!st.isFile()) throw new UserError('is not a regular file', { file: display, fix });
+  if (st.size > MAX_STACK_BYTES) throw new UserError(`is ${st.size} bytes, more than the limit of ${MAX_STACK_BYTES} bytes for a Terraform stack`, { file: display, fix });
+  let data: unknown;
+  try {
+    data = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    if (!(e instanceof SyntaxError)) throw e;
+    // The parser's message quotes the text: say only where it stopped.
+    const at = /position (\d+)/.exec(e.message)?.[1];
+    throw new UserError(`is not valid JSON${at === undefined ? '' : ` (at character ${at})`}`, { file: display, fix });
+  }
+  if (!isObject(data)) throw new UserError('is not a Terraform JSON stack (its top level is not an object)', { file: display, fix });
+  return data;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Planning
+
+type Json = Record<string, unknown>;
+
+/** Terraform meta-arguments and cdktf metadata: not provider attributes. */
+const META = new Set(['//', 'lifecycle', 'depends_on', 'count', 'for_each', 'provider', 'provisioner', 'connection']);
+
+interface Block {
+  readonly address: string;
+  readonly type: string;
+  readonly name: string;
+  readonly config: Json;
+}
+
+function isObject(v: unknown): v is Json {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** The resources (`resource`) or data sources (`data`) of a stack, by address. */
+function blocks(stack: unknown, kind: 'resource' | 'data'): Map<string, Block> {
+  const out = new Map<string, Block>();
+  const section = isObject(stack) ? stack[kind] : undefined;
+  if (!isObject(section)) return out;
+  for (const [type, byName] of Object.entries(section)) {
+    if (!isObject(byName)) continue;
+    for (const [name, config] of Object.entries(byName)) {
+      if (!isObject(config)) continue;
+      const address = `${kind === 'data' ? 'data.' : ''}${type}.${name}`;
+      out.set(address, { address, type, name, config });
+    }
+  }
+  return out;
+}
+
+/** JSON text of `v` with object keys sorted: equal values, equal text. */
+function canonical(v: unknown): string {
+  return JSON.stringify(v, (_k, x: unknown) => (isObject(x) ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, x[k]])) : x)) ?? 'undefined';
+}
+
+/** The configuration without cdktf metadata and meta-arguments. */
+function arguments_(config: Json): Json {
+  return Object.fromEntries(Object.entries(config).filter(([k]) => !META.has(k)));
+}
+
+/** Leaves of `value` under `prefix`: objects are walked (`a.b`), lists and empty objects are one value. */
+function flatten(value: unknown, prefix: string, out: Map<string, unknown>): Map<string, unknown> {
+  if (isObject(value) && Object.keys(value).length > 0) {
+    for (const [k, v] of Object.entries(value)) if (k !== '//') flatten(v, `${prefix}.${k}`, out);
+  } else if (value !== undefined) {
+    out.set(prefix, value);
+  }
+  return out;
+}
+
+/** The `${…}` expressions of a Terraform string (`$${` is a literal `${`, not one). */
+function interpolations(text: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < text.length; ) {
+    if (text.startsWith('$${', i)) {
+      i += 3;
+    } else if (text.startsWith('${', i)) {
+      let depth = 0;
+      let j = i + 1;
+      for (; j < text.length; j++) {
+        if (text[j] === '{') depth++;
+        else if (text[j] === '}' && --depth === 0) break;
+      }
+      out.push(text.slice(i + 2, j));
+      i = j + 1;
+    } else {
+      i++;
+    }
+  }
+  return out;
+}
+
+/** Addresses (`type.name`, `data.type.name`) that the expressions in `value` may refer to. */
+function references(value: unknown): string[] {
+  const out: string[] = [];
+  const walk = (v: unknown): void => {
+    if (typeof v === 'string') {
+      for (const expr of interpolations(v)) {
+        for (const m of expr.matchAll(/(?<![\w.-])(data\.)?([a-z][a-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_-]*)/g)) out.push(`${m[1] ?? ''}${m[2]}.${m[3]}`);
+      }
+    } else if (Array.isArray(v)) {
+      v.forEach(walk);
+    } else if (isObject(v)) {
+      Object.values(v).forEach(walk);
+    }
+  };
+  walk(value);
+  return out;
+}
+
+/** `lifecycle.ignore_changes` of a configuration, as attribute paths (`labels["a"]` → `labels.a`); `all` for everything. */
+function ignoredPaths(config: Json): string[] {
+  const lifecycle = config.lifecycle;
+  if (!isObject(lifecycle)) return [];
+  const ignore = lifecycle.ignore_changes;
+  if (ignore === 'all') return ['all'];
+  if (!Array.isArray(ignore)) return [];
+  return ignore.filter((x): x is string => typeof x === 'string').map((x) => x.replace(/\[\s*"([^"]*)"\s*\]/g, '.$1').replace(/\[\s*(\d+)\s*\]/g, '.$1'));
+}
+
+const isIgnored = (p: string, ignored: readonly string[]) => ignored.some((i) => i === 'all' || p === i || p.startsWith(`${i}.`));
+
+function preventDestroy(config: Json | undefined): boolean {
+  return isObject(config?.lifecycle) && config.lifecycle.prevent_destroy === true;
+}
+
+/** People's names of the data sources jhm reads, for "known after apply" reasons. */
+const DATA_NAMES: Record<string, string> = {
+  openstack_containerinfra_clustertemplate_v1: 'template',
+  openstack_networking_network_v2: 'network',
+  openstack_networking_subnet_ids_v2: 'subnets',
+  openstack_dns_zone_v2: 'zone',
+};
+
+/** What a data source's changed configuration is, e.g. `template "a" -> "b"`. */
+function describeDataChange(before: Block, after: Block): string {
+  const a = flatten(arguments_(before.config), '', new Map());
+  const b = flatten(arguments_(after.config), '', new Map());
+  const changed = [...new Set([...a.keys(), ...b.keys()])].filter((k) => canonical(a.get(k)) !== canonical(b.get(k))).sort();
+  const what = DATA_NAMES[after.type] ?? after.address;
+  if (changed.length === 1 && changed[0] === '.name') return `${what} ${value(a.get('.name'))} -> ${value(b.get('.name'))}`;
+  return `${what}: ${changed.map((k) => `${k.slice(1)} ${value(a.get(k))} -> ${value(b.get(k))}`).join(', ')}`;
+}
+
+/** One value as a plan shows it: JSON, cut to a line's worth. */
+function value(v: unknown): string {
+  return v === undefined ? 'null' : truncate(JSON.stringify(v));
+}
+
+function lossOf(action: TerraformAction, block: Block, hubs: readonly string[] | undefined): string | undefined {
+  if (action !== 'replace' && action !== 'destroy') return undefined;
+  const name = typeof block.config.name === 'string' ? block.config.name : block.name;
+  switch (block.type) {
+    case CLUSTER_TYPE: {
+      const homes = hubs === undefined ? "the users' home folders of every hub on it" : hubs.length === 0 ? 'no hub is on it' : `the users' home folders of hub${hubs.length === 1 ? '' : 's'} ${hubs.join(', ')}`;
+      return `every node and volume of cluster ${name}: ${homes}`;
+    }
+    case NODEGROUP_TYPE:
+      return `every node of nodegroup ${name}: the user servers running on them stop`;
+    case FLOATING_IP_TYPE:
+      return "the ingress floating IP address: a new one differs, and the ingress Service must be created again to adopt it (the cloud controller reads loadBalancerIP only at creation)";
+    case RECORDSET_TYPE:
+      return `the DNS record ${name}: the hub cannot be reached by name until the new record is served`;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The changes Terraform would plan from stack `before` to stack `after` (parsed `cdk.tf.json`
+ * texts; `undefined` = no stack). `context.hubs`: the hubs on the cluster, named in what a
+ * replaced cluster loses.
+ */
+export function planStack(before: unknown | undefined, after: unknown | undefined, context: { hubs?: readonly string[] } = {}): TerraformPlan {
+  const oldResources = blocks(before, 'resource');
+  const newResources = blocks(after, 'resource');
+  const oldData = blocks(before, 'data');
+  const newData = blocks(after, 'data');
+
+  // Addresses whose values are known only after apply, and why; grows to a fixed point as
+  // replacements make more values unknown.
+  const unknown = new Map<string, string>();
+  for (const address of newResources.keys()) if (!oldResources.has(address)) unknown.set(address, `${address} is created`);
+  const dataCause = (d: Block): string | undefined => {
+    const old = oldData.get(d.address);
+    if (!old) return `${d.address} is new`;
+    if (canonical(arguments_(old.config)) !== canonical(arguments_(d.config))) return describeDataChange(old, d);
+    const causes = [...new Set(references(d.config).map((r) => unknown.get(r)).filter((c): c is string => c !== undefined))];
+    return causes.length > 0 ? causes.join('; ') : undefined;
+  };
+
+  const diff = (oldBlock: Block, newBlock: Block): AttributeChange[] => {
+    const facts = factsOf(newBlock.type);
+    const ignored = ignoredPaths(newBlock.config);
+    const a = arguments_(oldBlock.config);
+    const b = arguments_(newBlock.config);
+    const changes: AttributeChange[] = [];
+    for (const key of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) {
+      // Left out of the configuration, an optional and computed argument keeps the value read.
+      if (!(key in b) && facts.optionalComputed.has(key)) continue;
+      const forcesReplacement = !facts.inPlace.has(key); // ForceNew, or unclassified (taken as ForceNew)
+      const leavesA = flatten(a[key], key, new Map());
+      const leavesB = flatten(b[key], key, new Map());
+      for (const p of [...new Set([...leavesA.keys(), ...leavesB.keys()])].sort()) {
+        if (isIgnored(p, ignored)) continue;
+        const x = leavesA.get(p);
+        const y = leavesB.get(p);
+        const causes = [...new Set(references(y).map((r) => unknown.get(r)).filter((c): c is string => c !== undefined))];
+        if (causes.length > 0) changes.push({ path: p, before: x, after: y, knownAfterApply: true, why: causes.join('; '), forcesReplacement });
+        else if (canonical(x) !== canonical(y)) changes.push({ path: p, before: x, after: y, forcesReplacement });
+      }
+    }
+    return changes;
+  };
+
+  let changes: ResourceChange[] = [];
+  for (let round = 0; round <= newResources.size + newData.size + 1; round++) {
+    const known = unknown.size;
+    // Data sources first, in dependency order (repeat until none is added).
+    for (let added = true; added; ) {
+      added = false;
+      for (const d of newData.values()) {
+        if (unknown.has(d.address)) continue;
+        const cause = dataCause(d);
+        if (cause !== undefined) {
+          unknown.set(d.address, cause);
+          added = true;
+        }
+      }
+    }
+    changes = [];
+    for (const [address, newBlock] of newResources) {
+      const oldBlock = oldResources.get(address);
+      if (!oldBlock) {
+        changes.push({ address, type: newBlock.type, name: newBlock.name, action: 'create', attributes: [], forcedBy: [], protected: preventDestroy(newBlock.config) });
+        continue;
+      }
+      const attributes = diff(oldBlock, newBlock);
+      if (attributes.length === 0) continue;
+      const forcedBy = attributes.filter((c) => c.forcesReplacement).map((c) => c.path);
+      const action: TerraformAction = forcedBy.length > 0 ? 'replace' : 'update';
+      if (action === 'replace' && !unknown.has(address)) unknown.set(address, `${address} is replaced`);
+      const upgrade = action === 'update' && newBlock.type === CLUSTER_TYPE && attributes.some((c) => c.path === 'cluster_template_id');
+      changes.push({
+        address,
+        type: newBlock.type,
+        name: newBlock.name,
+        action,
+        attributes,
+        forcedBy,
+        ...(upgrade ? { upgrade } : {}),
+        protected: preventDestroy(newBlock.config),
+        ...withLoss(lossOf(action, oldBlock, context.hubs)),
+      });
+    }
+    if (unknown.size === known) break;
+  }
+  for (const [address, oldBlock] of oldResources) {
+    if (newResources.has(address)) continue;
+    changes.push({ address, type: oldBlock.type, name: oldBlock.name, action: 'destroy', attributes: [], forcedBy: [], protected: preventDestroy(oldBlock.config), ...withLoss(lossOf('destroy', oldBlock, context.hubs)) });
+  }
+  changes.sort((x, y) => (x.address < y.address ? -1 : x.address > y.address ? 1 : 0));
+  const count = (...actions: TerraformAction[]) => changes.filter((c) => actions.includes(c.action)).length;
+  return { changes, add: count('create', 'replace'), change: count('update'), destroy: count('destroy', 'replace') };
+}
+
+function withLoss(loss: string | undefined): { loss?: string } {
+  return loss === undefined ? {} : { loss };
+}
+
+/** Changes `jhm synth` makes only with `--allow-replace` (or without deletion protection): a cluster or nodegroup replaced, a cluster destroyed. */
+export function needsAllowReplace(plan: TerraformPlan): ResourceChange[] {
+  return plan.changes.filter((c) => (c.action === 'replace' && (c.type === CLUSTER_TYPE || c.type === NODEGROUP_TYPE)) || (c.action === 'destroy' && c.type === CLUSTER_TYPE));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Printing
+
+const HEADLINE: Record<TerraformAction, string> = {
+  create: 'will be created',
+  update: 'will be updated in-place',
+  replace: 'must be replaced',
+  destroy: 'will be destroyed',
+};
+
+function attributeLine(c: AttributeChange, replace: boolean): string {
+  const mark = replace && c.forcesReplacement ? '  -/+' : '    ~';
+  const change = c.knownAfterApply ? `(known after apply; ${c.why})` : `${value(c.before)} -> ${value(c.after)}`;
+  return `${mark} ${c.path}: ${change}${replace && c.forcesReplacement ? ' (forces replacement)' : ''}`;
+}
+
+/** The plan as Terraform words it: one `# address …` line per resource, its attribute changes, what is lost, and the counts. */
+export function formatTerraformPlan(title: string, plan: TerraformPlan): string {
+  const lines = [title];
+  if (plan.changes.length === 0) {
+    lines.push('  No changes. Your infrastructure matches the configuration.');
+    return lines.join('\n');
+  }
+  for (const c of plan.changes) {
+    const upgrade = c.upgrade ? ' (rolling upgrade to another cluster template)' : '';
+    lines.push(`  # ${c.address} ${HEADLINE[c.action]}${upgrade}`);
+    const replace = c.action === 'replace';
+    // Forcing attributes first, as Terraform leads with what forces the replacement.
+    const ordered = replace ? [...c.attributes.filter((a) => a.forcesReplacement), ...c.attributes.filter((a) => !a.forcesReplacement)] : c.attributes;
+    for (const a of ordered) lines.push(attributeLine(a, replace));
+    if (c.loss) lines.push(`      LOSES: ${c.loss}`);
+    if (c.protected && replace) lines.push('      deletion protection (prevent_destroy) is on: terraform apply stops before destroying it');
+    if (c.protected && c.action === 'destroy') lines.push('      it had deletion protection (prevent_destroy), which Terraform no longer checks once the resource has left the configuration');
+  }
+  lines.push(`  Plan: ${plan.add} to add, ${plan.change} to change, ${plan.destroy} to destroy.`);
+  return lines.join('\n');
+}

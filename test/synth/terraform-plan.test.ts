@@ -1,0 +1,309 @@
+/**
+ * The Terraform change plan (synth/terraform-plan.ts, issue 12 item 1): what a change to a cluster
+ * file does to its stack, in Terraform's words, from real stacks synthesized from the example
+ * fleet (clusters/shared.yaml with hubs course-a and course-b) edited through the cluster file;
+ * and the provider facts it relies on (provider-schema/force-new.json).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { parse } from 'yaml';
+import { defineCluster } from '../../config/cluster';
+import { clusterUnits } from '../../config/cluster-unit';
+import { isUserError } from '../../config/errors';
+import { defineHub } from '../../config/hub';
+import { synthInfra } from '../../infra/synth';
+import { formatTerraformPlan, needsAllowReplace, planStack, providerFacts, readStack, ResourceChange, TerraformPlan } from '../../synth/terraform-plan';
+import { cleanupTempDirs, ROOT, tempDir } from '../infra/support';
+
+afterAll(cleanupTempDirs);
+
+const CLUSTER = 'openstack_containerinfra_cluster_v1.cluster';
+const MEDIUMS = 'openstack_containerinfra_nodegroup_v1.nodegroup-mediums';
+const HUBS = ['course-a', 'course-b'];
+
+const readYaml = (rel: string): Record<string, any> => parse(fs.readFileSync(path.join(ROOT, rel), 'utf8'));
+
+/**
+ * The stack of the example cluster file after `edit`, synthesized like `jhm synth` does
+ * (`synthInfra`) and read back from its `cdk.tf.json` with `readStack`.
+ */
+function stackOf(edit: (cluster: Record<string, any>) => void = () => undefined): unknown {
+  const input = readYaml('clusters/shared.yaml');
+  edit(input);
+  const cluster = defineCluster('shared', input, 'clusters/shared.yaml');
+  const hubs = HUBS.map((name) => defineHub(name, readYaml(`hubs/${name}.yaml`), { clusters: [cluster] }, `hubs/${name}.yaml`));
+  const outdir = tempDir('jhm-plan-');
+  synthInfra(clusterUnits(hubs), outdir);
+  return readStack(path.join(outdir, 'stacks', 'shared', 'cdk.tf.json'));
+}
+
+let base: unknown;
+beforeAll(() => {
+  base = stackOf();
+});
+
+/** The plan from the example cluster file to the file after `edit`. */
+const planOf = (edit: (cluster: Record<string, any>) => void, before: () => unknown = () => base): TerraformPlan => planStack(before(), stackOf(edit), { hubs: HUBS });
+const changeOf = (plan: TerraformPlan, address: string): ResourceChange | undefined => plan.changes.find((c) => c.address === address);
+const actions = (plan: TerraformPlan) => Object.fromEntries(plan.changes.map((c) => [c.address, c.action]));
+const counts = (plan: TerraformPlan) => [plan.add, plan.change, plan.destroy];
+
+describe('provider facts: provider-schema/force-new.json', () => {
+  const schemaDir = path.join(ROOT, 'provider-schema');
+  const forceNew = JSON.parse(fs.readFileSync(path.join(schemaDir, 'force-new.json'), 'utf8'));
+  const openstack = JSON.parse(fs.readFileSync(path.join(schemaDir, 'openstack.json'), 'utf8'));
+  const resources: Record<string, { block: { attributes?: Record<string, { optional?: boolean; required?: boolean; computed?: boolean }>; block_types?: Record<string, unknown> } }> =
+    (Object.values(openstack.provider_schemas)[0] as any).resource_schemas;
+
+  test('rule: every argument (attribute that is not computed-only, and block) of each resource in openstack.json is classified exactly once: ForceNew, in place, or not an argument', () => {
+    expect(Object.keys(forceNew.resources).sort()).toEqual(Object.keys(resources).sort());
+    for (const [type, { block }] of Object.entries(resources)) {
+      const args = [...Object.entries(block.attributes ?? {}).filter(([, a]) => a.optional || a.required).map(([name]) => name), ...Object.keys(block.block_types ?? {})].sort();
+      const facts = forceNew.resources[type];
+      const classified = [...facts.forceNew, ...Object.keys(facts.inPlace), ...Object.keys(facts.notArguments ?? {})].sort();
+      expect({ type, classified }).toEqual({ type, classified: args });
+      expect(new Set(classified).size).toBe(classified.length);
+    }
+  });
+
+  test('rule: the facts name the provider source, tag and file they were read from, and its version is the one the stacks require', () => {
+    expect(forceNew).toMatchObject({ source: 'https://github.com/terraform-provider-openstack/terraform-provider-openstack', tag: `v${forceNew.version}` });
+    expect(forceNew.commit).toMatch(/^[0-9a-f]{40}$/);
+    for (const type of Object.keys(resources)) expect(forceNew.resources[type].file).toBe(`openstack/resource_${type}.go`);
+    expect((base as any).terraform.required_providers.openstack.version).toBe(forceNew.version);
+  });
+
+  test("the issue's facts: a cluster's labels, flavors, keypair, sizes, network and merge_labels force a new cluster; node_count and cluster_template_id change in place", () => {
+    const cluster = providerFacts().get('openstack_containerinfra_cluster_v1')!;
+    for (const arg of ['labels', 'flavor', 'master_flavor', 'keypair', 'docker_volume_size', 'master_count', 'fixed_network', 'fixed_subnet', 'merge_labels', 'create_timeout']) expect(cluster.forceNew.has(arg)).toBe(true);
+    expect([...cluster.inPlace].sort()).toEqual(['cluster_template_id', 'node_count', 'timeouts']);
+    const nodegroup = providerFacts().get('openstack_containerinfra_nodegroup_v1')!;
+    for (const arg of ['labels', 'flavor_id', 'role', 'docker_volume_size', 'name', 'cluster_id']) expect(nodegroup.forceNew.has(arg)).toBe(true);
+    expect([...nodegroup.inPlace].sort()).toEqual(['max_node_count', 'min_node_count', 'node_count', 'timeouts']);
+  });
+});
+
+describe('rule: a changed ForceNew argument replaces the resource, and the plan names it', () => {
+  test('replace by a label change: the cluster is replaced (labels.kube_tag), its nodegroup with it (cluster_id known after apply); both need --allow-replace', () => {
+    const plan = planOf((c) => (c.magnum.labels = { kube_tag: 'v1.33.1' }));
+    expect(actions(plan)).toEqual({ [CLUSTER]: 'replace', [MEDIUMS]: 'replace' });
+    expect(counts(plan)).toEqual([2, 0, 2]);
+    const cluster = changeOf(plan, CLUSTER)!;
+    expect(cluster.forcedBy).toEqual(['labels.kube_tag']);
+    expect(cluster.attributes).toEqual([{ path: 'labels.kube_tag', before: undefined, after: 'v1.33.1', forcesReplacement: true }]);
+    expect(cluster.protected).toBe(true);
+    expect(cluster.loss).toBe("every node and volume of cluster shared: the users' home folders of hubs course-a, course-b");
+    const mediums = changeOf(plan, MEDIUMS)!;
+    expect(mediums.forcedBy).toEqual(['cluster_id']);
+    expect(mediums.attributes[0]).toMatchObject({ path: 'cluster_id', knownAfterApply: true, why: `${CLUSTER} is replaced`, forcesReplacement: true });
+    expect(mediums.loss).toBe('every node of nodegroup mediums: the user servers running on them stop');
+    expect(needsAllowReplace(plan).map((c) => c.address)).toEqual([CLUSTER, MEDIUMS]);
+  });
+
+  test('replace by a flavor change: defaultWorker.flavor is the cluster argument flavor', () => {
+    const plan = planOf((c) => (c.magnum.defaultWorker.flavor = 'm3.large'));
+    expect(changeOf(plan, CLUSTER)).toMatchObject({ action: 'replace', forcedBy: ['flavor'], attributes: [{ path: 'flavor', before: 'm3.quad', after: 'm3.large', forcesReplacement: true }] });
+    expect(changeOf(plan, MEDIUMS)?.action).toBe('replace');
+  });
+
+  test("replace by a changed defaultWorker.maxNodes: the default worker's range lives in the cluster labels", () => {
+    const plan = planOf((c) => (c.magnum.defaultWorker.maxNodes = 3));
+    expect(changeOf(plan, CLUSTER)).toMatchObject({ action: 'replace', forcedBy: ['labels.max_node_count'], attributes: [{ path: 'labels.max_node_count', before: '1', after: '3' }] });
+    expect(formatTerraformPlan('Terraform (cdktf.out/stacks/shared):', plan).split('\n').slice(0, 4)).toEqual([
+      'Terraform (cdktf.out/stacks/shared):',
+      `  # ${CLUSTER} must be replaced`,
+      '  -/+ labels.max_node_count: "1" -> "3" (forces replacement)',
+      "      LOSES: every node and volume of cluster shared: the users' home folders of hubs course-a, course-b",
+    ]);
+  });
+
+  test('a renamed fixed network replaces the cluster: fixed_network and fixed_subnet come from changed lookups (known after apply)', () => {
+    const plan = planOf((c) => (c.magnum.fixedNetwork = 'hub-network'));
+    const cluster = changeOf(plan, CLUSTER)!;
+    expect(cluster.forcedBy).toEqual(['fixed_network', 'fixed_subnet']);
+    expect(cluster.attributes.map((a) => [a.path, a.knownAfterApply, a.why])).toEqual([
+      ['fixed_network', true, 'network "auto_allocated_network" -> "hub-network"'],
+      ['fixed_subnet', true, 'network "auto_allocated_network" -> "hub-network"'],
+    ]);
+  });
+
+  test('a new floating IP pool replaces the floating IP and updates the A records in place (records known after apply); no --allow-replace needed', () => {
+    const plan = planOf((c) => (c.ingress = { controller: 'traefik', floatingIpPool: 'campus' }));
+    expect(actions(plan)).toEqual({
+      'openstack_dns_recordset_v2.record-course-a': 'update',
+      'openstack_dns_recordset_v2.record-course-b': 'update',
+      'openstack_networking_floatingip_v2.ingress': 'replace',
+    });
+    expect(changeOf(plan, 'openstack_dns_recordset_v2.record-course-a')?.attributes).toEqual([
+      expect.objectContaining({ path: 'records', knownAfterApply: true, why: 'openstack_networking_floatingip_v2.ingress is replaced', forcesReplacement: false }),
+    ]);
+    expect(changeOf(plan, 'openstack_networking_floatingip_v2.ingress')?.loss).toMatch(/^the ingress floating IP address/);
+    expect(needsAllowReplace(plan)).toEqual([]);
+  });
+
+  test('without deletion protection a replaced cluster is not protected (and changing the protection alone plans nothing)', () => {
+    const unprotected = stackOf((c) => (c.magnum.deletionProtection = false));
+    expect(planStack(base, unprotected).changes).toEqual([]);
+    const plan = planOf((c) => ((c.magnum.deletionProtection = false), (c.magnum.keypair = 'other-key')), () => unprotected);
+    expect(changeOf(plan, CLUSTER)).toMatchObject({ action: 'replace', forcedBy: ['keypair'], protected: false });
+  });
+});
+
+describe('rule: changes of in-place arguments only update the resource in place', () => {
+  test("update in place for a nodegroup's maxNodes", () => {
+    const plan = planOf((c) => (c.nodeGroups[0].maxNodes = 16));
+    expect(plan.changes).toEqual([
+      { address: MEDIUMS, type: 'openstack_containerinfra_nodegroup_v1', name: 'nodegroup-mediums', action: 'update', attributes: [{ path: 'max_node_count', before: 12, after: 16, forcesReplacement: false }], forcedBy: [], protected: false },
+    ]);
+    expect(counts(plan)).toEqual([0, 1, 0]);
+    expect(needsAllowReplace(plan)).toEqual([]);
+  });
+
+  test('an in-place upgrade for a template change: the lookup changes, cluster_template_id is known after apply, the nodegroup stays', () => {
+    const plan = planOf((c) => ((c.magnum.template = 'kubernetes-1-34-jammy'), (c.magnum.kubernetesVersion = '1.34.0')));
+    expect(plan.changes).toEqual([
+      {
+        address: CLUSTER,
+        type: 'openstack_containerinfra_cluster_v1',
+        name: 'cluster',
+        action: 'update',
+        upgrade: true,
+        attributes: [expect.objectContaining({ path: 'cluster_template_id', knownAfterApply: true, why: 'template "kubernetes-1-33-jammy" -> "kubernetes-1-34-jammy"', forcesReplacement: false })],
+        forcedBy: [],
+        protected: true,
+      },
+    ]);
+    expect(needsAllowReplace(plan)).toEqual([]);
+    expect(formatTerraformPlan('Terraform:', plan)).toBe(
+      [
+        'Terraform:',
+        `  # ${CLUSTER} will be updated in-place (rolling upgrade to another cluster template)`,
+        '    ~ cluster_template_id: (known after apply; template "kubernetes-1-33-jammy" -> "kubernetes-1-34-jammy")',
+        '  Plan: 0 to add, 1 to change, 0 to destroy.',
+      ].join('\n'),
+    );
+  });
+});
+
+describe('rule: lifecycle.ignore_changes is honoured', () => {
+  test('nodeCount is ignored under autoscaling: no change', () => {
+    expect(planOf((c) => (c.nodeGroups[0].nodeCount = 3)).changes).toEqual([]);
+  });
+
+  test('without autoscaling a nodeCount change updates node_count in place', () => {
+    const fixed = (c: Record<string, any>) => (c.magnum.autoscaling = false);
+    const before = stackOf(fixed);
+    const plan = planOf((c) => (fixed(c), (c.nodeGroups[0].nodeCount = 3)), () => before);
+    expect(actions(plan)).toEqual({ [MEDIUMS]: 'update' });
+    expect(changeOf(plan, MEDIUMS)?.attributes).toEqual([{ path: 'node_count', before: 1, after: 3, forcesReplacement: false }]);
+  });
+});
+
+describe('rule: an optional and computed argument left out of the configuration keeps the value Terraform read', () => {
+  test("removing a nodegroup's labels changes nothing; changing them replaces the nodegroup", () => {
+    const labelled = stackOf((c) => (c.nodeGroups[0].labels = { kube_tag: 'v1.33.1' }));
+    expect(planStack(labelled, base).changes).toEqual([]);
+    const plan = planStack(labelled, stackOf((c) => (c.nodeGroups[0].labels = { kube_tag: 'v1.33.2' })));
+    expect(changeOf(plan, MEDIUMS)).toMatchObject({ action: 'replace', forcedBy: ['labels.kube_tag'] });
+    expect(changeOf(plan, CLUSTER)).toBeUndefined();
+  });
+});
+
+describe('rule: a resource only in the new stack is created, only in the old one destroyed', () => {
+  const gpus = 'openstack_containerinfra_nodegroup_v1.nodegroup-gpus';
+
+  test('create for an added nodegroup', () => {
+    const plan = planOf((c) => c.nodeGroups.push({ name: 'gpus', flavor: 'g3.large', minNodes: 1, maxNodes: 2 }));
+    expect(plan.changes).toEqual([{ address: gpus, type: 'openstack_containerinfra_nodegroup_v1', name: 'nodegroup-gpus', action: 'create', attributes: [], forcedBy: [], protected: false }]);
+    expect(counts(plan)).toEqual([1, 0, 0]);
+  });
+
+  test('destroy for a removed nodegroup, saying what is lost; a removed nodegroup needs no --allow-replace', () => {
+    const before = stackOf((c) => c.nodeGroups.push({ name: 'gpus', flavor: 'g3.large', minNodes: 1, maxNodes: 2 }));
+    const plan = planStack(before, base, { hubs: HUBS });
+    expect(plan.changes).toEqual([
+      { address: gpus, type: 'openstack_containerinfra_nodegroup_v1', name: 'nodegroup-gpus', action: 'destroy', attributes: [], forcedBy: [], protected: false, loss: 'every node of nodegroup gpus: the user servers running on them stop' },
+    ]);
+    expect(counts(plan)).toEqual([0, 0, 1]);
+    expect(needsAllowReplace(plan)).toEqual([]);
+  });
+
+  test('no stack before: every resource is created (data sources and outputs are not listed)', () => {
+    const plan = planStack(undefined, base);
+    expect(plan.changes.map((c) => c.action)).toEqual(['create', 'create', 'create', 'create', 'create']);
+    expect(plan.changes.some((c) => c.address.startsWith('data.'))).toBe(false);
+    expect(counts(plan)).toEqual([5, 0, 0]);
+  });
+
+  test('no stack after: every resource is destroyed; the destroyed cluster keeps its deletion protection and needs --allow-replace', () => {
+    const plan = planStack(base, undefined, { hubs: HUBS });
+    expect(counts(plan)).toEqual([0, 0, 5]);
+    expect(needsAllowReplace(plan).map((c) => [c.address, c.action, c.protected])).toEqual([[CLUSTER, 'destroy', true]]);
+    expect(formatTerraformPlan('Terraform:', plan)).toContain(`  # ${CLUSTER} will be destroyed\n      LOSES: every node and volume of cluster shared`);
+  });
+});
+
+describe('rule: the plan reads like Terraform', () => {
+  test('no change: an empty plan', () => {
+    const plan = planStack(base, stackOf());
+    expect(plan).toEqual({ changes: [], add: 0, change: 0, destroy: 0 });
+    expect(formatTerraformPlan('Terraform:', plan)).toBe('Terraform:\n  No changes. Your infrastructure matches the configuration.');
+  });
+
+  test('an upgrade, a resized, an added and a removed nodegroup in one plan, in address order, with the counts', () => {
+    const withLarges = (c: Record<string, any>) => c.nodeGroups.push({ name: 'larges', flavor: 'm3.large', minNodes: 1, maxNodes: 4 });
+    const before = stackOf(withLarges);
+    const plan = planStack(
+      before,
+      stackOf((c) => {
+        c.magnum.template = 'kubernetes-1-34-jammy';
+        c.magnum.kubernetesVersion = '1.34.0';
+        c.nodeGroups[0].maxNodes = 8;
+        c.nodeGroups.push({ name: 'gpus', flavor: 'g3.large', minNodes: 1, maxNodes: 2 });
+      }),
+      { hubs: HUBS },
+    );
+    expect(formatTerraformPlan('Terraform (cdktf.out/stacks/shared):', plan)).toBe(
+      [
+        'Terraform (cdktf.out/stacks/shared):',
+        `  # ${CLUSTER} will be updated in-place (rolling upgrade to another cluster template)`,
+        '    ~ cluster_template_id: (known after apply; template "kubernetes-1-33-jammy" -> "kubernetes-1-34-jammy")',
+        '  # openstack_containerinfra_nodegroup_v1.nodegroup-gpus will be created',
+        '  # openstack_containerinfra_nodegroup_v1.nodegroup-larges will be destroyed',
+        '      LOSES: every node of nodegroup larges: the user servers running on them stop',
+        `  # ${MEDIUMS} will be updated in-place`,
+        '    ~ max_node_count: 12 -> 8',
+        '  Plan: 1 to add, 2 to change, 1 to destroy.',
+      ].join('\n'),
+    );
+  });
+});
+
+describe('readStack', () => {
+  test('an absent stack is undefined; a synthesized one is its JSON', () => {
+    const dir = tempDir('jhm-plan-read-');
+    expect(readStack(path.join(dir, 'stacks', 'shared', 'cdk.tf.json'))).toBeUndefined();
+    expect(base).toMatchObject({ resource: { openstack_containerinfra_cluster_v1: { cluster: { name: 'shared' } } } });
+  });
+
+  test('rule: a stack that is not JSON, not an object, or not a file is a one-line error naming the file and the fix, quoting none of it', () => {
+    const dir = tempDir('jhm-plan-read-');
+    const bad = path.join(dir, 'cdk.tf.json');
+    const message = (f: () => unknown): string => {
+      try {
+        f();
+      } catch (e) {
+        if (isUserError(e)) return e.format();
+        throw e;
+      }
+      throw new Error('no error');
+    };
+    fs.writeFileSync(bad, '{"resource": {"x": secret-text');
+    const notJson = message(() => readStack(bad, 'cdktf.out/stacks/shared/cdk.tf.json'));
+    expect(notJson).toMatch(/^cdktf\.out\/stacks\/shared\/cdk\.tf\.json: is not valid JSON( \(at character \d+\))? \(restore it from git, or run jhm synth --force to write it again\)$/);
+    expect(notJson).not.toContain('secret');
+    fs.writeFileSync(bad, '[]');
+    expect(message(() => readStack(bad, 'stack.json'))).toBe('stack.json: is not a Terraform JSON stack (its top level is not an object) (restore it from git, or run jhm synth --force to write it again)');
+    expect(message(() => readStack(dir, 'stacks/shared'))).toMatch(/^stacks\/shared: is not a regular file/);
+  });
+});
