@@ -11,7 +11,7 @@ import pLimit from 'p-limit';
 import { parse as parseYaml } from 'yaml';
 import { Diagnostic, Diagnostics } from '../config/diagnostics';
 import { UserError } from '../config/errors';
-import { PROJECT_PATHS } from '../config/layout';
+import { PROJECT_PATHS, ProjectLayout } from '../config/layout';
 import { Hub } from '../config/hub';
 import { ClusterUnit, clusterUnits } from '../config/cluster-unit';
 import { readInputFile } from '../config/input-file';
@@ -21,6 +21,7 @@ import { HelmRenderer, HelmRendererOptions } from '../k8s/helm/render';
 import type { ClusterManifestResult, SecretsMode } from '../k8s/synth';
 import { validateProject } from '../config/validate';
 import { clusterInputKey, SynthState } from './state';
+import type { TerraformPlan } from './terraform-plan';
 import { foreignOutputs, OutputKind, recordedHubs, recoverOutputs, Staging, withSynthLock } from './output';
 
 export interface SynthOptions {
@@ -50,6 +51,13 @@ export interface SynthOptions {
   readonly force?: boolean;
   /** A hook for tests: runs after staging (given the staging folder), before the swap. */
   readonly beforeCommit?: (stagingDir: string) => void;
+  /**
+   * Write a stack that replaces a cluster or nodegroup (or destroys a cluster) although the
+   * cluster's deletion protection is on (`jhm synth --allow-replace`, `JHM_ALLOW_REPLACE=1` for
+   * `cdktf synth`). Without it such a synth into the project is refused before anything is written.
+   * @default false
+   */
+  readonly allowReplace?: boolean;
 }
 
 export interface SynthReport {
@@ -67,6 +75,11 @@ export interface SynthReport {
   readonly foreign: readonly string[];
   /** Warnings of the selected files (a cluster with no hub). */
   readonly warnings: readonly Diagnostic[];
+  /**
+   * Per synthesized cluster (Terraform side run): what its new stack changes against the project's
+   * committed `cdktf.out/stacks/<cluster>/cdk.tf.json` (`terraform-plan.ts`).
+   */
+  readonly plans: ReadonlyMap<string, TerraformPlan>;
 }
 
 /** What a synth of `names` (hubs or clusters; default all) covers: every hub of each selected cluster. */
@@ -173,8 +186,14 @@ export async function synthHubs(options: SynthOptions): Promise<SynthReport> {
     const pruned = options.prune ? recordedHubs(outRoot).filter((c) => !defined.has(c)) : [];
     const foreign = options.prune ? foreignOutputs(outRoot, defined, pruned) : [];
     const staging = new Staging(outRoot);
+    const plans = new Map<string, TerraformPlan>();
     try {
-      if (infra && todo.length > 0) (await import('../infra/synth')).synthInfra(todo, path.join(staging.dir, PROJECT_PATHS.cdktfOut));
+      if (infra && todo.length > 0) {
+        (await import('../infra/synth')).synthInfra(todo, path.join(staging.dir, PROJECT_PATHS.cdktfOut));
+        for (const [c, plan] of planStacks(root, staging.dir, todo)) plans.set(c, plan);
+        // Refused before anything is written: a real synth only (diff and check show the plan).
+        if (outRoot === root) refuseReplacement(todo, plans, options.allowReplace ?? false);
+      }
       for (const r of results) {
         staging.writeFiles('dist', r.cluster.name, r.files.dist);
         staging.writeFiles('secrets', r.cluster.name, r.files.secrets);
@@ -187,6 +206,48 @@ export async function synthHubs(options: SynthOptions): Promise<SynthReport> {
     } finally {
       staging.dispose();
     }
-    return { hubs, units, results, pruned, unchanged, foreign, warnings };
+    return { hubs, units, results, pruned, unchanged, foreign, warnings, plans };
   });
+}
+
+/** The Terraform plan of each cluster: the project's committed stack against the one staged in `stagingDir`. */
+function planStacks(root: string, stagingDir: string, units: readonly ClusterUnit[]): Map<string, TerraformPlan> {
+  // Loaded with the Terraform side (the provider facts are read once, here).
+  const { planStack, readStack } = require('./terraform-plan') as typeof import('./terraform-plan');
+  const project = new ProjectLayout(root);
+  const staged = new ProjectLayout(stagingDir);
+  const plans = new Map<string, TerraformPlan>();
+  for (const unit of units) {
+    const c = unit.cluster.name;
+    const before = readStack(project.stackFile(c), path.relative(root, project.stackFile(c)));
+    const after = readStack(staged.stackFile(c));
+    plans.set(c, planStack(before, after, { hubs: unit.hubs.map((h) => h.name) }));
+  }
+  return plans;
+}
+
+/**
+ * Throws `UserErrors` when a plan replaces a cluster or nodegroup, or destroys a cluster, of a
+ * cluster whose deletion protection is on, unless `allowReplace`: naming the cluster file, the
+ * resources, what forces each and what is lost.
+ */
+function refuseReplacement(units: readonly ClusterUnit[], plans: ReadonlyMap<string, TerraformPlan>, allowReplace: boolean): void {
+  if (allowReplace) return;
+  const { needsAllowReplace } = require('./terraform-plan') as typeof import('./terraform-plan');
+  const problems = new Diagnostics();
+  for (const unit of units) {
+    const { cluster } = unit;
+    if (!cluster.magnum.deletionProtection) continue;
+    for (const r of needsAllowReplace(plans.get(cluster.name)!)) {
+      const why = r.action === 'replace' ? `forced by ${r.forcedBy.join(', ')}` : 'removed from the configuration';
+      const field = cluster.dedicated ? 'cluster.deletionProtection' : 'magnum.deletionProtection';
+      problems.add(
+        new UserError(`this change ${r.action === 'replace' ? 'replaces' : 'destroys'} ${r.address} (${why})${r.loss ? `, which loses ${r.loss}` : ''}`, {
+          file: cluster.source,
+          fix: `undo the change; or, if that is what you want, run jhm diff ${cluster.name} to review it and jhm synth ${cluster.name} --allow-replace (with ${field} true, terraform apply still stops before destroying the cluster)`,
+        }),
+      );
+    }
+  }
+  problems.throwIfAny();
 }

@@ -33,7 +33,7 @@ beforeEach(() => {
   synth = jest.spyOn(synthHubsModule, 'synthHubs').mockImplementation(async (options) => {
     fs.appendFileSync(project.log, `${JSON.stringify({ tool: 'synth', argv: [...(options.hubs ?? [])], cwd: options.root, env: {}, stdin: '', at: Date.now() })}\n`);
     writeStack(project);
-    return { hubs: [], units: [], results: [], pruned: [], unchanged: [], foreign: [], warnings: [] };
+    return { hubs: [], units: [], results: [], pruned: [], unchanged: [], foreign: [], warnings: [], plans: new Map() };
   });
 });
 
