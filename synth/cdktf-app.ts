@@ -8,6 +8,9 @@
  * The cdktf CLI names its output folder in CDKTF_OUTDIR (`cdktf.out` of the project unless
  * `--output` says otherwise). Another folder is not project output: the stacks are written there
  * directly, after the same checks.
+ *
+ * Like `jhm synth`, it refuses a stack that replaces a cluster or nodegroup under deletion
+ * protection; `JHM_ALLOW_REPLACE=1 npx cdktf synth` is `jhm synth --allow-replace`.
  */
 import * as path from 'path';
 import { PROJECT_PATHS } from '../config/layout';
@@ -19,7 +22,8 @@ const root = process.cwd();
 const outdir = path.resolve(root, process.env.CDKTF_OUTDIR ?? PROJECT_PATHS.cdktfOut);
 
 async function run(): Promise<void> {
-  if (outdir === path.join(root, PROJECT_PATHS.cdktfOut)) await synthHubs({ root, apps: { infra: true, k8s: false } });
+  // JHM_ALLOW_REPLACE=1 is `jhm synth --allow-replace` (the cdktf CLI passes no options to the app).
+  if (outdir === path.join(root, PROJECT_PATHS.cdktfOut)) await synthHubs({ root, apps: { infra: true, k8s: false }, allowReplace: process.env.JHM_ALLOW_REPLACE === '1' });
   else createInfraApp(synthesisUnits(root).units, { outdir }).synth();
 }
 
