@@ -1,0 +1,622 @@
+/**
+ * Preflight of one cluster's manifests: the objects of its `dist/<cluster>/` and
+ * `dist-secrets/<cluster>/` files, checked for what a cluster would reveal only at run time
+ * (issue 12, item 5). Pure: file texts in, findings out; `synth/manifest-check.ts` reads the
+ * folders on disk and `synth` checks its files before it stages them. The rules:
+ *
+ * - `identity`: no two objects share an identity (API group, kind, namespace, name). The
+ *   Namespaces `dist-secrets/` repeats from `dist/` (so that folder applies on its own) are not a clash.
+ * - `namespace`: every namespace used (by an object or an RBAC subject) is created by a Namespace in
+ *   the output, or is one the cluster has (`BUILTIN_NAMESPACES`).
+ * - `crd`: every object of an API group the cluster does not serve itself (`BUILTIN_API_GROUPS`)
+ *   has its CustomResourceDefinition, serving the object's version, in the output.
+ * - `service-selector`: every Service selector matches a pod template in its namespace (or pods a
+ *   named controller makes, `CONTROLLER_PODS`), and every named target port is a container port of
+ *   the pods it selects.
+ * - `ingress`: an Ingress's class is an IngressClass of the output; each backend's Service is in
+ *   its namespace with the port named; a TLS Secret exists or cert-manager makes it (issuer
+ *   annotation), and the issuer it names exists.
+ * - `pod-reference`: every ServiceAccount, ConfigMap, Secret and PersistentVolumeClaim a pod
+ *   template uses (volumes, env, envFrom, imagePullSecrets; `optional` ones excepted) is in the
+ *   output or made by a named controller (`PER_NAMESPACE_OBJECTS`, cert-manager, volumeClaimTemplates).
+ * - `binding`: every RoleBinding and ClusterRoleBinding names an existing role (in the output, or
+ *   the API server's own, `BUILTIN_CLUSTER_ROLES`, `BUILTIN_ROLES`) and existing ServiceAccounts.
+ * - `parse`: every document is YAML and a Kubernetes object (apiVersion, kind, metadata.name).
+ *
+ * Secret references are checked only when the Secrets are there (`files.secrets` given).
+ * Each finding is one line: file (and line of the object's document), kind, namespace/name, and
+ * the missing piece. Each file is parsed once, each object indexed in one pass.
+ */
+import { LineCounter, parseAllDocuments, parseDocument } from 'yaml';
+import type { Diagnostic } from '../config/diagnostics';
+
+/** The rules, by the name their tests carry. */
+export type PreflightRule = 'parse' | 'identity' | 'namespace' | 'crd' | 'service-selector' | 'ingress' | 'pod-reference' | 'binding';
+
+/** One problem: an error diagnostic (file, line, `Kind namespace/name` as the field, the missing piece) and its rule. */
+export interface Finding extends Diagnostic {
+  readonly severity: 'error';
+  readonly rule: PreflightRule;
+}
+
+/** The files of one cluster: file name (relative to its folder) → YAML text. */
+export interface PreflightFiles {
+  /** `dist/<cluster>/`. */
+  readonly dist: ReadonlyMap<string, string>;
+  /** `dist-secrets/<cluster>/`; undefined when the Secrets are not at hand (Secret references are then not checked). */
+  readonly secrets?: ReadonlyMap<string, string>;
+}
+
+/** How findings name the files: the folders' paths, e.g. `dist/example` and `dist-secrets/example`. */
+export interface PreflightContext {
+  readonly distDir: string;
+  readonly secretsDir: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// What the cluster has without the output: one table each, every entry naming who makes it.
+
+/** Namespaces every cluster has. */
+export const BUILTIN_NAMESPACES: ReadonlyMap<string, string> = new Map([
+  ['default', 'the API server'],
+  ['kube-system', 'the API server'],
+  ['kube-public', 'the API server'],
+  ['kube-node-lease', 'the API server'],
+]);
+
+/** API groups the API server serves itself (no CRD needed); '' is the core group. */
+export const BUILTIN_API_GROUPS: ReadonlySet<string> = new Set([
+  '',
+  'admissionregistration.k8s.io',
+  'apiextensions.k8s.io',
+  'apiregistration.k8s.io',
+  'apps',
+  'authentication.k8s.io',
+  'authorization.k8s.io',
+  'autoscaling',
+  'batch',
+  'certificates.k8s.io',
+  'coordination.k8s.io',
+  'discovery.k8s.io',
+  'events.k8s.io',
+  'flowcontrol.apiserver.k8s.io',
+  'internal.apiserver.k8s.io',
+  'networking.k8s.io',
+  'node.k8s.io',
+  'policy',
+  'rbac.authorization.k8s.io',
+  'resource.k8s.io',
+  'scheduling.k8s.io',
+  'storage.k8s.io',
+  'storagemigration.k8s.io',
+]);
+
+const RBAC_BOOTSTRAP = "the API server's RBAC bootstrap";
+
+/** ClusterRoles the API server creates (user-facing ones, and every `system:` role, by prefix). */
+export const BUILTIN_CLUSTER_ROLES: ReadonlyMap<string, string> = new Map([
+  ['cluster-admin', RBAC_BOOTSTRAP],
+  ['admin', RBAC_BOOTSTRAP],
+  ['edit', RBAC_BOOTSTRAP],
+  ['view', RBAC_BOOTSTRAP],
+  ['system:*', RBAC_BOOTSTRAP],
+]);
+
+/** Roles the API server creates, as `namespace/name`. */
+export const BUILTIN_ROLES: ReadonlyMap<string, string> = new Map([
+  ['kube-system/extension-apiserver-authentication-reader', RBAC_BOOTSTRAP],
+  ['kube-system/system::leader-locking-kube-controller-manager', RBAC_BOOTSTRAP],
+  ['kube-system/system::leader-locking-kube-scheduler', RBAC_BOOTSTRAP],
+  ['kube-system/system:controller:bootstrap-signer', RBAC_BOOTSTRAP],
+  ['kube-system/system:controller:cloud-provider', RBAC_BOOTSTRAP],
+  ['kube-system/system:controller:token-cleaner', RBAC_BOOTSTRAP],
+  ['kube-public/system:controller:bootstrap-signer', RBAC_BOOTSTRAP],
+]);
+
+/** Objects of every namespace, as `Kind/name`. */
+export const PER_NAMESPACE_OBJECTS: ReadonlyMap<string, string> = new Map([
+  ['ServiceAccount/default', "kube-controller-manager's ServiceAccount controller"],
+  ['ConfigMap/kube-root-ca.crt', "kube-controller-manager's root CA publisher"],
+]);
+
+/** Pods a controller outside the output makes: a Service selecting (a subset of) these labels matches them. */
+export const CONTROLLER_PODS: ReadonlyArray<{ readonly labels: Readonly<Record<string, string>>; readonly by: string }> = [
+  { labels: { component: 'singleuser-server' }, by: "JupyterHub's KubeSpawner (the users' servers)" },
+];
+
+/** Annotations on an Ingress that make cert-manager (ingress-shim) create its TLS Secrets, with the issuer kind each names. */
+const CERT_MANAGER_ANNOTATIONS: ReadonlyArray<readonly [string, string]> = [
+  ['cert-manager.io/cluster-issuer', 'ClusterIssuer'],
+  ['cert-manager.io/issuer', 'Issuer'],
+];
+const CERT_MANAGER_GROUP = 'cert-manager.io';
+
+// ---------------------------------------------------------------------------------------------
+// Reading the files.
+
+type Json = Record<string, unknown>;
+
+/** One object of the output, where it is. */
+interface Located {
+  readonly o: Json;
+  readonly kind: string;
+  readonly group: string;
+  readonly version: string;
+  readonly name: string;
+  readonly namespace?: string;
+  /** `dist` or `secrets`. */
+  readonly folder: 'dist' | 'secrets';
+  /** The file as findings name it (folder path and file name). */
+  readonly file: string;
+  /** 1-based line of the object's document. */
+  readonly line: number;
+}
+
+const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const obj = (v: unknown): Json => (isObj(v) ? v : {});
+
+/** A document's text and the line it starts on. */
+interface DocText {
+  readonly text: string;
+  readonly line: number;
+}
+
+/**
+ * The documents of a multi-document file, split at `---` lines (a `---` at column 0 is always a
+ * document marker in block YAML); undefined when the text uses what this split does not handle
+ * (directives, `...` end markers, content after `---`): the whole file is then parsed as one stream.
+ */
+function splitDocuments(text: string): DocText[] | undefined {
+  if (/^(%|\.\.\.(\s|$))/m.test(text)) return undefined;
+  const docs: DocText[] = [];
+  let docStart = 0;
+  let docLine = 1;
+  let line = 1;
+  for (let pos = 0; ; line++) {
+    const nl = text.indexOf('\n', pos);
+    const end = nl === -1 ? text.length : nl;
+    if (text.startsWith('---', pos) && (end === pos + 3 || /\s/.test(text[pos + 3]))) {
+      if (!/^\s*(#.*)?$/.test(text.slice(pos + 3, end))) return undefined;
+      docs.push({ text: text.slice(docStart, pos), line: docLine });
+      docStart = end + 1;
+      docLine = line + 1;
+    }
+    if (nl === -1) break;
+    pos = nl + 1;
+  }
+  docs.push({ text: text.slice(docStart), line: docLine });
+  return docs;
+}
+
+/**
+ * A CRD's document without the values of its `openAPIV3Schema` keys (most of its bytes, never
+ * read by a rule): the key's line is kept, every following line indented deeper (blank lines and
+ * comments too) is dropped, which in block YAML is exactly that key's value. When the cut text
+ * does not parse (e.g. an alias into the cut), the whole document is parsed instead.
+ */
+export function withoutCrdSchemas(text: string): string {
+  if (!/^kind:\s*CustomResourceDefinition\s*$/m.test(text) || !text.includes('openAPIV3Schema:')) return text;
+  const lines = text.split('\n');
+  const out: string[] = [];
+  let cutIndent = -1;
+  for (const l of lines) {
+    if (cutIndent >= 0) {
+      const content = l.trimStart();
+      if (content === '' || content.startsWith('#') || l.length - content.length > cutIndent) continue;
+      cutIndent = -1;
+    }
+    out.push(l);
+    const m = /^( *)openAPIV3Schema:\s*$/.exec(l);
+    if (m) cutIndent = m[1].length;
+  }
+  return out.join('\n');
+}
+
+/** Parsed documents by text, shared by the clusters of one run (most of the platform's documents are alike). */
+const parsedMemo = new Map<string, { value: unknown; error?: string; errorLine?: number }>();
+const MEMO_MAX_ENTRIES = 20_000;
+
+function parseDoc(text: string): { value: unknown; error?: string; errorLine?: number } {
+  let r = parsedMemo.get(text);
+  if (r) return r;
+  const cut = withoutCrdSchemas(text);
+  r = cut !== text ? tryParse(cut) : undefined;
+  if (r === undefined || r.error !== undefined) r = tryParse(text);
+  if (parsedMemo.size >= MEMO_MAX_ENTRIES) parsedMemo.clear();
+  parsedMemo.set(text, r);
+  return r;
+}
+
+function tryParse(text: string): { value: unknown; error?: string; errorLine?: number } {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: false });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0];
+    return { value: undefined, error: e.message.split('\n')[0], errorLine: lineCounter.linePos(e.pos[0]).line };
+  }
+  return { value: doc.toJS({ maxAliasCount: -1 }) };
+}
+
+/** The objects of one file, or findings for documents that are not objects. */
+function readFile(text: string, file: string, folder: 'dist' | 'secrets', objects: Located[], findings: Finding[]): void {
+  const docs = splitDocuments(text);
+  const parsed: Array<{ value: unknown; line: number; error?: string; errorLine?: number }> = [];
+  if (docs) {
+    for (const d of docs) if (/^[ \t]*[^#\s]/m.test(d.text)) parsed.push({ ...parseDoc(d.text), line: d.line });
+  } else {
+    const lineCounter = new LineCounter();
+    for (const doc of parseAllDocuments(text, { lineCounter, uniqueKeys: false })) {
+      const line = lineCounter.linePos(doc.range[0]).line;
+      if (doc.errors.length > 0) parsed.push({ value: undefined, line, error: doc.errors[0].message.split('\n')[0], errorLine: lineCounter.linePos(doc.errors[0].pos[0]).line - line + 1 });
+      else parsed.push({ value: doc.toJS({ maxAliasCount: -1 }), line });
+    }
+  }
+  for (const p of parsed) {
+    if (p.error !== undefined) {
+      findings.push(finding('parse', file, p.line + (p.errorLine ?? 1) - 1, undefined, `not YAML: ${p.error}`, 'correct the YAML syntax, or run jhm synth to write the file again'));
+      continue;
+    }
+    if (p.value === null || p.value === undefined) continue;
+    const o = p.value;
+    const apiVersion = isObj(o) ? str(o.apiVersion) : undefined;
+    const kind = isObj(o) ? str(o.kind) : undefined;
+    const name = isObj(o) ? str(obj(o.metadata).name) : undefined;
+    if (!isObj(o) || apiVersion === undefined || kind === undefined || name === undefined) {
+      const missing = !isObj(o) ? 'a mapping' : [apiVersion ? '' : 'apiVersion', kind ? '' : 'kind', name ? '' : 'metadata.name'].filter(Boolean).join(', ');
+      findings.push(finding('parse', file, p.line, undefined, `document is not a Kubernetes object: it lacks ${missing}`, 'give every document apiVersion, kind and metadata.name'));
+      continue;
+    }
+    const slash = apiVersion.lastIndexOf('/');
+    objects.push({
+      o,
+      kind,
+      group: slash < 0 ? '' : apiVersion.slice(0, slash),
+      version: apiVersion.slice(slash + 1),
+      name,
+      namespace: str(obj(o.metadata).namespace),
+      folder,
+      file,
+      line: p.line,
+    });
+  }
+}
+
+function finding(rule: PreflightRule, file: string, line: number | undefined, what: Located | undefined, message: string, fix: string): Finding {
+  return {
+    severity: 'error',
+    rule,
+    file,
+    ...(line !== undefined ? { line } : {}),
+    ...(what ? { field: describe(what) } : {}),
+    message,
+    fix,
+  };
+}
+
+/** `Kind namespace/name` (cluster-scoped: `Kind name`). */
+function describe(x: Located): string {
+  return `${x.kind} ${x.namespace ? `${x.namespace}/` : ''}${x.name}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The index.
+
+const key = (group: string, kind: string, namespace: string | undefined, name: string): string => `${group}\u0000${kind}\u0000${namespace ?? ''}\u0000${name}`;
+
+/** A pod template of a workload: the labels its pods get and their spec. */
+interface Template {
+  readonly owner: Located;
+  readonly labels: Readonly<Record<string, unknown>>;
+  readonly spec: Json;
+}
+
+const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'ReplicationController']);
+
+function templateOf(x: Located): Template | undefined {
+  const spec = obj(x.o.spec);
+  if (x.group === '' && x.kind === 'Pod') return { owner: x, labels: obj(obj(x.o.metadata).labels), spec };
+  let t: unknown;
+  if (WORKLOAD_KINDS.has(x.kind) && (x.group === 'apps' || x.group === 'batch' || x.group === '')) t = spec.template;
+  else if (x.kind === 'CronJob' && x.group === 'batch') t = obj(obj(spec.jobTemplate).spec).template;
+  if (!isObj(t)) return undefined;
+  return { owner: x, labels: obj(obj(t.metadata).labels), spec: obj(t.spec) };
+}
+
+interface Index {
+  readonly objects: readonly Located[];
+  /** Objects by identity (the first of each). */
+  readonly byKey: ReadonlyMap<string, Located>;
+  /** Namespaces created by `dist/` (what its objects may use), and by either folder (what a Secret may use). */
+  readonly namespaces: { readonly dist: ReadonlySet<string>; readonly all: ReadonlySet<string> };
+  /** CRDs by `group/kind`. */
+  readonly crds: ReadonlyMap<string, Located>;
+  readonly templates: ReadonlyMap<string, Template[]>;
+  /** What a controller makes from objects of the output: identity key → who. */
+  readonly made: ReadonlyMap<string, string>;
+}
+
+function index(objects: readonly Located[], findings: Finding[]): Index {
+  const byKey = new Map<string, Located>();
+  const namespaces = { dist: new Set<string>(), all: new Set<string>() };
+  const crds = new Map<string, Located>();
+  const templates = new Map<string, Template[]>();
+  const made = new Map<string, string>();
+  for (const x of objects) {
+    // Rule identity: group, kind, namespace, name once (a Namespace may be repeated in dist-secrets/).
+    const k = key(x.group, x.kind, x.namespace, x.name);
+    const first = byKey.get(k);
+    if (first === undefined) byKey.set(k, x);
+    else if (!(x.kind === 'Namespace' && x.group === '' && first.folder !== x.folder)) {
+      findings.push(finding('identity', x.file, x.line, x, `has the identity (group, kind, namespace, name) of the object at ${first.file}:${first.line}`, 'remove the copy or rename one of them: the second apply overwrites the first'));
+    }
+    if (x.group === '' && x.kind === 'Namespace') {
+      namespaces.all.add(x.name);
+      if (x.folder === 'dist') namespaces.dist.add(x.name);
+    }
+    if (x.group === 'apiextensions.k8s.io' && x.kind === 'CustomResourceDefinition') {
+      const spec = obj(x.o.spec);
+      const group = str(spec.group);
+      const kind = str(obj(spec.names).kind);
+      if (group && kind) crds.set(`${group}/${kind}`, x);
+    }
+    const t = templateOf(x);
+    if (t && x.namespace) {
+      let list = templates.get(x.namespace);
+      if (!list) templates.set(x.namespace, (list = []));
+      list.push(t);
+    }
+    if (x.kind === 'StatefulSet' && x.group === 'apps') {
+      for (const c of arr(obj(x.o.spec).volumeClaimTemplates)) {
+        const n = str(obj(obj(c).metadata).name);
+        if (n) made.set(`pvc-prefix\u0000${x.namespace ?? ''}\u0000${n}-${x.name}-`, `the StatefulSet controller (volumeClaimTemplates of ${describe(x)})`);
+      }
+    }
+    if (x.kind === 'Ingress' && x.group === 'networking.k8s.io' && certManagerIssuer(x)) {
+      for (const tls of arr(obj(x.o.spec).tls)) {
+        const s = str(obj(tls).secretName);
+        if (s) made.set(key('', 'Secret', x.namespace, s), `cert-manager (for ${describe(x)})`);
+      }
+    }
+    if (x.kind === 'Certificate' && x.group === CERT_MANAGER_GROUP) {
+      const s = str(obj(x.o.spec).secretName);
+      if (s) made.set(key('', 'Secret', x.namespace, s), `cert-manager (for ${describe(x)})`);
+    }
+  }
+  return { objects, byKey, namespaces, crds, templates, made };
+}
+
+function certManagerIssuer(x: Located): { kind: string; name: string; annotation: string } | undefined {
+  const annotations = obj(obj(x.o.metadata).annotations);
+  for (const [annotation, kind] of CERT_MANAGER_ANNOTATIONS) {
+    const name = str(annotations[annotation]);
+    if (name) return { kind, name, annotation };
+  }
+  return undefined;
+}
+
+/** Who makes `kind namespace/name` when the output does not hold it: the controller, or undefined. */
+function madeBy(ix: Index, group: string, kind: string, namespace: string | undefined, name: string): string | undefined {
+  const fromOutput = ix.made.get(key(group, kind, namespace, name));
+  if (fromOutput) return fromOutput;
+  if (namespace !== undefined && group === '') {
+    const each = PER_NAMESPACE_OBJECTS.get(`${kind}/${name}`);
+    if (each) return each;
+  }
+  if (kind === 'PersistentVolumeClaim') {
+    const m = /^(.*-)\d+$/.exec(name);
+    if (m) return ix.made.get(`pvc-prefix\u0000${namespace ?? ''}\u0000${m[1]}`);
+  }
+  return undefined;
+}
+
+function exists(ix: Index, group: string, kind: string, namespace: string | undefined, name: string): boolean {
+  return ix.byKey.has(key(group, kind, namespace, name)) || madeBy(ix, group, kind, namespace, name) !== undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The rules.
+
+/** Every finding of the rules over one cluster's files, in file and document order per rule. */
+export function preflight(files: PreflightFiles, context: PreflightContext): Finding[] {
+  const findings: Finding[] = [];
+  const objects: Located[] = [];
+  for (const [name, text] of files.dist) readFile(text, `${context.distDir}/${name}`, 'dist', objects, findings);
+  for (const [name, text] of files.secrets ?? []) readFile(text, `${context.secretsDir}/${name}`, 'secrets', objects, findings);
+  const ix = index(objects, findings);
+  const secrets = files.secrets !== undefined;
+  for (const x of objects) {
+    namespaceRule(ix, x, findings);
+    crdRule(ix, x, findings);
+    if (x.group === '' && x.kind === 'Service') serviceRule(ix, x, findings);
+    if (x.group === 'networking.k8s.io' && x.kind === 'Ingress') ingressRule(ix, x, secrets, findings);
+    if (x.group === 'rbac.authorization.k8s.io' && (x.kind === 'RoleBinding' || x.kind === 'ClusterRoleBinding')) bindingRule(ix, x, findings);
+    const t = templateOf(x);
+    if (t) podRule(ix, t, secrets, findings);
+  }
+  return findings;
+}
+
+function namespaceRule(ix: Index, x: Located, findings: Finding[]): void {
+  const used = new Set<string>();
+  if (x.namespace) used.add(x.namespace);
+  if (x.group === 'rbac.authorization.k8s.io') for (const s of arr(x.o.subjects)) if (str(obj(s).namespace)) used.add(obj(s).namespace as string);
+  for (const ns of used) {
+    if ((x.folder === 'dist' ? ix.namespaces.dist : ix.namespaces.all).has(ns) || BUILTIN_NAMESPACES.has(ns)) continue;
+    findings.push(finding('namespace', x.file, x.line, x, `namespace ${ns} is not created by any Namespace in ${x.folder === 'dist' ? 'dist/ (which must apply without dist-secrets/)' : 'the output'}`, `add a Namespace ${ns} (00-namespaces.yaml) or use an existing namespace`));
+  }
+}
+
+function crdRule(ix: Index, x: Located, findings: Finding[]): void {
+  if (BUILTIN_API_GROUPS.has(x.group)) return;
+  const crd = ix.crds.get(`${x.group}/${x.kind}`);
+  if (!crd) {
+    findings.push(finding('crd', x.file, x.line, x, `no CustomResourceDefinition for kind ${x.kind} of group ${x.group} in the output`, 'add the CRD (01-crds.yaml) or remove the custom resource'));
+    return;
+  }
+  const versions = arr(obj(crd.o.spec).versions).map(obj);
+  const served = versions.filter((v) => v.served !== false).map((v) => str(v.name));
+  if (versions.length > 0 && !served.includes(x.version)) {
+    findings.push(finding('crd', x.file, x.line, x, `CustomResourceDefinition ${crd.name} (${crd.file}) serves no version ${x.version} (served: ${served.join(', ') || 'none'})`, `use apiVersion ${x.group}/${served[0] ?? '<a served version>'}`));
+  }
+}
+
+const labelsText = (labels: Json): string => Object.entries(labels).map(([k, v]) => `${k}=${String(v)}`).join(',');
+
+function matches(selector: Json, labels: Readonly<Record<string, unknown>>): boolean {
+  for (const k in selector) if (labels[k] !== selector[k]) return false;
+  return true;
+}
+
+function serviceRule(ix: Index, x: Located, findings: Finding[]): void {
+  const spec = obj(x.o.spec);
+  const selector = obj(spec.selector);
+  if (spec.type === 'ExternalName' || Object.keys(selector).length === 0) return;
+  const selected = (ix.templates.get(x.namespace ?? '') ?? []).filter((t) => matches(selector, t.labels));
+  if (selected.length === 0) {
+    if (CONTROLLER_PODS.some((p) => matches(selector, p.labels))) return;
+    findings.push(finding('service-selector', x.file, x.line, x, `spec.selector ${labelsText(selector)} matches no pod template in namespace ${x.namespace ?? 'default'}`, 'make the selector match the labels of a workload in its namespace, or add the workload'));
+    return;
+  }
+  const portNames = new Set<string>();
+  for (const t of selected) for (const c of [...arr(t.spec.containers), ...arr(t.spec.initContainers)]) for (const p of arr(obj(c).ports)) if (str(obj(p).name)) portNames.add(obj(p).name as string);
+  for (const p of arr(spec.ports).map(obj)) {
+    const target = p.targetPort;
+    if (typeof target === 'string' && !/^\d+$/.test(target) && !portNames.has(target)) {
+      const owners = selected.map((t) => describe(t.owner)).join(', ');
+      findings.push(finding('service-selector', x.file, x.line, x, `targetPort ${target} (port ${str(p.name) ?? String(p.port)}) is no named container port of the pods it selects (${owners})`, `name a container port ${target} in those pods, or use a port they define`));
+    }
+  }
+}
+
+function ingressRule(ix: Index, x: Located, secrets: boolean, findings: Finding[]): void {
+  const spec = obj(x.o.spec);
+  const ns = x.namespace;
+  const cls = str(spec.ingressClassName);
+  if (cls && !ix.byKey.has(key('networking.k8s.io', 'IngressClass', undefined, cls))) {
+    findings.push(finding('ingress', x.file, x.line, x, `spec.ingressClassName ${cls}: no IngressClass ${cls} in the output`, 'name the IngressClass the ingress controller of the output defines'));
+  }
+  const backends: Array<[string, Json]> = [];
+  if (isObj(spec.defaultBackend)) backends.push(['spec.defaultBackend', spec.defaultBackend]);
+  arr(spec.rules).forEach((r, i) => arr(obj(obj(r).http).paths).forEach((p, j) => backends.push([`spec.rules[${i}].http.paths[${j}].backend`, obj(obj(p).backend)])));
+  for (const [field, b] of backends) {
+    if (isObj(b.service)) {
+      const name = str(b.service.name) ?? '';
+      const svc = ix.byKey.get(key('', 'Service', ns, name));
+      if (!svc) {
+        findings.push(finding('ingress', x.file, x.line, x, `${field}: Service ${name} is not in namespace ${ns ?? 'default'}`, 'name a Service of the output in the Ingress namespace'));
+        continue;
+      }
+      const port = obj(b.service.port);
+      const ports = arr(obj(svc.o.spec).ports).map(obj);
+      const ok = port.number !== undefined ? ports.some((p) => p.port === port.number) : port.name !== undefined ? ports.some((p) => p.name === port.name) : false;
+      if (!ok) {
+        const wanted = port.number !== undefined ? `number ${String(port.number)}` : port.name !== undefined ? `name ${String(port.name)}` : '(none given)';
+        findings.push(finding('ingress', x.file, x.line, x, `${field}: Service ${name} has no port ${wanted} (ports: ${ports.map((p) => str(p.name) ?? String(p.port)).join(', ') || 'none'})`, `use a port of Service ${name}`));
+      }
+    } else if (isObj(b.resource)) {
+      const r = b.resource;
+      const kind = str(r.kind) ?? '';
+      const name = str(r.name) ?? '';
+      if (!exists(ix, str(r.apiGroup) ?? '', kind, ns, name)) findings.push(finding('ingress', x.file, x.line, x, `${field}: resource ${kind} ${name} is not in namespace ${ns ?? 'default'}`, 'name an object of the output'));
+    }
+  }
+  const issuer = certManagerIssuer(x);
+  if (issuer && !ix.byKey.has(key(CERT_MANAGER_GROUP, issuer.kind, issuer.kind === 'Issuer' ? ns : undefined, issuer.name))) {
+    findings.push(finding('ingress', x.file, x.line, x, `annotation ${issuer.annotation}: no ${issuer.kind} ${issuer.name} in the output`, `name a ${issuer.kind} of the output (04-cluster-issuers.yaml)`));
+  }
+  if (secrets) {
+    arr(spec.tls).forEach((t, i) => {
+      const s = str(obj(t).secretName);
+      if (s && !exists(ix, '', 'Secret', ns, s)) {
+        findings.push(finding('ingress', x.file, x.line, x, `spec.tls[${i}].secretName: Secret ${s} is neither in the output nor made by cert-manager (no issuer annotation)`, 'add the Secret, or the annotation cert-manager.io/cluster-issuer naming a ClusterIssuer'));
+      }
+    });
+  }
+}
+
+function bindingRule(ix: Index, x: Located, findings: Finding[]): void {
+  const role = obj(x.o.roleRef);
+  const roleKind = str(role.kind) ?? '';
+  const roleName = str(role.name) ?? '';
+  if (roleKind === 'ClusterRole') {
+    const builtin = BUILTIN_CLUSTER_ROLES.has(roleName) || roleName.startsWith('system:');
+    if (!builtin && !ix.byKey.has(key('rbac.authorization.k8s.io', 'ClusterRole', undefined, roleName))) {
+      findings.push(finding('binding', x.file, x.line, x, `roleRef: no ClusterRole ${roleName} in the output (nor one the API server creates)`, 'add the ClusterRole or name an existing one'));
+    }
+  } else if (roleKind === 'Role') {
+    if (x.kind === 'ClusterRoleBinding') {
+      findings.push(finding('binding', x.file, x.line, x, `roleRef: a ClusterRoleBinding cannot name Role ${roleName}`, 'name a ClusterRole, or use a RoleBinding'));
+    } else if (!BUILTIN_ROLES.has(`${x.namespace ?? ''}/${roleName}`) && !ix.byKey.has(key('rbac.authorization.k8s.io', 'Role', x.namespace, roleName))) {
+      findings.push(finding('binding', x.file, x.line, x, `roleRef: no Role ${roleName} in namespace ${x.namespace ?? 'default'}`, 'add the Role in the binding namespace or name an existing one'));
+    }
+  } else {
+    findings.push(finding('binding', x.file, x.line, x, `roleRef.kind ${roleKind || '(none)'} is neither Role nor ClusterRole`, 'set roleRef.kind to Role or ClusterRole'));
+  }
+  arr(x.o.subjects).forEach((s0, i) => {
+    const s = obj(s0);
+    if (s.kind !== 'ServiceAccount') return;
+    const name = str(s.name) ?? '';
+    const ns = str(s.namespace) ?? (x.kind === 'RoleBinding' ? x.namespace : undefined);
+    if (ns === undefined) {
+      findings.push(finding('binding', x.file, x.line, x, `subjects[${i}]: ServiceAccount ${name} has no namespace`, 'give the subject its namespace'));
+    } else if (!exists(ix, '', 'ServiceAccount', ns, name)) {
+      findings.push(finding('binding', x.file, x.line, x, `subjects[${i}]: ServiceAccount ${ns}/${name} is not in the output`, `add the ServiceAccount ${name} in namespace ${ns}, or name an existing one`));
+    }
+  });
+}
+
+function podRule(ix: Index, t: Template, secrets: boolean, findings: Finding[]): void {
+  const x = t.owner;
+  const ns = x.namespace;
+  const spec = t.spec;
+  const missing = (kind: string, name: string, where: string, dataKey?: string): void => {
+    const object = ix.byKey.get(key('', kind, ns, name));
+    if (object) {
+      if (dataKey === undefined) return;
+      const data = kind === 'Secret' ? { ...obj(object.o.data), ...obj(object.o.stringData) } : { ...obj(object.o.data), ...obj(object.o.binaryData) };
+      if (!(dataKey in data)) findings.push(finding('pod-reference', x.file, x.line, x, `${where}: ${kind} ${ns ?? 'default'}/${name} has no key ${dataKey}`, `add the key ${dataKey} to the ${kind}, or mark the reference optional`));
+      return;
+    }
+    if (madeBy(ix, '', kind, ns, name) !== undefined) return;
+    findings.push(finding('pod-reference', x.file, x.line, x, `${where}: ${kind} ${name} is not in namespace ${ns ?? 'default'} of the output, and no named controller makes it`, `add the ${kind} ${name}${kind === 'Secret' ? ' (dist-secrets/)' : ''}, or correct the reference`));
+  };
+  const check = (kind: 'ConfigMap' | 'Secret' | 'PersistentVolumeClaim' | 'ServiceAccount', name: unknown, where: string, optional?: unknown, k?: unknown): void => {
+    if (optional === true || typeof name !== 'string' || name === '') return;
+    if (kind === 'Secret' && !secrets) return;
+    missing(kind, name, where, typeof k === 'string' ? k : undefined);
+  };
+
+  check('ServiceAccount', str(spec.serviceAccountName) ?? str(spec.serviceAccount) ?? 'default', 'spec.serviceAccountName');
+  arr(spec.imagePullSecrets).forEach((s, i) => check('Secret', obj(s).name, `imagePullSecrets[${i}]`));
+  for (const v0 of arr(spec.volumes)) {
+    const v = obj(v0);
+    const where = `volume ${str(v.name) ?? '?'}`;
+    if (isObj(v.configMap)) check('ConfigMap', v.configMap.name, where, v.configMap.optional);
+    if (isObj(v.secret)) check('Secret', v.secret.secretName, where, v.secret.optional);
+    if (isObj(v.persistentVolumeClaim)) check('PersistentVolumeClaim', v.persistentVolumeClaim.claimName, where);
+    if (isObj(v.projected)) {
+      for (const src of arr(v.projected.sources).map(obj)) {
+        if (isObj(src.configMap)) check('ConfigMap', src.configMap.name, where, src.configMap.optional);
+        if (isObj(src.secret)) check('Secret', src.secret.name, where, src.secret.optional);
+      }
+    }
+  }
+  for (const group of ['initContainers', 'containers', 'ephemeralContainers'] as const) {
+    for (const c0 of arr(spec[group])) {
+      const c = obj(c0);
+      const where = `container ${str(c.name) ?? '?'}`;
+      for (const e of arr(c.env).map(obj)) {
+        const from = obj(e.valueFrom);
+        const env = `${where} env ${str(e.name) ?? '?'}`;
+        if (isObj(from.configMapKeyRef)) check('ConfigMap', from.configMapKeyRef.name, env, from.configMapKeyRef.optional, from.configMapKeyRef.key);
+        if (isObj(from.secretKeyRef)) check('Secret', from.secretKeyRef.name, env, from.secretKeyRef.optional, from.secretKeyRef.key);
+      }
+      for (const e of arr(c.envFrom).map(obj)) {
+        if (isObj(e.configMapRef)) check('ConfigMap', e.configMapRef.name, `${where} envFrom`, e.configMapRef.optional);
+        if (isObj(e.secretRef)) check('Secret', e.secretRef.name, `${where} envFrom`, e.secretRef.optional);
+      }
+    }
+  }
+}
