@@ -2,9 +2,12 @@
  * `jhm validate`, `jhm synth`, `jhm diff`, `jhm check`: from cluster and hub files to the outputs
  * (per cluster), and whether the committed outputs are up to date. Each takes hub or cluster names.
  */
+import * as path from 'path';
 import { Command } from 'commander';
+import { STACK_FILE_NAME } from '../../config/layout';
+import type { TerraformPlan } from '../../synth/terraform-plan';
 import { Diagnostics } from '../../config/diagnostics';
-import { UserError } from '../../config/errors';
+import { UserError, UserErrors } from '../../config/errors';
 import { OUTPUT_DIRS, recordedHubs } from '../../synth/output';
 import { info, success, warn } from '../../synth/report';
 import { tempDir } from '../../base/temp-dir';
@@ -14,8 +17,10 @@ export function registerSynthCommands(program: Command): void {
   program
     .command('validate')
     .description('check cluster and hub files, rules across all files, what helm would refuse, and secrets files, without writing anything')
-    .argument('[names...]', 'hub or cluster names (default: every file in hubs/ and clusters/)')
-    .action(async (names: string[], _opts, cmd: Command) => {
+    .argument('[names...]', 'hub or cluster names (default: every file in hubs/ and clusters/; with --manifests: every folder of dist/)')
+    .option('--manifests', 'instead, check the manifests as they are on disk (dist/<cluster>, dist-secrets/<cluster>): selectors, Ingress classes and backends, what pods use, bindings, namespaces, CRDs, identities', false)
+    .action(async (names: string[], opts: { manifests: boolean }, cmd: Command) => {
+      if (opts.manifests) return validateManifests(projectRoot(cmd), names);
       // The hub model (zod, yaml) is loaded by the commands that read hub files, not by jhm --help.
       const { validateProject } = await import('../../config/validate');
       const { loadSecrets } = await import('../../config/secrets');
@@ -39,7 +44,8 @@ export function registerSynthCommands(program: Command): void {
     .option('--prune', 'also remove the output of clusters no longer defined (cluster file, or hub file in the dedicated format, deleted)', false)
     .option('--offline', 'never download charts (same as JHM_OFFLINE=1)', false)
     .option('--force', 'synthesize every cluster, also those whose inputs and outputs are unchanged', false)
-    .action(async (names: string[], opts: { prune: boolean; offline: boolean; force: boolean }, cmd: Command) => {
+    .option('--allow-replace', "write a stack that replaces a cluster or nodegroup although the cluster's deletion protection is on (review it with jhm diff first)", false)
+    .action(async (names: string[], opts: { prune: boolean; offline: boolean; force: boolean; allowReplace: boolean }, cmd: Command) => {
       const root = projectRoot(cmd);
       const started = Date.now();
       // Loaded by the commands that synthesize, not at start-up (jhm --help, validate, status).
@@ -49,6 +55,7 @@ export function registerSynthCommands(program: Command): void {
         hubs: names,
         prune: opts.prune,
         force: opts.force,
+        allowReplace: opts.allowReplace,
         helm: opts.offline ? { offline: true } : {},
         onCluster: (r) => r.warnings.forEach((w) => warn(w)),
       });
@@ -60,6 +67,7 @@ export function registerSynthCommands(program: Command): void {
         const on = r.cluster.dedicated ? '' : ` [${r.hubs.length} hub(s)${r.hubs.length ? `: ${r.hubs.map((h) => h.name).join(', ')}` : ''}]`;
         success(`${c}${on}: ${OUTPUT_DIRS.stacks}/${c}, ${OUTPUT_DIRS.dist}/${c} (${r.files.dist.size} files), ${OUTPUT_DIRS.secrets}/${c} (${r.files.secrets.size} files)`);
       }
+      for (const [c, plan] of report.plans) reportTerraformPlan(c, plan);
       if (report.unchanged.length > 0) {
         info(`${report.unchanged.length} ${shared ? 'cluster(s)' : 'hub(s)'} unchanged since their last synth, output kept: ${report.unchanged.join(', ')} (--force synthesizes them anyway)`);
       }
@@ -76,7 +84,8 @@ export function registerSynthCommands(program: Command): void {
       .description(description)
       .argument('[names...]', "hub or cluster names: each named hub's whole cluster (default: every file in hubs/ and clusters/)")
       .option('--offline', 'never download charts (same as JHM_OFFLINE=1)', false)
-      .action(async (names: string[], opts: { offline: boolean }, cmd: Command) => {
+      .option('--no-patch', 'print only the Terraform and Kubernetes change plans, not the file patches')
+      .action(async (names: string[], opts: { offline: boolean; patch: boolean }, cmd: Command) => {
         const root = projectRoot(cmd);
         // Removed on every exit, signals included; it never holds a secret: the secrets files are
         // not read (`dist-secrets/` is neither compared nor committed).
@@ -90,9 +99,21 @@ export function registerSynthCommands(program: Command): void {
           const changes = compareOutputs(root, tmp, clusters);
           const stale = names.length === 0 ? await staleOutputs(root) : [];
           const shared = await hasClusterFiles(root);
-          for (const c of changes) {
-            if (c.patch) process.stdout.write(c.patch);
-            else process.stdout.write(`${c.status}: ${c.file} (secret: contents not shown)\n`);
+          if (opts.patch) {
+            for (const c of changes) {
+              if (c.patch) process.stdout.write(c.patch);
+              else process.stdout.write(`${c.status}: ${c.file} (secret: contents not shown)\n`);
+            }
+          }
+          // What the changes do, after the patches (so the end of the output is the summary).
+          const { formatTerraformPlan } = await import('../../synth/terraform-plan');
+          const { formatManifestPlan, planManifests } = await import('../../synth/manifest-plan');
+          for (const c of clusters) {
+            const plan = report.plans.get(c);
+            const stack = `${OUTPUT_DIRS.stacks}/${c}/${STACK_FILE_NAME}`;
+            if (plan && plan.changes.length > 0) process.stdout.write(`${formatTerraformPlan(`Terraform: cluster ${c} (${stack}), in Terraform's words:`, plan)}\n`);
+            const objects = planManifests(path.join(root, OUTPUT_DIRS.dist, c), path.join(tmp, OUTPUT_DIRS.dist, c));
+            if (objects.length > 0) process.stdout.write(`${formatManifestPlan(`Kubernetes: cluster ${c} (${OUTPUT_DIRS.dist}/${c}), per wave file:`, objects)}\n`);
           }
           for (const s of stale) process.stdout.write(`stale: output of ${s} has no hubs/${s}.yaml${shared ? ` nor clusters/${s}.yaml` : ''} (jhm synth --prune removes it)\n`);
           const n = changes.length + stale.length;
@@ -110,6 +131,34 @@ export function registerSynthCommands(program: Command): void {
       });
   diffLike('diff', 'show what jhm synth would change in dist/ and cdktf.out/stacks/ (writes nothing; secrets are never shown)', false);
   diffLike('check', 'like diff, but exit 1 when anything would change (for CI)', true);
+}
+
+/** `jhm validate --manifests`: the preflight of the named clusters' folders as on disk; exit 1 on any finding. */
+async function validateManifests(root: string, names: readonly string[]): Promise<void> {
+  const { checkManifestFolders, toError } = await import('../../synth/manifest-check');
+  const checks = await checkManifestFolders(root, names);
+  for (const c of checks) {
+    if (!c.secretsChecked) info(`${OUTPUT_DIRS.secrets}/${c.cluster} is absent: references to Secrets in ${OUTPUT_DIRS.dist}/${c.cluster} are not checked`);
+  }
+  const findings = checks.flatMap((c) => c.findings);
+  if (findings.length > 0) throw new UserErrors(findings.map(toError));
+  for (const c of checks) success(`${OUTPUT_DIRS.dist}/${c.cluster}: ${c.files} file(s), no problem found`);
+}
+
+/**
+ * The summary line of `jhm synth` for a cluster whose stack changed: Terraform's counts and each
+ * resource change; a replacement or destroy (allowed: deletion protection off, or --allow-replace)
+ * is printed in full, as a warning.
+ */
+function reportTerraformPlan(cluster: string, plan: TerraformPlan): void {
+  if (plan.changes.length === 0) return;
+  const words: Record<TerraformPlan['changes'][number]['action'], string> = { create: 'create', update: 'update in-place', replace: 'REPLACE', destroy: 'DESTROY' };
+  const list = plan.changes.map((r) => `${words[r.action]} ${r.address}${r.upgrade ? ' (rolling upgrade)' : ''}`).join(', ');
+  info(`${cluster}: Terraform plan: ${plan.add} to add, ${plan.change} to change, ${plan.destroy} to destroy (${list}); jhm deploy ${cluster} applies it`);
+  const loud = plan.changes.filter((r) => r.action === 'replace' || r.action === 'destroy');
+  if (loud.length > 0) {
+    warn(`${cluster}: the new stack replaces or destroys ${loud.map((r) => r.address).join(', ')}: ${loud.map((r) => r.loss ?? 'its data').join('; ')}`);
+  }
 }
 
 /** Whether the project has cluster files (else every cluster is a hub's own, and messages speak of hubs as before). */
