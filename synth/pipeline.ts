@@ -233,21 +233,24 @@ function planStacks(root: string, stagingDir: string, units: readonly ClusterUni
  */
 function refuseReplacement(units: readonly ClusterUnit[], plans: ReadonlyMap<string, TerraformPlan>, allowReplace: boolean): void {
   if (allowReplace) return;
-  const { needsAllowReplace } = require('./terraform-plan') as typeof import('./terraform-plan');
+  const { needsAllowReplace, CLUSTER_TYPE } = require('./terraform-plan') as typeof import('./terraform-plan');
   const problems = new Diagnostics();
   for (const unit of units) {
     const { cluster } = unit;
     if (!cluster.magnum.deletionProtection) continue;
-    for (const r of needsAllowReplace(plans.get(cluster.name)!)) {
-      const why = r.action === 'replace' ? `forced by ${r.forcedBy.join(', ')}` : 'removed from the configuration';
-      const field = cluster.dedicated ? 'cluster.deletionProtection' : 'magnum.deletionProtection';
-      problems.add(
-        new UserError(`this change ${r.action === 'replace' ? 'replaces' : 'destroys'} ${r.address} (${why})${r.loss ? `, which loses ${r.loss}` : ''}`, {
-          file: cluster.source,
-          fix: `undo the change; or, if that is what you want, run jhm diff ${cluster.name} to review it and jhm synth ${cluster.name} --allow-replace (with ${field} true, terraform apply still stops before destroying the cluster)`,
-        }),
-      );
-    }
+    const refused = needsAllowReplace(plans.get(cluster.name)!);
+    if (refused.length === 0) continue;
+    const what = refused.map((r) => `${r.action === 'replace' ? 'replaces' : 'destroys'} ${r.address}${r.action === 'replace' ? ` (forced by ${r.forcedBy.join(', ')})` : ''}`);
+    // Replacing the cluster loses everything; say that alone.
+    const whole = refused.find((r) => r.type === CLUSTER_TYPE);
+    const losses = (whole ? [whole] : refused).map((r) => r.loss).filter((l): l is string => l !== undefined);
+    const field = cluster.dedicated ? 'cluster.deletionProtection' : 'magnum.deletionProtection';
+    problems.add(
+      new UserError(`this change ${what.join(' and ')}${losses.length ? `, losing ${losses.join('; ')}` : ''}`, {
+        file: cluster.source,
+        fix: `undo it, or review it with jhm diff ${cluster.name} and run jhm synth ${cluster.name} --allow-replace; terraform apply still stops before destroying the cluster while ${field} is true`,
+      }),
+    );
   }
   problems.throwIfAny();
 }
