@@ -153,7 +153,11 @@ async function validateManifests(root: string, names: readonly string[]): Promis
 function reportTerraformPlan(cluster: string, plan: TerraformPlan): void {
   if (plan.changes.length === 0) return;
   const words: Record<TerraformPlan['changes'][number]['action'], string> = { create: 'create', update: 'update in-place', replace: 'REPLACE', destroy: 'DESTROY' };
-  const list = plan.changes.map((r) => `${words[r.action]} ${r.address}${r.upgrade ? ' (rolling upgrade)' : ''}`).join(', ');
+  const shown = 6;
+  const list = [
+    ...plan.changes.slice(0, shown).map((r) => `${words[r.action]} ${r.address}${r.upgrade ? ' (rolling upgrade)' : ''}`),
+    ...(plan.changes.length > shown ? [`${plan.changes.length - shown} more`] : []),
+  ].join(', ');
   info(`${cluster}: Terraform plan: ${plan.add} to add, ${plan.change} to change, ${plan.destroy} to destroy (${list}); jhm deploy ${cluster} applies it`);
   const loud = plan.changes.filter((r) => r.action === 'replace' || r.action === 'destroy');
   if (loud.length > 0) {
