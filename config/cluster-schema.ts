@@ -6,7 +6,8 @@
  */
 import { z } from 'zod';
 import { DNS_ZONE } from './dns';
-import { DEFAULT_CLUSTER_TEMPLATE, DEFAULT_KUBERNETES_VERSION } from './versions';
+import { DEFAULT_CLUSTER_TEMPLATE } from './versions';
+import { kubernetesVersionProblem } from './cluster-templates';
 import { DEFAULT_MASTER_NODE_GROUP, DEFAULT_WORKER_NODE_GROUP, nodeRangeProblems } from './node-group';
 import { MANAGED_CLUSTER_LABELS } from './cluster-labels';
 import { dnsLabel, flavor, ipv4, terraformText, terraformUrl, timeout } from './schema-parts';
@@ -47,13 +48,16 @@ const defaultWorkerSchema = z
 export const magnumSchema = z
   .object({
     name: dnsLabel.optional().describe('Magnum cluster name (default: the hub name).'),
-    template: terraformText.min(1).default(DEFAULT_CLUSTER_TEMPLATE).describe('Cluster template, by name (looked up) unless templateId is given.'),
-    templateId: z.string().uuid('must be a UUID').optional().describe('Cluster template UUID; skips the lookup by name.'),
+    template: terraformText
+      .min(1)
+      .default(DEFAULT_CLUSTER_TEMPLATE)
+      .describe('Cluster template, by name (looked up) unless templateId is given. A name like kubernetes-1-33-jammy states the Kubernetes version (1.33) charts are rendered for. Changing it upgrades the cluster in place (rolling upgrade).'),
+    templateId: z.string().uuid('must be a UUID').optional().describe('Cluster template UUID; skips the lookup by name. Requires kubernetesVersion.'),
     kubernetesVersion: z
       .string()
       .regex(/^v?[0-9]+\.[0-9]+(\.[0-9]+)?$/, 'must be a Kubernetes version such as "1.33.0"')
-      .default(DEFAULT_KUBERNETES_VERSION)
-      .describe('Kubernetes version the template deploys; charts are rendered for it.'),
+      .optional()
+      .describe('Kubernetes version the template deploys; charts are rendered for it. Default: the version the template name states (kubernetes-1-33-jammy: 1.33); when given it must agree with it. Required with templateId.'),
     keypair: terraformText.min(1, 'must name an OpenStack keypair').describe('OpenStack keypair for the nodes.'),
     fixedNetwork: terraformText.min(1).default('auto_allocated_network').describe('Network the nodes attach to, looked up by name.'),
     masterFlavor: flavor.default('m3.quad').describe('Flavor of the control-plane nodes.'),
@@ -145,6 +149,8 @@ export function checkClusterParts(c: z.output<typeof magnumSchema>, nodeGroups: 
     issue([key, 'masterCount'], `is ${c.masterCount}: Magnum needs an odd number of control-plane nodes (1, 3, 5)`);
   }
   checkRange(c.defaultWorker, [key, 'defaultWorker'], issue);
+  const version = kubernetesVersionProblem(c, key);
+  if (version !== undefined) issue([key, 'kubernetesVersion'], version);
   for (const label of Object.keys(c.labels)) {
     const managed = Object.hasOwn(MANAGED_CLUSTER_LABELS, label) ? MANAGED_CLUSTER_LABELS[label] : undefined;
     if (managed) issue([key, 'labels', label], `is managed by jhm (${managed.setBy}); remove it from ${key}.labels`);

@@ -9,6 +9,7 @@ import { ClusterFile, ClusterFileInput, clusterFileSchema, MagnumFile, NodeGroup
 import { DEFAULT_WORKER_NODE_GROUP, nodeGroupLabelValue, nodeGroupSelector } from './node-group';
 import { CERT_MANAGER_NAMESPACE, CERT_MANAGER_RELEASE, INGRESS_CONTROLLERS } from './namespaces';
 import { ChartPin, CHARTS } from './versions';
+import { KubernetesVersion, resolveKubernetesVersion } from './cluster-templates';
 import { issuesToErrors } from './zod-issues';
 
 /**
@@ -72,8 +73,12 @@ export interface ClusterSettings {
   readonly labels: Readonly<Record<string, string>>;
   readonly createTimeout: string;
   readonly deletionProtection: boolean;
-  /** As written in the file (`1.33`, `v1.33.0`, ...); see `Cluster.kubeVersion` for helm's form. */
-  readonly kubernetesVersion: string;
+  /**
+   * The Kubernetes version the cluster runs, from one place (`config/cluster-templates.ts`): the
+   * file's `kubernetesVersion`, or the version its template's name states; `Cluster.kubeVersion`
+   * is its helm form.
+   */
+  readonly kubernetes: KubernetesVersion;
 }
 
 export interface Cluster {
@@ -151,7 +156,7 @@ export interface ClusterParts {
 export function resolveCluster(name: string, parts: ClusterParts, source: string, dedicated: boolean): Cluster {
   const c = parts.magnum;
   const defaultWorker = nodeGroup({ ...DEFAULT_WORKER, ...c.defaultWorker });
-  const kv = c.kubernetesVersion.replace(/^v/, '');
+  const kubernetes = resolveKubernetesVersion(c);
   const controller = INGRESS_CONTROLLERS[parts.ingress.controller];
   return {
     name,
@@ -170,9 +175,9 @@ export function resolveCluster(name: string, parts: ClusterParts, source: string
       labels: c.labels,
       createTimeout: c.createTimeout,
       deletionProtection: c.deletionProtection,
-      kubernetesVersion: c.kubernetesVersion,
+      kubernetes,
     },
-    kubeVersion: `v${kv.split('.').length === 2 ? `${kv}.0` : kv}`,
+    kubeVersion: kubernetes.kubeVersion,
     defaultWorker,
     nodeGroups: parts.nodeGroups.map(nodeGroup),
     coreNodeSelector: defaultWorker.nodeSelector,

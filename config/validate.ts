@@ -17,6 +17,7 @@
 import { Diagnostic, Diagnostics } from './diagnostics';
 import { UserError } from './errors';
 import { Cluster } from './cluster';
+import { kubernetesVersionField } from './cluster-templates';
 import { Hub, hubCharts } from './hub';
 import { checkHubSet, clusterWarnings } from './hub-set';
 import { HUBS_DIR, loadHubs, loadProject } from './load';
@@ -112,16 +113,13 @@ export function chartErrors(hub: Hub): UserError[] {
   }
   const unsupported = hubCharts(hub).filter((c) => !satisfies(hub.cluster.kubeVersion, c.kubeVersion, { includePrerelease: true }));
   if (unsupported.length > 0) {
+    const version = kubernetesVersionField(hub.cluster.dedicated ? 'cluster' : 'magnum', hub.cluster.magnum.template, hub.cluster.magnum.kubernetes);
     errors.push(
       new UserError(
-        `is ${hub.cluster.magnum.kubernetesVersion}, which the pinned chart${unsupported.length > 1 ? 's do' : ' does'} not support: ${unsupported
+        `${version.value}, which the pinned chart${unsupported.length > 1 ? 's do' : ' does'} not support: ${unsupported
           .map((c) => `${c.name} ${c.version} needs ${readableRange(c.kubeVersion)}`)
           .join(', ')}`,
-        {
-          file: hub.cluster.source,
-          field: `${hub.cluster.dedicated ? 'cluster' : 'magnum'}.kubernetesVersion`,
-          fix: `use a cluster template with a newer Kubernetes and set ${hub.cluster.dedicated ? 'cluster' : 'magnum'}.kubernetesVersion to its version`,
-        },
+        { file: hub.cluster.source, field: version.field, fix: version.fix },
       ),
     );
   }

@@ -37,10 +37,7 @@ export const OPENSTACK_PROVIDER = {
 } as const;
 
 /**
- * Kubernetes version of the default cluster template (`kubernetes-1-33-jammy`), passed to
- * `helm template --kube-version`. A hub that uses another template sets `cluster.kubernetesVersion`.
+ * The Jetstream2 cluster template the runbook uses. Its name states the Kubernetes version charts
+ * are rendered for (1.33; `config/cluster-templates.ts`).
  */
-export const DEFAULT_KUBERNETES_VERSION = '1.33.0';
-
-/** The Jetstream2 cluster template the runbook uses. */
 export const DEFAULT_CLUSTER_TEMPLATE = 'kubernetes-1-33-jammy';

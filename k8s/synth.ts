@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import { Diagnostic, Diagnostics, warning } from '../config/diagnostics';
 import { UserError } from '../config/errors';
 import type { Cluster } from '../config/cluster';
+import { kubernetesVersionField } from '../config/cluster-templates';
 import type { ClusterUnit } from '../config/cluster-unit';
 import { Hub } from '../config/hub';
 import { resolveLoadBalancerIP } from '../config/ingress-ip';
@@ -163,13 +164,13 @@ interface HubFields {
  */
 function atField(cluster: Cluster, hub: Hub | undefined, fields: HubFields, e: unknown): unknown {
   if (!(e instanceof RenderInputError)) return e;
-  const version = `${cluster.dedicated ? 'cluster' : 'magnum'}.kubernetesVersion`;
-  const field = e.input === 'kubeVersion' ? version : fields[e.input];
+  const version = kubernetesVersionField(cluster.dedicated ? 'cluster' : 'magnum', cluster.magnum.template, cluster.magnum.kubernetes);
+  const field = e.input === 'kubeVersion' ? version.field : fields[e.input];
   if (field === undefined || (e.input !== 'kubeVersion' && hub === undefined)) return e;
   return new UserError(e.file ? `${e.file}: ${e.message}` : e.message, {
     file: e.input === 'kubeVersion' ? cluster.source : hub!.source,
     field,
-    fix: e.input === 'kubeVersion' ? `use a cluster template with a Kubernetes version the chart supports and set ${version} to it` : e.fix,
+    fix: e.input === 'kubeVersion' ? version.fix : e.fix,
   });
 }
 

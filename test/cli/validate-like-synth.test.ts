@@ -20,6 +20,9 @@ const errorLines = (stderr: string) => stderr.split('\n').filter((l) => l.starts
 /** 54 characters: a DNS label, but helm refuses release names longer than 53. */
 const LONG_RELEASE = `jhub-${'x'.repeat(49)}`;
 
+/** The example hub upgraded the other way: an old template, the Kubernetes version following it (no kubernetesVersion). */
+const OLD_TEMPLATE_HUB = setHubLine(EXAMPLE_HUB, 'template', 'kubernetes-1-27-jammy').replace(/^ {2}kubernetesVersion: .*\n/m, '');
+
 const cases: Array<{ rule: string; hubs: Record<string, string>; hub: string; error: string }> = [
   {
     rule: 'a host another hub of the project uses, that hub not named',
@@ -35,10 +38,17 @@ const cases: Array<{ rule: string; hubs: Record<string, string>; hub: string; er
   },
   {
     rule: 'a Kubernetes version below a pinned chart\'s kubeVersion',
-    hubs: { example: setHubLine(EXAMPLE_HUB, 'kubernetesVersion', '"1.27.0"') },
+    hubs: { example: setHubLine(setHubLine(EXAMPLE_HUB, 'template', 'kubernetes-1-27-jammy'), 'kubernetesVersion', '"1.27.0"') },
     hub: 'example',
     error:
       'error: hubs/example.yaml: cluster.kubernetesVersion: is 1.27.0, which the pinned chart does not support: jupyterhub 4.4.0 needs >=1.28.0 (use a cluster template with a newer Kubernetes and set cluster.kubernetesVersion to its version)',
+  },
+  {
+    rule: 'a cluster template whose Kubernetes version (read from its name) a pinned chart excludes',
+    hubs: { example: OLD_TEMPLATE_HUB },
+    hub: 'example',
+    error:
+      'error: hubs/example.yaml: cluster.template: "kubernetes-1-27-jammy" deploys Kubernetes 1.27, which the pinned chart does not support: jupyterhub 4.4.0 needs >=1.28.0 (use a cluster template with a newer Kubernetes, e.g. kubernetes-1-33-jammy)',
   },
 ];
 
@@ -68,7 +78,8 @@ describe('a render refused for a value of the hub file is reported on the file a
   beforeAll(async () => {
     project = await makeProject({
       hubs: {
-        old: setHubLine(EXAMPLE_HUB, 'kubernetesVersion', '"1.27.0"'),
+        old: setHubLine(setHubLine(EXAMPLE_HUB, 'template', 'kubernetes-1-27-jammy'), 'kubernetesVersion', '"1.27.0"'),
+        oldtemplate: OLD_TEMPLATE_HUB,
         long: EXAMPLE_HUB.replace(/^jupyterhub:\n/m, `jupyterhub:\n  release: ${LONG_RELEASE}\n`),
       },
     });
@@ -88,6 +99,14 @@ describe('a render refused for a value of the hub file is reported on the file a
   test('helm refusing the kubeVersion: cluster.kubernetesVersion', async () => {
     expect(await errorsOf('old')).toEqual([
       expect.stringMatching(/^hubs\/old\.yaml: cluster\.kubernetesVersion: helm template failed for chart jupyterhub 4\.4\.0: chart requires kubeVersion: >=1\.28\.0-0 which is incompatible with Kubernetes v1\.27\.0 \(use a cluster template/),
+    ]);
+  });
+
+  test('helm refusing the kubeVersion a template states: cluster.template', async () => {
+    expect(await errorsOf('oldtemplate')).toEqual([
+      expect.stringMatching(
+        /^hubs\/oldtemplate\.yaml: cluster\.template: helm template failed for chart jupyterhub 4\.4\.0: chart requires kubeVersion: >=1\.28\.0-0 which is incompatible with Kubernetes v1\.27\.0 \(use a cluster template with a newer Kubernetes, e\.g\. kubernetes-1-33-jammy\)$/,
+      ),
     ]);
   });
 

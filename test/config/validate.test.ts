@@ -72,15 +72,24 @@ describe('what helm would refuse', () => {
   });
 
   test('a Kubernetes version below a pinned chart\'s kubeVersion fails on cluster.kubernetesVersion, naming the chart and its constraint', () => {
-    const root = project({ example: EXAMPLE.replace('kubernetesVersion: "1.33.0"', 'kubernetesVersion: "1.27.0"') });
+    const root = project({ example: EXAMPLE.replace('kubernetesVersion: "1.33.0"', 'kubernetesVersion: "1.27.0"').replace('template: kubernetes-1-33-jammy', 'template: kubernetes-1-27-jammy') });
     expect(problems(() => validateHubs(root))).toEqual([
       'hubs/example.yaml: cluster.kubernetesVersion: is 1.27.0, which the pinned chart does not support: jupyterhub 4.4.0 needs >=1.28.0 (use a cluster template with a newer Kubernetes and set cluster.kubernetesVersion to its version)',
     ]);
-    expect(chartErrors(hub((h) => (h.cluster.kubernetesVersion = '1.28')))).toEqual([]);
+    expect(chartErrors(hub((h) => ((h.cluster.template = 'kubernetes-1-28-jammy'), (h.cluster.kubernetesVersion = '1.28'))))).toEqual([]);
+  });
+
+  test('rule: a template whose Kubernetes version (read from its name) a pinned chart excludes fails on cluster.template, naming the chart and its constraint', () => {
+    const root = project({ example: EXAMPLE.replace(/^ {2}kubernetesVersion: .*\n/m, '').replace('template: kubernetes-1-33-jammy', 'template: kubernetes-1-27-jammy') });
+    expect(problems(() => validateHubs(root))).toEqual([
+      'hubs/example.yaml: cluster.template: "kubernetes-1-27-jammy" deploys Kubernetes 1.27, which the pinned chart does not support: jupyterhub 4.4.0 needs >=1.28.0 (use a cluster template with a newer Kubernetes, e.g. kubernetes-1-33-jammy)',
+    ]);
+    expect(chartErrors(hub((h) => ((h.cluster.template = 'kubernetes-1-28-jammy'), delete h.cluster.kubernetesVersion)))).toEqual([]);
   });
 
   test('only the charts the hub renders count: its own ingress controller\'s, every chart that refuses is named', () => {
-    const message = (controller: string) => chartErrors(hub((h) => ((h.cluster.kubernetesVersion = '1.21'), (h.ingress.controller = controller)))).map((e) => e.message);
+    const message = (controller: string) =>
+      chartErrors(hub((h) => ((h.cluster.template = 'kubernetes-1-21-jammy'), (h.cluster.kubernetesVersion = '1.21'), (h.ingress.controller = controller)))).map((e) => e.message);
     expect(message('traefik')).toEqual(['is 1.21, which the pinned charts do not support: cert-manager v1.21.1 needs >=1.22.0, traefik 41.3.0 needs >=1.25.0, jupyterhub 4.4.0 needs >=1.28.0']);
     expect(message('ingress-nginx')).toEqual(['is 1.21, which the pinned charts do not support: cert-manager v1.21.1 needs >=1.22.0, jupyterhub 4.4.0 needs >=1.28.0']);
   });
