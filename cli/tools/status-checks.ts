@@ -7,9 +7,11 @@ import * as dns from 'dns';
 import * as https from 'https';
 import * as path from 'path';
 import { Hub } from '../../config/hub';
+import { ProjectLayout } from '../../config/layout';
 import { INFRA_OUTPUTS, outputsFilePath, readInfraOutputs } from '../../config/outputs';
+import { ingressReservation, ingressServices, serviceName } from './ingress-guard';
 import { Kubectl } from './kubectl';
-import { describeFailure, formatSeconds, succeeded } from '../../base/process';
+import { describeFailure, formatSeconds, shellQuote, succeeded } from '../../base/process';
 
 export type CheckStatus = 'ok' | 'failed' | 'skipped';
 
@@ -122,7 +124,7 @@ export async function checkDns(hub: Hub, ingressIp: string | undefined, p: Probe
 export async function checkCertificates(hub: Hub, kubectl: Kubectl | { skipped: string }): Promise<CheckResult> {
   const ns = hub.jupyterhub.namespace;
   const check = `TLS certificate (namespace ${ns})`;
-  if (!(kubectl instanceof Kubectl)) return { check, status: 'skipped', detail: kubectl.skipped };
+  if (!(kubectl instanceof Kubectl)) return { check, status: 'skipped', detail: `${kubectl.skipped}: skipped certificate check` };
   const r = await kubectl.run(['get', 'certificates.cert-manager.io', '-n', ns, '-o', 'json'], KUBECTL_TIMEOUT_MS);
   if (!succeeded(r)) return { check, status: 'failed', detail: `kubectl get certificate: ${describeFailure(r, KUBECTL_TIMEOUT_MS)}` };
   let items: { metadata?: { name?: string }; status?: { conditions?: { type?: string; status?: string; message?: string }[] } }[];
@@ -149,4 +151,79 @@ export async function checkHubHealth(hub: Hub, p: Probes = probes): Promise<Chec
   } catch (e) {
     return { check, status: 'failed', detail: `no connection: ${errorText(e)}` };
   }
+}
+
+interface LiveService {
+  metadata?: { name?: string; namespace?: string };
+  spec?: { type?: string; loadBalancerIP?: string };
+  status?: { loadBalancer?: { ingress?: { ip?: string; hostname?: string }[] } };
+}
+
+/**
+ * Rule (issue 12, item 4): the live ingress Service's external IP is the cluster's reserved one.
+ * Looks at every LoadBalancer Service of the ingress controller's namespace (`hub.cluster.ingress`)
+ * and its `status.loadBalancer.ingress[].ip`. On a mismatch the fix is to delete the Service and
+ * apply again: OpenStack's cloud controller adopts the floating IP only when the Service is
+ * created (cloud-provider-openstack #2443); `jhm synth` first when the manifests on disk do not
+ * ask for the IP either.
+ */
+export async function checkIngressAddress(root: string, hub: Hub, kubectl: Kubectl | { skipped: string }): Promise<CheckResult> {
+  const cluster = hub.cluster.name;
+  const ns = hub.cluster.ingress.namespace;
+  const check = `ingress IP (namespace ${ns})`;
+  let expected: string | undefined;
+  let from: string | undefined;
+  try {
+    ({ ip: expected, from } = ingressReservation(root, cluster, hub.cluster));
+  } catch (e) {
+    return { check, status: 'failed', detail: errorText(e) };
+  }
+  if (expected === undefined) return { check, status: 'skipped', detail: 'no ingress IP in the outputs file: skipped ingress IP check' };
+  if (!(kubectl instanceof Kubectl)) return { check, status: 'skipped', detail: `${kubectl.skipped}: skipped ingress IP check` };
+  const r = await kubectl.run(['get', 'services', '-n', ns, '-o', 'json'], KUBECTL_TIMEOUT_MS);
+  if (!succeeded(r)) return { check, status: 'failed', detail: `kubectl get services: ${describeFailure(r, KUBECTL_TIMEOUT_MS)}` };
+  let items: LiveService[];
+  try {
+    items = (JSON.parse(r.stdout) as { items?: LiveService[] }).items ?? [];
+  } catch {
+    return { check, status: 'failed', detail: 'kubectl get services did not print JSON' };
+  }
+  const balancers = items.filter((s) => s.spec?.type === 'LoadBalancer' && typeof s.metadata?.name === 'string');
+  if (balancers.length === 0) return { check, status: 'failed', detail: `no LoadBalancer Service in namespace ${ns} yet (run jhm apply ${cluster})` };
+
+  const wrong: string[] = [];
+  for (const s of balancers) {
+    const name = serviceName({ namespace: s.metadata?.namespace ?? ns, name: s.metadata!.name! });
+    const ips = (s.status?.loadBalancer?.ingress ?? []).flatMap((i) => (i.ip ? [i.ip] : []));
+    if (ips.includes(expected)) continue;
+    wrong.push(ips.length === 0 ? `Service ${name} has no external IP yet (expected ${expected}; kubectl describe service -n ${ns} ${s.metadata!.name!} shows why)` : fixOfMismatch(root, hub, kubectl, s, name, ips, expected, from));
+  }
+  if (wrong.length === 0) return { check, status: 'ok', detail: `${balancers.map((s) => s.metadata!.name!).join(', ')} on ${expected}` };
+  return { check, status: 'failed', detail: wrong.join('; ') };
+}
+
+/** The FAIL detail of an ingress Service on another address than `expected`, with the exact commands that fix it. */
+function fixOfMismatch(root: string, hub: Hub, kubectl: Kubectl, s: LiveService, name: string, ips: readonly string[], expected: string, from: string | undefined): string {
+  const cluster = hub.cluster.name;
+  const ns = s.metadata?.namespace ?? hub.cluster.ingress.namespace;
+  // jhm apply finds .jhm/kubeconfig/<cluster>.yaml itself; another kubeconfig is passed on.
+  const given = kubectl.options.kubeconfig;
+  const own = given !== undefined && path.resolve(given) !== new ProjectLayout(root).kubeconfig(cluster) ? given : undefined;
+  // The manifests on disk must ask for the IP, or the new Service would miss it again.
+  let stale = false;
+  try {
+    stale = ingressServices(root, cluster).some((d) => d.name === s.metadata?.name && d.loadBalancerIP !== expected);
+  } catch {
+    stale = true;
+  }
+  const steps = [
+    ...(stale ? [`jhm synth ${cluster}`] : []),
+    kubectl.commandLine(['delete', 'service', '-n', ns, s.metadata!.name!], 'kubectl'),
+    `jhm apply ${cluster}${own !== undefined ? ` --kubeconfig ${shellQuote(own)}` : ''}`,
+  ];
+  const hubs = hub.cluster.dedicated ? `hub ${hub.name} is` : `every hub on cluster ${cluster} is`;
+  return (
+    `Service ${name} has ${ips.join(', ')}, not the reserved ${expected}${from ? ` (${from})` : ''}: the cloud controller adopts the floating IP only when the Service is created (cloud-provider-openstack #2443); ` +
+    `fix: ${steps.join(' && ')} (${hubs} unreachable until the new load balancer is up)`
+  );
 }

@@ -272,3 +272,117 @@ describe('runApply', () => {
     expect(project.calls().filter((c) => c.argv.includes('dist/example/04-cluster-issuers.yaml'))).toHaveLength(1);
   });
 });
+
+describe('jhm apply: the ingress IP guard (issue 12, item 4)', () => {
+  const RESERVED = '203.0.113.10';
+  const OTHER = '198.51.100.7';
+  const INGRESS_FILE = 'dist/example/03-ingress-controller.yaml';
+
+  /** The ingress wave file with a Deployment and a LoadBalancer Service (`ip` as its spec.loadBalancerIP, if given). */
+  function writeIngressService(ip?: string): void {
+    const service = [
+      'apiVersion: v1',
+      'kind: Service',
+      'metadata:',
+      '  name: traefik',
+      '  namespace: traefik',
+      'spec:',
+      '  type: LoadBalancer',
+      ...(ip !== undefined ? [`  loadBalancerIP: ${ip}`] : []),
+      '  ports:',
+      '    - name: websecure',
+      '      port: 443',
+      '',
+    ].join('\n');
+    const deployment = fs.readFileSync(path.join(project.root, INGRESS_FILE), 'utf8');
+    project.write(INGRESS_FILE, `${deployment}---\n${service}`);
+  }
+
+  /** A stack that allocates the ingress floating IP, as infra/ingress-floating-ip.ts writes it. */
+  function writeStackWithFloatingIp(): void {
+    project.write('cdktf.out/stacks/example/cdk.tf.json', JSON.stringify({ resource: { openstack_networking_floatingip_v2: { ingress: { pool: 'public' } } } }));
+  }
+
+  const writeRecordedIp = (ip = RESERVED) => project.write('outputs/example.json', JSON.stringify({ example: { cluster_id: 'fake-cluster-id-0000', ingress_ip: ip } }));
+
+  async function refused(args: readonly string[] = []) {
+    writeKubeconfig();
+    setUpKubectl();
+    const r = await runCli(['-C', project.root, 'apply', 'example', ...args]);
+    expect(r.code).toBe(1);
+    expect(project.calls()).toEqual([]);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    return r.stderr;
+  }
+
+  test('rule: a LoadBalancer Service without loadBalancerIP is refused while the stack reserves a floating IP not yet recorded: run jhm deploy first', async () => {
+    writeIngressService();
+    writeStackWithFloatingIp();
+    const err = await refused();
+    expect(err).toMatch(/^error: dist\/example\/03-ingress-controller\.yaml:\d+: spec\.loadBalancerIP: LoadBalancer Service traefik\/traefik has none, but cluster example reserves a floating IP \(cdktf\.out\/stacks\/example\/cdk\.tf\.json\)/);
+    expect(err).toMatch(/\(run jhm deploy example first: it records the IP and re-synthesizes; then jhm apply example\)$/m);
+  });
+
+  test('rule: the guard names the line of the Service in the wave file', async () => {
+    writeIngressService();
+    writeStackWithFloatingIp();
+    const err = await refused();
+    const line = Number(/03-ingress-controller\.yaml:(\d+):/.exec(err)![1]);
+    expect(fs.readFileSync(path.join(project.root, INGRESS_FILE), 'utf8').split('\n')[line - 1]).toBe('apiVersion: v1');
+  });
+
+  test('rule: --dry-run is refused the same way and prints no command', async () => {
+    writeIngressService();
+    writeStackWithFloatingIp();
+    expect(await refused(['--dry-run'])).toMatch(/run jhm deploy example first/);
+  });
+
+  test('rule: with the IP recorded in outputs/<cluster>.json but manifests without it: run jhm synth', async () => {
+    writeIngressService();
+    writeRecordedIp();
+    const err = await refused();
+    expect(err).toContain(`LoadBalancer Service traefik/traefik has none, but the cluster's ingress IP is ${RESERVED} (outputs/example.json): the manifests are older than it`);
+    expect(err).toMatch(/\(run jhm synth example, then jhm apply example\)$/m);
+  });
+
+  test('rule: a loadBalancerIP other than the recorded one is refused: run jhm synth', async () => {
+    writeIngressService(OTHER);
+    writeStackWithFloatingIp();
+    writeRecordedIp();
+    const err = await refused(['--hub', 'example']);
+    expect(err).toContain(`LoadBalancer Service traefik/traefik asks for ${OTHER}, but the cluster's ingress IP is ${RESERVED} (outputs/example.json): the manifests are stale`);
+    expect(err).toMatch(/run jhm synth example/);
+  });
+
+  test('rule: the Service asking for the recorded IP is applied', async () => {
+    writeIngressService(RESERVED);
+    writeStackWithFloatingIp();
+    writeRecordedIp();
+    writeKubeconfig();
+    setUpKubectl();
+    const r = await runCli(['-C', project.root, 'apply', 'example']);
+    expect(r.code).toBe(0);
+    expect(project.calls().map((c) => normalized(c.argv))).toEqual(EXPECTED_CALLS);
+  });
+
+  test('rule: the hub file\'s ingress.loadBalancerIP wins over the recorded IP, as in synth', async () => {
+    const hubFile = path.join(project.root, 'hubs/example.yaml');
+    fs.writeFileSync(hubFile, fs.readFileSync(hubFile, 'utf8').replace('  controller: traefik\n', `  controller: traefik\n  loadBalancerIP: ${OTHER}\n`));
+    writeIngressService(OTHER);
+    writeRecordedIp();
+    writeKubeconfig();
+    setUpKubectl();
+    const r = await runCli(['-C', project.root, 'apply', 'example']);
+    expect(r.stderr).not.toMatch(/error/);
+    expect(r.code).toBe(0);
+  });
+
+  test('rule: a cluster that reserves no floating IP (no stack, nothing recorded) is applied as before', async () => {
+    writeIngressService();
+    writeKubeconfig();
+    setUpKubectl();
+    const r = await runCli(['-C', project.root, 'apply', 'example']);
+    expect(r.code).toBe(0);
+  });
+});

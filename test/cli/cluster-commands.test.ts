@@ -148,18 +148,23 @@ describe('rule: jhm status <hub> checks the hub against its cluster\'s outputs',
 
   test('reads outputs/shared.json, resolves the hub\'s own host to the cluster\'s ingress IP, uses the cluster\'s kubeconfig and the hub\'s namespace', async () => {
     project.write('outputs/shared.json', JSON.stringify({ shared: { cluster_id: FAKE_CLUSTER_ID, ingress_ip: FAKE_INGRESS_IP, hub_urls: URLS } }));
-    const k = project.fake('kubectl', [{ when: ['get'], stdout: certificates }]);
+    const ingress = JSON.stringify({ items: [{ metadata: { name: 'traefik', namespace: 'traefik' }, spec: { type: 'LoadBalancer' }, status: { loadBalancer: { ingress: [{ ip: FAKE_INGRESS_IP }] } } }] });
+    const k = project.fake('kubectl', [{ when: ['get', 'services'], stdout: ingress }, { when: ['get'], stdout: certificates }]);
     process.env.JHM_KUBECTL = k.path;
     project.write('.jhm/kubeconfig/shared.yaml', 'apiVersion: v1\nkind: Config\n# fake\n');
     const r = await runCli(['-C', project.root, 'status', 'course-b']);
     expect(lines(r.stdout)).toEqual([
       `ok    Terraform outputs (outputs/shared.json): cluster ${FAKE_CLUSTER_ID}, ingress IP ${FAKE_INGRESS_IP}`,
       `ok    DNS (course-b.${ZONE}): resolves to ${FAKE_INGRESS_IP}`,
+      `ok    ingress IP (namespace traefik): traefik on ${FAKE_INGRESS_IP}`,
       'ok    TLS certificate (namespace course-b): hub-tls ready',
       `ok    hub reachability (https://course-b.${ZONE}/hub/health): HTTP 200`,
     ]);
     expect(r.code).toBe(0);
-    expect(k.calls().map((c) => c.argv)).toEqual([['--kubeconfig', `${project.root}/.jhm/kubeconfig/shared.yaml`, 'get', 'certificates.cert-manager.io', '-n', 'course-b', '-o', 'json']]);
+    expect(k.calls().map((c) => c.argv)).toEqual([
+      ['--kubeconfig', `${project.root}/.jhm/kubeconfig/shared.yaml`, 'get', 'services', '-n', 'traefik', '-o', 'json'],
+      ['--kubeconfig', `${project.root}/.jhm/kubeconfig/shared.yaml`, 'get', 'certificates.cert-manager.io', '-n', 'course-b', '-o', 'json'],
+    ]);
   });
 
   test('a hub whose record the last deploy did not create (not in hub_urls) fails the outputs check and says to deploy the cluster', async () => {

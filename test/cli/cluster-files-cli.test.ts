@@ -69,6 +69,24 @@ describe('jhm apply <cluster> [--hub <hub>]', () => {
     expect(secrets).toEqual([path.join('dist-secrets', 'shared', path.basename(hubFile('course-b')))]);
   });
 
+  test('rule (issue 12, item 4): jhm apply refuses manifests synthesized before jhm deploy recorded the floating IP, and applies them once re-synthesized with it', async () => {
+    const before = await project.jhm('apply', 'shared', '--dry-run');
+    expect(before.code).toBe(1);
+    expect(before.stdout).toBe('');
+    expect(errorLines(before.stderr)).toEqual([
+      expect.stringMatching(
+        /^error: dist\/shared\/03-ingress-controller\.yaml:\d+: spec\.loadBalancerIP: LoadBalancer Service \S+ has none, but cluster shared reserves a floating IP \(cdktf\.out\/stacks\/shared\/cdk\.tf\.json\) .*\(run jhm deploy shared first/,
+      ),
+    ]);
+    // What jhm deploy does: record the outputs, re-synthesize.
+    project.write('outputs/shared.json', JSON.stringify({ shared: { cluster_id: 'fake-cluster-id-0000', ingress_ip: '203.0.113.10' } }));
+    await project.synth();
+    expect(project.read('dist/shared/03-ingress-controller.yaml')).toContain('loadBalancerIP: 203.0.113.10');
+    const after = await project.jhm('apply', 'shared', '--dry-run');
+    expect(after.stderr).not.toMatch(/error/);
+    expect(after.code).toBe(0);
+  });
+
   test('jhm apply --dry-run prints the kubectl commands; a hub name or a hub of another cluster is refused with the command to run', async () => {
     const dry = await project.jhm('apply', 'shared', '--hub', 'course-a', '--dry-run');
     expect(dry.code).toBe(0);

@@ -4,6 +4,7 @@
  * the real ones are tested against servers on 127.0.0.1 that never answer.
  */
 import * as dgram from 'dgram';
+import * as fs from 'fs';
 import * as net from 'net';
 import { httpsGet, probes, resolve4 } from '../../cli/tools/status-checks';
 import { FakeRule } from '../support/fake-tools/fake-tool';
@@ -52,14 +53,30 @@ function setUpKubectl(rules: readonly FakeRule[]) {
 
 const lines = (stdout: string) => stdout.split('\n').filter((l) => l !== '');
 
+/** What `kubectl get services -n traefik -o json` prints: the ingress controller's LoadBalancer Service with these external IPs, and a ClusterIP one. */
+const services = (ips: readonly string[], loadBalancerIP: string | undefined = FAKE_INGRESS_IP) =>
+  JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'List',
+    items: [
+      {
+        metadata: { name: 'traefik', namespace: 'traefik' },
+        spec: { type: 'LoadBalancer', ...(loadBalancerIP ? { loadBalancerIP } : {}) },
+        status: { loadBalancer: ips.length > 0 ? { ingress: ips.map((ip) => ({ ip, ipMode: 'VIP' })) } : {} },
+      },
+      { metadata: { name: 'traefik-metrics', namespace: 'traefik' }, spec: { type: 'ClusterIP' }, status: { loadBalancer: {} } },
+    ],
+  });
+
 describe('jhm status', () => {
   test('every check passes: one ok line each, exit 0', async () => {
     writeOutputs();
-    setUpKubectl([{ when: ['get', 'certificates.cert-manager.io'], stdout: certificates(true) }]);
+    setUpKubectl([{ when: ['get', 'certificates.cert-manager.io'], stdout: certificates(true) }, { when: ['get', 'services'], stdout: services([FAKE_INGRESS_IP]) }]);
     const r = await runCli(['-C', project.root, 'status', 'example']);
     expect(lines(r.stdout)).toEqual([
       `ok    Terraform outputs (outputs/example.json): cluster ${FAKE_CLUSTER_ID}, ingress IP ${FAKE_INGRESS_IP}`,
       `ok    DNS (${HOST}): resolves to ${FAKE_INGRESS_IP}`,
+      `ok    ingress IP (namespace traefik): traefik on ${FAKE_INGRESS_IP}`,
       'ok    TLS certificate (namespace jhub): hub-tls ready',
       `ok    hub reachability (https://${HOST}/hub/health): HTTP 200`,
     ]);
@@ -75,11 +92,12 @@ describe('jhm status', () => {
     expect(httpSpy.mock.calls[0][1]).toBeLessThanOrEqual(10000);
   });
 
-  test('asks kubectl for the Certificates of the JupyterHub namespace with the hub\'s kubeconfig', async () => {
+  test('asks kubectl for the ingress namespace\'s Services and the Certificates of the JupyterHub namespace with the hub\'s kubeconfig', async () => {
     writeOutputs();
-    const k = setUpKubectl([{ when: ['get'], stdout: certificates(true) }]);
+    const k = setUpKubectl([{ when: ['get', 'services'], stdout: services([FAKE_INGRESS_IP]) }, { when: ['get'], stdout: certificates(true) }]);
     await runCli(['-C', project.root, 'status', 'example']);
     expect(k.calls().map((c) => c.argv)).toEqual([
+      ['--kubeconfig', `${project.root}/.jhm/kubeconfig/example.yaml`, 'get', 'services', '-n', 'traefik', '-o', 'json'],
       ['--kubeconfig', `${project.root}/.jhm/kubeconfig/example.yaml`, 'get', 'certificates.cert-manager.io', '-n', 'jhub', '-o', 'json'],
     ]);
   });
@@ -88,8 +106,9 @@ describe('jhm status', () => {
     writeOutputs();
     const r = await runCli(['-C', project.root, 'status', 'example']);
     expect(lines(r.stdout)).toContain('skip  TLS certificate (namespace jhub): kubectl not found on PATH: skipped certificate check');
+    expect(lines(r.stdout)).toContain('skip  ingress IP (namespace traefik): kubectl not found on PATH: skipped ingress IP check');
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/3 checks passed, 1 skipped/);
+    expect(r.stderr).toMatch(/3 checks passed, 2 skipped/);
   });
 
   test('without a kubeconfig, the certificate check is skipped and says how to get one', async () => {
@@ -169,6 +188,95 @@ describe('jhm status', () => {
     const r = await runCli(['-C', project.root, 'status', 'example']);
     expect(lines(r.stdout)[0]).toMatch(/^FAIL {2}Terraform outputs \(outputs\/example\.json\): .*not valid JSON/);
     expect(r.code).toBe(1);
+  });
+});
+
+describe('jhm status: the ingress Service\'s external IP (issue 12, item 4)', () => {
+  const OTHER = '198.51.100.7';
+  const ingressFile = (ip?: string) =>
+    project.write(
+      'dist/example/03-ingress-controller.yaml',
+      `apiVersion: v1\nkind: Service\nmetadata:\n  name: traefik\n  namespace: traefik\nspec:\n  type: LoadBalancer\n${ip ? `  loadBalancerIP: ${ip}\n` : ''}`,
+    );
+  const ingressLine = (stdout: string) => lines(stdout).find((l) => l.includes('ingress IP (namespace traefik)'));
+
+  test('rule: the live Service on the reserved IP passes', async () => {
+    writeOutputs();
+    setUpKubectl([{ when: ['get', 'services'], stdout: services([FAKE_INGRESS_IP]) }, { when: ['get'], stdout: certificates(true) }]);
+    const r = await runCli(['-C', project.root, 'status', 'example']);
+    expect(ingressLine(r.stdout)).toBe(`ok    ingress IP (namespace traefik): traefik on ${FAKE_INGRESS_IP}`);
+    expect(r.code).toBe(0);
+  });
+
+  test('rule: a Service on another address fails with why (cloud-provider-openstack #2443) and the exact commands: delete the Service, apply again', async () => {
+    writeOutputs();
+    ingressFile(FAKE_INGRESS_IP);
+    setUpKubectl([{ when: ['get', 'services'], stdout: services([OTHER]) }, { when: ['get'], stdout: certificates(true) }]);
+    const r = await runCli(['-C', project.root, 'status', 'example']);
+    expect(ingressLine(r.stdout)).toBe(
+      `FAIL  ingress IP (namespace traefik): Service traefik/traefik has ${OTHER}, not the reserved ${FAKE_INGRESS_IP} (outputs/example.json): ` +
+        'the cloud controller adopts the floating IP only when the Service is created (cloud-provider-openstack #2443); ' +
+        `fix: kubectl --kubeconfig ${project.root}/.jhm/kubeconfig/example.yaml delete service -n traefik traefik && jhm apply example (hub example is unreachable until the new load balancer is up)`,
+    );
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/error: example: 1 of 5 checks failed \(ingress IP\)/);
+    // status only looks: nothing is deleted.
+    expect(project.calls().some((c) => c.argv.includes('delete'))).toBe(false);
+  });
+
+  test('rule: when the manifests on disk do not ask for the reserved IP either, the fix starts with jhm synth', async () => {
+    writeOutputs();
+    ingressFile();
+    setUpKubectl([{ when: ['get', 'services'], stdout: services([OTHER], undefined) }, { when: ['get'], stdout: certificates(true) }]);
+    const r = await runCli(['-C', project.root, 'status', 'example']);
+    expect(ingressLine(r.stdout)).toMatch(/fix: jhm synth example && kubectl .* delete service -n traefik traefik && jhm apply example \(/);
+  });
+
+  test('rule: with --kubeconfig, the fix passes the same kubeconfig to jhm apply', async () => {
+    writeOutputs();
+    setUpKubectl([{ when: ['get', 'services'], stdout: services([OTHER]) }, { when: ['get'], stdout: certificates(true) }]);
+    const other = project.write('other kubeconfig.yaml', 'apiVersion: v1\nkind: Config\n');
+    const r = await runCli(['-C', project.root, 'status', 'example', '--kubeconfig', other]);
+    expect(ingressLine(r.stdout)).toContain(`&& jhm apply example --kubeconfig '${other}' (`);
+  });
+
+  test('rule: a Service with no external IP yet fails and says where to look', async () => {
+    writeOutputs();
+    setUpKubectl([{ when: ['get', 'services'], stdout: services([]) }, { when: ['get'], stdout: certificates(true) }]);
+    const r = await runCli(['-C', project.root, 'status', 'example']);
+    expect(ingressLine(r.stdout)).toBe(
+      `FAIL  ingress IP (namespace traefik): Service traefik/traefik has no external IP yet (expected ${FAKE_INGRESS_IP}; kubectl describe service -n traefik traefik shows why)`,
+    );
+  });
+
+  test('rule: no LoadBalancer Service at all fails and points at jhm apply', async () => {
+    writeOutputs();
+    setUpKubectl([{ when: ['get', 'services'], stdout: '{"items": []}' }, { when: ['get'], stdout: certificates(true) }]);
+    const r = await runCli(['-C', project.root, 'status', 'example']);
+    expect(ingressLine(r.stdout)).toBe('FAIL  ingress IP (namespace traefik): no LoadBalancer Service in namespace traefik yet (run jhm apply example)');
+  });
+
+  test('rule: without a recorded ingress IP the check is skipped (nothing to compare with)', async () => {
+    setUpKubectl([{ when: ['get'], stdout: certificates(true) }]);
+    const r = await runCli(['-C', project.root, 'status', 'example']);
+    expect(ingressLine(r.stdout)).toBe('skip  ingress IP (namespace traefik): no ingress IP in the outputs file: skipped ingress IP check');
+    expect(project.calls().some((c) => c.argv.includes('services'))).toBe(false);
+  });
+
+  test('rule: the hub file\'s ingress.loadBalancerIP is the one compared, as in synth', async () => {
+    writeOutputs();
+    const hubFile = `${project.root}/hubs/example.yaml`;
+    project.write('hubs/example.yaml', fs.readFileSync(hubFile, 'utf8').replace('  controller: traefik\n', `  controller: traefik\n  loadBalancerIP: ${OTHER}\n`));
+    setUpKubectl([{ when: ['get', 'services'], stdout: services([OTHER], OTHER) }, { when: ['get'], stdout: certificates(true) }]);
+    const r = await runCli(['-C', project.root, 'status', 'example']);
+    expect(ingressLine(r.stdout)).toBe(`ok    ingress IP (namespace traefik): traefik on ${OTHER}`);
+  });
+
+  test('kubectl failing fails the check with its first error line', async () => {
+    writeOutputs();
+    setUpKubectl([{ when: ['get'], exitCode: 1, stderr: 'Unable to connect to the server: dial tcp 203.0.113.5:6443: i/o timeout\n' }]);
+    const r = await runCli(['-C', project.root, 'status', 'example']);
+    expect(ingressLine(r.stdout)).toBe('FAIL  ingress IP (namespace traefik): kubectl get services: Unable to connect to the server: dial tcp 203.0.113.5:6443: i/o timeout (exit status 1)');
   });
 });
 

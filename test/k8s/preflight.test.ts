@@ -21,8 +21,8 @@ beforeAll(async () => {
   const [hub] = loadHubs(project.root, ['example']);
   const { files } = await synthHubManifests(hub, { root: project.root, renderer: new HelmRenderer({ root: project.root, ...project.helm }) });
   clean = { dist: new Map(files.dist), secrets: new Map(files.secrets) };
-  // The stand-in chart's containers declare no ports; the real chart's do (the real-chart test of
-  // test/cli/validate-manifests.test.ts checks its output unchanged). Name them as the real chart does.
+  // The stand-in chart's containers declare no ports (so named target ports are not checked); the
+  // real chart's do (test/cli/validate-manifests.test.ts checks its output). Declare them as it does.
   const ports: Record<string, Array<{ name: string; containerPort: number }>> = {
     hub: [{ name: 'http', containerPort: 8081 }],
     proxy: [
@@ -90,6 +90,11 @@ test('rule service-selector: a Service whose selector matches no pod template in
   expect(check(files)).toEqual([
     `dist/example/05-jupyterhub.yaml: Service jhub/hub: spec.selector component=nohub matches no pod template in namespace jhub (make the selector match the labels of a workload in its namespace, or add the workload)`,
   ]);
+});
+
+test('rule service-selector: pods that declare no container port at all are not checked for named ports (the stand-in charts)', () => {
+  const files = broken(HUB_FILE, on('Deployment', 'hub', (o) => delete podSpec(o).containers[0].ports));
+  expect(check(files)).toEqual([]);
 });
 
 test('rule service-selector: a named target port that no selected container defines', () => {
