@@ -1,0 +1,94 @@
+/**
+ * Day two through the CLI: `jhm diff` / `jhm check` list what a change does to the Terraform
+ * stack (in Terraform's words) and to the manifests (per wave file), `jhm synth` says it in one
+ * summary line, and a synth that would replace the cluster or a nodegroup while the cluster's
+ * deletion protection is on is refused, writing nothing, unless `--allow-replace`.
+ * The classifications themselves are pinned in test/synth/terraform-plan.test.ts.
+ */
+import { EXAMPLE_HUB, makeProject, readTree, removeProjects, setHubLine, TestProject } from '../support/project';
+
+afterAll(removeProjects);
+
+const errorLines = (stderr: string) => stderr.split('\n').filter((l) => l.startsWith('error:'));
+/** The example hub with an extra Magnum label (labels force a new cluster). */
+const WITH_LABEL = EXAMPLE_HUB.replace(/^ {2}autoscaling: true\n/m, '  autoscaling: true\n  labels:\n    monitoring_enabled: "true"\n');
+const outputs = (project: TestProject) => new Map([...readTree(project.path('cdktf.out')), ...readTree(project.path('dist')), ...readTree(project.path('dist-secrets'))]);
+
+describe('change plans of jhm diff, jhm check and jhm synth', () => {
+  let project: TestProject;
+  beforeEach(async () => {
+    project = await makeProject({ hubs: { example: EXAMPLE_HUB } });
+    expect((await project.jhm('synth')).code).toBe(0);
+  });
+
+  test('an in-place change: diff names the resource and the attribute, synth prints the summary line', async () => {
+    expect(WITH_LABEL).not.toBe(EXAMPLE_HUB);
+    project.write('hubs/example.yaml', EXAMPLE_HUB.replace('    maxNodes: 8\n', '    maxNodes: 12\n'));
+    const diff = await project.jhm('diff', '--no-patch');
+    expect(diff.code).toBe(0);
+    expect(diff.stdout).toContain('Terraform: cluster example (cdktf.out/stacks/example/cdk.tf.json)');
+    expect(diff.stdout).toContain('  # openstack_containerinfra_nodegroup_v1.nodegroup-mediums will be updated in-place\n    ~ max_node_count: 8 -> 12\n  Plan: 0 to add, 1 to change, 0 to destroy.');
+    expect(diff.stdout).not.toContain('@@');
+    const check = await project.jhm('check');
+    expect(check.code).toBe(1);
+    expect(check.stdout).toContain('Plan: 0 to add, 1 to change, 0 to destroy.');
+    const synth = await project.jhm('synth');
+    expect(synth.code).toBe(0);
+    expect(synth.stderr).toContain('example: Terraform plan: 0 to add, 1 to change, 0 to destroy (update in-place openstack_containerinfra_nodegroup_v1.nodegroup-mediums); jhm deploy example applies it');
+  });
+
+  test('replacing the cluster under deletion protection: synth refuses in one line and writes nothing; diff shows what is lost', async () => {
+    const before = outputs(project);
+    project.write('hubs/example.yaml', WITH_LABEL);
+    const synth = await project.jhm('synth');
+    expect(synth.code).toBe(1);
+    expect(errorLines(synth.stderr)).toEqual([
+      expect.stringMatching(
+        /^error: hubs\/example\.yaml: this change replaces openstack_containerinfra_cluster_v1\.cluster \(forced by labels\.monitoring_enabled\) and replaces openstack_containerinfra_nodegroup_v1\.nodegroup-mediums \(forced by cluster_id\), losing every node and volume of cluster example.*\(undo it, or review it with jhm diff example and run jhm synth example --allow-replace; .*cluster\.deletionProtection is true\)$/,
+      ),
+    ]);
+    expect(outputs(project)).toEqual(before);
+
+    const diff = await project.jhm('diff', '--no-patch');
+    expect(diff.code).toBe(0);
+    expect(diff.stdout).toContain('  # openstack_containerinfra_cluster_v1.cluster must be replaced\n  -/+ labels.monitoring_enabled: null -> "true" (forces replacement)\n      LOSES: every node and volume of cluster example');
+    expect(diff.stdout).toContain('Plan: 2 to add, 0 to change, 2 to destroy.');
+
+    const allowed = await project.jhm('synth', '--allow-replace');
+    expect(allowed.code).toBe(0);
+    expect(allowed.stderr).toContain('example: Terraform plan: 2 to add, 0 to change, 2 to destroy (REPLACE openstack_containerinfra_cluster_v1.cluster, REPLACE openstack_containerinfra_nodegroup_v1.nodegroup-mediums)');
+    expect(allowed.stderr).toMatch(/^warning: example: the new stack replaces or destroys openstack_containerinfra_cluster_v1\.cluster/m);
+    // Once the stack holds the change, a synth without the option (jhm deploy's) has nothing to refuse.
+    expect((await project.jhm('synth', '--force')).code).toBe(0);
+  });
+
+  test('with deletion protection off a replacement is written, with the warning', async () => {
+    project.write('hubs/example.yaml', setHubLine(WITH_LABEL, 'autoscaling', 'true\n  deletionProtection: false'));
+    const synth = await project.jhm('synth');
+    expect(errorLines(synth.stderr)).toEqual([]);
+    expect(synth.code).toBe(0);
+    expect(synth.stderr).toMatch(/^warning: example: the new stack replaces or destroys openstack_containerinfra_cluster_v1\.cluster/m);
+  });
+
+  test('a template change is a rolling upgrade in place, not a replacement', async () => {
+    project.write('hubs/example.yaml', EXAMPLE_HUB.replace('template: kubernetes-1-33-jammy', 'template: kubernetes-1-34-jammy').replace('kubernetesVersion: "1.33.0"', 'kubernetesVersion: "1.34.0"'));
+    const diff = await project.jhm('diff', '--no-patch');
+    expect(diff.code).toBe(0);
+    expect(diff.stdout).toContain(
+      '  # openstack_containerinfra_cluster_v1.cluster will be updated in-place (rolling upgrade to another cluster template)\n    ~ cluster_template_id: (known after apply; template "kubernetes-1-33-jammy" -> "kubernetes-1-34-jammy")\n  Plan: 0 to add, 1 to change, 0 to destroy.',
+    );
+    expect((await project.jhm('synth')).code).toBe(0);
+  });
+
+  test('the Kubernetes plan lists created and removed objects per wave file and says how removed ones go', async () => {
+    project.write('hubs/example.yaml', setHubLine(EXAMPLE_HUB, 'controller', 'ingress-nginx'));
+    const diff = await project.jhm('diff', '--no-patch');
+    expect(diff.code).toBe(0);
+    expect(diff.stdout).toContain('Kubernetes: cluster example (dist/example), per wave file:');
+    expect(diff.stdout).toMatch(/^ {4}\+ Deployment ingress-nginx\/\S+$/m);
+    expect(diff.stdout).toMatch(/^ {4}- Deployment traefik\/\S+$/m);
+    expect(diff.stdout).toContain('kubectl apply keeps removed objects on the cluster; jhm apply --prune deletes them');
+    // The Terraform side is untouched by the controller: no Terraform section.
+    expect(diff.stdout).not.toContain('Terraform: cluster example');
+  });
+});
