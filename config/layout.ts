@@ -17,6 +17,7 @@
  * | ownership records             | `.jhm/state/<hub>.json`                       |
  * | staging, journal, lock        | `.jhm/staging/`, `.jhm/journal.json`, `.jhm/lock` |
  * | kubeconfigs                   | `.jhm/kubeconfig/<hub>.yaml`                  |
+ * | kinds of the last apply       | `.jhm/applied/<cluster>.json` (`jhm apply --prune`) |
  * | Terraform data (`TF_DATA_DIR`)| `.jhm/terraform/<hub>/` (its backend state: `terraform.tfstate`) |
  * | cache (charts, renders, tools, helm's homes) | `$JHM_CACHE_DIR`, else `.jhm/`  |
  *
@@ -45,6 +46,7 @@ export const PROJECT_PATHS = {
   journal: path.join(JHM_DIR, 'journal.json'),
   lock: path.join(JHM_DIR, 'lock'),
   kubeconfigs: path.join(JHM_DIR, 'kubeconfig'),
+  applied: path.join(JHM_DIR, 'applied'),
   terraformData: path.join(JHM_DIR, 'terraform'),
 } as const;
 
@@ -134,6 +136,11 @@ export class ProjectLayout {
   /** Where `jhm kubeconfig` writes and `jhm apply` / `jhm status` look. */
   public kubeconfig(hub: string): string {
     return path.join(this.root, PROJECT_PATHS.kubeconfigs, `${hub}.yaml`);
+  }
+
+  /** The kinds `jhm apply` wrote to a cluster, so `jhm apply --prune` lists them after they left dist/. */
+  public appliedRecord(cluster: string): string {
+    return path.join(this.root, PROJECT_PATHS.applied, `${cluster}.json`);
   }
 
   /** Terraform's working data (`TF_DATA_DIR`) of a hub, which survives a re-synth. */

@@ -18,6 +18,7 @@ import { OUTPUTS_DIR, outputsFilePath } from '../../config/outputs';
 import { OUTPUT_DIRS } from '../../synth/output';
 import { info, success, warn } from '../../synth/report';
 import { ApplyStage, planApply, runApply, stepArgs } from '../tools/apply-waves';
+import { printPruneDryRun, pruneAfterApply } from '../tools/prune';
 import { applyStagesHelp, WAVE_STAGES } from '../../k8s/waves';
 import { Kubectl } from '../tools/kubectl';
 import { KUBECTL, locateTool, TERRAFORM } from '../../base/tools';
@@ -213,6 +214,7 @@ interface ApplyOptions {
   kubeconfig?: string;
   timeout: number;
   dryRun: boolean;
+  prune: boolean;
 }
 
 function dryRun(root: string, stages: readonly ApplyStage[], kubectl: Kubectl, bin: string, timeoutSeconds: number): void {
@@ -260,7 +262,16 @@ async function apply(clusterName: string, opts: ApplyOptions, cmd: Command): Pro
 
   if (opts.dryRun) {
     const bin = process.env[KUBECTL.envVar] || KUBECTL.name;
-    dryRun(root, stages, new Kubectl({ bin, kubeconfig: kubeconfigFile, cwd: root }), bin, opts.timeout);
+    const shownKubectl = new Kubectl({ bin, kubeconfig: kubeconfigFile, cwd: root });
+    dryRun(root, stages, shownKubectl, bin, opts.timeout);
+    if (opts.prune) {
+      // Listing what the prune would delete is read-only: done when kubectl can reach the cluster.
+      const found = locateTool(KUBECTL);
+      const noKubeconfig = kubeconfigFile === undefined && kubectlDefaultKubeconfig() === undefined;
+      const live = found.found && !noKubeconfig ? new Kubectl({ bin: found.path, kubeconfig: kubeconfigFile, cwd: root }) : undefined;
+      const unreachable = !found.found ? found.reason : noKubeconfig ? `no kubeconfig: run jhm kubeconfig ${name}` : undefined;
+      await printPruneDryRun(root, name, { hub: target.hub, kubectl: live, shown: shownKubectl, bin, timeoutSeconds: opts.timeout, unreachable });
+    }
     return;
   }
   const kubectlBin = locateTool(KUBECTL);
@@ -288,6 +299,8 @@ async function apply(clusterName: string, opts: ApplyOptions, cmd: Command): Pro
     },
   });
   success(`${name}: applied in ${formatSeconds(Date.now() - started)}; check ${target.hub ? `it with jhm status ${target.hub}` : 'each hub with jhm status <hub>'}`);
+  // Records the kinds applied; with --prune deletes what jhm wrote before and dist/ no longer has.
+  await pruneAfterApply(kubectl, root, name, { hub: target.hub, prune: opts.prune, timeoutMs: opts.timeout * 1000 });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -383,6 +396,7 @@ points kubectl at the cluster. The file's contents are never printed.`,
     .option('--kubeconfig <file>', 'kubeconfig to use (default: .jhm/kubeconfig/<cluster>.yaml if present, else kubectl\'s default)')
     .option('--timeout <seconds>', 'limit of each stage', parseSeconds, DEFAULT_APPLY_TIMEOUT_SECONDS)
     .option('--dry-run', 'print the kubectl commands instead of running them', false)
+    .option('--prune', 'after every stage succeeded, delete the objects jhm labelled as its own (jupyterhub-magnum/cluster, with --hub jupyterhub-magnum/hub) that left dist/ and dist-secrets/; never Namespaces, CRDs or PVCs (listed with the command to delete them by hand)', false)
     .addHelpText(
       'after',
       `
