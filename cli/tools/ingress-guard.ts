@@ -30,7 +30,7 @@ export const FLOATING_IP_RESOURCE = 'openstack_networking_floatingip_v2';
 
 /** A LoadBalancer Service of the ingress wave file. */
 export interface IngressService {
-  /** The wave file, project-relative (`dist/<cluster>/03-ingress-controller.yaml`). */
+  /** The wave file, project-relative (`dist/<cluster>/` and the ingress wave's file name). */
   readonly file: string;
   /** 1-based line of the Service's document in `file`. */
   readonly line: number;
