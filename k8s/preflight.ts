@@ -30,6 +30,7 @@
  */
 import { LineCounter, parseAllDocuments, parseDocument } from 'yaml';
 import type { Diagnostic } from '../config/diagnostics';
+import { WAVES } from './waves';
 
 /** The rules, by the name their tests carry. */
 export type PreflightRule = 'parse' | 'identity' | 'namespace' | 'crd' | 'service-selector' | 'ingress' | 'pod-reference' | 'binding';
@@ -445,7 +446,7 @@ function namespaceRule(ix: Index, x: Located, findings: Finding[]): void {
   if (x.group === 'rbac.authorization.k8s.io') for (const s of arr(x.o.subjects)) if (str(obj(s).namespace)) used.add(obj(s).namespace as string);
   for (const ns of used) {
     if ((x.folder === 'dist' ? ix.namespaces.dist : ix.namespaces.all).has(ns) || BUILTIN_NAMESPACES.has(ns)) continue;
-    findings.push(finding('namespace', x.file, x.line, x, `namespace ${ns} is not created by any Namespace in ${x.folder === 'dist' ? 'dist/ (which must apply without dist-secrets/)' : 'the output'}`, `add a Namespace ${ns} (00-namespaces.yaml) or use an existing namespace`));
+    findings.push(finding('namespace', x.file, x.line, x, `namespace ${ns} is not created by any Namespace in ${x.folder === 'dist' ? 'dist/ (which must apply without dist-secrets/)' : 'the output'}`, `add a Namespace ${ns} (${WAVES.namespaces.fileName}) or use an existing namespace`));
   }
 }
 
@@ -453,7 +454,7 @@ function crdRule(ix: Index, x: Located, findings: Finding[]): void {
   if (BUILTIN_API_GROUPS.has(x.group)) return;
   const crd = ix.crds.get(`${x.group}/${x.kind}`);
   if (!crd) {
-    findings.push(finding('crd', x.file, x.line, x, `no CustomResourceDefinition for kind ${x.kind} of group ${x.group} in the output`, 'add the CRD (01-crds.yaml) or remove the custom resource'));
+    findings.push(finding('crd', x.file, x.line, x, `no CustomResourceDefinition for kind ${x.kind} of group ${x.group} in the output`, `add the CRD (${WAVES.crds.fileName}) or remove the custom resource`));
     return;
   }
   const versions = arr(obj(crd.o.spec).versions).map(obj);
@@ -535,7 +536,7 @@ function ingressRule(ix: Index, x: Located, secrets: boolean, findings: Finding[
   }
   const issuer = certManagerIssuer(x);
   if (issuer && !ix.byKey.has(key(CERT_MANAGER_GROUP, issuer.kind, issuer.kind === 'Issuer' ? ns : undefined, issuer.name))) {
-    findings.push(finding('ingress', x.file, x.line, x, `annotation ${issuer.annotation}: no ${issuer.kind} ${issuer.name} in the output`, `name a ${issuer.kind} of the output (04-cluster-issuers.yaml)`));
+    findings.push(finding('ingress', x.file, x.line, x, `annotation ${issuer.annotation}: no ${issuer.kind} ${issuer.name} in the output`, `name a ${issuer.kind} of the output (${WAVES.issuers.fileName})`));
   }
   if (secrets) {
     arr(spec.tls).forEach((t, i) => {
