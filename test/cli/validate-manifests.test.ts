@@ -9,7 +9,7 @@ import * as path from 'path';
 import { CHARTS } from '../../config/versions';
 import { parse } from 'yaml';
 import { archiveName } from '../../k8s/helm/chart-lock';
-import { withoutCrdSchemas } from '../../k8s/preflight';
+import { identityOnly, withoutCrdSchemas } from '../../k8s/preflight';
 import { checkClusterManifests, checkManifestFolders } from '../../synth/manifest-check';
 import { EXAMPLE_HUB_NGINX, makeProject, removeProjects, REPO, TestProject } from '../support/project';
 import { problems } from '../support/problems';
@@ -108,6 +108,13 @@ if (!realAvailable) console.info('test/cli/validate-manifests.test.ts: real-char
       for (const v of o.spec.versions) if (v.schema) v.schema.openAPIV3Schema = null;
       return o;
     };
+    // ... and the documents of other kinds for their identity only: the same apiVersion, kind and metadata.
+    for (const [file, text] of [...real.tree('dist'), ...real.tree('dist-secrets')]) {
+      for (const d of text.split(/^---$/m).filter((x) => /^kind:/m.test(x))) {
+        const full = parse(d) as Record<string, unknown>;
+        expect([file, parse(identityOnly(d))]).toEqual([file, { apiVersion: full.apiVersion, kind: full.kind, metadata: full.metadata }]);
+      }
+    }
     for (const cluster of ['example', 'nginx']) {
       const crds = real.read(`dist/${cluster}/01-crds.yaml`).split(/^---$/m).filter((d) => d.includes('kind: CustomResourceDefinition'));
       expect(crds.length).toBeGreaterThan(5);

@@ -6,7 +6,7 @@
  */
 import { parseAllDocuments, stringify } from 'yaml';
 import { formatDiagnostic } from '../../config/diagnostics';
-import { Finding, preflight, PreflightFiles, withoutCrdSchemas } from '../../k8s/preflight';
+import { Finding, identityOnly, preflight, PreflightFiles, withoutCrdSchemas } from '../../k8s/preflight';
 import { loadHubs } from '../../config/load';
 import { HelmRenderer } from '../../k8s/helm/render';
 import { synthHubManifests } from '../../k8s/synth';
@@ -277,4 +277,13 @@ test('withoutCrdSchemas drops exactly the openAPIV3Schema values of a CRD, and n
   expect(withoutCrdSchemas(other)).toBe(other);
   const commented = 'apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nspec:\n  versions:\n  - schema:\n      openAPIV3Schema:\n        type: object\n# a comment\n        description: x\n    name: v1\n';
   expect(parseAllDocuments(withoutCrdSchemas(commented))[0].toJS()).toEqual({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', spec: { versions: [{ schema: { openAPIV3Schema: null }, name: 'v1' }] } });
+});
+
+test('identityOnly keeps the top-level apiVersion, kind and metadata of a document, with everything indented under them', () => {
+  const doc = '# c\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: x\n  labels:\n    a: "1"\n\n# inside\n  annotations: {}\nrules:\n- apiGroups: [""]\n  resources:\n  - pods\n';
+  expect(parseAllDocuments(identityOnly(doc))[0].toJS()).toEqual({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'x', labels: { a: '1' }, annotations: {} } });
+  // A syntax error outside the identity of such a kind is left to kubectl; inside it, it is found.
+  const files = { dist: new Map(clean.dist), secrets: clean.secrets };
+  files.dist.set('06-extra.yaml', `${doc}  - {broken\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: [a\n  namespace: jhub\n`);
+  expect(run(files)).toEqual([expect.stringMatching(/^dist\/example\/06-extra\.yaml:2[01]: not YAML: /)]);
 });
