@@ -30,22 +30,22 @@ function kindOf(st: fs.Stats): string {
   return 'not a regular file';
 }
 
-function refuseType(st: fs.Stats, display: string): never {
+function refuseType(st: fs.Stats, display: string, fix: string): never {
   const kind = kindOf(st);
-  throw new UserError(`is ${kind === 'not a regular file' ? '' : `${kind}, `}not a regular file`, { file: display, fix: 'make it a plain YAML file' });
+  throw new UserError(`is ${kind === 'not a regular file' ? '' : `${kind}, `}not a regular file`, { file: display, fix });
 }
 
 function refuseSize(size: number | undefined, display: string, limit: number): never {
   const what = size === undefined ? 'grew past' : `is ${size} bytes, more than`;
-  throw new UserError(`${what} the limit of ${limit} bytes`, { file: display, fix: 'a hub or secrets file is a few KiB; check that this is the right file' });
+  throw new UserError(`${what} the limit of ${limit} bytes`, { file: display, fix: 'check that this is the right file' });
 }
 
 /**
  * Reads `file` (named `display` in errors) as UTF-8 text with the rules above. Returns `undefined`
  * when the file does not exist (a dangling symlink counts as missing); every other problem is a
- * `UserError`.
+ * `UserError`. `typeFix` is the fix an error about the file's type gives.
  */
-export function readInputFile(file: string, display: string, limit = MAX_INPUT_FILE_BYTES): InputFile | undefined {
+export function readInputFile(file: string, display: string, limit = MAX_INPUT_FILE_BYTES, typeFix = 'make it a plain YAML file'): InputFile | undefined {
   let st: fs.Stats;
   try {
     st = fs.statSync(file);
@@ -55,7 +55,7 @@ export function readInputFile(file: string, display: string, limit = MAX_INPUT_F
     throw new UserError(`cannot read the file (${code ?? 'error'})`, { file: display, fix: 'check its permissions' });
   }
   // Before opening: opening a FIFO for reading would wait for a writer.
-  if (!st.isFile()) refuseType(st, display);
+  if (!st.isFile()) refuseType(st, display, typeFix);
   if (st.size > limit) refuseSize(st.size, display, limit);
 
   let fd: number;
@@ -69,7 +69,7 @@ export function readInputFile(file: string, display: string, limit = MAX_INPUT_F
   try {
     // The file may have been replaced since the stat: check what was actually opened.
     const opened = fs.fstatSync(fd);
-    if (!opened.isFile()) refuseType(opened, display);
+    if (!opened.isFile()) refuseType(opened, display, typeFix);
     if (opened.size > limit) refuseSize(opened.size, display, limit);
     const buffer = Buffer.alloc(limit + 1);
     let length = 0;

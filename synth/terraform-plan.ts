@@ -24,6 +24,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { truncate, UserError } from '../config/errors';
+import { readInputFile } from '../config/input-file';
 
 export type TerraformAction = 'create' | 'update' | 'replace' | 'destroy';
 
@@ -149,19 +150,11 @@ export const MAX_STACK_BYTES = 64 * 1024 * 1024;
  */
 export function readStack(file: string, display: string = file): unknown | undefined {
   const fix = `restore it from git, or run jhm synth --force to write it again`;
-  let st: fs.Stats;
-  try {
-    st = fs.statSync(file);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    throw new UserError(`cannot read the Terraform stack (${code ?? 'error'})`, { file: display, fix: 'check its permissions' });
-  }
-  if (!st.isFile()) throw new UserError('is not a regular file', { file: display, fix });
-  if (st.size > MAX_STACK_BYTES) throw new UserError(`is ${st.size} bytes, more than the limit of ${MAX_STACK_BYTES} bytes for a Terraform stack`, { file: display, fix });
+  const input = readInputFile(file, display, MAX_STACK_BYTES, fix);
+  if (input === undefined) return undefined;
   let data: unknown;
   try {
-    data = JSON.parse(fs.readFileSync(file, 'utf8'));
+    data = JSON.parse(input.text);
   } catch (e) {
     if (!(e instanceof SyntaxError)) throw e;
     // The parser's message quotes the text: say only where it stopped.

@@ -14,17 +14,14 @@ import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { K8sObject } from '../../k8s/helm/types';
 import { WAVE_ORDER } from '../../k8s/waves';
-import { makeProject, removeProjects, REPO, TestProject } from '../support/project';
+import { exampleProject, removeProjects, REPO, TestProject } from '../support/project';
 
 const repoFile = (rel: string) => fs.readFileSync(path.join(REPO, rel), 'utf8');
 
 let project: TestProject;
 
 beforeAll(async () => {
-  project = await makeProject({
-    clusters: { shared: repoFile('clusters/shared.yaml') },
-    hubs: { 'course-a': repoFile('hubs/course-a.yaml'), 'course-b': repoFile('hubs/course-b.yaml'), example: repoFile('hubs/example.yaml') },
-  });
+  project = await exampleProject();
   await project.synth();
 }, 120_000);
 

@@ -5,23 +5,17 @@
  * selector or any other nested metadata (test/k8s/helm-equivalence.test.ts compares everything
  * else with helm's own output). `jhm apply --prune` relies on them (test/cli/apply-prune.test.ts).
  */
-import * as fs from 'fs';
-import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { OWNER_CLUSTER_LABEL, OWNER_HUB_LABEL, ownerLabels, ownerSelector } from '../../k8s/ownership';
 import { waveOfFile } from '../../k8s/waves';
-import { makeProject, removeProjects, REPO, TestProject } from '../support/project';
+import { exampleProject, removeProjects, TestProject } from '../support/project';
 
 afterAll(removeProjects);
 
-const repoFile = (rel: string) => fs.readFileSync(path.join(REPO, rel), 'utf8');
 let project: TestProject;
 
 beforeAll(async () => {
-  project = await makeProject({
-    clusters: { shared: repoFile('clusters/shared.yaml') },
-    hubs: { 'course-a': repoFile('hubs/course-a.yaml'), 'course-b': repoFile('hubs/course-b.yaml'), example: repoFile('hubs/example.yaml') },
-  });
+  project = await exampleProject();
   await project.synth();
 });
 

@@ -41,6 +41,15 @@ export function setHubLine(text: string, key: string, value: string): string {
 /** The example hub file using the ingress-nginx controller instead of Traefik. */
 export const EXAMPLE_HUB_NGINX = setHubLine(EXAMPLE_HUB, 'controller', 'ingress-nginx');
 
+/** The repository's example project: clusters/shared.yaml with hubs/course-a.yaml and hubs/course-b.yaml, and hubs/example.yaml (a dedicated cluster). */
+export function exampleProject(): Promise<TestProject> {
+  const repoFile = (rel: string) => fs.readFileSync(path.join(REPO, rel), 'utf8');
+  return makeProject({
+    clusters: { shared: repoFile('clusters/shared.yaml') },
+    hubs: { 'course-a': repoFile('hubs/course-a.yaml'), 'course-b': repoFile('hubs/course-b.yaml'), example: repoFile('hubs/example.yaml') },
+  });
+}
+
 /** Folders made by this module in this test file (removed by `removeProjects`). */
 const made: string[] = [];
 
