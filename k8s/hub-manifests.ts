@@ -14,7 +14,7 @@ import { Construct } from 'constructs';
 import type { Cluster } from '../config/cluster';
 import { Hub, hubReleases } from '../config/hub';
 import { K8sObject } from './helm/types';
-import { ManifestFiles, manifestFiles } from './manifest-files';
+import { ManifestFilesWithObjects, manifestFiles } from './manifest-files';
 import { ownerLabels } from './ownership';
 import { LetsEncryptIssuers } from './platform/cluster-issuers';
 import { SYNC_WAVE_ANNOTATION, syncWave, Wave, WAVE_ORDER, WaveName, waveFileName, WAVES } from './waves';
@@ -176,7 +176,7 @@ export class ClusterApp extends App {
   }
 
   /** The files of `dist/<cluster>/` and `dist-secrets/<cluster>/`: one per wave chart that has objects. */
-  public synthFiles(): ManifestFiles {
+  public synthFiles(): ManifestFilesWithObjects {
     const charts = this.charts.filter((c): c is WaveChart => c instanceof WaveChart);
     return manifestFiles(
       charts.map((c) => ({ wave: c.wave, objects: c.toJson() as K8sObject[], fileName: c.fileName, source: c.hub?.source })),

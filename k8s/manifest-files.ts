@@ -16,6 +16,11 @@ export interface ManifestFiles {
   readonly secrets: ReadonlyMap<string, string>;
 }
 
+/** {@link ManifestFiles} with the objects each file holds, in document order (for the preflight, which then parses no YAML). */
+export interface ManifestFilesWithObjects extends ManifestFiles {
+  readonly objects: { readonly dist: ReadonlyMap<string, readonly K8sObject[]>; readonly secrets: ReadonlyMap<string, readonly K8sObject[]> };
+}
+
 /**
  * YAML text of objects already serialized in this process, by their JSON text. Many objects are
  * the same in every hub (CRDs, cert-manager, most of the ingress controller), and YAML
@@ -64,9 +69,10 @@ function header(what: string, source: string): string {
  * waves come from unless a wave names its own (the hub file of a dedicated cluster; on a cluster
  * file, the cluster file for the platform and each hub's file for its own waves), for the headers.
  */
-export function manifestFiles(waves: readonly SynthesizedWave[], source: string): ManifestFiles {
+export function manifestFiles(waves: readonly SynthesizedWave[], source: string): ManifestFilesWithObjects {
   const dist = new Map<string, string>();
   const secrets = new Map<string, string>();
+  const byFile = { dist: new Map<string, readonly K8sObject[]>(), secrets: new Map<string, readonly K8sObject[]>() };
   const secretNamespaces = new Set<string>();
   let namespaceObjects: readonly K8sObject[] = [];
 
@@ -74,15 +80,22 @@ export function manifestFiles(waves: readonly SynthesizedWave[], source: string)
     if (wave === WAVES.namespaces) namespaceObjects = objects;
     const open = objects.filter((o) => !isSecret(o));
     const hidden = objects.filter(isSecret);
-    if (open.length > 0) dist.set(fileName, toYamlFile(header(`Apply wave ${wave.index}: ${wave.title}`, from), open));
+    if (open.length > 0) {
+      dist.set(fileName, toYamlFile(header(`Apply wave ${wave.index}: ${wave.title}`, from), open));
+      byFile.dist.set(fileName, open);
+    }
     if (hidden.length > 0) {
       hidden.forEach((s) => secretNamespaces.add(s.metadata.namespace ?? 'default'));
       secrets.set(fileName, toYamlFile(header(`Secrets of apply wave ${wave.index} (${wave.title}); keep out of git`, from), hidden));
+      byFile.secrets.set(fileName, hidden);
     }
   }
   if (secrets.size > 0) {
     const needed = namespaceObjects.filter((n) => secretNamespaces.has(n.metadata.name));
-    if (needed.length > 0) secrets.set(WAVES.namespaces.fileName, toYamlFile(header('Namespaces of the Secrets below', source), needed));
+    if (needed.length > 0) {
+      secrets.set(WAVES.namespaces.fileName, toYamlFile(header('Namespaces of the Secrets below', source), needed));
+      byFile.secrets.set(WAVES.namespaces.fileName, needed);
+    }
   }
-  return { dist, secrets };
+  return { dist, secrets, objects: byFile };
 }

@@ -27,11 +27,15 @@
  *   CRD all but its schemas; a syntax error elsewhere is left to kubectl.
  *
  * Secret references are checked only when the Secrets are there (`files.secrets` given).
+ * `synth` gives the objects it serialized too (`files.objects`): they are used as they are, and the
+ * text only gives each document's line, so a synth parses no YAML for its check.
  * Each finding is one line: file (and line of the object's document), kind, namespace/name, and
  * the missing piece. Each file is parsed once, each object indexed in one pass.
  */
 import { LineCounter, parseAllDocuments, parseDocument } from 'yaml';
 import type { Diagnostic } from '../config/diagnostics';
+import { UserError, UserErrors } from '../config/errors';
+import { OUTPUT_DIRS } from '../config/layout';
 import { WAVES } from './waves';
 
 /** The rules, by the name their tests carry. */
@@ -49,6 +53,12 @@ export interface PreflightFiles {
   readonly dist: ReadonlyMap<string, string>;
   /** `dist-secrets/<cluster>/`; undefined when the Secrets are not at hand (Secret references are then not checked). */
   readonly secrets?: ReadonlyMap<string, string>;
+  /**
+   * The objects of each file, in the order of its documents, when the caller has them (synth,
+   * which serialized them): used instead of parsing the text. A file whose documents do not match
+   * its objects in number is parsed.
+   */
+  readonly objects?: { readonly dist?: ReadonlyMap<string, readonly unknown[]>; readonly secrets?: ReadonlyMap<string, readonly unknown[]> };
 }
 
 /** How findings name the files: the folders' paths, e.g. `dist/example` and `dist-secrets/example`. */
@@ -291,11 +301,14 @@ function tryParse(text: string): { value: unknown; error?: string; errorLine?: n
 }
 
 /** The objects of one file, or findings for documents that are not objects. */
-function readFile(text: string, file: string, folder: 'dist' | 'secrets', objects: Located[], findings: Finding[]): void {
+function readFile(text: string, file: string, folder: 'dist' | 'secrets', objects: Located[], findings: Finding[], given?: readonly unknown[]): void {
   const docs = splitDocuments(text);
   const parsed: Array<{ value: unknown; line: number; error?: string; errorLine?: number }> = [];
-  if (docs) {
-    for (const d of docs) if (/^[ \t]*[^#\s]/m.test(d.text)) parsed.push({ ...parseDoc(d.text), line: d.line });
+  const withContent = docs?.filter((d) => /^[ \t]*[^#\s]/m.test(d.text));
+  if (given && withContent && withContent.length === given.length) {
+    given.forEach((value, i) => parsed.push({ value, line: withContent[i].line }));
+  } else if (withContent) {
+    for (const d of withContent) parsed.push({ ...parseDoc(d.text), line: d.line });
   } else {
     const lineCounter = new LineCounter();
     for (const doc of parseAllDocuments(text, { lineCounter, uniqueKeys: false })) {
@@ -473,8 +486,8 @@ function exists(ix: Index, group: string, kind: string, namespace: string | unde
 export function preflight(files: PreflightFiles, context: PreflightContext): Finding[] {
   const findings: Finding[] = [];
   const objects: Located[] = [];
-  for (const [name, text] of files.dist) readFile(text, `${context.distDir}/${name}`, 'dist', objects, findings);
-  for (const [name, text] of files.secrets ?? []) readFile(text, `${context.secretsDir}/${name}`, 'secrets', objects, findings);
+  for (const [name, text] of files.dist) readFile(text, `${context.distDir}/${name}`, 'dist', objects, findings, files.objects?.dist?.get(name));
+  for (const [name, text] of files.secrets ?? []) readFile(text, `${context.secretsDir}/${name}`, 'secrets', objects, findings, files.objects?.secrets?.get(name));
   const ix = index(objects, findings);
   const secrets = files.secrets !== undefined;
   for (const x of objects) {
@@ -680,4 +693,23 @@ function podRule(ix: Index, t: Template, secrets: boolean, findings: Finding[]):
       }
     }
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// For callers.
+
+/** How findings name a cluster's folders: `dist/<cluster>` and `dist-secrets/<cluster>`. */
+export function clusterFolders(cluster: string): PreflightContext {
+  return { distDir: `${OUTPUT_DIRS.dist}/${cluster}`, secretsDir: `${OUTPUT_DIRS.secrets}/${cluster}` };
+}
+
+/** A finding as a throwable one-line error. */
+export function findingError(f: Finding): UserError {
+  return new UserError(f.message, { file: f.file, line: f.line, field: f.field, fix: f.fix });
+}
+
+/** The preflight of one cluster's files (`files`, named as `dist/<cluster>/…`): throws `UserErrors`, one line per finding. */
+export function assertPreflight(cluster: string, files: PreflightFiles): void {
+  const findings = preflight(files, clusterFolders(cluster));
+  if (findings.length > 0) throw new UserErrors(findings.map(findingError));
 }

@@ -20,6 +20,7 @@ import type { K8sObject } from './helm/types';
 import type { RenderedRelease } from './hub-manifests';
 import { jupyterhubValues } from './jupyterhub/values';
 import { isSecret, ManifestFiles } from './manifest-files';
+import { assertPreflight } from './preflight';
 import { fillSecretFiles, placeholderSecrets, placeholdersIn, substitution } from './secret-placeholders';
 import { certManagerRelease, ingressControllerRelease } from './platform/ingress-controller';
 import { WAVE_ORDER, WaveName, waveFileName } from './waves';
@@ -136,6 +137,9 @@ export async function synthClusterManifests(unit: ClusterUnit, options: SynthHub
 
   const { ClusterApp } = await import('./hub-manifests');
   const files = new ClusterApp({ cluster, hubs, releases: rendered }).synthFiles();
+  // The preflight (`jhm validate --manifests`) on the objects just serialized, before anything is
+  // written. Every Secret is there (rendered with placeholders), whatever the secrets mode.
+  assertPreflight(cluster.name, files);
   const sources = releases.map((r, i) => ({ chart: r.chart, objects: rendered[i].objects }));
   const read = hubs.filter((h) => secrets.get(h.name) !== undefined);
   const values = [...hubs.flatMap((h) => secretValues(placeholders.get(h.name)!)), ...read.flatMap((h) => secretValues(secrets.get(h.name)!))];
@@ -147,7 +151,7 @@ export async function synthClusterManifests(unit: ClusterUnit, options: SynthHub
     const subst = new Map(read.flatMap((h) => [...substitution(placeholders.get(h.name)!, secrets.get(h.name)!)]));
     secretFiles = fillSecretFiles(new Map([...files.secrets].filter(([f]) => !unread.has(f))), subst);
   }
-  return { cluster, hubs, files: { ...files, secrets: secretFiles }, warnings };
+  return { cluster, hubs, files: { dist: files.dist, secrets: secretFiles }, warnings };
 }
 
 /** Hub-file fields that set a release's name and namespace. */

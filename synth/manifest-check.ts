@@ -1,7 +1,7 @@
 /**
  * The manifest preflight (`k8s/preflight.ts`) on the outputs: the folders as they are on disk
- * (`jhm validate --manifests`: hand edits and GitOps repositories are checked too), and the files
- * `synth` is about to stage (`checkClusterManifests`).
+ * (`jhm validate --manifests`: hand edits and GitOps repositories are checked too). `synth` checks
+ * its files before it stages them (`assertPreflight` in `k8s/synth.ts`).
  *
  * Without `dist-secrets/<cluster>/` (CI, a GitOps repository) Secret references are not checked,
  * and the report says so once per cluster.
@@ -11,8 +11,7 @@ import * as path from 'path';
 import { UserError, UserErrors } from '../config/errors';
 import { OUTPUT_DIRS, PROJECT_PATHS } from '../config/layout';
 import { readInputFile } from '../config/input-file';
-import { Finding, preflight, PreflightFiles } from '../k8s/preflight';
-import type { ManifestFiles } from '../k8s/manifest-files';
+import { clusterFolders, Finding, preflight, PreflightFiles } from '../k8s/preflight';
 import { listFiles } from './output';
 
 /** Largest manifest file read (the CRDs of a cluster are about 1.5 MB). */
@@ -26,28 +25,6 @@ export interface ClusterManifestCheck {
   readonly files: number;
   /** Objects were checked without their Secrets (no dist-secrets/<cluster>/). */
   readonly secretsChecked: boolean;
-}
-
-/** `dist/<cluster>` and `dist-secrets/<cluster>`, with `/` separators (how findings name files). */
-function folders(cluster: string): { distDir: string; secretsDir: string } {
-  const slash = (p: string) => p.split(path.sep).join('/');
-  return { distDir: slash(path.join(OUTPUT_DIRS.dist, cluster)), secretsDir: slash(path.join(OUTPUT_DIRS.secrets, cluster)) };
-}
-
-/**
- * Synth's check of one cluster's files before they are staged: throws `UserErrors`, one line per
- * finding, when any rule fails. `secrets`: whether `files.secrets` holds every Secret of the
- * cluster (false when the secrets files were not read, e.g. `diff`/`check`, or some were missing
- * under `secrets: 'optional'`); when false, Secret references are not checked.
- */
-export function checkClusterManifests(cluster: string, files: ManifestFiles, options: { readonly secrets: boolean }): void {
-  const findings = preflight({ dist: files.dist, secrets: options.secrets ? files.secrets : undefined }, folders(cluster));
-  if (findings.length > 0) throw new UserErrors(findings.map(toError));
-}
-
-/** A finding as a throwable one-line error. */
-export function toError(f: Finding): UserError {
-  return new UserError(f.message, { file: f.file, line: f.line, field: f.field, fix: f.fix });
 }
 
 /** The manifest files under `dir` (recursively, as `kubectl apply -f <dir> --recursive` reads them), or undefined when it is missing. */
@@ -77,7 +54,7 @@ function readFolder(root: string, dir: string): Map<string, string> | undefined 
  * disk. A UserError when the cluster has no `dist/` folder.
  */
 export function checkClusterFolder(root: string, cluster: string): ClusterManifestCheck {
-  const { distDir, secretsDir } = folders(cluster);
+  const { distDir, secretsDir } = clusterFolders(cluster);
   const dist = readFolder(root, distDir);
   if (dist === undefined) throw new UserError(`no folder ${distDir}`, { fix: `run jhm synth ${cluster}, or name a folder of ${OUTPUT_DIRS.dist}/` });
   const secrets = readFolder(root, secretsDir);

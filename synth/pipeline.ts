@@ -163,10 +163,6 @@ export async function synthHubs(options: SynthOptions): Promise<SynthReport> {
       limit(async () => {
         const { synthClusterManifests } = await import('../k8s/synth');
         const result = await synthClusterManifests(unit, { root, renderer, secrets: options.secrets });
-        // The manifest preflight (`jhm validate --manifests`), before anything is staged. Secret
-        // references are checked when every hub's Secrets were rendered.
-        const { checkClusterManifests } = await import('./manifest-check');
-        checkClusterManifests(unit.cluster.name, result.files, { secrets: (options.secrets ?? 'required') === 'required' });
         options.onCluster?.(result);
         return result;
       }),

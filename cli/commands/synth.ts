@@ -135,13 +135,14 @@ export function registerSynthCommands(program: Command): void {
 
 /** `jhm validate --manifests`: the preflight of the named clusters' folders as on disk; exit 1 on any finding. */
 async function validateManifests(root: string, names: readonly string[]): Promise<void> {
-  const { checkManifestFolders, toError } = await import('../../synth/manifest-check');
+  const { checkManifestFolders } = await import('../../synth/manifest-check');
+  const { findingError } = await import('../../k8s/preflight');
   const checks = await checkManifestFolders(root, names);
   for (const c of checks) {
     if (!c.secretsChecked) info(`${OUTPUT_DIRS.secrets}/${c.cluster} is absent: references to Secrets in ${OUTPUT_DIRS.dist}/${c.cluster} are not checked`);
   }
   const findings = checks.flatMap((c) => c.findings);
-  if (findings.length > 0) throw new UserErrors(findings.map(toError));
+  if (findings.length > 0) throw new UserErrors(findings.map(findingError));
   for (const c of checks) success(`${OUTPUT_DIRS.dist}/${c.cluster}: ${c.files} file(s), no problem found`);
 }
 

@@ -10,7 +10,8 @@ import { CHARTS } from '../../config/versions';
 import { parse } from 'yaml';
 import { archiveName } from '../../k8s/helm/chart-lock';
 import { identityOnly, withoutCrdSchemas } from '../../k8s/preflight';
-import { checkClusterManifests, checkManifestFolders } from '../../synth/manifest-check';
+import { checkManifestFolders } from '../../synth/manifest-check';
+import { assertPreflight } from '../../k8s/preflight';
 import { EXAMPLE_HUB_NGINX, makeProject, removeProjects, REPO, TestProject } from '../support/project';
 import { problems } from '../support/problems';
 
@@ -75,13 +76,13 @@ test('a name with no folder, or no name at all, is a one-line error', async () =
   ]);
 });
 
-test('synth\'s check (checkClusterManifests) on the files of a synth: none for clean files, one line per finding else', async () => {
+test('synth\'s check (assertPreflight) on the files of a synth: none for clean files, one line per finding else', async () => {
   const report = await project.synth({ outRoot: project.path('.again'), apps: { k8s: true, infra: false }, force: true });
-  for (const r of report.results) expect(problems(() => checkClusterManifests(r.cluster.name, r.files, { secrets: true }))).toEqual([]);
+  for (const r of report.results) expect(problems(() => assertPreflight(r.cluster.name, r.files))).toEqual([]);
   const r = report.results.find((x) => x.cluster.name === 'example')!;
   const dist = new Map(r.files.dist);
   dist.set('00-namespaces.yaml', dist.get('00-namespaces.yaml')!.replace(/name: jhub/, 'name: jhub-renamed'));
-  const found = problems(() => checkClusterManifests('example', { dist, secrets: r.files.secrets }, { secrets: true }));
+  const found = problems(() => assertPreflight('example', { dist, secrets: r.files.secrets }));
   expect(found.length).toBeGreaterThan(0);
   for (const l of found) expect(l).toMatch(/^dist\/example\/05-jupyterhub\.yaml:\d+: \S+ (jhub\/)?\S+: namespace jhub is not created by any Namespace in dist\//);
 });
@@ -96,7 +97,7 @@ if (!realAvailable) console.info('test/cli/validate-manifests.test.ts: real-char
     const real = await makeProject(EXAMPLES);
     const report = await real.synth({ force: true, helm: { chartsDir: realDir, cacheDir: path.join(real.root, '.cache') } });
     expect(report.results.map((r) => r.cluster.name).sort()).toEqual(['example', 'nginx', 'shared']);
-    for (const r of report.results) expect(problems(() => checkClusterManifests(r.cluster.name, r.files, { secrets: true }))).toEqual([]);
+    for (const r of report.results) expect(problems(() => assertPreflight(r.cluster.name, r.files))).toEqual([]);
     const checks = await checkManifestFolders(real.root);
     expect(checks.map((c) => [c.cluster, c.secretsChecked, c.findings])).toEqual([
       ['example', true, []],
