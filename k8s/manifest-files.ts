@@ -22,20 +22,30 @@ export interface ManifestFilesWithObjects extends ManifestFiles {
 }
 
 /**
- * YAML text of objects already serialized in this process, by their JSON text. Many objects are
- * the same in every hub (CRDs, cert-manager, most of the ingress controller), and YAML
- * serialization is most of a warm synth's time, so each distinct object is serialized once.
+ * YAML text of top-level entries already serialized in this process, by their JSON text. Most
+ * entries are the same in every cluster (the `spec` of the CRDs, of cert-manager, of most of the
+ * ingress controller; only `metadata` carries the cluster's labels), and YAML serialization is most
+ * of a warm synth's time, so each distinct entry is serialized once. An object's block mapping is
+ * the concatenation of its entries' (tested against the whole object's text).
  */
 const yamlMemo = new Map<string, string>();
 
-function objectYaml(o: unknown): string {
-  const key = JSON.stringify(o);
-  let text = yamlMemo.get(key);
+function entryYaml(key: string, value: unknown): string {
+  const memoKey = `${JSON.stringify(key)}:${JSON.stringify(value)}`;
+  let text = yamlMemo.get(memoKey);
   if (text === undefined) {
-    text = yamlText(o);
-    yamlMemo.set(key, text);
+    text = yamlText({ [key]: value });
+    yamlMemo.set(memoKey, text);
   }
   return text;
+}
+
+/** The YAML text of one object (a document): its top-level entries, each serialized once per process. */
+export function objectYaml(o: unknown): string {
+  if (o === null || typeof o !== 'object' || Array.isArray(o)) return yamlText(o);
+  const entries = Object.entries(o).filter(([, v]) => v !== undefined);
+  if (entries.length === 0) return yamlText(o);
+  return entries.map(([k, v]) => entryYaml(k, v)).join('');
 }
 
 /** Serializes objects as a multi-document YAML file with a header. Same input, same bytes. */
