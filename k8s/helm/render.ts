@@ -17,6 +17,7 @@
  */
 import { promises as fsp } from 'fs';
 import * as path from 'path';
+import pLimit from 'p-limit';
 import { isDnsLabel } from '../../config/dns';
 import { UserError } from '../../config/errors';
 import { CACHE_PATHS } from '../../config/layout';
@@ -88,8 +89,12 @@ export class HelmRenderer {
   private signalStarted?: () => void;
   private readonly started = new Promise<void>((resolve) => (this.signalStarted = resolve));
 
+  /** At most `settings.helmProcesses` helm processes at once. */
+  private readonly slots: pLimit.Limit;
+
   constructor(options: HelmRendererOptions = {}) {
     this.settings = resolveSettings(options);
+    this.slots = pLimit(this.settings.helmProcesses);
     this.charts = new ChartSource(this.settings, () => this.helm());
   }
 
@@ -220,7 +225,8 @@ export class HelmRenderer {
       ];
       let stdout: string;
       try {
-        const running = helm.run(args, { cwd: tmp });
+        // A render waiting for a slot counts as started: it waits for helm processes, not for this thread.
+        const running = this.slots(() => helm.run(args, { cwd: tmp }));
         started();
         ({ stdout } = await running);
       } catch (e) {

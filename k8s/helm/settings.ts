@@ -11,8 +11,10 @@
  * | offline    | `offline`      | `JHM_OFFLINE=1`                 | false                         |
  * | helm       | `helm`         | `JHM_HELM`                      | PATH, then the npm package    |
  * | render cache | `renderCache`| `JHM_RENDER_CACHE=0` disables   | true                          |
+ * | helm processes | `helmProcesses` | `JHM_HELM_PROCESSES`        | 2 per core                    |
  */
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { ProjectLayout } from '../../config/layout';
 
@@ -32,6 +34,11 @@ export interface HelmEngineOptions {
   readonly helm?: string;
   /** Reuse rendered charts from `<cacheDir>/render`. Default: true unless `JHM_RENDER_CACHE=0`. */
   readonly renderCache?: boolean;
+  /**
+   * Most helm processes running at once (each renders one release, using one core and about
+   * 100 MB): more only queue for the cores and add memory. Default: `JHM_HELM_PROCESSES`, else 2 per core.
+   */
+  readonly helmProcesses?: number;
   /** Environment to read the `JHM_*` variables and PATH from. Default: `process.env`. */
   readonly env?: NodeJS.ProcessEnv;
 }
@@ -46,6 +53,7 @@ export interface HelmEngineSettings {
   /** Explicit helm binary (option or `JHM_HELM`), and where it was named. */
   readonly helm?: { readonly path: string; readonly from: 'option' | 'JHM_HELM' };
   readonly renderCache: boolean;
+  readonly helmProcesses: number;
   readonly env: NodeJS.ProcessEnv;
 }
 
@@ -70,6 +78,11 @@ function flag(value: string | undefined): boolean | undefined {
   return !['0', 'false', 'no', 'off'].includes(v);
 }
 
+function positiveInteger(value: string | undefined): number | undefined {
+  const v = nonEmpty(value)?.trim();
+  return v !== undefined && /^[1-9][0-9]*$/.test(v) ? Number(v) : undefined;
+}
+
 /** Applies environment and defaults to `options`. Relative paths are taken from the current directory. */
 export function resolveSettings(options: HelmEngineOptions = {}): HelmEngineSettings {
   const env = options.env ?? process.env;
@@ -86,6 +99,7 @@ export function resolveSettings(options: HelmEngineOptions = {}): HelmEngineSett
     offline: options.offline ?? flag(env.JHM_OFFLINE) ?? false,
     helm: helmPath === undefined ? undefined : { path: path.resolve(helmPath), from: options.helm !== undefined ? 'option' : 'JHM_HELM' },
     renderCache: options.renderCache ?? flag(env.JHM_RENDER_CACHE) ?? true,
+    helmProcesses: Math.max(1, Math.floor(options.helmProcesses ?? positiveInteger(env.JHM_HELM_PROCESSES) ?? 2 * os.availableParallelism())),
     env,
   };
 }
