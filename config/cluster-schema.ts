@@ -153,7 +153,7 @@ export function checkClusterParts(c: z.output<typeof magnumSchema>, nodeGroups: 
   if (version !== undefined) issue([key, 'kubernetesVersion'], version);
   for (const label of Object.keys(c.labels)) {
     const managed = Object.hasOwn(MANAGED_CLUSTER_LABELS, label) ? MANAGED_CLUSTER_LABELS[label] : undefined;
-    if (managed) issue([key, 'labels', label], `is managed by jhm (${managed.setBy}); remove it from ${key}.labels`);
+    if (managed) issue([key, 'labels', label], `is managed by jhm (${managed.setBy(key)}); remove it from ${key}.labels`);
   }
   const minutes = /h$/.test(c.createTimeout) ? parseInt(c.createTimeout, 10) * 60 : parseInt(c.createTimeout, 10);
   if (minutes < 60) {

@@ -17,6 +17,7 @@ import { MagnumNodeGroup } from './magnum-nodegroup';
 import { HubOpenstackProvider } from './openstack-provider';
 import { StateBackend } from './state-backend';
 import { terraformLiteral } from './terraform-text';
+import { RESOURCE_IDS } from './stack-fields';
 
 /** Props of {@link ClusterStack}. */
 export interface ClusterStackProps {
@@ -73,7 +74,7 @@ export class ClusterStack extends TerraformStack {
     new StateBackend(this, 'state', { backend: cluster.backend, stateFile: props.stateFile ?? defaultStateFile(cluster.name) });
     new HubOpenstackProvider(this, 'openstack', { cloud: cluster.cloud.name, region: cluster.cloud.region });
 
-    this.cluster = new MagnumCluster(this, 'cluster', {
+    this.cluster = new MagnumCluster(this, RESOURCE_IDS.cluster, {
       name: cluster.magnumName,
       template: c.template,
       keypair: c.keypair,
@@ -90,14 +91,14 @@ export class ClusterStack extends TerraformStack {
 
     this.nodeGroups = cluster.nodeGroups.map(
       (nodeGroup) =>
-        new MagnumNodeGroup(this, `nodegroup-${nodeGroup.name}`, {
+        new MagnumNodeGroup(this, RESOURCE_IDS.nodeGroup(nodeGroup.name), {
           clusterId: this.cluster.clusterId,
           nodeGroup,
           autoscaling: c.autoscaling,
         }),
     );
 
-    this.ingress = new IngressFloatingIp(this, 'ingress', {
+    this.ingress = new IngressFloatingIp(this, RESOURCE_IDS.ingress, {
       floatingIpPool: cluster.ingress.floatingIpPool,
       zone: cluster.zone,
       // The dedicated cluster keeps its description (a change would update the floating IP);

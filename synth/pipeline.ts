@@ -21,7 +21,8 @@ import { HelmRenderer, HelmRendererOptions } from '../k8s/helm/render';
 import type { ClusterManifestResult, SecretsMode } from '../k8s/synth';
 import { validateProject } from '../config/validate';
 import { clusterInputKey, SynthState } from './state';
-import type { TerraformPlan } from './terraform-plan';
+import type { ResourceChange, TerraformPlan } from './terraform-plan';
+import { fileField } from '../infra/stack-fields';
 import { foreignOutputs, OutputKind, recordedHubs, recoverOutputs, Staging, withSynthLock } from './output';
 
 export interface SynthOptions {
@@ -240,15 +241,20 @@ function refuseReplacement(units: readonly ClusterUnit[], plans: ReadonlyMap<str
     if (!cluster.magnum.deletionProtection) continue;
     const refused = needsAllowReplace(plans.get(cluster.name)!);
     if (refused.length === 0) continue;
-    const what = refused.map((r) => `${r.action === 'replace' ? 'replaces' : 'destroys'} ${r.address}${r.action === 'replace' ? ` (forced by ${r.forcedBy.join(', ')})` : ''}`);
+    const fieldOf = (r: ResourceChange, p: string) => fileField(cluster, r.type, r.name, p);
+    const forced = (r: ResourceChange) => r.forcedBy.map((p) => `${p}${fieldOf(r, p) ? `, set by ${fieldOf(r, p)}` : ''}`).join('; ');
+    const what = refused.map((r) => `${r.action === 'replace' ? 'replaces' : 'destroys'} ${r.address}${r.action === 'replace' ? ` (forced by ${forced(r)})` : ''}`);
+    // The field the user edited: the first that forces a replacement.
+    const field = refused.flatMap((r) => r.forcedBy.map((p) => fieldOf(r, p))).find((f) => f !== undefined);
     // Replacing the cluster loses everything; say that alone.
     const whole = refused.find((r) => r.type === CLUSTER_TYPE);
     const losses = (whole ? [whole] : refused).map((r) => r.loss).filter((l): l is string => l !== undefined);
-    const field = cluster.dedicated ? 'cluster.deletionProtection' : 'magnum.deletionProtection';
+    const protection = cluster.dedicated ? 'cluster.deletionProtection' : 'magnum.deletionProtection';
     problems.add(
       new UserError(`this change ${what.join(' and ')}${losses.length ? `, losing ${losses.join('; ')}` : ''}`, {
         file: cluster.source,
-        fix: `undo it, or review it with jhm diff ${cluster.name} and run jhm synth ${cluster.name} --allow-replace; terraform apply still stops before destroying the cluster while ${field} is true`,
+        field,
+        fix: `undo it, or review it with jhm diff ${cluster.name} and run jhm synth ${cluster.name} --allow-replace; terraform apply still stops before destroying the cluster while ${protection} is true`,
       }),
     );
   }

@@ -435,14 +435,18 @@ const HEADLINE: Record<TerraformAction, string> = {
   destroy: 'will be destroyed',
 };
 
-function attributeLine(c: AttributeChange, replace: boolean): string {
+function attributeLine(c: AttributeChange, replace: boolean, field: string | undefined): string {
   const mark = replace && c.forcesReplacement ? '  -/+' : '    ~';
-  const change = c.knownAfterApply ? `(known after apply; ${c.why})` : `${value(c.before)} -> ${value(c.after)}`;
-  return `${mark} ${c.path}: ${change}${replace && c.forcesReplacement ? ' (forces replacement)' : ''}`;
+  const notes = [...(c.knownAfterApply ? [`known after apply; ${c.why}`] : []), ...(replace && c.forcesReplacement ? ['forces replacement'] : []), ...(field !== undefined ? [`set by ${field}`] : [])];
+  const change = c.knownAfterApply ? '' : `${value(c.before)} -> ${value(c.after)}`;
+  return `${mark} ${c.path}: ${[change, ...(notes.length > 0 ? [`(${notes.join('; ')})`] : [])].filter(Boolean).join(' ')}`;
 }
 
+/** Names the field of the user's file that sets an argument (`infra/stack-fields.ts`), for the plan's lines. */
+export type FieldNamer = (change: ResourceChange, path: string) => string | undefined;
+
 /** The plan as Terraform words it: one `# address …` line per resource, its attribute changes, what is lost, and the counts. */
-export function formatTerraformPlan(title: string, plan: TerraformPlan): string {
+export function formatTerraformPlan(title: string, plan: TerraformPlan, fieldOf: FieldNamer = () => undefined): string {
   const lines = [title];
   if (plan.changes.length === 0) {
     lines.push('  No changes. Your infrastructure matches the configuration.');
@@ -454,7 +458,7 @@ export function formatTerraformPlan(title: string, plan: TerraformPlan): string 
     const replace = c.action === 'replace';
     // Forcing attributes first, as Terraform leads with what forces the replacement.
     const ordered = replace ? [...c.attributes.filter((a) => a.forcesReplacement), ...c.attributes.filter((a) => !a.forcesReplacement)] : c.attributes;
-    for (const a of ordered) lines.push(attributeLine(a, replace));
+    for (const a of ordered) lines.push(attributeLine(a, replace, fieldOf(c, a.path)));
     if (c.loss) lines.push(`      LOSES: ${c.loss}`);
     if (c.protected && replace) lines.push('      deletion protection (prevent_destroy) is on: terraform apply stops before destroying it');
     if (c.protected && c.action === 'destroy') lines.push('      it had deletion protection (prevent_destroy), which Terraform no longer checks once the resource has left the configuration');

@@ -27,7 +27,7 @@ describe('change plans of jhm diff, jhm check and jhm synth', () => {
     const diff = await project.jhm('diff', '--no-patch');
     expect(diff.code).toBe(0);
     expect(diff.stdout).toContain('Terraform: cluster example (cdktf.out/stacks/example/cdk.tf.json)');
-    expect(diff.stdout).toContain('  # openstack_containerinfra_nodegroup_v1.nodegroup-mediums will be updated in-place\n    ~ max_node_count: 8 -> 12\n  Plan: 0 to add, 1 to change, 0 to destroy.');
+    expect(diff.stdout).toContain('  # openstack_containerinfra_nodegroup_v1.nodegroup-mediums will be updated in-place\n    ~ max_node_count: 8 -> 12 (set by nodeGroups[0].maxNodes)\n  Plan: 0 to add, 1 to change, 0 to destroy.');
     expect(diff.stdout).not.toContain('@@');
     const check = await project.jhm('check');
     expect(check.code).toBe(1);
@@ -44,14 +44,14 @@ describe('change plans of jhm diff, jhm check and jhm synth', () => {
     expect(synth.code).toBe(1);
     expect(errorLines(synth.stderr)).toEqual([
       expect.stringMatching(
-        /^error: hubs\/example\.yaml: this change replaces openstack_containerinfra_cluster_v1\.cluster \(forced by labels\.monitoring_enabled\) and replaces openstack_containerinfra_nodegroup_v1\.nodegroup-mediums \(forced by cluster_id\), losing every node and volume of cluster example.*\(undo it, or review it with jhm diff example and run jhm synth example --allow-replace; .*cluster\.deletionProtection is true\)$/,
+        /^error: hubs\/example\.yaml: cluster\.labels\.monitoring_enabled: this change replaces openstack_containerinfra_cluster_v1\.cluster \(forced by labels\.monitoring_enabled, set by cluster\.labels\.monitoring_enabled\) and replaces openstack_containerinfra_nodegroup_v1\.nodegroup-mediums \(forced by cluster_id\), losing every node and volume of cluster example.*\(undo it, or review it with jhm diff example and run jhm synth example --allow-replace; .*cluster\.deletionProtection is true\)$/,
       ),
     ]);
     expect(outputs(project)).toEqual(before);
 
     const diff = await project.jhm('diff', '--no-patch');
     expect(diff.code).toBe(0);
-    expect(diff.stdout).toContain('  # openstack_containerinfra_cluster_v1.cluster must be replaced\n  -/+ labels.monitoring_enabled: null -> "true" (forces replacement)\n      LOSES: every node and volume of cluster example');
+    expect(diff.stdout).toContain('  # openstack_containerinfra_cluster_v1.cluster must be replaced\n  -/+ labels.monitoring_enabled: null -> "true" (forces replacement; set by cluster.labels.monitoring_enabled)\n      LOSES: every node and volume of cluster example');
     expect(diff.stdout).toContain('Plan: 2 to add, 0 to change, 2 to destroy.');
 
     const allowed = await project.jhm('synth', '--allow-replace');
@@ -75,7 +75,7 @@ describe('change plans of jhm diff, jhm check and jhm synth', () => {
     const diff = await project.jhm('diff', '--no-patch');
     expect(diff.code).toBe(0);
     expect(diff.stdout).toContain(
-      '  # openstack_containerinfra_cluster_v1.cluster will be updated in-place (rolling upgrade to another cluster template)\n    ~ cluster_template_id: (known after apply; template "kubernetes-1-33-jammy" -> "kubernetes-1-34-jammy")\n  Plan: 0 to add, 1 to change, 0 to destroy.',
+      '  # openstack_containerinfra_cluster_v1.cluster will be updated in-place (rolling upgrade to another cluster template)\n    ~ cluster_template_id: (known after apply; template "kubernetes-1-33-jammy" -> "kubernetes-1-34-jammy"; set by cluster.template)\n  Plan: 0 to add, 1 to change, 0 to destroy.',
     );
     expect((await project.jhm('synth')).code).toBe(0);
   });

@@ -1,0 +1,77 @@
+/**
+ * Rule: the field a change plan names for an argument (`fileField`, infra/stack-fields.ts) is the
+ * field that was edited. Each field of a cluster file that reaches the stack is edited alone; every
+ * argument of the cluster, nodegroup and floating IP the plan then finds changed (apart from those
+ * that change because another resource does, `knownAfterApply` through a reference) must map back
+ * to that field. The same for a hub file in the original format (`cluster.` instead of `magnum.`).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { parse } from 'yaml';
+import { defineCluster } from '../../config/cluster';
+import { clusterUnits } from '../../config/cluster-unit';
+import { defineHub } from '../../config/hub';
+import { fileField } from '../../infra/stack-fields';
+import { synthInfra } from '../../infra/synth';
+import { planStack, readStack } from '../../synth/terraform-plan';
+import { cleanupTempDirs, ROOT, tempDir } from './support';
+
+afterAll(cleanupTempDirs);
+
+const readYaml = (rel: string): Record<string, any> => parse(fs.readFileSync(path.join(ROOT, rel), 'utf8'));
+const HUBS = ['course-a', 'course-b'];
+
+function synthesized(edit: (file: Record<string, any>) => void) {
+  const input = readYaml('clusters/shared.yaml');
+  edit(input);
+  const cluster = defineCluster('shared', input, 'clusters/shared.yaml');
+  const hubs = HUBS.map((name) => defineHub(name, readYaml(`hubs/${name}.yaml`), { clusters: [cluster] }, `hubs/${name}.yaml`));
+  const outdir = tempDir('jhm-fields-');
+  synthInfra(clusterUnits(hubs), outdir);
+  return { cluster, stack: readStack(path.join(outdir, 'stacks', 'shared', 'cdk.tf.json')) };
+}
+
+/** Field edited → the edit (on the cluster file's data). */
+const EDITS: Record<string, (f: Record<string, any>) => void> = {
+  'magnum.name': (f) => (f.magnum.name = 'renamed'),
+  'magnum.template': (f) => {
+    f.magnum.template = 'kubernetes-1-34-jammy';
+    delete f.magnum.kubernetesVersion;
+  },
+  'magnum.keypair': (f) => (f.magnum.keypair = 'other-key'),
+  'magnum.masterFlavor': (f) => (f.magnum.masterFlavor = 'm3.large'),
+  'magnum.masterCount': (f) => (f.magnum.masterCount = 3),
+  'magnum.defaultWorker.flavor': (f) => (f.magnum.defaultWorker.flavor = 'm3.large'),
+  // minNodes may not exceed maxNodes (1 in the example): both change, nodeCount too (ignored while autoscaling).
+  'magnum.defaultWorker.minNodes magnum.defaultWorker.maxNodes': (f) => Object.assign(f.magnum.defaultWorker, { minNodes: 2, nodeCount: 2, maxNodes: 3 }),
+  'magnum.defaultWorker.maxNodes': (f) => (f.magnum.defaultWorker.maxNodes = 3),
+  'magnum.dockerVolumeSize': (f) => (f.magnum.dockerVolumeSize = 80),
+  'magnum.autoscaling': (f) => (f.magnum.autoscaling = false),
+  'magnum.labels.monitoring_enabled': (f) => (f.magnum.labels = { monitoring_enabled: 'true' }),
+  'magnum.createTimeout': (f) => (f.magnum.createTimeout = '2h'),
+  'magnum.fixedNetwork': (f) => (f.magnum.fixedNetwork = 'other-network'),
+  'nodeGroups[0].flavor': (f) => (f.nodeGroups[0].flavor = 'm3.large'),
+  'nodeGroups[0].maxNodes': (f) => (f.nodeGroups[0].maxNodes = 20),
+  'nodeGroups[0].dockerVolumeSize': (f) => (f.nodeGroups[0].dockerVolumeSize = 80),
+  'nodeGroups[0].labels.gpu': (f) => (f.nodeGroups[0].labels = { gpu: 'true' }),
+  'nodeGroups[0].role': (f) => (f.nodeGroups[0].role = 'gpu'),
+  'ingress.floatingIpPool': (f) => (f.ingress = { ...f.ingress, floatingIpPool: 'other-pool' }),
+};
+
+const base = synthesized(() => undefined);
+
+test.each(Object.entries(EDITS))('rule: editing %s alone, every argument the plan finds changed maps back to it', (edited, edit) => {
+  const after = synthesized(edit);
+  const plan = planStack(base.stack, after.stack);
+  const direct = plan.changes.flatMap((r) => r.attributes.filter((a) => !(a.knownAfterApply && a.why?.endsWith('is replaced'))).map((a) => ({ r, a })));
+  expect(direct.length).toBeGreaterThan(0);
+  const fields = [...new Set(direct.map(({ r, a }) => fileField(after.cluster, r.type, r.name, a.path)))];
+  expect(fields.sort()).toEqual(edited.split(' ').sort());
+});
+
+test('rule: a hub file in the original format names its fields under cluster.', () => {
+  const hub = defineHub('example', readYaml('hubs/example.yaml'), { clusters: [] }, 'hubs/example.yaml');
+  expect(fileField(hub.cluster, 'openstack_containerinfra_cluster_v1', 'cluster', 'labels.max_node_count')).toBe('cluster.defaultWorker.maxNodes');
+  expect(fileField(hub.cluster, 'openstack_containerinfra_cluster_v1', 'cluster', 'labels.kube_dashboard_enabled')).toBeUndefined();
+  expect(fileField(hub.cluster, 'openstack_containerinfra_nodegroup_v1', 'nodegroup-mediums', 'max_node_count')).toBe('nodeGroups[0].maxNodes');
+});
