@@ -58,11 +58,11 @@ const PHASES: readonly Phase[] = [
   { label: 'CDKTF app (synthInfra: constructs + Terraform JSON)', matches: (f) => f.functionName === 'synthInfra' || f.functionName === 'createInfraApp' },
   { label: 'parsing helm output (parseHelmOutput)', matches: (f) => f.functionName === 'parseHelmOutput' },
   { label: 'Helm engine: cache, digests, post-processing', matches: (f) => inLib(f, 'k8s/helm/') },
-  { label: 'cdk8s assembly (HubApp, HubManifests)', matches: (f) => f.functionName === 'HubApp' || f.functionName === 'HubManifests' },
+  { label: 'cdk8s assembly (ClusterApp, ClusterManifests)', matches: (f) => f.functionName === 'ClusterApp' || f.functionName === 'ClusterManifests' },
   { label: 'manifest files (YAML text of dist/)', matches: (f) => f.functionName === 'manifestFiles' || inLib(f, 'k8s/manifest-files') },
   { label: 'leak scans (placeholdersIn, assertNoSecretInDist)', matches: (f) => f.functionName === 'placeholdersIn' || f.functionName === 'assertNoSecretInDist' },
   { label: 'secret placeholders and filling (fillSecrets, loadSecrets)', matches: (f) => inLib(f, 'k8s/secret-placeholders') || f.functionName === 'loadSecrets' },
-  { label: 'chart values and the rest of synthHubManifests', matches: (f) => f.functionName === 'synthHubManifests' || inLib(f, 'k8s/') },
+  { label: 'chart values and the rest of synthClusterManifests', matches: (f) => f.functionName === 'synthClusterManifests' || inLib(f, 'k8s/') },
   { label: 'writing outputs (staging, swap, manifest.json)', matches: (f) => inLib(f, 'synth/output') || f.functionName === 'mergeCdktfManifest' },
   { label: 'loading and checking hub files', matches: (f) => inLib(f, 'config/') },
 ];

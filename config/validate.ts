@@ -1,8 +1,7 @@
 /**
  * The one answer to "is this project valid": every check `jhm synth` makes before it renders
  * anything. `jhm validate`, `jhm synth` (and so `diff` and `check`) and the cdktf app all call
- * `validateProject` (or `validateHubs`), so a hub that validates does not then fail synth on a
- * rule known in advance.
+ * `validateProject`, so a hub that validates does not then fail synth on a rule known in advance.
  *
  * - every cluster file and hub file (schemas and per-file rules, `load.ts`);
  * - rules across files (`hub-set.ts`), against ALL clusters and hubs of the project;
@@ -75,27 +74,6 @@ export function validateProject(root: string, names?: readonly string[]): ValidP
   problems.throwIfAny();
   const warnings = clusterWarnings(project.hubs, project.clusters).filter(selected);
   return { hubs, clusters, warnings };
-}
-
-/**
- * Loads the named hubs or clusters (default: every file) and runs every check that needs no
- * render. Throws `UserErrors` listing every problem; returns the selected hubs otherwise.
- */
-export function validateHubs(root: string, names?: readonly string[]): Hub[] {
-  const project = validateProject(root, names);
-  if (project.hubs.length === 0 && (!names || names.length === 0)) {
-    throw new UserError(`no hub files in ${HUBS_DIR}/`, { fix: 'create one with: jhm init <hub>' });
-  }
-  return project.hubs;
-}
-
-/**
- * The hubs of the project other than `selected` that load without errors (their own errors are
- * theirs to report when they are named; here they only take part in the rules across files).
- */
-export function otherHubs(root: string, selected: readonly Hub[]): Hub[] {
-  const chosen = new Set(selected.map((h) => h.name));
-  return loadProject(root).hubs.filter((h) => !chosen.has(h.name));
 }
 
 /** What helm would refuse in `hub`'s releases, named by the hub-file field that sets it. */

@@ -16,7 +16,7 @@ import { HubSecrets, loadSecrets, secretsFilePath, secretValues } from '../confi
 import type { ChartPin } from '../config/versions';
 import { HelmRenderer, RenderInputError } from './helm/render';
 import type { K8sObject } from './helm/types';
-// cdk8s (through hub-manifests) is loaded once the renders are under way, see HubApp below.
+// cdk8s (through hub-manifests) is loaded once the renders are under way, see ClusterApp below.
 import type { RenderedRelease } from './hub-manifests';
 import { jupyterhubValues } from './jupyterhub/values';
 import { isSecret, ManifestFiles } from './manifest-files';
@@ -39,15 +39,10 @@ export interface ClusterManifestResult {
   readonly warnings: readonly Diagnostic[];
 }
 
-/** {@link ClusterManifestResult} of the one hub on its dedicated cluster. */
-export interface HubManifestResult extends ClusterManifestResult {
-  readonly hub: Hub;
-}
-
 /** Whether the secrets file is needed (`required`), used when present (`optional`) or never read (`none`). */
 export type SecretsMode = 'required' | 'optional' | 'none';
 
-export interface SynthHubManifestsOptions {
+export interface SynthClusterManifestsOptions {
   /** Project root (hubs/, secrets/, outputs/ live here). */
   readonly root: string;
   /** Renders Helm releases (shared across hubs so its caches are shared). */
@@ -62,17 +57,12 @@ export interface SynthHubManifestsOptions {
   readonly secrets?: SecretsMode;
 }
 
-/** Everything the Kubernetes side produces for `hub` on its dedicated cluster (or alone on its cluster). Throws `UserError` on bad input. */
-export async function synthHubManifests(hub: Hub, options: SynthHubManifestsOptions): Promise<HubManifestResult> {
-  return { hub, ...(await synthClusterManifests({ cluster: hub.cluster, hubs: [hub] }, options)) };
-}
-
 /**
  * Everything the Kubernetes side produces for one cluster: the platform releases (cert-manager,
  * the ingress controller) rendered once, each hub's JupyterHub with its own placeholders and
  * secrets file. Throws `UserError` on bad input.
  */
-export async function synthClusterManifests(unit: ClusterUnit, options: SynthHubManifestsOptions): Promise<ClusterManifestResult> {
+export async function synthClusterManifests(unit: ClusterUnit, options: SynthClusterManifestsOptions): Promise<ClusterManifestResult> {
   const { cluster, hubs } = unit;
   // A secrets problem is reported together with any chart problem, so one run shows them all.
   const problems = new Diagnostics();
@@ -178,7 +168,7 @@ function atField(cluster: Cluster, hub: Hub | undefined, fields: HubFields, e: u
   });
 }
 
-function readSecrets(hub: Hub, options: SynthHubManifestsOptions, onWarning: (warning: Diagnostic) => void): HubSecrets | undefined {
+function readSecrets(hub: Hub, options: SynthClusterManifestsOptions, onWarning: (warning: Diagnostic) => void): HubSecrets | undefined {
   if (options.secrets === 'none') return undefined;
   if (options.secrets === 'optional' && !fs.existsSync(secretsFilePath(options.root, hub.name))) return undefined;
   return loadSecrets(options.root, hub, onWarning);

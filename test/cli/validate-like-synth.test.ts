@@ -9,7 +9,7 @@
 import { UserErrors } from '../../config/errors';
 import { loadHubs } from '../../config/load';
 import { HelmRenderer } from '../../k8s/helm/render';
-import { synthHubManifests } from '../../k8s/synth';
+import { synthClusterManifests } from '../../k8s/synth';
 import { EXAMPLE_HUB, makeProject, removeProjects, setHubLine, TestProject } from '../support/project';
 
 afterAll(removeProjects);
@@ -88,7 +88,7 @@ describe('a render refused for a value of the hub file is reported on the file a
 
   const errorsOf = async (name: string): Promise<string[]> => {
     const [hub] = loadHubs(project.root, [name]);
-    const error = await synthHubManifests(hub, { root: project.root, renderer }).then(
+    const error = await synthClusterManifests({ cluster: hub.cluster, hubs: [hub] }, { root: project.root, renderer }).then(
       () => undefined,
       (e: unknown) => e,
     );

@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { formatDiagnostic } from '../../config/diagnostics';
 import { listClusterNames, loadProject } from '../../config/load';
-import { validateHubs, validateProject } from '../../config/validate';
+import { validateProject } from '../../config/validate';
 import { synthesisUnits } from '../../synth/pipeline';
 import { clusterInput, errorLines, EXAMPLE_HUB_TEXT, hubOnInput, projectWith } from './cluster-fixtures';
 
@@ -19,7 +19,7 @@ test('a valid project: a cluster file with two hubs beside a dedicated legacy hu
   expect(project.hubs[0].cluster).toBe(project.hubs[1].cluster);
   expect(project.warnings).toEqual([]);
   // Named by cluster: the hubs on it.
-  expect(validateHubs(root, ['shared']).map((h) => h.name)).toEqual(['course-a', 'course-b']);
+  expect(validateProject(root, ['shared']).hubs.map((h) => h.name)).toEqual(['course-a', 'course-b']);
 });
 
 test('rule: a hub names an existing cluster (file, line, field)', () => {
@@ -30,7 +30,7 @@ test('rule: a hub names an existing cluster (file, line, field)', () => {
 test('a hub on a broken cluster file reports the cluster file\'s errors, not "no clusters/<c>.yaml"', () => {
   const root = projectWith({ clusters: { shared: { ...shared, dns: {} } }, hubs: { 'course-a': hubOnInput('shared') } });
   expect(errorLines(() => validateProject(root))).toEqual([expect.stringMatching(/^clusters\/shared\.yaml(:\d+)?: dns\.zone: /)]);
-  expect(errorLines(() => validateHubs(root, ['course-a']))).toEqual([expect.stringMatching(/^clusters\/shared\.yaml(:\d+)?: dns\.zone: /)]);
+  expect(errorLines(() => validateProject(root, ['course-a']).hubs)).toEqual([expect.stringMatching(/^clusters\/shared\.yaml(:\d+)?: dns\.zone: /)]);
 });
 
 test('rule: hosts are unique across all hubs (cluster files and legacy alike)', () => {

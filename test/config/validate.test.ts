@@ -1,5 +1,5 @@
 /**
- * `validateHubs` (config/validate.ts), the checks `jhm validate`, `jhm synth` and the cdktf app
+ * `validateProject` (config/validate.ts), the checks `jhm validate`, `jhm synth` and the cdktf app
  * share: rules across ALL hubs of the project (also those not named), the release name helm
  * accepts, and the hub's Kubernetes version against the `kubeVersion` of each pinned chart it
  * renders. Every problem names the hub file and the field. No render is involved.
@@ -9,7 +9,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { problems } from '../support/problems';
 import { defineHub } from '../../config/hub';
-import { chartErrors, HELM_RELEASE_NAME_MAX, otherHubs, validateHubs } from '../../config/validate';
+import { loadProject } from '../../config/load';
+import { chartErrors, HELM_RELEASE_NAME_MAX, validateProject } from '../../config/validate';
 import { parse } from 'yaml';
 
 const EXAMPLE = fs.readFileSync(path.join(__dirname, '..', '..', 'hubs', 'example.yaml'), 'utf8');
@@ -38,24 +39,27 @@ describe('rules across hubs', () => {
   test('a hub whose host another hub of the project already uses fails, also when only it is named', () => {
     const root = project({ example: EXAMPLE, other: withRecord('example') });
     const expected = 'hubs/other.yaml: dns.record: host "example.ees220002.projects.jetstream-cloud.org" is also used by hubs/example.yaml (give each hub its own dns.record)';
-    expect(problems(() => validateHubs(root, ['other']))).toEqual([expected]);
-    expect(problems(() => validateHubs(root))).toEqual([expected]);
+    expect(problems(() => validateProject(root, ['other']).hubs)).toEqual([expected]);
+    expect(problems(() => validateProject(root).hubs)).toEqual([expected]);
     // Named alone, the hub named is the one the problem is reported on.
-    expect(problems(() => validateHubs(root, ['example']))).toEqual([
+    expect(problems(() => validateProject(root, ['example']).hubs)).toEqual([
       'hubs/example.yaml: dns.record: host "example.ees220002.projects.jetstream-cloud.org" is also used by hubs/other.yaml (give each hub its own dns.record)',
     ]);
   });
 
   test('a collision between two hubs not named is theirs to report, not the named hub\'s', () => {
     const root = project({ alpha: withRecord('alpha'), beta: withRecord('beta'), gamma: withRecord('beta') });
-    expect(problems(() => validateHubs(root, ['alpha']))).toEqual([]);
-    expect(problems(() => validateHubs(root, ['gamma']))).toHaveLength(1);
+    expect(problems(() => validateProject(root, ['alpha']).hubs)).toEqual([]);
+    expect(problems(() => validateProject(root, ['gamma']).hubs)).toHaveLength(1);
   });
 
-  test('otherHubs loads every other hub that loads, skipping broken ones', () => {
+  test('the other hubs the rules across files compare are every hub that loads, skipping broken ones (their errors are theirs to report when named)', () => {
     const root = project({ alpha: withRecord('alpha'), beta: withRecord('beta'), broken: 'cluster: [' });
-    const [alpha] = validateHubs(root, ['alpha']);
-    expect(otherHubs(root, [alpha]).map((h) => h.name)).toEqual(['beta']);
+    expect(validateProject(root, ['alpha']).hubs.map((h) => h.name)).toEqual(['alpha']);
+    const loaded = loadProject(root);
+    expect(loaded.hubs.map((h) => h.name)).toEqual(['alpha', 'beta']);
+    expect(loaded.problems.errors.map((e) => e.file)).toEqual(['hubs/broken.yaml']);
+    expect(problems(() => validateProject(root, ['broken']))).toHaveLength(1);
   });
 });
 
@@ -65,7 +69,7 @@ describe('what helm would refuse', () => {
   test(`a JupyterHub release name longer than ${HELM_RELEASE_NAME_MAX} characters (a DNS label, but helm refuses it) fails on jupyterhub.release`, () => {
     expect(longRelease).toHaveLength(HELM_RELEASE_NAME_MAX + 1);
     const root = project({ example: EXAMPLE.replace(/^jupyterhub:\n/m, `jupyterhub:\n  release: ${longRelease}\n`) });
-    expect(problems(() => validateHubs(root, ['example']))).toEqual([
+    expect(problems(() => validateProject(root, ['example']).hubs)).toEqual([
       `hubs/example.yaml: jupyterhub.release: "${longRelease}" has 54 characters; helm refuses release names longer than 53 (use at most 53 characters)`,
     ]);
     expect(chartErrors(hub((h) => (h.jupyterhub.release = longRelease.slice(1))))).toEqual([]);
@@ -73,7 +77,7 @@ describe('what helm would refuse', () => {
 
   test('a Kubernetes version below a pinned chart\'s kubeVersion fails on cluster.kubernetesVersion, naming the chart and its constraint', () => {
     const root = project({ example: EXAMPLE.replace('kubernetesVersion: "1.33.0"', 'kubernetesVersion: "1.27.0"').replace('template: kubernetes-1-33-jammy', 'template: kubernetes-1-27-jammy') });
-    expect(problems(() => validateHubs(root))).toEqual([
+    expect(problems(() => validateProject(root).hubs)).toEqual([
       'hubs/example.yaml: cluster.kubernetesVersion: is 1.27.0, which the pinned chart does not support: jupyterhub 4.4.0 needs >=1.28.0 (use a cluster template with a newer Kubernetes and set cluster.kubernetesVersion to its version)',
     ]);
     expect(chartErrors(hub((h) => ((h.cluster.template = 'kubernetes-1-28-jammy'), (h.cluster.kubernetesVersion = '1.28'))))).toEqual([]);
@@ -81,7 +85,7 @@ describe('what helm would refuse', () => {
 
   test('rule: a template whose Kubernetes version (read from its name) a pinned chart excludes fails on cluster.template, naming the chart and its constraint', () => {
     const root = project({ example: EXAMPLE.replace(/^ {2}kubernetesVersion: .*\n/m, '').replace('template: kubernetes-1-33-jammy', 'template: kubernetes-1-27-jammy') });
-    expect(problems(() => validateHubs(root))).toEqual([
+    expect(problems(() => validateProject(root).hubs)).toEqual([
       'hubs/example.yaml: cluster.template: "kubernetes-1-27-jammy" deploys Kubernetes 1.27, which the pinned chart does not support: jupyterhub 4.4.0 needs >=1.28.0 (use a cluster template with a newer Kubernetes, e.g. kubernetes-1-33-jammy)',
     ]);
     expect(chartErrors(hub((h) => ((h.cluster.template = 'kubernetes-1-28-jammy'), delete h.cluster.kubernetesVersion)))).toEqual([]);

@@ -1,17 +1,17 @@
 /**
- * Assembling rendered releases into apply waves (`HubManifests`) and files (`HubApp.synthFiles`),
+ * Assembling rendered releases into apply waves (`ClusterManifests`) and files (`ClusterApp.synthFiles`),
  * with hand-made release objects, so each rule is pinned without Helm: CRDs go to the CRD wave,
  * a Namespace exists for every namespace used, every object carries its wave's sync-wave
  * annotation, Secrets go to dist-secrets with the namespaces they need, and the result does not
  * depend on the order the releases are given in.
  */
 import { ApiObject } from 'cdk8s';
-import { KubeNamespace } from 'cdk8s-plus-28/lib/imports/k8s';
 import fc from 'fast-check';
 import { parse, parseAllDocuments } from 'yaml';
 import { defineHub } from '../../config/hub';
 import { K8sObject } from '../../k8s/helm/types';
-import { HubApp, RenderedRelease } from '../../k8s/hub-manifests';
+import { ClusterApp, RenderedRelease } from '../../k8s/hub-manifests';
+import { Namespace } from '../../k8s/platform/namespace';
 import { ClusterIssuer } from '../../imports/cert-manager.io';
 import { SYNC_WAVE_ANNOTATION } from '../../k8s/waves';
 import { EXAMPLE_HUB } from '../support/project';
@@ -61,7 +61,8 @@ const RELEASES: RenderedRelease[] = [
   },
 ];
 
-const filesOf = (releases: readonly RenderedRelease[]) => new HubApp({ hub, releases }).synthFiles();
+const appOf = (releases: readonly RenderedRelease[]) => new ClusterApp({ cluster: hub.cluster, hubs: [hub], releases });
+const filesOf = (releases: readonly RenderedRelease[]) => appOf(releases).synthFiles();
 const objectsIn = (text: string | undefined): K8sObject[] => (text === undefined ? [] : parseAllDocuments(text).map((d) => d.toJS() as K8sObject));
 
 const files = filesOf(RELEASES);
@@ -76,6 +77,13 @@ test("CRDs of every release go to 01-crds.yaml, whatever the release's own wave"
 test('00-namespaces.yaml creates every namespace used, once, sorted; a chart-rendered Namespace is not duplicated', () => {
   expect(names(dist('00-namespaces.yaml'))).toEqual(['cert-manager', 'jhub', 'kube-system', 'traefik', 'users'].map((n) => `Namespace ${n}`));
   for (const [file, text] of files.dist) if (file !== '00-namespaces.yaml') expect(text).not.toContain('kind: Namespace');
+});
+
+test("a Namespace jhm writes is apiVersion, kind and metadata only, the metadata's fields in the generated binding's (alphabetical) order", () => {
+  const [, first] = files.dist.get('00-namespaces.yaml')!.split('\n---\n');
+  expect(first).toBe(
+    ['apiVersion: v1', 'kind: Namespace', 'metadata:', '  annotations:', '    argocd.argoproj.io/sync-wave: "0"', '  labels:', `    jupyterhub-magnum/cluster: ${hub.cluster.name}`, '  name: cert-manager'].join('\n'),
+  );
 });
 
 test('the hub wave objects go to the files of their release, and the ClusterIssuers come from the hub', () => {
@@ -132,16 +140,16 @@ test('the input objects are not modified (the render cache hands out the same da
   expect(releases).toEqual(RELEASES);
 });
 
-test("the objects jhm writes itself are typed constructs: the Namespaces KubeNamespace (cdk8s's generated binding), the ClusterIssuers the cert-manager binding", () => {
-  const { manifests } = new HubApp({ hub, releases: RELEASES });
+test("the objects jhm writes itself are typed constructs: the Namespaces jhm's Namespace (written as cdk8s's generated KubeNamespace writes them), the ClusterIssuers the cert-manager binding", () => {
+  const { manifests } = appOf(RELEASES);
   const kinds = (wave: string) => manifests.charts.find((c) => c.wave.name === wave)!.node.findAll().filter((c) => c instanceof ApiObject);
-  expect(kinds('namespaces').every((o) => o instanceof KubeNamespace)).toBe(true);
+  expect(kinds('namespaces').every((o) => o instanceof Namespace)).toBe(true);
   expect(kinds('namespaces')).toHaveLength(5);
   expect(kinds('issuers').map((o) => o.constructor)).toEqual([ClusterIssuer, ClusterIssuer]);
 });
 
 test("the app's synthesis is synthFiles(); cdk8s's own writer is refused (it would put the Secrets into its outdir, in YAML 1.1)", () => {
-  const app = new HubApp({ hub, releases: RELEASES });
+  const app = appOf(RELEASES);
   expect(() => app.synth()).toThrow(/use synthFiles\(\)/);
   expect(app.synthFiles().dist).toEqual(files.dist);
 });

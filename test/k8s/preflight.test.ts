@@ -9,7 +9,7 @@ import { formatDiagnostic } from '../../config/diagnostics';
 import { Finding, identityOnly, preflight, PreflightFiles, withoutCrdSchemas } from '../../k8s/preflight';
 import { loadHubs } from '../../config/load';
 import { HelmRenderer } from '../../k8s/helm/render';
-import { synthHubManifests } from '../../k8s/synth';
+import { synthClusterManifests } from '../../k8s/synth';
 import { makeProject, removeProjects } from '../support/project';
 
 type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; [k: string]: unknown }; [k: string]: unknown };
@@ -19,7 +19,7 @@ let clean: { dist: Map<string, string>; secrets: Map<string, string> };
 beforeAll(async () => {
   const project = await makeProject();
   const [hub] = loadHubs(project.root, ['example']);
-  const { files } = await synthHubManifests(hub, { root: project.root, renderer: new HelmRenderer({ root: project.root, ...project.helm }) });
+  const { files } = await synthClusterManifests({ cluster: hub.cluster, hubs: [hub] }, { root: project.root, renderer: new HelmRenderer({ root: project.root, ...project.helm }) });
   clean = { dist: new Map(files.dist), secrets: new Map(files.secrets) };
   // The stand-in chart's containers declare no ports (so named target ports are not checked); the
   // real chart's do (test/cli/validate-manifests.test.ts checks its output). Declare them as it does.

@@ -1,5 +1,5 @@
 /**
- * The one-render rule: `synthHubManifests` renders each Helm release exactly once, with
+ * The one-render rule: `synthClusterManifests` renders each Helm release exactly once, with
  * placeholder secrets of one shape, whatever the secrets file holds; the real CryptKeeper keys,
  * however many, are expanded into the hub Secret only when it is filled, last.
  */
@@ -8,7 +8,7 @@ import { parse, stringify } from 'yaml';
 import { loadHubs } from '../../config/load';
 import { HelmRenderer } from '../../k8s/helm/render';
 import { RenderRequest } from '../../k8s/helm/types';
-import { synthHubManifests } from '../../k8s/synth';
+import { synthClusterManifests } from '../../k8s/synth';
 import { makeProject, removeProjects } from '../support/project';
 
 afterAll(removeProjects);
@@ -30,7 +30,7 @@ test.each([1, 3])('the one-render rule: each release is rendered once per synth 
     },
   } as unknown as HelmRenderer;
   const [hub] = loadHubs(project.root, ['example']);
-  const result = await synthHubManifests(hub, { root: project.root, renderer: spy });
+  const result = await synthClusterManifests({ cluster: hub.cluster, hubs: [hub] }, { root: project.root, renderer: spy });
 
   expect(renders.length).toBe(3);
   expect(new Set(renders).size).toBe(renders.length);

@@ -12,7 +12,7 @@ import { loadHubs } from '../../config/load';
 import { HelmRenderer } from '../../k8s/helm/render';
 import { RenderRequest } from '../../k8s/helm/types';
 import { isSecret } from '../../k8s/manifest-files';
-import { synthHubManifests } from '../../k8s/synth';
+import { synthClusterManifests } from '../../k8s/synth';
 import { EXAMPLE_HUB, EXAMPLE_HUB_NGINX, makeProject, readTree, removeProjects, TestProject } from '../support/project';
 
 const K8S_ONLY = { apps: { k8s: true, infra: false } } as const;
@@ -181,10 +181,10 @@ describe('the guard against charts that expose a secret', () => {
       },
     } as unknown as HelmRenderer;
     const [hub] = loadHubs(project.root, ['example']);
-    await expect(synthHubManifests(hub, { root: project.root, renderer: leaky })).rejects.toThrow(
+    await expect(synthClusterManifests({ cluster: hub.cluster, hubs: [hub] }, { root: project.root, renderer: leaky })).rejects.toThrow(
       /chart jupyterhub 4\.4\.0 puts a secret value into ConfigMap copied-secret, outside a Secret/,
     );
     // Without the copy, the same renderer gives a result (the guard is what refused).
-    await expect(synthHubManifests(hub, { root: project.root, renderer })).resolves.toHaveProperty('files');
+    await expect(synthClusterManifests({ cluster: hub.cluster, hubs: [hub] }, { root: project.root, renderer })).resolves.toHaveProperty('files');
   });
 });

@@ -13,7 +13,7 @@ import { SYNC_WAVE_ANNOTATION, WAVES } from '../../k8s/waves';
 import { loadHubs } from '../../config/load';
 import { HelmRenderer } from '../../k8s/helm/render';
 import { RenderRequest, RenderResult } from '../../k8s/helm/types';
-import { synthHubManifests } from '../../k8s/synth';
+import { synthClusterManifests } from '../../k8s/synth';
 
 const HUBS = ['example', 'nginx'] as const;
 let project: TestProject;
@@ -180,7 +180,7 @@ test('charts that do render Helm hooks (values turned on) still give no hook obj
     },
   } as unknown as HelmRenderer;
   const [hub] = loadHubs(project.root, ['example']);
-  const result = await synthHubManifests(hub, { root: project.root, renderer: withHooks });
+  const result = await synthClusterManifests({ cluster: hub.cluster, hubs: [hub] }, { root: project.root, renderer: withHooks });
   expect(dropped.length).toBeGreaterThanOrEqual(2);
   const objects = [...objectsOf(result.files.dist), ...objectsOf(result.files.secrets)];
   expect(objects.filter((o) => Object.keys(o.metadata.annotations ?? {}).some((k) => k.startsWith('helm.sh/hook')))).toEqual([]);

@@ -10,7 +10,7 @@ import { parse, parseAllDocuments } from 'yaml';
 import { planApply } from '../../cli/tools/apply-waves';
 import { defineHub } from '../../config/hub';
 import { K8sObject } from '../../k8s/helm/types';
-import { HubApp, RenderedRelease } from '../../k8s/hub-manifests';
+import { ClusterApp, RenderedRelease } from '../../k8s/hub-manifests';
 import { applyStagesHelp, SYNC_WAVE_ANNOTATION, syncWave, WAVE_ORDER, WAVE_STAGES, WAVES } from '../../k8s/waves';
 import { createProject, runCli, writeManifests } from '../support/fake-tools/project';
 import { EXAMPLE_HUB, REPO } from '../support/project';
@@ -46,7 +46,7 @@ describe('every wave of the table, in order, in each consumer', () => {
       { wave: 'ingress', release: 'traefik', namespace: 'traefik', objects: [obj('apps/v1', 'Deployment', 'traefik', 'traefik')] },
       { wave: 'jupyterhub', release: 'jhub', namespace: 'jhub', objects: [obj('v1', 'ConfigMap', 'hub', 'jhub')] },
     ];
-    const files = new HubApp({ hub, releases }).synthFiles();
+    const files = new ClusterApp({ cluster: hub.cluster, hubs: [hub], releases }).synthFiles();
     expect([...files.dist.keys()]).toEqual(WAVE_ORDER.map((w) => w.fileName));
     for (const wave of WAVE_ORDER) {
       const text = files.dist.get(wave.fileName)!;
