@@ -22,7 +22,6 @@ import type { ClusterManifestResult, SecretsMode } from '../k8s/synth';
 import { validateProject } from '../config/validate';
 import { clusterInputKey, SynthState } from './state';
 import type { ResourceChange, TerraformPlan } from './terraform-plan';
-import { fileField } from '../infra/stack-fields';
 import { foreignOutputs, OutputKind, recordedHubs, recoverOutputs, Staging, withSynthLock } from './output';
 
 export interface SynthOptions {
@@ -235,6 +234,8 @@ function planStacks(root: string, stagingDir: string, units: readonly ClusterUni
 function refuseReplacement(units: readonly ClusterUnit[], plans: ReadonlyMap<string, TerraformPlan>, allowReplace: boolean): void {
   if (allowReplace) return;
   const { needsAllowReplace, CLUSTER_TYPE } = require('./terraform-plan') as typeof import('./terraform-plan');
+  // Loaded only here: it names resource types through the provider bindings (cdktf).
+  const { fileField } = require('../infra/stack-fields') as typeof import('../infra/stack-fields');
   const problems = new Diagnostics();
   for (const unit of units) {
     const { cluster } = unit;
