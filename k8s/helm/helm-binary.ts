@@ -182,11 +182,6 @@ export class HelmBinary {
   }
 }
 
-/** Shorthand for `HelmBinary.resolve(options)`. */
-export function resolveHelm(options: HelmEngineOptions = {}): Promise<HelmBinary> {
-  return HelmBinary.resolve(options);
-}
-
 /** The environment helm runs in: the caller's, minus `HELM_*`, with helm's homes in the cache. */
 function helmEnvironment(settings: HelmEngineSettings): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};

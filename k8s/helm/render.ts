@@ -246,11 +246,6 @@ export class HelmRenderer {
   }
 }
 
-/** Renders one chart with a renderer made from `options` (see `HelmRenderer`). */
-export function renderChart(req: RenderRequest, options: HelmRendererOptions = {}): Promise<RenderResult> {
-  return new HelmRenderer(options).render(req);
-}
-
 function label(chart: ChartPin): string {
   return `${chart.name} ${chart.version}`;
 }
