@@ -31,6 +31,7 @@ import type { Cluster } from '../../config/cluster';
 import { resolveClusterTarget } from '../tools/cluster-target';
 import { Terraform, TERRAFORM_TIMEOUTS, outputsFileContent } from '../tools/terraform';
 import { projectRoot } from '../project-root';
+import { reportTerraformPlan } from '../plan-report';
 
 /** Default limit of each `jhm apply` stage, in seconds. */
 export const DEFAULT_APPLY_TIMEOUT_SECONDS = 300;
@@ -116,7 +117,9 @@ async function deploy(name: string, opts: DeployOptions, cmd: Command): Promise<
   info(`synthesizing the Terraform stack of ${cluster.name}`);
   // Loaded here, not at start-up: status, kubeconfig and apply never synthesize.
   const { synthHubs } = await import('../../synth/pipeline');
-  await synthHubs({ root, hubs: [cluster.name], apps: { infra: true, k8s: false } });
+  const synthesized = await synthHubs({ root, hubs: [cluster.name], apps: { infra: true, k8s: false } });
+  // What the stack changed since it was last written (Terraform's own plan follows).
+  for (const [c, plan] of synthesized.plans) reportTerraformPlan(c, plan);
   if (!fs.existsSync(stackFile)) throw new UserError(`jhm synth ${cluster.name} wrote no ${shown(root, stackFile)}`);
   const stackJson: unknown = JSON.parse(fs.readFileSync(stackFile, 'utf8'));
 

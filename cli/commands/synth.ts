@@ -5,13 +5,13 @@
 import * as path from 'path';
 import { Command } from 'commander';
 import { STACK_FILE_NAME } from '../../config/layout';
-import type { TerraformPlan } from '../../synth/terraform-plan';
 import { Diagnostics } from '../../config/diagnostics';
 import { UserError, UserErrors } from '../../config/errors';
 import { OUTPUT_DIRS, recordedHubs } from '../../synth/output';
 import { info, success, warn } from '../../synth/report';
 import { tempDir } from '../../base/temp-dir';
 import { projectRoot } from '../project-root';
+import { reportTerraformPlan } from '../plan-report';
 
 export function registerSynthCommands(program: Command): void {
   program
@@ -147,26 +147,6 @@ async function validateManifests(root: string, names: readonly string[]): Promis
   const findings = checks.flatMap((c) => c.findings);
   if (findings.length > 0) throw new UserErrors(findings.map(findingError));
   for (const c of checks) success(`${OUTPUT_DIRS.dist}/${c.cluster}: ${c.files} file(s), no problem found`);
-}
-
-/**
- * The summary line of `jhm synth` for a cluster whose stack changed: Terraform's counts and each
- * resource change; a replacement or destroy (allowed: deletion protection off, or --allow-replace)
- * is printed in full, as a warning.
- */
-function reportTerraformPlan(cluster: string, plan: TerraformPlan): void {
-  if (plan.changes.length === 0) return;
-  const words: Record<TerraformPlan['changes'][number]['action'], string> = { create: 'create', update: 'update in-place', replace: 'REPLACE', destroy: 'DESTROY' };
-  const shown = 6;
-  const list = [
-    ...plan.changes.slice(0, shown).map((r) => `${words[r.action]} ${r.address}${r.upgrade ? ' (rolling upgrade)' : ''}`),
-    ...(plan.changes.length > shown ? [`${plan.changes.length - shown} more`] : []),
-  ].join(', ');
-  info(`${cluster}: Terraform plan: ${plan.add} to add, ${plan.change} to change, ${plan.destroy} to destroy (${list}); jhm deploy ${cluster} applies it`);
-  const loud = plan.changes.filter((r) => r.action === 'replace' || r.action === 'destroy');
-  if (loud.length > 0) {
-    warn(`${cluster}: the new stack replaces or destroys ${loud.map((r) => r.address).join(', ')}: ${loud.map((r) => r.loss ?? 'its data').join('; ')}`);
-  }
 }
 
 /** Whether the project has cluster files (else every cluster is a hub's own, and messages speak of hubs as before). */
