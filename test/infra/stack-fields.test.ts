@@ -8,28 +8,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
-import { defineCluster } from '../../config/cluster';
-import { clusterUnits } from '../../config/cluster-unit';
 import { defineHub } from '../../config/hub';
 import { fileField } from '../../infra/stack-fields';
-import { synthInfra } from '../../infra/synth';
-import { planStack, readStack } from '../../synth/terraform-plan';
-import { cleanupTempDirs, ROOT, tempDir } from './support';
+import { planStack } from '../../synth/terraform-plan';
+import { cleanupTempDirs, ROOT, sharedClusterStack } from './support';
 
 afterAll(cleanupTempDirs);
 
-const readYaml = (rel: string): Record<string, any> => parse(fs.readFileSync(path.join(ROOT, rel), 'utf8'));
-const HUBS = ['course-a', 'course-b'];
-
-function synthesized(edit: (file: Record<string, any>) => void) {
-  const input = readYaml('clusters/shared.yaml');
-  edit(input);
-  const cluster = defineCluster('shared', input, 'clusters/shared.yaml');
-  const hubs = HUBS.map((name) => defineHub(name, readYaml(`hubs/${name}.yaml`), { clusters: [cluster] }, `hubs/${name}.yaml`));
-  const outdir = tempDir('jhm-fields-');
-  synthInfra(clusterUnits(hubs), outdir);
-  return { cluster, stack: readStack(path.join(outdir, 'stacks', 'shared', 'cdk.tf.json')) };
-}
+const synthesized = sharedClusterStack;
 
 /** Field edited → the edit (on the cluster file's data). */
 const EDITS: Record<string, (f: Record<string, any>) => void> = {
@@ -70,7 +56,7 @@ test.each(Object.entries(EDITS))('rule: editing %s alone, every argument the pla
 });
 
 test('rule: a hub file in the original format names its fields under cluster.', () => {
-  const hub = defineHub('example', readYaml('hubs/example.yaml'), { clusters: [] }, 'hubs/example.yaml');
+  const hub = defineHub('example', parse(fs.readFileSync(path.join(ROOT, 'hubs/example.yaml'), 'utf8')), { clusters: [] }, 'hubs/example.yaml');
   expect(fileField(hub.cluster, 'openstack_containerinfra_cluster_v1', 'cluster', 'labels.max_node_count')).toBe('cluster.defaultWorker.maxNodes');
   expect(fileField(hub.cluster, 'openstack_containerinfra_cluster_v1', 'cluster', 'labels.kube_dashboard_enabled')).toBeUndefined();
   expect(fileField(hub.cluster, 'openstack_containerinfra_nodegroup_v1', 'nodegroup-mediums', 'max_node_count')).toBe('nodeGroups[0].maxNodes');

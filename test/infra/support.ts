@@ -6,9 +6,13 @@ import * as os from 'os';
 import * as path from 'path';
 import { Testing } from 'cdktf';
 import { parse } from 'yaml';
+import { Cluster, defineCluster } from '../../config/cluster';
+import { clusterUnits } from '../../config/cluster-unit';
 import { defineHub, Hub } from '../../config/hub';
 import { loadHubFile } from '../../config/load';
 import { ClusterStack } from '../../infra/cluster-stack';
+import { synthInfra } from '../../infra/synth';
+import { readStack } from '../../synth/terraform-plan';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const EXAMPLE_FILE = path.join(ROOT, 'hubs', 'example.yaml');
@@ -53,4 +57,20 @@ export function synthHubJson(hub: Hub): string {
 /** Same as {@link synthHubJson}, parsed. */
 export function synthHub(hub: Hub): TfJson {
   return JSON.parse(synthHubJson(hub));
+}
+
+/**
+ * The repository's example cluster file (clusters/shared.yaml with hubs course-a and course-b)
+ * after `edit` of its data: the cluster model, and its stack synthesized as `jhm synth` does
+ * (`synthInfra`), read back from its `cdk.tf.json` with `readStack`.
+ */
+export function sharedClusterStack(edit: (file: Record<string, any>) => void = () => undefined): { cluster: Cluster; stack: unknown } {
+  const readYaml = (rel: string): Record<string, any> => parse(fs.readFileSync(path.join(ROOT, rel), 'utf8'));
+  const input = readYaml('clusters/shared.yaml');
+  edit(input);
+  const cluster = defineCluster('shared', input, 'clusters/shared.yaml');
+  const hubs = ['course-a', 'course-b'].map((name) => defineHub(name, readYaml(`hubs/${name}.yaml`), { clusters: [cluster] }, `hubs/${name}.yaml`));
+  const outdir = tempDir('jhm-stack-');
+  synthInfra(clusterUnits(hubs), outdir);
+  return { cluster, stack: readStack(path.join(outdir, 'stacks', 'shared', 'cdk.tf.json')) };
 }

@@ -6,14 +6,9 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { parse } from 'yaml';
-import { defineCluster } from '../../config/cluster';
-import { clusterUnits } from '../../config/cluster-unit';
 import { isUserError } from '../../config/errors';
-import { defineHub } from '../../config/hub';
-import { synthInfra } from '../../infra/synth';
 import { formatTerraformPlan, needsAllowReplace, planStack, providerFacts, readStack, ResourceChange, TerraformPlan } from '../../synth/terraform-plan';
-import { cleanupTempDirs, ROOT, tempDir } from '../infra/support';
+import { cleanupTempDirs, ROOT, sharedClusterStack, tempDir } from '../infra/support';
 
 afterAll(cleanupTempDirs);
 
@@ -21,20 +16,13 @@ const CLUSTER = 'openstack_containerinfra_cluster_v1.cluster';
 const MEDIUMS = 'openstack_containerinfra_nodegroup_v1.nodegroup-mediums';
 const HUBS = ['course-a', 'course-b'];
 
-const readYaml = (rel: string): Record<string, any> => parse(fs.readFileSync(path.join(ROOT, rel), 'utf8'));
 
 /**
  * The stack of the example cluster file after `edit`, synthesized like `jhm synth` does
  * (`synthInfra`) and read back from its `cdk.tf.json` with `readStack`.
  */
 function stackOf(edit: (cluster: Record<string, any>) => void = () => undefined): unknown {
-  const input = readYaml('clusters/shared.yaml');
-  edit(input);
-  const cluster = defineCluster('shared', input, 'clusters/shared.yaml');
-  const hubs = HUBS.map((name) => defineHub(name, readYaml(`hubs/${name}.yaml`), { clusters: [cluster] }, `hubs/${name}.yaml`));
-  const outdir = tempDir('jhm-plan-');
-  synthInfra(clusterUnits(hubs), outdir);
-  return readStack(path.join(outdir, 'stacks', 'shared', 'cdk.tf.json'));
+  return sharedClusterStack(edit).stack;
 }
 
 let base: unknown;
