@@ -55,7 +55,7 @@ beforeEach(() => {
   synth = jest.spyOn(synthHubsModule, 'synthHubs').mockImplementation(async (options) => {
     fs.appendFileSync(project.log, `${JSON.stringify({ tool: 'synth', argv: [...(options.hubs ?? [])], cwd: options.root, env: {}, stdin: '', at: Date.now() })}\n`);
     writeSharedStack();
-    return {} as Awaited<ReturnType<typeof synthHubsModule.synthHubs>>;
+    return { plans: new Map() } as unknown as Awaited<ReturnType<typeof synthHubsModule.synthHubs>>;
   });
 });
 
