@@ -38,6 +38,8 @@ export interface ManifestObject {
   readonly kind: string;
   readonly namespace?: string;
   readonly name: string;
+  /** 1-based line of the object's document in its file. */
+  readonly line: number;
   /** The whole object as parsed. */
   readonly object: Record<string, unknown>;
 }
@@ -54,37 +56,54 @@ export function objectIdentity(o: { readonly apiVersion: string; readonly kind: 
 }
 
 /**
+ * The objects of one manifest file (`file`, named `display` in errors; `file` inside its folder is
+ * `basename(file)`), in document order, each with its line; a missing file has none. A file that
+ * is not YAML is a `UserError` naming it; documents without kind or name (the empty one after a
+ * header) are skipped. The one reader of dist/ files for jhm's commands (the preflight has its
+ * own, faster one, `k8s/preflight.ts`).
+ */
+export function readManifestFile(file: string, display: string = file): ManifestObject[] {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw new UserError(`cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { file: display, fix: 'check its permissions' });
+  }
+  // yaml is loaded here, not when the CLI starts (jhm --help).
+  const { LineCounter, parseAllDocuments } = require('yaml') as typeof Yaml;
+  const lines = new LineCounter();
+  const out: ManifestObject[] = [];
+  for (const doc of parseAllDocuments(text, { lineCounter: lines })) {
+    if (doc.errors.length > 0) throw new UserError(`is not valid YAML: ${doc.errors[0].message.split('\n')[0]}`, { file: display, fix: 'fix or remove the file, or run jhm synth to write it again' });
+    const o = doc.toJS() as Record<string, unknown> | null;
+    if (!o || typeof o !== 'object' || Array.isArray(o)) continue;
+    const metadata = o.metadata as { name?: unknown; namespace?: unknown } | undefined;
+    if (typeof o.kind !== 'string' || typeof o.apiVersion !== 'string' || typeof metadata?.name !== 'string') continue;
+    out.push({
+      file: path.basename(file),
+      apiVersion: o.apiVersion,
+      kind: o.kind,
+      namespace: typeof metadata.namespace === 'string' && metadata.namespace !== '' ? metadata.namespace : undefined,
+      name: metadata.name,
+      line: lines.linePos(doc.contents?.range?.[0] ?? doc.range[0]).line,
+      object: o,
+    });
+  }
+  return out;
+}
+
+/**
  * Every object of the `.yaml` files of `dir`, in file-name order (the apply order) and document
- * order; a missing folder has none. A file that is not YAML is a `UserError` naming it; documents
- * without kind or name (the empty one after a header) are skipped.
+ * order; a missing folder has none (see {@link readManifestFile}).
  */
 export function readManifestObjects(dir: string, display: string = dir): ManifestObject[] {
   if (!fs.existsSync(dir)) return [];
-  const { parseAllDocuments } = require('yaml') as typeof Yaml;
-  const out: ManifestObject[] = [];
   const files = fs
     .readdirSync(dir)
     .filter((f) => f.endsWith('.yaml') && !f.startsWith('.'))
     .sort();
-  for (const file of files) {
-    const shown = path.join(display, file);
-    for (const doc of parseAllDocuments(fs.readFileSync(path.join(dir, file), 'utf8'))) {
-      if (doc.errors.length > 0) throw new UserError(`is not valid YAML: ${doc.errors[0].message.split('\n')[0]}`, { file: shown, fix: 'fix or remove the file, or run jhm synth to write it again' });
-      const o = doc.toJS() as Record<string, unknown> | null;
-      if (!o || typeof o !== 'object' || Array.isArray(o)) continue;
-      const metadata = o.metadata as { name?: unknown; namespace?: unknown } | undefined;
-      if (typeof o.kind !== 'string' || typeof o.apiVersion !== 'string' || typeof metadata?.name !== 'string') continue;
-      out.push({
-        file,
-        apiVersion: o.apiVersion,
-        kind: o.kind,
-        namespace: typeof metadata.namespace === 'string' && metadata.namespace !== '' ? metadata.namespace : undefined,
-        name: metadata.name,
-        object: o,
-      });
-    }
-  }
-  return out;
+  return files.flatMap((file) => readManifestFile(path.join(dir, file), path.join(display, file)));
 }
 
 /** By identity; the first of two objects with one identity wins (the preflight reports the second). */

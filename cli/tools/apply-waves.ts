@@ -16,7 +16,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import type * as Yaml from 'yaml';
+import { readManifestFile } from '../../synth/manifest-plan';
 import { UserError } from '../../config/errors';
 import { OUTPUT_DIRS } from '../../synth/output';
 import { WAVE_STAGES, waveOfFile, WAVES } from '../../k8s/waves';
@@ -54,17 +54,8 @@ interface ObjectRef {
 }
 
 /** kind/name/namespace of every object in a multi-document YAML file. */
-function objectRefs(file: string): ObjectRef[] {
-  const refs: ObjectRef[] = [];
-  // yaml is loaded here, not when the CLI starts (jhm --help).
-  const { parseAllDocuments } = require('yaml') as typeof Yaml;
-  for (const doc of parseAllDocuments(fs.readFileSync(file, 'utf8'))) {
-    if (doc.errors.length > 0) throw new UserError(`invalid YAML: ${doc.errors[0].message.split('\n')[0]}`, { file, fix: 'run jhm synth again' });
-    const o = doc.toJS() as { kind?: unknown; metadata?: { name?: unknown; namespace?: unknown } } | null;
-    if (!o || typeof o.kind !== 'string' || typeof o.metadata?.name !== 'string') continue;
-    refs.push({ kind: o.kind, name: o.metadata.name, namespace: typeof o.metadata.namespace === 'string' ? o.metadata.namespace : undefined });
-  }
-  return refs;
+function objectRefs(file: string, display: string): ObjectRef[] {
+  return readManifestFile(file, display).map((o) => ({ kind: o.kind, name: o.name, namespace: o.namespace }));
 }
 
 /** Options of {@link planApply}. */
@@ -119,7 +110,7 @@ export function planApply(root: string, cluster: string, options: PlanApplyOptio
         steps.push({ kind: 'apply', what: `${wave.title}${of}`, files: [file] });
         const { wait } = wave;
         if (wait.kind === 'none') continue;
-        const refs = objectRefs(path.join(root, file));
+        const refs = objectRefs(path.join(root, file), file);
         if (wait.kind === 'crds-established') {
           const names = refs.filter((r) => r.kind === 'CustomResourceDefinition').map((r) => r.name);
           if (names.length > 0) waits.push({ kind: 'crds-established', what: `${names.length} CRDs established`, names });

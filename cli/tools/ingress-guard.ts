@@ -17,7 +17,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import type * as Yaml from 'yaml';
+import { readManifestFile } from '../../synth/manifest-plan';
 import type { Cluster } from '../../config/cluster';
 import { UserError, UserErrors } from '../../config/errors';
 import { decideLoadBalancerIP } from '../../config/ingress-ip';
@@ -51,31 +51,12 @@ export function ingressWaveFile(cluster: string): string {
  */
 export function ingressServices(root: string, cluster: string): IngressService[] {
   const file = ingressWaveFile(cluster);
-  let text: string;
-  try {
-    text = fs.readFileSync(path.join(root, file), 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw new UserError(`cannot read it: ${(e as Error).message}`, { file });
-  }
-  // yaml is loaded here, not when the CLI starts (jhm --help).
-  const { LineCounter, parseAllDocuments } = require('yaml') as typeof Yaml;
-  const lines = new LineCounter();
-  const services: IngressService[] = [];
-  for (const doc of parseAllDocuments(text, { lineCounter: lines })) {
-    if (doc.errors.length > 0) throw new UserError(`invalid YAML: ${doc.errors[0].message.split('\n')[0]}`, { file, fix: `run jhm synth ${cluster} again` });
-    const o = doc.toJS() as { kind?: unknown; metadata?: { name?: unknown; namespace?: unknown }; spec?: { type?: unknown; loadBalancerIP?: unknown } } | null;
-    if (!o || o.kind !== 'Service' || o.spec?.type !== 'LoadBalancer' || typeof o.metadata?.name !== 'string') continue;
-    const start = doc.contents?.range?.[0] ?? doc.range[0];
-    services.push({
-      file,
-      line: lines.linePos(start).line,
-      name: o.metadata.name,
-      namespace: typeof o.metadata.namespace === 'string' ? o.metadata.namespace : undefined,
-      loadBalancerIP: typeof o.spec.loadBalancerIP === 'string' && o.spec.loadBalancerIP !== '' ? o.spec.loadBalancerIP : undefined,
+  return readManifestFile(path.join(root, file), file)
+    .filter((o) => o.kind === 'Service' && (o.object.spec as { type?: unknown } | undefined)?.type === 'LoadBalancer')
+    .map((o) => {
+      const ip = (o.object.spec as { loadBalancerIP?: unknown }).loadBalancerIP;
+      return { file, line: o.line, name: o.name, namespace: o.namespace, loadBalancerIP: typeof ip === 'string' && ip !== '' ? ip : undefined };
     });
-  }
-  return services;
 }
 
 /** `namespace/name` of a Service, as kubectl shows it. */
