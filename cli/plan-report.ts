@@ -6,11 +6,12 @@ import type { TerraformPlan } from '../synth/terraform-plan';
 import { info, warn } from '../synth/report';
 
 /**
- * The summary line of `jhm synth` and `jhm deploy` for a cluster whose stack changed: Terraform's counts and each
- * resource change; a replacement or destroy (allowed: deletion protection off, or --allow-replace)
- * is printed in full, as a warning.
+ * The summary line of `jhm synth` and `jhm deploy` for a cluster whose stack changed: Terraform's
+ * counts and each resource change (the first six), then `next` (what applies it); a replacement
+ * or destroy (allowed: deletion protection off, or --allow-replace) gets a warning line with what
+ * is lost.
  */
-export function reportTerraformPlan(cluster: string, plan: TerraformPlan): void {
+export function reportTerraformPlan(cluster: string, plan: TerraformPlan, next = `jhm deploy ${cluster} applies it`): void {
   if (plan.changes.length === 0) return;
   const words: Record<TerraformPlan['changes'][number]['action'], string> = { create: 'create', update: 'update in-place', replace: 'REPLACE', destroy: 'DESTROY' };
   const shown = 6;
@@ -18,7 +19,7 @@ export function reportTerraformPlan(cluster: string, plan: TerraformPlan): void 
     ...plan.changes.slice(0, shown).map((r) => `${words[r.action]} ${r.address}${r.upgrade ? ' (rolling upgrade)' : ''}`),
     ...(plan.changes.length > shown ? [`${plan.changes.length - shown} more`] : []),
   ].join(', ');
-  info(`${cluster}: Terraform plan: ${plan.add} to add, ${plan.change} to change, ${plan.destroy} to destroy (${list}); jhm deploy ${cluster} applies it`);
+  info(`${cluster}: Terraform plan: ${plan.add} to add, ${plan.change} to change, ${plan.destroy} to destroy (${list}); ${next}`);
   const loud = plan.changes.filter((r) => r.action === 'replace' || r.action === 'destroy');
   if (loud.length > 0) {
     warn(`${cluster}: the new stack replaces or destroys ${loud.map((r) => r.address).join(', ')}: ${loud.map((r) => r.loss ?? 'its data').join('; ')}`);

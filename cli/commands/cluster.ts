@@ -119,7 +119,7 @@ async function deploy(name: string, opts: DeployOptions, cmd: Command): Promise<
   const { synthHubs } = await import('../../synth/pipeline');
   const synthesized = await synthHubs({ root, hubs: [cluster.name], apps: { infra: true, k8s: false } });
   // What the stack changed since it was last written (Terraform's own plan follows).
-  for (const [c, plan] of synthesized.plans) reportTerraformPlan(c, plan);
+  for (const [c, plan] of synthesized.plans) reportTerraformPlan(c, plan, 'terraform apply follows, with its own plan');
   if (!fs.existsSync(stackFile)) throw new UserError(`jhm synth ${cluster.name} wrote no ${shown(root, stackFile)}`);
   const stackJson: unknown = JSON.parse(fs.readFileSync(stackFile, 'utf8'));
 

@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { which } from '../../base/tools';
 import * as synthHubsModule from '../../synth/pipeline';
+import type { TerraformPlan } from '../../synth/terraform-plan';
 import { readIngressIp } from '../../config/outputs';
 import {
   createProject,
@@ -68,6 +69,25 @@ describe('jhm deploy', () => {
       expect(c.stdin).toBe('/dev/null');
       expect(c.env.TF_DATA_DIR).toBe(path.join(project.root, '.jhm', 'terraform', 'example'));
     }
+  });
+
+  test('rule: deploy says what the stack it synthesized changes (the change plan line) before terraform runs', async () => {
+    writeStack(project);
+    writeCloudsYaml(project);
+    setUpTerraform();
+    const plan: TerraformPlan = {
+      changes: [{ address: 'openstack_containerinfra_nodegroup_v1.nodegroup-mediums', type: 'openstack_containerinfra_nodegroup_v1', name: 'nodegroup-mediums', action: 'update', attributes: [], forcedBy: [], protected: false }],
+      add: 0,
+      change: 1,
+      destroy: 0,
+    };
+    synth.mockImplementationOnce(async () => ({ hubs: [], units: [], results: [], pruned: [], unchanged: [], foreign: [], warnings: [], plans: new Map([['example', plan]]) }));
+    const r = await runCli(['-C', project.root, 'deploy', 'example', '--yes']);
+    expect(r.code).toBe(0);
+    const lines = r.stderr.split('\n');
+    const planLine = lines.indexOf('example: Terraform plan: 0 to add, 1 to change, 0 to destroy (update in-place openstack_containerinfra_nodegroup_v1.nodegroup-mediums); terraform apply follows, with its own plan');
+    expect(planLine).toBeGreaterThan(-1);
+    expect(planLine).toBeLessThan(lines.findIndex((l) => l.startsWith('terraform init')));
   });
 
   test('writes outputs/<hub>.json in the cdktf outputs-file format, without the sensitive kubeconfig', async () => {
