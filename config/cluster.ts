@@ -152,6 +152,14 @@ export interface ClusterParts {
   readonly backend: ClusterFile['terraform']['backend'];
 }
 
+/**
+ * The key under which a cluster's file holds its Magnum settings: `magnum` in a cluster file,
+ * `cluster` in a hub file in the original format (a dedicated cluster). Messages name fields with it.
+ */
+export function settingsKey(cluster: Pick<Cluster, 'dedicated'>): 'cluster' | 'magnum' {
+  return cluster.dedicated ? 'cluster' : 'magnum';
+}
+
 /** Derives the cluster model from validated parts (a cluster file's, or a legacy hub file's). */
 export function resolveCluster(name: string, parts: ClusterParts, source: string, dedicated: boolean): Cluster {
   const c = parts.magnum;

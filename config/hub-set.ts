@@ -6,7 +6,7 @@
  */
 import { Diagnostic, warning } from './diagnostics';
 import { UserError, UserErrors } from './errors';
-import { Cluster } from './cluster';
+import { Cluster, settingsKey } from './cluster';
 import { Hub } from './hub';
 
 /** Every cluster of the project: the cluster files first, then the dedicated clusters of legacy hubs. */
@@ -43,7 +43,7 @@ export function checkHubSet(hubs: readonly Hub[], clusterFiles: readonly Cluster
     clusters,
     'cluster',
     (c) => `${c.magnumName} (cloud ${c.cloud.name ?? 'from OS_* environment'})`,
-    (c) => (c.dedicated ? 'cluster.name' : 'magnum.name'),
+    (c) => `${settingsKey(c)}.name`,
     (c) => (c.dedicated ? 'give each hub its own cluster.name' : 'give each cluster its own magnum.name'),
   );
   const files = new Map(clusterFiles.map((c) => [c.name, c]));

@@ -15,7 +15,7 @@
  */
 import { Diagnostic, Diagnostics } from './diagnostics';
 import { UserError } from './errors';
-import { Cluster } from './cluster';
+import { Cluster, settingsKey } from './cluster';
 import { kubernetesVersionField } from './cluster-templates';
 import { Hub, hubCharts } from './hub';
 import { checkHubSet, clusterWarnings } from './hub-set';
@@ -91,7 +91,7 @@ export function chartErrors(hub: Hub): UserError[] {
   }
   const unsupported = hubCharts(hub).filter((c) => !satisfies(hub.cluster.kubeVersion, c.kubeVersion, { includePrerelease: true }));
   if (unsupported.length > 0) {
-    const version = kubernetesVersionField(hub.cluster.dedicated ? 'cluster' : 'magnum', hub.cluster.magnum.template, hub.cluster.magnum.kubernetes);
+    const version = kubernetesVersionField(settingsKey(hub.cluster), hub.cluster.magnum.template, hub.cluster.magnum.kubernetes);
     errors.push(
       new UserError(
         `${version.value}, which the pinned chart${unsupported.length > 1 ? 's do' : ' does'} not support: ${unsupported

@@ -6,7 +6,7 @@
  * `test/infra/stack-fields.test.ts` edits each field and checks that the plan's changed
  * arguments map back to it.
  */
-import type { Cluster } from '../config/cluster';
+import { Cluster, settingsKey } from '../config/cluster';
 import { MANAGED_CLUSTER_LABELS } from '../config/cluster-labels';
 import { ContainerinfraClusterV1 } from '../imports/providers/openstack/containerinfra-cluster-v1';
 import { ContainerinfraNodegroupV1 } from '../imports/providers/openstack/containerinfra-nodegroup-v1';
@@ -51,7 +51,7 @@ const NODEGROUP_ARGUMENTS: Readonly<Record<string, string>> = {
  * when no field does (what jhm fixes, references to other resources, the hubs' records).
  */
 export function fileField(cluster: Pick<Cluster, 'dedicated' | 'nodeGroups'>, type: string, name: string, path: string): string | undefined {
-  const key = cluster.dedicated ? 'cluster' : 'magnum';
+  const key = settingsKey(cluster);
   const label = path.startsWith('labels.') ? path.slice('labels.'.length) : undefined;
   if (type === ContainerinfraClusterV1.tfResourceType && name === RESOURCE_IDS.cluster) {
     if (label !== undefined) {

@@ -7,7 +7,7 @@
 import * as fs from 'fs';
 import { Diagnostic, Diagnostics, warning } from '../config/diagnostics';
 import { UserError } from '../config/errors';
-import type { Cluster } from '../config/cluster';
+import { Cluster, settingsKey } from '../config/cluster';
 import { kubernetesVersionField } from '../config/cluster-templates';
 import type { ClusterUnit } from '../config/cluster-unit';
 import { Hub } from '../config/hub';
@@ -158,7 +158,7 @@ interface HubFields {
  */
 function atField(cluster: Cluster, hub: Hub | undefined, fields: HubFields, e: unknown): unknown {
   if (!(e instanceof RenderInputError)) return e;
-  const version = kubernetesVersionField(cluster.dedicated ? 'cluster' : 'magnum', cluster.magnum.template, cluster.magnum.kubernetes);
+  const version = kubernetesVersionField(settingsKey(cluster), cluster.magnum.template, cluster.magnum.kubernetes);
   const field = e.input === 'kubeVersion' ? version.field : fields[e.input];
   if (field === undefined || (e.input !== 'kubeVersion' && hub === undefined)) return e;
   return new UserError(e.file ? `${e.file}: ${e.message}` : e.message, {

@@ -12,6 +12,7 @@ import { parse as parseYaml } from 'yaml';
 import { Diagnostic, Diagnostics } from '../config/diagnostics';
 import { UserError } from '../config/errors';
 import { PROJECT_PATHS, ProjectLayout } from '../config/layout';
+import { settingsKey } from '../config/cluster';
 import { Hub } from '../config/hub';
 import { ClusterUnit, clusterUnits } from '../config/cluster-unit';
 import { readInputFile } from '../config/input-file';
@@ -250,7 +251,7 @@ function refuseReplacement(units: readonly ClusterUnit[], plans: ReadonlyMap<str
     // Replacing the cluster loses everything; say that alone.
     const whole = refused.find((r) => r.type === CLUSTER_TYPE);
     const losses = (whole ? [whole] : refused).map((r) => r.loss).filter((l): l is string => l !== undefined);
-    const protection = cluster.dedicated ? 'cluster.deletionProtection' : 'magnum.deletionProtection';
+    const protection = `${settingsKey(cluster)}.deletionProtection`;
     problems.add(
       new UserError(`this change ${what.join(' and ')}${losses.length ? `, losing ${losses.join('; ')}` : ''}`, {
         file: cluster.source,
