@@ -71,9 +71,16 @@ export function readInputFile(file: string, display: string, limit = MAX_INPUT_F
     const opened = fs.fstatSync(fd);
     if (!opened.isFile()) refuseType(opened, display, typeFix);
     if (opened.size > limit) refuseSize(opened.size, display, limit);
-    const buffer = Buffer.alloc(limit + 1);
+    // Sized by what was opened (plus room to notice growth), grown up to the limit if the file grows.
+    let buffer = Buffer.allocUnsafe(Math.min(limit, opened.size) + 1);
     let length = 0;
     for (;;) {
+      if (length === buffer.length) {
+        if (length > limit) refuseSize(undefined, display, limit);
+        const grown = Buffer.allocUnsafe(Math.min(limit + 1, buffer.length * 2));
+        buffer.copy(grown, 0, 0, length);
+        buffer = grown;
+      }
       const n = fs.readSync(fd, buffer, length, buffer.length - length, null);
       if (n === 0) break;
       length += n;

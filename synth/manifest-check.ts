@@ -37,9 +37,7 @@ function readFolder(root: string, dir: string): Map<string, string> | undefined 
     const display = `${dir}/${rel}`;
     let text: string | undefined;
     try {
-      // readInputFile allocates its limit: bound it by the file's size (it refuses a file that grows past it).
-      const size = fs.statSync(path.join(full, rel), { throwIfNoEntry: false })?.size ?? 0;
-      text = readInputFile(path.join(full, rel), display, Math.min(MAX_MANIFEST_FILE_BYTES, size + 64 * 1024))?.text;
+      text = readInputFile(path.join(full, rel), display, MAX_MANIFEST_FILE_BYTES)?.text;
     } catch (e) {
       if (e instanceof UserError) throw new UserError(e.message, { file: display, fix: 'output folders hold only manifest files of reasonable size' });
       throw e;

@@ -58,6 +58,19 @@ function exampleHub(root: string) {
   return loadHubs(root, ['example'])[0];
 }
 
+test('rule: readInputFile reads a file whole whatever its size against the limit (its buffer is sized by the file, not by the limit), and refuses one byte over', () => {
+  const dir = tempRoot();
+  const file = path.join(dir, 'f.yaml');
+  for (const size of [0, 1, 4095, 4096, 100_000]) {
+    const text = 'a'.repeat(size);
+    fs.writeFileSync(file, text);
+    expect(readInputFile(file, 'f.yaml', 64 * 1024 * 1024)?.text).toBe(text);
+    expect(readInputFile(file, 'f.yaml', Math.max(size, 1))?.text).toBe(text);
+  }
+  fs.writeFileSync(file, 'a'.repeat(11));
+  expect(() => readInputFile(file, 'f.yaml', 10)).toThrow('is 11 bytes, more than the limit of 10 bytes');
+});
+
 describe('the bounded read rule: hub files', () => {
   const special: Array<[string, (file: string) => void, RegExp]> = [
     ['a link to /dev/zero', (f) => fs.symlinkSync('/dev/zero', f), /^hubs\/bad\.yaml: is a character device, not a regular file \(make it a plain YAML file\)$/],
