@@ -8,9 +8,7 @@
  */
 import { Cluster, settingsKey } from '../config/cluster';
 import { MANAGED_CLUSTER_LABELS } from '../config/cluster-labels';
-import { ContainerinfraClusterV1 } from '../imports/providers/openstack/containerinfra-cluster-v1';
-import { ContainerinfraNodegroupV1 } from '../imports/providers/openstack/containerinfra-nodegroup-v1';
-import { NetworkingFloatingipV2 } from '../imports/providers/openstack/networking-floatingip-v2';
+import { OPENSTACK_RESOURCE_TYPES } from '../config/openstack-resources';
 
 /** The Terraform names (construct ids, kept as logical ids) of a cluster's resources. */
 export const RESOURCE_IDS = {
@@ -53,7 +51,7 @@ const NODEGROUP_ARGUMENTS: Readonly<Record<string, string>> = {
 export function fileField(cluster: Pick<Cluster, 'dedicated' | 'nodeGroups'>, type: string, name: string, path: string): string | undefined {
   const key = settingsKey(cluster);
   const label = path.startsWith('labels.') ? path.slice('labels.'.length) : undefined;
-  if (type === ContainerinfraClusterV1.tfResourceType && name === RESOURCE_IDS.cluster) {
+  if (type === OPENSTACK_RESOURCE_TYPES.cluster && name === RESOURCE_IDS.cluster) {
     if (label !== undefined) {
       if (!Object.hasOwn(MANAGED_CLUSTER_LABELS, label)) return `${key}.labels.${label}`;
       const field = MANAGED_CLUSTER_LABELS[label].field;
@@ -61,12 +59,12 @@ export function fileField(cluster: Pick<Cluster, 'dedicated' | 'nodeGroups'>, ty
     }
     return Object.hasOwn(CLUSTER_ARGUMENTS, path) ? `${key}.${CLUSTER_ARGUMENTS[path]}` : undefined;
   }
-  if (type === ContainerinfraNodegroupV1.tfResourceType) {
+  if (type === OPENSTACK_RESOURCE_TYPES.nodeGroup) {
     const i = cluster.nodeGroups.findIndex((ng) => RESOURCE_IDS.nodeGroup(ng.name) === name);
     if (i < 0) return undefined;
     if (label !== undefined) return `nodeGroups[${i}].labels.${label}`;
     return Object.hasOwn(NODEGROUP_ARGUMENTS, path) ? `nodeGroups[${i}].${NODEGROUP_ARGUMENTS[path]}` : undefined;
   }
-  if (type === NetworkingFloatingipV2.tfResourceType && name === RESOURCE_IDS.ingress && path === 'pool') return 'ingress.floatingIpPool';
+  if (type === OPENSTACK_RESOURCE_TYPES.floatingIp && name === RESOURCE_IDS.ingress && path === 'pool') return 'ingress.floatingIpPool';
   return undefined;
 }

@@ -235,7 +235,7 @@ function planStacks(root: string, stagingDir: string, units: readonly ClusterUni
 function refuseReplacement(units: readonly ClusterUnit[], plans: ReadonlyMap<string, TerraformPlan>, allowReplace: boolean): void {
   if (allowReplace) return;
   const { needsAllowReplace, CLUSTER_TYPE } = require('./terraform-plan') as typeof import('./terraform-plan');
-  // Loaded only here: it names resource types through the provider bindings (cdktf).
+  // The Terraform app's layer (infra/) is loaded only when the Terraform side runs.
   const { fileField } = require('../infra/stack-fields') as typeof import('../infra/stack-fields');
   const problems = new Diagnostics();
   for (const unit of units) {

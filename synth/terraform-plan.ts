@@ -25,6 +25,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { truncate, UserError } from '../config/errors';
 import { readInputFile } from '../config/input-file';
+import { OPENSTACK_RESOURCE_TYPES } from '../config/openstack-resources';
 
 export type TerraformAction = 'create' | 'update' | 'replace' | 'destroy';
 
@@ -72,10 +73,10 @@ export interface TerraformPlan {
   readonly destroy: number;
 }
 
-export const CLUSTER_TYPE = 'openstack_containerinfra_cluster_v1';
-export const NODEGROUP_TYPE = 'openstack_containerinfra_nodegroup_v1';
-const FLOATING_IP_TYPE = 'openstack_networking_floatingip_v2';
-const RECORDSET_TYPE = 'openstack_dns_recordset_v2';
+export const CLUSTER_TYPE = OPENSTACK_RESOURCE_TYPES.cluster;
+export const NODEGROUP_TYPE = OPENSTACK_RESOURCE_TYPES.nodeGroup;
+const FLOATING_IP_TYPE = OPENSTACK_RESOURCE_TYPES.floatingIp;
+const RECORDSET_TYPE = OPENSTACK_RESOURCE_TYPES.recordSet;
 
 // ---------------------------------------------------------------------------------------------
 // Provider facts

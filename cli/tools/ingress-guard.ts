@@ -21,12 +21,10 @@ import { readManifestFile } from '../../synth/manifest-plan';
 import type { Cluster } from '../../config/cluster';
 import { UserError, UserErrors } from '../../config/errors';
 import { decideLoadBalancerIP } from '../../config/ingress-ip';
+import { OPENSTACK_RESOURCE_TYPES } from '../../config/openstack-resources';
 import { OUTPUT_DIRS, ProjectLayout } from '../../config/layout';
 import { readInfraOutputs } from '../../config/outputs';
 import { WAVES } from '../../k8s/waves';
-
-/** Terraform resource type of the ingress floating IP (`infra/ingress-floating-ip.ts`). */
-export const FLOATING_IP_RESOURCE = 'openstack_networking_floatingip_v2';
 
 /** A LoadBalancer Service of the ingress wave file. */
 export interface IngressService {
@@ -85,7 +83,7 @@ function stackAllocatesFloatingIp(root: string, cluster: string): string | undef
   } catch {
     return undefined;
   }
-  const resources = (data as { resource?: Record<string, unknown> } | null)?.resource?.[FLOATING_IP_RESOURCE];
+  const resources = (data as { resource?: Record<string, unknown> } | null)?.resource?.[OPENSTACK_RESOURCE_TYPES.floatingIp];
   const any = typeof resources === 'object' && resources !== null && Object.keys(resources).length > 0;
   return any ? path.relative(root, file) : undefined;
 }

@@ -9,6 +9,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
 import { defineHub } from '../../config/hub';
+import { OPENSTACK_RESOURCE_TYPES } from '../../config/openstack-resources';
+import { ContainerinfraClusterV1 } from '../../imports/providers/openstack/containerinfra-cluster-v1';
+import { ContainerinfraNodegroupV1 } from '../../imports/providers/openstack/containerinfra-nodegroup-v1';
+import { DnsRecordsetV2 } from '../../imports/providers/openstack/dns-recordset-v2';
+import { NetworkingFloatingipV2 } from '../../imports/providers/openstack/networking-floatingip-v2';
 import { fileField } from '../../infra/stack-fields';
 import { planStack } from '../../synth/terraform-plan';
 import { cleanupTempDirs, ROOT, sharedClusterStack } from './support';
@@ -60,4 +65,13 @@ test('rule: a hub file in the original format names its fields under cluster.', 
   expect(fileField(hub.cluster, 'openstack_containerinfra_cluster_v1', 'cluster', 'labels.max_node_count')).toBe('cluster.defaultWorker.maxNodes');
   expect(fileField(hub.cluster, 'openstack_containerinfra_cluster_v1', 'cluster', 'labels.kube_dashboard_enabled')).toBeUndefined();
   expect(fileField(hub.cluster, 'openstack_containerinfra_nodegroup_v1', 'nodegroup-mediums', 'max_node_count')).toBe('nodeGroups[0].maxNodes');
+});
+
+test('rule: the resource types jhm reads stacks by are the bindings\' own', () => {
+  expect(OPENSTACK_RESOURCE_TYPES).toEqual({
+    cluster: ContainerinfraClusterV1.tfResourceType,
+    nodeGroup: ContainerinfraNodegroupV1.tfResourceType,
+    floatingIp: NetworkingFloatingipV2.tfResourceType,
+    recordSet: DnsRecordsetV2.tfResourceType,
+  });
 });
