@@ -13,14 +13,13 @@ const MAIN = path.join(ROOT, 'synth', 'cdktf-app.ts');
 const TSX = require.resolve('tsx/cli');
 
 /** Runs the cdktf app in a project whose hubs/ holds `hubs`, as the cdktf CLI does (CDKTF_OUTDIR). */
-function runApp(hubs: Record<string, string>) {
-  const root = tempDir();
-  fs.mkdirSync(path.join(root, 'hubs'));
+function runApp(hubs: Record<string, string>, root = tempDir(), env: Record<string, string> = {}) {
+  fs.mkdirSync(path.join(root, 'hubs'), { recursive: true });
   for (const [name, text] of Object.entries(hubs)) fs.writeFileSync(path.join(root, 'hubs', `${name}.yaml`), text);
   const outdir = path.join(root, 'cdktf.out');
   const result = spawnSync(process.execPath, [TSX, MAIN], {
     cwd: root,
-    env: { ...process.env, CDKTF_OUTDIR: outdir },
+    env: { ...process.env, CDKTF_OUTDIR: outdir, ...env },
     encoding: 'utf8',
     timeout: 60000,
   });
@@ -82,4 +81,20 @@ test('rule: the cdktf app writes through the one synth pipeline: the ownership r
   expect(fs.existsSync(path.join(stack, '.terraform', 'providers'))).toBe(true);
   expect(fs.readFileSync(path.join(stack, '.terraform.lock.hcl'), 'utf8')).toBe('# provider lock written by terraform init\n');
   expect(fs.existsSync(path.join(stack, 'cdk.tf.json'))).toBe(true);
+});
+
+test('rule: like jhm synth, it refuses a stack that replaces the cluster under deletion protection, writing nothing; JHM_ALLOW_REPLACE=1 writes it', () => {
+  const first = runApp({ example });
+  expect(first.status).toBe(0);
+  const stack = path.join(first.outdir, 'stacks', 'example', 'cdk.tf.json');
+  const before = fs.readFileSync(stack, 'utf8');
+  const labelled = example.replace(/^ {2}autoscaling: true\n/m, '  autoscaling: true\n  labels:\n    monitoring_enabled: "true"\n');
+  expect(labelled).not.toBe(example);
+  const refused = runApp({ example: labelled }, first.root);
+  expect(refused.status).toBe(1);
+  expect(refused.stderr).toMatch(/^error: hubs\/example\.yaml: cluster\.labels\.monitoring_enabled: this change replaces openstack_containerinfra_cluster_v1\.cluster/m);
+  expect(fs.readFileSync(stack, 'utf8')).toBe(before);
+  const allowed = runApp({ example: labelled }, first.root, { JHM_ALLOW_REPLACE: '1' });
+  expect(allowed.status).toBe(0);
+  expect(fs.readFileSync(stack, 'utf8')).toContain('monitoring_enabled');
 });
