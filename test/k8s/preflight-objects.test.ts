@@ -1,11 +1,15 @@
 /**
  * The preflight of a synth uses the objects it serialized (`manifestFiles(...).objects`) instead of
  * parsing the YAML it wrote: the same findings, on the same lines, as the preflight of the text;
- * the text only gives the lines. A file whose documents do not match its objects is parsed.
+ * the text only gives the lines. A file whose documents do not match its objects is parsed. And
+ * synth runs it on every cluster before anything is written.
  */
 import { K8sObject } from '../../k8s/helm/types';
 import { manifestFiles } from '../../k8s/manifest-files';
+import * as preflightModule from '../../k8s/preflight';
 import { clusterFolders, preflight } from '../../k8s/preflight';
+import { UserError } from '../../config/errors';
+import { makeProject, removeProjects } from '../support/project';
 import { WAVES } from '../../k8s/waves';
 
 const namespace = (name: string): K8sObject => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
@@ -52,4 +56,29 @@ test('rule: a file whose documents do not match its objects in number is parsed'
   const clean = files({ namespaces: [namespace('jhub')], hub: [configMap, deployment] });
   const fewer = { dist: new Map([...clean.objects.dist].map(([f, os]) => [f, os.slice(1)])) };
   expect(preflight({ dist: clean.dist, objects: fewer }, context)).toEqual([]);
+});
+
+describe('synth runs the preflight before it writes', () => {
+  afterEach(() => jest.restoreAllMocks());
+  afterAll(removeProjects);
+
+  test('rule: every synthesized cluster is checked, with the objects it serialized', async () => {
+    const project = await makeProject();
+    const spy = jest.spyOn(preflightModule, 'assertPreflight');
+    await project.synth();
+    expect(spy.mock.calls.map(([cluster]) => cluster)).toEqual(['example']);
+    const [, files] = spy.mock.calls[0];
+    expect([...(files.objects?.dist?.keys() ?? [])]).toEqual([...files.dist.keys()]);
+  });
+
+  test('rule: a finding stops the synth with its line, and earlier output is left as it was', async () => {
+    const project = await makeProject();
+    await project.synth();
+    const before = project.outputs();
+    jest.spyOn(preflightModule, 'assertPreflight').mockImplementation(() => {
+      throw new UserError('Service jhub/x: selects no pod', { file: 'dist/example/05-jupyterhub.yaml', line: 3 });
+    });
+    await expect(project.synth({ force: true })).rejects.toThrow('Service jhub/x: selects no pod');
+    expect(project.outputs()).toEqual(before);
+  });
 });
