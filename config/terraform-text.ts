@@ -3,8 +3,11 @@
  *
  * Terraform reads every JSON string, map keys included, as a template: `${…}` is evaluated as an
  * expression (`${file("/etc/passwd")}` reads that file on the deploying machine) and `%{…}` as a
- * directive; `$${` and `%%{` stand for the literal text. It also normalizes strings to Unicode
- * NFC and drops a leading byte-order mark. Before that, cdktf reads `${TfToken[…]}`,
+ * directive; `$${` and `%%{` stand for the literal text. After a carriage return not followed by
+ * a line feed, HCL's template scanner gives up and reads the rest of the string by other rules:
+ * `${` is then literal and `$$${` no longer stands for `$${`, so text with a template sequence
+ * after a lone carriage return cannot be escaped. It also normalizes strings to Unicode NFC and
+ * drops a leading byte-order mark. Before that, cdktf reads `${TfToken[…]}`,
  * `#{TfToken[…]}` and `&{TfToken[…]}` in any string as references to its own tokens.
  *
  * Hub-file text that reaches Terraform (OpenStack names, Magnum labels, the cloud and region) can
@@ -15,6 +18,13 @@
 
 /** `${` or `%{`: the start of a Terraform template interpolation or directive. */
 export const TEMPLATE_SEQUENCE = /[$%]\{/;
+
+/**
+ * A `${` or `%{` after a carriage return that is not followed by a line feed: HCL's bare-template
+ * scanner stops at the lone carriage return and reads the rest with its string-literal rules, where
+ * a run of `$` or `%` before `{` pairs up from the left, so no escaping keeps such text intact.
+ */
+export const TEMPLATE_SEQUENCE_AFTER_LONE_CR = /\r(?!\n)[^]*[$%]\{/;
 
 /** A cdktf token marker: a string, list or map token (`${TfToken[`, `#{TfToken[`, `&{TfToken[`). */
 export const CDKTF_TOKEN_MARKER = /[$#&]\{TfToken\[/;

@@ -5,7 +5,7 @@
  * See `config/terraform-text.ts` for what Terraform and cdktf do with strings.
  */
 import { Token, Tokenization } from 'cdktf';
-import { CDKTF_TOKEN_MARKER, TEMPLATE_SEQUENCE, unicodeProblem } from '../config/terraform-text';
+import { CDKTF_TOKEN_MARKER, TEMPLATE_SEQUENCE, TEMPLATE_SEQUENCE_AFTER_LONE_CR, unicodeProblem } from '../config/terraform-text';
 
 /**
  * `text` as it must appear in the Terraform JSON for Terraform to read exactly `text`: every `${`
@@ -15,7 +15,8 @@ import { CDKTF_TOKEN_MARKER, TEMPLATE_SEQUENCE, unicodeProblem } from '../config
  * cdktf tokens in `text` (references to other resources, made by code) are kept, and cdktf turns
  * them into `${…}` expressions as usual. Throws, naming `what`, for text no escaping can keep
  * intact: a token marker that is no live token, `${`/`%{` in text that also holds a token (cdktf
- * would read the escaped `${` as the start of an expression), and Unicode Terraform would change.
+ * would read the escaped `${` as the start of an expression), `${`/`%{` after a carriage return
+ * without a line feed (Terraform stops reading escapes there), and Unicode Terraform would change.
  * Hub files never get here with such text: the hub schema refuses it first.
  */
 export function terraformLiteral(text: string, what: string): string {
@@ -46,6 +47,9 @@ export function terraformLiteralMap(map: Readonly<Record<string, string>>, what:
 function check(text: string, what: string): void {
   if (CDKTF_TOKEN_MARKER.test(text)) {
     throw new Error(`${what}: holds a cdktf token marker ("{TfToken["), which cdktf would read as a reference`);
+  }
+  if (TEMPLATE_SEQUENCE_AFTER_LONE_CR.test(text)) {
+    throw new Error(`${what}: holds "\${" or "%{" after a carriage return without a line feed, where Terraform no longer reads escapes: end lines with "\\n" or "\\r\\n"`);
   }
   const problem = unicodeProblem(text);
   if (problem !== undefined) {

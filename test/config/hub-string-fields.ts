@@ -147,7 +147,7 @@ export const trickyText = fc
   .array(
     fc.oneof(
       fc.string({ unit: 'binary', maxLength: 6 }),
-      fc.constantFrom('$', '%', '{', '}', '${', '%{', '$${', '%%{', '$$', '\\', '"', "'", '\n', '\t', ':', '#', 'TfToken[', ']}', '\u0000', '\uFEFF', 'e\u0301', 'é', '\u212B', '😀', '\uD800', 'ﬁ'),
+      fc.constantFrom('$', '%', '{', '}', '${', '%{', '$${', '%%{', '$$', '\\', '"', "'", '\n', '\r', '\t', ':', '#', 'TfToken[', ']}', '\u0000', '\uFEFF', 'e\u0301', 'é', '\u212B', '😀', '\uD800', 'ﬁ'),
     ),
     { minLength: 1, maxLength: 6 },
   )
