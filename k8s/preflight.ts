@@ -22,6 +22,11 @@
  *   output or made by a named controller (`PER_NAMESPACE_OBJECTS`, cert-manager, volumeClaimTemplates).
  * - `binding`: every RoleBinding and ClusterRoleBinding names an existing role (in the output, or
  *   the API server's own, `BUILTIN_CLUSTER_ROLES`, `BUILTIN_ROLES`) and existing ServiceAccounts.
+ * - `webhook`: every Service the API server calls (admission webhooks, APIServices, CRD conversion
+ *   webhooks) is in the output with the port called (443 when none is given).
+ * - `scope`: every object of a namespaced kind names its namespace (`kubectl apply` would put one
+ *   without into the current context's namespace); which kinds are cluster-scoped comes from
+ *   `k8s/helm/scope.ts` and the output's CRDs.
  * - `parse`: every document is YAML and a Kubernetes object (apiVersion, kind, metadata.name). Only
  *   what the rules read is parsed: of a kind no rule looks into (`READ_IN_FULL`) the identity, of a
  *   CRD all but its schemas; a syntax error elsewhere is left to kubectl.
@@ -36,10 +41,11 @@ import { LineCounter, parseAllDocuments, parseDocument } from 'yaml';
 import type { Diagnostic } from '../config/diagnostics';
 import { UserError, UserErrors } from '../config/errors';
 import { OUTPUT_DIRS } from '../config/layout';
+import { ScopeTable } from './helm/scope';
 import { WAVES } from './waves';
 
 /** The rules, by the name their tests carry. */
-export type PreflightRule = 'parse' | 'identity' | 'namespace' | 'crd' | 'service-selector' | 'ingress' | 'pod-reference' | 'binding';
+export type PreflightRule = 'parse' | 'identity' | 'namespace' | 'scope' | 'crd' | 'service-selector' | 'ingress' | 'pod-reference' | 'binding' | 'webhook';
 
 /** One problem: an error diagnostic (file, line, `Kind namespace/name` as the field, the missing piece) and its rule. */
 export interface Finding extends Diagnostic {
@@ -253,6 +259,9 @@ const READ_IN_FULL: ReadonlySet<string> = new Set([
   'Secret',
   'CustomResourceDefinition',
   'Certificate',
+  'ValidatingWebhookConfiguration',
+  'MutatingWebhookConfiguration',
+  'APIService',
 ]);
 
 /**
@@ -399,6 +408,8 @@ interface Index {
   readonly templates: ReadonlyMap<string, Template[]>;
   /** What a controller makes from objects of the output: identity key → who. */
   readonly made: ReadonlyMap<string, string>;
+  /** Which kinds are cluster-scoped (the built-in ones and the output's CRDs). */
+  readonly scopes: ScopeTable;
 }
 
 function index(objects: readonly Located[], findings: Finding[]): Index {
@@ -448,7 +459,8 @@ function index(objects: readonly Located[], findings: Finding[]): Index {
       if (s) made.set(key('', 'Secret', x.namespace, s), `cert-manager (for ${describe(x)})`);
     }
   }
-  return { objects, byKey, namespaces, crds, templates, made };
+  const scopes = new ScopeTable(objects.filter((x) => x.group === 'apiextensions.k8s.io' && x.kind === 'CustomResourceDefinition').map((x) => ({ apiVersion: `${x.group}/${x.version}`, kind: x.kind, metadata: { name: x.name }, spec: x.o.spec })));
+  return { objects, byKey, namespaces, crds, templates, made, scopes };
 }
 
 function certManagerIssuer(x: Located): { kind: string; name: string; annotation: string } | undefined {
@@ -492,7 +504,9 @@ export function preflight(files: PreflightFiles, context: PreflightContext): Fin
   const secrets = files.secrets !== undefined;
   for (const x of objects) {
     namespaceRule(ix, x, findings);
+    scopeRule(ix, x, findings);
     crdRule(ix, x, findings);
+    webhookRule(ix, x, findings);
     if (x.group === '' && x.kind === 'Service') serviceRule(ix, x, findings);
     if (x.group === 'networking.k8s.io' && x.kind === 'Ingress') ingressRule(ix, x, secrets, findings);
     if (x.group === 'rbac.authorization.k8s.io' && (x.kind === 'RoleBinding' || x.kind === 'ClusterRoleBinding')) bindingRule(ix, x, findings);
@@ -510,6 +524,14 @@ function namespaceRule(ix: Index, x: Located, findings: Finding[]): void {
     if ((x.folder === 'dist' ? ix.namespaces.dist : ix.namespaces.all).has(ns) || BUILTIN_NAMESPACES.has(ns)) continue;
     findings.push(finding('namespace', x.file, x.line, x, `namespace ${ns} is not created by any Namespace in ${x.folder === 'dist' ? 'dist/ (which must apply without dist-secrets/)' : 'the output'}`, `add a Namespace ${ns} (${WAVES.namespaces.fileName}) or use an existing namespace`));
   }
+}
+
+function scopeRule(ix: Index, x: Located, findings: Finding[]): void {
+  if (x.namespace !== undefined) return;
+  // A custom resource without its CRD in the output has no known scope (the crd rule finds it).
+  if (!BUILTIN_API_GROUPS.has(x.group) && !ix.crds.has(`${x.group}/${x.kind}`)) return;
+  if (ix.scopes.isClusterScoped({ apiVersion: `${x.group}/${x.version}`, kind: x.kind })) return;
+  findings.push(finding('scope', x.file, x.line, x, `${x.kind} is namespaced but metadata.namespace is not set: kubectl apply would put it in the namespace of the current context (usually default)`, 'set metadata.namespace'));
 }
 
 function crdRule(ix: Index, x: Located, findings: Finding[]): void {
@@ -639,6 +661,42 @@ function bindingRule(ix: Index, x: Located, findings: Finding[]): void {
       findings.push(finding('binding', x.file, x.line, x, `subjects[${i}]: ServiceAccount ${ns}/${name} is not in the output`, `add the ServiceAccount ${name} in namespace ${ns}, or name an existing one`));
     }
   });
+}
+
+/** The Services the API server calls for `x` (admission webhooks, an APIService, a CRD's conversion webhook), with where each is given. */
+function calledServices(x: Located): Array<[string, Json]> {
+  const services: Array<[string, Json]> = [];
+  if (x.group === 'admissionregistration.k8s.io' && (x.kind === 'ValidatingWebhookConfiguration' || x.kind === 'MutatingWebhookConfiguration')) {
+    arr(x.o.webhooks).forEach((w, i) => {
+      const service = obj(obj(w).clientConfig).service;
+      if (isObj(service)) services.push([`webhooks[${i}]${str(obj(w).name) ? ` (${obj(w).name as string})` : ''}.clientConfig.service`, service]);
+    });
+  } else if (x.group === 'apiregistration.k8s.io' && x.kind === 'APIService') {
+    const service = obj(x.o.spec).service;
+    if (isObj(service)) services.push(['spec.service', service]);
+  } else if (x.group === 'apiextensions.k8s.io' && x.kind === 'CustomResourceDefinition') {
+    const conversion = obj(obj(x.o.spec).conversion);
+    const service = obj(obj(conversion.webhook).clientConfig).service ?? obj(conversion.webhookClientConfig).service;
+    if (conversion.strategy === 'Webhook' && isObj(service)) services.push(['spec.conversion.webhook.clientConfig.service', service]);
+  }
+  return services;
+}
+
+function webhookRule(ix: Index, x: Located, findings: Finding[]): void {
+  for (const [field, service] of calledServices(x)) {
+    const name = str(service.name) ?? '';
+    const ns = str(service.namespace) ?? '';
+    const port = typeof service.port === 'number' ? service.port : 443;
+    const svc = ix.byKey.get(key('', 'Service', ns, name));
+    if (!svc) {
+      findings.push(finding('webhook', x.file, x.line, x, `${field}: Service ${ns}/${name} is not in the output, so the API server's calls fail`, 'name a Service of the output, or add the Service'));
+      continue;
+    }
+    const ports = arr(obj(svc.o.spec).ports).map(obj);
+    if (!ports.some((p) => p.port === port)) {
+      findings.push(finding('webhook', x.file, x.line, x, `${field}: Service ${ns}/${name} has no port ${port}${typeof service.port === 'number' ? '' : ' (the default when none is given)'} (ports: ${ports.map((p) => String(p.port)).join(', ') || 'none'})`, `set the port to one of Service ${name}`));
+    }
+  }
 }
 
 function podRule(ix: Index, t: Template, secrets: boolean, findings: Finding[]): void {

@@ -18,7 +18,7 @@ export function registerSynthCommands(program: Command): void {
     .command('validate')
     .description('check cluster and hub files, rules across all files, what helm would refuse, and secrets files, without writing anything')
     .argument('[names...]', 'hub or cluster names (default: every file in hubs/ and clusters/; with --manifests: every folder of dist/)')
-    .option('--manifests', 'instead, check the manifests as they are on disk (dist/<cluster>, dist-secrets/<cluster>): selectors, Ingress classes and backends, what pods use, bindings, namespaces, CRDs, identities', false)
+    .option('--manifests', 'instead, check the manifests as they are on disk (dist/<cluster>, dist-secrets/<cluster>): selectors, Ingress classes and backends, what pods use, bindings, webhook Services, namespaces and scopes, CRDs, identities', false)
     .action(async (names: string[], opts: { manifests: boolean }, cmd: Command) => {
       if (opts.manifests) return validateManifests(projectRoot(cmd), names);
       // The hub model (zod, yaml) is loaded by the commands that read hub files, not by jhm --help.

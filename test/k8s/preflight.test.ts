@@ -245,6 +245,40 @@ test('rule identity: no two objects share an identity (group, kind, namespace, n
   expect(check(twoVersions)).toContainEqual(expect.stringMatching(/Deployment jhub\/\S+: has the identity/));
 });
 
+test('rule webhook: every Service the API server calls (admission webhooks, APIServices, conversion webhooks) is in the output with the port called', () => {
+  const CM = '02-cert-manager.yaml';
+  const service = (o: Obj) => obj(o, 'webhooks', '0', 'clientConfig', 'service');
+  expect(check(broken(CM, on('ValidatingWebhookConfiguration', 'cert-manager-webhook', (o) => (service(o).name = 'cert-manager-hook'))))).toEqual([
+    `dist/example/02-cert-manager.yaml: ValidatingWebhookConfiguration cert-manager-webhook: webhooks[0] (webhook.cert-manager.io).clientConfig.service: Service cert-manager/cert-manager-hook is not in the output, so the API server's calls fail (name a Service of the output, or add the Service)`,
+  ]);
+  expect(check(broken(CM, on('MutatingWebhookConfiguration', 'cert-manager-webhook', (o) => (service(o).port = 8443))))).toEqual([
+    `dist/example/02-cert-manager.yaml: MutatingWebhookConfiguration cert-manager-webhook: webhooks[0] (webhook.cert-manager.io).clientConfig.service: Service cert-manager/cert-manager-webhook has no port 8443 (ports: 443) (set the port to one of Service cert-manager-webhook)`,
+  ]);
+  // No port given means 443, which the Service has; naming it is the same.
+  expect(check(broken(CM, on('MutatingWebhookConfiguration', 'cert-manager-webhook', (o) => (service(o).port = 443))))).toEqual([]);
+  const calls = (o: Obj) => [
+    { apiVersion: 'apiregistration.k8s.io/v1', kind: 'APIService', metadata: { name: 'v1.metrics.test' }, spec: { group: 'metrics.test', version: 'v1', service: { namespace: 'cert-manager', name: 'metrics' } } },
+    { ...o, spec: { ...obj(o, 'spec'), conversion: { strategy: 'Webhook', webhook: { clientConfig: { service: { namespace: 'cert-manager', name: 'cert-manager-webhook', port: 9443 } } } } } },
+  ];
+  expect(check(broken('01-crds.yaml', (objects) => [...objects.slice(1), ...calls(objects[0])]))).toEqual([
+    `dist/example/01-crds.yaml: APIService v1.metrics.test: spec.service: Service cert-manager/metrics is not in the output, so the API server's calls fail (name a Service of the output, or add the Service)`,
+    `dist/example/01-crds.yaml: CustomResourceDefinition ${objectsOf(clean.dist.get('01-crds.yaml')!)[0].metadata.name}: spec.conversion.webhook.clientConfig.service: Service cert-manager/cert-manager-webhook has no port 9443 (ports: 443) (set the port to one of Service cert-manager-webhook)`,
+  ]);
+});
+
+test('rule scope: an object of a namespaced kind names its namespace (built-in kinds, and custom ones by their CRD)', () => {
+  expect(check(broken(HUB_FILE, on('ConfigMap', 'hub', (o) => delete o.metadata.namespace)))).toContainEqual(
+    `dist/example/05-jupyterhub.yaml: ConfigMap hub: ConfigMap is namespaced but metadata.namespace is not set: kubectl apply would put it in the namespace of the current context (usually default) (set metadata.namespace)`,
+  );
+  // Cluster-scoped by their CRD (ClusterIssuer) or built in (ClusterRole, IngressClass): no namespace, no finding (the clean output has them).
+  const kinds = new Set([...clean.dist.values()].flatMap((t) => objectsOf(t).filter((o) => o.metadata.namespace === undefined).map((o) => o.kind)));
+  expect([...kinds].filter((k) => ['ClusterIssuer', 'ClusterRole', 'Namespace', 'CustomResourceDefinition'].includes(k)).sort()).toEqual(['ClusterIssuer', 'ClusterRole', 'CustomResourceDefinition', 'Namespace']);
+  const certificate = { apiVersion: 'cert-manager.io/v1', kind: 'Certificate', metadata: { name: 'c' }, spec: { secretName: 'c' } };
+  expect(check(broken('04-cluster-issuers.yaml', (objects) => [...objects, certificate]))).toEqual([
+    `dist/example/04-cluster-issuers.yaml: Certificate c: Certificate is namespaced but metadata.namespace is not set: kubectl apply would put it in the namespace of the current context (usually default) (set metadata.namespace)`,
+  ]);
+});
+
 test('rule parse: a document that is not YAML, or not a Kubernetes object, is a finding with its line', () => {
   const files = { dist: new Map(clean.dist), secrets: clean.secrets };
   files.dist.set('06-extra.yaml', '# hand edit\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  namespace: jhub\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: [b\n---\nkind: ConfigMap\n');
