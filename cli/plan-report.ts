@@ -2,6 +2,7 @@
  * How `jhm synth` and `jhm deploy` report the Terraform change plan of each stack they wrote
  * (`synth/terraform-plan.ts`): one line, and a warning for what is replaced or destroyed.
  */
+import { OUTPUT_DIRS } from '../config/layout';
 import type { TerraformPlan } from '../synth/terraform-plan';
 import { info, warn } from '../synth/report';
 
@@ -12,6 +13,12 @@ import { info, warn } from '../synth/report';
  * is lost.
  */
 export function reportTerraformPlan(cluster: string, plan: TerraformPlan, next = `jhm deploy ${cluster} applies it`): void {
+  if (plan.backend) {
+    const b = plan.backend;
+    warn(
+      `${cluster}: the state backend changes (${b.before === b.after ? `${b.after}: ${b.attributes.map((a) => a.path).join(', ')}` : `${b.before} -> ${b.after}`}): move the state before jhm deploy, with terraform init -migrate-state in ${OUTPUT_DIRS.stacks}/${cluster} (README: Moving an existing local state into a backend)`,
+    );
+  }
   if (plan.changes.length === 0) return;
   const words: Record<TerraformPlan['changes'][number]['action'], string> = { create: 'create', update: 'update in-place', replace: 'REPLACE', destroy: 'DESTROY' };
   const shown = 6;

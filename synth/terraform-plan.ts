@@ -18,8 +18,10 @@
  *   a renamed cluster template changes `cluster_template_id`, an in-place rolling upgrade
  *   (`upgrade`);
  * - a resource only in the new stack is created, only in the old one destroyed; data sources,
- *   outputs, providers and the backend are not listed. Counts are Terraform's: a replacement is
- *   one to add and one to destroy.
+ *   outputs and providers are not listed. Counts are Terraform's: a replacement is one to add and
+ *   one to destroy;
+ * - a changed backend (`terraform.backend`: where the state lives) is listed apart (`backend`):
+ *   Terraform's `init` stops on it until the state is moved with `terraform init -migrate-state`.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -66,8 +68,19 @@ export interface ResourceChange {
   readonly loss?: string;
 }
 
+/** The state backend of the stack changed (`terraform.backend`): type and settings, before and after. */
+export interface BackendChange {
+  /** Backend type, e.g. `local`, `s3`, `http`. */
+  readonly before: string;
+  readonly after: string;
+  /** The settings that differ (dotted paths, e.g. `bucket`, `endpoints.s3`), type changes included as `type`. */
+  readonly attributes: readonly AttributeChange[];
+}
+
 export interface TerraformPlan {
   readonly changes: readonly ResourceChange[];
+  /** Set when the state backend changed (only between two stacks: a first stack has no state to move). */
+  readonly backend?: BackendChange;
   readonly add: number;
   readonly change: number;
   readonly destroy: number;
@@ -295,9 +308,9 @@ function describeDataChange(before: Block, after: Block): string {
   return `${what}: ${changed.map((k) => `${k.slice(1)} ${value(a.get(k))} -> ${value(b.get(k))}`).join(', ')}`;
 }
 
-/** One value as a plan shows it: JSON, cut to a line's worth. */
+/** One value as a plan shows it: JSON, cut to a line's worth (a user name or password in a URL is not shown). */
 function value(v: unknown): string {
-  return v === undefined ? 'null' : truncate(JSON.stringify(v));
+  return v === undefined ? 'null' : truncate(JSON.stringify(v).replace(/(\/\/)[^/@"\s]*@/g, '$1…@'));
 }
 
 function lossOf(action: TerraformAction, block: Block, hubs: readonly string[] | undefined): string | undefined {
@@ -414,7 +427,34 @@ export function planStack(before: unknown | undefined, after: unknown | undefine
   }
   changes.sort((x, y) => (x.address < y.address ? -1 : x.address > y.address ? 1 : 0));
   const count = (...actions: TerraformAction[]) => changes.filter((c) => actions.includes(c.action)).length;
-  return { changes, add: count('create', 'replace'), change: count('update'), destroy: count('destroy', 'replace') };
+  const backend = before === undefined ? undefined : backendChange(backendOf(before), backendOf(after));
+  return { changes, ...(backend ? { backend } : {}), add: count('create', 'replace'), change: count('update'), destroy: count('destroy', 'replace') };
+}
+
+/** Whether the plan changes anything: a resource or the backend. */
+export function planChanges(plan: TerraformPlan): boolean {
+  return plan.changes.length > 0 || plan.backend !== undefined;
+}
+
+/** `terraform.backend` of a stack as `{ type, ...settings }` (Terraform's default is `local`). */
+function backendOf(stack: unknown): Json {
+  const terraform = isObject(stack) ? stack.terraform : undefined;
+  const backend = isObject(terraform) ? terraform.backend : undefined;
+  const entries = isObject(backend) ? Object.entries(backend).filter(([, v]) => isObject(v)) : [];
+  if (entries.length !== 1) return { type: 'local' };
+  const [type, settings] = entries[0] as [string, Json];
+  return { type, ...settings };
+}
+
+function backendChange(before: Json, after: Json): BackendChange | undefined {
+  if (canonical(before) === canonical(after)) return undefined;
+  const a = flatten(before, '', new Map());
+  const b = flatten(after, '', new Map());
+  const attributes = [...new Set([...a.keys(), ...b.keys()])]
+    .filter((k) => canonical(a.get(k)) !== canonical(b.get(k)))
+    .sort()
+    .map((k) => ({ path: k.slice(1), before: a.get(k), after: b.get(k), forcesReplacement: false }));
+  return { before: String(before.type), after: String(after.type), attributes };
 }
 
 function withLoss(loss: string | undefined): { loss?: string } {
@@ -449,6 +489,12 @@ export type FieldNamer = (change: ResourceChange, path: string) => string | unde
 /** The plan as Terraform words it: one `# address …` line per resource, its attribute changes, what is lost, and the counts. */
 export function formatTerraformPlan(title: string, plan: TerraformPlan, fieldOf: FieldNamer = () => undefined): string {
   const lines = [title];
+  if (plan.backend) {
+    const b = plan.backend;
+    lines.push(`  # the state backend changes${b.before === b.after ? ` (${b.after})` : `: ${b.before} -> ${b.after}`}`);
+    for (const a of b.attributes) lines.push(attributeLine(a, false, undefined));
+    lines.push(`      terraform init stops on this until the state is moved: run terraform init -migrate-state in the stack's folder before jhm deploy (README: Moving an existing local state into a backend)`);
+  }
   if (plan.changes.length === 0) {
     lines.push('  No changes. Your infrastructure matches the configuration.');
     return lines.join('\n');

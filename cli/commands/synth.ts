@@ -106,7 +106,7 @@ export function registerSynthCommands(program: Command): void {
             }
           }
           // What the changes do, after the patches (so the end of the output is the summary).
-          const { formatTerraformPlan } = await import('../../synth/terraform-plan');
+          const { formatTerraformPlan, planChanges } = await import('../../synth/terraform-plan');
           const { formatManifestPlan, planManifests } = await import('../../synth/manifest-plan');
           const { fileField } = await import('../../infra/stack-fields');
           for (const { cluster } of report.units) {
@@ -114,7 +114,7 @@ export function registerSynthCommands(program: Command): void {
             const plan = report.plans.get(c);
             const stack = `${OUTPUT_DIRS.stacks}/${c}/${STACK_FILE_NAME}`;
             const fieldOf = (r: { type: string; name: string }, p: string) => fileField(cluster, r.type, r.name, p);
-            if (plan && plan.changes.length > 0) process.stdout.write(`${formatTerraformPlan(`Terraform: cluster ${c} (${stack}), in Terraform's words:`, plan, fieldOf)}\n`);
+            if (plan && planChanges(plan)) process.stdout.write(`${formatTerraformPlan(`Terraform: cluster ${c} (${stack}), in Terraform's words:`, plan, fieldOf)}\n`);
             const objects = planManifests(path.join(root, OUTPUT_DIRS.dist, c), path.join(tmp, OUTPUT_DIRS.dist, c));
             if (objects.length > 0) process.stdout.write(`${formatManifestPlan(`Kubernetes: cluster ${c} (${OUTPUT_DIRS.dist}/${c}), per wave file:`, objects)}\n`);
           }

@@ -5,6 +5,8 @@
  * deletion protection is on is refused, writing nothing, unless `--allow-replace`.
  * The classifications themselves are pinned in test/synth/terraform-plan.test.ts.
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import { EXAMPLE_HUB, makeProject, readTree, removeProjects, setHubLine, TestProject } from '../support/project';
 
 afterAll(removeProjects);
@@ -91,4 +93,22 @@ describe('change plans of jhm diff, jhm check and jhm synth', () => {
     // The Terraform side is untouched by the controller: no Terraform section.
     expect(diff.stdout).not.toContain('Terraform: cluster example');
   });
+});
+
+test('a changed state backend: diff lists it apart with the move, synth warns once and writes the new stack', async () => {
+  const repo = (rel: string) => fs.readFileSync(path.join(__dirname, '..', '..', rel), 'utf8');
+  const project = await makeProject({ clusters: { shared: repo('clusters/shared.yaml') }, hubs: { 'course-a': repo('hubs/course-a.yaml') } });
+  expect((await project.jhm('synth', 'shared')).code).toBe(0);
+  project.write('clusters/shared.yaml', `${repo('clusters/shared.yaml')}\nterraform:\n  backend:\n    type: s3\n    bucket: jhm-state\n    endpoint: https://objects.example.test:8001\n`);
+  const diff = await project.jhm('diff', '--no-patch', 'shared');
+  expect(diff.code).toBe(0);
+  expect(diff.stdout).toContain('Terraform: cluster shared (cdktf.out/stacks/shared/cdk.tf.json), in Terraform\'s words:\n  # the state backend changes: local -> s3\n');
+  expect(diff.stdout).toContain('    ~ bucket: null -> "jhm-state"\n');
+  expect(diff.stdout).toContain('run terraform init -migrate-state in the stack\'s folder before jhm deploy');
+  const synth = await project.jhm('synth', 'shared');
+  expect(synth.code).toBe(0);
+  expect(synth.stderr.split('\n').filter((l) => l.includes('state backend'))).toEqual([
+    'warning: shared: the state backend changes (local -> s3): move the state before jhm deploy, with terraform init -migrate-state in cdktf.out/stacks/shared (README: Moving an existing local state into a backend)',
+  ]);
+  expect(JSON.parse(project.read('cdktf.out/stacks/shared/cdk.tf.json')).terraform.backend.s3.bucket).toBe('jhm-state');
 });

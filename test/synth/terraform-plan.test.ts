@@ -7,7 +7,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { isUserError } from '../../config/errors';
-import { formatTerraformPlan, needsAllowReplace, planStack, providerFacts, readStack, ResourceChange, TerraformPlan } from '../../synth/terraform-plan';
+import { formatTerraformPlan, needsAllowReplace, planChanges, planStack, providerFacts, readStack, ResourceChange, TerraformPlan } from '../../synth/terraform-plan';
 import { cleanupTempDirs, ROOT, sharedClusterStack, tempDir } from '../infra/support';
 
 afterAll(cleanupTempDirs);
@@ -228,6 +228,45 @@ describe('rule: a resource only in the new stack is created, only in the old one
     expect(counts(plan)).toEqual([0, 0, 5]);
     expect(needsAllowReplace(plan).map((c) => [c.address, c.action, c.protected])).toEqual([[CLUSTER, 'destroy', true]]);
     expect(formatTerraformPlan('Terraform:', plan)).toContain(`  # ${CLUSTER} will be destroyed\n      LOSES: every node and volume of cluster shared`);
+  });
+});
+
+describe('rule: a changed state backend is listed apart, with how the state is moved (terraform init stops on it)', () => {
+  const s3 = { type: 's3', bucket: 'jhm-state', key: 'jhm/shared.tfstate', endpoint: 'https://objects.example.test:8001' };
+
+  test('local -> s3: the backend change, no resource change, and the move in the printed plan', () => {
+    const plan = planOf((c) => (c.terraform = { backend: s3 }));
+    expect(plan.changes).toEqual([]);
+    expect(planChanges(plan)).toBe(true);
+    expect(plan.backend).toMatchObject({ before: 'local', after: 's3' });
+    expect(plan.backend!.attributes.map((a) => a.path)).toEqual(expect.arrayContaining(['type', 'path', 'bucket', 'key', 'endpoints.s3']));
+    expect(plan.backend!.attributes.find((a) => a.path === 'type')).toMatchObject({ before: 'local', after: 's3' });
+    const text = formatTerraformPlan('Terraform:', plan);
+    expect(text.split('\n').slice(0, 2)).toEqual(['Terraform:', '  # the state backend changes: local -> s3']);
+    expect(text).toContain('    ~ bucket: null -> "jhm-state"');
+    expect(text).toContain('terraform init -migrate-state');
+    expect(text.endsWith('  No changes. Your infrastructure matches the configuration.')).toBe(true);
+  });
+
+  test('another bucket of the same type: only the setting that differs', () => {
+    const before = stackOf((c) => (c.terraform = { backend: s3 }));
+    const plan = planOf((c) => (c.terraform = { backend: { ...s3, bucket: 'jhm-state-2' } }), () => before);
+    expect(plan.backend).toEqual({ before: 's3', after: 's3', attributes: [{ path: 'bucket', before: 'jhm-state', after: 'jhm-state-2', forcesReplacement: false }] });
+    expect(formatTerraformPlan('Terraform:', plan).split('\n').slice(1, 3)).toEqual(['  # the state backend changes (s3)', '    ~ bucket: "jhm-state" -> "jhm-state-2"']);
+  });
+
+  test('a first stack has no state to move, and an unchanged backend is no change', () => {
+    expect(planStack(undefined, stackOf((c) => (c.terraform = { backend: s3 }))).backend).toBeUndefined();
+    const withS3 = stackOf((c) => (c.terraform = { backend: s3 }));
+    expect(planChanges(planStack(withS3, withS3))).toBe(false);
+  });
+
+  test('a user name or password in a URL of the old stack is not shown', () => {
+    const before = structuredClone(base) as { terraform: { backend: unknown } };
+    before.terraform.backend = { http: { address: 'https://user:s3cret-fake@state.example.test/x' } };
+    const text = formatTerraformPlan('Terraform:', planStack(before, base));
+    expect(text).toContain('"https://…@state.example.test/x"');
+    expect(text).not.toContain('s3cret-fake');
   });
 });
 
