@@ -15,9 +15,9 @@
  * `outputs/<cluster>.json`; whether the cluster reserves a floating IP at all is read from its
  * Terraform stack (`cdktf.out/stacks/<cluster>/cdk.tf.json`) and its outputs file.
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import { readManifestFile } from '../../synth/manifest-plan';
+import { readStack } from '../../synth/terraform-plan';
 import type { Cluster } from '../../config/cluster';
 import { UserError, UserErrors } from '../../config/errors';
 import { decideLoadBalancerIP } from '../../config/ingress-ip';
@@ -74,18 +74,18 @@ export interface IngressReservation {
   readonly stack?: string;
 }
 
-/** Whether the stack JSON of `cluster` allocates an ingress floating IP; a stack that is not JSON counts as none. */
+/**
+ * Whether the stack JSON of `cluster` allocates an ingress floating IP (its path when it does).
+ * A stack that cannot be read is a `UserError` naming it (`readStack`): the guard never takes a
+ * broken stack for "no floating IP".
+ */
 function stackAllocatesFloatingIp(root: string, cluster: string): string | undefined {
   const file = new ProjectLayout(root).stackFile(cluster);
-  let data: unknown;
-  try {
-    data = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch {
-    return undefined;
-  }
-  const resources = (data as { resource?: Record<string, unknown> } | null)?.resource?.[OPENSTACK_RESOURCE_TYPES.floatingIp];
+  const shown = path.relative(root, file);
+  const data = readStack(file, shown);
+  const resources = (data as { resource?: Record<string, unknown> } | undefined)?.resource?.[OPENSTACK_RESOURCE_TYPES.floatingIp];
   const any = typeof resources === 'object' && resources !== null && Object.keys(resources).length > 0;
-  return any ? path.relative(root, file) : undefined;
+  return any ? shown : undefined;
 }
 
 /**
