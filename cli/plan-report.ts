@@ -23,7 +23,7 @@ export function reportTerraformPlan(cluster: string, plan: TerraformPlan, next =
   const words: Record<TerraformPlan['changes'][number]['action'], string> = { create: 'create', update: 'update in-place', replace: 'REPLACE', destroy: 'DESTROY' };
   const shown = 6;
   const list = [
-    ...plan.changes.slice(0, shown).map((r) => `${words[r.action]} ${r.address}${r.upgrade ? ' (rolling upgrade)' : ''}`),
+    ...plan.changes.slice(0, shown).map((r) => `${words[r.action]} ${r.address}${r.upgrade ? ` (rolling upgrade${r.kubernetes ? ` to Kubernetes ${r.kubernetes.to}` : ''})` : ''}`),
     ...(plan.changes.length > shown ? [`${plan.changes.length - shown} more`] : []),
   ].join(', ');
   info(`${cluster}: Terraform plan: ${plan.add} to add, ${plan.change} to change, ${plan.destroy} to destroy (${list}); ${next}`);

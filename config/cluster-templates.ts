@@ -45,8 +45,38 @@ export function templateKubernetesMinor(template: string): string | undefined {
   return m ? `${Number(m[1])}.${Number(m[2])}` : undefined;
 }
 
+/**
+ * Why a cluster cannot go from Kubernetes `from` to `to` (`major.minor`) by a rolling upgrade in
+ * place (a changed template), or `undefined` when it can: the same minor, or the next one. kubeadm
+ * upgrades one minor version at a time and never down, and Magnum's Cluster API driver passes any
+ * template on without checking (its `upgrade_cluster` leaves that as a to-do), so the upgrade would
+ * fail half-way on the cluster.
+ */
+export function inPlaceUpgradeProblem(from: string, to: string): string | undefined {
+  const [fromMajor, fromMinor] = from.split('.').map(Number);
+  const [toMajor, toMinor] = to.split('.').map(Number);
+  if (toMajor !== fromMajor) return `changes the major version (${from} -> ${to}), which no rolling upgrade does`;
+  if (toMinor < fromMinor) return `is a downgrade (${from} -> ${to}): Kubernetes clusters are never downgraded`;
+  if (toMinor > fromMinor + 1) {
+    const skipped = Array.from({ length: toMinor - fromMinor - 1 }, (_, i) => `${fromMajor}.${fromMinor + 1 + i}`);
+    return `skips Kubernetes ${skipped.join(', ')} (${from} -> ${to}): Kubernetes upgrades one minor version at a time`;
+  }
+  return undefined;
+}
+
+/** The name `template` would have for Kubernetes `minor` in the same naming (`kubernetes-1-33-jammy`, `1.34` → `kubernetes-1-34-jammy`); `undefined` when its name states no version. */
+export function templateNameFor(template: string, minor: string): string | undefined {
+  if (!TEMPLATE_VERSION.test(template)) return undefined;
+  const [major, min] = minor.split('.');
+  // The match ends `<major><separator><minor>`: keep what comes before and the separator.
+  return template.replace(TEMPLATE_VERSION, (whole: string, oldMajor: string, oldMinor: string) => {
+    const separator = whole.length - oldMinor.length - 1;
+    return `${whole.slice(0, separator - oldMajor.length)}${major}${whole[separator]}${min}`;
+  });
+}
+
 /** `1.33`, `v1.33.4` → `1.33` (the file's version has passed the schema's pattern). */
-function minorOf(version: string): string {
+export function minorOf(version: string): string {
   const [major, minor] = version.replace(/^v/, '').split('.');
   return `${Number(major)}.${Number(minor)}`;
 }

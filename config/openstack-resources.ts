@@ -10,3 +10,11 @@ export const OPENSTACK_RESOURCE_TYPES = {
   floatingIp: 'openstack_networking_floatingip_v2',
   recordSet: 'openstack_dns_recordset_v2',
 } as const;
+
+/** The data sources a cluster's stack reads, by role (the bindings' `tfResourceType` too). */
+export const OPENSTACK_DATA_TYPES = {
+  clusterTemplate: 'openstack_containerinfra_clustertemplate_v1',
+  network: 'openstack_networking_network_v2',
+  subnetIds: 'openstack_networking_subnet_ids_v2',
+  dnsZone: 'openstack_dns_zone_v2',
+} as const;

@@ -13,6 +13,7 @@ import { Diagnostic, Diagnostics } from '../config/diagnostics';
 import { UserError } from '../config/errors';
 import { PROJECT_PATHS, ProjectLayout } from '../config/layout';
 import { settingsKey } from '../config/cluster';
+import { kubernetesVersionField, minorOf, templateNameFor } from '../config/cluster-templates';
 import { Hub } from '../config/hub';
 import { ClusterUnit, clusterUnits } from '../config/cluster-unit';
 import { readInputFile } from '../config/input-file';
@@ -193,7 +194,10 @@ export async function synthHubs(options: SynthOptions): Promise<SynthReport> {
         (await import('../infra/synth')).synthInfra(todo, path.join(staging.dir, PROJECT_PATHS.cdktfOut));
         for (const [c, plan] of planStacks(root, staging.dir, todo)) plans.set(c, plan);
         // Refused before anything is written: a real synth only (diff and check show the plan).
-        if (outRoot === root) refuseReplacement(todo, plans, options.allowReplace ?? false);
+        if (outRoot === root) {
+          refuseUnsupportedUpgrade(todo, plans);
+          refuseReplacement(todo, plans, options.allowReplace ?? false);
+        }
       }
       for (const r of results) {
         staging.writeFiles('dist', r.cluster.name, r.files.dist);
@@ -222,9 +226,35 @@ function planStacks(root: string, stagingDir: string, units: readonly ClusterUni
     const c = unit.cluster.name;
     const before = readStack(project.stackFile(c), path.relative(root, project.stackFile(c)));
     const after = readStack(staged.stackFile(c));
-    plans.set(c, planStack(before, after, { hubs: unit.hubs.map((h) => h.name) }));
+    plans.set(c, planStack(before, after, { hubs: unit.hubs.map((h) => h.name), kubernetesMinor: minorOf(unit.cluster.kubeVersion) }));
   }
   return plans;
+}
+
+/**
+ * Throws `UserErrors` when a plan upgrades a cluster in place to a Kubernetes version no rolling
+ * upgrade reaches (a downgrade, or more than one minor version at once), naming the cluster file,
+ * the field that sets the version and the template to go through. Not overridable: the cluster
+ * would fail half-way through the upgrade.
+ */
+function refuseUnsupportedUpgrade(units: readonly ClusterUnit[], plans: ReadonlyMap<string, TerraformPlan>): void {
+  const { unsupportedUpgrades } = require('./terraform-plan') as typeof import('./terraform-plan');
+  const problems = new Diagnostics();
+  for (const { cluster } of units) {
+    for (const change of unsupportedUpgrades(plans.get(cluster.name)!)) {
+      const { from, to, problem } = change.kubernetes!;
+      const version = kubernetesVersionField(settingsKey(cluster), cluster.magnum.template, cluster.magnum.kubernetes);
+      const [major, fromMinor] = from.split('.').map(Number);
+      const next = `${major}.${fromMinor + 1}`;
+      const nextTemplate = 'name' in cluster.magnum.template ? templateNameFor(cluster.magnum.template.name, next) : undefined;
+      const upward = Number(to.split('.')[0]) === major && Number(to.split('.')[1]) > fromMinor;
+      const fix = upward
+        ? `upgrade one minor version at a time: first the template of Kubernetes ${next}${nextTemplate ? ` (${nextTemplate})` : ''}, jhm synth and jhm deploy ${cluster.name}, then the next`
+        : `keep a template of Kubernetes ${from} or later; an older Kubernetes needs a new cluster`;
+      problems.add(new UserError(`the rolling upgrade of cluster ${cluster.magnumName} to another template ${problem}, and Magnum does not check it: the upgrade would fail half-way`, { file: cluster.source, field: version.field, fix }));
+    }
+  }
+  problems.throwIfAny();
 }
 
 /**

@@ -27,7 +27,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { truncate, UserError } from '../config/errors';
 import { readInputFile } from '../config/input-file';
-import { OPENSTACK_RESOURCE_TYPES } from '../config/openstack-resources';
+import { inPlaceUpgradeProblem, templateKubernetesMinor } from '../config/cluster-templates';
+import { OPENSTACK_DATA_TYPES, OPENSTACK_RESOURCE_TYPES } from '../config/openstack-resources';
 
 export type TerraformAction = 'create' | 'update' | 'replace' | 'destroy';
 
@@ -58,6 +59,12 @@ export interface ResourceChange {
   readonly forcedBy: readonly string[];
   /** `cluster_template_id` changes in place: Magnum's rolling upgrade. */
   readonly upgrade?: boolean;
+  /**
+   * For an upgrade, when both are known: the Kubernetes minor versions before (the old template's
+   * name) and after (the cluster file, or the new template's name), and why the step is not one a
+   * rolling upgrade can make (`inPlaceUpgradeProblem`), if it is not.
+   */
+  readonly kubernetes?: { readonly from: string; readonly to: string; readonly problem?: string };
   /**
    * `lifecycle.prevent_destroy` is set in the configuration that is kept: the new one, and for a
    * destroy the last one (the deletion protection the resource had; Terraform itself no longer
@@ -292,11 +299,18 @@ function preventDestroy(config: Json | undefined): boolean {
 
 /** People's names of the data sources jhm reads, for "known after apply" reasons. */
 const DATA_NAMES: Record<string, string> = {
-  openstack_containerinfra_clustertemplate_v1: 'template',
-  openstack_networking_network_v2: 'network',
-  openstack_networking_subnet_ids_v2: 'subnets',
-  openstack_dns_zone_v2: 'zone',
+  [OPENSTACK_DATA_TYPES.clusterTemplate]: 'template',
+  [OPENSTACK_DATA_TYPES.network]: 'network',
+  [OPENSTACK_DATA_TYPES.subnetIds]: 'subnets',
+  [OPENSTACK_DATA_TYPES.dnsZone]: 'zone',
 };
+
+/** The Kubernetes minor version the name of the template `cluster`'s `cluster_template_id` refers to states (`undefined`: no such name). */
+function templateMinor(cluster: Block, data: ReadonlyMap<string, Block>): string | undefined {
+  const ref = references(cluster.config.cluster_template_id).find((r) => r.startsWith(`data.${OPENSTACK_DATA_TYPES.clusterTemplate}.`));
+  const name = ref === undefined ? undefined : data.get(ref)?.config.name;
+  return typeof name === 'string' ? templateKubernetesMinor(name) : undefined;
+}
 
 /** What a data source's changed configuration is, e.g. `template "a" -> "b"`. */
 function describeDataChange(before: Block, after: Block): string {
@@ -337,7 +351,12 @@ function lossOf(action: TerraformAction, block: Block, hubs: readonly string[] |
  * texts; `undefined` = no stack). `context.hubs`: the hubs on the cluster, named in what a
  * replaced cluster loses.
  */
-export function planStack(before: unknown | undefined, after: unknown | undefined, context: { hubs?: readonly string[] } = {}): TerraformPlan {
+/**
+ * The plan from stack `before` to stack `after` (either undefined: none). `context.hubs` names the
+ * hubs on the cluster (for what is lost); `context.kubernetesMinor` is the Kubernetes version the
+ * cluster file asks for (`major.minor`), else the new template's name says it.
+ */
+export function planStack(before: unknown | undefined, after: unknown | undefined, context: { hubs?: readonly string[]; kubernetesMinor?: string } = {}): TerraformPlan {
   const oldResources = blocks(before, 'resource');
   const newResources = blocks(after, 'resource');
   const oldData = blocks(before, 'data');
@@ -407,6 +426,9 @@ export function planStack(before: unknown | undefined, after: unknown | undefine
       const action: TerraformAction = forcedBy.length > 0 ? 'replace' : 'update';
       if (action === 'replace' && !unknown.has(address)) unknown.set(address, `${address} is replaced`);
       const upgrade = action === 'update' && newBlock.type === CLUSTER_TYPE && attributes.some((c) => c.path === 'cluster_template_id');
+      const from = upgrade ? templateMinor(oldBlock, oldData) : undefined;
+      const to = upgrade ? (context.kubernetesMinor ?? templateMinor(newBlock, newData)) : undefined;
+      const problem = from !== undefined && to !== undefined ? inPlaceUpgradeProblem(from, to) : undefined;
       changes.push({
         address,
         type: newBlock.type,
@@ -415,6 +437,7 @@ export function planStack(before: unknown | undefined, after: unknown | undefine
         attributes,
         forcedBy,
         ...(upgrade ? { upgrade } : {}),
+        ...(from !== undefined && to !== undefined ? { kubernetes: { from, to, ...(problem !== undefined ? { problem } : {}) } } : {}),
         protected: preventDestroy(newBlock.config),
         ...withLoss(lossOf(action, oldBlock, context.hubs)),
       });
@@ -461,6 +484,11 @@ function withLoss(loss: string | undefined): { loss?: string } {
   return loss === undefined ? {} : { loss };
 }
 
+/** Rolling upgrades no cluster can make: a downgrade, or more than one minor version at once (`jhm synth` refuses them). */
+export function unsupportedUpgrades(plan: TerraformPlan): ResourceChange[] {
+  return plan.changes.filter((c) => c.kubernetes?.problem !== undefined);
+}
+
 /** Changes `jhm synth` makes only with `--allow-replace` (or without deletion protection): a cluster or nodegroup replaced, a cluster destroyed. */
 export function needsAllowReplace(plan: TerraformPlan): ResourceChange[] {
   return plan.changes.filter((c) => (c.action === 'replace' && (c.type === CLUSTER_TYPE || c.type === NODEGROUP_TYPE)) || (c.action === 'destroy' && c.type === CLUSTER_TYPE));
@@ -500,12 +528,13 @@ export function formatTerraformPlan(title: string, plan: TerraformPlan, fieldOf:
     return lines.join('\n');
   }
   for (const c of plan.changes) {
-    const upgrade = c.upgrade ? ' (rolling upgrade to another cluster template)' : '';
+    const upgrade = c.upgrade ? ` (rolling upgrade to another cluster template${!c.kubernetes ? '' : c.kubernetes.from === c.kubernetes.to ? `: Kubernetes ${c.kubernetes.to} still` : `: Kubernetes ${c.kubernetes.from} -> ${c.kubernetes.to}`})` : '';
     lines.push(`  # ${c.address} ${HEADLINE[c.action]}${upgrade}`);
     const replace = c.action === 'replace';
     // Forcing attributes first, as Terraform leads with what forces the replacement.
     const ordered = replace ? [...c.attributes.filter((a) => a.forcesReplacement), ...c.attributes.filter((a) => !a.forcesReplacement)] : c.attributes;
     for (const a of ordered) lines.push(attributeLine(a, replace, fieldOf(c, a.path)));
+    if (c.kubernetes?.problem) lines.push(`      NOT POSSIBLE: this upgrade ${c.kubernetes.problem}; jhm synth refuses it`);
     if (c.loss) lines.push(`      LOSES: ${c.loss}`);
     if (c.protected && replace) lines.push('      deletion protection (prevent_destroy) is on: terraform apply stops before destroying it');
     if (c.protected && c.action === 'destroy') lines.push('      it had deletion protection (prevent_destroy), which Terraform no longer checks once the resource has left the configuration');

@@ -77,9 +77,31 @@ describe('change plans of jhm diff, jhm check and jhm synth', () => {
     const diff = await project.jhm('diff', '--no-patch');
     expect(diff.code).toBe(0);
     expect(diff.stdout).toContain(
-      '  # openstack_containerinfra_cluster_v1.cluster will be updated in-place (rolling upgrade to another cluster template)\n    ~ cluster_template_id: (known after apply; template "kubernetes-1-33-jammy" -> "kubernetes-1-34-jammy"; set by cluster.template)\n  Plan: 0 to add, 1 to change, 0 to destroy.',
+      '  # openstack_containerinfra_cluster_v1.cluster will be updated in-place (rolling upgrade to another cluster template: Kubernetes 1.33 -> 1.34)\n    ~ cluster_template_id: (known after apply; template "kubernetes-1-33-jammy" -> "kubernetes-1-34-jammy"; set by cluster.template)\n  Plan: 0 to add, 1 to change, 0 to destroy.',
     );
-    expect((await project.jhm('synth')).code).toBe(0);
+    const synth = await project.jhm('synth');
+    expect(synth.code).toBe(0);
+    expect(synth.stderr).toContain('(update in-place openstack_containerinfra_cluster_v1.cluster (rolling upgrade to Kubernetes 1.34))');
+  });
+
+  test('rule: an upgrade that skips a minor version (or goes down) is refused by synth in one line, writing nothing, even with --allow-replace; diff shows why', async () => {
+    const before = outputs(project);
+    project.write('hubs/example.yaml', EXAMPLE_HUB.replace('template: kubernetes-1-33-jammy', 'template: kubernetes-1-35-jammy').replace('kubernetesVersion: "1.33.0"', 'kubernetesVersion: "1.35.0"'));
+    for (const args of [['synth'], ['synth', '--allow-replace']]) {
+      const synth = await project.jhm(...args);
+      expect(synth.code).toBe(1);
+      expect(errorLines(synth.stderr)).toEqual([
+        'error: hubs/example.yaml: cluster.kubernetesVersion: the rolling upgrade of cluster example to another template skips Kubernetes 1.34 (1.33 -> 1.35): Kubernetes upgrades one minor version at a time, and Magnum does not check it: the upgrade would fail half-way (upgrade one minor version at a time: first the template of Kubernetes 1.34 (kubernetes-1-34-jammy), jhm synth and jhm deploy example, then the next)',
+      ]);
+      expect(outputs(project)).toEqual(before);
+    }
+    const diff = await project.jhm('diff', '--no-patch');
+    expect(diff.code).toBe(0);
+    expect(diff.stdout).toContain('(rolling upgrade to another cluster template: Kubernetes 1.33 -> 1.35)');
+    expect(diff.stdout).toContain('      NOT POSSIBLE: this upgrade skips Kubernetes 1.34 (1.33 -> 1.35): Kubernetes upgrades one minor version at a time; jhm synth refuses it');
+    project.write('hubs/example.yaml', EXAMPLE_HUB.replace('template: kubernetes-1-33-jammy', 'template: kubernetes-1-32-jammy').replace('kubernetesVersion: "1.33.0"', 'kubernetesVersion: "1.32.0"'));
+    const down = await project.jhm('synth');
+    expect(errorLines(down.stderr)).toEqual([expect.stringMatching(/ is a downgrade \(1\.33 -> 1\.32\): Kubernetes clusters are never downgraded, .*\(keep a template of Kubernetes 1\.33 or later; an older Kubernetes needs a new cluster\)$/)]);
   });
 
   test('the Kubernetes plan lists created and removed objects per wave file and says how removed ones go', async () => {

@@ -10,7 +10,8 @@ import * as path from 'path';
 import { parse } from 'yaml';
 import { defineHub } from '../../config/hub';
 import { loadClusterFile, loadHubFile } from '../../config/load';
-import { helmKubeVersion, templateKubernetesMinor } from '../../config/cluster-templates';
+import fc from 'fast-check';
+import { helmKubeVersion, inPlaceUpgradeProblem, templateKubernetesMinor, templateNameFor } from '../../config/cluster-templates';
 import { DEFAULT_CLUSTER_TEMPLATE } from '../../config/versions';
 import { clusterInput, errorLines, projectWith } from './cluster-fixtures';
 import { cleanupTempDirs, synthHub, variantHub } from '../infra/support';
@@ -152,5 +153,35 @@ describe('rule: changing the template changes only the template lookup of the st
     // The cluster refers to the lookup, so its cluster_template_id changes (in place) and nothing else of it.
     const clusters = Object.values(after.resource.openstack_containerinfra_cluster_v1) as Array<Record<string, unknown>>;
     expect(clusters.map((c) => c.cluster_template_id)).toEqual([expect.stringMatching(/^\$\{data\.openstack_containerinfra_clustertemplate_v1\.[^.]+\.id\}$/)]);
+  });
+});
+
+describe('rule: a rolling upgrade goes up by at most one minor version (kubeadm), which Magnum does not check', () => {
+  test('property: the step from a.b to c.d is possible exactly when c = a and d is b or b + 1', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 0, max: 40 }), fc.integer({ min: 1, max: 2 }), fc.integer({ min: 0, max: 40 }), (a, b, c, d) => {
+        const problem = inPlaceUpgradeProblem(`${a}.${b}`, `${c}.${d}`);
+        expect(problem === undefined).toBe(c === a && (d === b || d === b + 1));
+      }),
+    );
+  });
+
+  test('each problem names what is wrong, with the versions skipped', () => {
+    expect(inPlaceUpgradeProblem('1.31', '1.34')).toBe('skips Kubernetes 1.32, 1.33 (1.31 -> 1.34): Kubernetes upgrades one minor version at a time');
+    expect(inPlaceUpgradeProblem('1.34', '1.33')).toBe('is a downgrade (1.34 -> 1.33): Kubernetes clusters are never downgraded');
+    expect(inPlaceUpgradeProblem('1.34', '2.0')).toBe('changes the major version (1.34 -> 2.0), which no rolling upgrade does');
+  });
+
+  test('property: the template of another minor version keeps the naming, and states that version', () => {
+    const names = fc.tuple(fc.constantFrom('kubernetes-', 'k8s-', 'K8S_', 'kubernetes-v'), fc.integer({ min: 1, max: 3 }), fc.constantFrom('-', '.', '_'), fc.integer({ min: 0, max: 99 }), fc.constantFrom('', '-jammy', '-noble-2025')).map(([p, ma, sep, mi, s]) => `${p}${ma}${sep}${mi}${s}`);
+    fc.assert(
+      fc.property(names, fc.integer({ min: 1, max: 3 }), fc.integer({ min: 0, max: 99 }), (name, major, minor) => {
+        const other = templateNameFor(name, `${major}.${minor}`)!;
+        expect(templateKubernetesMinor(other)).toBe(`${major}.${minor}`);
+        expect(templateNameFor(other, templateKubernetesMinor(name)!)).toBe(name);
+      }),
+    );
+    expect(templateNameFor('kubernetes-1-33-jammy', '1.34')).toBe('kubernetes-1-34-jammy');
+    expect(templateNameFor('my-template', '1.34')).toBeUndefined();
   });
 });

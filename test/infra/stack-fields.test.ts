@@ -9,9 +9,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
 import { defineHub } from '../../config/hub';
-import { OPENSTACK_RESOURCE_TYPES } from '../../config/openstack-resources';
+import { OPENSTACK_DATA_TYPES, OPENSTACK_RESOURCE_TYPES } from '../../config/openstack-resources';
 import { ContainerinfraClusterV1 } from '../../imports/providers/openstack/containerinfra-cluster-v1';
 import { ContainerinfraNodegroupV1 } from '../../imports/providers/openstack/containerinfra-nodegroup-v1';
+import { DataOpenstackContainerinfraClustertemplateV1 } from '../../imports/providers/openstack/data-openstack-containerinfra-clustertemplate-v1';
+import { DataOpenstackDnsZoneV2 } from '../../imports/providers/openstack/data-openstack-dns-zone-v2';
+import { DataOpenstackNetworkingNetworkV2 } from '../../imports/providers/openstack/data-openstack-networking-network-v2';
+import { DataOpenstackNetworkingSubnetIdsV2 } from '../../imports/providers/openstack/data-openstack-networking-subnet-ids-v2';
 import { DnsRecordsetV2 } from '../../imports/providers/openstack/dns-recordset-v2';
 import { NetworkingFloatingipV2 } from '../../imports/providers/openstack/networking-floatingip-v2';
 import { fileField } from '../../infra/stack-fields';
@@ -67,11 +71,17 @@ test('rule: a hub file in the original format names its fields under cluster.', 
   expect(fileField(hub.cluster, 'openstack_containerinfra_nodegroup_v1', 'nodegroup-mediums', 'max_node_count')).toBe('nodeGroups[0].maxNodes');
 });
 
-test('rule: the resource types jhm reads stacks by are the bindings\' own', () => {
+test('rule: the resource and data source types jhm reads stacks by are the bindings\' own', () => {
   expect(OPENSTACK_RESOURCE_TYPES).toEqual({
     cluster: ContainerinfraClusterV1.tfResourceType,
     nodeGroup: ContainerinfraNodegroupV1.tfResourceType,
     floatingIp: NetworkingFloatingipV2.tfResourceType,
     recordSet: DnsRecordsetV2.tfResourceType,
+  });
+  expect(OPENSTACK_DATA_TYPES).toEqual({
+    clusterTemplate: DataOpenstackContainerinfraClustertemplateV1.tfResourceType,
+    network: DataOpenstackNetworkingNetworkV2.tfResourceType,
+    subnetIds: DataOpenstackNetworkingSubnetIdsV2.tfResourceType,
+    dnsZone: DataOpenstackDnsZoneV2.tfResourceType,
   });
 });

@@ -7,7 +7,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { isUserError } from '../../config/errors';
-import { formatTerraformPlan, needsAllowReplace, planChanges, planStack, providerFacts, readStack, ResourceChange, TerraformPlan } from '../../synth/terraform-plan';
+import { formatTerraformPlan, needsAllowReplace, planChanges, planStack, providerFacts, readStack, ResourceChange, TerraformPlan, unsupportedUpgrades } from '../../synth/terraform-plan';
 import { cleanupTempDirs, ROOT, sharedClusterStack, tempDir } from '../infra/support';
 
 afterAll(cleanupTempDirs);
@@ -156,6 +156,7 @@ describe('rule: changes of in-place arguments only update the resource in place'
         name: 'cluster',
         action: 'update',
         upgrade: true,
+        kubernetes: { from: '1.33', to: '1.34' },
         attributes: [expect.objectContaining({ path: 'cluster_template_id', knownAfterApply: true, why: 'template "kubernetes-1-33-jammy" -> "kubernetes-1-34-jammy"', forcesReplacement: false })],
         forcedBy: [],
         protected: true,
@@ -165,11 +166,32 @@ describe('rule: changes of in-place arguments only update the resource in place'
     expect(formatTerraformPlan('Terraform:', plan)).toBe(
       [
         'Terraform:',
-        `  # ${CLUSTER} will be updated in-place (rolling upgrade to another cluster template)`,
+        `  # ${CLUSTER} will be updated in-place (rolling upgrade to another cluster template: Kubernetes 1.33 -> 1.34)`,
         '    ~ cluster_template_id: (known after apply; template "kubernetes-1-33-jammy" -> "kubernetes-1-34-jammy")',
         '  Plan: 0 to add, 1 to change, 0 to destroy.',
       ].join('\n'),
     );
+    expect(unsupportedUpgrades(plan)).toEqual([]);
+  });
+
+  test('rule: an upgrade that skips a minor version, or goes down, is marked not possible (kubeadm upgrades one minor at a time, Magnum does not check)', () => {
+    const to = (template: string, kubernetesVersion?: string, kubernetesMinor?: string) =>
+      planStack(base, stackOf((c) => ((c.magnum.template = template), kubernetesVersion === undefined ? delete c.magnum.kubernetesVersion : (c.magnum.kubernetesVersion = kubernetesVersion))), { hubs: HUBS, kubernetesMinor });
+    const skip = to('kubernetes-1-35-jammy');
+    expect(changeOf(skip, CLUSTER)).toMatchObject({ action: 'update', upgrade: true, kubernetes: { from: '1.33', to: '1.35', problem: 'skips Kubernetes 1.34 (1.33 -> 1.35): Kubernetes upgrades one minor version at a time' } });
+    expect(unsupportedUpgrades(skip).map((c) => c.address)).toEqual([CLUSTER]);
+    expect(formatTerraformPlan('Terraform:', skip).split('\n').slice(1, 4)).toEqual([
+      `  # ${CLUSTER} will be updated in-place (rolling upgrade to another cluster template: Kubernetes 1.33 -> 1.35)`,
+      '    ~ cluster_template_id: (known after apply; template "kubernetes-1-33-jammy" -> "kubernetes-1-35-jammy")',
+      '      NOT POSSIBLE: this upgrade skips Kubernetes 1.34 (1.33 -> 1.35): Kubernetes upgrades one minor version at a time; jhm synth refuses it',
+    ]);
+    expect(changeOf(to('kubernetes-1-32-jammy'), CLUSTER)!.kubernetes).toEqual({ from: '1.33', to: '1.32', problem: 'is a downgrade (1.33 -> 1.32): Kubernetes clusters are never downgraded' });
+    // Another template of the same minor (a new base image) is fine; the version the file asks for wins over the name.
+    expect(changeOf(to('kubernetes-1-33-noble'), CLUSTER)!.kubernetes).toEqual({ from: '1.33', to: '1.33' });
+    expect(formatTerraformPlan('Terraform:', to('kubernetes-1-33-noble'))).toContain('(rolling upgrade to another cluster template: Kubernetes 1.33 still)');
+    expect(changeOf(to('my-template', '1.34.0', '1.34'), CLUSTER)!.kubernetes).toEqual({ from: '1.33', to: '1.34' });
+    // A template whose name states no version, with no version from the file, leaves the versions unknown.
+    expect(changeOf(to('my-template', '1.34.0'), CLUSTER)!.kubernetes).toBeUndefined();
   });
 });
 
@@ -293,7 +315,7 @@ describe('rule: the plan reads like Terraform', () => {
     expect(formatTerraformPlan('Terraform (cdktf.out/stacks/shared):', plan)).toBe(
       [
         'Terraform (cdktf.out/stacks/shared):',
-        `  # ${CLUSTER} will be updated in-place (rolling upgrade to another cluster template)`,
+        `  # ${CLUSTER} will be updated in-place (rolling upgrade to another cluster template: Kubernetes 1.33 -> 1.34)`,
         '    ~ cluster_template_id: (known after apply; template "kubernetes-1-33-jammy" -> "kubernetes-1-34-jammy")',
         '  # openstack_containerinfra_nodegroup_v1.nodegroup-gpus will be created',
         '  # openstack_containerinfra_nodegroup_v1.nodegroup-larges will be destroyed',
