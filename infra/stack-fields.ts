@@ -48,7 +48,7 @@ const NODEGROUP_ARGUMENTS: Readonly<Record<string, string>> = {
  * `labels.max_node_count`) of resource `type.name`, e.g. `magnum.defaultWorker.maxNodes`; undefined
  * when no field does (what jhm fixes, references to other resources, the hubs' records).
  */
-export function fileField(cluster: Pick<Cluster, 'dedicated' | 'nodeGroups'>, type: string, name: string, path: string): string | undefined {
+export function fileField(cluster: Pick<Cluster, 'dedicated' | 'nodeGroups'> & { readonly magnum: Pick<Cluster['magnum'], 'template'> }, type: string, name: string, path: string): string | undefined {
   const key = settingsKey(cluster);
   const label = path.startsWith('labels.') ? path.slice('labels.'.length) : undefined;
   if (type === OPENSTACK_RESOURCE_TYPES.cluster && name === RESOURCE_IDS.cluster) {
@@ -57,6 +57,8 @@ export function fileField(cluster: Pick<Cluster, 'dedicated' | 'nodeGroups'>, ty
       const field = MANAGED_CLUSTER_LABELS[label].field;
       return field === undefined ? undefined : `${key}.${field}`;
     }
+    // A template given by UUID is set by templateId (the name is then not used).
+    if (path === 'cluster_template_id' && 'id' in cluster.magnum.template) return `${key}.templateId`;
     return Object.hasOwn(CLUSTER_ARGUMENTS, path) ? `${key}.${CLUSTER_ARGUMENTS[path]}` : undefined;
   }
   if (type === OPENSTACK_RESOURCE_TYPES.nodeGroup) {

@@ -10,6 +10,8 @@
  *   `provider-schema/openstack.json` (which arguments are optional and computed), read once;
  * - an optional and computed argument left out of the new configuration keeps the value Terraform
  *   read (no change), as Terraform plans it;
+ * - a change of `timeouts` alone is no change: terraform-plugin-sdk v2 (the provider's SDK) leaves
+ *   them out of its diff and plans the prior state (hashicorp/terraform#31023);
  * - `lifecycle.ignore_changes` of the new configuration is honoured (`node_count` while the
  *   autoscaler runs), `"all"` included;
  * - a value whose `${…}` refers to a data source whose configuration changed (or that is new, or
@@ -421,7 +423,9 @@ export function planStack(before: unknown | undefined, after: unknown | undefine
         continue;
       }
       const attributes = diff(oldBlock, newBlock);
-      if (attributes.length === 0) continue;
+      // terraform-plugin-sdk v2 leaves `timeouts` out of the provider's diff: a change of them
+      // alone plans the prior state (no change); with other changes they come along.
+      if (attributes.every((c) => c.path === 'timeouts' || c.path.startsWith('timeouts.'))) continue;
       const forcedBy = attributes.filter((c) => c.forcesReplacement).map((c) => c.path);
       const action: TerraformAction = forcedBy.length > 0 ? 'replace' : 'update';
       if (action === 'replace' && !unknown.has(address)) unknown.set(address, `${address} is replaced`);

@@ -209,6 +209,20 @@ describe('rule: lifecycle.ignore_changes is honoured', () => {
   });
 });
 
+describe("rule: a change of timeouts alone plans nothing (terraform-plugin-sdk v2 leaves timeouts out of the provider's diff and plans the prior state; hashicorp/terraform#31023)", () => {
+  test('a new createTimeout alone: no change', () => {
+    const plan = planOf((c) => (c.magnum.createTimeout = '2h'));
+    expect(plan).toEqual({ changes: [], add: 0, change: 0, destroy: 0 });
+    expect(planChanges(plan)).toBe(false);
+  });
+
+  test('with another change the new timeouts come along and are listed', () => {
+    const plan = planOf((c) => ((c.magnum.createTimeout = '2h'), (c.magnum.keypair = 'other-key')));
+    expect(changeOf(plan, CLUSTER)).toMatchObject({ action: 'replace', forcedBy: ['keypair'] });
+    expect(changeOf(plan, CLUSTER)!.attributes.map((a) => a.path)).toEqual(['keypair', 'timeouts.create']);
+  });
+});
+
 describe('rule: an optional and computed argument left out of the configuration keeps the value Terraform read', () => {
   test("removing a nodegroup's labels changes nothing; changing them replaces the nodegroup", () => {
     const labelled = stackOf((c) => (c.nodeGroups[0].labels = { kube_tag: 'v1.33.1' }));
