@@ -18,7 +18,7 @@ import { OUTPUTS_DIR, outputsFilePath } from '../../config/outputs';
 import { OUTPUT_DIRS } from '../../synth/output';
 import { info, success, warn } from '../../synth/report';
 import { ApplyStage, planApply, runApply, stepArgs } from '../tools/apply-waves';
-import { printPruneDryRun, pruneAfterApply } from '../tools/prune';
+import { printPruneDryRun, pruneAfterApply, recordApplied } from '../tools/prune';
 import { applyStagesHelp, WAVE_STAGES } from '../../k8s/waves';
 import { Kubectl } from '../tools/kubectl';
 import { KUBECTL, locateTool, TERRAFORM } from '../../base/tools';
@@ -284,6 +284,9 @@ async function apply(clusterName: string, opts: ApplyOptions, cmd: Command): Pro
       fix: `run jhm kubeconfig ${name}, or pass --kubeconfig <file>`,
     });
   }
+  // The kinds about to be applied are recorded before kubectl runs: an apply that fails or is
+  // killed half-way may have created objects of them, and a later --prune must look for them.
+  recordApplied(root, name, { prunedAll: false });
   const kubectl = new Kubectl({ bin: kubectlBin.path, kubeconfig: kubeconfigFile, cwd: root });
   const what = target.hub ? ` (the platform and hub ${target.hub})` : '';
   info(`${name}: applying ${shown(root, path.join(root, OUTPUT_DIRS.dist, name))} and ${shown(root, path.join(root, OUTPUT_DIRS.secrets, name))}${what} with ${kubeconfigFile ? shown(root, kubeconfigFile) : `kubectl's default kubeconfig (${kubectlDefaultKubeconfig()})`}`);

@@ -7,8 +7,11 @@
  *   and with `--hub` also `jupyterhub-magnum/hub=<hub>` (so only that hub's objects), checked again
  *   on each object kubectl returns;
  * - only of the kinds jhm wrote: those in the output folders now, plus those recorded by earlier
- *   successful applies (`.jhm/applied/<cluster>.json`, so a kind that left dist/ entirely is still
- *   looked for; the record forgets a kind only after a full prune);
+ *   applies (`.jhm/applied/<cluster>.json`, written before an apply contacts the cluster, so a
+ *   failed or killed apply is recorded too, and a kind that left dist/ entirely is still looked
+ *   for; the record forgets a kind only after a full prune);
+ * - never an object still in the output folders (one without `metadata.namespace` matches its
+ *   kind and name in any namespace: kubectl put it in the context's namespace);
  * - never a Namespace, CustomResourceDefinition or PersistentVolumeClaim (deleting one takes data,
  *   or every object of the kind or namespace, with it): those are listed with the command to
  *   delete them by hand;
@@ -93,9 +96,9 @@ export function prunableTypes(root: string, cluster: string): string[] {
 }
 
 /**
- * Records the kinds of this (successful) apply in `.jhm/applied/<cluster>.json`: added to the
- * earlier ones, or instead of them after a prune of the whole cluster (nothing of a kind that
- * left dist/ is then left on it).
+ * Records the kinds of this apply in `.jhm/applied/<cluster>.json`: added to the earlier ones
+ * (before the apply contacts the cluster, and again after it), or instead of them after a prune
+ * of the whole cluster (nothing of a kind that left dist/ is then left on it).
  */
 export function recordApplied(root: string, cluster: string, options: { readonly prunedAll: boolean }): void {
   const now = currentObjects(root, cluster).map(resourceType);
@@ -157,7 +160,11 @@ export async function planPrune(kubectl: Kubectl, root: string, cluster: string,
     types = types.filter((t) => !drop.includes(t));
   }
 
-  const wanted = new Set(currentObjects(root, cluster).map(objectIdentity));
+  const current = currentObjects(root, cluster);
+  const wanted = new Set(current.map(objectIdentity));
+  // An object of the output without metadata.namespace went to kubectl's context namespace
+  // (whichever that was): it is still wanted there, so its kind and name match in any namespace.
+  const anyNamespace = new Set(current.filter((o) => o.namespace === undefined).map((o) => objectIdentity({ ...o, namespace: undefined })));
   const keepSecrets = secretsLeftOut(root, cluster);
   const remove: LiveObject[] = [];
   const kept: { object: LiveObject; why: string }[] = [];
@@ -169,7 +176,7 @@ export async function planPrune(kubectl: Kubectl, root: string, cluster: string,
     if (options.hub !== undefined && m.labels?.[OWNER_HUB_LABEL] !== options.hub) continue;
     if (Array.isArray(m.ownerReferences) && m.ownerReferences.some((o) => o?.controller === true)) continue;
     const object: LiveObject = { apiVersion: item.apiVersion, kind: item.kind, ...(typeof m.namespace === 'string' && m.namespace !== '' ? { namespace: m.namespace } : {}), name: m.name };
-    if (wanted.has(objectIdentity(object))) continue;
+    if (wanted.has(objectIdentity(object)) || anyNamespace.has(objectIdentity({ ...object, namespace: undefined }))) continue;
     if (NEVER_PRUNED_KINDS.includes(object.kind)) kept.push({ object, why: 'never pruned: it takes data with it' });
     else if (object.kind === 'Secret' && object.apiVersion === 'v1' && keepSecrets) kept.push({ object, why: `not pruned: ${OUTPUT_DIRS.secrets}/${cluster}/ lacks Secrets files (run jhm synth ${cluster} with every secrets file)` });
     else remove.push(object);

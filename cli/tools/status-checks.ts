@@ -196,6 +196,12 @@ export async function checkIngressAddress(root: string, hub: Hub, kubectl: Kubec
     const name = serviceName({ namespace: s.metadata?.namespace ?? ns, name: s.metadata!.name! });
     const ips = (s.status?.loadBalancer?.ingress ?? []).flatMap((i) => (i.ip ? [i.ip] : []));
     if (ips.includes(expected)) continue;
+    // A load balancer may report a hostname instead of an IP (Kubernetes' LoadBalancerIngress).
+    const hostnames = (s.status?.loadBalancer?.ingress ?? []).flatMap((i) => (i.hostname ? [i.hostname] : []));
+    if (ips.length === 0 && hostnames.length > 0) {
+      wrong.push(`Service ${name} has no external IP, only the hostname ${hostnames.join(', ')} (expected ${expected}; kubectl describe service -n ${ns} ${s.metadata!.name!} shows its load balancer)`);
+      continue;
+    }
     wrong.push(ips.length === 0 ? `Service ${name} has no external IP yet (expected ${expected}; kubectl describe service -n ${ns} ${s.metadata!.name!} shows why)` : fixOfMismatch(root, hub, kubectl, s, name, ips, expected, from));
   }
   if (wrong.length === 0) return { check, status: 'ok', detail: `${balancers.map((s) => s.metadata!.name!).join(', ')} on ${expected}` };

@@ -249,6 +249,17 @@ describe('jhm status: the ingress Service\'s external IP (issue 12, item 4)', ()
     );
   });
 
+  test('rule: a Service whose load balancer reports a hostname and no IP is not said to have no external address', async () => {
+    writeOutputs();
+    const withHostname = JSON.parse(services([])) as { items: { status: { loadBalancer: unknown } }[] };
+    withHostname.items[0].status.loadBalancer = { ingress: [{ hostname: 'lb.example.invalid' }] };
+    setUpKubectl([{ when: ['get', 'services'], stdout: JSON.stringify(withHostname) }, { when: ['get'], stdout: certificates(true) }]);
+    const r = await runCli(['-C', project.root, 'status', 'example']);
+    expect(ingressLine(r.stdout)).toBe(
+      `FAIL  ingress IP (namespace traefik): Service traefik/traefik has no external IP, only the hostname lb.example.invalid (expected ${FAKE_INGRESS_IP}; kubectl describe service -n traefik traefik shows its load balancer)`,
+    );
+  });
+
   test('rule: no LoadBalancer Service at all fails and points at jhm apply', async () => {
     writeOutputs();
     setUpKubectl([{ when: ['get', 'services'], stdout: '{"items": []}' }, { when: ['get'], stdout: certificates(true) }]);
