@@ -276,7 +276,9 @@ export function identityOnly(text: string): string {
     if (/^[^\s#]/.test(l)) keep = /^(apiVersion|kind|metadata)\s*:/.test(l);
     if (keep) out.push(l);
   }
-  return out.join('\n');
+  // Ended by a line break: a kept line of CRLF text ends in a carriage return, which the YAML parser
+  // would read as part of the value when nothing follows it.
+  return `${out.join('\n')}\n`;
 }
 
 function parseDoc(text: string): { value: unknown; error?: string; errorLine?: number } {
@@ -304,31 +306,49 @@ function tryParse(text: string): { value: unknown; error?: string; errorLine?: n
   const doc = parseDocument(text, { lineCounter, uniqueKeys: false });
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
-    return { value: undefined, error: e.message.split('\n')[0], errorLine: lineCounter.linePos(e.pos[0]).line };
+    return { value: undefined, error: errorText(e.message), errorLine: lineCounter.linePos(e.pos[0]).line };
   }
   return { value: doc.toJS({ maxAliasCount: -1 }) };
+}
+
+/** The first line of a YAML error, without its position (counted in the text parsed, which may be one document: the finding names the line in the file). */
+const errorText = (message: string): string => message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+
+/** Line breaks in `text` before `end`. */
+function lineBreaks(text: string, end: number): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < end; i = text.indexOf('\n', i + 1)) n++;
+  return n;
 }
 
 /** The objects of one file, or findings for documents that are not objects. */
 function readFile(text: string, file: string, folder: 'dist' | 'secrets', objects: Located[], findings: Finding[], given?: readonly unknown[]): void {
   const docs = splitDocuments(text);
+  // `line`: the document's first line of content (not its `---` or leading comments), whichever way it is read.
   const parsed: Array<{ value: unknown; line: number; error?: string; errorLine?: number }> = [];
-  const withContent = docs?.filter((d) => /^[ \t]*[^#\s]/m.test(d.text));
+  const withContent = docs
+    ?.map((d) => ({ d, content: /^[ \t]*[^#\s]/m.exec(d.text) }))
+    .filter((c) => c.content !== null)
+    .map(({ d, content }) => ({ ...d, contentLine: d.line + lineBreaks(d.text, content!.index) }));
   if (given && withContent && withContent.length === given.length) {
-    given.forEach((value, i) => parsed.push({ value, line: withContent[i].line }));
+    given.forEach((value, i) => parsed.push({ value, line: withContent[i].contentLine }));
   } else if (withContent) {
-    for (const d of withContent) parsed.push({ ...parseDoc(d.text), line: d.line });
+    for (const d of withContent) {
+      const r = parseDoc(d.text);
+      // A parse error's line is counted in the document's text.
+      parsed.push({ ...r, line: d.contentLine, ...(r.errorLine !== undefined ? { errorLine: d.line + r.errorLine - 1 } : {}) });
+    }
   } else {
     const lineCounter = new LineCounter();
     for (const doc of parseAllDocuments(text, { lineCounter, uniqueKeys: false })) {
-      const line = lineCounter.linePos(doc.range[0]).line;
-      if (doc.errors.length > 0) parsed.push({ value: undefined, line, error: doc.errors[0].message.split('\n')[0], errorLine: lineCounter.linePos(doc.errors[0].pos[0]).line - line + 1 });
+      const line = lineCounter.linePos(doc.contents?.range[0] ?? doc.range[0]).line;
+      if (doc.errors.length > 0) parsed.push({ value: undefined, line, error: errorText(doc.errors[0].message), errorLine: lineCounter.linePos(doc.errors[0].pos[0]).line });
       else parsed.push({ value: doc.toJS({ maxAliasCount: -1 }), line });
     }
   }
   for (const p of parsed) {
     if (p.error !== undefined) {
-      findings.push(finding('parse', file, p.line + (p.errorLine ?? 1) - 1, undefined, `not YAML: ${p.error}`, 'correct the YAML syntax, or run jhm synth to write the file again'));
+      findings.push(finding('parse', file, p.errorLine ?? p.line, undefined, `not YAML: ${p.error}`, 'correct the YAML syntax, or run jhm synth to write the file again'));
       continue;
     }
     if (p.value === null || p.value === undefined) continue;
@@ -412,7 +432,12 @@ interface Index {
   readonly scopes: ScopeTable;
 }
 
-function index(objects: readonly Located[], findings: Finding[]): Index {
+/** Which kinds are cluster-scoped: the built-in ones and those of the output's CRDs. */
+function scopesOf(objects: readonly Located[]): ScopeTable {
+  return new ScopeTable(objects.filter((x) => x.group === 'apiextensions.k8s.io' && x.kind === 'CustomResourceDefinition').map((x) => ({ apiVersion: `${x.group}/${x.version}`, kind: x.kind, metadata: { name: x.name }, spec: x.o.spec })));
+}
+
+function index(objects: readonly Located[], scopes: ScopeTable, findings: Finding[]): Index {
   const byKey = new Map<string, Located>();
   const namespaces = { dist: new Set<string>(), all: new Set<string>() };
   const crds = new Map<string, Located>();
@@ -459,7 +484,6 @@ function index(objects: readonly Located[], findings: Finding[]): Index {
       if (s) made.set(key('', 'Secret', x.namespace, s), `cert-manager (for ${describe(x)})`);
     }
   }
-  const scopes = new ScopeTable(objects.filter((x) => x.group === 'apiextensions.k8s.io' && x.kind === 'CustomResourceDefinition').map((x) => ({ apiVersion: `${x.group}/${x.version}`, kind: x.kind, metadata: { name: x.name }, spec: x.o.spec })));
   return { objects, byKey, namespaces, crds, templates, made, scopes };
 }
 
@@ -497,10 +521,13 @@ function exists(ix: Index, group: string, kind: string, namespace: string | unde
 /** Every finding of the rules over one cluster's files, in file and document order per rule. */
 export function preflight(files: PreflightFiles, context: PreflightContext): Finding[] {
   const findings: Finding[] = [];
-  const objects: Located[] = [];
-  for (const [name, text] of files.dist) readFile(text, `${context.distDir}/${name}`, 'dist', objects, findings, files.objects?.dist?.get(name));
-  for (const [name, text] of files.secrets ?? []) readFile(text, `${context.secretsDir}/${name}`, 'secrets', objects, findings, files.objects?.secrets?.get(name));
-  const ix = index(objects, findings);
+  const read: Located[] = [];
+  for (const [name, text] of files.dist) readFile(text, `${context.distDir}/${name}`, 'dist', read, findings, files.objects?.dist?.get(name));
+  for (const [name, text] of files.secrets ?? []) readFile(text, `${context.secretsDir}/${name}`, 'secrets', read, findings, files.objects?.secrets?.get(name));
+  // The API server (and kubectl) ignore the metadata.namespace of a cluster-scoped object: it is no namespace used, nor part of its identity.
+  const scopes = scopesOf(read);
+  const objects = read.map((x) => (x.namespace !== undefined && scopes.isClusterScoped({ apiVersion: `${x.group}/${x.version}`, kind: x.kind }) ? { ...x, namespace: undefined } : x));
+  const ix = index(objects, scopes, findings);
   const secrets = files.secrets !== undefined;
   for (const x of objects) {
     namespaceRule(ix, x, findings);
@@ -519,7 +546,8 @@ export function preflight(files: PreflightFiles, context: PreflightContext): Fin
 function namespaceRule(ix: Index, x: Located, findings: Finding[]): void {
   const used = new Set<string>();
   if (x.namespace) used.add(x.namespace);
-  if (x.group === 'rbac.authorization.k8s.io') for (const s of arr(x.o.subjects)) if (str(obj(s).namespace)) used.add(obj(s).namespace as string);
+  // Only a ServiceAccount subject lives in a namespace (the namespace of a User or Group subject is ignored).
+  if (x.group === 'rbac.authorization.k8s.io') for (const s of arr(x.o.subjects)) if (obj(s).kind === 'ServiceAccount' && str(obj(s).namespace)) used.add(obj(s).namespace as string);
   for (const ns of used) {
     if ((x.folder === 'dist' ? ix.namespaces.dist : ix.namespaces.all).has(ns) || BUILTIN_NAMESPACES.has(ns)) continue;
     findings.push(finding('namespace', x.file, x.line, x, `namespace ${ns} is not created by any Namespace in ${x.folder === 'dist' ? 'dist/ (which must apply without dist-secrets/)' : 'the output'}`, `add a Namespace ${ns} (${WAVES.namespaces.fileName}) or use an existing namespace`));
@@ -565,23 +593,25 @@ function serviceRule(ix: Index, x: Located, findings: Finding[]): void {
     findings.push(finding('service-selector', x.file, x.line, x, `spec.selector ${labelsText(selector)} matches no pod template in namespace ${x.namespace ?? 'default'}`, 'make the selector match the labels of a workload in its namespace, or add the workload'));
     return;
   }
+  // A named targetPort is looked up (name and protocol) in the containers' ports and in those of
+  // sidecars (init containers with restartPolicy Always), not in those of other init containers.
   const portNames = new Set<string>();
   let declared = false;
   for (const t of selected) {
-    for (const c of [...arr(t.spec.containers), ...arr(t.spec.initContainers)]) {
-      for (const p of arr(obj(c).ports)) {
-        declared = true;
-        if (str(obj(p).name)) portNames.add(obj(p).name as string);
-      }
+    for (const c of [...arr(t.spec.containers), ...arr(t.spec.initContainers).filter((i) => obj(i).restartPolicy === 'Always')]) {
+      for (const p of arr(obj(c).ports).map(obj)) if (str(p.name)) portNames.add(`${p.name as string}/${str(p.protocol) ?? 'TCP'}`);
     }
+    for (const c of [...arr(t.spec.containers), ...arr(t.spec.initContainers)]) if (arr(obj(c).ports).length > 0) declared = true;
   }
   // Pods that declare no port at all say nothing about their port names (the test charts' stand-ins).
   if (!declared) return;
   for (const p of arr(spec.ports).map(obj)) {
     const target = p.targetPort;
-    if (typeof target === 'string' && !/^\d+$/.test(target) && !portNames.has(target)) {
+    const protocol = str(p.protocol) ?? 'TCP';
+    if (typeof target === 'string' && !/^\d+$/.test(target) && !portNames.has(`${target}/${protocol}`)) {
       const owners = selected.map((t) => describe(t.owner)).join(', ');
-      findings.push(finding('service-selector', x.file, x.line, x, `targetPort ${target} (port ${str(p.name) ?? String(p.port)}) is no named container port of the pods it selects (${owners})`, `name a container port ${target} in those pods, or use a port they define`));
+      const named = `${protocol === 'TCP' ? '' : `${protocol} `}container port`;
+      findings.push(finding('service-selector', x.file, x.line, x, `targetPort ${target} (port ${str(p.name) ?? String(p.port)}) is no named ${named} of the pods it selects (${owners})`, `name a ${named} ${target} in a container (or sidecar: init container with restartPolicy Always) of those pods, or use a port they define`));
     }
   }
 }

@@ -103,7 +103,7 @@ test('rule service-selector: a named target port that no selected container defi
     on('Service', 'hub', (o) => ((obj(o, 'spec').ports as Array<Record<string, unknown>>)[0].targetPort = 'nope')),
   );
   expect(check(files)).toEqual([
-    `dist/example/05-jupyterhub.yaml: Service jhub/hub: targetPort nope (port hub) is no named container port of the pods it selects (Deployment jhub/hub) (name a container port nope in those pods, or use a port they define)`,
+    `dist/example/05-jupyterhub.yaml: Service jhub/hub: targetPort nope (port hub) is no named container port of the pods it selects (Deployment jhub/hub) (name a container port nope in a container (or sidecar: init container with restartPolicy Always) of those pods, or use a port they define)`,
   ]);
 });
 
