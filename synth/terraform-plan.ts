@@ -342,7 +342,7 @@ function lossOf(action: TerraformAction, block: Block, hubs: readonly string[] |
     case FLOATING_IP_TYPE:
       return "the ingress floating IP address: a new one differs, and the ingress Service must be created again to adopt it (the cloud controller reads loadBalancerIP only at creation)";
     case RECORDSET_TYPE:
-      return `the DNS record ${name}: the hub cannot be reached by name until the new record is served`;
+      return `the DNS record ${name}: the hub ${action === 'replace' ? 'cannot be reached by name until the new record is served' : 'can no longer be reached by name'}`;
     default:
       return undefined;
   }

@@ -252,6 +252,21 @@ describe('rule: a resource only in the new stack is created, only in the old one
     expect(needsAllowReplace(plan)).toEqual([]);
   });
 
+  test("a hub's removed record is destroyed, and what is lost says so (there is no new record to wait for); a replaced one waits for its new record", () => {
+    const after = structuredClone(base) as { resource: Record<string, Record<string, unknown>> };
+    delete after.resource.openstack_dns_recordset_v2['record-course-b'];
+    const plan = planStack(base, after, { hubs: ['course-a'] });
+    expect(plan.changes.map((c) => [c.address, c.action, c.loss])).toEqual([
+      ['openstack_dns_recordset_v2.record-course-b', 'destroy', 'the DNS record course-b.ees220002.projects.jetstream-cloud.org.: the hub can no longer be reached by name'],
+    ]);
+    const moved = planOf((c) => (c.dns.zone = 'other.example.org.'));
+    expect(changeOf(moved, 'openstack_dns_recordset_v2.record-course-a')).toMatchObject({
+      action: 'replace',
+      forcedBy: ['name', 'zone_id'],
+      loss: 'the DNS record course-a.ees220002.projects.jetstream-cloud.org.: the hub cannot be reached by name until the new record is served',
+    });
+  });
+
   test('no stack before: every resource is created (data sources and outputs are not listed)', () => {
     const plan = planStack(undefined, base);
     expect(plan.changes.map((c) => c.action)).toEqual(['create', 'create', 'create', 'create', 'create']);
