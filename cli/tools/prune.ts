@@ -121,6 +121,13 @@ export function listArgs(types: readonly string[], cluster: string, hub?: string
   return ['get', types.join(','), '--all-namespaces', '-l', ownerSelector(cluster, hub), '-o', 'json'];
 }
 
+/** Listing the live objects failed: `reason` says why, in a few words (a dry run prints it with the listing command). */
+class ListingFailed extends UserError {
+  constructor(cluster: string, readonly reason: string, fix: string) {
+    super(`cannot prune ${cluster}: ${reason}`, { fix });
+  }
+}
+
 interface LiveItem {
   apiVersion?: unknown;
   kind?: unknown;
@@ -139,14 +146,14 @@ export async function planPrune(kubectl: Kubectl, root: string, cluster: string,
   while (types.length > 0) {
     const r = await kubectl.run(listArgs(types, cluster, options.hub), options.timeoutMs);
     if (succeeded(r) && r.truncated) {
-      throw new UserError(`cannot prune ${cluster}: kubectl get printed more than jhm reads`, { fix: 'delete the objects that left dist/ by hand (kubectl get with the same labels lists them)' });
+      throw new ListingFailed(cluster, 'kubectl get printed more than jhm reads', 'delete the objects that left dist/ by hand (kubectl get with the same labels lists them)');
     }
     if (succeeded(r)) {
       try {
         const parsed = JSON.parse(r.stdout) as { items?: LiveItem[] };
         items = Array.isArray(parsed.items) ? parsed.items : [];
       } catch {
-        throw new UserError(`cannot prune ${cluster}: kubectl get printed no JSON list`, { fix: 'check kubectl and the cluster, then run jhm apply --prune again' });
+        throw new ListingFailed(cluster, 'kubectl get printed no JSON list', 'check kubectl and the cluster, then run jhm apply --prune again');
       }
       break;
     }
@@ -154,7 +161,7 @@ export async function planPrune(kubectl: Kubectl, root: string, cluster: string,
     const unknown = /doesn't have a resource type "([^"]+)"/.exec(r.stderr)?.[1];
     const drop = unknown === undefined ? [] : types.filter((t) => t.toLowerCase() === unknown.toLowerCase() || t.toLowerCase().split('.')[0] === unknown.toLowerCase().split('.')[0]);
     if (drop.length === 0) {
-      throw new UserError(`cannot prune ${cluster}: listing its objects failed: ${describeFailure(r, options.timeoutMs)}`, { fix: 'check kubectl and the cluster, then run jhm apply --prune again (the apply itself succeeded)' });
+      throw new ListingFailed(cluster, `kubectl get: ${describeFailure(r, options.timeoutMs)}`, 'check kubectl and the cluster, then run jhm apply --prune again (the apply itself succeeded)');
     }
     unknownTypes.push(...drop);
     types = types.filter((t) => !drop.includes(t));
@@ -256,11 +263,21 @@ export async function printPruneDryRun(
   options: { readonly hub?: string; readonly kubectl?: Kubectl; readonly shown: Kubectl; readonly bin: string; readonly timeoutSeconds: number; readonly unreachable?: string },
 ): Promise<void> {
   const lines: string[] = [];
-  if (options.kubectl === undefined) {
-    lines.push(`# prune: cannot list the live objects (${options.unreachable ?? 'no cluster'}); these list them:`);
+  // Without kubectl or a kubeconfig, or when the listing fails: the listing command, with the reason.
+  let plan: PrunePlan | undefined;
+  let unreachable = options.unreachable;
+  if (options.kubectl !== undefined) {
+    try {
+      plan = await planPrune(options.kubectl, root, cluster, { hub: options.hub, timeoutMs: options.timeoutSeconds * 1000 });
+    } catch (e) {
+      if (!(e instanceof ListingFailed)) throw e;
+      unreachable = e.reason;
+    }
+  }
+  if (plan === undefined) {
+    lines.push(`# prune: cannot list the live objects (${unreachable ?? 'no cluster'}); these list them:`);
     lines.push(options.shown.commandLine(listArgs(prunableTypes(root, cluster), cluster, options.hub), options.bin));
   } else {
-    const plan = await planPrune(options.kubectl, root, cluster, { hub: options.hub, timeoutMs: options.timeoutSeconds * 1000 });
     lines.push(...describePrunePlan(plan, options.shown, cluster, options.bin).map((l) => `# ${l}`));
     for (const args of deleteArgs(plan, options.timeoutSeconds)) lines.push(options.shown.commandLine(args, options.bin));
   }

@@ -73,3 +73,17 @@ describe('the record of the kinds applied (.jhm/applied/<cluster>.json)', () => 
     expect(fs.existsSync(record())).toBe(false);
   });
 });
+
+describe('jhm apply --dry-run --prune', () => {
+  test('rule: when kubectl cannot list the live objects (cluster unreachable), the dry run prints the listing command with the reason, and never says an apply succeeded', async () => {
+    const k = project.fake('kubectl', [{ when: ['get', '--all-namespaces'], stderr: 'Unable to connect to the server: dial tcp 203.0.113.5:6443: i/o timeout\n', exitCode: 1 }]);
+    process.env.JHM_KUBECTL = k.path;
+    const r = await runCli(['-C', project.root, 'apply', 'example', '--prune', '--dry-run']);
+    expect(r.stderr).not.toMatch(/apply itself succeeded/);
+    expect(r.code).toBe(0);
+    expect(calls().filter((a) => a[0] !== 'get')).toEqual([]);
+    expect(r.stdout).toMatch(
+      /# prune: cannot list the live objects \(kubectl get: Unable to connect to the server: dial tcp 203\.0\.113\.5:6443: i\/o timeout \(exit status 1\)\); these list them:\n.*kubectl --kubeconfig \S+ get \S+ --all-namespaces -l jupyterhub-magnum\/cluster=example -o json\n$/,
+    );
+  });
+});
