@@ -487,11 +487,12 @@ function index(objects: readonly Located[], scopes: ScopeTable, findings: Findin
   return { objects, byKey, namespaces, crds, templates, made, scopes };
 }
 
-function certManagerIssuer(x: Located): { kind: string; name: string; annotation: string } | undefined {
+function certManagerIssuer(x: Located): { group: string; kind: string; name: string; annotation: string } | undefined {
   const annotations = obj(obj(x.o.metadata).annotations);
   for (const [annotation, kind] of CERT_MANAGER_ANNOTATIONS) {
     const name = str(annotations[annotation]);
-    if (name) return { kind, name, annotation };
+    // As cert-manager's ingress-shim reads them: issuer-kind and issuer-group (an external issuer) override the kind and group.
+    if (name) return { group: str(annotations['cert-manager.io/issuer-group']) ?? CERT_MANAGER_GROUP, kind: str(annotations['cert-manager.io/issuer-kind']) ?? kind, name, annotation };
   }
   return undefined;
 }
@@ -649,8 +650,10 @@ function ingressRule(ix: Index, x: Located, secrets: boolean, findings: Finding[
     }
   }
   const issuer = certManagerIssuer(x);
-  if (issuer && !ix.byKey.has(key(CERT_MANAGER_GROUP, issuer.kind, issuer.kind === 'Issuer' ? ns : undefined, issuer.name))) {
-    findings.push(finding('ingress', x.file, x.line, x, `annotation ${issuer.annotation}: no ${issuer.kind} ${issuer.name} in the output`, `name a ${issuer.kind} of the output (${WAVES.issuers.fileName})`));
+  const clusterIssuer = issuer && (issuer.group === CERT_MANAGER_GROUP ? issuer.kind === 'ClusterIssuer' : ix.scopes.isClusterScoped({ apiVersion: `${issuer.group}/v1`, kind: issuer.kind }));
+  if (issuer && !ix.byKey.has(key(issuer.group, issuer.kind, clusterIssuer ? undefined : ns, issuer.name))) {
+    const what = `${issuer.kind}${issuer.group === CERT_MANAGER_GROUP ? '' : ` (${issuer.group})`} ${issuer.name}`;
+    findings.push(finding('ingress', x.file, x.line, x, `annotation ${issuer.annotation}: no ${what} in ${clusterIssuer ? 'the output' : `namespace ${ns ?? 'default'} of the output`}`, `name a ${issuer.kind} of the output (${WAVES.issuers.fileName})`));
   }
   if (secrets) {
     arr(spec.tls).forEach((t, i) => {

@@ -93,3 +93,25 @@ ${servicePort}`;
     expect(run(files(container('[{name: web, containerPort: 8080, protocol: UDP}]'), tcp))).toEqual([expect.stringMatching(/targetPort web \(port web\) is no named container port/)]);
   });
 });
+
+describe('rule ingress: the issuer is found as cert-manager\'s ingress-shim reads the annotations (issuer-kind, issuer-group override)', () => {
+  const crd = (group: string, kind: string, scope: string) =>
+    `apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: ${kind.toLowerCase()}s.${group}\nspec:\n  group: ${group}\n  names: {kind: ${kind}, plural: ${kind.toLowerCase()}s}\n  scope: ${scope}\n  versions: [{name: v1, served: true, storage: true}]\n`;
+  const issuer = (group: string, kind: string, ns?: string) => `apiVersion: ${group}/v1\nkind: ${kind}\nmetadata:\n  name: ca\n${ns ? `  namespace: ${ns}\n` : ''}spec: {}\n`;
+  const ingress = (annotations: string) => `apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: i\n  namespace: n\n  annotations: {${annotations}}\nspec: {}\n`;
+  const file = (...docs: string[]) => [NAMESPACE, crd('cert-manager.io', 'ClusterIssuer', 'Cluster'), crd('cert-manager.io', 'Issuer', 'Namespaced'), ...docs].join('---\n');
+  test('cert-manager.io/issuer with issuer-kind ClusterIssuer names a ClusterIssuer', () => {
+    expect(run(file(issuer('cert-manager.io', 'ClusterIssuer'), ingress('cert-manager.io/issuer: ca, cert-manager.io/issuer-kind: ClusterIssuer')))).toEqual([]);
+    expect(run(file(issuer('cert-manager.io', 'Issuer', 'n'), ingress('cert-manager.io/issuer: ca, cert-manager.io/issuer-kind: ClusterIssuer')))).toEqual([
+      expect.stringMatching(/Ingress n\/i: annotation cert-manager.io\/issuer: no ClusterIssuer ca in the output$/),
+    ]);
+  });
+  test('cert-manager.io/issuer names an Issuer of the Ingress namespace', () => {
+    expect(run(file(issuer('cert-manager.io', 'Issuer', 'n'), ingress('cert-manager.io/issuer: ca')))).toEqual([]);
+    expect(run(file(issuer('cert-manager.io', 'ClusterIssuer'), ingress('cert-manager.io/issuer: ca')))).toEqual([expect.stringMatching(/annotation cert-manager.io\/issuer: no Issuer ca in namespace n of the output$/)]);
+  });
+  test('an external issuer (issuer-group): its kind in its group, scoped as its CRD says', () => {
+    expect(run(file(crd('example.org', 'CAIssuer', 'Cluster'), issuer('example.org', 'CAIssuer'), ingress('cert-manager.io/issuer: ca, cert-manager.io/issuer-kind: CAIssuer, cert-manager.io/issuer-group: example.org')))).toEqual([]);
+    expect(run(file(crd('example.org', 'CAIssuer', 'Namespaced'), issuer('example.org', 'CAIssuer', 'n'), ingress('cert-manager.io/issuer: ca, cert-manager.io/issuer-kind: CAIssuer, cert-manager.io/issuer-group: example.org')))).toEqual([]);
+  });
+});
