@@ -753,18 +753,25 @@ function podRule(ix: Index, t: Template, secrets: boolean, findings: Finding[]):
     missing(kind, name, where, typeof k === 'string' ? k : undefined);
   };
 
+  // A volume of a ConfigMap or Secret: the object, and each key its items name (the kubelet fails the mount of a missing key unless optional).
+  const withItems = (kind: 'ConfigMap' | 'Secret', source: Json, name: unknown, where: string): void => {
+    check(kind, name, where, source.optional);
+    if (typeof name !== 'string' || !ix.byKey.has(key('', kind, ns, name))) return;
+    arr(source.items).forEach((item, i) => check(kind, name, `${where} items[${i}]`, source.optional, obj(item).key));
+  };
+
   check('ServiceAccount', str(spec.serviceAccountName) ?? str(spec.serviceAccount) ?? 'default', 'spec.serviceAccountName');
   arr(spec.imagePullSecrets).forEach((s, i) => check('Secret', obj(s).name, `imagePullSecrets[${i}]`));
   for (const v0 of arr(spec.volumes)) {
     const v = obj(v0);
     const where = `volume ${str(v.name) ?? '?'}`;
-    if (isObj(v.configMap)) check('ConfigMap', v.configMap.name, where, v.configMap.optional);
-    if (isObj(v.secret)) check('Secret', v.secret.secretName, where, v.secret.optional);
+    if (isObj(v.configMap)) withItems('ConfigMap', v.configMap, v.configMap.name, where);
+    if (isObj(v.secret)) withItems('Secret', v.secret, v.secret.secretName, where);
     if (isObj(v.persistentVolumeClaim)) check('PersistentVolumeClaim', v.persistentVolumeClaim.claimName, where);
     if (isObj(v.projected)) {
       for (const src of arr(v.projected.sources).map(obj)) {
-        if (isObj(src.configMap)) check('ConfigMap', src.configMap.name, where, src.configMap.optional);
-        if (isObj(src.secret)) check('Secret', src.secret.name, where, src.secret.optional);
+        if (isObj(src.configMap)) withItems('ConfigMap', src.configMap, src.configMap.name, where);
+        if (isObj(src.secret)) withItems('Secret', src.secret, src.secret.name, where);
       }
     }
   }

@@ -115,3 +115,35 @@ describe('rule ingress: the issuer is found as cert-manager\'s ingress-shim read
     expect(run(file(crd('example.org', 'CAIssuer', 'Namespaced'), issuer('example.org', 'CAIssuer', 'n'), ingress('cert-manager.io/issuer: ca, cert-manager.io/issuer-kind: CAIssuer, cert-manager.io/issuer-group: example.org')))).toEqual([]);
   });
 });
+
+describe('rule pod-reference: each key a ConfigMap or Secret volume names in its items is in the object (the kubelet fails the mount otherwise), unless optional', () => {
+  const files = (volume: string) => `${NAMESPACE}---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: cm
+  namespace: n
+data:
+  a: "1"
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+  namespace: n
+spec:
+  containers: [{name: c, image: x}]
+  volumes:
+${volume}`;
+  test('a key of the ConfigMap; a missing one; an optional source', () => {
+    expect(run(files('    - {name: v, configMap: {name: cm, items: [{key: a, path: a}]}}\n'))).toEqual([]);
+    expect(run(files('    - {name: v, configMap: {name: cm, items: [{key: a, path: a}, {key: b, path: b}]}}\n'))).toEqual([
+      expect.stringMatching(/^dist\/c\/a\.yaml:14: Pod n\/p: volume v items\[1\]: ConfigMap n\/cm has no key b$/),
+    ]);
+    expect(run(files('    - {name: v, configMap: {name: cm, optional: true, items: [{key: b, path: b}]}}\n'))).toEqual([]);
+  });
+  test('in a projected volume; a missing ConfigMap is one finding, not one per item', () => {
+    expect(run(files('    - name: v\n      projected: {sources: [{configMap: {name: cm, items: [{key: b, path: b}]}}]}\n'))).toEqual([expect.stringMatching(/volume v items\[0\]: ConfigMap n\/cm has no key b$/)]);
+    expect(run(files('    - {name: v, configMap: {name: gone, items: [{key: a, path: a}, {key: b, path: b}]}}\n'))).toEqual([expect.stringMatching(/volume v: ConfigMap gone is not in namespace n of the output/)]);
+  });
+});
