@@ -172,7 +172,8 @@ export const MAX_STACK_BYTES = 64 * 1024 * 1024;
  * object is a `UserError` naming the file and the fix.
  */
 export function readStack(file: string, display: string = file): unknown | undefined {
-  const fix = `restore it from git, or run jhm synth --force to write it again`;
+  // Not `jhm synth --force`: synth reads the committed stack for its change plan, and would stop here again.
+  const fix = `restore it from git, or delete it and run jhm synth to write it again`;
   const input = readInputFile(file, display, MAX_STACK_BYTES, fix);
   if (input === undefined) return undefined;
   let data: unknown;

@@ -117,6 +117,19 @@ describe('change plans of jhm diff, jhm check and jhm synth', () => {
   });
 });
 
+test('rule: the fix a broken committed stack names works (jhm synth reads the committed stack for its plan, so --force cannot write over it)', async () => {
+  const project = await makeProject({ hubs: { example: EXAMPLE_HUB } });
+  expect((await project.jhm('synth')).code).toBe(0);
+  const good = project.read('cdktf.out/stacks/example/cdk.tf.json');
+  project.write('cdktf.out/stacks/example/cdk.tf.json', '{"resource": ');
+  const broken = await project.jhm('synth', '--force');
+  expect(broken.code).toBe(1);
+  expect(errorLines(broken.stderr)).toEqual(['error: cdktf.out/stacks/example/cdk.tf.json: is not valid JSON (restore it from git, or delete it and run jhm synth to write it again)']);
+  fs.rmSync(project.path('cdktf.out/stacks/example/cdk.tf.json'));
+  expect((await project.jhm('synth')).code).toBe(0);
+  expect(project.read('cdktf.out/stacks/example/cdk.tf.json')).toBe(good);
+});
+
 test('a changed state backend: diff lists it apart with the move, synth warns once and writes the new stack', async () => {
   const repo = (rel: string) => fs.readFileSync(path.join(__dirname, '..', '..', rel), 'utf8');
   const project = await makeProject({ clusters: { shared: repo('clusters/shared.yaml') }, hubs: { 'course-a': repo('hubs/course-a.yaml') } });

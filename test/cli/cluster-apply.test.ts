@@ -382,7 +382,7 @@ describe('jhm apply: the ingress IP guard (issue 12, item 4)', () => {
     writeIngressService();
     project.write('cdktf.out/stacks/example/cdk.tf.json', '{"resource": {"openstack_networking_floatingip_v2": ');
     const err = await refused();
-    expect(err).toMatch(/^error: cdktf\.out\/stacks\/example\/cdk\.tf\.json: is not valid JSON \(restore it from git, or run jhm synth --force to write it again\)$/m);
+    expect(err).toMatch(/^error: cdktf\.out\/stacks\/example\/cdk\.tf\.json: is not valid JSON \(restore it from git, or delete it and run jhm synth to write it again\)$/m);
   });
 
   test('rule: a cluster that reserves no floating IP (no stack, nothing recorded) is applied as before', async () => {

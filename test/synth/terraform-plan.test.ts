@@ -378,10 +378,10 @@ describe('readStack', () => {
     };
     fs.writeFileSync(bad, '{"resource": {"x": secret-text');
     const notJson = message(() => readStack(bad, 'cdktf.out/stacks/shared/cdk.tf.json'));
-    expect(notJson).toMatch(/^cdktf\.out\/stacks\/shared\/cdk\.tf\.json: is not valid JSON( \(at character \d+\))? \(restore it from git, or run jhm synth --force to write it again\)$/);
+    expect(notJson).toMatch(/^cdktf\.out\/stacks\/shared\/cdk\.tf\.json: is not valid JSON( \(at character \d+\))? \(restore it from git, or delete it and run jhm synth to write it again\)$/);
     expect(notJson).not.toContain('secret');
     fs.writeFileSync(bad, '[]');
-    expect(message(() => readStack(bad, 'stack.json'))).toBe('stack.json: is not a Terraform JSON stack (its top level is not an object) (restore it from git, or run jhm synth --force to write it again)');
-    expect(message(() => readStack(dir, 'stacks/shared'))).toBe('stacks/shared: is a folder, not a regular file (restore it from git, or run jhm synth --force to write it again)');
+    expect(message(() => readStack(bad, 'stack.json'))).toBe('stack.json: is not a Terraform JSON stack (its top level is not an object) (restore it from git, or delete it and run jhm synth to write it again)');
+    expect(message(() => readStack(dir, 'stacks/shared'))).toBe('stacks/shared: is a folder, not a regular file (restore it from git, or delete it and run jhm synth to write it again)');
   });
 });
