@@ -11,8 +11,8 @@
  * - `crd`: every object of an API group the cluster does not serve itself (`BUILTIN_API_GROUPS`)
  *   has its CustomResourceDefinition, serving the object's version, in the output.
  * - `service-selector`: every Service selector matches a pod template in its namespace (or pods a
- *   named controller makes, `CONTROLLER_PODS`), and every named target port is a container port of
- *   the pods it selects (when they declare ports at all: a pod template listing none, like the
+ *   named controller makes, `CONTROLLER_PODS`), and every named target port is a container port
+ *   (name and protocol; of a container or sidecar) of the pods it selects (when they declare ports at all: a pod template listing none, like the
  *   test charts' stand-ins, says nothing about its port names and is not held against the Service).
  * - `ingress`: an Ingress's class is an IngressClass of the output; each backend's Service is in
  *   its namespace with the port named; a TLS Secret exists or cert-manager makes it (issuer
@@ -139,7 +139,11 @@ export const PER_NAMESPACE_OBJECTS: ReadonlyMap<string, string> = new Map([
   ['ConfigMap/kube-root-ca.crt', "kube-controller-manager's root CA publisher"],
 ]);
 
-/** Pods a controller outside the output makes: a Service selecting (a subset of) these labels matches them. */
+/**
+ * Pods a controller outside the output makes, by the labels that name them: a Service whose
+ * selector has these labels matches them (their other labels, e.g. KubeSpawner's app, release and
+ * chart, come from the controller's configuration).
+ */
 export const CONTROLLER_PODS: ReadonlyArray<{ readonly labels: Readonly<Record<string, string>>; readonly by: string }> = [
   { labels: { component: 'singleuser-server' }, by: "JupyterHub's KubeSpawner (the users' servers)" },
 ];
@@ -590,7 +594,7 @@ function serviceRule(ix: Index, x: Located, findings: Finding[]): void {
   if (spec.type === 'ExternalName' || Object.keys(selector).length === 0) return;
   const selected = (ix.templates.get(x.namespace ?? '') ?? []).filter((t) => matches(selector, t.labels));
   if (selected.length === 0) {
-    if (CONTROLLER_PODS.some((p) => matches(selector, p.labels))) return;
+    if (CONTROLLER_PODS.some((p) => matches(p.labels, selector))) return;
     findings.push(finding('service-selector', x.file, x.line, x, `spec.selector ${labelsText(selector)} matches no pod template in namespace ${x.namespace ?? 'default'}`, 'make the selector match the labels of a workload in its namespace, or add the workload'));
     return;
   }

@@ -147,3 +147,11 @@ ${volume}`;
     expect(run(files('    - {name: v, configMap: {name: gone, items: [{key: a, path: a}, {key: b, path: b}]}}\n'))).toEqual([expect.stringMatching(/volume v: ConfigMap gone is not in namespace n of the output/)]);
   });
 });
+
+test("rule service-selector: a selector naming KubeSpawner's user pods (component singleuser-server) with more of their labels matches them", () => {
+  const service = (selector: string) => `${NAMESPACE}---\napiVersion: v1\nkind: Service\nmetadata:\n  name: s\n  namespace: n\nspec:\n  selector: {${selector}}\n  ports: [{port: 80}]\n`;
+  // As the chart's NetworkPolicy singleuser selects them.
+  expect(run(service('app: jupyterhub, component: singleuser-server, release: r'))).toEqual([]);
+  expect(run(service('component: singleuser-server'))).toEqual([]);
+  expect(run(service('component: hub, release: r'))).toEqual([expect.stringMatching(/Service n\/s: spec.selector component=hub,release=r matches no pod template in namespace n$/)]);
+});
