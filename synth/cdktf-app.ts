@@ -10,12 +10,14 @@
  * directly, after the same checks.
  *
  * Like `jhm synth`, it refuses a stack that replaces a cluster or nodegroup under deletion
- * protection; `JHM_ALLOW_REPLACE=1 npx cdktf synth` is `jhm synth --allow-replace`.
+ * protection; `JHM_ALLOW_REPLACE=1 npx cdktf synth` is `jhm synth --allow-replace`, and prints the
+ * same summary line and warning.
  */
 import * as path from 'path';
 import { PROJECT_PATHS } from '../config/layout';
 import { createInfraApp } from '../infra/synth';
 import { synthesisUnits, synthHubs } from './pipeline';
+import { reportTerraformPlan } from './plan-report';
 import { reportError } from './report';
 
 const root = process.cwd();
@@ -23,8 +25,11 @@ const outdir = path.resolve(root, process.env.CDKTF_OUTDIR ?? PROJECT_PATHS.cdkt
 
 async function run(): Promise<void> {
   // JHM_ALLOW_REPLACE=1 is `jhm synth --allow-replace` (the cdktf CLI passes no options to the app).
-  if (outdir === path.join(root, PROJECT_PATHS.cdktfOut)) await synthHubs({ root, apps: { infra: true, k8s: false }, allowReplace: process.env.JHM_ALLOW_REPLACE === '1' });
-  else createInfraApp(synthesisUnits(root).units, { outdir }).synth();
+  if (outdir === path.join(root, PROJECT_PATHS.cdktfOut)) {
+    const report = await synthHubs({ root, apps: { infra: true, k8s: false }, allowReplace: process.env.JHM_ALLOW_REPLACE === '1' });
+    // As jhm synth: a line per changed stack, and the warning of an allowed replacement.
+    for (const [cluster, plan] of report.plans) reportTerraformPlan(cluster, plan);
+  } else createInfraApp(synthesisUnits(root).units, { outdir }).synth();
 }
 
 run().catch((e) => {

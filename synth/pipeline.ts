@@ -286,7 +286,9 @@ function refuseReplacement(units: readonly ClusterUnit[], plans: ReadonlyMap<str
       new UserError(`this change ${what.join(' and ')}${losses.length ? `, losing ${losses.join('; ')}` : ''}`, {
         file: cluster.source,
         field,
-        fix: `undo it, or review it with jhm diff ${cluster.name} and run jhm synth ${cluster.name} --allow-replace; terraform apply still stops before destroying the cluster while ${protection} is true`,
+        fix: `undo it, or review it with jhm diff ${cluster.name} and run jhm synth ${cluster.name} --allow-replace; ${
+          whole ? `terraform apply still stops before destroying the cluster while ${protection} is true` : `${protection} guards only the cluster: terraform apply then replaces the nodegroup without asking again`
+        }`,
       }),
     );
   }

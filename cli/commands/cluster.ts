@@ -31,7 +31,7 @@ import type { Cluster } from '../../config/cluster';
 import { resolveClusterTarget } from '../tools/cluster-target';
 import { Terraform, TERRAFORM_TIMEOUTS, outputsFileContent } from '../tools/terraform';
 import { projectRoot } from '../project-root';
-import { reportTerraformPlan } from '../plan-report';
+import { reportTerraformPlan } from '../../synth/plan-report';
 
 /** Default limit of each `jhm apply` stage, in seconds. */
 export const DEFAULT_APPLY_TIMEOUT_SECONDS = 300;

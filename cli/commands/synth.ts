@@ -11,7 +11,7 @@ import { OUTPUT_DIRS, recordedHubs } from '../../synth/output';
 import { info, success, warn } from '../../synth/report';
 import { tempDir } from '../../base/temp-dir';
 import { projectRoot } from '../project-root';
-import { reportTerraformPlan } from '../plan-report';
+import { reportTerraformPlan } from '../../synth/plan-report';
 
 export function registerSynthCommands(program: Command): void {
   program

@@ -64,6 +64,17 @@ describe('change plans of jhm diff, jhm check and jhm synth', () => {
     expect((await project.jhm('synth', '--force')).code).toBe(0);
   });
 
+  test('replacing only a nodegroup is refused too, and the fix says deletion protection does not guard it at apply time', async () => {
+    project.write('hubs/example.yaml', EXAMPLE_HUB.replace('flavor: m3.medium', 'flavor: m3.large'));
+    const synth = await project.jhm('synth');
+    expect(synth.code).toBe(1);
+    expect(errorLines(synth.stderr)).toEqual([
+      expect.stringMatching(
+        /^error: hubs\/example\.yaml: nodeGroups\[0\]\.flavor: this change replaces openstack_containerinfra_nodegroup_v1\.nodegroup-mediums \(forced by flavor_id, set by nodeGroups\[0\]\.flavor\).* \(undo it, or review it with jhm diff example and run jhm synth example --allow-replace; cluster\.deletionProtection guards only the cluster: terraform apply then replaces the nodegroup without asking again\)$/,
+      ),
+    ]);
+  });
+
   test('with deletion protection off a replacement is written, with the warning', async () => {
     project.write('hubs/example.yaml', setHubLine(WITH_LABEL, 'autoscaling', 'true\n  deletionProtection: false'));
     const synth = await project.jhm('synth');

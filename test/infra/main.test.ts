@@ -83,7 +83,7 @@ test('rule: the cdktf app writes through the one synth pipeline: the ownership r
   expect(fs.existsSync(path.join(stack, 'cdk.tf.json'))).toBe(true);
 });
 
-test('rule: like jhm synth, it refuses a stack that replaces the cluster under deletion protection, writing nothing; JHM_ALLOW_REPLACE=1 writes it', () => {
+test('rule: like jhm synth, it refuses a stack that replaces the cluster under deletion protection, writing nothing; JHM_ALLOW_REPLACE=1 writes it, with the warning', () => {
   const first = runApp({ example });
   expect(first.status).toBe(0);
   const stack = path.join(first.outdir, 'stacks', 'example', 'cdk.tf.json');
@@ -97,4 +97,7 @@ test('rule: like jhm synth, it refuses a stack that replaces the cluster under d
   const allowed = runApp({ example: labelled }, first.root, { JHM_ALLOW_REPLACE: '1' });
   expect(allowed.status).toBe(0);
   expect(fs.readFileSync(stack, 'utf8')).toContain('monitoring_enabled');
+  // With the summary line and the warning jhm synth --allow-replace prints.
+  expect(allowed.stderr).toContain('example: Terraform plan: 2 to add, 0 to change, 2 to destroy (REPLACE openstack_containerinfra_cluster_v1.cluster');
+  expect(allowed.stderr).toMatch(/^warning: example: the new stack replaces or destroys openstack_containerinfra_cluster_v1\.cluster/m);
 });

@@ -3,8 +3,8 @@
  * (`synth/terraform-plan.ts`): one line, and a warning for what is replaced or destroyed.
  */
 import { OUTPUT_DIRS } from '../config/layout';
-import type { TerraformPlan } from '../synth/terraform-plan';
-import { info, warn } from '../synth/report';
+import type { TerraformPlan } from './terraform-plan';
+import { info, warn } from './report';
 
 /**
  * The summary line of `jhm synth` and `jhm deploy` for a cluster whose stack changed: Terraform's
