@@ -97,12 +97,13 @@ export function prunableTypes(root: string, cluster: string): string[] {
 
 /**
  * Records the kinds of this apply in `.jhm/applied/<cluster>.json`: added to the earlier ones
- * (before the apply contacts the cluster, and again after it), or instead of them after a prune
- * of the whole cluster (nothing of a kind that left dist/ is then left on it).
+ * (before the apply contacts the cluster, and again after it), or, after a prune of the whole
+ * cluster, instead of them with the kinds of the objects the prune kept (`prunedAll.kept`: nothing
+ * else of a kind that left dist/ is then left on it).
  */
-export function recordApplied(root: string, cluster: string, options: { readonly prunedAll: boolean }): void {
+export function recordApplied(root: string, cluster: string, options: { readonly prunedAll: false } | { readonly prunedAll: true; readonly kept: readonly LiveObject[] }): void {
   const now = currentObjects(root, cluster).map(resourceType);
-  const types = new Set(options.prunedAll ? now : [...(readRecord(root, cluster)?.types ?? []), ...now]);
+  const types = new Set(options.prunedAll ? [...now, ...options.kept.map(resourceType)] : [...(readRecord(root, cluster)?.types ?? []), ...now]);
   const record: AppliedRecord = { format: 1, types: [...types].sort() };
   writeJsonAtomicSync(new ProjectLayout(root).appliedRecord(cluster), record);
 }
@@ -249,7 +250,8 @@ export async function pruneAfterApply(kubectl: Kubectl, root: string, cluster: s
   for (const line of describePrunePlan(plan, kubectl, cluster)) info(line);
   await runPrune(kubectl, plan, cluster, options.timeoutMs);
   if (plan.remove.length > 0) success(`${cluster}: pruned ${plan.remove.length} object${plan.remove.length === 1 ? '' : 's'}`);
-  if (options.hub === undefined) recordApplied(root, cluster, { prunedAll: true });
+  // Kinds of what was kept (left to delete by hand, or Secrets left out) stay recorded: a later prune still lists them.
+  if (options.hub === undefined) recordApplied(root, cluster, { prunedAll: true, kept: plan.kept.map((k) => k.object) });
 }
 
 /**

@@ -109,6 +109,8 @@ describe('jhm apply --prune', () => {
     expect(r.stderr).toContain(`prune: kept Namespace old-ns (never pruned: it takes data with it); to delete it: kubectl --kubeconfig ${kubeconfig} delete Namespace/old-ns`);
     expect(r.stderr).toContain(`kubectl --kubeconfig ${kubeconfig} delete CustomResourceDefinition.apiextensions.k8s.io/olds.example.org`);
     expect(r.stderr).toContain(`kubectl --kubeconfig ${kubeconfig} delete PersistentVolumeClaim/hub-db-dir -n jhub`);
+    // The kinds of what was kept stay recorded after the prune of the whole cluster, so the next prune still lists them.
+    expect(JSON.parse(fs.readFileSync(project.root + '/.jhm/applied/example.json', 'utf8')).types).toContain('PersistentVolumeClaim');
   });
 
   test('rule: with --hub, only objects labelled jupyterhub-magnum/hub=<hub> are listed and deleted', async () => {
