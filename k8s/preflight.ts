@@ -12,8 +12,9 @@
  *   has its CustomResourceDefinition, serving the object's version, in the output.
  * - `service-selector`: every Service selector matches a pod template in its namespace (or pods a
  *   named controller makes, `CONTROLLER_PODS`), and every named target port is a container port
- *   (name and protocol; of a container or sidecar) of the pods it selects (when they declare ports at all: a pod template listing none, like the
- *   test charts' stand-ins, says nothing about its port names and is not held against the Service).
+ *   (name and protocol; of a container or sidecar) of the pods it selects (when they declare ports
+ *   at all: a pod template listing none, like the test charts' stand-ins, says nothing about its
+ *   port names and is not held against the Service).
  * - `ingress`: an Ingress's class is an IngressClass of the output; each backend's Service is in
  *   its namespace with the port named; a TLS Secret exists or cert-manager makes it (issuer
  *   annotation), and the issuer it names exists.
