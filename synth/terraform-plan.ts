@@ -455,7 +455,8 @@ export function planStack(before: unknown | undefined, after: unknown | undefine
   }
   changes.sort((x, y) => (x.address < y.address ? -1 : x.address > y.address ? 1 : 0));
   const count = (...actions: TerraformAction[]) => changes.filter((c) => actions.includes(c.action)).length;
-  const backend = before === undefined ? undefined : backendChange(backendOf(before), backendOf(after));
+  // A backend changes between two stacks only: a first stack has no state to move, a removed one no more state.
+  const backend = before === undefined || after === undefined ? undefined : backendChange(backendOf(before), backendOf(after));
   return { changes, ...(backend ? { backend } : {}), add: count('create', 'replace'), change: count('update'), destroy: count('destroy', 'replace') };
 }
 

@@ -306,8 +306,9 @@ describe('rule: a changed state backend is listed apart, with how the state is m
     expect(formatTerraformPlan('Terraform:', plan).split('\n').slice(1, 3)).toEqual(['  # the state backend changes (s3)', '    ~ bucket: "jhm-state" -> "jhm-state-2"']);
   });
 
-  test('a first stack has no state to move, and an unchanged backend is no change', () => {
+  test('a first stack has no state to move, a removed stack none to keep, and an unchanged backend is no change', () => {
     expect(planStack(undefined, stackOf((c) => (c.terraform = { backend: s3 }))).backend).toBeUndefined();
+    expect(planStack(stackOf((c) => (c.terraform = { backend: s3 })), undefined).backend).toBeUndefined();
     const withS3 = stackOf((c) => (c.terraform = { backend: s3 }));
     expect(planChanges(planStack(withS3, withS3))).toBe(false);
   });
