@@ -6,10 +6,13 @@
  * The archives are checked against a copy of the committed charts.lock.json (entries it lacks are
  * recorded in the copy only).
  */
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
+import { isDeepStrictEqual } from 'util';
 import * as path from 'path';
 import { CHARTS } from '../../config/versions';
 import { archiveName } from '../../k8s/helm/chart-lock';
+import { readYamlDocuments, readYamlDocumentsReference } from '../../k8s/helm/manifest';
 import { HelmRenderer } from '../../k8s/helm/render';
 import { ScopeTable } from '../../k8s/helm/scope';
 import type { RenderRequest } from '../../k8s/helm/types';
@@ -69,5 +72,22 @@ realTest(`the real pinned charts render deterministically with namespaces right 
       const crds = a.objects.filter((o) => o.kind === 'CustomResourceDefinition').map((o) => o.metadata.name);
       expect(crds).toEqual(expect.arrayContaining(['clusterissuers.cert-manager.io', 'certificates.cert-manager.io']));
     }
+  }
+});
+
+realTest(`rule: the fast reader reads every real chart's helm output exactly as the reference does (skipped unless JHM_CHARTS_DIR holds them: ${available ? 'it does' : skipMessage})`, async () => {
+  const dir = tempDir();
+  const helm = await realHelm();
+  for (const req of requests) {
+    const values = path.join(dir, `${req.release}.json`);
+    fs.writeFileSync(values, JSON.stringify(req.values));
+    const text = execFileSync(helm, ['template', req.release, path.join(chartsDir!, archiveName(req.chart)), '--namespace', req.namespace, '--kube-version', req.kubeVersion, '--values', values], {
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+      env: { ...process.env, HELM_CACHE_HOME: dir, HELM_CONFIG_HOME: dir, HELM_DATA_HOME: dir },
+    });
+    const fast = readYamlDocuments(text, req.chart.name);
+    expect(fast.length).toBeGreaterThan(0);
+    expect([req.chart.name, isDeepStrictEqual(fast, readYamlDocumentsReference(text, req.chart.name))]).toEqual([req.chart.name, true]);
   }
 });
