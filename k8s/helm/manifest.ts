@@ -6,10 +6,10 @@
  *
  * Two readers, one meaning. The `yaml` package, configured below, is the reference. Most of
  * helm's output is plain YAML (no aliases, tags, merge keys or directives); such a document is
- * read by `js-yaml`, several times faster, with scalar tags that resolve plain
- * scalars exactly as the reference does (`test/helm/manifest.test.ts` compares the two on
- * generated documents and on every real chart's output). A document with anything else, or one
- * `js-yaml` refuses, is read by the reference, whose result or error then stands.
+ * read by `js-yaml`, several times faster, with scalar tags that resolve plain scalars exactly as
+ * the reference does (`test/helm/manifest.test.ts` compares the two on generated documents,
+ * `test/helm/real-charts.test.ts` on every real chart's output). A document with anything else,
+ * or one `js-yaml` refuses, is read by the reference, whose result or error then stands.
  */
 import {
   constructFromEvents,
