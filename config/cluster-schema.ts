@@ -67,6 +67,9 @@ export const magnumSchema = z
     autoscaling: z.boolean().default(true).describe('Enable the cluster autoscaler (Magnum label auto_scaling_enabled).'),
     labels: z.record(terraformText, terraformText).default({}).describe('Extra Magnum cluster labels, merged over the template\'s. Changing labels replaces the cluster.'),
     createTimeout: timeout.default('90m').describe('How long Terraform waits for Magnum to create the cluster (at least 60m).'),
+    updateTimeout: timeout
+      .default('3h')
+      .describe('How long Terraform waits for Magnum to update the cluster (at least 30m): a rolling upgrade to another template replaces every node, one at a time. The provider\'s own default is 30m.'),
     deletionProtection: z.boolean().default(true).describe('Refuse to destroy the cluster (Terraform prevent_destroy). Set false only to tear the hub down.'),
   })
   .strict();
@@ -155,9 +158,12 @@ export function checkClusterParts(c: z.output<typeof magnumSchema>, nodeGroups: 
     const managed = Object.hasOwn(MANAGED_CLUSTER_LABELS, label) ? MANAGED_CLUSTER_LABELS[label] : undefined;
     if (managed) issue([key, 'labels', label], `is managed by jhm (${managed.setBy(key)}); remove it from ${key}.labels`);
   }
-  const minutes = /h$/.test(c.createTimeout) ? parseInt(c.createTimeout, 10) * 60 : parseInt(c.createTimeout, 10);
-  if (minutes < 60) {
+  const minutes = (t: string) => (/h$/.test(t) ? parseInt(t, 10) * 60 : parseInt(t, 10));
+  if (minutes(c.createTimeout) < 60) {
     issue([key, 'createTimeout'], `is ${c.createTimeout}: Magnum takes 10-30 minutes to create a cluster; use at least "60m"`);
+  }
+  if (minutes(c.updateTimeout) < 30) {
+    issue([key, 'updateTimeout'], `is ${c.updateTimeout}: a rolling upgrade replaces every node one at a time; use at least "30m" (the provider's default)`);
   }
 
   const seen = new Map<string, number>();

@@ -72,6 +72,8 @@ export interface ClusterSettings {
   readonly autoscaling: boolean;
   readonly labels: Readonly<Record<string, string>>;
   readonly createTimeout: string;
+  /** How long Terraform waits for an update of the cluster (a rolling upgrade: every node replaced). */
+  readonly updateTimeout: string;
   readonly deletionProtection: boolean;
   /**
    * The Kubernetes version the cluster runs, from one place (`config/cluster-templates.ts`): the
@@ -182,6 +184,7 @@ export function resolveCluster(name: string, parts: ClusterParts, source: string
       autoscaling: c.autoscaling,
       labels: c.labels,
       createTimeout: c.createTimeout,
+      updateTimeout: c.updateTimeout,
       deletionProtection: c.deletionProtection,
       kubernetes,
     },

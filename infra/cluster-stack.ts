@@ -86,6 +86,7 @@ export class ClusterStack extends TerraformStack {
       autoscaling: c.autoscaling,
       labels: c.labels,
       createTimeout: c.createTimeout,
+      updateTimeout: c.updateTimeout,
       deletionProtection: c.deletionProtection,
     });
 

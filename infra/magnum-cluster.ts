@@ -55,6 +55,12 @@ export interface MagnumClusterProps {
   /** How long Terraform waits for the cluster to be created, e.g. `90m` (Terraform `timeouts.create`): minutes or hours. */
   readonly createTimeout: string;
   /**
+   * How long Terraform waits for an update, e.g. a rolling upgrade to another template, which
+   * replaces every node (Terraform `timeouts.update`): minutes or hours.
+   * @default the provider's own, 30 minutes
+   */
+  readonly updateTimeout?: string;
+  /**
    * Refuse to destroy the cluster (Terraform `lifecycle.prevent_destroy`): a plan that would delete
    * or replace it fails instead. Every label change replaces a Magnum cluster, so this also guards
    * against edits that would silently rebuild it.
@@ -76,7 +82,7 @@ export interface MagnumClusterProps {
  *
  * The constructor checks its props (the hub schema checks the same for hub files): `name` is a DNS
  * label, `masterCount` odd and at least 1, the default worker's `minNodes` at least 1 and at most
- * `maxNodes` with `nodeCount` between them, `dockerVolumeSize` at least 1, `createTimeout` a
+ * `maxNodes` with `nodeCount` between them, `dockerVolumeSize` at least 1, `createTimeout` (and `updateTimeout`) a
  * duration such as `90m` or `2h`.
  */
 export class MagnumCluster extends Construct {
@@ -100,8 +106,10 @@ export class MagnumCluster extends Construct {
     }
     if (![w.minNodes, w.maxNodes, w.nodeCount].some((n) => Token.isUnresolved(n))) requireNodeRange(w, what, 'defaultWorker.');
     if (!Token.isUnresolved(props.dockerVolumeSize)) requireInteger(props.dockerVolumeSize, what, 'dockerVolumeSize', 1);
-    if (!Token.isUnresolved(props.createTimeout)) {
-      requireProp(/^[0-9]+[mh]$/.test(props.createTimeout), what, 'createTimeout', `is "${props.createTimeout}"; it must be a duration in minutes or hours, e.g. "90m" or "2h"`);
+    for (const [prop, value] of [['createTimeout', props.createTimeout], ['updateTimeout', props.updateTimeout]] as const) {
+      if (value !== undefined && !Token.isUnresolved(value)) {
+        requireProp(/^[0-9]+[mh]$/.test(value), what, prop, `is "${value}"; it must be a duration in minutes or hours, e.g. "90m" or "2h"`);
+      }
     }
 
     const text = (value: string, prop: string) => terraformLiteral(value, `MagnumCluster ${id}: ${prop}`);
@@ -145,7 +153,7 @@ export class MagnumCluster extends Construct {
       fixedSubnet: Fn.element(this.subnets.ids, 0),
       mergeLabels: true,
       labels,
-      timeouts: { create: text(props.createTimeout, 'createTimeout') },
+      timeouts: { create: text(props.createTimeout, 'createTimeout'), ...(props.updateTimeout !== undefined ? { update: text(props.updateTimeout, 'updateTimeout') } : {}) },
       lifecycle: {
         preventDestroy: props.deletionProtection ?? true,
         ...(props.autoscaling ? { ignoreChanges: ['node_count'] } : {}),

@@ -30,6 +30,7 @@ const CLUSTER_ARGUMENTS: Readonly<Record<string, string>> = {
   fixed_network: 'fixedNetwork',
   fixed_subnet: 'fixedNetwork',
   'timeouts.create': 'createTimeout',
+  'timeouts.update': 'updateTimeout',
 };
 
 /** Nodegroup argument → field of its entry in `nodeGroups`. */

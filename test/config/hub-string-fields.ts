@@ -36,6 +36,7 @@ export const TERRAFORM_PATTERN_FIELDS = [
   'cluster.name',
   'cluster.templateId',
   'cluster.createTimeout',
+  'cluster.updateTimeout',
   'nodeGroups[].name',
   'nodeGroups[].role',
   'dns.zone',

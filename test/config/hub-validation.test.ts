@@ -177,6 +177,12 @@ describe('rejected inputs', () => {
     h.cluster.createTimeout = '30m';
     expect(errorsOf(h)).toEqual([expect.stringMatching(/cluster\.createTimeout: is 30m: .*use at least "60m"/)]);
   });
+
+  test('an update timeout under 30 minutes (the provider default; a rolling upgrade replaces every node)', () => {
+    const h = base();
+    h.cluster.updateTimeout = '20m';
+    expect(errorsOf(h)).toEqual([expect.stringMatching(/cluster\.updateTimeout: is 20m: a rolling upgrade replaces every node one at a time; use at least "30m"/)]);
+  });
 });
 
 describe('errors from a hub file', () => {

@@ -165,11 +165,11 @@ describe('cluster', () => {
     for (const v of Object.values(cluster(tf).labels)) expect(typeof v).toBe('string');
   });
 
-  test('timeouts.create is the hub createTimeout, at least 60 minutes', () => {
-    expect(cluster(synthHub(exampleHub())).timeouts).toEqual({ create: '90m' });
+  test('timeouts.create is the hub createTimeout, at least 60 minutes; timeouts.update its updateTimeout (a rolling upgrade replaces every node), 3h by default', () => {
+    expect(cluster(synthHub(exampleHub())).timeouts).toEqual({ create: '90m', update: '3h' });
     expect(minutes(cluster(synthHub(exampleHub())).timeouts.create)).toBeGreaterThanOrEqual(60);
-    const tf = synthHub(variantHub((h) => (h.cluster.createTimeout = '2h')));
-    expect(cluster(tf).timeouts).toEqual({ create: '2h' });
+    const tf = synthHub(variantHub((h) => ((h.cluster.createTimeout = '2h'), (h.cluster.updateTimeout = '300m'))));
+    expect(cluster(tf).timeouts).toEqual({ create: '2h', update: '300m' });
     expect(minutes(cluster(tf).timeouts.create)).toBe(120);
   });
 

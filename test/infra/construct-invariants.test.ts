@@ -47,6 +47,7 @@ describe('MagnumCluster', () => {
     ['nodeCount outside the range', { defaultWorker: { flavor: 'm3.quad', nodeCount: 5, minNodes: 1, maxNodes: 2 } }, /^MagnumCluster cluster: defaultWorker\.nodeCount is 5, outside minNodes\.\.maxNodes \(1\.\.2\)/],
     ['a fractional dockerVolumeSize', { dockerVolumeSize: 1.5 }, /^MagnumCluster cluster: dockerVolumeSize is 1\.5; it must be an integer of at least 1/],
     ['a createTimeout that is no duration', { createTimeout: 'soon' }, /^MagnumCluster cluster: createTimeout is "soon"; it must be a duration/],
+    ['an updateTimeout that is no duration', { updateTimeout: '3 hours' }, /^MagnumCluster cluster: updateTimeout is "3 hours"; it must be a duration/],
   ])('refuses %s', (_what, change, message) => {
     expect(() => new MagnumCluster(stack(), 'cluster', { ...CLUSTER, ...change })).toThrow(message);
   });

@@ -45,6 +45,7 @@ const EDITS: Record<string, (f: Record<string, any>) => void> = {
   'magnum.labels.monitoring_enabled': (f) => (f.magnum.labels = { monitoring_enabled: 'true' }),
   // createTimeout alone plans nothing (timeouts are not in the provider's diff): with a keypair change.
   'magnum.createTimeout magnum.keypair': (f) => ((f.magnum.createTimeout = '2h'), (f.magnum.keypair = 'other-key')),
+  'magnum.updateTimeout magnum.keypair': (f) => ((f.magnum.updateTimeout = '6h'), (f.magnum.keypair = 'other-key')),
   'magnum.templateId': (f) => (f.magnum.templateId = '0b5f4b46-4b07-4b64-9f2a-7c3b2f1d9e10'),
   'magnum.fixedNetwork': (f) => (f.magnum.fixedNetwork = 'other-network'),
   'nodeGroups[0].flavor': (f) => (f.nodeGroups[0].flavor = 'm3.large'),

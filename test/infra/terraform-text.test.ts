@@ -90,7 +90,7 @@ const forTerraform: Array<{ what: string; json: Record<string, string>; meant: R
 describe('rule: the classification of string fields matches what reaches cdk.tf.json', () => {
   const probe = (i: number) => `jhmprobe${i}x`;
   // The constructs check their props: a duration is traced with a duration.
-  const probeFor = (field: string, i: number) => (field === 'cluster.createTimeout' ? `${90000 + i}m` : probe(i));
+  const probeFor = (field: string, i: number) => (field === 'cluster.createTimeout' || field === 'cluster.updateTimeout' ? `${90000 + i}m` : probe(i));
 
   test('every field classified as reaching Terraform does reach it', () => {
     for (const [i, field] of TERRAFORM_FIELDS.entries()) {
