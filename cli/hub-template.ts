@@ -25,6 +25,31 @@ function cloudSection(cloud: string | undefined): string {
   return cloud ? `cloud:\n  name: ${scalar(cloud)}   # cloud in clouds.yaml` : '# cloud:\n#   name: openstack   # cloud in clouds.yaml; without it the OS_* environment is used';
 }
 
+/**
+ * The Magnum settings of a new file under `key` (`cluster` in a hub file of the original format,
+ * `magnum` in a cluster file): the keypair it sets, and the others commented out with their defaults.
+ */
+function magnumSection(key: string, keypair: string, o: { name?: string; teardown: string }): string {
+  return [
+    `${key}:`,
+    `  keypair: ${scalar(keypair)}`,
+    ...(o.name !== undefined ? [`  # name: ${o.name}   # the cluster's name in Magnum (default: the file's name)`] : []),
+    '  # template: kubernetes-1-33-jammy   # cluster template name; the Kubernetes version follows it',
+    '  # kubernetesVersion: "1.33.4"   # only to pin a patch release, or with templateId',
+    '  # masterFlavor: m3.quad',
+    '  # defaultWorker: { flavor: m3.quad, nodeCount: 1, minNodes: 1, maxNodes: 1 }   # the "core" node',
+    `  # deletionProtection: true   # set false only to tear ${o.teardown} down (see README, Teardown)`,
+  ].join('\n');
+}
+
+/** The first nodegroup for user servers of a new file. */
+const NODE_GROUPS = `nodeGroups:
+  - name: mediums
+    flavor: m3.medium
+    minNodes: 1
+    maxNodes: 8
+`;
+
 /** The `jupyterhub:` section of a new hub: GitHub login, one image, a profile on the core node and one on `extraNodeGroup`. */
 function jupyterhubSection(o: { githubClientId: string; admins: readonly string[]; extraNodeGroup?: string; comments?: string }): string {
   return `jupyterhub:
@@ -82,21 +107,10 @@ export function hubTemplate(hub: string, o: HubTemplateOptions): string {
 
 ${cloudSection(o.cloud)}
 
-cluster:
-  keypair: ${scalar(o.keypair)}
-  # template: kubernetes-1-33-jammy   # cluster template name; set kubernetesVersion to match
-  # kubernetesVersion: "1.33.0"
-  # masterFlavor: m3.quad
-  # defaultWorker: { flavor: m3.quad, nodeCount: 1, minNodes: 1, maxNodes: 1 }   # the "core" node
-  # deletionProtection: true   # set false only to tear the hub down (see README, Teardown)
+${magnumSection('cluster', o.keypair, { teardown: 'the hub' })}
 
 # Nodegroups for user servers; each profile below names one.
-nodeGroups:
-  - name: mediums
-    flavor: m3.medium
-    minNodes: 1
-    maxNodes: 8
-
+${NODE_GROUPS}
 dns:
   zone: ${scalar(o.zone)}
   # record: ${hub}   # host = <record>.<zone>
@@ -168,22 +182,10 @@ export function clusterTemplate(cluster: string, o: ClusterTemplateOptions): str
 
 ${cloudSection(o.cloud)}
 
-magnum:
-  keypair: ${scalar(o.keypair)}
-  # name: ${cluster}   # the cluster's name in Magnum (default: the file's name)
-  # template: kubernetes-1-33-jammy   # cluster template name; set kubernetesVersion to match
-  # kubernetesVersion: "1.33.0"
-  # masterFlavor: m3.quad
-  # defaultWorker: { flavor: m3.quad, nodeCount: 1, minNodes: 1, maxNodes: 1 }   # the "core" node
-  # deletionProtection: true   # set false only to tear the cluster down (see README, Teardown)
+${magnumSection('magnum', o.keypair, { name: cluster, teardown: 'the cluster' })}
 
 # Nodegroups for user servers of every hub on the cluster; each profile of a hub names one.
-nodeGroups:
-  - name: mediums
-    flavor: m3.medium
-    minNodes: 1
-    maxNodes: 8
-
+${NODE_GROUPS}
 dns:
   zone: ${scalar(o.zone)}   # each hub's record goes in this zone
 

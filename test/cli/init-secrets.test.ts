@@ -6,7 +6,8 @@
 import * as fs from 'fs';
 import fc from 'fast-check';
 import { parse } from 'yaml';
-import { hubTemplate } from '../../cli/hub-template';
+import { clusterTemplate, hubTemplate } from '../../cli/hub-template';
+import { defineCluster } from '../../config/cluster';
 import { defineHub } from '../../config/hub';
 import { terraformTextProblem } from '../../config/terraform-text';
 import { loadHubFile } from '../../config/load';
@@ -101,6 +102,16 @@ describe('jhm init with bad options', () => {
 });
 
 describe('the hub template', () => {
+  test('rule: the Magnum settings the new hub and cluster files show commented out are valid as shown (the Kubernetes version follows the template)', () => {
+    const uncomment = (text: string) => text.replace(/^ {2}# ((?:name|template|kubernetesVersion|masterFlavor|defaultWorker|deletionProtection): )/gm, '  $1');
+    const hubText = uncomment(hubTemplate('physics-101', { zone: 'hubs.example.org.', email: 'admins@example.org', keypair: 'k', githubClientId: 'fake-client-id', admins: ['alice'] }));
+    expect(hubText).toMatch(/^ {2}kubernetesVersion: "1\.33\.4"/m);
+    expect(defineHub('physics-101', parse(hubText), {}, 'hubs/physics-101.yaml').cluster.magnum.kubernetes.shown).toBe('1.33.4');
+    const clusterText = uncomment(clusterTemplate('shared', { zone: 'hubs.example.org.', email: 'admins@example.org', keypair: 'k' }));
+    expect(clusterText).toMatch(/^ {2}name: shared/m);
+    expect(defineCluster('shared', parse(clusterText), 'clusters/shared.yaml').magnum.template).toEqual({ name: 'kubernetes-1-33-jammy' });
+  });
+
   test('property: whatever hub name, zone, email, keypair, client id and admins are given, the template is a valid hub file holding exactly them', () => {
     const label = fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,20}[a-z0-9])?$/);
     // Any printable text, including what YAML would read as a number, boolean, null, comment or flow collection.
