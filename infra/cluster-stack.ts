@@ -34,7 +34,8 @@ export interface ClusterStackProps {
 }
 
 /**
- * One cluster's infrastructure on OpenStack. Resource addresses are fixed so that state stays
+ * One cluster's infrastructure on OpenStack. Its nodegroups are created one at a time, in file
+ * order (each `depends_on` the one before it). Resource addresses are fixed so that state stays
  * attached when the code is refactored: `cluster`, `nodegroup-<name>`, the floating IP `ingress`
  * and zone lookup `ingress-zone`, and the hubs' A records: `ingress` for the dedicated cluster of
  * a legacy hub file (its address before clusters existed), `record-<hub>` on a cluster file.
@@ -90,14 +91,21 @@ export class ClusterStack extends TerraformStack {
       deletionProtection: c.deletionProtection,
     });
 
-    this.nodeGroups = cluster.nodeGroups.map(
-      (nodeGroup) =>
+    // Magnum's Cluster API driver fails nodegroups created concurrently (Launchpad bug 2097946),
+    // and Terraform creates independent resources in parallel: each nodegroup waits for the one
+    // before it in the file, so a plain `terraform apply` creates them one at a time.
+    const nodeGroups: MagnumNodeGroup[] = [];
+    for (const nodeGroup of cluster.nodeGroups) {
+      nodeGroups.push(
         new MagnumNodeGroup(this, RESOURCE_IDS.nodeGroup(nodeGroup.name), {
           clusterId: this.cluster.clusterId,
           nodeGroup,
           autoscaling: c.autoscaling,
+          after: nodeGroups.at(-1),
         }),
-    );
+      );
+    }
+    this.nodeGroups = nodeGroups;
 
     this.ingress = new IngressFloatingIp(this, RESOURCE_IDS.ingress, {
       floatingIpPool: cluster.ingress.floatingIpPool,

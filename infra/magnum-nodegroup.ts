@@ -20,6 +20,12 @@ export interface MagnumNodeGroupProps {
    * @default true
    */
   readonly autoscaling?: boolean;
+  /**
+   * The nodegroup created before this one: Terraform waits for it (`depends_on`) before creating
+   * this one. Ordering adds no argument, so an existing nodegroup gaining it plans no change.
+   * @default none (created as soon as the cluster exists)
+   */
+  readonly after?: MagnumNodeGroup;
 }
 
 /**
@@ -29,6 +35,9 @@ export interface MagnumNodeGroupProps {
  *
  * The Terraform address is `openstack_containerinfra_nodegroup_v1.<construct id>`. Its name, flavor,
  * role and labels reach Terraform literally (`terraformLiteral`).
+ *
+ * `after` chains it to another nodegroup (`depends_on`), which is how a cluster's nodegroups are
+ * created one at a time (see `ClusterStack`).
  *
  * The constructor checks its props: the name is a DNS label, `minNodes` at least 1 and at most
  * `maxNodes`, `nodeCount` between them, `dockerVolumeSize` (when set) at least 1.
@@ -60,6 +69,7 @@ export class MagnumNodeGroup extends Construct {
       // An empty map would read back as the merged labels and plan a replacement: leave it unset.
       labels: Object.keys(ng.labels).length > 0 ? terraformLiteralMap(ng.labels, `MagnumNodeGroup ${id}: labels`) : undefined,
       lifecycle: autoscaling ? { ignoreChanges: ['node_count'] } : undefined,
+      dependsOn: props.after ? [props.after.resource] : undefined,
     });
     this.resource.overrideLogicalId(id);
   }
