@@ -19,6 +19,7 @@ import { Cluster, settingsKey } from './cluster';
 import { kubernetesVersionField } from './cluster-templates';
 import { Hub, hubCharts } from './hub';
 import { checkHubSet, clusterWarnings } from './hub-set';
+import { loginWarnings } from './login-rules';
 import { HUBS_DIR, loadHubs, loadProject } from './load';
 import * as path from 'path';
 import satisfies from 'semver/functions/satisfies';
@@ -72,7 +73,7 @@ export function validateProject(root: string, names?: readonly string[]): ValidP
     for (const e of found) if (selected(e)) problems.add(e);
   }
   problems.throwIfAny();
-  const warnings = clusterWarnings(project.hubs, project.clusters).filter(selected);
+  const warnings = [...clusterWarnings(project.hubs, project.clusters), ...loginWarnings(project.hubs, project.clusters)].filter(selected);
   return { hubs, clusters, warnings };
 }
 
