@@ -5,7 +5,7 @@
 import * as path from 'path';
 import { Command } from 'commander';
 import { STACK_FILE_NAME } from '../../config/layout';
-import { Diagnostics } from '../../config/diagnostics';
+import { Diagnostic, Diagnostics } from '../../config/diagnostics';
 import { UserError, UserErrors } from '../../config/errors';
 import { OUTPUT_DIRS, recordedHubs } from '../../synth/output';
 import { info, success, warn } from '../../synth/report';
@@ -45,11 +45,14 @@ export function registerSynthCommands(program: Command): void {
     .option('--offline', 'never download charts (same as JHM_OFFLINE=1)', false)
     .option('--force', 'synthesize every cluster, also those whose inputs and outputs are unchanged', false)
     .option('--allow-replace', "write a stack that replaces a cluster or nodegroup although the cluster's deletion protection is on (review it with jhm diff first)", false)
-    .action(async (names: string[], opts: { prune: boolean; offline: boolean; force: boolean; allowReplace: boolean }, cmd: Command) => {
+    .option('--strict', 'fail, before writing anything, on any warning jhm validate gives (a hub nobody can log in to, a placeholder value, a cluster with no hub)', false)
+    .action(async (names: string[], opts: { prune: boolean; offline: boolean; force: boolean; allowReplace: boolean; strict: boolean }, cmd: Command) => {
       const root = projectRoot(cmd);
       const started = Date.now();
       // Loaded by the commands that synthesize, not at start-up (jhm --help, validate, status).
-      const { synthHubs } = await import('../../synth/pipeline');
+      const { synthHubs, synthesisUnits } = await import('../../synth/pipeline');
+      // The warnings synth would print for the same selection, as errors.
+      if (opts.strict) strictErrors(synthesisUnits(root, names).warnings);
       const report = await synthHubs({
         root,
         hubs: names,
@@ -134,6 +137,11 @@ export function registerSynthCommands(program: Command): void {
       });
   diffLike('diff', 'show what jhm synth would change in dist/ and cdktf.out/stacks/ (writes nothing; secrets are never shown)', false);
   diffLike('check', 'like diff, but exit 1 when anything would change (for CI)', true);
+}
+
+/** `jhm synth --strict`: the validation warnings, thrown as errors (each on its own line). */
+function strictErrors(warnings: readonly Diagnostic[]): void {
+  if (warnings.length > 0) throw new UserErrors(warnings.map((w) => new UserError(w.message, w)));
 }
 
 /** `jhm validate --manifests`: the preflight of the named clusters' folders as on disk; exit 1 on any finding. */
