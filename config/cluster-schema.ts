@@ -154,6 +154,7 @@ export function checkClusterParts(c: z.output<typeof magnumSchema>, nodeGroups: 
   checkRange(c.defaultWorker, [key, 'defaultWorker'], issue);
   const version = kubernetesVersionProblem(c, key);
   if (version !== undefined) issue([key, 'kubernetesVersion'], version);
+  checkLabelKeys(c.labels, [key, 'labels'], issue);
   for (const label of Object.keys(c.labels)) {
     const managed = Object.hasOwn(MANAGED_CLUSTER_LABELS, label) ? MANAGED_CLUSTER_LABELS[label] : undefined;
     if (managed) issue([key, 'labels', label], `is managed by jhm (${managed.setBy(key)}); remove it from ${key}.labels`);
@@ -169,6 +170,7 @@ export function checkClusterParts(c: z.output<typeof magnumSchema>, nodeGroups: 
   const seen = new Map<string, number>();
   nodeGroups.forEach((ng, i) => {
     checkRange(ng, ['nodeGroups', i], issue);
+    checkLabelKeys(ng.labels, ['nodeGroups', i, 'labels'], issue);
     if (ng.name === DEFAULT_WORKER_NODE_GROUP || ng.name === DEFAULT_MASTER_NODE_GROUP) {
       issue(['nodeGroups', i, 'name'], `"${ng.name}" is created by Magnum with the cluster; configure it under ${key}.defaultWorker or pick another name`);
     }
@@ -179,6 +181,15 @@ export function checkClusterParts(c: z.output<typeof magnumSchema>, nodeGroups: 
       seen.set(ng.name, i);
     }
   });
+}
+
+/**
+ * A Magnum label has a name: an empty key (which Terraform would pass on as a real map key) is
+ * refused. Keys Terraform would evaluate (`${`, `%{`) are refused by `terraformText`; `//` is a
+ * plain key there (a comment only directly in a block body), planned like any other label.
+ */
+function checkLabelKeys(labels: Readonly<Record<string, string>>, path: (string | number)[], issue: Issue): void {
+  if (Object.hasOwn(labels, '')) issue([...path, ''], 'is an empty label key: a Magnum label needs a name; remove it or name it');
 }
 
 function checkRange(g: { minNodes: number; maxNodes: number; nodeCount?: number }, path: (string | number)[], issue: Issue): void {

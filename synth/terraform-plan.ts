@@ -23,7 +23,12 @@
  *   outputs and providers are not listed. Counts are Terraform's: a replacement is one to add and
  *   one to destroy;
  * - a changed backend (`terraform.backend`: where the state lives) is listed apart (`backend`):
- *   Terraform's `init` stops on it until the state is moved with `terraform init -migrate-state`.
+ *   Terraform's `init` stops on it until the state is moved with `terraform init -migrate-state`;
+ * - the JSON is read as Terraform reads it: a `//` property is a comment only directly in a block
+ *   body (a resource's or data source's, a nested block's such as `timeouts`, a backend's). The
+ *   value of an argument is an expression, where every key is data: `labels = {"//" = "x"}` is a
+ *   label, and changing it replaces the cluster. Which keys name nested blocks (bodies) and which
+ *   arguments (expressions) comes from the provider schema (`provider-schema/openstack.json`).
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -129,17 +134,35 @@ function schemaDir(): string {
   }
 }
 
+/** A block of `terraform providers schema -json`: its arguments and nested blocks. */
+interface SchemaBlock {
+  readonly attributes?: Record<string, { readonly optional?: boolean; readonly computed?: boolean }>;
+  readonly block_types?: Record<string, { readonly nesting_mode: string; readonly block: SchemaBlock }>;
+}
+
+interface ProviderSchema {
+  readonly resource_schemas: Record<string, { readonly block: SchemaBlock }>;
+  readonly data_source_schemas: Record<string, { readonly block: SchemaBlock }>;
+}
+
+let schemaMemo: ProviderSchema | undefined;
+
+/** The provider's schema (`provider-schema/openstack.json`), read once. */
+function providerSchema(): ProviderSchema {
+  if (schemaMemo) return schemaMemo;
+  const schema = JSON.parse(fs.readFileSync(path.join(schemaDir(), OPENSTACK_SCHEMA_FILE), 'utf8')) as { provider_schemas: Record<string, Partial<ProviderSchema>> };
+  const provider = Object.values(schema.provider_schemas)[0] ?? {};
+  schemaMemo = { resource_schemas: provider.resource_schemas ?? {}, data_source_schemas: provider.data_source_schemas ?? {} };
+  return schemaMemo;
+}
+
 let factsMemo: ReadonlyMap<string, ResourceFacts> | undefined;
 
 /** The provider facts of every resource type in `provider-schema/force-new.json`, read once. */
 export function providerFacts(): ReadonlyMap<string, ResourceFacts> {
   if (factsMemo) return factsMemo;
-  const dir = schemaDir();
-  const forceNew = JSON.parse(fs.readFileSync(path.join(dir, FORCE_NEW_FILE), 'utf8')) as ForceNewFile;
-  const schema = JSON.parse(fs.readFileSync(path.join(dir, OPENSTACK_SCHEMA_FILE), 'utf8')) as {
-    provider_schemas: Record<string, { resource_schemas: Record<string, { block: { attributes?: Record<string, { optional?: boolean; computed?: boolean }> } }> }>;
-  };
-  const resources = Object.values(schema.provider_schemas)[0]?.resource_schemas ?? {};
+  const forceNew = JSON.parse(fs.readFileSync(path.join(schemaDir(), FORCE_NEW_FILE), 'utf8')) as ForceNewFile;
+  const resources = providerSchema().resource_schemas;
   const facts = new Map<string, ResourceFacts>();
   for (const [type, r] of Object.entries(forceNew.resources)) {
     const attributes = resources[type]?.block.attributes ?? {};
@@ -194,14 +217,67 @@ export function readStack(file: string, display: string = file): unknown | undef
 
 type Json = Record<string, unknown>;
 
-/** Terraform meta-arguments and cdktf metadata: not provider attributes. */
-const META = new Set(['//', 'lifecycle', 'depends_on', 'count', 'for_each', 'provider', 'provisioner', 'connection']);
+/** Terraform meta-arguments: not provider arguments (cdktf's `//` metadata is a comment, see {@link body}). */
+const META = new Set(['lifecycle', 'depends_on', 'count', 'for_each', 'provider', 'provisioner', 'connection']);
+
+/** The property Terraform's JSON syntax reads as a comment, directly in a block body only. */
+const COMMENT = '//';
+
+/** The nested blocks of a block body, by name (each with its own nested blocks); every other key is an argument. */
+interface BodyShape {
+  readonly blocks: ReadonlyMap<string, BodyShape>;
+}
+
+/** A body with no nested blocks known: every key but a comment is an argument, whose value is an expression. */
+const FLAT_BODY: BodyShape = { blocks: new Map() };
+
+function shapeOf(block: SchemaBlock | undefined): BodyShape {
+  return { blocks: new Map(Object.entries(block?.block_types ?? {}).map(([name, b]) => [name, shapeOf(b.block)])) };
+}
+
+const shapeMemo = new Map<string, BodyShape>();
+
+/**
+ * The shape of the body of a resource or data source of `type`, from the provider schema. The
+ * meta-argument block `lifecycle` is read by its own rules (`ignoredPaths`, `preventDestroy`); a
+ * type the schema lacks is a body without nested blocks.
+ */
+function bodyShape(kind: 'resource' | 'data', type: string): BodyShape {
+  const key = `${kind} ${type}`;
+  let shape = shapeMemo.get(key);
+  if (!shape) {
+    const schema = providerSchema();
+    shape = shapeOf((kind === 'resource' ? schema.resource_schemas : schema.data_source_schemas)[type]?.block);
+    shapeMemo.set(key, shape);
+  }
+  return shape;
+}
+
+/**
+ * A block body as Terraform reads it: its comments (`//`) left out, and those of its nested
+ * blocks; the values of its arguments are kept whole, `//` keys included, as they are expressions.
+ * A nested block is an object, or a list of objects for several: a list of one object is that
+ * one block, written as the object.
+ */
+function body(config: Json, shape: BodyShape): Json {
+  const out: Json = {};
+  for (const [k, v] of Object.entries(config)) {
+    if (k === COMMENT) continue;
+    const nested = shape.blocks.get(k);
+    const blocks = nested === undefined ? v : Array.isArray(v) ? v.map((x) => (isObject(x) ? body(x, nested) : x)) : isObject(v) ? body(v, nested) : v;
+    out[k] = Array.isArray(blocks) && blocks.length === 1 && isObject(blocks[0]) ? blocks[0] : blocks;
+  }
+  return out;
+}
 
 interface Block {
   readonly address: string;
   readonly type: string;
   readonly name: string;
+  /** The block body as written (`lifecycle` and cdktf's metadata included). */
   readonly config: Json;
+  /** Its arguments and nested blocks as Terraform reads them: no meta-arguments, no comments. */
+  readonly arguments: Json;
 }
 
 function isObject(v: unknown): v is Json {
@@ -218,7 +294,7 @@ function blocks(stack: unknown, kind: 'resource' | 'data'): Map<string, Block> {
     for (const [name, config] of Object.entries(byName)) {
       if (!isObject(config)) continue;
       const address = `${kind === 'data' ? 'data.' : ''}${type}.${name}`;
-      out.set(address, { address, type, name, config });
+      out.set(address, { address, type, name, config, arguments: body(arguments_(config), bodyShape(kind, type)) });
     }
   }
   return out;
@@ -229,15 +305,18 @@ function canonical(v: unknown): string {
   return JSON.stringify(v, (_k, x: unknown) => (isObject(x) ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, x[k]])) : x)) ?? 'undefined';
 }
 
-/** The configuration without cdktf metadata and meta-arguments. */
+/** The configuration without meta-arguments. */
 function arguments_(config: Json): Json {
   return Object.fromEntries(Object.entries(config).filter(([k]) => !META.has(k)));
 }
 
-/** Leaves of `value` under `prefix`: objects are walked (`a.b`), lists and empty objects are one value. */
+/**
+ * Leaves of `value` under `prefix`: objects are walked (`a.b`), lists and empty objects are one
+ * value. Every key is data (comments are left out of bodies before, by {@link body}).
+ */
 function flatten(value: unknown, prefix: string, out: Map<string, unknown>): Map<string, unknown> {
   if (isObject(value) && Object.keys(value).length > 0) {
-    for (const [k, v] of Object.entries(value)) if (k !== '//') flatten(v, `${prefix}.${k}`, out);
+    for (const [k, v] of Object.entries(value)) flatten(v, `${prefix}.${k}`, out);
   } else if (value !== undefined) {
     out.set(prefix, value);
   }
@@ -266,7 +345,10 @@ function interpolations(text: string): string[] {
   return out;
 }
 
-/** Addresses (`type.name`, `data.type.name`) that the expressions in `value` may refer to. */
+/**
+ * Addresses (`type.name`, `data.type.name`) that the expressions in `value` may refer to. Keys are
+ * read too: Terraform reads an object key in an expression as a template, as it reads a string.
+ */
 function references(value: unknown): string[] {
   const out: string[] = [];
   const walk = (v: unknown): void => {
@@ -277,7 +359,10 @@ function references(value: unknown): string[] {
     } else if (Array.isArray(v)) {
       v.forEach(walk);
     } else if (isObject(v)) {
-      Object.values(v).forEach(walk);
+      for (const [k, x] of Object.entries(v)) {
+        walk(k);
+        walk(x);
+      }
     }
   };
   walk(value);
@@ -317,8 +402,8 @@ function templateMinor(cluster: Block, data: ReadonlyMap<string, Block>): string
 
 /** What a data source's changed configuration is, e.g. `template "a" -> "b"`. */
 function describeDataChange(before: Block, after: Block): string {
-  const a = flatten(arguments_(before.config), '', new Map());
-  const b = flatten(arguments_(after.config), '', new Map());
+  const a = flatten(before.arguments, '', new Map());
+  const b = flatten(after.arguments, '', new Map());
   const changed = [...new Set([...a.keys(), ...b.keys()])].filter((k) => canonical(a.get(k)) !== canonical(b.get(k))).sort();
   const what = DATA_NAMES[after.type] ?? after.address;
   if (changed.length === 1 && changed[0] === '.name') return `${what} ${value(a.get('.name'))} -> ${value(b.get('.name'))}`;
@@ -372,7 +457,7 @@ export function planStack(before: unknown | undefined, after: unknown | undefine
   const dataCause = (d: Block): string | undefined => {
     const old = oldData.get(d.address);
     if (!old) return `${d.address} is new`;
-    if (canonical(arguments_(old.config)) !== canonical(arguments_(d.config))) return describeDataChange(old, d);
+    if (canonical(old.arguments) !== canonical(d.arguments)) return describeDataChange(old, d);
     const causes = [...new Set(references(d.config).map((r) => unknown.get(r)).filter((c): c is string => c !== undefined))];
     return causes.length > 0 ? causes.join('; ') : undefined;
   };
@@ -380,8 +465,8 @@ export function planStack(before: unknown | undefined, after: unknown | undefine
   const diff = (oldBlock: Block, newBlock: Block): AttributeChange[] => {
     const facts = factsOf(newBlock.type);
     const ignored = ignoredPaths(newBlock.config);
-    const a = arguments_(oldBlock.config);
-    const b = arguments_(newBlock.config);
+    const a = oldBlock.arguments;
+    const b = newBlock.arguments;
     const changes: AttributeChange[] = [];
     for (const key of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) {
       // Left out of the configuration, an optional and computed argument keeps the value read.
@@ -393,7 +478,8 @@ export function planStack(before: unknown | undefined, after: unknown | undefine
         if (isIgnored(p, ignored)) continue;
         const x = leavesA.get(p);
         const y = leavesB.get(p);
-        const causes = [...new Set(references(y).map((r) => unknown.get(r)).filter((c): c is string => c !== undefined))];
+        // The path holds the keys of an expression's objects, which Terraform reads as templates too.
+        const causes = [...new Set(references([p, y]).map((r) => unknown.get(r)).filter((c): c is string => c !== undefined))];
         if (causes.length > 0) changes.push({ path: p, before: x, after: y, knownAfterApply: true, why: causes.join('; '), forcesReplacement });
         else if (canonical(x) !== canonical(y)) changes.push({ path: p, before: x, after: y, forcesReplacement });
       }
@@ -465,14 +551,18 @@ export function planChanges(plan: TerraformPlan): boolean {
   return plan.changes.length > 0 || plan.backend !== undefined;
 }
 
-/** `terraform.backend` of a stack as `{ type, ...settings }` (Terraform's default is `local`). */
+/**
+ * `terraform.backend` of a stack as `{ type, ...settings }` (Terraform's default is `local`). The
+ * settings are a block body (no schema here: its comments are left out, every other key is an
+ * argument).
+ */
 function backendOf(stack: unknown): Json {
   const terraform = isObject(stack) ? stack.terraform : undefined;
   const backend = isObject(terraform) ? terraform.backend : undefined;
-  const entries = isObject(backend) ? Object.entries(backend).filter(([, v]) => isObject(v)) : [];
+  const entries = isObject(backend) ? Object.entries(backend).filter(([k, v]) => k !== COMMENT && isObject(v)) : [];
   if (entries.length !== 1) return { type: 'local' };
   const [type, settings] = entries[0] as [string, Json];
-  return { type, ...settings };
+  return { type, ...body(settings, FLAT_BODY) };
 }
 
 function backendChange(before: Json, after: Json): BackendChange | undefined {

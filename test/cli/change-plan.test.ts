@@ -158,3 +158,28 @@ test('a changed state backend: diff lists it apart with the move, synth warns on
   ]);
   expect(JSON.parse(project.read('cdktf.out/stacks/shared/cdk.tf.json')).terraform.backend.s3.bucket).toBe('jhm-state');
 });
+
+test("rule: a label keyed `//` (a comment in Terraform's JSON only directly in a block body, a real key in the labels map) is planned as the replacement it is: synth refuses it under deletion protection, under cluster and under a nodegroup", async () => {
+  const project = await makeProject({ hubs: { example: EXAMPLE_HUB } });
+  expect((await project.jhm('synth')).code).toBe(0);
+  const before = outputs(project);
+  project.write('hubs/example.yaml', EXAMPLE_HUB.replace(/^ {2}autoscaling: true\n/m, '  autoscaling: true\n  labels:\n    "//": boom\n'));
+  const cluster = await project.jhm('synth');
+  expect(cluster.code).toBe(1);
+  expect(errorLines(cluster.stderr)).toEqual([expect.stringMatching(/^error: hubs\/example\.yaml: cluster\.labels\.\/\/: this change replaces openstack_containerinfra_cluster_v1\.cluster \(forced by labels\.\/\/, set by cluster\.labels\.\/\/\)/)]);
+  project.write('hubs/example.yaml', EXAMPLE_HUB.replace('    flavor: m3.medium\n', '    flavor: m3.medium\n    labels:\n      "//": boom\n'));
+  const nodegroup = await project.jhm('synth');
+  expect(nodegroup.code).toBe(1);
+  expect(errorLines(nodegroup.stderr)).toEqual([expect.stringMatching(/^error: hubs\/example\.yaml: nodeGroups\[0\]\.labels\.\/\/: this change replaces openstack_containerinfra_nodegroup_v1\.nodegroup-mediums \(forced by labels\.\/\/, set by nodeGroups\[0\]\.labels\.\/\/\)/)]);
+  const diff = await project.jhm('diff', '--no-patch');
+  expect(diff.stdout).toContain('  # openstack_containerinfra_nodegroup_v1.nodegroup-mediums must be replaced\n  -/+ labels.//: null -> "boom" (forces replacement; set by nodeGroups[0].labels.//)');
+  expect(outputs(project)).toEqual(before);
+});
+
+test('rule: an empty label key is refused at validation, in one line naming the field', async () => {
+  const project = await makeProject({ hubs: { example: EXAMPLE_HUB } });
+  project.write('hubs/example.yaml', EXAMPLE_HUB.replace(/^ {2}autoscaling: true\n/m, '  autoscaling: true\n  labels:\n    "": boom\n'));
+  const synth = await project.jhm('synth');
+  expect(synth.code).toBe(1);
+  expect(errorLines(synth.stderr)).toEqual([expect.stringMatching(/^error: hubs\/example\.yaml:\d+: cluster\.labels\[""\]: is an empty label key: a Magnum label needs a name; remove it or name it$/)]);
+});

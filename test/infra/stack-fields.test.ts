@@ -43,6 +43,8 @@ const EDITS: Record<string, (f: Record<string, any>) => void> = {
   'magnum.dockerVolumeSize': (f) => (f.magnum.dockerVolumeSize = 80),
   'magnum.autoscaling': (f) => (f.magnum.autoscaling = false),
   'magnum.labels.monitoring_enabled': (f) => (f.magnum.labels = { monitoring_enabled: 'true' }),
+  // A key that is a comment in a block body is a label in the labels map (Terraform's JSON syntax).
+  'magnum.labels.//': (f) => (f.magnum.labels = { '//': 'boom' }),
   // createTimeout alone plans nothing (timeouts are not in the provider's diff): with a keypair change.
   'magnum.createTimeout magnum.keypair': (f) => ((f.magnum.createTimeout = '2h'), (f.magnum.keypair = 'other-key')),
   'magnum.updateTimeout magnum.keypair': (f) => ((f.magnum.updateTimeout = '6h'), (f.magnum.keypair = 'other-key')),
@@ -52,6 +54,7 @@ const EDITS: Record<string, (f: Record<string, any>) => void> = {
   'nodeGroups[0].maxNodes': (f) => (f.nodeGroups[0].maxNodes = 20),
   'nodeGroups[0].dockerVolumeSize': (f) => (f.nodeGroups[0].dockerVolumeSize = 80),
   'nodeGroups[0].labels.gpu': (f) => (f.nodeGroups[0].labels = { gpu: 'true' }),
+  'nodeGroups[0].labels.//': (f) => (f.nodeGroups[0].labels = { '//': 'boom' }),
   'nodeGroups[0].role': (f) => (f.nodeGroups[0].role = 'gpu'),
   'ingress.floatingIpPool': (f) => (f.ingress = { ...f.ingress, floatingIpPool: 'other-pool' }),
 };

@@ -4,9 +4,14 @@
  * fleet (clusters/shared.yaml with hubs course-a and course-b) edited through the cluster file;
  * and the provider facts it relies on (provider-schema/force-new.json).
  */
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import fc from 'fast-check';
+import { which } from '../../base/tools';
 import { isUserError } from '../../config/errors';
+import { terraformTextProblem } from '../../config/terraform-text';
+import { fileField } from '../../infra/stack-fields';
 import { formatTerraformPlan, needsAllowReplace, planChanges, planStack, providerFacts, readStack, ResourceChange, TerraformPlan, unsupportedUpgrades } from '../../synth/terraform-plan';
 import { cleanupTempDirs, ROOT, sharedClusterStack, tempDir } from '../infra/support';
 
@@ -230,6 +235,117 @@ describe('rule: an optional and computed argument left out of the configuration 
     const plan = planStack(labelled, stackOf((c) => (c.nodeGroups[0].labels = { kube_tag: 'v1.33.2' })));
     expect(changeOf(plan, MEDIUMS)).toMatchObject({ action: 'replace', forcedBy: ['labels.kube_tag'] });
     expect(changeOf(plan, CLUSTER)).toBeUndefined();
+  });
+});
+
+describe("rule: the planner reads Terraform's JSON as Terraform does: `//` is a comment only directly in a block body, a key like any other inside an argument's value", () => {
+  const clusterLabels = (stack: unknown): Record<string, string> => (stack as any).resource.openstack_containerinfra_cluster_v1.cluster.labels;
+
+  test('a `//` label under magnum replaces the cluster (and its nodegroups, cluster_id known after apply); both need --allow-replace', () => {
+    const after = stackOf((c) => (c.magnum.labels = { '//': 'boom' }));
+    expect(clusterLabels(after)['//']).toBe('boom');
+    const plan = planStack(base, after, { hubs: HUBS });
+    expect(changeOf(plan, CLUSTER)).toMatchObject({ action: 'replace', forcedBy: ['labels.//'], attributes: [{ path: 'labels.//', before: undefined, after: 'boom', forcesReplacement: true }] });
+    expect(changeOf(plan, MEDIUMS)).toMatchObject({ action: 'replace', forcedBy: ['cluster_id'] });
+    expect(needsAllowReplace(plan).map((c) => c.address)).toEqual([CLUSTER, MEDIUMS]);
+    expect(formatTerraformPlan('Terraform:', plan).split('\n')).toContain('  -/+ labels.//: null -> "boom" (forces replacement)');
+  });
+
+  test('a `//` label under a nodegroup replaces the nodegroup, and only it', () => {
+    const plan = planStack(base, stackOf((c) => (c.nodeGroups[0].labels = { '//': 'boom' })), { hubs: HUBS });
+    expect(actions(plan)).toEqual({ [MEDIUMS]: 'replace' });
+    expect(changeOf(plan, MEDIUMS)).toMatchObject({ forcedBy: ['labels.//'] });
+    expect(needsAllowReplace(plan).map((c) => c.address)).toEqual([MEDIUMS]);
+  });
+
+  test('`//` comments in block bodies change nothing: a resource, a data source, the backend', () => {
+    const edited = JSON.parse(JSON.stringify(base));
+    edited.resource.openstack_containerinfra_cluster_v1.cluster['//'] = { note: 'another comment' };
+    for (const d of Object.values(edited.data) as Record<string, any>[]) for (const config of Object.values(d)) config['//'] = 'a comment';
+    expect(Object.keys(edited.data).length).toBeGreaterThan(0);
+    edited.terraform.backend = { '//': 'a comment', local: { ...edited.terraform.backend.local, '//': 'a comment' } };
+    const plan = planStack(base, edited);
+    expect(plan.changes).toEqual([]);
+    expect(planChanges(plan)).toBe(false);
+    // The same stacks with the label's `//` set: a real change.
+    clusterLabels(edited)['//'] = 'x';
+    expect(actions(planStack(base, edited))).toMatchObject({ [CLUSTER]: 'replace' });
+  });
+
+  test('`//` in a nested block (timeouts, written as an object or as a list of one, which Terraform reads alike) is a comment: beside a real change it is not listed', () => {
+    const before = stackOf((c) => (c.magnum.createTimeout = '2h'));
+    const after = stackOf((c) => ((c.magnum.createTimeout = '2h'), (c.magnum.keypair = 'other-key')));
+    const timeouts = (s: unknown) => (s as any).resource.openstack_containerinfra_cluster_v1.cluster.timeouts;
+    for (const wrap of [(t: object) => t, (t: object) => [t]]) {
+      const edited = JSON.parse(JSON.stringify(after));
+      (edited as any).resource.openstack_containerinfra_cluster_v1.cluster.timeouts = wrap({ ...timeouts(after), '//': 'a comment in a nested block' });
+      const attributes = changeOf(planStack(before, edited), CLUSTER)?.attributes.map((a) => a.path);
+      expect(attributes).toEqual(['keypair']);
+    }
+  });
+
+  test('a `${…}` in an object key is an expression as in a value: a label keyed by a replaced resource is known after apply', () => {
+    const before = JSON.parse(JSON.stringify(base));
+    const after = stackOf((c) => (c.magnum.keypair = 'other-key'));
+    for (const stack of [before, after]) (stack as any).resource.openstack_containerinfra_nodegroup_v1['nodegroup-mediums'].labels = { '${openstack_containerinfra_cluster_v1.cluster.id}': 'x' };
+    const mediums = changeOf(planStack(before, after), MEDIUMS);
+    expect(mediums?.attributes).toContainEqual(expect.objectContaining({ path: 'labels.${openstack_containerinfra_cluster_v1.cluster.id}', knownAfterApply: true }));
+  });
+
+  /** Label keys special in Terraform's JSON (comments, templates and their escapes, empty), and any mix of their characters. */
+  const specialKey = fc.oneof(fc.constantFrom('//', '', '${x}', '%{x}', '$${x}', '//x', 'a//b', '/'), fc.stringMatching(/^[/${}%a. ]{0,6}$/));
+  /** The field errors of loading the cluster file after `edit`, or the plan from the base stack. */
+  const outcome = (edit: (c: Record<string, any>) => void): { refused: string[] } | { plan: TerraformPlan; cluster: ReturnType<typeof sharedClusterStack>['cluster'] } => {
+    try {
+      const { cluster, stack } = sharedClusterStack(edit);
+      return { plan: planStack(base, stack), cluster };
+    } catch (e) {
+      if (!isUserError(e)) throw e;
+      return { refused: e.diagnostics.map((d) => d.field ?? '') };
+    }
+  };
+
+  test.each([
+    ['magnum.labels', CLUSTER, (c: Record<string, any>, key: string) => (c.magnum.labels = { [key]: 'v' })],
+    ['nodeGroups[0].labels', MEDIUMS, (c: Record<string, any>, key: string) => (c.nodeGroups[0].labels = { [key]: 'v' })],
+  ] as const)(
+    'property: a %s key special in Terraform JSON is refused at validation, naming the field, exactly when empty or evaluated by Terraform; any other replaces, naming the label and the field that set it',
+    (field, address, edit) => {
+      fc.assert(
+        fc.property(specialKey, (key) => {
+          const result = outcome((c) => edit(c, key));
+          if (key === '' || terraformTextProblem(key) !== undefined) {
+            expect('refused' in result && result.refused.length === 1 && result.refused[0].startsWith(`${field}[`)).toBe(true);
+            return;
+          }
+          if (!('plan' in result)) throw new Error(`refused ${JSON.stringify(key)}: ${result.refused.join(', ')}`);
+          const change = changeOf(result.plan, address);
+          expect(change).toMatchObject({ action: 'replace', forcedBy: [`labels.${key}`] });
+          expect(fileField(result.cluster, change!.type, change!.name, `labels.${key}`)).toBe(`${field}.${key}`);
+        }),
+        { numRuns: 20 },
+      );
+    },
+  );
+
+  const terraform = which('terraform');
+  (terraform ? test : test.skip)(`terraform itself: \`//\` and "" are keys inside a map, \`//\` a comment in a block body and a nested block's${terraform ? '' : ' (skipped: terraform is not on PATH)'}`, () => {
+    const dir = tempDir('jhm-tf-comment-');
+    const config = {
+      '//': 'a comment at the top',
+      locals: { '//': 'a comment in the locals block', labels: { '//': 'boom', '': 'empty', a: 'b' } },
+      // A nested block (validation) takes no argument named "//": only as a comment is it accepted.
+      variable: { v: { default: 'x', validation: { '//': 'a comment in a nested block', condition: '${var.v == "x"}', error_message: 'Must be x.' } } },
+    };
+    fs.writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify(config));
+    const out = execFileSync(terraform!, ['console'], {
+      cwd: dir,
+      input: 'jsonencode([local.labels, var.v])\n',
+      env: { PATH: process.env.PATH, HOME: dir, TF_CLI_CONFIG_FILE: path.join(dir, 'none.tfrc'), TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+      timeout: 60_000,
+    }).toString();
+    expect(JSON.parse(JSON.parse(out.trim()))).toEqual([{ '//': 'boom', '': 'empty', a: 'b' }, 'x']);
   });
 });
 
