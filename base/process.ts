@@ -6,6 +6,7 @@
  */
 import { spawn } from 'child_process';
 import { stripVTControlCharacters } from 'util';
+import { shieldFrom } from './signals';
 
 /** How a run treats the child's standard streams. */
 export type OutputMode =
@@ -123,18 +124,12 @@ export function runProcess(file: string, args: readonly string[], options: RunOp
       killTimer.unref();
     }, Math.max(1, options.timeoutMs));
 
-    const onInterrupt = () => undefined;
-    const onTerminate = () => child.kill('SIGTERM');
-    if (options.shieldSignals) {
-      process.on('SIGINT', onInterrupt);
-      process.on('SIGTERM', onTerminate);
-    }
+    // Ctrl-C reaches the child from the terminal itself; other signals are passed on.
+    const unshield = options.shieldSignals ? shieldFrom((signal) => signal !== 'SIGINT' && child.kill(signal)) : undefined;
 
     const finish = (exitCode: number | null, signal: NodeJS.Signals | null) => {
       if (settled) return;
       settled = true;
-      process.removeListener('SIGINT', onInterrupt);
-      process.removeListener('SIGTERM', onTerminate);
       clearTimeout(timer);
       if (killTimer) clearTimeout(killTimer);
       if (exitTimer) clearTimeout(exitTimer);
@@ -149,6 +144,8 @@ export function runProcess(file: string, args: readonly string[], options: RunOp
         truncated,
         durationMs: Date.now() - started,
       });
+      // A signal that came while the child ran ends jhm now, the child being done.
+      unshield?.();
     };
     child.on('error', (e: NodeJS.ErrnoException) => {
       spawnError = e.code ? `${e.code}: ${e.message}` : e.message;

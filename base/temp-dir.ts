@@ -1,19 +1,18 @@
 /**
  * A temporary folder that is removed on every way out of the command: normal return, an error,
- * `process.exit` (e.g. after EPIPE), and SIGINT, SIGTERM or SIGHUP. Only SIGKILL leaves it behind,
- * which is why nothing secret is ever written to one (`jhm diff` and `jhm check` synthesize
- * without the secrets file).
+ * `process.exit` (e.g. after EPIPE), and SIGINT, SIGTERM or SIGHUP (`signals.ts`). Only SIGKILL
+ * leaves it behind, which is why nothing secret is ever written to one (`jhm diff` and `jhm check`
+ * synthesize without the secrets file).
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-
-const SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+import { onExit } from './signals';
 
 export interface TempDir {
   /** The folder. */
   readonly dir: string;
-  /** Removes the folder and stops watching for signals (call it in a `finally`). */
+  /** Removes the folder and stops watching for the end of the process (call it in a `finally`). */
   remove(): void;
 }
 
@@ -21,18 +20,12 @@ export interface TempDir {
 export function tempDir(prefix: string): TempDir {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   const rm = () => fs.rmSync(dir, { recursive: true, force: true });
-  const remove = () => {
-    for (const s of SIGNALS) process.removeListener(s, onSignal);
-    process.removeListener('exit', rm);
-    rm();
+  const forget = onExit(rm);
+  return {
+    dir,
+    remove: () => {
+      forget();
+      rm();
+    },
   };
-  const onSignal = (signal: NodeJS.Signals) => {
-    remove();
-    // End as the shell expects of a command stopped by a signal: exit status 128 + its number
-    // ('exit' handlers, such as a lock's release, still run).
-    process.exit(128 + os.constants.signals[signal]);
-  };
-  for (const s of SIGNALS) process.on(s, onSignal);
-  process.on('exit', rm);
-  return { dir, remove };
 }

@@ -3,14 +3,20 @@
  */
 import { Command, CommanderError } from 'commander';
 import * as path from 'path';
-import { recoverOutputs, setLockCommand } from '../synth/output';
+import { holdProjectLock, runCommandScope, setLockCommand } from '../synth/output';
+import { exitOnSignals, settleSignals } from '../base/signals';
 import { EXIT, reportError } from '../synth/report';
 import { registerSynthCommands } from './commands/synth';
 import { registerInitCommands } from './commands/init';
 import { registerClusterCommands } from './commands/cluster';
 
-/** Commands that neither read nor write dist/, dist-secrets/ or cdktf.out/. */
-const WRITES_NO_OUTPUT = new Set(['init', 'init-cluster', 'secrets', 'validate']);
+/** Commands that neither read nor write dist/, dist-secrets/, cdktf.out/ or outputs/ (validate only with --manifests). */
+const TOUCHES_NO_OUTPUT = new Set(['init', 'init-cluster', 'secrets', 'validate']);
+
+/** Whether the command about to run reads or writes outputs, and so runs holding the project lock. */
+function touchesOutputs(action: Command): boolean {
+  return !TOUCHES_NO_OUTPUT.has(action.name()) || (action.name() === 'validate' && Boolean(action.opts().manifests));
+}
 
 export function buildProgram(): Command {
   const program = new Command('jhm')
@@ -19,10 +25,12 @@ export function buildProgram(): Command {
     .option('--debug', 'show stack traces of errors', false)
     .showHelpAfterError('(run jhm --help for usage)')
     .exitOverride()
-    // Every command that reads or writes outputs first finishes a commit an earlier one left unfinished (output.ts).
+    // Every command that reads or writes outputs holds the project lock for its whole run, from
+    // before its first read (taking it finishes a commit an earlier command left unfinished:
+    // output.ts), so it sees one state of the project and no other command changes it meanwhile.
     .hook('preAction', async (_program, action) => {
       setLockCommand(`jhm ${action.name()}`);
-      if (!WRITES_NO_OUTPUT.has(action.name())) await recoverOutputs(path.resolve(action.optsWithGlobals().project as string));
+      if (touchesOutputs(action)) await holdProjectLock(path.resolve(action.optsWithGlobals().project as string));
     });
   registerInitCommands(program);
   registerSynthCommands(program);
@@ -34,7 +42,8 @@ export function buildProgram(): Command {
 export async function main(argv: readonly string[]): Promise<number> {
   const program = buildProgram();
   try {
-    await program.parseAsync([...argv]);
+    // The lock a command takes is released when it ends, however it ends (signals: base/signals.ts).
+    await runCommandScope(() => program.parseAsync([...argv]));
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
   } catch (e) {
     if (e instanceof CommanderError) {
@@ -63,10 +72,14 @@ export function endQuietlyOnBrokenPipe(): void {
 
 /** Entry point of `bin/jhm`. */
 export function run(): void {
+  exitOnSignals();
   endQuietlyOnBrokenPipe();
-  main(process.argv).then((code) => {
-    process.exitCode = code;
-  });
+  main(process.argv)
+    // A signal that came during the command's last synchronous work still ends it with 128 + n.
+    .then(async (code) => (await settleSignals(), code))
+    .then((code) => {
+      process.exitCode = code;
+    });
 }
 
 if (require.main === module) run();

@@ -6,12 +6,16 @@
  * holder is gone; how long it has been held, or whether the holder is paused (SIGSTOP), does not
  * matter. A lock from another host cannot be checked and is never taken over. The file is created
  * complete in one step (`link` of a fully written temporary file), so a reader never sees half of it.
+ * Every turn of the wait sleeps and checks the deadline, whatever it found (a lock that vanished
+ * between two looks included), and a lock path that is a folder or a symbolic link is a user error:
+ * neither is ever a lock jhm wrote.
  */
 import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { UserError } from '../config/errors';
+import { onExit } from '../base/signals';
 
 /** What the lock file holds. */
 export interface LockHolder {
@@ -140,30 +144,52 @@ export async function acquireLock(file: string, options: LockOptions): Promise<(
     token,
   };
   const text = `${JSON.stringify(me)}\n`;
+  const shown = `${path.basename(path.dirname(file))}/${path.basename(file)}`;
   const deadline = Date.now() + options.waitSeconds * 1000;
   let told = false;
-  for (;;) {
+  // A stale lock is taken over at once (one immediate retry); anything else waits a turn.
+  for (let retryNow = false, immediate = false; ; immediate = retryNow, retryNow = false) {
+    refuseOddLockPath(file, shown);
     if (createExclusive(file, text, token)) break;
     const held = readText(file);
-    if (held === null) continue;
-    const holder = parseHolder(held);
-    if (holder === null || !holderAlive(holder)) {
+    const holder = held === null ? null : parseHolder(held);
+    const alive = holder !== null && holderAlive(holder) ? holder : undefined;
+    if (held !== null && !alive) {
       removeStale(file, held, token);
-      continue;
+      retryNow = !immediate;
     }
     if (Date.now() >= deadline) {
-      throw new UserError(`${path.basename(path.dirname(file))}/${path.basename(file)} is held by ${describeHolder(holder)} since ${holder.since}`, {
-        fix: `wait for it to finish and run again; if no such process runs${holder.host !== os.hostname() ? ` on ${holder.host}` : ''}, delete the file`,
+      throw new UserError(alive ? `${shown} is held by ${describeHolder(alive)} since ${alive.since}` : `${shown} could not be taken within ${options.waitSeconds} s (it kept changing)`, {
+        fix: alive
+          ? `wait for it to finish and run again; if no such process runs${alive.host !== os.hostname() ? ` on ${alive.host}` : ''}, delete the file`
+          : 'run again when no other jhm command runs in this project',
       });
     }
-    if (!told) {
+    if (alive && !told) {
       told = true;
-      options.onWait?.(holder);
+      options.onWait?.(alive);
     }
-    await new Promise((r) => setTimeout(r, options.pollMs ?? 200));
+    if (!retryNow) await new Promise((r) => setTimeout(r, options.pollMs ?? 200));
   }
-  return () => {
+  const release = () => {
+    forget();
     const now = readText(file);
     if (now !== null && parseHolder(now)?.token === token) fs.rmSync(file, { force: true });
   };
+  // Released on a signal or process.exit too (another command then need not wait for the pid check).
+  const forget = onExit(release);
+  return release;
+}
+
+/** Refuses a lock path that is a folder or a symbolic link (dangling or not): jhm never makes either. */
+function refuseOddLockPath(file: string, shown: string): void {
+  let st: fs.Stats;
+  try {
+    st = fs.lstatSync(file);
+  } catch {
+    return;
+  }
+  if (st.isSymbolicLink() || st.isDirectory()) {
+    throw new UserError(`${shown} is a ${st.isDirectory() ? 'folder' : 'symbolic link'}, not a lock jhm wrote`, { fix: `make sure no jhm command runs in this project, then delete ${shown}` });
+  }
 }

@@ -17,6 +17,7 @@
  *   all new, and no file is lost. A rename that fails during a commit undoes the ones before it.
  * - **Lock.** One command at a time (`lock.ts`); a paused holder keeps its lock.
  */
+import { AsyncLocalStorage } from 'async_hooks';
 import * as fs from 'fs';
 import * as path from 'path';
 import { UserError } from '../config/errors';
@@ -547,6 +548,7 @@ function recoverLocked(root: string): void {
         fix: `look at the output folders and ${journal_staging(text)}, restore what you need, then delete ${JOURNAL}`,
       });
     }
+    checkJournalPaths(root, journal);
     const what = [journal.install.length ? `output of ${journal.install.join(', ')}` : '', journal.retire.length ? `removal of ${journal.retire.join(', ')}` : ''].filter(Boolean).join(' and ');
     try {
       rollForward(root, journal);
@@ -573,6 +575,44 @@ function recoverLocked(root: string): void {
   }
 }
 
+/** Where a journal's steps may rename: the output folders, the records, the staging area and cdktf's manifest. */
+const JOURNAL_AREAS: readonly string[] = [...KINDS.map((k) => OUTPUT_DIRS[k]), STATE_DIR, STAGING_DIR];
+
+/**
+ * Refuses, before any rename, a journal with a step that could reach outside the project's own
+ * output folders: a path that is not a plain relative path below one of `JOURNAL_AREAS` (or
+ * cdktf's manifest), or that goes through a symbolic link (a linked folder leads anywhere). jhm
+ * writes only such paths; anything else was planted or corrupted, and following it could replace
+ * a file outside the project.
+ */
+export function checkJournalPaths(root: string, journal: Journal): void {
+  const paths = journal.steps.flatMap((step): unknown[] => (step.op === 'mkdir' || step.op === 'rmdir' ? [step.path] : [step.from, step.to]));
+  const refuse = (p: unknown, why: string) =>
+    new UserError(`holds the path ${JSON.stringify(p)?.slice(0, 120)}, ${why}; nothing was renamed`, {
+      file: JOURNAL,
+      fix: `jhm writes only paths inside ${[...JOURNAL_AREAS, CDKTF_MANIFEST].join(', ')} there: if no jhm command was interrupted here, delete ${JOURNAL}`,
+    });
+  const known = new Set(['retire', 'install', 'mkdir', 'rmdir']);
+  for (const step of journal.steps) if (typeof step !== 'object' || step === null || !known.has(step.op)) throw refuse(step, 'in a step jhm does not write');
+  for (const p of [...paths, journal.staging]) {
+    if (typeof p !== 'string' || p === '' || p.includes('\0')) throw refuse(p, 'which is not a path');
+    if (path.isAbsolute(p) || p.split(/[\\/]/).some((part) => part === '..' || part === '.' || part === '')) throw refuse(p, 'which is not a plain path relative to the project');
+    const inside = p === CDKTF_MANIFEST || JOURNAL_AREAS.some((area) => p.startsWith(`${area}${path.sep}`));
+    if (!inside) throw refuse(p, "which is outside the project's output folders");
+    // Every folder from the root down to the path must be a real folder, not a link.
+    const parts = p.split(path.sep);
+    for (let i = 1; i < parts.length; i++) {
+      let st: fs.Stats;
+      try {
+        st = fs.lstatSync(path.join(root, ...parts.slice(0, i)));
+      } catch {
+        break;
+      }
+      if (st.isSymbolicLink()) throw refuse(p, `which goes through the symbolic link ${parts.slice(0, i).join('/')}`);
+    }
+  }
+}
+
 function journal_staging(text: string): string {
   const m = /"staging":\s*"([^"]{1,200})"/.exec(text);
   return m ? m[1] : STAGING_DIR;
@@ -596,11 +636,14 @@ export function setLockCommand(command: string): void {
 }
 
 /**
- * Runs `fn` holding the project's lock (`.jhm/lock`), after finishing any interrupted commit. A
- * second command waits (saying for whom) up to `waitSeconds`, then fails with a clear message; a
- * lock whose holder is gone is taken over, a paused holder keeps it.
+ * The project locks the running command holds (by resolved root → release), along its async call
+ * chain: what a command calls (a synth inside `jhm deploy`) runs under the lock the command took,
+ * while another command in the same process (tests run several at once) still waits for it.
  */
-export async function withSynthLock<T>(root: string, fn: () => Promise<T>, waitSeconds = 60): Promise<T> {
+const lockScope = new AsyncLocalStorage<Map<string, () => void>>();
+
+/** Takes the lock of `root` (waiting as `withSynthLock` says) and finishes an interrupted commit. */
+async function takeLock(root: string, waitSeconds: number): Promise<() => void> {
   fs.mkdirSync(path.join(root, JHM_DIR), { recursive: true });
   const release = await acquireLock(path.join(root, LOCK), {
     command: lockCommand,
@@ -609,16 +652,68 @@ export async function withSynthLock<T>(root: string, fn: () => Promise<T>, waitS
   });
   try {
     recoverLocked(root);
-    return await fn();
+  } catch (e) {
+    release();
+    throw e;
+  }
+  return release;
+}
+
+/**
+ * Runs `fn` holding the project's lock (`.jhm/lock`), after finishing any interrupted commit. A
+ * second command waits (saying for whom) up to `waitSeconds`, then fails with a clear message; a
+ * lock whose holder is gone is taken over, a paused holder keeps it. Within a command that holds
+ * the lock already (`holdProjectLock`), `fn` just runs.
+ */
+export async function withSynthLock<T>(root: string, fn: () => Promise<T>, waitSeconds = 60): Promise<T> {
+  const key = path.resolve(root);
+  const outer = lockScope.getStore();
+  if (outer?.has(key)) return fn();
+  const release = await takeLock(key, waitSeconds);
+  try {
+    return await lockScope.run(new Map([...(outer ?? []), [key, release]]), fn);
   } finally {
     release();
   }
 }
 
 /**
+ * Runs a whole command (`fn`) in a scope of its own: the locks `holdProjectLock` takes in it are
+ * held until `fn` settles, then released.
+ */
+export async function runCommandScope<T>(fn: () => Promise<T>): Promise<T> {
+  const held = new Map<string, () => void>();
+  return lockScope.run(held, async () => {
+    try {
+      return await fn();
+    } finally {
+      for (const release of held.values()) release();
+      held.clear();
+    }
+  });
+}
+
+/**
+ * Takes the project's lock for the rest of the running command (inside `runCommandScope`), before
+ * the command reads any input or output: what it reads and writes is then one project state.
+ */
+export async function holdProjectLock(root: string, waitSeconds = 60): Promise<void> {
+  const held = lockScope.getStore();
+  if (!held) throw new Error('holdProjectLock: not inside runCommandScope');
+  const key = path.resolve(root);
+  if (!held.has(key)) held.set(key, await takeLock(key, waitSeconds));
+}
+
+/** Whether the running command holds the lock of `root`. */
+export function holdsProjectLock(root: string): boolean {
+  return lockScope.getStore()?.has(path.resolve(root)) ?? false;
+}
+
+/**
  * What every command that reads or writes outputs does first: when an earlier command was
- * interrupted during its commit, finish (or undo) it, and remove left-over staging folders.
+ * interrupted during its commit, finish (or undo) it, and remove left-over staging folders
+ * (already done when the command holds the lock: taking it recovers).
  */
 export async function recoverOutputs(root: string): Promise<void> {
-  if (needsRecovery(root)) await withSynthLock(root, async () => undefined);
+  if (!holdsProjectLock(root) && needsRecovery(root)) await withSynthLock(root, async () => undefined);
 }
