@@ -1,6 +1,8 @@
 /**
  * The commented hub file that `jhm init` writes. Every line it sets is a value a new hub must
- * think about; everything else is left to the documented defaults (see hub.schema.json).
+ * think about, given by the person (options or answers: no placeholder is ever written, so a new
+ * hub never deploys with a value nobody chose); everything else is left to the documented
+ * defaults (see hub.schema.json).
  */
 import { parse } from 'yaml';
 
@@ -50,15 +52,25 @@ const NODE_GROUPS = `nodeGroups:
     maxNodes: 8
 `;
 
+/** Who logs in to a new hub: its GitHub OAuth app and at least one admin or allowed organization. */
+export interface LoginOptions {
+  /** GitHub OAuth app client id. */
+  readonly githubClientId: string;
+  /** GitHub users who administer the hub. */
+  readonly admins: readonly string[];
+  /** GitHub organizations whose members may log in (default: none). */
+  readonly allowedOrganizations?: readonly string[];
+}
+
 /** The `jupyterhub:` section of a new hub: GitHub login, one image, a profile on the core node and one on `extraNodeGroup`. */
-function jupyterhubSection(o: { githubClientId: string; admins: readonly string[]; extraNodeGroup?: string; comments?: string }): string {
+function jupyterhubSection(o: LoginOptions & { extraNodeGroup?: string; comments?: string }): string {
   return `jupyterhub:
 ${o.comments ?? ''}  auth:
     type: github
     clientId: ${scalar(o.githubClientId)}
     adminUsers: ${list(o.admins)}
     allowedUsers: []
-    allowedOrganizations: []
+    allowedOrganizations: ${list(o.allowedOrganizations ?? [])}
   singleuser:
     image: quay.io/jupyter/scipy-notebook:2025-10-20
     memoryGuarantee: 1G
@@ -84,19 +96,15 @@ ${
 `;
 }
 
-export interface HubTemplateOptions {
+export interface HubTemplateOptions extends LoginOptions {
   /** Designate zone with the trailing dot. */
   readonly zone: string;
   /** Let's Encrypt account email. */
   readonly email: string;
   /** OpenStack keypair name. */
   readonly keypair: string;
-  /** GitHub OAuth app client id. */
-  readonly githubClientId: string;
   /** clouds.yaml cloud name, if any. */
   readonly cloud?: string;
-  /** GitHub users who administer the hub. */
-  readonly admins: readonly string[];
 }
 
 export function hubTemplate(hub: string, o: HubTemplateOptions): string {
@@ -122,16 +130,12 @@ letsEncrypt:
   email: ${scalar(o.email)}
   # issuer: letsencrypt-staging   # while testing, to stay clear of Let's Encrypt rate limits
 
-${jupyterhubSection({ githubClientId: o.githubClientId, admins: o.admins, extraNodeGroup: 'mediums' })}`;
+${jupyterhubSection({ ...o, extraNodeGroup: 'mediums' })}`;
 }
 
-export interface HubOnClusterTemplateOptions {
+export interface HubOnClusterTemplateOptions extends LoginOptions {
   /** The cluster file the hub runs on (`clusters/<cluster>.yaml`). */
   readonly cluster: string;
-  /** GitHub OAuth app client id. */
-  readonly githubClientId: string;
-  /** GitHub users who administer the hub. */
-  readonly admins: readonly string[];
   /** Nodegroups of the cluster (the profiles name them); the default worker is always there. */
   readonly nodeGroups: readonly string[];
 }
@@ -153,8 +157,7 @@ cluster: ${scalar(o.cluster)}
 #   issuer: letsencrypt-staging   # while testing, to stay clear of Let's Encrypt rate limits
 
 ${jupyterhubSection({
-  githubClientId: o.githubClientId,
-  admins: o.admins,
+  ...o,
   extraNodeGroup: o.nodeGroups[0],
   comments: `  # namespace: ${hub}   # default: the hub name (unique per cluster)\n  # release: ${hub}     # default: the hub name (unique per cluster)\n`,
 })}`;

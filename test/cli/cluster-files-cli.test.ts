@@ -31,7 +31,7 @@ test('jhm init-cluster writes clusters/<c>.yaml starting with the schema line; j
   expect(errorLines(again.stderr)).toEqual(['error: clusters/shared.yaml: already exists; jhm init-cluster never overwrites a cluster file (edit it, or pick another name)']);
 
   for (const hub of ['course-a', 'course-b']) {
-    const r = await project.jhm('init', hub, '--cluster', 'shared', '--admin', 'alice');
+    const r = await project.jhm('init', hub, '--cluster', 'shared', '--github-client-id', 'fake-github-client-id', '--admin', 'alice');
     expect(r.code).toBe(0);
     expect(project.read(`hubs/${hub}.yaml`)).toMatch(/^cluster: shared$/m);
     expect(fs.existsSync(project.path(`secrets/${hub}.yaml`))).toBe(true);
@@ -48,7 +48,7 @@ test('jhm init --cluster refuses the options of a dedicated cluster, and a clust
   const r = await project.jhm('init', 'other', '--cluster', 'shared', '--zone', 'x.org.');
   expect(errorLines(r.stderr)).toEqual(['error: --zone belongs to the cluster file, not to a hub on --cluster shared (leave it out, or set it in clusters/shared.yaml)']);
   const missing = await project.jhm('init', 'other', '--cluster', 'nope');
-  expect(errorLines(missing.stderr)).toEqual(['error: --cluster nope: no clusters/nope.yaml (create it first with: jhm init-cluster nope --zone <zone> --email <email>)']);
+  expect(errorLines(missing.stderr)).toEqual(['error: --cluster nope: no clusters/nope.yaml (create it first with: jhm init-cluster nope --zone <zone> --email <email> --keypair <name>)']);
   expect(fs.existsSync(project.path('hubs/other.yaml'))).toBe(false);
 });
 

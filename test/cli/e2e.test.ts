@@ -65,7 +65,7 @@ test('jhm --help and jhm synth --help print usage and exit 0', () => {
 });
 
 test('init two hubs, add their secrets, synth both, check passes, a hub edit makes check fail until the next synth', () => {
-  const zone = ['--zone', 'hubs.example.org.', '--email', 'hub-admins@example.org', '--admin', 'alice'];
+  const zone = ['--zone', 'hubs.example.org.', '--email', 'hub-admins@example.org', '--keypair', 'fake-keypair', '--github-client-id', 'fake-github-client-id', '--admin', 'alice'];
   // Hub one: the client secret given to init on standard input.
   const one = jhm(['init', 'physics-101', ...zone, '--github-client-secret-stdin'], `${FAKE_GITHUB_CLIENT_SECRET}\n`);
   expect(one).toMatchObject({ code: 0 });

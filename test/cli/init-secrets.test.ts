@@ -16,7 +16,9 @@ import { FAKE_GITHUB_CLIENT_SECRET, makeProject, readTree, removeProjects, runJh
 
 afterAll(removeProjects);
 
-const INIT = ['init', 'physics-101', '--zone', 'hubs.example.org.', '--email', 'hub-admins@example.org', '--admin', 'alice', 'bob'];
+/** What a new hub needs besides its zone and email: keypair, GitHub client id, an admin (obviously fake values). */
+const LOGIN = ['--keypair', 'fake-keypair', '--github-client-id', 'fake-github-client-id'];
+const INIT = ['init', 'physics-101', '--zone', 'hubs.example.org.', '--email', 'hub-admins@example.org', ...LOGIN, '--admin', 'alice', 'bob'];
 const errorLines = (stderr: string) => stderr.split('\n').filter((l) => l.startsWith('error:'));
 const mode = (file: string) => fs.statSync(file).mode & 0o777;
 
@@ -38,7 +40,8 @@ describe('jhm init', () => {
     expect(hub.host).toBe('physics-101.hubs.example.org');
     expect(hub.cluster.magnumName).toBe('physics-101');
     expect(hub.cluster.letsEncryptEmail).toBe('hub-admins@example.org');
-    expect(hub.jupyterhub.auth).toMatchObject({ type: 'github', adminUsers: ['alice', 'bob'] });
+    expect(hub.jupyterhub.auth).toMatchObject({ type: 'github', clientId: 'fake-github-client-id', adminUsers: ['alice', 'bob'], allowedOrganizations: [] });
+    expect(hub.cluster.magnum.keypair).toBe('fake-keypair');
     expect(project.read('hubs/physics-101.yaml')).toMatch(/^# yaml-language-server: \$schema=\.\.\/hub\.schema\.json/);
   });
 
@@ -81,15 +84,21 @@ describe('jhm init with the client secret in JHM_GITHUB_CLIENT_SECRET', () => {
     expect(run.stderr).not.toContain(FAKE_GITHUB_CLIENT_SECRET);
     const hub = loadHubFile(project.path('hubs/physics-101.yaml'));
     expect(loadSecrets(project.root, hub).github.clientSecret).toBe(FAKE_GITHUB_CLIENT_SECRET);
-    expect((await project.jhm('validate')).code).toBe(0);
+    const validate = await project.jhm('validate');
+    expect(validate.code).toBe(0);
+    // Somebody can log in, and nothing in it is a placeholder.
+    expect(validate.stderr).not.toMatch(/^warning:/m);
   });
 });
 
 describe('jhm init with bad options', () => {
   test.each([
-    [['init', 'Physics', '--zone', 'hubs.example.org.', '--email', 'a@example.org'], /hub name "Physics" is not a DNS label/],
-    [['init', 'physics', '--zone', 'hubs.example.org', '--email', 'a@example.org'], /dns\.zone: must be a DNS zone name ending with a dot/],
-    [['init', 'physics', '--zone', 'hubs.example.org.', '--email', 'not-an-email'], /letsEncrypt\.email: must be an email address/],
+    [['init', 'Physics', '--zone', 'hubs.example.org.', '--email', 'a@example.org', ...LOGIN, '--admin', 'alice'], /hub name "Physics" is not a DNS label/],
+    [['init', 'physics', '--zone', 'hubs.example.org', '--email', 'a@example.org', ...LOGIN, '--admin', 'alice'], /dns\.zone: must be a DNS zone name ending with a dot/],
+    [['init', 'physics', '--zone', 'hubs.example.org.', '--email', 'not-an-email', ...LOGIN, '--admin', 'alice'], /letsEncrypt\.email: must be an email address/],
+    [['init', 'physics', '--zone', 'hubs.example.org.', '--email', 'a@example.org', ...LOGIN, '--admin', 'your-github-user'], /^error: --admin: "your-github-user" is a placeholder, not a real value \(give the real value with --admin\)$/],
+    [['init', 'physics', '--zone', 'hubs.example.org.', '--email', 'a@example.org', '--keypair', 'k', '--github-client-id', 'set-me-github-client-id', '--admin', 'alice'], /^error: --github-client-id: "set-me-github-client-id" is a placeholder/],
+    [['init-cluster', 'shared', '--zone', 'hubs.example.org.', '--email', 'a@example.org', '--keypair', 'changeme'], /^error: --keypair: "changeme" is a placeholder/],
   ])('%j fails with a one-line error and writes nothing', async (args, message) => {
     const project = await emptyProject();
     const before = readTree(project.root);
