@@ -98,19 +98,44 @@ function clusterNamed(data: unknown): string | undefined {
 }
 
 /**
+ * The cluster a hub file belongs to, read from the file alone (before, and whether or not, it
+ * validates): the cluster file it names (`cluster: <c>`, `onClusterFile`), else its own dedicated
+ * cluster, named like the hub (the original format: `cluster:` a mapping, or anything else).
+ */
+export interface HubFileCluster {
+  readonly name: string;
+  readonly onClusterFile: boolean;
+}
+
+function hubFileClusterOf(read: HubFileData): HubFileCluster {
+  const named = clusterNamed(read.data);
+  return named !== undefined ? { name: named, onClusterFile: true } : { name: read.name, onClusterFile: false };
+}
+
+/**
+ * {@link HubFileCluster} of hub `name`'s file under `root`; undefined when the file cannot be read
+ * or is not YAML (a syntax error): which cluster it belongs to is then unknown, it could be any.
+ */
+export function hubFileCluster(root: string, name: string): HubFileCluster | undefined {
+  const read = new Diagnostics().collect(() => readHubFile(hubFilePath(root, name), path.join(HUBS_DIR, `${name}.yaml`)));
+  return read === undefined ? undefined : hubFileClusterOf(read);
+}
+
+/**
  * Loads hub `name` into `problems`. A hub on a cluster file whose file has errors is not loaded:
  * the cluster file's errors are what it reports ("no clusters/<c>.yaml" would not be true).
  */
-function loadHubInto(root: string, name: string, clusters: readonly Cluster[], broken: ReadonlyMap<string, Diagnostics>, problems: Diagnostics): Hub | undefined {
+function loadHubInto(root: string, name: string, clusters: readonly Cluster[], broken: ReadonlyMap<string, Diagnostics>, problems: Diagnostics): { hub?: Hub; cluster?: HubFileCluster } {
   const display = path.join(HUBS_DIR, `${name}.yaml`);
   const read = problems.collect(() => readHubFile(hubFilePath(root, name), display));
-  if (read === undefined) return undefined;
+  if (read === undefined) return {};
+  const cluster = hubFileClusterOf(read);
   const theirs = broken.get(clusterNamed(read.data) ?? '');
   if (theirs !== undefined) {
     problems.collect(() => theirs.throwIfAny());
-    return undefined;
+    return { cluster };
   }
-  return problems.collect(() => defineHubFile(read, display, clusters));
+  return { hub: problems.collect(() => defineHubFile(read, display, clusters)), cluster };
 }
 
 /** Loads every cluster file; the broken ones' problems are kept apart, by cluster name. */
@@ -147,6 +172,11 @@ export interface LoadedProject {
   /** Every hub file name, every cluster file name. */
   readonly hubNames: readonly string[];
   readonly clusterNames: readonly string[];
+  /**
+   * The cluster each hub file belongs to, as the file says (loaded or not, see
+   * {@link HubFileCluster}); undefined for a file that cannot be read or parsed.
+   */
+  readonly hubClusters: ReadonlyMap<string, HubFileCluster | undefined>;
 }
 
 /**
@@ -160,12 +190,14 @@ export function loadProject(root: string): LoadedProject {
   const hubNames = listHubNames(root);
   const { clusters, broken } = loadClusters(root, clusterNames, problems);
   const hubs: Hub[] = [];
+  const hubClusters = new Map<string, HubFileCluster | undefined>();
   for (const name of hubNames) {
     // (A broken cluster file's errors come again for each hub on it; they are said once when thrown.)
-    const h = loadHubInto(root, name, clusters, broken, problems);
-    if (h !== undefined) hubs.push(h);
+    const { hub, cluster } = loadHubInto(root, name, clusters, broken, problems);
+    if (hub !== undefined) hubs.push(hub);
+    hubClusters.set(name, cluster);
   }
-  return { clusters, hubs, problems, hubNames, clusterNames };
+  return { clusters, hubs, problems, hubNames, clusterNames, hubClusters };
 }
 
 /**
@@ -180,7 +212,7 @@ export function loadHubs(root: string, names?: readonly string[]): Hub[] {
   }
   const problems = new Diagnostics();
   const { clusters, broken } = loadClusters(root, listClusterNames(root));
-  const hubs = wanted.map((name) => loadHubInto(root, name, clusters, broken, problems));
+  const hubs = wanted.map((name) => loadHubInto(root, name, clusters, broken, problems).hub);
   problems.throwIfAny();
   return hubs as Hub[];
 }

@@ -7,20 +7,24 @@
  * - rules across files (`hub-set.ts`), against ALL clusters and hubs of the project;
  * - what helm would refuse in the hub's releases: the JupyterHub release name, and the cluster's
  *   Kubernetes version against the `kubeVersion` constraint of each pinned chart the hub renders
- *   (`versions.ts` records the constraints).
+ *   (`versions.ts` records the constraints);
+ * - every cluster's Terraform state in a place of its own (`state-identity.ts`).
  *
- * With names (hubs or clusters), only the problems of the named files count: a named hub's file
- * and its cluster's file, a named cluster's file and the files of the hubs on it, and the
- * collisions blamed on them. Every problem names the file and the field that sets the value.
+ * With names (hubs or clusters), only the problems of the named clusters' files count: a named
+ * hub's file and its cluster's file, a named cluster's file, the file of every hub that names one
+ * of them (loaded or not: a broken hub file stops its cluster, it never leaves it), a hub file
+ * whose cluster is unknown (`countsFor`), and the collisions blamed on them. Every problem names
+ * the file and the field that sets the value.
  */
 import { Diagnostic, Diagnostics } from './diagnostics';
 import { UserError } from './errors';
 import { Cluster, settingsKey } from './cluster';
 import { kubernetesVersionField } from './cluster-templates';
 import { Hub, hubCharts } from './hub';
-import { checkHubSet, clusterWarnings } from './hub-set';
+import { allClusters, checkHubSet, clusterWarnings } from './hub-set';
 import { loginWarnings } from './login-rules';
-import { HUBS_DIR, loadHubs, loadProject } from './load';
+import { CLUSTERS_DIR, HubFileCluster, HUBS_DIR, loadHubs, loadProject } from './load';
+import { checkStateLocations } from './state-identity';
 import * as path from 'path';
 import satisfies from 'semver/functions/satisfies';
 
@@ -48,20 +52,25 @@ export function validateProject(root: string, names?: readonly string[]): ValidP
   }
   const all = !names || names.length === 0;
   const wanted = new Set(names ?? []);
-  const files = new Set<string>();
   const problems = new Diagnostics();
+  // The clusters the names stand for: each named cluster, each named hub's (as its file says).
+  const named = new Set<string>();
+  const files = new Set<string>();
   for (const name of wanted) {
     if (project.hubNames.includes(name)) {
       files.add(path.join(HUBS_DIR, `${name}.yaml`));
+      const cluster = project.hubClusters.get(name);
+      if (cluster !== undefined) named.add(cluster.name);
       // A named hub that did not load: its own errors, or those of the cluster file it names.
       if (!project.hubs.some((h) => h.name === name)) problems.collect(() => loadHubs(root, [name]));
     }
-    else if (project.clusterNames.includes(name)) files.add(path.join('clusters', `${name}.yaml`));
+    else if (project.clusterNames.includes(name)) named.add(name);
     else problems.collect(() => loadHubs(root, [name]));
   }
+  for (const c of named) if (project.clusterNames.includes(c)) files.add(path.join(CLUSTERS_DIR, `${c}.yaml`));
+  for (const [hub, cluster] of project.hubClusters) if (countsFor(cluster, named, project.clusterNames)) files.add(path.join(HUBS_DIR, `${hub}.yaml`));
   const hubs = project.hubs.filter((h) => all || wanted.has(h.name) || (!h.cluster.dedicated && wanted.has(h.cluster.name)));
   for (const h of hubs) files.add(h.source).add(h.cluster.source);
-  for (const h of project.hubs) if (!h.cluster.dedicated && files.has(h.cluster.source)) files.add(h.source);
   const clusters = [...new Set([...project.clusters.filter((c) => all || files.has(c.source)), ...hubs.map((h) => h.cluster)])];
   const selected = (e: { file?: string }) => all || (e.file !== undefined && files.has(e.file));
 
@@ -69,12 +78,26 @@ export function validateProject(root: string, names?: readonly string[]): ValidP
   // The unselected files come first, so the later claim, the one blamed, is a selected file's.
   const last = <T extends { source: string }>(xs: readonly T[]) => [...xs.filter((x) => !files.has(x.source)), ...xs.filter((x) => files.has(x.source))];
   cross.collect(() => checkHubSet(last(project.hubs), last(project.clusters)));
+  cross.collect(() => checkStateLocations(last(allClusters(project.hubs, project.clusters))));
   for (const found of [project.problems.errors, cross.errors, hubs.flatMap(chartErrors)]) {
     for (const e of found) if (selected(e)) problems.add(e);
   }
   problems.throwIfAny();
   const warnings = [...clusterWarnings(project.hubs, project.clusters), ...loginWarnings(project.hubs, project.clusters)].filter(selected);
   return { hubs, clusters, warnings };
+}
+
+/**
+ * Whether a hub file's problems count when the `named` clusters are selected (issue 18: no hub
+ * leaves its cluster's output because of a typo). A hub file counts for the cluster it names,
+ * loaded or not, so a broken one stops every command on that cluster. One whose cluster is
+ * unknown, because the file is not YAML (a syntax error) or names no existing cluster file, could
+ * be any cluster's: it counts for every name, as it does for the whole project.
+ */
+function countsFor(cluster: HubFileCluster | undefined, named: ReadonlySet<string>, clusterFiles: readonly string[]): boolean {
+  if (cluster === undefined) return true;
+  if (cluster.onClusterFile && !clusterFiles.includes(cluster.name)) return true;
+  return named.has(cluster.name);
 }
 
 /** What helm would refuse in `hub`'s releases, named by the hub-file field that sets it. */

@@ -53,13 +53,21 @@ describe('rules across hubs', () => {
     expect(problems(() => validateProject(root, ['gamma']).hubs)).toHaveLength(1);
   });
 
-  test('the other hubs the rules across files compare are every hub that loads, skipping broken ones (their errors are theirs to report when named)', () => {
-    const root = project({ alpha: withRecord('alpha'), beta: withRecord('beta'), broken: 'cluster: [' });
+  test('the other hubs the rules across files compare are every hub that loads, skipping broken ones (a broken dedicated hub\'s errors are its own to report when named)', () => {
+    const root = project({ alpha: withRecord('alpha'), beta: withRecord('beta'), broken: `${withRecord('broken')}surprise: 1\n` });
     expect(validateProject(root, ['alpha']).hubs.map((h) => h.name)).toEqual(['alpha']);
     const loaded = loadProject(root);
     expect(loaded.hubs.map((h) => h.name)).toEqual(['alpha', 'beta']);
     expect(loaded.problems.errors.map((e) => e.file)).toEqual(['hubs/broken.yaml']);
     expect(problems(() => validateProject(root, ['broken']))).toHaveLength(1);
+  });
+
+  test('rule: a hub file that is not YAML could be any cluster\'s, so it stops a command that names any hub or cluster (issue 18)', () => {
+    const root = project({ alpha: withRecord('alpha'), beta: withRecord('beta'), broken: 'cluster: [' });
+    expect(loadProject(root).hubs.map((h) => h.name)).toEqual(['alpha', 'beta']);
+    const expected = ['hubs/broken.yaml:1: invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]'];
+    expect(problems(() => validateProject(root, ['alpha']))).toEqual(expected);
+    expect(problems(() => validateProject(root, ['broken']))).toEqual(expected);
   });
 });
 
