@@ -91,6 +91,15 @@ export const ingressSchema = z
 
 export const letsEncryptEmailSchema = z.email('must be an email address Let\'s Encrypt can write to').describe('ACME account email.');
 
+/**
+ * The S3 key of a cluster's state when its file gives a bucket and no key: derived from the
+ * cluster's name, so clusters sharing a bucket never share a state (copying one cluster file's
+ * backend into another is safe). The one place the default is spelled.
+ */
+export function defaultS3StateKey(cluster: string): string {
+  return `jhm/${cluster}.tfstate`;
+}
+
 const localBackendSchema = z.object({ type: z.literal('local') }).strict().describe('State in terraform.<cluster>.tfstate at the project root (the default).');
 
 const s3BackendSchema = z
@@ -100,7 +109,7 @@ const s3BackendSchema = z
       .string()
       .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name: 3-63 lowercase letters, digits, "." or "-"')
       .describe('Bucket holding the state.'),
-    key: terraformText.min(1).optional().describe('Object key of the state (default: jhm/<cluster>.tfstate).'),
+    key: terraformText.min(1).optional().describe(`Object key of the state (default: ${defaultS3StateKey('<cluster>')}).`),
     region: terraformText.min(1).default('us-east-1').describe('Region of the bucket (S3-compatible stores ignore it).'),
     endpoint: terraformUrl.optional().describe('URL of an S3-compatible store (Jetstream2\'s object store, Ceph RGW); absent: AWS S3.'),
     usePathStyle: z.boolean().optional().describe('Path-style bucket URLs (default: true when an endpoint is set).'),

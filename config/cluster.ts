@@ -5,7 +5,7 @@
  */
 import { DNS_LABEL_RULE, isDnsLabel } from './dns';
 import { quote, UserError, UserErrors } from './errors';
-import { ClusterFile, ClusterFileInput, clusterFileSchema, MagnumFile, NodeGroupFile } from './cluster-schema';
+import { ClusterFile, ClusterFileInput, clusterFileSchema, defaultS3StateKey, MagnumFile, NodeGroupFile } from './cluster-schema';
 import { DEFAULT_WORKER_NODE_GROUP, nodeGroupLabelValue, nodeGroupSelector } from './node-group';
 import { CERT_MANAGER_NAMESPACE, CERT_MANAGER_RELEASE, INGRESS_CONTROLLERS } from './namespaces';
 import { ChartPin, CHARTS } from './versions';
@@ -15,8 +15,9 @@ import { issuesToErrors } from './zod-issues';
 /**
  * Where a cluster's Terraform state lives, resolved (defaults applied): `local` (the default,
  * `terraform.<cluster>.tfstate` at the project root), `s3` (S3-compatible object stores; key
- * defaults to `jhm/<cluster>.tfstate`, region to `us-east-1`, usePathStyle to "an endpoint is
- * set") or `http` (GitLab-managed state). Credentials never appear here: they come from the
+ * defaults to one derived from the cluster's name, `defaultS3StateKey`, region to `us-east-1`,
+ * usePathStyle to "an endpoint is set") or `http` (GitLab-managed state). No two clusters of a
+ * project share one (`state-identity.ts`). Credentials never appear here: they come from the
  * environment (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, TF_HTTP_USERNAME/TF_HTTP_PASSWORD).
  */
 export type ClusterBackend =
@@ -208,7 +209,7 @@ export function resolveCluster(name: string, parts: ClusterParts, source: string
   };
 }
 
-/** The backend with its defaults applied: the S3 key `jhm/<cluster>.tfstate`, path style when an endpoint is set. */
+/** The backend with its defaults applied: the S3 key derived from the cluster's name, path style when an endpoint is set. */
 export function resolveBackend(cluster: string, b: ClusterFile['terraform']['backend']): ClusterBackend {
   switch (b.type) {
     case 'local':
@@ -217,7 +218,7 @@ export function resolveBackend(cluster: string, b: ClusterFile['terraform']['bac
       return {
         type: 's3',
         bucket: b.bucket,
-        key: b.key ?? `jhm/${cluster}.tfstate`,
+        key: b.key ?? defaultS3StateKey(cluster),
         region: b.region,
         ...(b.endpoint !== undefined ? { endpoint: b.endpoint } : {}),
         usePathStyle: b.usePathStyle ?? b.endpoint !== undefined,

@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import type { ClusterBackend } from '../config/cluster';
 import { requireProp } from '../config/construct-props';
 import { quote } from '../config/errors';
+import { localStateFileName } from '../config/layout';
 import { CDKTF_TOKEN_MARKER, TEMPLATE_SEQUENCE, unicodeProblem } from '../config/terraform-text';
 
 /** Props of {@link StateBackend}. */
@@ -107,7 +108,7 @@ export class StateBackend extends Construct {
 
 /** `../../../terraform.<stack>.tfstate`: the project root seen from `cdktf.out/stacks/<stack>`. */
 export function defaultLocalStateFile(stack: string): string {
-  return `../../../terraform.${stack}.tfstate`;
+  return `../../../${localStateFileName(stack)}`;
 }
 
 /** The name of the stack `scope` is in (the construct id of the enclosing `TerraformStack`). */

@@ -87,10 +87,11 @@ test('rule: two clusters never share a Magnum name in one cloud (cluster files a
   expect(errorLines(() => validateProject(apart))).toEqual([]);
 });
 
-test('rule: a cluster file and a legacy hub must not share a jhm cluster name (same output folders)', () => {
+test('rule: a cluster file and a legacy hub must not share a jhm cluster name (same output folders, same local state file)', () => {
   const root = projectWith({ clusters: { example: clusterInput((c) => (c.magnum.name = 'example-shared')) }, hubs: { 'course-a': hubOnInput('example'), example: EXAMPLE_HUB_TEXT } });
   expect(errorLines(() => validateProject(root))).toEqual([
     'hubs/example.yaml: cluster: this hub\'s dedicated cluster is named "example" like clusters/example.yaml; both would write the same output folders (rename the hub file or clusters/example.yaml)',
+    'hubs/example.yaml: cluster: the Terraform state terraform.example.tfstate (local backend, at the project root) is also the state of cluster example (clusters/example.yaml); the second terraform apply would destroy the other cluster\'s resources (rename hubs/example.yaml or clusters/example.yaml: the local state file is named after the cluster)',
   ]);
 });
 
