@@ -3,6 +3,10 @@
  * means: a cluster file's name, or the name of a hub in today's format (its dedicated cluster is
  * named like the hub, so `jhm deploy example` keeps working). A hub on a cluster file is refused
  * with one line naming the cluster to use instead.
+ *
+ * Either way every file of the cluster is validated first (`validateProject`): its cluster file
+ * and every hub file that names it, loaded or not, so a broken hub file stops the command before
+ * anything runs (issue 18), as it stops `jhm synth` of that cluster.
  */
 import type { Cluster } from '../../config/cluster';
 import { UserError } from '../../config/errors';
@@ -22,8 +26,7 @@ export interface ClusterTarget {
  */
 export function resolveClusterTarget(root: string, name: string, command: string): ClusterTarget {
   // The model (zod, yaml) is loaded when a command runs, not by jhm --help.
-  const { validateProject } = require('../../config/validate') as typeof ConfigValidate;
-  const project = validateProject(root, [name]);
+  const project = validateClusterFiles(root, name);
   const hub = project.hubs.find((h) => h.name === name);
   if (hub !== undefined && !hub.cluster.dedicated) {
     throw new UserError(`${name} is a hub on cluster ${hub.cluster.name} (${hub.cluster.source}); jhm ${command} acts on a whole cluster: run jhm ${command} ${hub.cluster.name}`, { file: hub.source, field: 'cluster' });
@@ -33,4 +36,16 @@ export function resolveClusterTarget(root: string, name: string, command: string
     throw new UserError(`no cluster named ${name}`, { fix: `name a cluster file (clusters/<cluster>.yaml) or a hub file in today's format (hubs/<hub>.yaml whose cluster: is a mapping)` });
   }
   return { cluster, hubs: project.hubs.filter((h) => h.cluster.name === cluster.name) };
+}
+
+/**
+ * Validates the files of cluster `name` (or of the cluster of hub `name`): its cluster file, every
+ * hub file naming it, and every hub file whose cluster is unknown. Throws `UserErrors` with every
+ * problem, so the command that acts on the cluster (`jhm apply` of manifests synthesized from
+ * these files) stops before it touches anything.
+ */
+export function validateClusterFiles(root: string, name: string): ConfigValidate.ValidProject {
+  // The model (zod, yaml) is loaded when a command runs, not by jhm --help.
+  const { validateProject } = require('../../config/validate') as typeof ConfigValidate;
+  return validateProject(root, [name]);
 }
