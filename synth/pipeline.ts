@@ -8,7 +8,6 @@
 import * as os from 'os';
 import * as path from 'path';
 import pLimit from 'p-limit';
-import { parse as parseYaml } from 'yaml';
 import { Diagnostic, Diagnostics } from '../config/diagnostics';
 import { UserError } from '../config/errors';
 import { PROJECT_PATHS, ProjectLayout } from '../config/layout';
@@ -16,8 +15,7 @@ import { settingsKey } from '../config/cluster';
 import { kubernetesVersionField, minorOf, templateNameFor } from '../config/cluster-templates';
 import { Hub } from '../config/hub';
 import { ClusterUnit, clusterUnits } from '../config/cluster-unit';
-import { readInputFile } from '../config/input-file';
-import { hubFilePath, listClusterNames, listHubNames } from '../config/load';
+import { hubFileCluster, listClusterNames, listHubNames } from '../config/load';
 import { HelmRenderer, HelmRendererOptions } from '../k8s/helm/render';
 // cdktf, cdk8s and the helm output parser are loaded only when a hub is synthesized (not for a no-op synth).
 import type { ClusterManifestResult, SecretsMode } from '../k8s/synth';
@@ -109,25 +107,12 @@ export function synthesisUnits(root: string, names?: readonly string[]): Synthes
 export function definedClusterNames(root: string): Set<string> {
   const names = new Set(listClusterNames(root));
   for (const hub of listHubNames(root)) {
-    const cluster = hubClusterName(root, hub);
-    if (cluster === undefined) names.add(hub);
+    // A legacy hub file defines its dedicated cluster, named like it; one that cannot be read or
+    // parsed (its cluster unknown) keeps the output named like it too: never pruned.
+    const cluster = hubFileCluster(root, hub);
+    if (cluster === undefined || !cluster.onClusterFile) names.add(hub);
   }
   return names;
-}
-
-/**
- * The cluster file a hub file names (`cluster: <name>`), or undefined for a legacy hub file (its
- * dedicated cluster has the hub's name) and for a file that cannot be read (kept: never pruned).
- */
-function hubClusterName(root: string, hub: string): string | undefined {
-  try {
-    const text = readInputFile(hubFilePath(root, hub), path.join(PROJECT_PATHS.hubs, `${hub}.yaml`))?.text ?? '';
-    const data: unknown = parseYaml(text);
-    const cluster = data !== null && typeof data === 'object' ? (data as Record<string, unknown>).cluster : undefined;
-    return typeof cluster === 'string' ? cluster : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Synthesizes the selected clusters; throws `UserErrors` listing every problem, leaving earlier output as it was. */
