@@ -28,7 +28,7 @@ import { formatSeconds, shellQuote } from '../../base/process';
 import { checkCertificates, checkDns, checkHubHealth, checkIngressAddress, checkOutputs, CheckResult } from '../tools/status-checks';
 import { guardIngressIp } from '../tools/ingress-guard';
 import type { Cluster } from '../../config/cluster';
-import { resolveClusterTarget } from '../tools/cluster-target';
+import { resolveClusterTarget, validateClusterFiles } from '../tools/cluster-target';
 import { Terraform, TERRAFORM_TIMEOUTS, outputsFileContent } from '../tools/terraform';
 import { projectRoot } from '../project-root';
 import { reportTerraformPlan } from '../../synth/plan-report';
@@ -249,6 +249,8 @@ function applyTarget(root: string, name: string, hub: string | undefined): { clu
     const h = project.hubs.find((x) => x.name === hub);
     if (h && h.cluster.name !== name) throw new UserError(`--hub ${hub}: the hub is on cluster ${h.cluster.name}, not ${name}`, { fix: `run jhm apply ${h.cluster.name} --hub ${hub}` });
   }
+  // A broken file of the cluster (a hub file on it with a typo) stops the apply (issue 18).
+  validateClusterFiles(root, name);
   // The loaded cluster (a dedicated one comes with its hub file); absent when its file has errors.
   const model = project.clusters.find((c) => c.name === name) ?? project.hubs.find((h) => h.name === name && h.cluster.dedicated)?.cluster;
   return { cluster: name, hub, model };
