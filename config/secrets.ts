@@ -83,7 +83,7 @@ export function secretsFilePath(root: string, hubName: string): string {
 }
 
 /** How the file is named in messages: repository-relative. */
-function displayPath(hubName: string): string {
+export function displayPath(hubName: string): string {
   return `${SECRETS_DIR}/${hubName}.yaml`;
 }
 

@@ -7,12 +7,20 @@
  * render cache never holds a secret. The real values are put into the Secret objects last
  * (`fillSecretFiles`), which go to `dist-secrets/`; there a list placeholder expands into the real
  * list. Which fields there are, and how the chart joins a list, comes from `SECRET_FIELDS`.
+ *
+ * The placeholders are public (anyone can compute them, and they must be the same everywhere for
+ * `dist/` to be), so a secrets file may hold one as a value. That can never put the wrong secret
+ * anywhere: all placeholders are replaced in one pass over the rendered text, and the text that
+ * replaced one is never read again. Charts are rendered without the real values, so a real value
+ * found in the rendered output is text of the chart (or of a hub file) itself, which jhm could not
+ * tell from a leak: {@link secretInRenderedText} says which secrets file and field hold it.
  */
 import { createHash } from 'crypto';
 import { parse, parseDocument, Scalar, visit } from 'yaml';
 import { isDeepStrictEqual } from 'util';
 import { UserError } from '../config/errors';
 import { fieldApplies, fieldName, fieldValues, HubSecrets, SECRET_FIELDS, SecretField, SecretFieldHub, secretsFrom } from '../config/secret-fields';
+import { displayPath } from '../config/secrets';
 import { K8sObject } from './helm/types';
 import { isSecret } from './manifest-files';
 import { yamlText } from './yaml-text';
@@ -51,6 +59,36 @@ export function substitution(placeholders: HubSecrets, real: HubSecrets): Secret
   return map;
 }
 
+/** Where a real secret value is set: its secrets file (`secrets/<hub>.yaml`) and field. */
+export interface SecretPlace {
+  readonly file: string;
+  readonly field: string;
+}
+
+/** Each real secret value of `hubs` → where it is set (a value set in several places: the first). */
+export function secretPlaces(hubs: readonly { readonly name: string; readonly secrets: HubSecrets }[]): Map<string, SecretPlace> {
+  const places = new Map<string, SecretPlace>();
+  for (const hub of hubs) {
+    for (const f of SECRET_FIELDS as readonly SecretField[]) {
+      for (const v of fieldValues(hub.secrets, f)) if (!places.has(v)) places.set(v, { file: displayPath(hub.name), field: fieldName(f) });
+    }
+  }
+  return places;
+}
+
+/**
+ * The error for a real secret value found in the rendered output at `where` (an object, or a file
+ * of `dist/`). The charts were rendered with placeholders, so the text is the chart's own (or a
+ * hub file's), which no scan can tell from a leak: the value must change. The value is not quoted.
+ */
+export function secretInRenderedText(place: SecretPlace, where: string): UserError {
+  return new UserError(`is text that is also in the rendered manifests (${where}), outside any Secret: jhm cannot tell it from a leak`, {
+    file: place.file,
+    field: place.field,
+    fix: 'choose another value: a secret is never text a chart or a hub file already holds (jhm secrets generates tokens; a GitHub client secret is made in the OAuth app)',
+  });
+}
+
 /** The placeholders that occur anywhere in `value` (plain or base64). */
 export function placeholdersIn(value: unknown, placeholders: Iterable<string>): string[] {
   const text = JSON.stringify(value);
@@ -74,10 +112,31 @@ function decodedStrings(value: unknown): string[] {
 /** The text that replaces a placeholder inside a string (a list: its items joined). */
 const asText = (r: string | SecretList): string => (typeof r === 'string' ? r : r.joined);
 
-function replaceAll(text: string, subst: SecretSubstitution): string {
-  let out = text;
-  for (const [p, r] of subst) out = out.split(p).join(asText(r));
-  return out;
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** The placeholders of `subst` as regular-expression alternatives, longest first (so none stops at a shorter one it starts with). */
+const alternatives = (placeholders: Iterable<string>) =>
+  [...placeholders]
+    .sort((a, b) => b.length - a.length)
+    .map(escapeRegExp)
+    .join('|');
+
+/**
+ * Every placeholder of `subst` in `text` replaced by its value, in one pass: a value is never read
+ * again, so a value that holds a placeholder (of another field, another hub) stays as written. With
+ * `listLines`, a block-sequence line that holds only a list placeholder (`<indent>- <placeholder>`,
+ * possibly quoted, as helm's `toYaml` writes a one-item list) becomes one line per real item.
+ */
+function replaceAll(text: string, subst: SecretSubstitution, listLines = false): string {
+  const present = [...subst.keys()].filter((p) => text.includes(p));
+  if (present.length === 0) return text;
+  const lists = listLines ? present.filter((p) => typeof subst.get(p) !== 'string') : [];
+  const line = lists.length > 0 ? `^([ \\t]*- )(["']?)(${alternatives(lists)})\\2$|` : '';
+  return text.replace(new RegExp(`${line}(${alternatives(present)})`, 'gm'), (...m: (string | undefined)[]) => {
+    const [lead, quote, listed, plain] = lists.length > 0 ? m.slice(1, 5) : [undefined, undefined, undefined, m[1]];
+    if (listed !== undefined) return (subst.get(listed) as SecretList).items.map((v) => `${lead}${quote}${v}${quote}`).join('\n');
+    return asText(subst.get(plain!)!);
+  });
 }
 
 /** The real list when `v` is a list whose only item is a list placeholder. */
@@ -85,19 +144,6 @@ function listFill(v: readonly unknown[], subst: SecretSubstitution): readonly st
   if (v.length !== 1 || typeof v[0] !== 'string') return undefined;
   const r = subst.get(v[0]);
   return r !== undefined && typeof r !== 'string' ? r.items : undefined;
-}
-
-/**
- * Expands each block-sequence line that holds only a list placeholder (`<indent>- <placeholder>`,
- * possibly quoted, as helm's `toYaml` writes a one-item list) into one line per real item.
- */
-function expandListLines(text: string, subst: SecretSubstitution): string {
-  let out = text;
-  for (const [p, r] of subst) {
-    if (typeof r === 'string' || !out.includes(p)) continue;
-    out = out.replace(new RegExp(`^([ \\t]*- )(["']?)${p}\\2$`, 'gm'), (_m, lead: string, q: string) => r.items.map((v) => `${lead}${q}${v}${q}`).join('\n'));
-  }
-  return out;
 }
 
 function deepReplace(v: unknown, subst: SecretSubstitution): unknown {
@@ -140,7 +186,7 @@ function tryParse(text: string, version: '1.1' | '1.2'): unknown {
  * quotes the document: a YAML parse error would show the secret).
  */
 function fillText(text: string, subst: SecretSubstitution, where: string): string {
-  const filled = replaceAll(expandListLines(text, subst), subst);
+  const filled = replaceAll(text, subst, true);
   if (filled === text) return text;
   // The common case needs no check; anything else is verified by reading the document back.
   if ([...subst.values()].every((r) => (typeof r === 'string' ? plainSafe(r) : r.items.every(plainSafe)))) return filled;

@@ -21,7 +21,7 @@ import type { RenderedRelease } from './hub-manifests';
 import { jupyterhubValues } from './jupyterhub/values';
 import { isSecret, ManifestFiles } from './manifest-files';
 import { assertPreflight } from './preflight';
-import { fillSecretFiles, placeholderSecrets, placeholdersIn, substitution } from './secret-placeholders';
+import { fillSecretFiles, placeholderSecrets, placeholdersIn, SecretPlace, secretInRenderedText, secretPlaces, substitution } from './secret-placeholders';
 import { certManagerRelease, ingressControllerRelease } from './platform/ingress-controller';
 import { WAVE_ORDER, WaveName, waveFileName } from './waves';
 
@@ -133,7 +133,7 @@ export async function synthClusterManifests(unit: ClusterUnit, options: SynthClu
   const sources = releases.map((r, i) => ({ chart: r.chart, objects: rendered[i].objects }));
   const read = hubs.filter((h) => secrets.get(h.name) !== undefined);
   const values = [...hubs.flatMap((h) => secretValues(placeholders.get(h.name)!)), ...read.flatMap((h) => secretValues(secrets.get(h.name)!))];
-  assertNoSecretInDist(cluster, files, values, sources);
+  assertNoSecretInDist(cluster, files, values, sources, secretPlaces(read.map((h) => ({ name: h.name, secrets: secrets.get(h.name)! }))));
   // The Secrets of a hub whose secrets file was not read (`optional`, `none`) are left out.
   let secretFiles = new Map<string, string>();
   if (read.length > 0) {
@@ -217,17 +217,19 @@ const decodedRunsMemo = new Map<number, Map<string, readonly string[]>>();
 /**
  * Last line of defence, the one leak scan: refuse to produce `dist/` if any of `values` (the
  * placeholders and the real secrets) appears in it, plain, base64-encoded, or inside a base64 run
- * of the text once decoded (a secret inside an encoded document). A hit is a bug in a chart or in
- * this tool, not a user error, so it is not a `UserError`; when a placeholder is found in an
+ * of the text once decoded (a secret inside an encoded document). A placeholder found is a bug in
+ * a chart or in this tool, not a user error, so it is not a `UserError`; when one is found in an
  * object of `sources` (the rendered releases), the error names the chart and the object. Only
  * values with real entropy (`hasSecretEntropy`) are looked for: a short or repetitive secret may
- * occur in a chart by chance.
+ * occur in a chart by chance. A real value (one of `places`) found is the chart's own text, since
+ * the charts never see the real values: a `UserError` naming its secrets file and field.
  */
 export function assertNoSecretInDist(
   cluster: { readonly name: string },
   files: ManifestFiles,
   values: readonly string[],
   sources: readonly { readonly chart: ChartPin; readonly objects: readonly K8sObject[] }[] = [],
+  places: ReadonlyMap<string, SecretPlace> = new Map(),
 ): void {
   const needles = [...new Set(values.filter(hasSecretEntropy))];
   if (needles.length === 0) return;
@@ -244,10 +246,13 @@ export function assertNoSecretInDist(
     }
     if (found === undefined) continue;
     const needle = found;
+    const place = places.get(needle);
     for (const { chart, objects } of sources) {
       const o = objects.find((x) => !isSecret(x) && placeholdersIn(x, [needle]).length > 0);
+      if (o && place) throw secretInRenderedText(place, `chart ${chart.name} ${chart.version}: ${o.kind} ${o.metadata.name}`);
       if (o) throw new Error(`chart ${chart.name} ${chart.version} puts a secret value into ${o.kind} ${o.metadata.name}, outside a Secret; jhm refuses to write it to dist/`);
     }
+    if (place) throw secretInRenderedText(place, `dist/${cluster.name}/${file}`);
     throw new Error(`refusing to write dist/${cluster.name}/${file}: it contains a value from the secrets file (a bug in jhm; please report it)`);
   }
 }

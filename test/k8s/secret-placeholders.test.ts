@@ -3,14 +3,18 @@
  * the substitution of real values into Secret objects only (plain, base64 and YAML-in-Secret,
  * refusing a value that would change a document's meaning), and the last-line leak guard.
  */
+import * as fs from 'fs';
 import fc from 'fast-check';
-import { parse, stringify } from 'yaml';
+import { parse, parseAllDocuments, stringify } from 'yaml';
+import { isUserError } from '../../config/errors';
 import { defineHub, Hub } from '../../config/hub';
 import { HubSecrets, secretValues } from '../../config/secrets';
 import { K8sObject } from '../../k8s/helm/types';
-import { fillSecrets, placeholderSecrets, placeholdersIn, substitution } from '../../k8s/secret-placeholders';
+import { fillSecretFiles, fillSecrets, placeholderSecrets, placeholdersIn, secretPlaces, substitution } from '../../k8s/secret-placeholders';
 import { assertNoSecretInDist, hasSecretEntropy, LEAK_MIN_BITS_PER_CHAR, LEAK_MIN_LENGTH } from '../../k8s/synth';
-import { EXAMPLE_HUB } from '../support/project';
+import { EXAMPLE_HUB, makeProject, removeProjects, TestProject } from '../support/project';
+
+afterAll(removeProjects);
 
 const exampleInput = () => parse(EXAMPLE_HUB) as Record<string, unknown>;
 const hubNamed = (name: string): Hub => defineHub(name, exampleInput(), {}, `hubs/${name}.yaml`);
@@ -205,6 +209,77 @@ describe('fillSecrets', () => {
   });
 });
 
+describe('the collision rule: a secrets-file value equal to (or holding) a placeholder never puts the wrong secret anywhere', () => {
+  const p = placeholderSecrets(example);
+  const other = placeholderSecrets(hubNamed('other'));
+  /** A values.yaml like z2jh's with every placeholder in its place, and the joined keys as their own entry. */
+  const rendered = secret({
+    'values.yaml': b64(
+      stringify({
+        hub: {
+          config: {
+            GitHubOAuthenticator: { client_secret: p.github.clientSecret },
+            ConfigurableHTTPProxy: { auth_token: p.jupyterhub.proxySecretToken },
+            JupyterHub: { cookie_secret: p.jupyterhub.cookieSecret },
+            CryptKeeper: { keys: p.jupyterhub.cryptKeeperKeys },
+          },
+        },
+      }),
+    ),
+    'hub.config.CryptKeeper.keys': b64(p.jupyterhub.cryptKeeperKeys[0]),
+    'hub.config.JupyterHub.cookie_secret': b64(p.jupyterhub.cookieSecret),
+  });
+  /** What each field reads in the filled Secret. */
+  const filledWith = (real: HubSecrets) => {
+    const [out] = fillSecrets([rendered], substitution(p, real));
+    const data = out.data as Record<string, string>;
+    const c = (parse(unb64(data['values.yaml'])) as any).hub.config;
+    return {
+      clientSecret: c.GitHubOAuthenticator.client_secret,
+      proxySecretToken: c.ConfigurableHTTPProxy.auth_token,
+      cookieSecret: [c.JupyterHub.cookie_secret, unb64(data['hub.config.JupyterHub.cookie_secret'])],
+      cryptKeeperKeys: [c.CryptKeeper.keys, unb64(data['hub.config.CryptKeeper.keys'])],
+    };
+  };
+  const expected = (real: HubSecrets) => ({
+    clientSecret: real.github.clientSecret,
+    proxySecretToken: real.jupyterhub.proxySecretToken,
+    cookieSecret: [real.jupyterhub.cookieSecret, real.jupyterhub.cookieSecret],
+    cryptKeeperKeys: [real.jupyterhub.cryptKeeperKeys, real.jupyterhub.cryptKeeperKeys.join(';')],
+  });
+
+  test("the reproduction: a client secret equal to the cookie secret's placeholder stays the client secret; the cookie secret gets its own value", () => {
+    const real: HubSecrets = { ...REAL, github: { clientSecret: p.jupyterhub.cookieSecret } };
+    expect(filledWith(real)).toEqual(expected(real));
+  });
+
+  test('a CryptKeeper key (a list, expanded line by line) equal to another placeholder stays that key', () => {
+    const real: HubSecrets = { ...REAL, jupyterhub: { ...REAL.jupyterhub, cryptKeeperKeys: [p.jupyterhub.cookieSecret, p.github.clientSecret!] } };
+    expect(filledWith(real)).toEqual(expected(real));
+  });
+
+  test('property: whatever placeholders (of this hub or another) the values equal or hold, each place gets its own field\'s value', () => {
+    const hex = fc.constantFrom(...secretValues(p), ...secretValues(other), HEX('fa1e'), HEX('c00c'));
+    const text = fc.oneof(hex, fc.tuple(fc.constantFrom('', 'x-'), hex, fc.constantFrom('', '-y')).map(([a, h, b]) => `${a}${h}${b}`));
+    fc.assert(
+      fc.property(text, hex, hex, fc.array(hex, { minLength: 1, maxLength: 3 }), (clientSecret, proxySecretToken, cookieSecret, cryptKeeperKeys) => {
+        const real: HubSecrets = { github: { clientSecret }, jupyterhub: { proxySecretToken, cookieSecret, cryptKeeperKeys } };
+        expect(filledWith(real)).toEqual(expected(real));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  test('fillSecretFiles, as synth calls it with the placeholders of every hub in one substitution: each hub gets its own values', () => {
+    const realOther: HubSecrets = { ...REAL, github: { clientSecret: p.github.clientSecret! } };
+    const subst = new Map([...substitution(p, REAL), ...substitution(other, realOther)]);
+    const file = (ph: HubSecrets) => `# header\n---\n${stringify(secret({ v: b64(`client_secret: ${ph.github.clientSecret}\n`) }))}`;
+    const out = fillSecretFiles(new Map([['a.yaml', file(p)], ['b.yaml', file(other)]]), subst);
+    const clientOf = (f: string) => unb64((parseAllDocuments(out.get(f)!).at(-1)!.toJS() as K8sObject & { data: { v: string } }).data.v);
+    expect([clientOf('a.yaml'), clientOf('b.yaml')]).toEqual([`client_secret: ${REAL.github.clientSecret}\n`, `client_secret: ${p.github.clientSecret}\n`]);
+  });
+});
+
 describe('assertNoSecretInDist', () => {
   const value = 'fake-planted-secret-value-for-tests';
   const files = (dist: Record<string, string>) => ({ dist: new Map(Object.entries(dist)), secrets: new Map<string, string>() });
@@ -234,8 +309,72 @@ describe('assertNoSecretInDist', () => {
     expect(() => assertNoSecretInDist(example, files(chart), [secret])).not.toThrow();
   });
 
+  test('rule: a real secret value found in dist/ (never rendered with it: the text is the chart\'s own) is a user error naming the secrets file and the field, not quoting the value', () => {
+    const places = secretPlaces([{ name: 'example', secrets: { ...REAL, github: { clientSecret: value } } }]);
+    const text = `kind: ConfigMap\ndata:\n  a: ${value}\n`;
+    let error: unknown;
+    try {
+      assertNoSecretInDist(example, files({ ...clean, '03-ingress-controller.yaml': text }), [value], [], places);
+    } catch (e) {
+      error = e;
+    }
+    expect(isUserError(error)).toBe(true);
+    const line = (error as { format(): string }).format();
+    expect(line).toMatch(/^secrets\/example\.yaml: github\.clientSecret: is text that is also in the rendered manifests \(dist\/example\/03-ingress-controller\.yaml\), outside any Secret.* \(choose another value/);
+    expect(line).not.toContain(value);
+    expect(line.split('\n')).toHaveLength(1);
+    // A placeholder found there is still jhm's bug, not the user's.
+    const ph = placeholderSecrets(example).jupyterhub.cookieSecret;
+    expect(() => assertNoSecretInDist(example, files({ 'x.yaml': `a: ${ph}\n` }), [ph], [], places)).toThrow(/a bug in jhm/);
+  });
+
   test('the entropy rule: generated tokens, GitHub client secrets and the test secrets are looked for', () => {
     for (const v of [...secretValues(placeholderSecrets(example)), 'fake-github-client-secret-for-tests', value, '0123456789abcdef']) expect([v, hasSecretEntropy(v)]).toEqual([v, true]);
     expect([LEAK_MIN_LENGTH, LEAK_MIN_BITS_PER_CHAR]).toEqual([16, 3]);
+  });
+});
+
+describe('through jhm synth, with the real chart', () => {
+  /** The hub Secret's chart values (`values.yaml`) in dist-secrets/ of `project`. */
+  const hubSecretValues = (project: TestProject): any => {
+    for (const text of project.tree('dist-secrets').values()) {
+      for (const d of parseAllDocuments(text)) {
+        const o = d.toJS() as K8sObject | null;
+        if (o?.kind === 'Secret' && o.metadata.name === 'hub') return parse(unb64((o.data as Record<string, string>)['values.yaml']));
+      }
+    }
+    throw new Error('no hub Secret in dist-secrets/');
+  };
+  const setSecrets = (project: TestProject, edit: (file: any) => void) => {
+    const file = parse(project.read('secrets/example.yaml'));
+    edit(file);
+    project.write('secrets/example.yaml', stringify(file));
+    fs.chmodSync(project.path('secrets/example.yaml'), 0o600);
+    return file;
+  };
+
+  test("the reproduction of the collision rule: a client secret equal to the cookie secret's placeholder reaches the hub's Secret as the client secret, dist/ unchanged", async () => {
+    const project = await makeProject();
+    expect((await project.jhm('synth')).code).toBe(0);
+    const dist = project.tree('dist');
+    const file = setSecrets(project, (f) => (f.github.clientSecret = placeholderSecrets(example).jupyterhub.cookieSecret));
+    expect((await project.jhm('synth')).code).toBe(0);
+    const config = hubSecretValues(project).hub.config;
+    expect([config.GitHubOAuthenticator.client_secret, config.JupyterHub.cookie_secret]).toEqual([file.github.clientSecret, file.jupyterhub.cookieSecret]);
+    expect(project.tree('dist')).toEqual(dist);
+  });
+
+  test('the reproduction of the chart-text rule: a client secret equal to text of the chart (its hub image) stops synth with one line naming the secrets file and the field, writing nothing', async () => {
+    const project = await makeProject();
+    expect((await project.jhm('synth')).code).toBe(0);
+    const before = project.outputs();
+    setSecrets(project, (f) => (f.github.clientSecret = 'jupyterhub/k8s-hub'));
+    const synth = await project.jhm('synth');
+    expect(synth.code).toBe(1);
+    expect(synth.stderr.split('\n').filter((l) => l.startsWith('error:') || l.includes('internal error'))).toEqual([
+      expect.stringMatching(/^error: secrets\/example\.yaml: github\.clientSecret: is text that is also in the rendered manifests \(chart jupyterhub [0-9.]+: Deployment hub\), outside any Secret: .*\(choose another value/),
+    ]);
+    expect(synth.stderr).not.toContain('jupyterhub/k8s-hub');
+    expect(project.outputs()).toEqual(before);
   });
 });
