@@ -63,5 +63,5 @@ export class Prompter {
 }
 
 function noAnswer(): UserError {
-  return new UserError('the input ended before every question was answered', { fix: 'answer the questions, or give the options on the command line (jhm init --help)' });
+  return new UserError('the input ended before every question was answered', { fix: 'answer every question, or give the options on the command line: see --help' });
 }
