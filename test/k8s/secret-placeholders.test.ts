@@ -271,12 +271,14 @@ describe('the collision rule: a secrets-file value equal to (or holding) a place
   });
 
   test('fillSecretFiles, as synth calls it with the placeholders of every hub in one substitution: each hub gets its own values', () => {
+    // Each hub's client secret is the other hub's placeholder.
+    const real: HubSecrets = { ...REAL, github: { clientSecret: other.github.clientSecret! } };
     const realOther: HubSecrets = { ...REAL, github: { clientSecret: p.github.clientSecret! } };
-    const subst = new Map([...substitution(p, REAL), ...substitution(other, realOther)]);
+    const subst = new Map([...substitution(p, real), ...substitution(other, realOther)]);
     const file = (ph: HubSecrets) => `# header\n---\n${stringify(secret({ v: b64(`client_secret: ${ph.github.clientSecret}\n`) }))}`;
     const out = fillSecretFiles(new Map([['a.yaml', file(p)], ['b.yaml', file(other)]]), subst);
     const clientOf = (f: string) => unb64((parseAllDocuments(out.get(f)!).at(-1)!.toJS() as K8sObject & { data: { v: string } }).data.v);
-    expect([clientOf('a.yaml'), clientOf('b.yaml')]).toEqual([`client_secret: ${REAL.github.clientSecret}\n`, `client_secret: ${p.github.clientSecret}\n`]);
+    expect([clientOf('a.yaml'), clientOf('b.yaml')]).toEqual([`client_secret: ${other.github.clientSecret}\n`, `client_secret: ${p.github.clientSecret}\n`]);
   });
 });
 
