@@ -2,18 +2,17 @@
  * Rules (issue 12, item 5): `jhm validate --manifests [names...]` checks the output folders as they
  * are on disk (hand edits and GitOps repositories too), one line per finding, exit 1; without
  * `dist-secrets/<cluster>` it says once that Secret references are not checked. The real-chart
- * output of the example hubs (JHM_CHARTS_DIR holding the pinned archives) has no finding.
+ * output of the example hubs (`realCharts`: skipped, saying so, where they are not) has no finding.
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { CHARTS } from '../../config/versions';
 import { parse } from 'yaml';
-import { archiveName } from '../../k8s/helm/chart-lock';
 import { identityOnly, withoutCrdSchemas } from '../../k8s/preflight';
 import { checkManifestFolders } from '../../synth/manifest-check';
 import { assertPreflight } from '../../k8s/preflight';
 import { EXAMPLE_HUB_NGINX, makeProject, removeProjects, REPO, TestProject } from '../support/project';
 import { problems } from '../support/problems';
+import { realCharts } from '../support/outside-files';
 
 const repoFile = (rel: string) => fs.readFileSync(path.join(REPO, rel), 'utf8');
 /** The example hubs: the fleet (a shared cluster with two hubs), the dedicated example, and its ingress-nginx variant. */
@@ -87,15 +86,13 @@ test('synth\'s check (assertPreflight) on the files of a synth: none for clean f
   for (const l of found) expect(l).toMatch(/^dist\/example\/05-jupyterhub\.yaml:\d+: \S+ (jhub\/)?\S+: namespace jhub is not created by any Namespace in dist\//);
 });
 
-const realDir = process.env.JHM_CHARTS_DIR;
-const realAvailable = realDir !== undefined && Object.values(CHARTS).every((c) => fs.existsSync(path.join(realDir, archiveName(c))));
-if (!realAvailable) console.info('test/cli/validate-manifests.test.ts: real-chart preflight skipped: JHM_CHARTS_DIR does not hold the pinned archives');
+const realChartFiles = realCharts();
 
-(realAvailable ? test : test.skip)(
+realChartFiles.test(
   'the real charts: the output of the example hubs has no finding, on disk and in synth',
   async () => {
     const real = await makeProject(EXAMPLES);
-    const report = await real.synth({ force: true, helm: { chartsDir: realDir, cacheDir: path.join(real.root, '.cache') } });
+    const report = await real.synth({ force: true, helm: { chartsDir: realChartFiles.dir, cacheDir: path.join(real.root, '.cache') } });
     expect(report.results.map((r) => r.cluster.name).sort()).toEqual(['example', 'nginx', 'shared']);
     for (const r of report.results) expect(problems(() => assertPreflight(r.cluster.name, r.files))).toEqual([]);
     const checks = await checkManifestFolders(real.root);

@@ -2,14 +2,13 @@
  * Rule: a refactoring changes no output. Every file `jhm synth` writes (Terraform JSON, dist/,
  * dist-secrets/) for a corpus of hubs is pinned: the example hubs plus hubs that together use
  * every option of the hub schema (and a recorded ingress IP). The test charts' output is pinned
- * byte for byte; with the real charts (JHM_CHARTS_DIR, as CI has it) each file's sha256 is pinned.
+ * byte for byte; with the real charts (`realCharts`, as CI has them) each file's sha256 is pinned.
  * A deliberate change of the output updates these snapshots in the same commit and says why.
  */
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { CHARTS } from '../../config/versions';
-import { archiveName } from '../../k8s/helm/chart-lock';
+import { realCharts } from '../support/outside-files';
 import { EXAMPLE_HUB, EXAMPLE_HUB_NGINX, makeProject, removeProjects, TestProject } from '../support/project';
 
 afterAll(removeProjects);
@@ -179,12 +178,10 @@ test('corpus: every output file of the corpus hubs, with the test charts, is byt
   for (const [file, text] of files) expect(text).toMatchSnapshot(file);
 });
 
-const realDir = process.env.JHM_CHARTS_DIR;
-const realAvailable = realDir !== undefined && Object.values(CHARTS).every((c) => fs.existsSync(path.join(realDir, archiveName(c))));
-if (!realAvailable) console.info('test/corpus/output-corpus.test.ts: real-chart corpus skipped: JHM_CHARTS_DIR does not hold the pinned archives');
+const real = realCharts();
 
-(realAvailable ? test : test.skip)('corpus: with the real charts, every output file has the pinned sha256', async () => {
-  const project = await corpusProject(realDir);
+real.test('corpus: with the real charts, every output file has the pinned sha256', async () => {
+  const project = await corpusProject(real.dir);
   const digests = Object.fromEntries([...hubOutputs(project)].map(([file, text]) => [file, createHash('sha256').update(text).digest('hex')]));
   expect(digests).toMatchSnapshot();
 });

@@ -1,7 +1,7 @@
 /**
- * The REAL pinned charts, rendered with the engine. Runs only when JHM_CHARTS_DIR holds
- * `<name>-<version>.tgz` for every chart in CHARTS (this machine cannot download them); otherwise
- * the test is skipped with a message saying so.
+ * The REAL pinned charts, rendered with the engine. Runs only where `<name>-<version>.tgz` of every
+ * chart in CHARTS is at hand (`realCharts`; tests cannot download them); otherwise the tests are
+ * skipped with a line saying so.
  *
  * The archives are checked against a copy of the committed charts.lock.json (entries it lacks are
  * recorded in the copy only).
@@ -17,17 +17,12 @@ import { HelmRenderer } from '../../k8s/helm/render';
 import { ScopeTable } from '../../k8s/helm/scope';
 import type { RenderRequest } from '../../k8s/helm/types';
 import { isolatedOptions, realHelm, removeTempDirs, tempDir } from './helpers';
+import { realCharts } from '../support/outside-files';
 
 afterAll(removeTempDirs);
 
-const chartsDir = process.env.JHM_CHARTS_DIR;
-const missing = Object.values(CHARTS)
-  .map(archiveName)
-  .filter((name) => chartsDir === undefined || !fs.existsSync(path.join(chartsDir, name)));
-const available = chartsDir !== undefined && missing.length === 0;
-const skipMessage = chartsDir === undefined
-  ? 'JHM_CHARTS_DIR is not set'
-  : `JHM_CHARTS_DIR (${chartsDir}) lacks ${missing.join(', ')}`;
+const real = realCharts();
+const chartsDir = real.dir;
 
 const requests: RenderRequest[] = [
   { chart: CHARTS.certManager, release: 'cert-manager', namespace: 'cert-manager', values: { crds: { enabled: true } }, kubeVersion: 'v1.33.0' },
@@ -45,13 +40,7 @@ const requests: RenderRequest[] = [
   },
 ];
 
-if (!available) {
-  // eslint-disable-next-line no-console
-  console.info(`test/helm/real-charts.test.ts skipped: ${skipMessage}; put the real archives there to run it.`);
-}
-const realTest = available ? test : test.skip;
-
-realTest(`the real pinned charts render deterministically with namespaces right and no hook annotations (skipped unless JHM_CHARTS_DIR holds them: ${available ? 'it does' : skipMessage})`, async () => {
+real.test('the real pinned charts render deterministically with namespaces right and no hook annotations', async () => {
   const dir = tempDir();
   const lockFile = path.join(dir, 'charts.lock.json');
   fs.copyFileSync(path.resolve(__dirname, '..', '..', 'charts.lock.json'), lockFile);
@@ -75,13 +64,13 @@ realTest(`the real pinned charts render deterministically with namespaces right 
   }
 });
 
-realTest(`rule: the fast reader reads every real chart's helm output exactly as the reference does (skipped unless JHM_CHARTS_DIR holds them: ${available ? 'it does' : skipMessage})`, async () => {
+real.test("rule: the fast reader reads every real chart's helm output exactly as the reference does", async () => {
   const dir = tempDir();
   const helm = await realHelm();
   for (const req of requests) {
     const values = path.join(dir, `${req.release}.json`);
     fs.writeFileSync(values, JSON.stringify(req.values));
-    const text = execFileSync(helm, ['template', req.release, path.join(chartsDir!, archiveName(req.chart)), '--namespace', req.namespace, '--kube-version', req.kubeVersion, '--values', values], {
+    const text = execFileSync(helm, ['template', req.release, path.join(chartsDir, archiveName(req.chart)), '--namespace', req.namespace, '--kube-version', req.kubeVersion, '--values', values], {
       encoding: 'utf8',
       maxBuffer: 64 * 1024 * 1024,
       env: { ...process.env, HELM_CACHE_HOME: dir, HELM_CONFIG_HOME: dir, HELM_DATA_HOME: dir },

@@ -3,7 +3,7 @@ import { NODE_GROUP_LABEL_KEY, nodeGroupLabelValue } from '../../config/node-gro
 import { loadHubFile } from '../../config/load';
 import { ProfileValues } from '../../k8s/jupyterhub/profiles';
 import { jupyterhubValues } from '../../k8s/jupyterhub/values';
-import { at, EXAMPLE_HUB_FILE, exampleWith, FAKE_SECRETS, z2jhSchemaErrors } from './support';
+import { at, EXAMPLE_HUB_FILE, exampleWith, FAKE_SECRETS, z2jhSchema, z2jhSchemaErrors } from './support';
 
 const profileList = (v: Record<string, unknown>) => at(v, ['singleuser', 'profileList']) as ProfileValues[];
 const GPU_TOLERATION = { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' };
@@ -69,7 +69,7 @@ describe('GPU profiles', () => {
     expect(at(jupyterhubValues(loadHubFile(EXAMPLE_HUB_FILE), FAKE_SECRETS), ['prePuller', 'extraTolerations'])).toBeUndefined();
   });
 
-  test('are accepted by the z2jh values schema', () => {
+  z2jhSchema.test('are accepted by the z2jh values schema', () => {
     expect(z2jhSchemaErrors(values)).toEqual([]);
   });
 });
@@ -88,7 +88,7 @@ describe('profile rules for any hub (property)', () => {
       return fc.tuple(fc.constant(groups), fc.array(profile, { minLength: 1, maxLength: 5 }), fc.nat());
     });
 
-  test('node_selector is the nodegroup label, exactly one default, GPU limits match gpus, schema-valid', () => {
+  z2jhSchema.test('node_selector is the nodegroup label, exactly one default, GPU limits match gpus, schema-valid', () => {
     fc.assert(
       fc.property(hubInput, ([groups, profiles, defaultSeed]) => {
         const defaultIndex = defaultSeed % profiles.length;

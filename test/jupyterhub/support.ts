@@ -1,6 +1,7 @@
 /**
  * Shared fixtures of the JupyterHub tests: the example hub and variants of it, obviously fake
- * secrets, and the z2jh 4.4.0 values schema as a validator.
+ * secrets, and the z2jh 4.4.0 values schema as a validator (an outside file: tests using it run
+ * as `z2jhSchema.test`).
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -10,10 +11,12 @@ import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
 import { defineHub, Hub } from '../../config/hub';
 import type { HubSecrets } from '../../config/secrets';
+import { valuesSchema } from '../support/outside-files';
 
 export const ROOT = path.resolve(__dirname, '../..');
 export const EXAMPLE_HUB_FILE = path.join(ROOT, 'hubs', 'example.yaml');
-const SCHEMA_FILE = path.resolve(ROOT, '..', 'shared', 'schemas', 'jupyterhub-4.4.0.values.schema.json');
+/** The z2jh 4.4.0 values schema (outside the repository): `z2jhSchema.test` runs only where it is. */
+export const z2jhSchema = valuesSchema('jupyterhub-4.4.0.values.schema.json');
 
 /** Fixed, obviously fake secrets: safe in snapshots. */
 export const FAKE_SECRETS: HubSecrets = {
@@ -75,7 +78,7 @@ let validator: ((values: unknown) => string[]) | undefined;
 /** Validates values against the z2jh 4.4.0 schema; returns the errors (empty when valid). */
 export function z2jhSchemaErrors(values: unknown): string[] {
   if (!validator) {
-    const schema = JSON.parse(fs.readFileSync(SCHEMA_FILE, 'utf8')) as Record<string, unknown>;
+    const schema = JSON.parse(fs.readFileSync(z2jhSchema.path, 'utf8')) as Record<string, unknown>;
     if (schema.$schema !== 'http://json-schema.org/draft-07/schema#') throw new Error(`unexpected $schema ${String(schema.$schema)}: use the matching Ajv class`);
     const ajv = new Ajv({ allErrors: true, strict: false });
     addFormats(ajv);

@@ -5,17 +5,17 @@ import { NGINX_PROXY_BODY_SIZE } from '../../k8s/jupyterhub/ingress';
 import { CORE_NODE_SELECTOR_PATHS } from '../../k8s/jupyterhub/scheduling';
 import { JUPYTERHUB_SECRET_VALUE_PATHS, REDACTED, redactSecretValues, secretValuePaths } from '../../k8s/jupyterhub/secret-paths';
 import { jupyterhubValues } from '../../k8s/jupyterhub/values';
-import { at, dummyHub, EXAMPLE_HUB_FILE, exampleWith, FAKE_SECRETS, FAKE_SECRETS_NO_GITHUB, stringLeaves, z2jhSchemaErrors } from './support';
+import { at, dummyHub, EXAMPLE_HUB_FILE, exampleWith, FAKE_SECRETS, FAKE_SECRETS_NO_GITHUB, stringLeaves, z2jhSchema, z2jhSchemaErrors } from './support';
 
 const example = loadHubFile(EXAMPLE_HUB_FILE, 'hubs/example.yaml');
 const values = jupyterhubValues(example, FAKE_SECRETS);
 
 describe('z2jh values of the example hub', () => {
-  test('are accepted by the jupyterhub 4.4.0 values schema', () => {
+  z2jhSchema.test('are accepted by the jupyterhub 4.4.0 values schema', () => {
     expect(z2jhSchemaErrors(values)).toEqual([]);
   });
 
-  test('the schema check rejects unknown keys and wrong types (so the check above can fail)', () => {
+  z2jhSchema.test('the schema check rejects unknown keys and wrong types (so the check above can fail)', () => {
     expect(z2jhSchemaErrors({ hub: { nodeSelectr: {} } })).not.toEqual([]);
     expect(z2jhSchemaErrors({ scheduling: { corePods: { nodeAffinity: { matchNodePurpose: 'never' } } } })).not.toEqual([]);
     expect(z2jhSchemaErrors({ singleuser: { startTimeout: '600' } })).not.toEqual([]);
@@ -107,7 +107,7 @@ describe('authentication', () => {
     expect(at(values, ['hub', 'config', 'GitHubOAuthenticator', 'scope'])).toBeUndefined();
   });
 
-  test('the test-only dummy authenticator maps to JupyterHub\'s "dummy" entry point and needs no client secret', () => {
+  z2jhSchema.test('the test-only dummy authenticator maps to JupyterHub\'s "dummy" entry point and needs no client secret', () => {
     const v = jupyterhubValues(dummyHub(), FAKE_SECRETS_NO_GITHUB);
     expect(at(v, ['hub', 'config', 'JupyterHub', 'authenticator_class'])).toBe('dummy');
     expect(at(v, ['hub', 'config', 'GitHubOAuthenticator'])).toBeUndefined();
@@ -136,7 +136,7 @@ describe('ingress and proxy', () => {
     expect(at(jupyterhubValues(hub, FAKE_SECRETS), ['ingress', 'annotations', 'cert-manager.io/cluster-issuer'])).toBe('letsencrypt-staging');
   });
 
-  test('only ingress-nginx gets the 500m proxy-body-size annotation, and its own class', () => {
+  z2jhSchema.test('only ingress-nginx gets the 500m proxy-body-size annotation, and its own class', () => {
     const nginx = exampleWith((i) => (i.ingress.controller = 'ingress-nginx'));
     const v = jupyterhubValues(nginx, FAKE_SECRETS);
     expect(at(v, ['ingress', 'ingressClassName'])).toBe(nginx.cluster.ingress.className);

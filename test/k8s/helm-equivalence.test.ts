@@ -6,7 +6,8 @@
  * (absent, as the API server treats them) and Secret values (real ones in dist-secrets instead of
  * placeholders).
  *
- * Runs with the test charts always, and again with the real charts when JHM_CHARTS_DIR holds them.
+ * Runs with the test charts always, and again with the real charts (`realCharts`: skipped, saying
+ * so, where they are not).
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
@@ -14,7 +15,6 @@ import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { loadHubs } from '../../config/load';
-import { CHARTS } from '../../config/versions';
 import { archiveName } from '../../k8s/helm/chart-lock';
 import { HelmRenderer } from '../../k8s/helm/render';
 import { BUILTIN_CLUSTER_SCOPED } from '../../k8s/helm/scope';
@@ -23,14 +23,14 @@ import { certManagerRelease, ingressControllerRelease } from '../../k8s/platform
 import { OWNER_CLUSTER_LABEL, OWNER_HUB_LABEL } from '../../k8s/ownership';
 import { placeholderSecrets } from '../../k8s/secret-placeholders';
 import { SYNC_WAVE_ANNOTATION } from '../../k8s/waves';
+import { realCharts } from '../support/outside-files';
 import { EXAMPLE_HUB, EXAMPLE_HUB_NGINX, makeProject, removeProjects } from '../support/project';
 
 afterAll(removeProjects);
 
 type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; annotations?: Record<string, string>; labels?: Record<string, string> }; [k: string]: unknown };
 
-const realDir = process.env.JHM_CHARTS_DIR;
-const realAvailable = realDir !== undefined && Object.values(CHARTS).every((c) => fs.existsSync(path.join(realDir, archiveName(c))));
+const real = realCharts();
 
 function dropNulls(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(dropNulls);
@@ -122,16 +122,12 @@ const cases: Array<[string, string]> = [
 describe.each([
   ['test charts', false],
   ['real charts', true],
-] as const)('with the %s', (label, real) => {
-  const run = real && !realAvailable ? test.skip : test;
-  if (real && !realAvailable) {
-    // eslint-disable-next-line no-console
-    console.info(`test/k8s/helm-equivalence.test.ts: real-chart cases skipped: JHM_CHARTS_DIR does not hold ${Object.values(CHARTS).map(archiveName).join(', ')}`);
-  }
+] as const)('with the %s', (label, useReal) => {
+  const run = useReal ? real.test : test;
 
   run.each(cases)(`every object synth writes for the %s hub equals helm template's, but for the documented fixes (${label})`, async (_controller, hubText) => {
     const project = await makeProject({ hubs: { example: hubText } });
-    const chartsDir = real ? realDir! : project.engine.chartsDir;
+    const chartsDir = useReal ? real.dir : project.engine.chartsDir;
     await project.synth({ helm: { chartsDir } });
     const hub = loadHubs(project.root)[0];
     const renderer = new HelmRenderer({ ...project.helm, chartsDir });

@@ -3,13 +3,10 @@
  * byte what `yaml`'s stringify writes with the same options, and which takes every object the
  * charts render (CRDs above all), deferring to `yaml` only for data it is not sure to write the same.
  */
-import * as fs from 'fs';
-import * as path from 'path';
 import fc from 'fast-check';
 import { parse, stringify } from 'yaml';
-import { CHARTS } from '../../config/versions';
-import { archiveName } from '../../k8s/helm/chart-lock';
 import { fastYamlText, referenceYamlText, YAML_OPTIONS, yamlText } from '../../k8s/yaml-text';
+import { realCharts } from '../support/outside-files';
 import { EXAMPLE_HUB, EXAMPLE_HUB_NGINX, makeProject, removeProjects } from '../support/project';
 
 afterAll(removeProjects);
@@ -112,11 +109,10 @@ test('every object the test charts render is written by the fast writer, as yaml
   for (const doc of docs) expect(fastYamlText(parse(doc))).toBe(doc);
 }, 120_000);
 
-const realDir = process.env.JHM_CHARTS_DIR;
-const realAvailable = realDir !== undefined && Object.values(CHARTS).every((c) => fs.existsSync(path.join(realDir, archiveName(c))));
+const real = realCharts();
 
-(realAvailable ? test : test.skip)('every object the real charts render (CRDs included) is written by the fast writer, as yaml writes it', async () => {
-  const docs = await synthesizedDocuments(path.resolve(realDir!));
+real.test('every object the real charts render (CRDs included) is written by the fast writer, as yaml writes it', async () => {
+  const docs = await synthesizedDocuments(real.dir);
   expect(docs.some((d) => /^kind: CustomResourceDefinition$/m.test(d))).toBe(true);
   for (const doc of docs) expect(fastYamlText(parse(doc))).toBe(doc);
 }, 180_000);

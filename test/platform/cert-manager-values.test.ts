@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { CertManagerValues } from '../../k8s/platform/cert-manager-values';
 import { CONTROL_PLANE_LABEL } from '../../k8s/platform/placement';
 import { certManagerFor, chartValuesValidator, exampleHub, exampleInput, hubWith, schemaDraft, schemaErrors } from './helpers';
+import { valuesSchema } from '../support/outside-files';
 
 const SCHEMA = 'cert-manager-v1.21.1.values.schema.json';
 
@@ -11,19 +12,20 @@ function components(values: CertManagerValues) {
 }
 
 describe('certManagerValues', () => {
-  const validate = chartValuesValidator(SCHEMA);
+  const schema = valuesSchema(SCHEMA);
+  const validate = () => chartValuesValidator(schema.path);
 
-  test('the chart schema is draft-07, so it is checked with the draft-07 validator', () => {
-    expect(schemaDraft(SCHEMA)).toBe('http://json-schema.org/draft-07/schema#');
+  schema.test('the chart schema is draft-07, so it is checked with the draft-07 validator', () => {
+    expect(schemaDraft(schema.path)).toBe('http://json-schema.org/draft-07/schema#');
   });
 
-  test('the values of the example hub satisfy the cert-manager v1.21.1 values schema', () => {
-    expect(schemaErrors(validate, certManagerFor(exampleHub()))).toEqual([]);
+  schema.test('the values of the example hub satisfy the cert-manager v1.21.1 values schema', () => {
+    expect(schemaErrors(validate(), certManagerFor(exampleHub()))).toEqual([]);
   });
 
-  test('the schema check catches a misspelled key (so the check above can fail)', () => {
+  schema.test('the schema check catches a misspelled key (so the check above can fail)', () => {
     const values = { ...certManagerFor(exampleHub()), startupApiCheck: { enabled: false } };
-    expect(schemaErrors(validate, values).join('\n')).toContain('startupApiCheck');
+    expect(schemaErrors(validate(), values).join('\n')).toContain('startupApiCheck');
   });
 
   test('the values of the example hub are pinned by a snapshot', () => {
@@ -57,7 +59,7 @@ describe('certManagerValues', () => {
     expect(r.limits?.memory).toMatch(/^[0-9]+Mi$/);
   });
 
-  test('property: for any hub, the values satisfy the schema and never select a worker nodegroup', () => {
+  schema.test('property: for any hub, the values satisfy the schema and never select a worker nodegroup', () => {
     fc.assert(
       fc.property(
         fc.constantFrom('traefik', 'ingress-nginx'),
@@ -70,7 +72,7 @@ describe('certManagerValues', () => {
             nodeGroups: [...example, ...names.map((name) => ({ name, flavor: 'm3.medium', minNodes: 1, maxNodes: 2 }))],
           });
           const values = certManagerFor(hub);
-          expect(schemaErrors(validate, values)).toEqual([]);
+          expect(schemaErrors(validate(), values)).toEqual([]);
           for (const c of Object.values(components(values))) {
             expect(Object.keys(c.nodeSelector)).toEqual([CONTROL_PLANE_LABEL]);
           }

@@ -1,6 +1,6 @@
 /**
  * Shared fixtures of the platform tests: hubs built from `hubs/example.yaml`, the charts' own
- * values schemas (from `../shared/schemas`), and validation of cert-manager objects with
+ * values schemas (outside files: `valuesSchema` in test/support/outside-files.ts finds them), and validation of cert-manager objects with
  * `@kubernetes-models/cert-manager`.
  */
 import { validateWithModels } from '../k8s/support';
@@ -18,7 +18,6 @@ import { IngressNginxValues, ingressNginxValues } from '../../k8s/platform/ingre
 import { IngressControllerValuesProps, TraefikValues, traefikValues } from '../../k8s/platform/traefik-values';
 
 export const ROOT = path.resolve(__dirname, '../..');
-const SCHEMAS = path.resolve(ROOT, '../shared/schemas');
 
 /** The example hub, loaded the way the CLI loads it. */
 export function exampleHub(): Hub {
@@ -38,18 +37,23 @@ export function hubWith(name: string, overrides: Record<string, unknown>): Hub {
   return defineHub(name, { ...exampleInput(), ...overrides }, {}, `hubs/${name}.yaml`);
 }
 
-/** The draft a values schema declares (its `$schema`). */
+/** The draft a values schema declares (its `$schema`); `file` is the schema's path. */
 export function schemaDraft(file: string): string {
-  return (JSON.parse(fs.readFileSync(path.join(SCHEMAS, file), 'utf8')) as { $schema: string }).$schema;
+  return (JSON.parse(fs.readFileSync(file, 'utf8')) as { $schema: string }).$schema;
 }
 
+/** Validators compiled so far, by schema path (compiling the Traefik schema takes a while). */
+const validators = new Map<string, ValidateFunction>();
+
 /**
- * A validator for a chart's values schema, using the Ajv class for the draft the schema declares
- * (draft-07 or 2020-12). Strict mode stays on; union types (`"type": ["string", "null"]`), which
- * the Traefik schema uses throughout, are allowed.
+ * A validator for a chart's values schema (at path `file`), using the Ajv class for the draft the
+ * schema declares (draft-07 or 2020-12). Strict mode stays on; union types
+ * (`"type": ["string", "null"]`), which the Traefik schema uses throughout, are allowed.
  */
 export function chartValuesValidator(file: string): ValidateFunction {
-  const schema = JSON.parse(fs.readFileSync(path.join(SCHEMAS, file), 'utf8')) as Record<string, unknown>;
+  const known = validators.get(file);
+  if (known) return known;
+  const schema = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
   const draft = schema.$schema;
   const options = { allErrors: true, strict: true, allowUnionTypes: true };
   let ajv: Ajv;
@@ -57,7 +61,9 @@ export function chartValuesValidator(file: string): ValidateFunction {
   else if (draft === 'https://json-schema.org/draft/2020-12/schema') ajv = new Ajv2020(options);
   else throw new Error(`${file}: unexpected $schema ${String(draft)}`);
   addFormats(ajv);
-  return ajv.compile(schema);
+  const validate = ajv.compile(schema);
+  validators.set(file, validate);
+  return validate;
 }
 
 /** `validate(values)`'s errors as readable lines (empty when valid). */

@@ -2,25 +2,27 @@ import fc from 'fast-check';
 import { NODE_GROUP_LABEL_KEY } from '../../config/node-group';
 import { CONTROL_PLANE_LABEL } from '../../k8s/platform/placement';
 import { chartValuesValidator, exampleHub, hubWith, schemaDraft, schemaErrors, traefikFor } from './helpers';
+import { valuesSchema } from '../support/outside-files';
 
 const SCHEMA = 'traefik-41.3.0.values.schema.json';
 const IP = '149.165.150.10';
 
 describe('traefikValues', () => {
-  const validate = chartValuesValidator(SCHEMA);
+  const schema = valuesSchema(SCHEMA);
+  const validate = () => chartValuesValidator(schema.path);
 
-  test('the chart schema is JSON Schema 2020-12, so it is checked with the 2020-12 validator', () => {
-    expect(schemaDraft(SCHEMA)).toBe('https://json-schema.org/draft/2020-12/schema');
+  schema.test('the chart schema is JSON Schema 2020-12, so it is checked with the 2020-12 validator', () => {
+    expect(schemaDraft(schema.path)).toBe('https://json-schema.org/draft/2020-12/schema');
   });
 
-  test('the values satisfy the traefik 41.3.0 values schema, with and without a load balancer IP', () => {
-    expect(schemaErrors(validate, traefikFor(exampleHub(), IP))).toEqual([]);
-    expect(schemaErrors(validate, traefikFor(exampleHub()))).toEqual([]);
+  schema.test('the values satisfy the traefik 41.3.0 values schema, with and without a load balancer IP', () => {
+    expect(schemaErrors(validate(), traefikFor(exampleHub(), IP))).toEqual([]);
+    expect(schemaErrors(validate(), traefikFor(exampleHub()))).toEqual([]);
   });
 
-  test('the schema check catches a misspelled key (so the check above can fail)', () => {
+  schema.test('the schema check catches a misspelled key (so the check above can fail)', () => {
     const values = { ...traefikFor(exampleHub(), IP), ingressClass: { enabled: true, isDefault: false } };
-    expect(schemaErrors(validate, values).join('\n')).toContain('isDefault');
+    expect(schemaErrors(validate(), values).join('\n')).toContain('isDefault');
   });
 
   test('the values of the example hub, with and without a load balancer IP, are pinned by snapshots', () => {
@@ -82,12 +84,12 @@ describe('traefikValues', () => {
     expect(r.requests.memory).toMatch(/^[0-9]+Mi$/);
   });
 
-  test('property: for any recorded or hub-file IP, the values satisfy the schema and carry exactly the winning IP', () => {
+  schema.test('property: for any recorded or hub-file IP, the values satisfy the schema and carry exactly the winning IP', () => {
     fc.assert(
       fc.property(fc.option(fc.ipV4(), { nil: undefined }), fc.option(fc.ipV4(), { nil: undefined }), (fileIp, recorded) => {
         const hub = hubWith('prop', { ingress: { controller: 'traefik', ...(fileIp ? { loadBalancerIP: fileIp } : {}) } });
         const values = traefikFor(hub, recorded);
-        expect(schemaErrors(validate, values)).toEqual([]);
+        expect(schemaErrors(validate(), values)).toEqual([]);
         expect(values.service.spec.loadBalancerIP).toBe(fileIp ?? recorded);
         expect(values.nodeSelector).toEqual(hub.cluster.coreNodeSelector);
       }),
