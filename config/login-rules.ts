@@ -7,31 +7,15 @@
  *   panel. (The dummy authenticator lets anyone in; its own rule, `checkDummyAuth` in
  *   `hub-schema.ts`, keeps it to reserved test domains.)
  * - A placeholder (`set-me-…`, `changeme`, `<client id>`, `your-github-user`, …) deploys a hub
- *   that cannot work: GitHub refuses the client id, the keypair does not exist. `PLACEHOLDERS` is
- *   the one list of what counts as one; `jhm init` refuses them too (`isPlaceholder`).
+ *   that cannot work: GitHub refuses the client id, the keypair does not exist. What counts as
+ *   one is `placeholders.ts`; `jhm init` refuses them too.
  */
 import { Diagnostic, warning } from './diagnostics';
 import { quote } from './errors';
 import { Cluster, settingsKey } from './cluster';
 import { Hub } from './hub';
 import { allClusters } from './hub-set';
-
-/** Values that stand for "fill this in", matched case-insensitively against the whole value's start. */
-export const PLACEHOLDERS: readonly RegExp[] = [
-  /^set[-_ ]?me(\b|_)/i,
-  /^change[-_ ]?me(\b|_)/i,
-  /^replace[-_ ]?me(\b|_)/i,
-  /^fill[-_ ]?me(\b|_)/i,
-  /^(todo|fixme|tbd)(\b|_)/i,
-  /^x{3,}$/i,
-  /^<[^>]*>$/,
-  /^your[-_ ]/i,
-];
-
-/** True when `value` is a placeholder (see `PLACEHOLDERS`). */
-export function isPlaceholder(value: string): boolean {
-  return PLACEHOLDERS.some((p) => p.test(value.trim()));
-}
+import { isPlaceholder } from './placeholders';
 
 /** A value of a file and the field that sets it. */
 interface FieldValue {

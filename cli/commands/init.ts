@@ -7,7 +7,7 @@
  * A new file holds only values a person gave: the keypair, the zone and email, the GitHub client
  * id and at least one admin or allowed organization come from options or, on a terminal, from
  * answers; without a terminal a missing option is a usage error naming every one missing. A
- * placeholder (`config/login-rules.ts`) is refused, so a new hub never deploys with a value
+ * placeholder (`config/placeholders.ts`) is refused, so a new hub never deploys with a value
  * nobody chose and always has somebody who can log in.
  *
  * Files appear whole or not at all (`base/new-file.ts`): a kill leaves no hub file or the complete
@@ -18,7 +18,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Command } from 'commander';
 import { quote, UserError } from '../../config/errors';
-import { isPlaceholder } from '../../config/login-rules';
+import { isPlaceholder } from '../../config/placeholders';
 import type { Hub } from '../../config/hub';
 import { createNewFileSync, removeLeftovers } from '../../base/new-file';
 import { info, success } from '../../synth/report';

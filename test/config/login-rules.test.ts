@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { formatDiagnostic } from '../../config/diagnostics';
-import { isPlaceholder, PLACEHOLDERS } from '../../config/login-rules';
+import { isPlaceholder, PLACEHOLDERS } from '../../config/placeholders';
 import { validateProject } from '../../config/validate';
 import { clusterInput, EXAMPLE_HUB_TEXT, hubOnInput, projectWith } from './cluster-fixtures';
 
