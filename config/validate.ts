@@ -37,7 +37,7 @@ export interface ValidProject {
   readonly hubs: Hub[];
   /** The selected cluster files' clusters and the clusters of the selected hubs. */
   readonly clusters: Cluster[];
-  /** Warnings (a cluster with no hub). */
+  /** Warnings (a cluster with no hub, a hub nobody can log in to, a placeholder value). */
   readonly warnings: readonly Diagnostic[];
 }
 
