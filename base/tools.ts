@@ -2,7 +2,8 @@
  * Finding external programs (helm, terraform, kubectl): the one PATH lookup and executable check.
  * An environment variable naming a tool (`JHM_TERRAFORM`, `JHM_KUBECTL`)
  * wins over the PATH, and a variable that names a missing file is an error rather than a silent
- * fall-back to whatever the PATH holds.
+ * fall-back to whatever the PATH holds. A tool may have stand-ins tried after its own name on the
+ * PATH: OpenTofu's `tofu` for `terraform` (many Jetstream2 users have only OpenTofu).
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -48,12 +49,16 @@ export interface ToolSpec {
   readonly envVar: string;
   /** Where to get it, for the error message. */
   readonly installHint: string;
+  /** Other command names that do the same job, tried in order on the PATH when `name` is not there. */
+  readonly standIns?: readonly string[];
 }
 
 export const TERRAFORM: ToolSpec = {
   name: 'terraform',
   envVar: 'JHM_TERRAFORM',
-  installHint: 'install Terraform (https://developer.hashicorp.com/terraform/install) or set JHM_TERRAFORM to its path (OpenTofu works too)',
+  installHint: 'install Terraform (https://developer.hashicorp.com/terraform/install) or OpenTofu (https://opentofu.org/docs/intro/install/, found as tofu), or set JHM_TERRAFORM to its path',
+  // OpenTofu reads the same JSON configuration and backend blocks (README: Shared Terraform state).
+  standIns: ['tofu'],
 };
 
 export const KUBECTL: ToolSpec = {
@@ -62,11 +67,18 @@ export const KUBECTL: ToolSpec = {
   installHint: 'install kubectl (https://kubernetes.io/docs/tasks/tools/) or set JHM_KUBECTL to its path',
 };
 
+/** The OpenStack client, for what Terraform does not manage (the volumes a teardown leaves behind). */
+export const OPENSTACK: ToolSpec = {
+  name: 'openstack',
+  envVar: 'JHM_OPENSTACK',
+  installHint: 'install python-openstackclient (pip install python-openstackclient) or set JHM_OPENSTACK to its path',
+};
+
 export type Located =
   | { readonly found: true; readonly path: string }
   | { readonly found: false; /** One line: what is missing and why. */ readonly reason: string };
 
-/** Finds `tool` from `env`: its override variable first, then the PATH. */
+/** Finds `tool` from `env`: its override variable first, then its name on the PATH, then its stand-ins there. */
 export function locateTool(tool: ToolSpec, env: NodeJS.ProcessEnv = process.env): Located {
   const override = env[tool.envVar];
   if (override !== undefined && override !== '') {
@@ -79,6 +91,10 @@ export function locateTool(tool: ToolSpec, env: NodeJS.ProcessEnv = process.env)
     }
     return { found: true, path: candidate };
   }
-  const onPath = which(tool.name, env);
-  return onPath ? { found: true, path: onPath } : { found: false, reason: `${tool.name} not found on PATH` };
+  for (const name of [tool.name, ...(tool.standIns ?? [])]) {
+    const onPath = which(name, env);
+    if (onPath) return { found: true, path: onPath };
+  }
+  const standIns = tool.standIns ?? [];
+  return { found: false, reason: `${tool.name} not found on PATH${standIns.length > 0 ? ` (nor ${standIns.join(', ')})` : ''}` };
 }

@@ -1,10 +1,13 @@
 /**
  * The commands that talk to the cloud and the cluster:
  * `jhm deploy` (Terraform, then the outputs file and a re-synth), `jhm kubeconfig`,
- * `jhm apply` (kubectl, in stages) and `jhm status` (what is up, what is not).
+ * `jhm apply` (kubectl, in stages) and `jhm status` (what is up, what is not); `jhm terraform`
+ * and `jhm destroy` live in `terraform.ts`.
  *
- * External tools come from `JHM_TERRAFORM` / `JHM_KUBECTL` or the PATH; every run has a timeout
- * and no stdin (except `terraform apply`'s approval prompt on a terminal).
+ * External tools come from `JHM_TERRAFORM` / `JHM_KUBECTL` or the PATH (`tofu` where there is no
+ * `terraform`); every run has a timeout and no stdin (except `terraform apply`'s approval prompt
+ * on a terminal). `jhm deploy`'s timeout is derived from the stack's own timeouts
+ * (`tools/terraform-timeouts.ts`): jhm never stops Terraform before Terraform would give up.
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -29,7 +32,10 @@ import { checkCertificates, checkDns, checkHubHealth, checkIngressAddress, check
 import { guardIngressIp } from '../tools/ingress-guard';
 import type { Cluster } from '../../config/cluster';
 import { resolveClusterTarget, validateClusterFiles } from '../tools/cluster-target';
-import { Terraform, TERRAFORM_TIMEOUTS, outputsFileContent } from '../tools/terraform';
+import { Terraform, outputsFileContent, terraformProduct } from '../tools/terraform';
+import { runLimit, TIMEOUT_MARGIN_MS, tooShort } from '../tools/terraform-timeouts';
+import { kubeconfigProblem } from '../tools/kubeconfig-text';
+import { registerTerraformCommands } from './terraform';
 import { projectRoot } from '../project-root';
 import { reportTerraformPlan } from '../../synth/plan-report';
 
@@ -69,11 +75,13 @@ function shown(root: string, p: string): string {
 
 interface DeployOptions {
   yes: boolean;
-  timeout: number;
+  /** Seconds; default: derived from the stack's timeouts. */
+  timeout?: number;
 }
 
 /** The commands `jhm deploy <cluster>` would run, for a person to run where Terraform and credentials are. */
-export function manualDeployCommands(root: string, hub: string, options: { needsSynth: boolean; yes: boolean }): string {
+export function manualDeployCommands(root: string, hub: string, options: { needsSynth: boolean; yes: boolean; command?: string }): string {
+  const tf = options.command ?? 'terraform';
   const stack = path.join(OUTPUT_DIRS.stacks, hub);
   const outputs = path.join(OUTPUTS_DIR, `${hub}.json`);
   const jq = `{${JSON.stringify(hub)}: (with_entries(select(.value.sensitive | not)) | map_values(.value))}`;
@@ -82,9 +90,9 @@ export function manualDeployCommands(root: string, hub: string, options: { needs
     '# source your openrc file, or export OS_CLOUD=<cloud in clouds.yaml>)',
     ...(path.resolve(root) !== process.cwd() ? [`cd ${shellQuote(root)}`] : []),
     ...(options.needsSynth ? [`jhm synth ${hub}`] : []),
-    `(cd ${shellQuote(stack)} && terraform init -input=false && terraform apply -input=false${options.yes ? ' -auto-approve' : ''})`,
+    `(cd ${shellQuote(stack)} && ${tf} init -input=false && ${tf} apply -input=false${options.yes ? ' -auto-approve' : ''})`,
     `mkdir -p ${OUTPUTS_DIR}`,
-    `(cd ${shellQuote(stack)} && terraform output -json) | jq ${shellQuote(jq)} > ${shellQuote(outputs)}`,
+    `(cd ${shellQuote(stack)} && ${tf} output -json) | jq ${shellQuote(jq)} > ${shellQuote(outputs)}`,
     `jhm synth ${hub}`,
   ];
   return `${lines.join('\n')}\n`;
@@ -101,7 +109,8 @@ async function deploy(name: string, opts: DeployOptions, cmd: Command): Promise<
   const terraformBin = locateTool(TERRAFORM);
   const credentials = checkOpenstackCredentials({ cloudName: cluster.cloud.name, workDir: stackDir });
   if (!terraformBin.found || !credentials.ok) {
-    process.stdout.write(manualDeployCommands(root, cluster.name, { needsSynth: !fs.existsSync(stackFile), yes: opts.yes }));
+    const command = terraformBin.found ? terraformProduct(terraformBin.path).command : undefined;
+    process.stdout.write(manualDeployCommands(root, cluster.name, { needsSynth: !fs.existsSync(stackFile), yes: opts.yes, command }));
     const why = !terraformBin.found ? `${terraformBin.reason} (${TERRAFORM.installHint})` : !credentials.ok ? credentials.reason : '';
     throw new UserError(`cannot deploy ${cluster.name}: ${why}; the commands to run instead are printed on stdout`);
   }
@@ -112,6 +121,8 @@ async function deploy(name: string, opts: DeployOptions, cmd: Command): Promise<
     });
   }
 
+  // First line: which program runs (OpenTofu where there is no Terraform, or JHM_TERRAFORM's).
+  info(`${cluster.name}: deploying with ${terraformProduct(terraformBin.path).product} (${terraformBin.path})`);
   // Terraform always deploys the files as they are now: synthesize the cluster's stack first
   // (Terraform JSON only, so a deploy never waits on charts or secrets).
   info(`synthesizing the Terraform stack of ${cluster.name}`);
@@ -122,6 +133,7 @@ async function deploy(name: string, opts: DeployOptions, cmd: Command): Promise<
   for (const [c, plan] of synthesized.plans) reportTerraformPlan(c, plan, 'terraform apply follows, with its own plan');
   if (!fs.existsSync(stackFile)) throw new UserError(`jhm synth ${cluster.name} wrote no ${shown(root, stackFile)}`);
   const stackJson: unknown = JSON.parse(fs.readFileSync(stackFile, 'utf8'));
+  const timeoutSeconds = deployTimeout(cluster, stackJson, opts.timeout, shown(root, stackFile));
 
   info(`${cluster.name}: OpenStack credentials from ${credentials.source}`);
   const terraform = new Terraform({
@@ -130,10 +142,10 @@ async function deploy(name: string, opts: DeployOptions, cmd: Command): Promise<
     dataDir: terraformDataDir(root, cluster.name),
     display: shown(root, stackDir),
   });
-  info(`terraform init (${shown(root, stackDir)})`);
+  info(`${terraform.command} init (${shown(root, stackDir)})`);
   await terraform.init();
-  info(`terraform apply${opts.yes ? ' -auto-approve' : ''} (${shown(root, stackDir)})`);
-  await terraform.apply({ autoApprove: opts.yes, interactive, timeoutMs: opts.timeout * 1000 });
+  info(`${terraform.command} apply${opts.yes ? ' -auto-approve' : ''} (${shown(root, stackDir)}; at most ${timeoutSeconds} s)`);
+  await terraform.apply({ autoApprove: opts.yes, interactive, timeoutMs: timeoutSeconds * 1000 });
   const outputs = await terraform.outputs();
   const file = outputsFilePath(root, cluster.name);
   const content = outputsFileContent(cluster.name, stackJson, outputs);
@@ -150,6 +162,27 @@ async function deploy(name: string, opts: DeployOptions, cmd: Command): Promise<
   }
   success(`${cluster.name}: re-synthesized with the new outputs`);
   info(`next: jhm kubeconfig ${cluster.name}, then jhm apply ${cluster.name}`);
+}
+
+/**
+ * The limit of `terraform apply`, in seconds: `--timeout`, refused when shorter than the longest
+ * create or update timeout of the stack (Terraform's own wait); by default that timeout plus a margin.
+ */
+function deployTimeout(cluster: Cluster, stackJson: unknown, option: number | undefined, stackShown: string): number {
+  const limit = runLimit(stackJson, ['create', 'update']);
+  if (option === undefined) return limit.defaultSeconds;
+  const problem = tooShort(option, limit, 'terraform apply');
+  if (problem !== undefined) {
+    const t = limit.longest!;
+    // The field of the cluster's file that sets this timeout, when one does.
+    const { fileField } = require('../../infra/stack-fields') as typeof import('../../infra/stack-fields');
+    const [type, name] = t.address.split('.');
+    const field = fileField(cluster, type, name, `timeouts.${t.kind}`);
+    throw new UserError(`${problem} (${stackShown})`, {
+      fix: `leave --timeout out (the default is ${limit.defaultSeconds} s: ${t.text} plus ${TIMEOUT_MARGIN_MS / 60_000} minutes) or give at least ${Math.ceil(t.ms / 1000)}${field ? `; to wait less, lower ${field} in ${cluster.source}` : ''}`,
+    });
+  }
+  return option;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -179,6 +212,13 @@ async function kubeconfig(name: string, opts: { out?: string }, cmd: Command): P
     throw e;
   }
   if (text.trim() === '') throw new UserError(`the kubeconfig output of ${cluster.name} is empty`, { fix: `run jhm deploy ${cluster.name}` });
+  // Written only when it is one: Terraform prints its "No outputs found" warning, exit status 0, for a stack never deployed.
+  const problem = kubeconfigProblem(text);
+  if (problem !== undefined) {
+    throw new UserError(`${terraform.command} output -raw kubeconfig in ${shown(root, stackDir)} returned no kubeconfig: ${problem}; nothing written`, {
+      fix: `run jhm deploy ${cluster.name} first (or check the state with jhm terraform ${cluster.name} state list)`,
+    });
+  }
   const target = opts.out ? path.resolve(opts.out) : defaultKubeconfigPath(root, cluster.name);
   writeFileAtomicSync(target, text.endsWith('\n') ? text : `${text}\n`, { private: true });
   success(`${cluster.name}: wrote the cluster's admin kubeconfig to ${shown(root, target)} (mode 0600; keep it private)`);
@@ -362,7 +402,7 @@ export function registerClusterCommands(program: Command): void {
     .description('create or update a cluster, its floating IP and its hubs\' DNS records with Terraform, write outputs/<cluster>.json and re-synthesize')
     .argument('<cluster>', 'cluster name (clusters/<cluster>.yaml), or a hub in today\'s format (its dedicated cluster has its name)')
     .option('-y, --yes', 'apply without asking (terraform apply -auto-approve); needed without a terminal', false)
-    .option('--timeout <seconds>', 'limit of terraform apply', parseSeconds, TERRAFORM_TIMEOUTS.applyMs / 1000)
+    .option('--timeout <seconds>', `limit of terraform apply (default: the longest create or update timeout of the stack's resources plus ${TIMEOUT_MARGIN_MS / 60_000} minutes; a shorter one is refused)`, parseSeconds)
     .addHelpText(
       'after',
       `
@@ -374,7 +414,8 @@ then jhm synth <cluster>, so the manifests get the ingress IP.
 
 A hub on a cluster file is deployed with its cluster (jhm deploy <cluster>); a hub file in
 today's format names its own dedicated cluster, so jhm deploy <hub> works as before.
-Terraform comes from JHM_TERRAFORM or the PATH; OpenStack credentials from clouds.yaml
+Terraform comes from JHM_TERRAFORM or the PATH (OpenTofu's tofu where there is no terraform;
+the first line says which); OpenStack credentials from clouds.yaml
 (cloud.name of the cluster, or OS_CLOUD) or an openrc environment (OS_AUTH_URL); the state
 backend's credentials (s3, http) from the environment. Without Terraform or OpenStack
 credentials, the commands above are printed for you to run elsewhere, and the exit status is 1.
@@ -430,4 +471,6 @@ One line per check: ok, FAIL or skip (with the reason). Exit status 0 when every
 passed, 1 otherwise. Network checks time out after a few seconds.`,
     )
     .action(status);
+
+  registerTerraformCommands(program);
 }

@@ -6,13 +6,19 @@
  * Terraform's working data (`.terraform/`: backend settings, providers) is kept in
  * `.jhm/terraform/<hub>` through `TF_DATA_DIR`, because `jhm synth` replaces the stack folder as
  * a whole. The state itself is where the stack's backend says (`terraform.<hub>.tfstate` in the
- * project root).
+ * project root). Every run (`jhm deploy`'s steps, `jhm destroy`, `jhm terraform <args>`) gets the
+ * same environment from one place, the constructor, so a command a person runs through
+ * `jhm terraform` sees the backend and state `jhm deploy` sees.
+ *
+ * OpenTofu (`tofu`) is run the same way: it reads the same JSON, flags and environment.
  */
+import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { UserError } from '../../config/errors';
 import { TERRAFORM_BACKEND_STATE } from '../../config/layout';
 import { describeFailure, OutputMode, RunResult, runProcess, succeeded } from '../../base/process';
+import { shieldFrom, signalExitCode } from '../../base/signals';
 
 /** Default limits of the Terraform steps. */
 export const TERRAFORM_TIMEOUTS = {
@@ -52,17 +58,37 @@ export interface TerraformOptions {
   readonly display?: string;
 }
 
+/** Which program a Terraform executable is, by its file name: OpenTofu's is `tofu` (or `tofu-<version>`). */
+export function terraformProduct(bin: string): { readonly product: 'Terraform' | 'OpenTofu'; readonly command: 'terraform' | 'tofu' } {
+  return /^tofu(\b|[-_.]|$)/i.test(path.basename(bin)) ? { product: 'OpenTofu', command: 'tofu' } : { product: 'Terraform', command: 'terraform' };
+}
+
 /** Terraform in one stack folder. Each method throws a one-line `UserError` when the step fails. */
 export class Terraform {
   private readonly env: NodeJS.ProcessEnv;
   private readonly color: boolean;
   private readonly display: string;
+  /** `terraform` or `tofu`, as messages name the commands run. */
+  public readonly command: string;
+  /** `Terraform` or `OpenTofu`. */
+  public readonly product: string;
 
   constructor(private readonly options: TerraformOptions) {
     const base = options.env ?? process.env;
     this.env = { ...base, TF_IN_AUTOMATION: '1', TF_DATA_DIR: base.TF_DATA_DIR || options.dataDir };
     this.color = options.color ?? Boolean(process.stderr.isTTY);
     this.display = options.display ?? options.stackDir;
+    ({ command: this.command, product: this.product } = terraformProduct(options.bin));
+  }
+
+  /** The executable run. */
+  public get bin(): string {
+    return this.options.bin;
+  }
+
+  /** Terraform's working data folder (`TF_DATA_DIR`) every run gets. */
+  public get dataDir(): string {
+    return this.env.TF_DATA_DIR!;
   }
 
   /** Whether `terraform init` has been run for this stack (its backend settings exist). */
@@ -102,11 +128,46 @@ export class Terraform {
 
   /**
    * One output as a string (`terraform output -raw <name>`); for secrets such as the
-   * kubeconfig: the value only ever goes to the caller, never to a log.
+   * kubeconfig: the value only ever goes to the caller, never to a log. Always `-no-color`: the
+   * text is data (a warning Terraform prints instead, such as "No outputs found", carries no
+   * colour codes into the caller's checks).
    */
   public async rawOutput(name: string, timeoutMs: number = TERRAFORM_TIMEOUTS.outputMs): Promise<string> {
-    const r = await this.step(['output', '-raw', name], { timeoutMs, output: 'capture' });
+    const r = await this.step(['output', '-no-color', '-raw', name], { timeoutMs, output: 'capture' });
     return r.stdout;
+  }
+
+  /**
+   * `terraform destroy -input=false`, with `-auto-approve` when `autoApprove` (the caller has
+   * asked already); otherwise Terraform shows the plan and asks on the terminal.
+   */
+  public async destroy(options: { autoApprove: boolean; interactive: boolean; timeoutMs: number }): Promise<void> {
+    const args = ['destroy', '-input=false', ...(options.autoApprove ? ['-auto-approve'] : []), ...this.noColor()];
+    await this.step(args, { timeoutMs: options.timeoutMs, output: 'stream', interactive: options.interactive && !options.autoApprove });
+  }
+
+  /**
+   * Runs `terraform <args>` as a person would in the stack folder, with this stack's environment:
+   * jhm's stdin, stdout and stderr, no time limit (a person is at the prompt and has Ctrl-C,
+   * which the terminal sends to Terraform too: jhm waits for it to stop cleanly). Resolves to the
+   * exit status (128 + the signal number when Terraform was killed by one).
+   */
+  public passthrough(args: readonly string[]): Promise<number> {
+    fs.mkdirSync(this.dataDir, { recursive: true });
+    return new Promise((resolve, reject) => {
+      const child = spawn(this.options.bin, [...args], { cwd: this.options.stackDir, env: this.env, stdio: 'inherit' });
+      // Ctrl-C reaches Terraform from the terminal itself; other signals are passed on. jhm stays
+      // until Terraform is done (it may be writing the state).
+      const unshield = shieldFrom((signal) => signal !== 'SIGINT' && child.kill(signal));
+      child.on('error', (e: NodeJS.ErrnoException) => {
+        unshield();
+        reject(new UserError(`${this.command} could not start in ${this.display}: ${e.code ? `${e.code}: ${e.message}` : e.message}`));
+      });
+      child.on('exit', (code, signal) => {
+        resolve(code ?? (signal ? signalExitCode(signal) : 1));
+        unshield();
+      });
+    });
   }
 
   private noColor(): string[] {
@@ -118,7 +179,7 @@ export class Terraform {
     if (!succeeded(r)) {
       // Only stderr is quoted: stdout of `terraform output` may hold a secret.
       const why = describeFailure({ ...r, stdout: '' }, run.timeoutMs);
-      throw new UserError(`terraform ${args.filter((a) => a !== '-no-color').join(' ')} failed in ${this.display}: ${why}`);
+      throw new UserError(`${this.command} ${args.filter((a) => a !== '-no-color').join(' ')} failed in ${this.display}: ${why}`);
     }
     return r;
   }

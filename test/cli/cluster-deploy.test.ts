@@ -154,7 +154,7 @@ describe('jhm deploy', () => {
     expect(r.stdout).toContain('> outputs/example.json');
     expect(r.stdout).toMatch(/^jhm synth example$/m);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/terraform not found on PATH/);
+    expect(r.stderr).toMatch(/terraform not found on PATH \(nor tofu\)/);
     expect(project.calls()).toEqual([]);
     expect(fs.existsSync(path.join(project.root, 'outputs'))).toBe(false);
   });
@@ -256,6 +256,87 @@ describe('jhm deploy', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/terraform apply .* failed .*timed out after 1 s/);
     expect(Date.now() - started).toBeLessThan(20_000);
+  });
+
+  /** The synth of the next deploy writes a stack whose cluster has these timeouts (as jhm synth writes them). */
+  function synthWritesTimeouts(timeouts: Record<string, string>) {
+    synth.mockImplementationOnce(async () => {
+      writeStack(project);
+      const file = path.join(project.root, 'cdktf.out', 'stacks', 'example', 'cdk.tf.json');
+      const stack = JSON.parse(fs.readFileSync(file, 'utf8'));
+      stack.resource = { openstack_containerinfra_cluster_v1: { cluster: { name: 'example', timeouts } } };
+      fs.writeFileSync(file, JSON.stringify(stack));
+      return { hubs: [], units: [], results: [], pruned: [], unchanged: [], foreign: [], warnings: [], plans: new Map() };
+    });
+  }
+
+  test('rule: the default limit of terraform apply is the stack\'s longest create/update timeout plus 15 minutes', async () => {
+    writeStack(project);
+    writeCloudsYaml(project);
+    setUpTerraform();
+    synthWritesTimeouts({ create: '90m', update: '3h' });
+    const r = await runCli(['-C', project.root, 'deploy', 'example', '--yes']);
+    expect(r.code).toBe(0);
+    // 3 h + 15 min
+    expect(r.stderr).toContain('terraform apply -auto-approve (cdktf.out/stacks/example; at most 11700 s)');
+  });
+
+  test('rule: a --timeout shorter than a timeout of the stack is refused with the reason, before terraform runs', async () => {
+    writeStack(project);
+    writeCloudsYaml(project);
+    setUpTerraform();
+    synthWritesTimeouts({ create: '90m', update: '3h' });
+    const r = await runCli(['-C', project.root, 'deploy', 'example', '--yes', '--timeout', '3600']);
+    expect(r.code).toBe(1);
+    const errors = r.stderr.split('\n').filter((l) => l.startsWith('error:'));
+    expect(errors).toEqual([
+      'error: --timeout 3600 (1h) is shorter than the 3h Terraform itself waits on openstack_containerinfra_cluster_v1.cluster (timeouts.update): jhm would stop terraform apply while the cloud is still working, and the state would miss what it finished (cdktf.out/stacks/example/cdk.tf.json) (leave --timeout out (the default is 11700 s: 3h plus 15 minutes) or give at least 10800; to wait less, lower cluster.updateTimeout in hubs/example.yaml)',
+    ]);
+    expect(project.calls().filter((c) => c.tool === 'terraform')).toEqual([]);
+  });
+
+  test('rule: a --timeout at least as long as every timeout of the stack is used as given', async () => {
+    writeStack(project);
+    writeCloudsYaml(project);
+    setUpTerraform();
+    synthWritesTimeouts({ create: '90m', update: '3h' });
+    const r = await runCli(['-C', project.root, 'deploy', 'example', '--yes', '--timeout', '10800']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('at most 10800 s)');
+  });
+
+  test('rule: deploy says in its first line which program runs: OpenTofu (tofu) where terraform is not on the PATH', async () => {
+    writeStack(project);
+    writeCloudsYaml(project);
+    const tofu = project.fake('tofu', TERRAFORM_OK);
+    process.env.PATH = `${process.env.PATH}${path.delimiter}${project.bin}`;
+    const r = await runCli(['-C', project.root, 'deploy', 'example', '--yes']);
+    expect(r.code).toBe(0);
+    expect(r.stderr.split('\n')[0]).toBe(`example: deploying with OpenTofu (${tofu.path})`);
+    expect(r.stderr).toMatch(/^tofu init \(cdktf\.out\/stacks\/example\)$/m);
+    expect(project.calls().filter((c) => c.tool !== 'synth').map((c) => `${c.tool} ${c.argv[0]}`)).toEqual(['tofu init', 'tofu apply', 'tofu output']);
+  });
+
+  test('rule: terraform on the PATH is preferred to tofu; JHM_TERRAFORM names either', async () => {
+    writeStack(project);
+    writeCloudsYaml(project);
+    project.fake('tofu', TERRAFORM_OK);
+    const terraform = project.fake('terraform', TERRAFORM_OK);
+    process.env.PATH = `${process.env.PATH}${path.delimiter}${project.bin}`;
+    const r = await runCli(['-C', project.root, 'deploy', 'example', '--yes']);
+    expect(r.stderr.split('\n')[0]).toBe(`example: deploying with Terraform (${terraform.path})`);
+    process.env.JHM_TERRAFORM = 'tofu';
+    const again = await runCli(['-C', project.root, 'deploy', 'example', '--yes']);
+    expect(again.stderr.split('\n')[0]).toBe(`example: deploying with OpenTofu (${path.join(project.bin, 'tofu')})`);
+  });
+
+  test('without credentials but with tofu, the commands printed instead are tofu\'s', async () => {
+    writeStack(project);
+    project.fake('tofu', TERRAFORM_OK);
+    process.env.PATH = `${process.env.PATH}${path.delimiter}${project.bin}`;
+    const r = await runCli(['-C', project.root, 'deploy', 'example', '--yes']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('(cd cdktf.out/stacks/example && tofu init -input=false && tofu apply -input=false -auto-approve)');
   });
 
   test('an unknown hub is a one-line user error', async () => {

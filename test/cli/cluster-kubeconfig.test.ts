@@ -111,6 +111,39 @@ describe('jhm kubeconfig', () => {
     expect(fs.existsSync(path.join(project.root, '.jhm', 'kubeconfig', 'example.yaml'))).toBe(false);
   });
 
+  /** What Terraform 1.11 prints for `output -raw kubeconfig` of a stack with no state: a warning on stdout, exit status 0. */
+  const NO_OUTPUTS_WARNING = '\u001b[33m╷\u001b[0m\u001b[0m\n\u001b[33m│\u001b[0m \u001b[0m\u001b[1m\u001b[33mWarning: \u001b[0m\u001b[0m\u001b[1mNo outputs found\u001b[0m\n\u001b[33m│\u001b[0m \u001b[0m\n\u001b[33m│\u001b[0m \u001b[0mThe state file either has no outputs defined, or all the defined outputs\n\u001b[33m│\u001b[0m \u001b[0mare empty.\n\u001b[33m╵\u001b[0m\u001b[0m\n';
+
+  test('rule: Terraform\'s "No outputs found" warning (exit status 0) is not a kubeconfig: one error line, exit 1, nothing written', async () => {
+    writeStack(project);
+    setUpTerraform([{ when: ['init'] }, { when: ['output', '-raw', 'kubeconfig'], stdout: NO_OUTPUTS_WARNING }]);
+    const r = await runCli(['-C', project.root, 'kubeconfig', 'example']);
+    expect(r.code).toBe(1);
+    expect(r.stderr.split('\n').filter((l) => l.startsWith('error:'))).toEqual([
+      'error: terraform output -raw kubeconfig in cdktf.out/stacks/example returned no kubeconfig: Terraform printed "Warning: No outputs found" instead of a kubeconfig; nothing written (run jhm deploy example first (or check the state with jhm terraform example state list))',
+    ]);
+    expect(r.stderr).not.toContain('✓');
+    expect(r.stdout).toBe('');
+    expect(fs.existsSync(path.join(project.root, '.jhm', 'kubeconfig', 'example.yaml'))).toBe(false);
+  });
+
+  test('rule: YAML without clusters, users and contexts lists is not written, and an existing kubeconfig stays as it was', async () => {
+    writeStack(project);
+    const file = project.write('.jhm/kubeconfig/example.yaml', FAKE_KUBECONFIG);
+    setUpTerraform([{ when: ['init'] }, { when: ['output', '-raw', 'kubeconfig'], stdout: 'apiVersion: v1\nkind: Config\nclusters: []\nusers:\n  - name: admin\n' }]);
+    const r = await runCli(['-C', project.root, 'kubeconfig', 'example']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('returned no kubeconfig: it has no clusters, contexts lists; nothing written');
+    expect(fs.readFileSync(file, 'utf8')).toBe(FAKE_KUBECONFIG);
+  });
+
+  test('rule: the kubeconfig is read with -no-color, so no colour code can reach the file', async () => {
+    writeStack(project);
+    setUpTerraform();
+    await runCli(['-C', project.root, 'kubeconfig', 'example']);
+    expect(project.calls().find((c) => c.argv[0] === 'output')!.argv).toEqual(['output', '-no-color', '-raw', 'kubeconfig']);
+  });
+
   test('a hub that was never synthesized or deployed is a user error naming jhm deploy', async () => {
     setUpTerraform();
     const r = await runCli(['-C', project.root, 'kubeconfig', 'example']);

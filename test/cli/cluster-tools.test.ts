@@ -2,13 +2,16 @@
  * The pieces under the cluster commands: the process runner (timeouts, no stdin, bounded output),
  * error-line extraction, tool lookup, the OpenStack credential check and the outputs-file format.
  */
+import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { locateTool, TERRAFORM } from '../../base/tools';
 import { checkOpenstackCredentials } from '../../cli/tools/openstack-credentials';
 import { firstErrorLine, runProcess, shellCommand, succeeded } from '../../base/process';
-import { outputsFileContent, TerraformOutputs } from '../../cli/tools/terraform';
+import { outputsFileContent, TerraformOutputs, terraformProduct } from '../../cli/tools/terraform';
+import { parseTerraformDuration, runLimit, tooShort } from '../../cli/tools/terraform-timeouts';
+import { kubeconfigProblem } from '../../cli/tools/kubeconfig-text';
 
 let tmp: string;
 
@@ -19,6 +22,32 @@ beforeEach(() => {
 afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 const node = process.execPath;
+
+/**
+ * Runs test/support/fake-tools/shield-child.ts (`args`) as jhm would run, waits for its child to
+ * listen, sends jhm SIGINT (jhm alone, as `kill -INT` would), checks it is still there half a second
+ * later, then sends SIGTERM; resolves to its exit status and what it printed.
+ */
+function signalledChild(args: string[]): Promise<{ code: number | null; stderr: string; aliveAfterSigint: boolean }> {
+  const script = path.join(__dirname, '..', 'support', 'fake-tools', 'shield-child.ts');
+  // From the repository, where node finds tsx.
+  const child = spawn(node, ['--import', 'tsx', script, ...args], { cwd: path.join(__dirname, '..', '..'), stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  let aliveAfterSigint = false;
+  let sent = false;
+  child.stderr!.on('data', (c: Buffer) => {
+    stderr += c.toString();
+    if (!sent && stderr.includes('child: ready')) {
+      sent = true;
+      child.kill('SIGINT');
+      setTimeout(() => {
+        aliveAfterSigint = child.exitCode === null && child.signalCode === null;
+        child.kill('SIGTERM');
+      }, 500);
+    }
+  });
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stderr, aliveAfterSigint })));
+}
 
 describe('runProcess', () => {
   test('captures stdout, stderr and the exit code', async () => {
@@ -37,10 +66,11 @@ describe('runProcess', () => {
 
   test('kills with SIGKILL a child that ignores SIGTERM', async () => {
     const started = Date.now();
-    const r = await runProcess(node, ['-e', 'process.on("SIGTERM", () => {}); setInterval(() => {}, 1000)'], { cwd: tmp, timeoutMs: 300, killGraceMs: 300 });
+    // Long enough for node to start and install its handler on a busy machine.
+    const r = await runProcess(node, ['-e', 'process.on("SIGTERM", () => {}); setInterval(() => {}, 1000)'], { cwd: tmp, timeoutMs: 2000, killGraceMs: 300 });
     expect(r.timedOut).toBe(true);
     expect(r.signal).toBe('SIGKILL');
-    expect(Date.now() - started).toBeLessThan(5000);
+    expect(Date.now() - started).toBeLessThan(10_000);
   });
 
   test('gives the child no stdin, so a prompt ends at once instead of waiting', async () => {
@@ -55,22 +85,12 @@ describe('runProcess', () => {
     expect(r.truncated).toBe(true);
   });
 
-  test('with shieldSignals, holds SIGINT (jhm stays alive) and passes SIGTERM on to the child while it runs; the handlers go away after', async () => {
-    const before = { int: process.listeners('SIGINT'), term: process.listeners('SIGTERM') };
-    const run = runProcess(node, ['-e', 'setTimeout(() => {}, 60000)'], { cwd: tmp, timeoutMs: 30_000, shieldSignals: true });
-    const added = {
-      int: process.listeners('SIGINT').filter((l) => !before.int.includes(l)),
-      term: process.listeners('SIGTERM').filter((l) => !before.term.includes(l)),
-    };
-    expect(added.int).toHaveLength(1);
-    expect(added.term).toHaveLength(1);
-    (added.term[0] as () => void)();
-    const r = await run;
-    expect(r.signal).toBe('SIGTERM');
-    expect(r.timedOut).toBe(false);
-    expect(process.listeners('SIGINT')).toEqual(before.int);
-    expect(process.listeners('SIGTERM')).toEqual(before.term);
-  });
+  test('rule: with shieldSignals a Terraform step outlives a signal to jhm: SIGINT is held (the terminal sends it to the child itself), SIGTERM passed on, and jhm ends with the first signal\'s status once the child is done', async () => {
+    const r = await signalledChild(['step']);
+    expect(r.aliveAfterSigint).toBe(true);
+    expect(r.stderr).toContain('child: SIGTERM');
+    expect(r.code).toBe(130);
+  }, 30_000);
 
   test('reports a missing executable instead of throwing', async () => {
     const r = await runProcess(path.join(tmp, 'missing'), [], { cwd: tmp, timeoutMs: 10_000 });
@@ -116,8 +136,89 @@ describe('locateTool', () => {
   test('a non-executable file is not a tool', () => {
     const bin = path.join(tmp, 'terraform');
     fs.writeFileSync(bin, 'not executable', { mode: 0o644 });
-    expect(locateTool(TERRAFORM, { PATH: tmp })).toEqual({ found: false, reason: 'terraform not found on PATH' });
+    expect(locateTool(TERRAFORM, { PATH: tmp })).toEqual({ found: false, reason: 'terraform not found on PATH (nor tofu)' });
     expect(locateTool(TERRAFORM, { PATH: '', JHM_TERRAFORM: bin })).toEqual({ found: false, reason: `JHM_TERRAFORM=${bin}: not an executable file` });
+  });
+});
+
+describe('jhm terraform\'s passthrough', () => {
+  test('rule: jhm terraform outlives a signal to jhm while Terraform runs: SIGINT held, SIGTERM passed on, then jhm ends with the first signal\'s status', async () => {
+    const r = await signalledChild(['passthrough', path.join(tmp, 'data')]);
+    expect(r.aliveAfterSigint).toBe(true);
+    expect(r.stderr).toContain('child: SIGTERM');
+    expect(r.code).toBe(130);
+  }, 30_000);
+});
+
+describe('OpenTofu as terraform', () => {
+  const exe = (dir: string, name: string) => {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, name), '#!/bin/sh\n', { mode: 0o755 });
+    return path.join(dir, name);
+  };
+
+  test('rule: where terraform is not on the PATH and tofu is, tofu is found', () => {
+    const tofu = exe(path.join(tmp, 'only-tofu'), 'tofu');
+    expect(locateTool(TERRAFORM, { PATH: path.dirname(tofu) })).toEqual({ found: true, path: tofu });
+  });
+
+  test('rule: terraform on the PATH wins over tofu, even in a later folder', () => {
+    const tofu = exe(path.join(tmp, 'a'), 'tofu');
+    const terraform = exe(path.join(tmp, 'b'), 'terraform');
+    expect(locateTool(TERRAFORM, { PATH: [path.dirname(tofu), path.dirname(terraform)].join(path.delimiter) })).toEqual({ found: true, path: terraform });
+  });
+
+  test('rule: the program is named by its file: tofu (and tofu-<version>) is OpenTofu, anything else Terraform', () => {
+    expect(terraformProduct('/usr/local/bin/tofu')).toEqual({ product: 'OpenTofu', command: 'tofu' });
+    expect(terraformProduct('/opt/tofu-1.10.2')).toEqual({ product: 'OpenTofu', command: 'tofu' });
+    expect(terraformProduct('/usr/bin/terraform')).toEqual({ product: 'Terraform', command: 'terraform' });
+    expect(terraformProduct('/opt/tofutils/terraform')).toEqual({ product: 'Terraform', command: 'terraform' });
+    expect(terraformProduct('/opt/tofurky')).toEqual({ product: 'Terraform', command: 'terraform' });
+  });
+});
+
+describe('deploy and destroy limits from the stack\'s timeouts', () => {
+  const stack = (timeouts: Record<string, string>) => ({ resource: { openstack_containerinfra_cluster_v1: { cluster: { name: 'x', timeouts } }, openstack_networking_floatingip_v2: { ingress: {} } } });
+
+  test('reads Terraform\'s duration syntax', () => {
+    expect(parseTerraformDuration('90m')).toBe(90 * 60_000);
+    expect(parseTerraformDuration('3h')).toBe(3 * 3_600_000);
+    expect(parseTerraformDuration('1h30m')).toBe(90 * 60_000);
+    expect(parseTerraformDuration('45s')).toBe(45_000);
+    expect(parseTerraformDuration('ninety')).toBeUndefined();
+    expect(parseTerraformDuration('')).toBeUndefined();
+  });
+
+  test('rule: the default is the longest timeout that applies plus 15 minutes (apply: create and update; destroy: delete)', () => {
+    expect(runLimit(stack({ create: '90m', update: '3h' }), ['create', 'update']).defaultSeconds).toBe(3 * 3600 + 15 * 60);
+    expect(runLimit(stack({ create: '90m' }), ['create', 'update']).defaultSeconds).toBe(90 * 60 + 15 * 60);
+    expect(runLimit(stack({ create: '90m', update: '3h' }), ['delete'])).toEqual({ defaultSeconds: 3600 });
+    expect(runLimit({}, ['create']).defaultSeconds).toBe(3600);
+  });
+
+  test('rule: a limit shorter than the longest timeout that applies is refused, naming the resource and the timeout; as long is accepted', () => {
+    const limit = runLimit(stack({ create: '90m', update: '3h' }), ['create', 'update']);
+    expect(tooShort(3600, limit, 'terraform apply')).toBe(
+      '--timeout 3600 (1h) is shorter than the 3h Terraform itself waits on openstack_containerinfra_cluster_v1.cluster (timeouts.update): jhm would stop terraform apply while the cloud is still working, and the state would miss what it finished',
+    );
+    expect(tooShort(10_800, limit, 'terraform apply')).toBeUndefined();
+    expect(tooShort(1, runLimit({}, ['create']), 'terraform apply')).toBeUndefined();
+  });
+});
+
+describe('kubeconfigProblem', () => {
+  const good = 'apiVersion: v1\nkind: Config\nclusters:\n  - name: c\n    cluster: {server: "https://203.0.113.5:6443"}\nusers:\n  - name: u\n    user: {token: fake-token-for-tests}\ncontexts:\n  - name: x\n    context: {cluster: c, user: u}\n';
+
+  test('rule: a kubeconfig has non-empty clusters, users and contexts lists', () => {
+    expect(kubeconfigProblem(good)).toBeUndefined();
+    expect(kubeconfigProblem(good.replace(/contexts:[\s\S]*$/, 'contexts: []\n'))).toBe('it has no contexts list');
+    expect(kubeconfigProblem('just text')).toBe('it is not a YAML mapping');
+    expect(kubeconfigProblem('a: [')).toBe('it is not YAML');
+  });
+
+  test('rule: Terraform\'s warning is named by its own line, and nothing else of the text is quoted', () => {
+    expect(kubeconfigProblem('\u001b[33m╷\u001b[0m\n\u001b[33m│\u001b[0m \u001b[1mWarning: No outputs found\u001b[0m\n')).toBe('Terraform printed "Warning: No outputs found" instead of a kubeconfig');
+    expect(kubeconfigProblem('clusters: [fake-secret-for-tests]\n')).not.toContain('fake-secret-for-tests');
   });
 });
 

@@ -23,6 +23,12 @@ users:
   - name: admin
     user:
       client-key-data: ${FAKE_KUBECONFIG_MARKER}
+contexts:
+  - name: admin@fake
+    context:
+      cluster: fake
+      user: admin
+current-context: admin@fake
 `;
 
 export const FAKE_CLUSTER_ID = 'fake-cluster-id-0000';
@@ -67,7 +73,7 @@ export interface TestProject {
 const REPO = path.resolve(__dirname, '..', '..', '..');
 
 /** Variables that would let the real machine leak into a test. */
-const ISOLATED_ENV = ['HOME', 'PATH', 'JHM_TERRAFORM', 'JHM_KUBECTL', 'KUBECONFIG', 'OS_CLOUD', 'OS_AUTH_URL', 'OS_CLIENT_CONFIG_FILE', 'TF_DATA_DIR'];
+const ISOLATED_ENV = ['HOME', 'PATH', 'JHM_TERRAFORM', 'JHM_KUBECTL', 'JHM_OPENSTACK', 'KUBECONFIG', 'OS_CLOUD', 'OS_AUTH_URL', 'OS_CLIENT_CONFIG_FILE', 'TF_DATA_DIR'];
 
 /**
  * Creates the project and isolates the environment: HOME is a fresh folder, PATH holds only the
