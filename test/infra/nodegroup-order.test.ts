@@ -5,10 +5,14 @@
  * Terraform's default parallelism. The ordering adds no argument: a stack synthesized before it
  * existed plans no change against one with it.
  */
-import { planChanges, planStack } from '../../synth/terraform-plan';
+import { formatTerraformPlan, planChanges, planStack } from '../../synth/terraform-plan';
+import { EXAMPLE_HUB, makeProject, removeProjects } from '../support/project';
 import { cleanupTempDirs, sharedClusterStack, synthHub, TfJson, variantHub } from './support';
 
-afterAll(cleanupTempDirs);
+afterAll(() => {
+  cleanupTempDirs();
+  removeProjects();
+});
 
 const NODEGROUP = 'openstack_containerinfra_nodegroup_v1';
 const THREE = [
@@ -68,4 +72,30 @@ test('rule: adding the ordering to an existing stack plans no change (the exampl
   const plan = planStack(before, stack, { hubs: ['course-a', 'course-b'] });
   expect(plan.changes).toEqual([]);
   expect(planChanges(plan)).toBe(false);
+  expect(formatTerraformPlan('Terraform: cluster shared', plan)).toBe('Terraform: cluster shared\n  No changes. Your infrastructure matches the configuration.');
+});
+
+test('rule: jhm diff and jhm synth of a stack written before the ordering show the file change and no Terraform plan, and need no --allow-replace', async () => {
+  const twoGroups = EXAMPLE_HUB.replace('    maxNodes: 8\n', '    maxNodes: 8\n  - name: bigs\n    flavor: m3.large\n    minNodes: 1\n    maxNodes: 2\n');
+  expect(twoGroups).not.toBe(EXAMPLE_HUB);
+  const project = await makeProject({ hubs: { example: twoGroups } });
+  expect((await project.jhm('synth')).code).toBe(0);
+  const stackFile = 'cdktf.out/stacks/example/cdk.tf.json';
+  const text = project.read(stackFile);
+  const stack = JSON.parse(text) as TfJson;
+  expect(dependsOn(stack)).toEqual({ 'nodegroup-mediums': undefined, 'nodegroup-bigs': [`${NODEGROUP}.nodegroup-mediums`] });
+  // The stack as a jhm without the ordering wrote it (the same text but for depends_on).
+  expect(JSON.stringify(stack, null, 2)).toBe(text);
+  project.write(stackFile, JSON.stringify(withoutOrdering(stack), null, 2));
+
+  const diff = await project.jhm('diff', 'example');
+  expect(diff.code).toBe(0);
+  expect(diff.stdout).toContain(`+        "depends_on": [\n+          "${NODEGROUP}.nodegroup-mediums"\n+        ],`);
+  expect(diff.stdout).not.toContain('Terraform: cluster example');
+  expect(diff.stderr).toContain(`1 file(s) would change: ${stackFile} (changed)`);
+
+  const synth = await project.jhm('synth', 'example');
+  expect(synth.code).toBe(0);
+  expect(synth.stderr).not.toContain('Terraform plan:');
+  expect(JSON.parse(project.read(stackFile))).toEqual(stack);
 });
