@@ -81,16 +81,27 @@ function readRecord(root: string, cluster: string): AppliedRecord | undefined {
   return { format: 1, types };
 }
 
-/** The objects jhm writes for `cluster` now: `dist/<cluster>/` and `dist-secrets/<cluster>/`. */
-function currentObjects(root: string, cluster: string) {
-  const dist = readManifestObjects(path.join(root, OUTPUT_DIRS.dist, cluster), path.join(OUTPUT_DIRS.dist, cluster));
-  const secrets = readManifestObjects(path.join(root, OUTPUT_DIRS.secrets, cluster), path.join(OUTPUT_DIRS.secrets, cluster));
-  return [...dist, ...secrets];
+/**
+ * What one `jhm apply` applies, read once (under the project lock, before kubectl runs): the
+ * objects of `dist/<cluster>/` and `dist-secrets/<cluster>/`, and whether Secrets files are left
+ * out. The prune compares the live objects with this, never with the folders read again later.
+ */
+export interface AppliedOutput {
+  readonly objects: readonly ReturnType<typeof readManifestObjects>[number][];
+  /** A Secrets file of `dist-secrets/<cluster>/` is missing for a wave file that has Secrets (they were left out, not removed). */
+  readonly secretsLeftOut: boolean;
 }
 
-/** Resource types to look for: those written now and those recorded by earlier applies, sorted. */
-export function prunableTypes(root: string, cluster: string): string[] {
-  const types = new Set(currentObjects(root, cluster).map(resourceType));
+/** Reads what `jhm apply` applies for `cluster` (see `AppliedOutput`). */
+export function readAppliedOutput(root: string, cluster: string): AppliedOutput {
+  const dist = readManifestObjects(path.join(root, OUTPUT_DIRS.dist, cluster), path.join(OUTPUT_DIRS.dist, cluster));
+  const secrets = readManifestObjects(path.join(root, OUTPUT_DIRS.secrets, cluster), path.join(OUTPUT_DIRS.secrets, cluster));
+  return { objects: [...dist, ...secrets], secretsLeftOut: secretsLeftOut(root, cluster) };
+}
+
+/** Resource types to look for: those applied now and those recorded by earlier applies, sorted. */
+export function prunableTypes(root: string, cluster: string, output: AppliedOutput): string[] {
+  const types = new Set(output.objects.map(resourceType));
   for (const t of readRecord(root, cluster)?.types ?? []) types.add(t);
   return [...types].sort();
 }
@@ -101,8 +112,8 @@ export function prunableTypes(root: string, cluster: string): string[] {
  * cluster, instead of them with the kinds of the objects the prune kept (`prunedAll.kept`: nothing
  * else of a kind that left dist/ is then left on it).
  */
-export function recordApplied(root: string, cluster: string, options: { readonly prunedAll: false } | { readonly prunedAll: true; readonly kept: readonly LiveObject[] }): void {
-  const now = currentObjects(root, cluster).map(resourceType);
+export function recordApplied(root: string, cluster: string, output: AppliedOutput, options: { readonly prunedAll: false } | { readonly prunedAll: true; readonly kept: readonly LiveObject[] }): void {
+  const now = output.objects.map(resourceType);
   const types = new Set(options.prunedAll ? [...now, ...options.kept.map(resourceType)] : [...(readRecord(root, cluster)?.types ?? []), ...now]);
   const record: AppliedRecord = { format: 1, types: [...types].sort() };
   writeJsonAtomicSync(new ProjectLayout(root).appliedRecord(cluster), record);
@@ -140,8 +151,10 @@ interface LiveItem {
  * them into those to delete (not in the output folders) and those kept. Types the server does not
  * know are left out (one `kubectl get` per try).
  */
-export async function planPrune(kubectl: Kubectl, root: string, cluster: string, options: { readonly hub?: string; readonly timeoutMs: number }): Promise<PrunePlan> {
-  let types = prunableTypes(root, cluster);
+export async function planPrune(kubectl: Kubectl, root: string, cluster: string, output: AppliedOutput, options: { readonly hub?: string; readonly timeoutMs: number }): Promise<PrunePlan> {
+  // Never prune against an empty output (a folder read half-way through a change would empty a cluster).
+  if (output.objects.length === 0) throw new ListingFailed(cluster, `${OUTPUT_DIRS.dist}/${cluster} held no objects when it was applied`, `run jhm synth ${cluster}, then jhm apply ${cluster} --prune`);
+  let types = prunableTypes(root, cluster, output);
   const unknownTypes: string[] = [];
   let items: LiveItem[] = [];
   while (types.length > 0) {
@@ -168,12 +181,12 @@ export async function planPrune(kubectl: Kubectl, root: string, cluster: string,
     types = types.filter((t) => !drop.includes(t));
   }
 
-  const current = currentObjects(root, cluster);
+  const current = output.objects;
   const wanted = new Set(current.map(objectIdentity));
   // An object of the output without metadata.namespace went to kubectl's context namespace
   // (whichever that was): it is still wanted there, so its kind and name match in any namespace.
   const anyNamespace = new Set(current.filter((o) => o.namespace === undefined).map((o) => objectIdentity({ ...o, namespace: undefined })));
-  const keepSecrets = secretsLeftOut(root, cluster);
+  const keepSecrets = output.secretsLeftOut;
   const remove: LiveObject[] = [];
   const kept: { object: LiveObject; why: string }[] = [];
   for (const item of items) {
@@ -242,16 +255,16 @@ export async function runPrune(kubectl: Kubectl, plan: PrunePlan, cluster: strin
  * (`recordApplied`), and with `--prune` deletes what left the output folders, saying on stderr
  * what it deletes and what it keeps.
  */
-export async function pruneAfterApply(kubectl: Kubectl, root: string, cluster: string, options: { readonly hub?: string; readonly prune: boolean; readonly timeoutMs: number }): Promise<void> {
+export async function pruneAfterApply(kubectl: Kubectl, root: string, cluster: string, output: AppliedOutput, options: { readonly hub?: string; readonly prune: boolean; readonly timeoutMs: number }): Promise<void> {
   // First the union: a failed prune must not forget a kind still on the cluster.
-  recordApplied(root, cluster, { prunedAll: false });
+  recordApplied(root, cluster, output, { prunedAll: false });
   if (!options.prune) return;
-  const plan = await planPrune(kubectl, root, cluster, options);
+  const plan = await planPrune(kubectl, root, cluster, output, options);
   for (const line of describePrunePlan(plan, kubectl, cluster)) info(line);
   await runPrune(kubectl, plan, cluster, options.timeoutMs);
   if (plan.remove.length > 0) success(`${cluster}: pruned ${plan.remove.length} object${plan.remove.length === 1 ? '' : 's'}`);
   // Kinds of what was kept (left to delete by hand, or Secrets left out) stay recorded: a later prune still lists them.
-  if (options.hub === undefined) recordApplied(root, cluster, { prunedAll: true, kept: plan.kept.map((k) => k.object) });
+  if (options.hub === undefined) recordApplied(root, cluster, output, { prunedAll: true, kept: plan.kept.map((k) => k.object) });
 }
 
 /**
@@ -262,6 +275,7 @@ export async function pruneAfterApply(kubectl: Kubectl, root: string, cluster: s
 export async function printPruneDryRun(
   root: string,
   cluster: string,
+  output: AppliedOutput,
   options: { readonly hub?: string; readonly kubectl?: Kubectl; readonly shown: Kubectl; readonly bin: string; readonly timeoutSeconds: number; readonly unreachable?: string },
 ): Promise<void> {
   const lines: string[] = [];
@@ -270,7 +284,7 @@ export async function printPruneDryRun(
   let unreachable = options.unreachable;
   if (options.kubectl !== undefined) {
     try {
-      plan = await planPrune(options.kubectl, root, cluster, { hub: options.hub, timeoutMs: options.timeoutSeconds * 1000 });
+      plan = await planPrune(options.kubectl, root, cluster, output, { hub: options.hub, timeoutMs: options.timeoutSeconds * 1000 });
     } catch (e) {
       if (!(e instanceof ListingFailed)) throw e;
       unreachable = e.reason;
@@ -278,7 +292,7 @@ export async function printPruneDryRun(
   }
   if (plan === undefined) {
     lines.push(`# prune: cannot list the live objects (${unreachable ?? 'no cluster'}); these list them:`);
-    lines.push(options.shown.commandLine(listArgs(prunableTypes(root, cluster), cluster, options.hub), options.bin));
+    lines.push(options.shown.commandLine(listArgs(prunableTypes(root, cluster, output), cluster, options.hub), options.bin));
   } else {
     lines.push(...describePrunePlan(plan, options.shown, cluster, options.bin).map((l) => `# ${l}`));
     for (const args of deleteArgs(plan, options.timeoutSeconds)) lines.push(options.shown.commandLine(args, options.bin));

@@ -1,15 +1,30 @@
 /**
  * A child process for the output tests (run with `node --import tsx`), so a test can kill or pause
  * it: `commit <root> <staging>` commits a staged synth (with `JHM_FAULT_AFTER_STEP` and
- * `JHM_FAULT_MODE` from the environment); `lock <root>` takes the project lock, says `locked` and
- * holds it until killed.
+ * `JHM_FAULT_MODE` from the environment); `locked-commit <root> <files>` stages the manifests of
+ * cluster `example` found in `<files>/dist/example` and `<files>/dist-secrets/example` and commits
+ * them holding the project lock, as a synth does; `lock <root>` takes the project lock, says `locked` and holds it
+ * until killed.
  */
-import { Staging, withSynthLock } from '../../synth/output';
+import * as fs from 'fs';
+import * as path from 'path';
+import { OUTPUT_DIRS, Staging, withSynthLock } from '../../synth/output';
 
 async function run(): Promise<void> {
   const [what, root, dir] = process.argv.slice(2);
   if (what === 'commit') {
     Staging.open(root, dir).commit();
+    process.stdout.write('committed\n');
+  } else if (what === 'locked-commit') {
+    await withSynthLock(root, async () => {
+      const staging = new Staging(root);
+      for (const kind of ['dist', 'secrets'] as const) {
+        const from = path.join(dir, OUTPUT_DIRS[kind], 'example');
+        staging.writeFiles(kind, 'example', new Map(fs.readdirSync(from).map((f) => [f, fs.readFileSync(path.join(from, f), 'utf8')])));
+      }
+      staging.prepare({ install: ['example'], kinds: ['dist', 'secrets'], retire: [] }, new Map([['example', null]]));
+      staging.commit();
+    });
     process.stdout.write('committed\n');
   } else if (what === 'lock') {
     await withSynthLock(root, async () => {
