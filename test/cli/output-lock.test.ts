@@ -7,6 +7,7 @@ import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { UserError } from '../../config/errors';
 import { withSynthLock } from '../../synth/output';
 import { REPO } from '../support/project';
 
@@ -97,4 +98,50 @@ test('a lock naming this pid but another process start time (a reused pid) is ta
   let ran = false;
   await withSynthLock(root, async () => void (ran = true), 1);
   expect(ran).toBe(true);
+});
+
+describe('rule (issue 17, item 8): a lock path that is no lock jhm wrote is a one-line error, never a busy loop', () => {
+  for (const [what, plant] of [
+    ['a dangling symbolic link', (lock: string) => fs.symlinkSync(path.join(path.dirname(lock), 'nowhere'), lock)],
+    ['a symbolic link to a file', (lock: string) => (fs.writeFileSync(`${lock}.target`, '{}'), fs.symlinkSync(`${lock}.target`, lock))],
+    ['a folder', (lock: string) => fs.mkdirSync(lock)],
+  ] as const) {
+    test(`${what} at .jhm/lock`, async () => {
+      const root = tempRoot();
+      fs.mkdirSync(path.join(root, '.jhm'));
+      plant(path.join(root, '.jhm', 'lock'));
+      let ran = false;
+      const started = Date.now();
+      const { result } = await capture(() => withSynthLock(root, async () => void (ran = true), 5));
+      expect(ran).toBe(false);
+      expect(Date.now() - started).toBeLessThan(2000);
+      const error = (result as PromiseRejectedResult).reason as UserError;
+      expect(error).toBeInstanceOf(UserError);
+      expect(error.format()).toMatch(new RegExp(`^\\.jhm/lock is a (symbolic link|folder), not a lock jhm wrote \\(.*delete \\.jhm/lock\\)$`));
+    });
+  }
+
+  test('a lock that vanishes between two looks is retried after a pause, and the wait ends at its deadline', async () => {
+    const root = tempRoot();
+    fs.mkdirSync(path.join(root, '.jhm'));
+    const lock = path.join(root, '.jhm', 'lock');
+    // Another process that keeps making and removing a lock it never really holds.
+    const flicker = setInterval(() => {
+      try {
+        fs.writeFileSync(lock, JSON.stringify({ pid: 1, host: 'another-host.invalid', start: null, command: 'jhm synth', since: 'now', token: 't' }));
+        setTimeout(() => fs.rmSync(lock, { force: true }), 5);
+      } catch {
+        // taken meanwhile
+      }
+    }, 20);
+    try {
+      let ran = false;
+      const { result } = await capture(() => withSynthLock(root, async () => void (ran = true), 1));
+      // Either it got the lock in a gap, or it gave up at the deadline with one line: never a hang.
+      if (result.status === 'rejected') expect((result.reason as UserError).format()).not.toContain('\n');
+      else expect(ran).toBe(true);
+    } finally {
+      clearInterval(flicker);
+    }
+  }, 10_000);
 });
