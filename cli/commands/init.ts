@@ -132,7 +132,7 @@ async function complete<K extends string>(cmd: Command, command: string, opts: P
       const list: AnswerCheck = (a) => words(a).map(placeholderProblem).find((p) => p !== undefined);
       login.admin = words(await prompter.ask('GitHub users who administer the hub (space-separated; leave empty to name an organization instead):', list));
       if (login.admin.length === 0) {
-        login.allowedOrganization = words(await prompter.ask('GitHub organizations whose members may log in (space-separated):', (a) => (words(a).length === 0 ? 'name at least one organization, or go back and give an admin' : list(a))));
+        login.allowedOrganization = words(await prompter.ask('GitHub organizations whose members may log in (space-separated):', (a) => (words(a).length === 0 ? 'name at least one organization: without an admin, only its members can log in' : list(a))));
       }
     }
   } finally {
@@ -140,7 +140,7 @@ async function complete<K extends string>(cmd: Command, command: string, opts: P
   }
 }
 
-const ZONE: Needed<'zone'> = { key: 'zone', flag: '--zone <zone>', question: "Designate DNS zone of the hubs' records, with the trailing dot (e.g. hubs.example.org.):" };
+const ZONE: Needed<'zone'> = { key: 'zone', flag: '--zone <zone>', question: 'Designate DNS zone of the hub records, with the trailing dot (e.g. hubs.example.org.):' };
 const EMAIL: Needed<'email'> = { key: 'email', flag: '--email <email>', question: "Let's Encrypt account email:" };
 const KEYPAIR: Needed<'keypair'> = { key: 'keypair', flag: '--keypair <name>', question: 'OpenStack keypair of the nodes (see: openstack keypair list):' };
 
