@@ -11,7 +11,9 @@
  * The placeholders are public (anyone can compute them, and they must be the same everywhere for
  * `dist/` to be), so a secrets file may hold one as a value. That can never put the wrong secret
  * anywhere: all placeholders are replaced in one pass over the rendered text, and the text that
- * replaced one is never read again. Charts are rendered without the real values, so a real value
+ * replaced one is never read again; and hub-file text that holds a placeholder (a profile's
+ * description, say, which would show the secret on the spawn page) is refused before rendering
+ * ({@link placeholdersInPlace}). Charts are rendered without the real values, so a real value
  * found in the rendered output is text of the chart (or of a hub file) itself, which jhm could not
  * tell from a leak: {@link secretInRenderedText} says which secrets file and field hold it.
  */
@@ -57,6 +59,39 @@ export function substitution(placeholders: HubSecrets, real: HubSecrets): Secret
     map.set(p, f.list ? { items: [...r], joined: r.join(f.list.joinedBy) } : r[0]);
   }
   return map;
+}
+
+/**
+ * `values` (a hub's chart values, built with `placeholders`) when each placeholder is only where
+ * `placeSecrets` put it (a field's chart-values paths; for a list, its items). Anywhere else it is
+ * text of the hub file, which filling the Secrets would turn into the real secret: a `UserError`
+ * naming the hub file (`file`) and the chart value, with the fix.
+ */
+export function placeholdersInPlace<T>(values: T, placeholders: HubSecrets, file: string): T {
+  const own = new Map<string, SecretField>();
+  for (const f of SECRET_FIELDS as readonly SecretField[]) for (const p of fieldValues(placeholders, f)) own.set(p, f);
+  const inPlace = (f: SecretField, at: readonly string[]) => f.values.some((v) => (f.list ? at.length === v.length + 1 && /^\d+$/.test(at[v.length]) : at.length === v.length) && v.every((k, i) => k === at[i]));
+  const check = (text: string, at: readonly string[], isKey: boolean) => {
+    for (const [p, f] of own) {
+      if (!text.includes(p) || (!isKey && text === p && inPlace(f, at))) continue;
+      throw new UserError(`the chart value ${at.join('.') || '(top)'} holds the placeholder jhm renders ${fieldName(f)} with, which would be replaced by the secret`, {
+        file,
+        fix: 'change that text in the hub file',
+      });
+    }
+  };
+  const walk = (v: unknown, at: string[]): void => {
+    if (typeof v === 'string') check(v, at, false);
+    else if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...at, String(i)]));
+    else if (v !== null && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        check(k, [...at, k], true);
+        walk(x, [...at, k]);
+      }
+    }
+  };
+  walk(values, []);
+  return values;
 }
 
 /** Where a real secret value is set: its secrets file (`secrets/<hub>.yaml`) and field. */

@@ -21,7 +21,7 @@ import type { RenderedRelease } from './hub-manifests';
 import { jupyterhubValues } from './jupyterhub/values';
 import { isSecret, ManifestFiles } from './manifest-files';
 import { assertPreflight } from './preflight';
-import { fillSecretFiles, placeholderSecrets, placeholdersIn, SecretPlace, secretInRenderedText, secretPlaces, substitution } from './secret-placeholders';
+import { fillSecretFiles, placeholderSecrets, placeholdersIn, placeholdersInPlace, SecretPlace, secretInRenderedText, secretPlaces, substitution } from './secret-placeholders';
 import { certManagerRelease, ingressControllerRelease } from './platform/ingress-controller';
 import { WAVE_ORDER, WaveName, waveFileName } from './waves';
 
@@ -95,7 +95,7 @@ export async function synthClusterManifests(unit: ClusterUnit, options: SynthClu
       chart: hub.jupyterhub.chart,
       release: hub.jupyterhub.release,
       namespace: hub.jupyterhub.namespace,
-      values: jupyterhubValues(hub, placeholders.get(hub.name)!),
+      values: placeholdersInPlace(jupyterhubValues(hub, placeholders.get(hub.name)!), placeholders.get(hub.name)!, hub.source),
       hub,
       fields: { release: 'jupyterhub.release', namespace: 'jupyterhub.namespace' },
     })),

@@ -10,7 +10,8 @@ import { isUserError } from '../../config/errors';
 import { defineHub, Hub } from '../../config/hub';
 import { HubSecrets, secretValues } from '../../config/secrets';
 import { K8sObject } from '../../k8s/helm/types';
-import { fillSecretFiles, fillSecrets, placeholderSecrets, placeholdersIn, secretPlaces, substitution } from '../../k8s/secret-placeholders';
+import { jupyterhubValues } from '../../k8s/jupyterhub/values';
+import { fillSecretFiles, fillSecrets, placeholderSecrets, placeholdersIn, placeholdersInPlace, secretPlaces, substitution } from '../../k8s/secret-placeholders';
 import { assertNoSecretInDist, hasSecretEntropy, LEAK_MIN_BITS_PER_CHAR, LEAK_MIN_LENGTH } from '../../k8s/synth';
 import { EXAMPLE_HUB, makeProject, removeProjects, TestProject } from '../support/project';
 
@@ -282,6 +283,37 @@ describe('the collision rule: a secrets-file value equal to (or holding) a place
   });
 });
 
+describe('the collision rule, hub-file side: a placeholder is only where jhm puts it in the chart values', () => {
+  const p = placeholderSecrets(example);
+  const refusal = (values: unknown): string => {
+    try {
+      placeholdersInPlace(values, p, 'hubs/example.yaml');
+    } catch (e) {
+      if (isUserError(e)) return e.format();
+      throw e;
+    }
+    return 'accepted';
+  };
+
+  test("the example hub's values, with every placeholder in its place (the list's as its item), are accepted as they are", () => {
+    const values = jupyterhubValues(example, p);
+    expect(placeholdersInPlace(values, p, 'hubs/example.yaml')).toBe(values);
+  });
+
+  test.each([
+    ['as a value', (v: any) => (v.singleuser.profileList[0].description = `see ${p.jupyterhub.cookieSecret}`), 'singleuser.profileList.0.description'],
+    ['as a whole value elsewhere', (v: any) => (v.hub.config.JupyterHub.extra = p.github.clientSecret), 'hub.config.JupyterHub.extra'],
+    ['as a key', (v: any) => (v.hub.config[p.jupyterhub.proxySecretToken] = 'x'), `hub.config.${p.jupyterhub.proxySecretToken}`],
+    ["in another field's place", (v: any) => (v.hub.config.JupyterHub.cookie_secret = p.jupyterhub.proxySecretToken), 'hub.config.JupyterHub.cookie_secret'],
+  ])('hub-file text holding a placeholder %s (it would become the secret, on the spawn page say) is one line naming the hub file and the chart value', (_how, edit, at) => {
+    const values = jupyterhubValues(example, p) as any;
+    edit(values);
+    const line = refusal(values);
+    expect(line).toMatch(/^hubs\/example\.yaml: the chart value (\S+) holds the placeholder jhm renders [a-zA-Z.]+ with, which would be replaced by the secret \(change that text in the hub file\)$/);
+    expect(line).toContain(`the chart value ${at} holds`);
+  });
+});
+
 describe('assertNoSecretInDist', () => {
   const value = 'fake-planted-secret-value-for-tests';
   const files = (dist: Record<string, string>) => ({ dist: new Map(Object.entries(dist)), secrets: new Map<string, string>() });
@@ -379,4 +411,17 @@ describe('through jhm synth, with the real chart', () => {
     expect(synth.stderr).not.toContain('jupyterhub/k8s-hub');
     expect(project.outputs()).toEqual(before);
   });
+});
+
+test('through jhm synth: a profile description holding a placeholder stops synth with one line naming the hub file, before rendering, writing nothing', async () => {
+  const project = await makeProject();
+  expect((await project.jhm('synth')).code).toBe(0);
+  const before = project.outputs();
+  project.write('hubs/example.yaml', EXAMPLE_HUB.replace('description: A small server on the core node.', `description: ${placeholderSecrets(example).jupyterhub.cookieSecret}`));
+  const synth = await project.jhm('synth');
+  expect(synth.code).toBe(1);
+  expect(synth.stderr.split('\n').filter((l) => l.startsWith('error:') || l.includes('internal error'))).toEqual([
+    'error: hubs/example.yaml: the chart value singleuser.profileList.0.description holds the placeholder jhm renders jupyterhub.cookieSecret with, which would be replaced by the secret (change that text in the hub file)',
+  ]);
+  expect(project.outputs()).toEqual(before);
 });
