@@ -1,0 +1,156 @@
+/**
+ * The README's Terraform commands work verbatim: every `jhm terraform …` and `jhm destroy …` of the
+ * sections "Shared Terraform state" (with its state move) and "Teardown" is found in the README and
+ * run, in the order a person would, through `jhm` (a child process, so Terraform gets a real stdin
+ * to answer its question on) with the real terraform, against a local backend: a stack whose only
+ * resource is Terraform's built-in `terraform_data`, so nothing is downloaded. The state move is
+ * from one local state file to another, which Terraform asks about exactly as it does for s3.
+ *
+ * Needs `terraform` on the PATH; skipped otherwise, with one line saying so.
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { which } from '../../base/tools';
+import { createProject, TestProject } from '../support/fake-tools/project';
+
+const REPO = path.resolve(__dirname, '..', '..');
+/** Looked up before the tests isolate PATH. */
+const TERRAFORM = which('terraform');
+if (TERRAFORM === undefined) process.stderr.write('test/cli/readme-terraform.test.ts: skipped: needs terraform on PATH (Terraform 1.10 or later)\n');
+const withTerraform = TERRAFORM === undefined ? describe.skip : describe;
+
+const README = fs.readFileSync(path.join(REPO, 'README.md'), 'utf8');
+
+/** The README's section under `heading` (with its subsections), up to the next heading of its level or above (outside code blocks). */
+function section(heading: string): string {
+  const level = /^#+/.exec(heading)![0].length;
+  const lines = README.split('\n');
+  const start = lines.indexOf(heading);
+  expect(start).toBeGreaterThan(-1);
+  let fenced = false;
+  let end = start + 1;
+  for (; end < lines.length; end++) {
+    if (/^\s*```/.test(lines[end])) fenced = !fenced;
+    const m = /^(#+) /.exec(lines[end]);
+    if (!fenced && m && m[1].length <= level) break;
+  }
+  return lines.slice(start + 1, end).join('\n');
+}
+
+/** The `jhm terraform` and `jhm destroy` commands a section shows (inline or in a code block), each once, in order. */
+function commandsIn(text: string): string[] {
+  const found = [...text.matchAll(/jhm (?:terraform|destroy) [^`\n]*/g)].map((m) => m[0].trim()).filter((c) => !c.includes('…'));
+  return [...new Set(found)];
+}
+
+const STATE_COMMANDS = commandsIn(section('## Shared Terraform state'));
+const TEARDOWN_COMMANDS = commandsIn(section('## Teardown'));
+
+/** The stack `jhm synth` would have written, reduced to a backend and a resource Terraform has built in. */
+function writeStack(project: TestProject, statePath: string): void {
+  const stack = {
+    terraform: { backend: { local: { path: statePath } } },
+    resource: { terraform_data: { marker: { input: 'fake-marker' } } },
+    output: { kubeconfig: { value: '${terraform_data.marker.output}', sensitive: true } },
+  };
+  project.write('cdktf.out/stacks/example/cdk.tf.json', JSON.stringify(stack, null, 2));
+}
+
+describe('the README shows its Terraform commands through jhm', () => {
+  test('rule: the state move and the lock check use jhm terraform, and nothing else runs Terraform there', () => {
+    expect(STATE_COMMANDS).toEqual(['jhm terraform <cluster> plan', 'jhm terraform <cluster> init -migrate-state', 'jhm terraform <cluster> init', 'jhm terraform <cluster> state list']);
+    expect(section('## Shared Terraform state')).not.toMatch(/cd cdktf\.out\/stacks\/<cluster> && terraform/);
+  });
+
+  test('rule: the teardown destroys with jhm destroy', () => {
+    expect(TEARDOWN_COMMANDS).toEqual(['jhm destroy <hub>', 'jhm destroy <hub> --yes']);
+    expect(section('## Teardown')).not.toMatch(/terraform destroy`? \(or/);
+  });
+});
+
+withTerraform('every README Terraform command works verbatim against a local backend (real terraform)', () => {
+  let project: TestProject;
+  let env: NodeJS.ProcessEnv;
+
+  beforeAll(() => {
+    project = createProject();
+    // The isolated PATH (node only) and the folder of the real terraform.
+    env = { ...process.env, PATH: `${process.env.PATH}${path.delimiter}${path.dirname(TERRAFORM!)}`, CHECKPOINT_DISABLE: '1' };
+    writeStack(project, '../../../terraform.example.tfstate');
+  });
+
+  afterAll(() => project.dispose());
+
+  /** Runs a README command (`<cluster>` and `<hub>` being the example's) as a person would type it, with `input` on stdin. */
+  function run(command: string, input = ''): { code: number | null; stdout: string; stderr: string } {
+    const args = command.replace(/<(cluster|hub)>/g, 'example').split(' ').slice(1);
+    // From the repository, where node finds tsx; the project is named with -C.
+    const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(REPO, 'cli', 'main.ts'), '-C', project.root, ...args], {
+      cwd: REPO,
+      env,
+      input,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  }
+
+  const readme = (command: string): string => {
+    expect([...STATE_COMMANDS, ...TEARDOWN_COMMANDS]).toContain(command);
+    return command;
+  };
+
+  test('rule: jhm kubeconfig refuses Terraform\'s "No outputs found" of a stack with no state, and writes nothing', () => {
+    expect(run(readme('jhm terraform <cluster> init')).code).toBe(0);
+    const r = run('jhm kubeconfig example');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('returned no kubeconfig: Terraform printed "Warning: No outputs found" instead of a kubeconfig; nothing written');
+    expect(fs.existsSync(path.join(project.root, '.jhm', 'kubeconfig'))).toBe(false);
+  });
+
+  test('the state move: init on a fresh clone, init -migrate-state (answered yes), state list and plan see the moved state', () => {
+    // A fresh clone's init, then a deploy's worth of state in the old (local) backend.
+    expect(run(readme('jhm terraform <cluster> init')).code).toBe(0);
+    const applied = run('jhm terraform example apply -auto-approve -input=false');
+    expect(applied.code).toBe(0);
+    expect(fs.readFileSync(path.join(project.root, 'terraform.example.tfstate'), 'utf8')).toContain('terraform_data');
+
+    // Step 2: the stack names another backend (here another local file, standing in for s3).
+    writeStack(project, '../../../moved.tfstate');
+    const migrated = run(readme('jhm terraform <cluster> init -migrate-state'), 'yes\n');
+    expect(migrated.stdout + migrated.stderr).toContain('Do you want to copy existing state to the new backend?');
+    expect(migrated.code).toBe(0);
+    expect(fs.readFileSync(path.join(project.root, 'moved.tfstate'), 'utf8')).toContain('terraform_data');
+
+    const listed = run(readme('jhm terraform <cluster> state list'));
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toBe('terraform_data.marker\n');
+    expect(listed.stderr.split('\n')[0]).toBe(`example: Terraform (${TERRAFORM}) in cdktf.out/stacks/example, working data in .jhm/terraform/example`);
+
+    const planned = run(readme('jhm terraform <cluster> plan'));
+    expect(planned.code).toBe(0);
+    expect(planned.stdout).toContain('No changes.');
+  });
+
+  test('the teardown: jhm destroy refuses under deletion protection, asks on a terminal only, and destroys with --yes', () => {
+    const refused = run(readme('jhm destroy <hub>'));
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('error: hubs/example.yaml: cluster.deletionProtection: cluster example has deletion protection on');
+
+    // Step 3: deletion protection off (the stack here carries no prevent_destroy, as synth then writes it).
+    const hubFile = path.join(project.root, 'hubs', 'example.yaml');
+    fs.writeFileSync(hubFile, fs.readFileSync(hubFile, 'utf8').replace(/^ {2}autoscaling: true\n/m, '  autoscaling: true\n  deletionProtection: false\n'));
+    const noTerminal = run(readme('jhm destroy <hub>'));
+    expect(noTerminal.code).toBe(1);
+    expect(noTerminal.stderr).toContain("jhm destroy asks for the cluster's name on a terminal, and there is none");
+    expect(noTerminal.stderr).toContain('# terraform_data.marker will be destroyed');
+    expect(run('jhm terraform example state list').stdout).toBe('terraform_data.marker\n');
+
+    const destroyed = run(readme('jhm destroy <hub> --yes'));
+    expect(destroyed.code).toBe(0);
+    expect(destroyed.stderr).toContain('Destroy complete! Resources: 1 destroyed.');
+    expect(destroyed.stderr).toContain('look for Cinder volumes left behind');
+    expect(run('jhm terraform example state list').stdout).toBe('');
+  });
+});
