@@ -1,8 +1,8 @@
 /**
  * The commands that talk to the cloud and the cluster:
  * `jhm deploy` (Terraform, then the outputs file and a re-synth), `jhm kubeconfig`,
- * `jhm apply` (kubectl, in stages) and `jhm status` (what is up, what is not); `jhm terraform`
- * and `jhm destroy` live in `terraform.ts`.
+ * `jhm apply` (kubectl, in stages), `jhm status` (what is up, what is not), and `jhm terraform`
+ * and `jhm destroy` (their work is in `tools/stack-commands.ts`).
  *
  * External tools come from `JHM_TERRAFORM` / `JHM_KUBECTL` or the PATH (`tofu` where there is no
  * `terraform`); every run has a timeout and no stdin (except `terraform apply`'s approval prompt
@@ -35,7 +35,7 @@ import { resolveClusterTarget, validateClusterFiles } from '../tools/cluster-tar
 import { Terraform, outputsFileContent, terraformProduct } from '../tools/terraform';
 import { runLimit, TIMEOUT_MARGIN_MS, tooShort } from '../tools/terraform-timeouts';
 import { kubeconfigProblem } from '../tools/kubeconfig-text';
-import { registerTerraformCommands } from './terraform';
+import { destroyCluster, DestroyOptions, runTerraformCommand } from '../tools/stack-commands';
 import { projectRoot } from '../project-root';
 import { reportTerraformPlan } from '../../synth/plan-report';
 
@@ -472,5 +472,50 @@ passed, 1 otherwise. Network checks time out after a few seconds.`,
     )
     .action(status);
 
-  registerTerraformCommands(program);
+  program
+    .command('terraform')
+    .description('run terraform (or tofu) in a cluster\'s stack folder with the environment jhm deploy uses (its backend settings and working data)')
+    .argument('<cluster>', 'cluster name (clusters/<cluster>.yaml), or a hub in today\'s format (its dedicated cluster has its name)')
+    .argument('[args...]', 'terraform\'s arguments, passed through (e.g. init -migrate-state, state list, plan -out x, import …)')
+    // Terraform's own flags (-out, -migrate-state, …) are passed on, not parsed by jhm.
+    .allowUnknownOption()
+    .addHelpText(
+      'after',
+      `
+Runs, in cdktf.out/stacks/<cluster>, with TF_DATA_DIR=.jhm/terraform/<cluster> (where jhm deploy
+keeps the backend settings and providers), TF_IN_AUTOMATION=1 and your environment (backend and
+OpenStack credentials):
+  terraform <args…>
+with your terminal (Terraform may ask), and exits with Terraform's exit status. Examples:
+  jhm terraform shared init -migrate-state
+  jhm terraform shared state list
+  jhm terraform shared plan -out plan.bin
+Put -- before Terraform's arguments when one of them is -h, -C or --debug (jhm's own).
+Terraform comes from JHM_TERRAFORM or the PATH (OpenTofu's tofu where there is no terraform).`,
+    )
+    .action(async (name: string, args: string[], _opts: unknown, cmd: Command) => {
+      const code = await runTerraformCommand(projectRoot(cmd), name, args);
+      // Terraform's exit status is jhm's (`plan -detailed-exitcode` gives 2 for changes); it said why itself.
+      if (code !== 0) process.exitCode = code;
+    });
+
+  program
+    .command('destroy')
+    .description('tear a cluster down with terraform destroy: refused while its deletion protection is on; lists what is lost and asks for the cluster\'s name; then lists the Cinder volumes left behind')
+    .argument('<cluster>', 'cluster name (clusters/<cluster>.yaml), or a hub in today\'s format (its dedicated cluster has its name)')
+    .option('-y, --yes', 'destroy without asking for the cluster\'s name; needed without a terminal', false)
+    .option('--timeout <seconds>', 'limit of terraform destroy (default: the longest delete timeout of the stack plus 15 minutes, else one hour)', parseSeconds)
+    .addHelpText(
+      'after',
+      `
+Refused while magnum.deletionProtection (cluster: of a hub file in today's format) is true, or
+while the committed stack still has prevent_destroy (run jhm synth <cluster> after setting it false).
+Then runs, in cdktf.out/stacks/<cluster> with jhm deploy's environment:
+  terraform init -input=false
+  terraform destroy -input=false -auto-approve     (after you typed the cluster's name)
+and lists the Cinder volumes left behind (openstack volume list: named <cluster>-…, or pvc-… and
+available), or prints the command to list them when the openstack CLI is not on the PATH.
+Delete the hubs' JupyterHub and PVCs first (README: Teardown) so their volumes are released.`,
+    )
+    .action((name: string, opts: DestroyOptions, cmd: Command) => destroyCluster(projectRoot(cmd), name, opts));
 }

@@ -1,5 +1,6 @@
 /**
- * `jhm terraform <cluster> [args…]` and `jhm destroy <cluster>`: Terraform the way jhm runs it.
+ * What `jhm terraform <cluster> [args…]` and `jhm destroy <cluster>` do (registered with the other
+ * cluster commands in `cli/commands/cluster.ts`): Terraform the way jhm runs it.
  *
  * `jhm deploy` runs Terraform in `cdktf.out/stacks/<cluster>` with its own data folder
  * (`TF_DATA_DIR` = `.jhm/terraform/<cluster>`, where the backend settings and providers live), so a
@@ -17,7 +18,6 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { Command, InvalidArgumentError } from 'commander';
 import { settingsKey } from '../../config/cluster';
 import type { Cluster } from '../../config/cluster';
 import { UserError } from '../../config/errors';
@@ -26,21 +26,14 @@ import { ProjectLayout } from '../../config/layout';
 import { locateTool, OPENSTACK, TERRAFORM } from '../../base/tools';
 import { describeFailure, runProcess, shellCommand, succeeded } from '../../base/process';
 import { info, success, warn } from '../../synth/report';
-import { resolveClusterTarget } from '../tools/cluster-target';
-import { Terraform } from '../tools/terraform';
-import { runLimit, tooShort } from '../tools/terraform-timeouts';
-import { projectRoot } from '../project-root';
+import { resolveClusterTarget } from './cluster-target';
+import { Terraform } from './terraform';
+import { runLimit, tooShort } from './terraform-timeouts';
 
 /** A path as shown to people: relative to the project root when inside it. */
 function shown(root: string, p: string): string {
   const rel = path.relative(root, p);
   return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : p;
-}
-
-function parseSeconds(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number of seconds, at least 1');
-  return n;
 }
 
 /** Terraform (or OpenTofu) in `cluster`'s committed stack folder, with `jhm deploy`'s environment; `why` names the command for errors. */
@@ -60,20 +53,18 @@ function stackTerraform(root: string, cluster: Cluster, why: string): { terrafor
 // ---------------------------------------------------------------------------------------------
 // jhm terraform
 
-async function terraformCommand(name: string, args: string[], _opts: unknown, cmd: Command): Promise<void> {
-  const root = projectRoot(cmd);
+/** `jhm terraform <name> <args…>`: resolves to Terraform's exit status. */
+export async function runTerraformCommand(root: string, name: string, args: readonly string[]): Promise<number> {
   const { cluster } = resolveClusterTarget(root, name, 'terraform');
   const { terraform, stackDir } = stackTerraform(root, cluster, 'run Terraform for');
   info(`${cluster.name}: ${terraform.product} (${terraform.bin}) in ${shown(root, stackDir)}, working data in ${shown(root, terraform.dataDir)}`);
-  const code = await terraform.passthrough(args);
-  // Terraform's exit status is jhm's (`plan -detailed-exitcode` gives 2 for changes); it said why itself.
-  if (code !== 0) process.exitCode = code;
+  return terraform.passthrough(args);
 }
 
 // ---------------------------------------------------------------------------------------------
 // jhm destroy
 
-interface DestroyOptions {
+export interface DestroyOptions {
   yes: boolean;
   timeout?: number;
 }
@@ -144,8 +135,8 @@ function leftoverFiles(root: string, cluster: Cluster, hubs: readonly Hub[]): st
   return [...new Set(files.map((f) => shown(root, path.resolve(root, f))))].filter((f) => fs.existsSync(path.resolve(root, f)));
 }
 
-async function destroy(name: string, opts: DestroyOptions, cmd: Command): Promise<void> {
-  const root = projectRoot(cmd);
+/** `jhm destroy <name>`. */
+export async function destroyCluster(root: string, name: string, opts: DestroyOptions): Promise<void> {
   const { cluster, hubs } = resolveClusterTarget(root, name, 'destroy');
   const protection = `${settingsKey(cluster)}.deletionProtection`;
   if (cluster.magnum.deletionProtection) {
@@ -190,51 +181,4 @@ async function destroy(name: string, opts: DestroyOptions, cmd: Command): Promis
   success(`${cluster.name}: destroyed (Terraform's state of it is empty)`);
   await reportLeftoverVolumes(root, cluster);
   info(`next: remove ${leftoverFiles(root, cluster, hubs).join(', ')}, then run jhm synth --prune (README: Teardown)`);
-}
-
-// ---------------------------------------------------------------------------------------------
-
-export function registerTerraformCommands(program: Command): void {
-  program
-    .command('terraform')
-    .description('run terraform (or tofu) in a cluster\'s stack folder with the environment jhm deploy uses (its backend settings and working data)')
-    .argument('<cluster>', 'cluster name (clusters/<cluster>.yaml), or a hub in today\'s format (its dedicated cluster has its name)')
-    .argument('[args...]', 'terraform\'s arguments, passed through (e.g. init -migrate-state, state list, plan -out x, import …)')
-    // Terraform's own flags (-out, -migrate-state, …) are passed on, not parsed by jhm.
-    .allowUnknownOption()
-    .addHelpText(
-      'after',
-      `
-Runs, in cdktf.out/stacks/<cluster>, with TF_DATA_DIR=.jhm/terraform/<cluster> (where jhm deploy
-keeps the backend settings and providers), TF_IN_AUTOMATION=1 and your environment (backend and
-OpenStack credentials):
-  terraform <args…>
-with your terminal (Terraform may ask), and exits with Terraform's exit status. Examples:
-  jhm terraform shared init -migrate-state
-  jhm terraform shared state list
-  jhm terraform shared plan -out plan.bin
-Put -- before Terraform's arguments when one of them is -h, -C or --debug (jhm's own).
-Terraform comes from JHM_TERRAFORM or the PATH (OpenTofu's tofu where there is no terraform).`,
-    )
-    .action(terraformCommand);
-
-  program
-    .command('destroy')
-    .description('tear a cluster down with terraform destroy: refused while its deletion protection is on; lists what is lost and asks for the cluster\'s name; then lists the Cinder volumes left behind')
-    .argument('<cluster>', 'cluster name (clusters/<cluster>.yaml), or a hub in today\'s format (its dedicated cluster has its name)')
-    .option('-y, --yes', 'destroy without asking for the cluster\'s name; needed without a terminal', false)
-    .option('--timeout <seconds>', 'limit of terraform destroy (default: the longest delete timeout of the stack plus 15 minutes, else one hour)', parseSeconds)
-    .addHelpText(
-      'after',
-      `
-Refused while magnum.deletionProtection (cluster: of a hub file in today's format) is true, or
-while the committed stack still has prevent_destroy (run jhm synth <cluster> after setting it false).
-Then runs, in cdktf.out/stacks/<cluster> with jhm deploy's environment:
-  terraform init -input=false
-  terraform destroy -input=false -auto-approve     (after you typed the cluster's name)
-and lists the Cinder volumes left behind (openstack volume list: named <cluster>-…, or pvc-… and
-available), or prints the command to list them when the openstack CLI is not on the PATH.
-Delete the hubs' JupyterHub and PVCs first (README: Teardown) so their volumes are released.`,
-    )
-    .action(destroy);
 }
