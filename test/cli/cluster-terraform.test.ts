@@ -128,6 +128,25 @@ describe('jhm destroy', () => {
     expect(project.calls()).toEqual([]);
   });
 
+  test('rule: a shared cluster is refused naming magnum.deletionProtection in its cluster file; once off, the losses name every hub on it and their PVCs', async () => {
+    const repo = path.resolve(__dirname, '..', '..');
+    const shared = fs.readFileSync(path.join(repo, 'clusters', 'shared.yaml'), 'utf8');
+    project.write('clusters/shared.yaml', shared);
+    for (const hub of ['course-a', 'course-b']) project.write(`hubs/${hub}.yaml`, fs.readFileSync(path.join(repo, 'hubs', `${hub}.yaml`), 'utf8'));
+    project.write('cdktf.out/stacks/shared/cdk.tf.json', JSON.stringify({ resource: { openstack_containerinfra_cluster_v1: { cluster: { name: 'shared' } } } }));
+    setUpTerraform();
+    const refused = await runCli(['-C', project.root, 'destroy', 'shared', '--yes']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^error: clusters\/shared\.yaml: magnum\.deletionProtection: cluster shared has deletion protection on.*\(set magnum\.deletionProtection: false, run jhm synth shared, then jhm destroy shared\)$/m);
+
+    project.write('clusters/shared.yaml', shared.replace(/^ {2}autoscaling: true\n/m, '  autoscaling: true\n  deletionProtection: false\n'));
+    const r = await runCli(['-C', project.root, 'destroy', 'shared', '--yes']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("LOSES: every node and volume of cluster shared: the users' home folders of hubs course-a, course-b");
+    expect(r.stderr).toContain('the PersistentVolumeClaims of every hub on it: course-a (namespace course-a), course-b (namespace course-b)');
+    expect(project.calls().map((c) => c.cwd)).toEqual([path.join(project.root, 'cdktf.out', 'stacks', 'shared'), path.join(project.root, 'cdktf.out', 'stacks', 'shared')]);
+  });
+
   test('rule: refused while the committed stack still has prevent_destroy (the file was changed, not synthesized)', async () => {
     unprotect();
     writeClusterStack({ prevent: true });
