@@ -4,9 +4,17 @@
  * protection, losses listed, confirmation, destroy, leftover volumes), with the fake terraform and
  * a fake openstack client.
  */
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { which } from '../../base/tools';
+import { shellCommand } from '../../base/process';
 import { createProject, runCli, TestProject, writeCloudsYaml, writeStack } from '../support/fake-tools/project';
+
+/** util-linux `script`, which gives a command a terminal; looked up before the tests isolate PATH. */
+const SCRIPT = which('script');
+if (SCRIPT === undefined) process.stderr.write('test/cli/cluster-terraform.test.ts: skipped: the terminal tests need script (util-linux) on PATH\n');
+const REPO = path.resolve(__dirname, '..', '..');
 
 let project: TestProject;
 
@@ -184,6 +192,28 @@ describe('jhm destroy', () => {
     ]);
     expect(project.calls()).toEqual([]);
   });
+
+  /** Runs `jhm destroy example` on a terminal (util-linux script), typing `answer`. */
+  function destroyOnTerminal(answer: string): { code: number | null; output: string } {
+    const jhm = shellCommand(process.execPath, ['--import', 'tsx', path.join(REPO, 'cli', 'main.ts'), '-C', project.root, 'destroy', 'example']);
+    const r = spawnSync(SCRIPT!, ['-qec', jhm, '/dev/null'], { cwd: REPO, input: `${answer}\n`, encoding: 'utf8', timeout: 60_000, env: { ...process.env, SHELL: '/bin/sh' } });
+    return { code: r.status, output: r.stdout };
+  }
+
+  (SCRIPT === undefined ? test.skip : test)("rule: on a terminal jhm destroy asks for the cluster's name, and any other answer destroys nothing", () => {
+    unprotect();
+    writeClusterStack({ prevent: false });
+    setUpTerraform();
+    const wrong = destroyOnTerminal('exampel');
+    expect(wrong.output).toContain("Type the cluster's name (example) to destroy all of the above:");
+    expect(wrong.output).toContain('the answer "exampel" is not example; nothing destroyed');
+    expect(wrong.code).toBe(1);
+    expect(project.calls()).toEqual([]);
+
+    const right = destroyOnTerminal('example');
+    expect(right.code).toBe(0);
+    expect(project.calls().map((c) => c.argv[0])).toEqual(['init', 'destroy']);
+  }, 120_000);
 
   test('with --yes: terraform init, then destroy -auto-approve, in the stack folder with jhm deploy\'s data folder and no stdin', async () => {
     unprotect();
