@@ -509,7 +509,8 @@ Terraform comes from JHM_TERRAFORM or the PATH (OpenTofu's tofu where there is n
       'after',
       `
 Refused while magnum.deletionProtection (cluster: of a hub file in today's format) is true, or
-while the committed stack still has prevent_destroy (run jhm synth <cluster> after setting it false).
+while the committed stack still has prevent_destroy (run jhm synth <cluster> after setting it false),
+or without OpenStack credentials (found as for jhm deploy).
 Then runs, in cdktf.out/stacks/<cluster> with jhm deploy's environment:
   terraform init -input=false
   terraform destroy -input=false -auto-approve     (after you typed the cluster's name)

@@ -27,6 +27,7 @@ import { locateTool, OPENSTACK, TERRAFORM } from '../../base/tools';
 import { describeFailure, runProcess, shellCommand, succeeded } from '../../base/process';
 import { info, success, warn } from '../../synth/report';
 import { resolveClusterTarget } from './cluster-target';
+import { checkOpenstackCredentials } from './openstack-credentials';
 import { Terraform } from './terraform';
 import { runLimit, tooShort } from './terraform-timeouts';
 
@@ -158,12 +159,15 @@ export async function destroyCluster(root: string, name: string, opts: DestroyOp
       fix: `run jhm synth ${cluster.name} to write ${protection}: false into the stack, then jhm destroy ${cluster.name}`,
     });
   }
+  // Checked before the question: Terraform's provider needs them to delete anything.
+  const credentials = checkOpenstackCredentials({ cloudName: cluster.cloud.name, workDir: stackDir });
+  if (!credentials.ok) throw new UserError(`cannot destroy ${cluster.name}: ${credentials.reason}; nothing destroyed`);
   const limit = runLimit(stack, ['delete']);
   const problem = opts.timeout === undefined ? undefined : tooShort(opts.timeout, limit, 'terraform destroy');
   if (problem !== undefined) throw new UserError(problem, { fix: `leave --timeout out (the default is ${limit.defaultSeconds} s)` });
   const timeoutSeconds = opts.timeout ?? limit.defaultSeconds;
 
-  info(`${cluster.name}: destroying with ${terraform.product} in ${shown(root, stackDir)}`);
+  info(`${cluster.name}: destroying with ${terraform.product} (${terraform.bin}) in ${shown(root, stackDir)}; OpenStack credentials from ${credentials.source}`);
   printLosses(root, cluster, hubs, stack, stackFile);
   if (!opts.yes) {
     if (!process.stdin.isTTY || !process.stderr.isTTY) {

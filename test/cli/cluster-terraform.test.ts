@@ -33,8 +33,9 @@ function setUpTerraform(rules: Parameters<TestProject['fake']>[1] = [], name = '
   return tf;
 }
 
-/** hubs/example.yaml with `cluster.deletionProtection: false`. */
+/** hubs/example.yaml with `cluster.deletionProtection: false`, and the credentials of its cloud in clouds.yaml. */
 function unprotect(): void {
+  writeCloudsYaml(project);
   const file = path.join(project.root, 'hubs', 'example.yaml');
   fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/^ {2}autoscaling: true\n/m, '  autoscaling: true\n  deletionProtection: false\n'));
 }
@@ -148,6 +149,7 @@ describe('jhm destroy', () => {
     expect(refused.stderr).toMatch(/^error: clusters\/shared\.yaml: magnum\.deletionProtection: cluster shared has deletion protection on.*\(set magnum\.deletionProtection: false, run jhm synth shared, then jhm destroy shared\)$/m);
 
     project.write('clusters/shared.yaml', shared.replace(/^ {2}autoscaling: true\n/m, '  autoscaling: true\n  deletionProtection: false\n'));
+    writeCloudsYaml(project);
     const r = await runCli(['-C', project.root, 'destroy', 'shared', '--yes']);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain("LOSES: every node and volume of cluster shared: the users' home folders of hubs course-a, course-b");
@@ -215,6 +217,20 @@ describe('jhm destroy', () => {
     expect(project.calls().map((c) => c.argv[0])).toEqual(['init', 'destroy']);
   }, 120_000);
 
+  test('rule: without OpenStack credentials, refused in one line before the question and before terraform runs', async () => {
+    unprotect();
+    fs.rmSync(path.join(project.home, '.config'), { recursive: true, force: true });
+    writeClusterStack({ prevent: false });
+    setUpTerraform();
+    const r = await runCli(['-C', project.root, 'destroy', 'example']);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      'error: cannot destroy example: no OpenStack credentials: cloud.name of the cluster names cloud "openstack" but no clouds.yaml was found (looked at ' +
+        `${path.join(project.root, 'cdktf.out', 'stacks', 'example', 'clouds.yaml')}, ~/.config/openstack/clouds.yaml, /etc/openstack/clouds.yaml); nothing destroyed`,
+    ]);
+    expect(project.calls()).toEqual([]);
+  });
+
   test('with --yes: terraform init, then destroy -auto-approve, in the stack folder with jhm deploy\'s data folder and no stdin', async () => {
     unprotect();
     writeClusterStack({ prevent: false });
@@ -248,7 +264,6 @@ describe('jhm destroy', () => {
   test('rule: after the destroy, Cinder volumes named after the cluster and available pvc-… volumes are listed (openstack volume list)', async () => {
     unprotect();
     writeClusterStack({ prevent: false });
-    writeCloudsYaml(project);
     setUpTerraform();
     const volumes = [
       { ID: 'fake-vol-0001', Name: 'example-abc123-node-0-docker', Status: 'available', Size: 50 },

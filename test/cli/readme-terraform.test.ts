@@ -12,7 +12,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { which } from '../../base/tools';
-import { createProject, TestProject } from '../support/fake-tools/project';
+import { createProject, TestProject, writeCloudsYaml } from '../support/fake-tools/project';
 
 const REPO = path.resolve(__dirname, '..', '..');
 /** Looked up before the tests isolate PATH. */
@@ -78,6 +78,8 @@ withTerraform('every README Terraform command works verbatim against a local bac
     // The isolated PATH (node only) and the folder of the real terraform.
     env = { ...process.env, PATH: `${process.env.PATH}${path.delimiter}${path.dirname(TERRAFORM!)}`, CHECKPOINT_DISABLE: '1' };
     writeStack(project, '../../../terraform.example.tfstate');
+    // jhm destroy checks that the provider would find credentials (fake ones; this stack has no provider).
+    writeCloudsYaml(project);
   });
 
   afterAll(() => project.dispose());
