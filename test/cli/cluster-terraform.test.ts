@@ -289,3 +289,60 @@ describe('jhm destroy', () => {
     expect(r.stderr).toContain("look for Cinder volumes left behind (named example-…, or pvc-… and available) with: openstack --os-cloud openstack volume list -f value -c ID -c Name -c Status | grep -E ' (example-|pvc-)' (openstack not found on PATH)");
   });
 });
+
+describe('a leftover stack (README: Upgrading an existing project)', () => {
+  /** hubs/example.yaml moved onto cluster shared: its dedicated cluster's stack is left in cdktf.out. */
+  function moveHubToShared(): void {
+    project.write('clusters/shared.yaml', fs.readFileSync(path.join(REPO, 'clusters', 'shared.yaml'), 'utf8'));
+    project.write('hubs/example.yaml', fs.readFileSync(path.join(REPO, 'hubs', 'course-a.yaml'), 'utf8'));
+  }
+
+  function writeLeftoverStack(options: { prevent: boolean }): void {
+    const lifecycle = options.prevent ? { lifecycle: { prevent_destroy: true } } : {};
+    const stack = {
+      provider: { openstack: [{ cloud: 'openstack' }] },
+      resource: {
+        openstack_containerinfra_cluster_v1: { cluster: { name: 'example-old', ...lifecycle } },
+        openstack_dns_recordset_v2: { ingress: { name: 'example.hub-tests.invalid.', type: 'A' } },
+      },
+    };
+    project.write('cdktf.out/stacks/example/cdk.tf.json', JSON.stringify(stack));
+  }
+
+  test('rule: jhm terraform runs on the stack a hub moved onto a shared cluster left behind, and says so', async () => {
+    moveHubToShared();
+    writeLeftoverStack({ prevent: false });
+    setUpTerraform();
+    const r = await runCli(['-C', project.root, 'terraform', 'example', 'destroy', '-target=openstack_dns_recordset_v2.ingress']);
+    expect(r.code).toBe(0);
+    expect(r.stderr.split('\n')[0]).toBe('example: no file defines cluster example any more; jhm terraform works on the stack it left, cdktf.out/stacks/example/cdk.tf.json');
+    expect(project.calls().map((c) => [c.cwd, c.env.TF_DATA_DIR, ...c.argv])).toEqual([[stackDir(), dataDir(), 'destroy', '-target=openstack_dns_recordset_v2.ingress']]);
+  });
+
+  test('rule: jhm destroy of a leftover stack still carrying prevent_destroy is refused, saying how to lift it', async () => {
+    moveHubToShared();
+    writeLeftoverStack({ prevent: true });
+    setUpTerraform();
+    const r = await runCli(['-C', project.root, 'destroy', 'example', '--yes']);
+    expect(r.code).toBe(1);
+    expect(r.stderr.split('\n').filter((l) => l.startsWith('error:'))).toEqual([
+      'error: cdktf.out/stacks/example/cdk.tf.json still protects openstack_containerinfra_cluster_v1.cluster (prevent_destroy), so Terraform would refuse the destroy; nothing destroyed (it was synthesized with deletion protection on: put hubs/example.yaml back as it was (its own cluster) with cluster.deletionProtection: false, run jhm synth example, then move the hub again (README: Upgrading an existing project, step 2))',
+    ]);
+    expect(project.calls()).toEqual([]);
+  });
+
+  test('rule: jhm destroy of a leftover stack reads the cloud and the Magnum name from the stack', async () => {
+    moveHubToShared();
+    writeLeftoverStack({ prevent: false });
+    writeCloudsYaml(project);
+    setUpTerraform();
+    const openstack = project.fake('openstack', [{ when: ['volume', 'list'], stdout: JSON.stringify([{ ID: 'fake-vol-0001', Name: 'example-old-node-0', Status: 'available', Size: 50 }]) }]);
+    process.env.JHM_OPENSTACK = openstack.path;
+    const r = await runCli(['-C', project.root, 'destroy', 'example', '--yes']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("LOSES: every node and volume of cluster example-old: the users' home folders of every hub on it");
+    expect(r.stderr).toContain('OpenStack credentials from cloud "openstack" in ~/.config/openstack/clouds.yaml');
+    expect(openstack.calls().map((c) => c.argv)).toEqual([['--os-cloud', 'openstack', 'volume', 'list', '-f', 'json']]);
+    expect(r.stdout).toBe('fake-vol-0001  example-old-node-0  available  50 GB\n');
+  });
+});
