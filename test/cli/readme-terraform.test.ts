@@ -63,6 +63,12 @@ describe('the README shows its Terraform commands through jhm', () => {
     expect(section('## Shared Terraform state')).not.toMatch(/cd cdktf\.out\/stacks\/<cluster> && terraform/);
   });
 
+  test('rule: moving hubs onto a shared cluster frees the record and tears the old cluster down through jhm', () => {
+    const upgrading = section('### Upgrading an existing project');
+    expect(commandsIn(upgrading)).toEqual(['jhm terraform <hub> destroy -target=openstack_dns_recordset_v2.ingress', 'jhm destroy <hub>']);
+    expect(upgrading).not.toMatch(/`terraform /);
+  });
+
   test('rule: the teardown destroys with jhm destroy', () => {
     expect(TEARDOWN_COMMANDS).toEqual(['jhm destroy <hub>', 'jhm destroy <hub> --yes']);
     expect(section('## Teardown')).not.toMatch(/terraform destroy`? \(or/);
