@@ -23,8 +23,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { settingsKey } from '../../config/cluster';
 import type { Cluster } from '../../config/cluster';
+import type * as ClusterModel from '../../config/cluster';
 import { UserError } from '../../config/errors';
 import type { Hub } from '../../config/hub';
 import { ProjectLayout } from '../../config/layout';
@@ -208,6 +208,8 @@ function leftoverFiles(root: string, target: StackTarget): string[] {
 /** Refuses a target whose deletion protection is on: in its file, or still in the stack Terraform reads. */
 function refuseProtected(root: string, target: StackTarget, stack: unknown, stackFile: string): void {
   const { planStack } = require('../../synth/terraform-plan') as typeof import('../../synth/terraform-plan');
+  // The cluster model (zod) is loaded when a command runs, not by jhm --help.
+  const { settingsKey } = require('../../config/cluster') as typeof ClusterModel;
   const { cluster } = target;
   const protection = cluster ? `${settingsKey(cluster)}.deletionProtection` : 'cluster.deletionProtection';
   if (cluster?.magnum.deletionProtection) {
