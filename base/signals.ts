@@ -87,9 +87,10 @@ export function shieldFrom(pass: (signal: NodeJS.Signals) => void): () => void {
 }
 
 /**
- * Lets signals that arrived during synchronous work be dispatched (one turn of the event loop):
- * awaited at the end of a command, so such a signal still ends it with 128 + n.
+ * Lets signals that arrived during synchronous work be dispatched: awaited at the end of a
+ * command, so such a signal still ends it with 128 + n. A timer, then an immediate: between the
+ * two the event loop polls, which reads a pending signal (a due timer alone runs before the poll).
  */
 export function settleSignals(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+  return new Promise((resolve) => setTimeout(() => setImmediate(resolve), 0));
 }
