@@ -13,14 +13,15 @@ import { makeProject, REPO, removeProjects, TestProject } from '../support/proje
 afterAll(removeProjects);
 
 const README = fs.readFileSync(path.join(REPO, 'README.md'), 'utf8');
+const UPGRADING = fs.readFileSync(path.join(REPO, 'docs', 'upgrading.md'), 'utf8');
 const SHARED = fs.readFileSync(path.join(REPO, 'clusters', 'shared.yaml'), 'utf8');
 const hub = (name: string) => fs.readFileSync(path.join(REPO, 'hubs', `${name}.yaml`), 'utf8');
 
 /** The first ```text block after `marker`, without the fence lines and with its indentation removed. */
-function quotedAfter(marker: string): string {
-  const at = README.indexOf(marker);
+function quotedAfter(marker: string, doc = README): string {
+  const at = doc.indexOf(marker);
   expect(at).toBeGreaterThan(-1);
-  const m = /^( *)```text\n([\s\S]*?)^\1```$/m.exec(README.slice(at));
+  const m = /^( *)```text\n([\s\S]*?)^\1```$/m.exec(doc.slice(at));
   if (!m) throw new Error(`no text block after ${marker}`);
   return m[2]
     .split('\n')
@@ -62,7 +63,7 @@ describe('README Day two quotes real jhm diff output', () => {
 
   test('a template change: the rolling upgrade in place', async () => {
     project.write('clusters/shared.yaml', SHARED.replace('template: kubernetes-1-33-jammy', 'template: kubernetes-1-34-jammy').replace(/^ {2}kubernetesVersion: .*\n/m, ''));
-    const quoted = quotedAfter('`jhm diff shared` shows the upgrade');
+    const quoted = quotedAfter('`jhm diff shared` shows the upgrade', UPGRADING);
     expect(terraformPart(quoted)).toContain('+        "name": "kubernetes-1-34-jammy"\n');
     expect(terraformPart(quoted)).toContain('Plan: 0 to add, 1 to change, 0 to destroy.');
     expect(terraformPart(await diffShown(project))).toBe(terraformPart(quoted));

@@ -22,10 +22,12 @@ const withTerraform = TERRAFORM === undefined ? describe.skip : describe;
 
 const README = fs.readFileSync(path.join(REPO, 'README.md'), 'utf8');
 
-/** The README's section under `heading` (with its subsections), up to the next heading of its level or above (outside code blocks). */
-function section(heading: string): string {
+const UPGRADING = fs.readFileSync(path.join(REPO, 'docs', 'upgrading.md'), 'utf8');
+
+/** The section of `doc` under `heading` (with its subsections), up to the next heading of its level or above (outside code blocks). */
+function section(heading: string, doc = README): string {
   const level = /^#+/.exec(heading)![0].length;
-  const lines = README.split('\n');
+  const lines = doc.split('\n');
   const start = lines.indexOf(heading);
   expect(start).toBeGreaterThan(-1);
   let fenced = false;
@@ -64,7 +66,7 @@ describe('the README shows its Terraform commands through jhm', () => {
   });
 
   test('rule: moving hubs onto a shared cluster frees the record and tears the old cluster down through jhm', () => {
-    const upgrading = section('### Upgrading an existing project');
+    const upgrading = section('## Moving hubs onto a shared cluster', UPGRADING);
     expect(commandsIn(upgrading)).toEqual(['jhm terraform <hub> destroy -target=openstack_dns_recordset_v2.ingress', 'jhm destroy <hub>']);
     expect(upgrading).not.toMatch(/`terraform /);
   });
