@@ -140,7 +140,8 @@ export function clusterReference(): string {
 /** The text a command's `addHelpText('after', …)` adds to its --help. */
 function afterHelp(command: Command): string {
   let text = '';
-  command.emit('afterHelp', { error: false, command, write: (s: string) => (text += s) });
+  // commander's Command is an EventEmitter; addHelpText listens for this event.
+  (command as unknown as NodeJS.EventEmitter).emit('afterHelp', { error: false, command, write: (s: string) => (text += s) });
   return text.replace(/^\n+/, '').replace(/\s+$/, '');
 }
 
