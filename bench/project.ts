@@ -16,10 +16,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { loadHubs } from '../config/load';
 import { ensureSecrets } from '../config/secrets';
-import { CHARTS } from '../config/versions';
+import { packagedChartPins } from '../config/chart-pins';
 import { archiveName, ChartLock } from '../k8s/helm/chart-lock';
 import { HelmBinary } from '../k8s/helm/helm-binary';
 import { packageTestCharts, TEST_CHARTS_SOURCE } from './test-charts';
+
+/** jhm's own chart pins (its charts.yaml). */
+const CHARTS = packagedChartPins();
 
 /** The repository (two levels above lib/bench/). */
 export const REPO = path.resolve(__dirname, '..', '..');

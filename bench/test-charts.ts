@@ -13,13 +13,14 @@ import * as path from 'path';
 import { archiveName } from '../k8s/helm/chart-lock';
 import { HelmBinary } from '../k8s/helm/helm-binary';
 import { defaultProjectRoot } from '../k8s/helm/settings';
-import { CHARTS, ChartPin } from '../config/versions';
+import { packagedChartPins } from '../config/chart-pins';
+import type { ChartPin } from '../config/versions';
 
 /** Folder of the test chart sources (from the sources under ts-jest, or from lib/ when compiled). */
 export const TEST_CHARTS_SOURCE = path.join(defaultProjectRoot(), 'test', 'charts');
 
-/** The pins the test charts stand in for (same names and versions as `CHARTS`). */
-export const TEST_CHART_PINS: readonly ChartPin[] = Object.values(CHARTS);
+/** The pins the test charts stand in for (same names and versions as jhm's own charts.yaml). */
+export const TEST_CHART_PINS: readonly ChartPin[] = Object.values(packagedChartPins());
 
 let packaged: Promise<string> | undefined;
 

@@ -8,7 +8,7 @@ import { quote, UserError, UserErrors } from './errors';
 import { ClusterFile, ClusterFileInput, clusterFileSchema, defaultS3StateKey, MagnumFile, NodeGroupFile } from './cluster-schema';
 import { DEFAULT_WORKER_NODE_GROUP, nodeGroupLabelValue, nodeGroupSelector } from './node-group';
 import { CERT_MANAGER_NAMESPACE, CERT_MANAGER_RELEASE, INGRESS_CONTROLLERS } from './namespaces';
-import { ChartPin, CHARTS } from './versions';
+import type { ChartKey } from './versions';
 import { KubernetesVersion, resolveKubernetesVersion } from './cluster-templates';
 import { issuesToErrors } from './zod-issues';
 
@@ -53,8 +53,8 @@ export type IngressController = ClusterFile['ingress']['controller'];
 /** A cluster template: by UUID, or by name (looked up when Terraform plans). */
 export type ClusterTemplateRef = { readonly id: string } | { readonly name: string };
 
-/** A Helm release: which pinned chart, under which release name, in which namespace. */
-export interface ReleaseRef<C extends ChartPin = ChartPin> {
+/** A Helm release: which chart (its key in `charts.yaml`, pinned there), under which release name, in which namespace. */
+export interface ReleaseRef<C extends ChartKey = ChartKey> {
   readonly chart: C;
   /** Helm release name; the chart derives its object names from it. */
   readonly release: string;
@@ -106,7 +106,7 @@ export interface Cluster {
   /** Zone name with the trailing dot (as Designate wants it). */
   readonly zone: string;
   /** The ingress controller's release (`chart`, `release`, `namespace`) and settings. */
-  readonly ingress: ReleaseRef<(typeof CHARTS)['traefik' | 'ingressNginx']> & {
+  readonly ingress: ReleaseRef<'traefik' | 'ingressNginx'> & {
     readonly controller: IngressController;
     /** IngressClass name of the chosen controller. */
     readonly className: string;
@@ -118,7 +118,7 @@ export interface Cluster {
     readonly loadBalancerIP?: string;
   };
   /** cert-manager's release. */
-  readonly certManager: ReleaseRef<(typeof CHARTS)['certManager']>;
+  readonly certManager: ReleaseRef<'certManager'>;
   /** ACME account email of the Let's Encrypt issuers. */
   readonly letsEncryptEmail: string;
   /** Where the Terraform state lives. */
@@ -195,7 +195,7 @@ export function resolveCluster(name: string, parts: ClusterParts, source: string
     coreNodeSelector: defaultWorker.nodeSelector,
     zone: parts.zone,
     ingress: {
-      chart: CHARTS[controller.chart],
+      chart: controller.chart,
       release: controller.release,
       namespace: controller.namespace,
       controller: parts.ingress.controller,
@@ -203,7 +203,7 @@ export function resolveCluster(name: string, parts: ClusterParts, source: string
       floatingIpPool: parts.ingress.floatingIpPool,
       loadBalancerIP: parts.ingress.loadBalancerIP,
     },
-    certManager: { chart: CHARTS.certManager, release: CERT_MANAGER_RELEASE, namespace: CERT_MANAGER_NAMESPACE },
+    certManager: { chart: 'certManager', release: CERT_MANAGER_RELEASE, namespace: CERT_MANAGER_NAMESPACE },
     letsEncryptEmail: parts.letsEncryptEmail,
     backend: resolveBackend(name, parts.backend),
   };

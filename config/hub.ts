@@ -1,6 +1,6 @@
 /**
  * The resolved hub model: a validated hub file plus every value derived from it that both apps
- * need (host name, URLs, node selectors, namespaces, release names, IngressClass, chart pins).
+ * need (host name, URLs, node selectors, namespaces, release names, IngressClass, which charts).
  * Each derived value is decided here once; the Terraform and Kubernetes sides, the secrets and
  * the CLI only read the resolved fields (the parsed hub file is not part of the model). Defaults
  * are the hub schema's (`hub-schema.ts`); resolution only derives. The one fact decided later is
@@ -13,7 +13,7 @@ import { Cluster, ReleaseRef, resolveCluster } from './cluster';
 import { Issue } from './cluster-schema';
 import { checkDummyAuth, checkNamespace, checkProfileNodeGroups, HubFile, HubFileInput, JupyterHubFile, parseHubFile, profileSlug } from './hub-schema';
 import { NODE_GROUP_LABEL_KEY } from './node-group';
-import { ChartPin, CHARTS } from './versions';
+import type { ChartKey } from './versions';
 import { issuesToErrors } from './zod-issues';
 
 /** A profile with its nodegroup resolved. */
@@ -51,7 +51,7 @@ export interface Hub {
   /** ClusterIssuer the hub certificate comes from. */
   readonly issuer: HubFile['letsEncrypt']['issuer'];
   /** JupyterHub's release and settings. */
-  readonly jupyterhub: ReleaseRef<(typeof CHARTS)['jupyterhub']> & {
+  readonly jupyterhub: ReleaseRef<'jupyterhub'> & {
     readonly auth: JupyterHubFile['auth'];
     readonly singleuser: JupyterHubFile['singleuser'];
     readonly profiles: readonly Profile[];
@@ -69,8 +69,8 @@ export function hubReleases(hub: Hub): readonly ReleaseRef[] {
   return [hub.cluster.certManager, hub.cluster.ingress, hub.jupyterhub];
 }
 
-/** The charts of {@link hubReleases}. */
-export function hubCharts(hub: Hub): ChartPin[] {
+/** The charts of {@link hubReleases}, by key (`charts.yaml` pins each). */
+export function hubCharts(hub: Hub): ChartKey[] {
   return hubReleases(hub).map((r) => r.chart);
 }
 
@@ -126,7 +126,7 @@ export function resolveHub(name: string, spec: HubFile, source: string, cluster?
     oauthCallbackUrl: `${url}/hub/oauth_callback`,
     issuer: spec.letsEncrypt.issuer,
     jupyterhub: {
-      chart: CHARTS.jupyterhub,
+      chart: 'jupyterhub',
       // A hub on a cluster file: release and namespace default to the hub name (unique per cluster).
       release: jh.release ?? name,
       namespace: jh.namespace ?? name,

@@ -11,6 +11,7 @@
  * | Terraform outputs files       | `outputs/<cluster>.json` (legacy hub: its name) |
  * | local Terraform state         | `terraform.<cluster>.tfstate` (legacy hub: its name) |
  * | chart lock                    | `charts.lock.json`                            |
+ * | pinned charts (optional)      | `charts.yaml` (jhm's own gives the defaults)  |
  * | Terraform JSON                | `cdktf.out/stacks/<hub>/cdk.tf.json`          |
  * | cdktf's manifest              | `cdktf.out/manifest.json`                     |
  * | manifests / Secrets           | `dist/<hub>/`, `dist-secrets/<hub>/`          |
@@ -38,6 +39,7 @@ export const PROJECT_PATHS = {
   secrets: 'secrets',
   outputs: 'outputs',
   chartLock: 'charts.lock.json',
+  chartPins: 'charts.yaml',
   cdktfOut: CDKTF_OUT,
   cdktfManifest: path.join(CDKTF_OUT, 'manifest.json'),
   jhm: JHM_DIR,
@@ -123,6 +125,11 @@ export class ProjectLayout {
 
   public get chartLock(): string {
     return this.at(PROJECT_PATHS.chartLock);
+  }
+
+  /** The project's `charts.yaml`: the charts it pins over jhm's own (`config/chart-pins.ts`). */
+  public get chartPins(): string {
+    return this.at(PROJECT_PATHS.chartPins);
   }
 
   public get cdktfManifest(): string {

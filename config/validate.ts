@@ -7,7 +7,7 @@
  * - rules across files (`hub-set.ts`), against ALL clusters and hubs of the project;
  * - what helm would refuse in the hub's releases: the JupyterHub release name, and the cluster's
  *   Kubernetes version against the `kubeVersion` constraint of each pinned chart the hub renders
- *   (`versions.ts` records the constraints);
+ *   (the project's `charts.yaml` and jhm's record the constraints, `chart-pins.ts`);
  * - every cluster's Terraform state in a place of its own (`state-identity.ts`).
  *
  * With names (hubs or clusters), only the problems of the named clusters' files count: a named
@@ -21,6 +21,8 @@ import { UserError } from './errors';
 import { Cluster, settingsKey } from './cluster';
 import { kubernetesVersionField } from './cluster-templates';
 import { Hub, hubCharts } from './hub';
+import { loadChartPins, packagedChartPins } from './chart-pins';
+import type { ChartPins } from './versions';
 import { allClusters, checkHubSet, clusterWarnings } from './hub-set';
 import { loginWarnings } from './login-rules';
 import { CLUSTERS_DIR, HubFileCluster, HUBS_DIR, loadHubs, loadProject } from './load';
@@ -74,12 +76,14 @@ export function validateProject(root: string, names?: readonly string[]): ValidP
   const clusters = [...new Set([...project.clusters.filter((c) => all || files.has(c.source)), ...hubs.map((h) => h.cluster)])];
   const selected = (e: { file?: string }) => all || (e.file !== undefined && files.has(e.file));
 
+  // A bad charts.yaml is reported with the other problems; the kubeVersion check then waits for it.
+  const pins = problems.collect(() => loadChartPins(root));
   const cross = new Diagnostics();
   // The unselected files come first, so the later claim, the one blamed, is a selected file's.
   const last = <T extends { source: string }>(xs: readonly T[]) => [...xs.filter((x) => !files.has(x.source)), ...xs.filter((x) => files.has(x.source))];
   cross.collect(() => checkHubSet(last(project.hubs), last(project.clusters)));
   cross.collect(() => checkStateLocations(last(allClusters(project.hubs, project.clusters))));
-  for (const found of [project.problems.errors, cross.errors, hubs.flatMap(chartErrors)]) {
+  for (const found of [project.problems.errors, cross.errors, pins === undefined ? [] : hubs.flatMap((h) => chartErrors(h, pins))]) {
     for (const e of found) if (selected(e)) problems.add(e);
   }
   problems.throwIfAny();
@@ -100,8 +104,11 @@ function countsFor(cluster: HubFileCluster | undefined, named: ReadonlySet<strin
   return named.has(cluster.name);
 }
 
-/** What helm would refuse in `hub`'s releases, named by the hub-file field that sets it. */
-export function chartErrors(hub: Hub): UserError[] {
+/**
+ * What helm would refuse in `hub`'s releases, named by the hub-file field that sets it; `pins` are
+ * the project's (default: jhm's own).
+ */
+export function chartErrors(hub: Hub, pins: ChartPins = packagedChartPins()): UserError[] {
   const errors: UserError[] = [];
   const release = hub.jupyterhub.release;
   if (release.length > HELM_RELEASE_NAME_MAX) {
@@ -113,7 +120,7 @@ export function chartErrors(hub: Hub): UserError[] {
       }),
     );
   }
-  const unsupported = hubCharts(hub).filter((c) => !satisfies(hub.cluster.kubeVersion, c.kubeVersion, { includePrerelease: true }));
+  const unsupported = hubCharts(hub).map((k) => pins[k]).filter((c) => !satisfies(hub.cluster.kubeVersion, c.kubeVersion, { includePrerelease: true }));
   if (unsupported.length > 0) {
     const version = kubernetesVersionField(settingsKey(hub.cluster), hub.cluster.magnum.template, hub.cluster.magnum.kubernetes);
     errors.push(

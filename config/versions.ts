@@ -1,11 +1,16 @@
 /**
- * Every pinned upstream version, in one place. Both apps read these; nothing else names a version.
- * To upgrade a chart, change its version here (and copy its Chart.yaml `kubeVersion`), synth (the
- * chart is fetched once and its sha256 is recorded in `charts.lock.json`), review the diff of
- * `dist/`, and commit both files.
+ * Pinned upstream versions. The Helm charts are data, read at run time from `charts.yaml`
+ * (`config/chart-pins.ts`: the project's file wins chart by chart, jhm's own file gives the
+ * rest), so a version edit takes effect on the next synth without a build; their types are here.
+ * The Terraform provider and the default cluster template are compiled in.
  */
 
-/** A Helm chart the tool renders. */
+/** The charts jhm renders, by the key that names each in `charts.yaml`. */
+export const CHART_KEYS = ['certManager', 'ingressNginx', 'traefik', 'jupyterhub'] as const;
+
+export type ChartKey = (typeof CHART_KEYS)[number];
+
+/** A Helm chart the tool renders (one entry of `charts.yaml`). */
 export interface ChartPin {
   /** Chart name as published in its repository, and the archive name prefix (`<name>-<version>.tgz`). */
   readonly name: string;
@@ -14,21 +19,15 @@ export interface ChartPin {
   /** Exact chart version. */
   readonly version: string;
   /**
-   * The chart's own `kubeVersion` constraint (its Chart.yaml), copied here so `jhm validate` can
-   * check a hub's Kubernetes version without rendering; helm refuses to render outside it.
-   * `test/config/versions.test.ts` checks it against the archive.
+   * The chart's own `kubeVersion` constraint (its Chart.yaml), copied into `charts.yaml` so
+   * `jhm validate` can check a hub's Kubernetes version without rendering; helm refuses to render
+   * outside it. `test/config/versions.test.ts` checks jhm's own pins against the archives.
    */
   readonly kubeVersion: string;
 }
 
-export const CHARTS = {
-  certManager: { name: 'cert-manager', repository: 'https://charts.jetstack.io', version: 'v1.21.1', kubeVersion: '>= 1.22.0-0' },
-  ingressNginx: { name: 'ingress-nginx', repository: 'https://kubernetes.github.io/ingress-nginx', version: '4.15.1', kubeVersion: '>=1.21.0-0' },
-  traefik: { name: 'traefik', repository: 'https://traefik.github.io/charts', version: '41.3.0', kubeVersion: '>=1.25.0-0' },
-  jupyterhub: { name: 'jupyterhub', repository: 'https://hub.jupyter.org/helm-chart/', version: '4.4.0', kubeVersion: '>=1.28.0-0' },
-} as const satisfies Record<string, ChartPin>;
-
-export type ChartKey = keyof typeof CHARTS;
+/** Every chart's pin, by key. */
+export type ChartPins = Readonly<Record<ChartKey, ChartPin>>;
 
 /** The Terraform provider for OpenStack (the bindings in `imports/openstack` follow this line). */
 export const OPENSTACK_PROVIDER = {

@@ -13,7 +13,7 @@ import type { ClusterUnit } from '../config/cluster-unit';
 import { Hub } from '../config/hub';
 import { resolveLoadBalancerIP } from '../config/ingress-ip';
 import { HubSecrets, loadSecrets, secretsFilePath, secretValues } from '../config/secrets';
-import type { ChartPin } from '../config/versions';
+import type { ChartKey, ChartPin } from '../config/versions';
 import { HelmRenderer, RenderInputError } from './helm/render';
 import type { K8sObject } from './helm/types';
 // cdk8s (through hub-manifests) is loaded once the renders are under way, see ClusterApp below.
@@ -77,6 +77,10 @@ export async function synthClusterManifests(unit: ClusterUnit, options: SynthClu
   const ingress = ingressControllerRelease(cluster, resolveLoadBalancerIP(options.root, cluster));
   warnings.push(...ingress.warnings);
   const certManager = certManagerRelease(cluster);
+  // The project's pins (its charts.yaml over jhm's), read at run time: a version edit needs no build.
+  const pins = problems.collect(() => options.renderer.charts.pins());
+  if (pins === undefined) problems.throwIfAny();
+  const pin = (key: ChartKey): ChartPin => pins![key];
   const releases: Array<{
     wave: WaveName;
     chart: ChartPin;
@@ -88,11 +92,11 @@ export async function synthClusterManifests(unit: ClusterUnit, options: SynthClu
     /** Hub-file fields that set the release name and namespace (the platform's are fixed). */
     fields?: HubFields;
   }> = [
-    { wave: 'certManager', ...certManager },
-    { wave: 'ingress', chart: ingress.chart, release: ingress.release, namespace: ingress.namespace, values: ingress.values },
+    { wave: 'certManager', ...certManager, chart: pin(certManager.chart) },
+    { wave: 'ingress', chart: pin(ingress.chart), release: ingress.release, namespace: ingress.namespace, values: ingress.values },
     ...hubs.map((hub) => ({
       wave: 'jupyterhub' as const,
-      chart: hub.jupyterhub.chart,
+      chart: pin(hub.jupyterhub.chart),
       release: hub.jupyterhub.release,
       namespace: hub.jupyterhub.namespace,
       values: placeholdersInPlace(jupyterhubValues(hub, placeholders.get(hub.name)!), placeholders.get(hub.name)!, hub.source),

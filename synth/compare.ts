@@ -2,6 +2,12 @@
  * What a synth would change: compares freshly synthesized output (in a temporary folder) with
  * the project's committed output, for `jhm diff` and `jhm check`. Secrets are compared but their
  * contents are never printed.
+ *
+ * A committed manifest says which chart versions it was rendered from in helm's own chart labels
+ * (`helm.sh/chart: traefik-41.2.0`; z2jh's `chart: jupyterhub-4.4.0`), since no other record is
+ * committed (`.jhm/` is not). A changed file whose labels name another version of a chart than the
+ * fresh render (the project's pins, `charts.yaml`) is reported as such: "rendered from traefik
+ * 41.2.0; the project pins 41.3.0".
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -14,6 +20,49 @@ export interface FileChange {
   readonly status: 'added' | 'removed' | 'changed';
   /** Unified diff (empty for secrets). */
   readonly patch: string;
+  /** Charts the committed file was rendered from at another version than the project pins now. */
+  readonly chartVersions: readonly ChartVersionChange[];
+}
+
+/** A chart a committed file was rendered from at another version than the one pinned now. */
+export interface ChartVersionChange {
+  readonly chart: string;
+  /** The version(s) the committed file's labels name, e.g. `41.2.0`. */
+  readonly rendered: string;
+  /** The version the fresh render's labels name (the project's pin). */
+  readonly pinned: string;
+}
+
+/** Helm's chart label (`helm.sh/chart`, and z2jh's `chart`) with its `<name>-<version>` value. */
+const CHART_LABEL = /^\s*(?:helm\.sh\/chart|chart):\s*["']?([a-z0-9][a-z0-9._-]*?)-(v?\d+\.\d+\.\d+[0-9A-Za-z.+_-]*)["']?\s*$/gm;
+
+/** The chart versions the labels of a manifest file name: chart name → versions. */
+export function renderedChartVersions(text: string): Map<string, Set<string>> {
+  const found = new Map<string, Set<string>>();
+  for (const [, name, version] of text.matchAll(CHART_LABEL)) {
+    if (!found.has(name)) found.set(name, new Set());
+    found.get(name)!.add(version);
+  }
+  return found;
+}
+
+/** The charts `before` (committed) was rendered from at a version `after` (fresh) no longer names. */
+function chartVersionChanges(before: string, after: string): ChartVersionChange[] {
+  const now = renderedChartVersions(after);
+  const changes: ChartVersionChange[] = [];
+  for (const [chart, versions] of renderedChartVersions(before)) {
+    const pinned = now.get(chart);
+    if (pinned === undefined || pinned.size !== 1) continue;
+    const [version] = pinned;
+    const old = [...versions].filter((v) => v !== version);
+    if (old.length > 0) changes.push({ chart, rendered: old.join(', '), pinned: version });
+  }
+  return changes;
+}
+
+/** `jhm check`'s line for each chart `change` names: "<file> was rendered from traefik 41.2.0; the project pins 41.3.0". */
+export function describeChartVersions(change: FileChange): string[] {
+  return change.chartVersions.map((c) => `${change.file} was rendered from ${c.chart} ${c.rendered}; the project pins ${c.pinned}`);
 }
 
 /**
@@ -53,7 +102,8 @@ export function compareOutputs(current: string, fresh: string, hubs: readonly st
         if (before === after) continue;
         const status = before === undefined ? 'added' : after === undefined ? 'removed' : 'changed';
         const patch = kind === 'secrets' ? '' : createTwoFilesPatch(`a/${file}`, `b/${file}`, before ?? '', after ?? '', undefined, undefined, { context: 3 });
-        changes.push({ file, status, patch });
+        const chartVersions = kind === 'dist' && before !== undefined && after !== undefined ? chartVersionChanges(before, after) : [];
+        changes.push({ file, status, patch, chartVersions });
       }
     }
   }

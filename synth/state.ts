@@ -1,8 +1,9 @@
 /**
  * Incremental synth. Each cluster's record (`.jhm/state/<cluster>.json`, written with its output
  * by the commit, see `output.ts`) holds a digest of everything its output depends on (cluster
- * file, every hub file and secrets file of the hubs on it, Terraform outputs file, chart lock and
- * the digest of every chart archive it renders, helm binary, chart folder, this tool's code) and
+ * file, every hub file and secrets file of the hubs on it, Terraform outputs file, chart lock, the
+ * pin of every chart it renders (read at run time from `charts.yaml`, so a version edit is seen
+ * without a build) and the digest of its archive, helm binary, chart folder, this tool's code) and
  * the sha256 of every file jhm wrote. A later synth skips the cluster when the digest is the same
  * and the files on disk are still exactly those files, so a synth with nothing changed renders
  * nothing. Chart archives are checked against the lock on every synth, skipped clusters included. `jhm synth --force` ignores the records.
@@ -13,10 +14,10 @@ import { Diagnostics } from '../config/diagnostics';
 import { sha256 } from '../base/files';
 import type { ClusterUnit } from '../config/cluster-unit';
 import { hubCharts } from '../config/hub';
+import type { ChartPin } from '../config/versions';
 import { readInputFile } from '../config/input-file';
 import { outputsFilePath } from '../config/outputs';
 import { secretsFilePath } from '../config/secrets';
-import type { ChartPin } from '../config/versions';
 import type { HelmRenderer } from '../k8s/helm/render';
 import { listFiles, OUTPUT_DIRS, readCdktfManifest, readRecord } from './output';
 
@@ -69,22 +70,23 @@ function verifiedDigest(renderer: HelmRenderer, chart: ChartPin): Promise<string
 /**
  * Digest of every input of a cluster's output: the cluster file (for a dedicated cluster, its hub
  * file), every hub file and secrets file of the hubs on it, its Terraform outputs file, the chart
- * lock and the digest of every chart it renders; checks those chart archives against the lock on
- * the way.
+ * lock, the pin (`charts.yaml`) and archive digest of every chart it renders; checks those chart
+ * archives against the lock on the way.
  */
 export async function clusterInputKey(root: string, unit: ClusterUnit, renderer: HelmRenderer, secretsMode: string): Promise<string> {
   const { cluster, hubs } = unit;
   const helm = await (await renderer.helm()).identity();
-  const pins = new Map<string, ChartPin>();
-  for (const c of [cluster.certManager.chart, cluster.ingress.chart, ...hubs.flatMap(hubCharts)]) pins.set(`${c.name}-${c.version}`, c);
-  const settled = await Promise.allSettled([...pins].sort(([a], [b]) => a.localeCompare(b)).map(async ([key, c]) => [key, await verifiedDigest(renderer, c)]));
+  const project = renderer.charts.pins();
+  const keys = [...new Set([cluster.certManager.chart, cluster.ingress.chart, ...hubs.flatMap(hubCharts)])].sort();
+  // Each chart's whole pin is in the key (a new kubeVersion or repository counts too), with its archive's digest.
+  const settled = await Promise.allSettled(keys.map(async (k) => [k, project[k], await verifiedDigest(renderer, project[k])]));
   const problems = new Diagnostics();
   const charts = problems.settled(settled);
   problems.throwIfAny();
   const file = (source: string) => readOrNull(path.join(root, source)) ?? source;
   return sha256(
     JSON.stringify({
-      format: 3,
+      format: 4,
       tool: toolStamp(),
       cluster: cluster.dedicated ? null : file(cluster.source),
       hubs: hubs.map((hub) => ({

@@ -6,12 +6,15 @@
  * 3. unless offline, `helm pull <name> --repo <repository> --version <version>`, once, moved into the cache.
  *
  * Every archive is checked against `charts.lock.json` (recorded the first time, verified after).
+ * Which version of each chart the project renders is read at run time from its `charts.yaml`
+ * over jhm's own (`config/chart-pins.ts`), once per chart source: one synth, one set of pins.
  */
 import { promises as fsp } from 'fs';
 import * as path from 'path';
 import { UserError } from '../../config/errors';
 import { CACHE_PATHS } from '../../config/layout';
-import type { ChartPin } from '../../config/versions';
+import { loadChartPins } from '../../config/chart-pins';
+import type { ChartKey, ChartPin, ChartPins } from '../../config/versions';
 import { archiveName, ChartLock, LockOutcome } from './chart-lock';
 import { exists, sha256File } from '../../base/files';
 import { firstLines, HelmBinary, HelmRunError } from './helm-binary';
@@ -39,6 +42,7 @@ export class ChartSource {
   }
 
   public readonly lock: ChartLock;
+  private pinned?: ChartPins;
   private readonly downloads = new Map<string, Promise<{ archive: string; digest: string; lock: LockOutcome }>>();
 
   constructor(
@@ -52,6 +56,17 @@ export class ChartSource {
   /** The cache folder of downloaded archives. */
   public get cacheFolder(): string {
     return path.join(this.settings.cacheDir, CACHE_PATHS.charts);
+  }
+
+  /** The project's pins (its `charts.yaml` over jhm's own), read on first use. Throws `UserErrors` for a bad file. */
+  public pins(): ChartPins {
+    this.pinned ??= loadChartPins(this.settings.root);
+    return this.pinned;
+  }
+
+  /** The pin of chart `key` in the project. */
+  public pin(key: ChartKey): ChartPin {
+    return this.pins()[key];
   }
 
   /** The archive of `chart`, checked against the lock. Throws a `UserError` when it cannot be had or does not match. */

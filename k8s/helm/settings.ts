@@ -13,9 +13,9 @@
  * | render cache | `renderCache`| `JHM_RENDER_CACHE=0` disables   | true                          |
  * | helm processes | `helmProcesses` | `JHM_HELM_PROCESSES`        | 2 per core                    |
  */
-import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { packageRoot } from '../../base/package-root';
 import { ProjectLayout } from '../../config/layout';
 
 /** Options shared by every part of the Helm engine. Each defaults from the environment, then a fixed default. */
@@ -59,13 +59,7 @@ export interface HelmEngineSettings {
 
 /** The nearest folder at or above this file that holds a package.json (works from sources and from lib/). */
 export function defaultProjectRoot(): string {
-  let dir = __dirname;
-  for (;;) {
-    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
-    const parent = path.dirname(dir);
-    if (parent === dir) return process.cwd();
-    dir = parent;
-  }
+  return packageRoot();
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -3,14 +3,14 @@
  * name and namespace, with which values, and what the user should be told about it.
  */
 import type { Diagnostic } from '../../config/diagnostics';
-import type { ChartPin } from '../../config/versions';
+import type { ChartKey } from '../../config/versions';
 
 /**
  * @typeParam V the values' type.
- * @typeParam C the chart pin's type (a member of `CHARTS` for the releases built here).
+ * @typeParam C the chart's key (`charts.yaml` pins its version; the renderer reads the pin).
  */
-export interface HelmRelease<V extends object = object, C extends ChartPin = ChartPin> {
-  /** The pinned chart (from the resolved hub, e.g. `hub.ingress.chart`). */
+export interface HelmRelease<V extends object = object, C extends ChartKey = ChartKey> {
+  /** Which chart (from the resolved hub, e.g. `hub.ingress.chart`). */
   readonly chart: C;
   /** Helm release name; the charts derive their object names from it. */
   readonly release: string;

@@ -5,11 +5,14 @@ import * as http from 'http';
 import type { AddressInfo } from 'net';
 import * as path from 'path';
 import { UserError } from '../../config/errors';
-import { CHARTS } from '../../config/versions';
+import { packagedChartPins } from '../../config/chart-pins';
 import { archiveName, ChartLock } from '../../k8s/helm/chart-lock';
 import { ChartSource } from '../../k8s/helm/chart-source';
 import { packageTestCharts } from '../../bench/test-charts';
 import { countingHelm, isolatedOptions, realHelm, removeTempDirs, tempDir } from './helpers';
+
+/** jhm's own chart pins (its charts.yaml). */
+const CHARTS = packagedChartPins();
 
 afterAll(removeTempDirs);
 

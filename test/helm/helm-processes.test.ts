@@ -6,11 +6,14 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { CHARTS } from '../../config/versions';
+import { packagedChartPins } from '../../config/chart-pins';
 import { HelmRenderer } from '../../k8s/helm/render';
 import { resolveSettings } from '../../k8s/helm/settings';
 import { packageTestCharts } from '../../bench/test-charts';
 import { isolatedOptions, realHelm, removeTempDirs, tempDir } from './helpers';
+
+/** jhm's own chart pins (its charts.yaml). */
+const CHARTS = packagedChartPins();
 
 afterAll(removeTempDirs);
 

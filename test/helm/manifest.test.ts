@@ -2,9 +2,12 @@
 import { isDeepStrictEqual } from 'util';
 import fc from 'fast-check';
 import { UserError } from '../../config/errors';
-import { CHARTS } from '../../config/versions';
+import { packagedChartPins } from '../../config/chart-pins';
 import { parseHelmOutput, readYamlDocuments, readYamlDocumentsReference } from '../../k8s/helm/manifest';
 import { finishObjects } from '../../k8s/helm/post-process';
+
+/** jhm's own chart pins (its charts.yaml). */
+const CHARTS = packagedChartPins();
 
 const chart = CHARTS.jupyterhub;
 const out = (...docs: string[]): string => docs.map((d) => `---\n${d}`).join('\n');

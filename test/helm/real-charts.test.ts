@@ -10,7 +10,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import { isDeepStrictEqual } from 'util';
 import * as path from 'path';
-import { CHARTS } from '../../config/versions';
+import { packagedChartPins } from '../../config/chart-pins';
 import { archiveName } from '../../k8s/helm/chart-lock';
 import { readYamlDocuments, readYamlDocumentsReference } from '../../k8s/helm/manifest';
 import { HelmRenderer } from '../../k8s/helm/render';
@@ -18,6 +18,9 @@ import { ScopeTable } from '../../k8s/helm/scope';
 import type { RenderRequest } from '../../k8s/helm/types';
 import { isolatedOptions, realHelm, removeTempDirs, tempDir } from './helpers';
 import { realCharts } from '../support/outside-files';
+
+/** jhm's own chart pins (its charts.yaml). */
+const CHARTS = packagedChartPins();
 
 afterAll(removeTempDirs);
 

@@ -3,11 +3,14 @@
  * share a release, synthesized concurrently) run helm once, and each gets its own objects, equal to
  * a render alone. With the cache off, helm still runs for every render.
  */
-import { CHARTS } from '../../config/versions';
+import { packagedChartPins } from '../../config/chart-pins';
 import { HelmRenderer } from '../../k8s/helm/render';
 import type { RenderRequest } from '../../k8s/helm/types';
 import { packageTestCharts } from '../../bench/test-charts';
 import { countingHelm, isolatedOptions, realHelm, removeTempDirs, tempDir } from './helpers';
+
+/** jhm's own chart pins (its charts.yaml). */
+const CHARTS = packagedChartPins();
 
 afterAll(removeTempDirs);
 

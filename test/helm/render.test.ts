@@ -3,12 +3,15 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { stringify } from 'yaml';
 import { UserError } from '../../config/errors';
-import { CHARTS } from '../../config/versions';
+import { packagedChartPins } from '../../config/chart-pins';
 import { HelmRenderer } from '../../k8s/helm/render';
 import { ScopeTable } from '../../k8s/helm/scope';
 import type { K8sObject, RenderRequest, RenderResult } from '../../k8s/helm/types';
 import { packageTestCharts } from '../../bench/test-charts';
 import { countingHelm, isolatedOptions, realHelm, removeTempDirs, tempDir } from './helpers';
+
+/** jhm's own chart pins (its charts.yaml). */
+const CHARTS = packagedChartPins();
 
 afterAll(removeTempDirs);
 

@@ -141,7 +141,7 @@ describe.each([
     const clusterScoped = new Set(Object.values(BUILTIN_CLUSTER_SCOPED).flat().concat(['ClusterIssuer']));
     const expected = new Map<string, unknown>();
     for (const r of releases) {
-      const archive = path.join(chartsDir, archiveName(r.chart));
+      const archive = path.join(chartsDir, archiveName(renderer.charts.pin(r.chart)));
       for (const [k, v] of expectedFromHelm(helmTemplate(helm, archive, r.release, r.namespace, r.values, hub.cluster.kubeVersion), r.namespace, clusterScoped)) expected.set(k, v);
     }
 

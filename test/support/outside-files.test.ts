@@ -6,9 +6,12 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { CHARTS } from '../../config/versions';
+import { packagedChartPins } from '../../config/chart-pins';
 import { archiveName } from '../../k8s/helm/chart-lock';
 import { crd, outsideFiles, realCharts, sharedDir, valuesSchema } from './outside-files';
+
+/** jhm's own chart pins (its charts.yaml). */
+const CHARTS = packagedChartPins();
 
 const REPO = path.resolve(__dirname, '..', '..');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jhm-outside-'));

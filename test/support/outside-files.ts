@@ -11,8 +11,11 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { CHARTS } from '../../config/versions';
+import { packagedChartPins } from '../../config/chart-pins';
 import { archiveName } from '../../k8s/helm/chart-lock';
+
+/** jhm's own chart pins (its charts.yaml). */
+const CHARTS = packagedChartPins();
 
 /** The repository root. */
 const REPO = path.resolve(__dirname, '..', '..');

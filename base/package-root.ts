@@ -1,0 +1,21 @@
+/**
+ * jhm's own package folder: the nearest folder at or above this module that holds a package.json.
+ * It works from the sources, from `lib/` and from a bundle alike, since each lies below the package
+ * root. jhm's packaged data files (its default `charts.yaml`) are read from here at run time.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+
+let memo: string | undefined;
+
+/** The folder of jhm's package.json (the current folder when none is found above this module). */
+export function packageRoot(): string {
+  if (memo !== undefined) return memo;
+  let dir = __dirname;
+  for (;;) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return (memo = dir);
+    const parent = path.dirname(dir);
+    if (parent === dir) return process.cwd();
+    dir = parent;
+  }
+}
