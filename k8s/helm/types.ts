@@ -43,7 +43,7 @@ export interface DroppedHook {
 
 /** One `helm template` run. */
 export interface RenderRequest {
-  /** The chart to render (one of `CHARTS` in `config/versions.ts`). */
+  /** The chart to render (a pin of the project's `charts.yaml` or jhm's, `config/chart-pins.ts`). */
   readonly chart: ChartPin;
   /** Helm release name (`.Release.Name`). */
   readonly release: string;

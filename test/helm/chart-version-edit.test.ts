@@ -76,3 +76,13 @@ test(`rule: a chart version edit in charts.yaml changes the next synth with no b
   expect(fresh.code).toBe(0);
   expect((await synth()).unchanged).toEqual(['example']);
 }, 120_000);
+
+test('rule: the upgrading guide pins a chart in charts.yaml, with no build, and quotes jhm check as it prints', () => {
+  const guide = fs.readFileSync(path.join(REPO, 'docs', 'upgrading.md'), 'utf8');
+  const chart = /^- \*\*A chart\*\*:[\s\S]*?(?=^- \*\*)/m.exec(guide)?.[0] ?? '';
+  expect(chart).toContain('`charts.yaml`');
+  expect(chart).toContain('No build');
+  expect(chart).not.toMatch(/config\/versions\.ts|npm run build/);
+  const quoted = /\("(dist\/[^"]+ was rendered from [^"]+)"\)/.exec(chart.replace(/\s*\n\s*/g, ' '))?.[1];
+  expect(quoted).toMatch(/^dist\/\S+\.yaml was rendered from traefik \S+; the project pins \S+$/);
+});

@@ -97,7 +97,7 @@ function announcing<T extends jest.It | jest.Describe>(skip: T, announce: () => 
 }
 
 /**
- * The real pinned chart archives (`<name>-<version>.tgz` of every chart in `config/versions.ts`),
+ * The real pinned chart archives (`<name>-<version>.tgz` of every chart in jhm's own `charts.yaml`),
  * from `JHM_CHARTS_DIR` when it is set, else from `<shared>/charts`; `dir` is that folder.
  */
 export function realCharts(): OutsideFiles & { readonly dir: string } {
