@@ -12,7 +12,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { createTwoFilesPatch } from 'diff';
-import { listFiles, OUTPUT_DIRS, OutputKind, readRecord } from './output';
+import { listFiles, OUTPUT_DIRS, OutputKind, ownership, readRecord } from './output';
 
 export interface FileChange {
   /** Path relative to the project root, e.g. `dist/example/<wave file>.yaml`. */
@@ -66,19 +66,21 @@ export function describeChartVersions(change: FileChange): string[] {
 }
 
 /**
- * The files of `kind` for `hub` under `current` that jhm owns: all of `dist/<hub>` and
- * `dist-secrets/<hub>`, but in the stack folder only the files jhm wrote (its record, and those a new
- * synth writes): `.terraform/`, `.terraform.lock.hcl`, `terraform.tfstate*` and the like are not
- * output, and are never read.
+ * The files of `kind` for `hub` under `current` that jhm owns (`ownership`: its record, or without
+ * one the files whose contents say jhm wrote them), and those a new synth writes: another tool's
+ * file in jhm's folder (`dist/<hub>/kustomization.yaml`), `.terraform/` or a state file in the stack
+ * folder are not output, and are never read (synth keeps them; `foreignFiles` lists them).
  */
 function ownedFiles(current: string, kind: OutputKind, hub: string, fresh: readonly string[]): string[] {
   const dir = path.join(current, OUTPUT_DIRS[kind], hub);
-  if (kind !== 'stacks') return listFiles(dir);
-  const prefix = `${path.join(OUTPUT_DIRS[kind], hub).split(path.sep).join('/')}/`;
-  const recorded = Object.keys(readRecord(current, hub)?.files ?? {})
-    .filter((f) => f.startsWith(prefix))
-    .map((f) => f.slice(prefix.length));
-  return [...new Set([...recorded, ...fresh])].filter((f) => fs.existsSync(path.join(dir, f)));
+  const { owned } = ownership(current, readRecord(current, hub), kind, hub);
+  const mine = owned.flatMap((name) => (fs.statSync(path.join(dir, name)).isDirectory() ? listFiles(path.join(dir, name)).map((f) => `${name}/${f}`) : [name]));
+  return [...new Set([...mine, ...fresh])].filter((f) => fs.existsSync(path.join(dir, f)));
+}
+
+/** What jhm's folders of `hubs` hold that jhm did not write (left alone by synth), relative to `current`. */
+export function foreignFiles(current: string, hubs: readonly string[], kinds: readonly OutputKind[] = ['dist', 'secrets']): string[] {
+  return hubs.flatMap((hub) => kinds.flatMap((kind) => ownership(current, readRecord(current, hub), kind, hub).foreign.map((f) => [OUTPUT_DIRS[kind], hub, f].join('/'))));
 }
 
 /**

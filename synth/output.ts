@@ -22,7 +22,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { UserError } from '../config/errors';
 import { sha256, writeJsonAtomicSync } from '../base/files';
-import { OUTPUT_DIRS, OutputKind, PROJECT_PATHS } from '../config/layout';
+import { GENERATED_BY_JHM, OUTPUT_DIRS, OutputKind, PROJECT_PATHS, STACK_FILE_NAME } from '../config/layout';
 import { acquireLock, describeHolder } from './lock';
 import { info, warn } from './report';
 
@@ -88,6 +88,53 @@ export function ownedEntries(record: HubRecord | undefined, kind: OutputKind, hu
   const names = new Set<string>();
   for (const f of Object.keys(record.files)) if (f.startsWith(prefix)) names.add(f.slice(prefix.length).split('/')[0]);
   return [...names].sort();
+}
+
+/** Terraform's own files in a stack folder: kept there as any other tool's, but not worth a word. */
+const TERRAFORM_OWN = /^\.terraform(\.lock\.hcl)?$|\.tfstate(\..*)?$/;
+
+/**
+ * Whether `file` is one jhm writes, from its contents: a manifest's first line names jhm, a stack
+ * file carries cdktf's stack metadata. How a clone without `.jhm/` (not committed) knows jhm's files.
+ */
+function writtenByJhm(file: string, name: string): boolean {
+  let head: string;
+  try {
+    const fd = fs.openSync(file, 'r');
+    try {
+      const buffer = Buffer.alloc(512);
+      head = buffer.subarray(0, fs.readSync(fd, buffer, 0, buffer.length, 0)).toString('utf8');
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return false;
+  }
+  if (name.endsWith('.yaml')) return head.split('\n', 1)[0].startsWith('# ') && head.split('\n', 1)[0].includes(` ${GENERATED_BY_JHM} `);
+  return name === STACK_FILE_NAME && /^\{\s*"\/\/":\s*\{\s*"metadata":/.test(head) && head.includes('"stackName"');
+}
+
+/**
+ * The entries of `<kind>/<hub>/` that are jhm's (`owned`: listed in the record, or whose contents
+ * say jhm wrote them) and the others (`foreign`), both present now.
+ */
+export function ownership(root: string, record: HubRecord | undefined, kind: OutputKind, hub: string): { owned: string[]; foreign: string[] } {
+  const dir = path.join(root, OUTPUT_DIRS[kind], hub);
+  let present: fs.Dirent[];
+  try {
+    present = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return { owned: [], foreign: [] };
+  }
+  const recorded = record ? new Set(ownedEntries(record, kind, hub)) : undefined;
+  const owned: string[] = [];
+  const foreign: string[] = [];
+  for (const e of present.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    // Recorded here, or written by jhm elsewhere (a teammate's synth, committed): its contents say so.
+    const mine = recorded?.has(e.name) || (e.isFile() && writtenByJhm(path.join(dir, e.name), e.name));
+    (mine ? owned : foreign).push(e.name);
+  }
+  return { owned, foreign };
 }
 
 /** Files under `dir` (recursively), relative to it with `/` separators; empty when it is missing. */
@@ -374,7 +421,19 @@ export class Staging {
     writeJsonAtomicSync(path.join(this.commitDir, 'plan.json'), plan);
   }
 
-  /** The renames that swap the staged output in (old output goes to `<staging>/trash`). */
+  /**
+   * What `steps` keeps in jhm's folders because jhm did not write it (relative to the root, `/`
+   * separated): reported by the synth, never moved.
+   */
+  public readonly kept: string[] = [];
+
+  /**
+   * The renames that swap the staged output in (old output goes to `<staging>/trash`). Only what
+   * jhm wrote is moved (`ownership`): a folder holding nothing else is swapped whole; in one that
+   * holds other files too, jhm's files are swapped one by one and the others kept. Refused before
+   * anything moves: a staged file whose name another tool's file already has, and a folder jhm has
+   * no record of that holds files jhm did not write (a new cluster named like another tool's folder).
+   */
   private steps(plan: CommitPlan): Step[] {
     const root = this.root;
     const rel = (p: string) => path.relative(root, p);
@@ -390,22 +449,37 @@ export class Staging {
       if (exists(path.join(root, target))) retire(target, path.join('state', `${hub}.json`));
       if (install) steps.push({ op: 'install', from: rel(path.join(this.commitDir, 'state', `${hub}.json`)), to: target });
     };
+    const keep = (kind: OutputKind, target: string, foreign: readonly string[]) => {
+      for (const name of foreign) if (kind !== 'stacks' || !TERRAFORM_OWN.test(name)) this.kept.push(slash(path.join(target, name)));
+    };
     for (const hub of plan.install) {
       const old = readRecord(root, hub);
       for (const kind of plan.kinds) {
         const target = path.join(OUTPUT_DIRS[kind], hub);
         const staged = this.hubDir(kind, hub);
-        if (kind === 'stacks') {
-          // Shared with terraform: swap only the files jhm wrote, one by one.
-          if (!exists(path.join(root, target))) steps.push({ op: 'mkdir', path: target });
-          for (const name of ownedEntries(old, kind, hub)) {
-            if (exists(path.join(root, target, name))) retire(path.join(target, name), path.join(kind, hub, name));
-          }
-          if (exists(staged)) for (const name of fs.readdirSync(staged).sort()) steps.push({ op: 'install', from: rel(path.join(staged, name)), to: path.join(target, name) });
-        } else {
+        const stagedNames = exists(staged) ? fs.readdirSync(staged).sort() : [];
+        const { owned, foreign } = ownership(root, old, kind, hub);
+        if (old === undefined && kind !== 'stacks' && foreign.length > 0) {
+          throw new UserError(`${slash(target)} holds ${foreign.map((f) => slash(path.join(target, f))).join(', ')}, which jhm did not write, and jhm has no record of the folder; nothing was changed`, {
+            fix: `move ${foreign.length === 1 ? 'it' : 'them'} out of ${slash(target)} (jhm writes cluster ${hub}'s output there), or name the cluster otherwise`,
+          });
+        }
+        const clash = stagedNames.filter((n) => foreign.includes(n));
+        if (clash.length > 0) {
+          throw new UserError(`${clash.map((f) => slash(path.join(target, f))).join(', ')} ${clash.length === 1 ? 'was' : 'were'} not written by jhm, and jhm would write ${clash.length === 1 ? 'it' : 'them'} now; nothing was changed`, {
+            fix: `move ${clash.length === 1 ? 'it' : 'them'} out of ${slash(target)} and run again`,
+          });
+        }
+        keep(kind, target, foreign);
+        if (kind !== 'stacks' && foreign.length === 0) {
+          // Only jhm's files: the folder is swapped whole.
           if (exists(path.join(root, target))) retire(target, path.join(kind, hub));
           if (exists(staged)) steps.push({ op: 'install', from: rel(staged), to: target });
+          continue;
         }
+        if (!exists(path.join(root, target))) steps.push({ op: 'mkdir', path: target });
+        for (const name of owned) retire(path.join(target, name), path.join(kind, hub, name));
+        for (const name of stagedNames) steps.push({ op: 'install', from: rel(path.join(staged, name)), to: path.join(target, name) });
       }
       record(hub, true);
     }
@@ -413,14 +487,16 @@ export class Staging {
       const old = readRecord(root, hub);
       for (const kind of KINDS) {
         const target = path.join(OUTPUT_DIRS[kind], hub);
-        const owned = ownedEntries(old, kind, hub);
-        if (owned.length === 0 || !exists(path.join(root, target))) continue;
-        if (kind !== 'stacks') {
+        if (!exists(path.join(root, target))) continue;
+        const { owned, foreign } = ownership(root, old, kind, hub);
+        if (owned.length === 0) continue;
+        keep(kind, target, foreign);
+        if (kind !== 'stacks' && foreign.length === 0) {
           retire(target, path.join(kind, hub));
           continue;
         }
-        for (const name of owned) if (exists(path.join(root, target, name))) retire(path.join(target, name), path.join(kind, hub, name));
-        if (fs.readdirSync(path.join(root, target)).every((e) => owned.includes(e))) steps.push({ op: 'rmdir', path: target });
+        for (const name of owned) retire(path.join(target, name), path.join(kind, hub, name));
+        if (foreign.length === 0) steps.push({ op: 'rmdir', path: target });
       }
       record(hub, false);
     }

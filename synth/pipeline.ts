@@ -71,7 +71,10 @@ export interface SynthReport {
   readonly pruned: readonly string[];
   /** Clusters skipped because nothing they depend on changed since their last synth. */
   readonly unchanged: readonly string[];
-  /** With `prune`: what is under the output folders that jhm did not write (left alone), relative to the root. */
+  /**
+   * What is under the output folders that jhm did not write (left alone), relative to the root:
+   * inside the folders of the clusters synthesized, and with `prune` everywhere under them.
+   */
   readonly foreign: readonly string[];
   /** Warnings of the selected files (a cluster with no hub). */
   readonly warnings: readonly Diagnostic[];
@@ -115,11 +118,20 @@ export function definedClusterNames(root: string): Set<string> {
   return names;
 }
 
-/** Synthesizes the selected clusters; throws `UserErrors` listing every problem, leaving earlier output as it was. */
+/**
+ * Synthesizes the selected clusters; throws `UserErrors` listing every problem, leaving earlier
+ * output as it was. Holds the project's lock from before the first read of an input to the end of
+ * the commit (the command's own when it holds it already): a synth never renders inputs that
+ * another synth is about to replace, nor commits over a newer synth's output.
+ */
 export async function synthHubs(options: SynthOptions): Promise<SynthReport> {
   const root = path.resolve(options.root);
+  return withSynthLock(root, () => synthLocked(options, root));
+}
+
+async function synthLocked(options: SynthOptions, root: string): Promise<SynthReport> {
   const outRoot = path.resolve(options.outRoot ?? root);
-  // First finish (or undo) a commit an earlier command left unfinished.
+  // First finish (or undo) a commit an earlier command left unfinished (the lock of the project did so for it).
   await recoverOutputs(outRoot);
   const { units, hubs, warnings } = synthesisUnits(root, options.hubs);
   const infra = options.apps?.infra ?? true;
@@ -196,7 +208,9 @@ export async function synthHubs(options: SynthOptions): Promise<SynthReport> {
     } finally {
       staging.dispose();
     }
-    return { hubs, units, results, pruned, unchanged, foreign, warnings, plans };
+    // What the commit kept in the synthesized (or pruned) clusters' folders, because jhm did not write it.
+    const left = [...new Set([...foreign, ...staging.kept])];
+    return { hubs, units, results, pruned, unchanged, foreign: left, warnings, plans };
   });
 }
 

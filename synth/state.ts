@@ -19,7 +19,7 @@ import { readInputFile } from '../config/input-file';
 import { outputsFilePath } from '../config/outputs';
 import { secretsFilePath } from '../config/secrets';
 import type { HelmRenderer } from '../k8s/helm/render';
-import { listFiles, OUTPUT_DIRS, readCdktfManifest, readRecord } from './output';
+import { listFiles, OUTPUT_DIRS, ownership, readCdktfManifest, readRecord } from './output';
 
 function readOrNull(file: string): string | null {
   try {
@@ -123,7 +123,11 @@ export class SynthState {
     const recorded = Object.keys(record.files);
     for (const kind of ['dist', 'secrets'] as const) {
       const rel = path.join(OUTPUT_DIRS[kind], hub).split(path.sep).join('/');
-      const onDisk = listFiles(path.join(this.outRoot, rel)).map((f) => `${rel}/${f}`);
+      // jhm's files only: another tool's file kept in the folder (`ownership`) changes nothing.
+      const onDisk = ownership(this.outRoot, record, kind, hub).owned.flatMap((name) => {
+        const files = listFiles(path.join(this.outRoot, rel, name));
+        return files.length > 0 ? files.map((f) => `${rel}/${name}/${f}`) : [`${rel}/${name}`];
+      }).sort();
       const listed = recorded.filter((f) => f.startsWith(`${rel}/`)).sort();
       if (onDisk.length !== listed.length || onDisk.some((f, i) => f !== listed[i])) return false;
     }

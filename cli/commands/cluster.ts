@@ -21,7 +21,7 @@ import { OUTPUTS_DIR, outputsFilePath } from '../../config/outputs';
 import { OUTPUT_DIRS } from '../../synth/output';
 import { info, success, warn } from '../../synth/report';
 import { ApplyStage, planApply, runApply, stepArgs } from '../tools/apply-waves';
-import { printPruneDryRun, pruneAfterApply, recordApplied } from '../tools/prune';
+import { printPruneDryRun, pruneAfterApply, readAppliedOutput, recordApplied } from '../tools/prune';
 import { applyStagesHelp, WAVE_STAGES } from '../../k8s/waves';
 import { Kubectl } from '../tools/kubectl';
 import { KUBECTL, locateTool, TERRAFORM } from '../../base/tools';
@@ -301,6 +301,9 @@ async function apply(clusterName: string, opts: ApplyOptions, cmd: Command): Pro
   const target = applyTarget(root, clusterName, opts.hub);
   const name = target.cluster;
   const stages = planApply(root, name, { hub: target.hub });
+  // What is applied, read once: the prune compares the cluster with this (the command holds the
+  // project lock, so no synth changes the folders meanwhile either).
+  const output = readAppliedOutput(root, name);
   // Before kubectl (and in a dry run): an ingress Service without the floating IP would keep another address.
   guardIngressIp(root, name, target.model);
   const kubeconfigFile = explicitKubeconfig(root, name, opts.kubeconfig);
@@ -315,7 +318,7 @@ async function apply(clusterName: string, opts: ApplyOptions, cmd: Command): Pro
       const noKubeconfig = kubeconfigFile === undefined && kubectlDefaultKubeconfig() === undefined;
       const live = found.found && !noKubeconfig ? new Kubectl({ bin: found.path, kubeconfig: kubeconfigFile, cwd: root }) : undefined;
       const unreachable = !found.found ? found.reason : noKubeconfig ? `no kubeconfig: run jhm kubeconfig ${name}` : undefined;
-      await printPruneDryRun(root, name, { hub: target.hub, kubectl: live, shown: shownKubectl, bin, timeoutSeconds: opts.timeout, unreachable });
+      await printPruneDryRun(root, name, output, { hub: target.hub, kubectl: live, shown: shownKubectl, bin, timeoutSeconds: opts.timeout, unreachable });
     }
     return;
   }
@@ -328,7 +331,7 @@ async function apply(clusterName: string, opts: ApplyOptions, cmd: Command): Pro
   }
   // The kinds about to be applied are recorded before kubectl runs: an apply that fails or is
   // killed half-way may have created objects of them, and a later --prune must look for them.
-  recordApplied(root, name, { prunedAll: false });
+  recordApplied(root, name, output, { prunedAll: false });
   const kubectl = new Kubectl({ bin: kubectlBin.path, kubeconfig: kubeconfigFile, cwd: root });
   const what = target.hub ? ` (the platform and hub ${target.hub})` : '';
   info(`${name}: applying ${shown(root, path.join(root, OUTPUT_DIRS.dist, name))} and ${shown(root, path.join(root, OUTPUT_DIRS.secrets, name))}${what} with ${kubeconfigFile ? shown(root, kubeconfigFile) : `kubectl's default kubeconfig (${kubectlDefaultKubeconfig()})`}`);
@@ -348,7 +351,7 @@ async function apply(clusterName: string, opts: ApplyOptions, cmd: Command): Pro
   });
   success(`${name}: applied in ${formatSeconds(Date.now() - started)}; check ${target.hub ? `it with jhm status ${target.hub}` : 'each hub with jhm status <hub>'}`);
   // Records the kinds applied; with --prune deletes what jhm wrote before and dist/ no longer has.
-  await pruneAfterApply(kubectl, root, name, { hub: target.hub, prune: opts.prune, timeoutMs: opts.timeout * 1000 });
+  await pruneAfterApply(kubectl, root, name, output, { hub: target.hub, prune: opts.prune, timeoutMs: opts.timeout * 1000 });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -96,10 +96,13 @@ export function registerSynthCommands(program: Command): void {
         const tmp = temp.dir;
         try {
           const { synthHubs } = await import('../../synth/pipeline');
-          const { compareOutputs, describeChartVersions } = await import('../../synth/compare');
+          const { compareOutputs, describeChartVersions, foreignFiles } = await import('../../synth/compare');
           const report = await synthHubs({ root, hubs: names, outRoot: tmp, secrets: 'none', helm: opts.offline ? { offline: true } : {} });
           const clusters = report.units.map((u) => u.cluster.name);
           const changes = compareOutputs(root, tmp, clusters);
+          // Files of other tools in jhm's folders: synth keeps them, so they are no change.
+          const kept = foreignFiles(root, clusters);
+          if (kept.length > 0) info(`left alone (not written by jhm): ${kept.join(', ')}`);
           const stale = names.length === 0 ? await staleOutputs(root) : [];
           const shared = await hasClusterFiles(root);
           if (opts.patch) {

@@ -5,10 +5,10 @@
  * leaves other hubs alone, deleted hubs keep their output unless --prune, and concurrent synths
  * are serialized by a lock.
  */
+import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse, parseAllDocuments } from 'yaml';
-import { withSynthLock } from '../../synth/output';
 import {
   EXAMPLE_HUB,
   EXAMPLE_HUB_NGINX,
@@ -16,6 +16,7 @@ import {
   FAKE_GITHUB_CLIENT_SECRET,
   makeProject,
   removeProjects,
+  REPO,
   runJhm,
   runJhmConcurrently,
   setHubLine,
@@ -291,22 +292,32 @@ describe('concurrent synths', () => {
     expect(after.size).toBe(2 * (1 + 6 + 2) + 1);
   });
 
-  test('a synth waits while another holds the lock, then completes', async () => {
+  test('a synth waits while another process holds the lock, reading and rendering nothing meanwhile (issue 17, item 7), then completes', async () => {
     const project = await makeProject();
-    let rendered = false;
-    let finished = false;
-    let second: Promise<unknown> | undefined;
-    await withSynthLock(project.root, async () => {
-      second = project.synth({ onCluster: () => (rendered = true) }).then(() => (finished = true));
-      // Rendering needs no lock; once it is done, the synth can only be waiting for the lock.
-      for (let i = 0; !rendered && i < 200; i++) await new Promise((r) => setTimeout(r, 50));
-      expect(rendered).toBe(true);
-      await new Promise((r) => setTimeout(r, 1200));
-      expect(finished).toBe(false);
-      expect(project.outputs().size).toBe(0);
-    });
-    await second;
-    expect(finished).toBe(true);
-    expect(project.tree('dist/example').size).toBe(6);
+    const holder = spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'test', 'support', 'output-child.ts'), 'lock', project.root], { cwd: REPO, stdio: ['ignore', 'pipe', 'ignore'] });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        holder.stdout!.on('data', (d: Buffer) => d.toString().includes('locked') && resolve());
+        holder.on('exit', () => reject(new Error('the lock holder ended before taking the lock')));
+      });
+      let rendered = false;
+      let finished = false;
+      const quiet = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+      const second = project.synth({ onCluster: () => (rendered = true) }).then(() => (finished = true));
+      try {
+        await new Promise((r) => setTimeout(r, 1500));
+        // Inputs are read under the lock: nothing is rendered before the holder is gone.
+        expect({ rendered, finished }).toEqual({ rendered: false, finished: false });
+        expect(project.outputs().size).toBe(0);
+        holder.kill('SIGKILL');
+        await second;
+      } finally {
+        quiet.mockRestore();
+      }
+      expect({ rendered, finished }).toEqual({ rendered: true, finished: true });
+      expect(project.tree('dist/example').size).toBe(6);
+    } finally {
+      holder.kill('SIGKILL');
+    }
   });
 });

@@ -90,13 +90,16 @@ describe('jhm diff and jhm check on a synthesized project', () => {
     expect((await project.jhm('check', 'example')).code).toBe(1);
   });
 
-  test('check catches a hand-edited, a deleted and an extra file in dist/ and cdktf.out/', async () => {
+  test('check catches a hand-edited, a deleted and an extra file of jhm\'s in dist/ and cdktf.out/; another tool\'s file there is reported as left alone (issue 17, item 4)', async () => {
     const file = project.path('dist/nginx/03-ingress-controller.yaml');
     const saved = fs.readFileSync(file, 'utf8');
+    const extra = project.path('dist/nginx/99-extra.yaml');
     try {
       fs.appendFileSync(file, '# hand edit\n');
       fs.rmSync(project.path('dist/nginx/04-cluster-issuers.yaml'));
-      project.write('dist/nginx/99-extra.yaml', 'kind: ConfigMap\n');
+      // A stale file jhm wrote (its first line says so), and another tool's file.
+      project.write('dist/nginx/99-extra.yaml', `${saved.split('\n')[0]}\nkind: ConfigMap\n`);
+      project.write('dist/nginx/kustomization.yaml', 'resources: []\n');
       project.write('cdktf.out/stacks/nginx/cdk.tf.json', '{}\n');
       const run = await project.jhm('check');
       expect(run.code).toBe(1);
@@ -104,8 +107,13 @@ describe('jhm diff and jhm check on a synthesized project', () => {
       expect(run.stderr).toContain('dist/nginx/04-cluster-issuers.yaml (added)');
       expect(run.stderr).toContain('dist/nginx/99-extra.yaml (removed)');
       expect(run.stderr).toContain('cdktf.out/stacks/nginx/cdk.tf.json (changed)');
+      expect(run.stderr).not.toContain('kustomization.yaml (');
+      expect(run.stderr).toContain('left alone (not written by jhm): dist/nginx/kustomization.yaml');
     } finally {
+      // synth removes the stale file of jhm's and keeps the other tool's.
       expect((await project.jhm('synth', 'nginx')).code).toBe(0);
+      expect(fs.existsSync(extra)).toBe(false);
+      fs.rmSync(project.path('dist/nginx/kustomization.yaml'));
     }
     expect(fs.readFileSync(file, 'utf8')).toBe(saved);
     expect((await project.jhm('check')).code).toBe(0);
