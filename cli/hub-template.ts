@@ -5,6 +5,7 @@
  * defaults (see hub.schema.json).
  */
 import { parse } from 'yaml';
+import { CLUSTER_FIELDS, fieldDefault, MagnumField, NODE_GROUP_FIELDS, TemplateContext } from '../config/magnum-fields';
 
 /** `s` as a YAML scalar: plain when YAML reads it back as the same string, else double-quoted (e.g. `"0"`, `"true"`). */
 function scalar(s: string): string {
@@ -27,30 +28,38 @@ function cloudSection(cloud: string | undefined): string {
   return cloud ? `cloud:\n  name: ${scalar(cloud)}   # cloud in clouds.yaml` : '# cloud:\n#   name: openstack   # cloud in clouds.yaml; without it the OS_* environment is used';
 }
 
-/**
- * The Magnum settings of a new file under `key` (`cluster` in a hub file of the original format,
- * `magnum` in a cluster file): the keypair it sets, and the others commented out with their defaults.
- */
-function magnumSection(key: string, keypair: string, o: { name?: string; teardown: string }): string {
-  return [
-    `${key}:`,
-    `  keypair: ${scalar(keypair)}`,
-    ...(o.name !== undefined ? [`  # name: ${o.name}   # the cluster's name in Magnum (default: the file's name)`] : []),
-    '  # template: kubernetes-1-33-jammy   # cluster template name; the Kubernetes version follows it',
-    '  # kubernetesVersion: "1.33.4"   # only to pin a patch release, or with templateId',
-    '  # masterFlavor: m3.quad',
-    '  # defaultWorker: { flavor: m3.quad, nodeCount: 1, minNodes: 1, maxNodes: 1 }   # the "core" node',
-    `  # deletionProtection: true   # set false only to tear ${o.teardown} down (see README, Teardown)`,
-  ].join('\n');
+/** `v` as YAML on one line: a scalar, or a flow mapping of scalars (`{ flavor: m3.quad, nodeCount: 1 }`). */
+function flow(v: unknown): string {
+  if (v !== null && typeof v === 'object') return `{ ${Object.entries(v).map(([k, x]) => `${k}: ${flow(x)}`).join(', ')} }`;
+  return typeof v === 'string' ? scalar(v) : String(v);
 }
 
-/** The first nodegroup for user servers of a new file. */
-const NODE_GROUPS = `nodeGroups:
-  - name: mediums
-    flavor: m3.medium
-    minNodes: 1
-    maxNodes: 8
-`;
+/**
+ * The Magnum settings of a new file under `key` (`cluster` in a hub file of the original format,
+ * `magnum` in a cluster file), from their rows (`CLUSTER_FIELDS`): the fields set from the
+ * command's options (`options`, by field name), then the others `jhm init` mentions, commented
+ * out with their example or default.
+ */
+function magnumSection(key: string, options: Readonly<Record<string, string>>, context: TemplateContext): string {
+  const rows = Object.entries(CLUSTER_FIELDS as Readonly<Record<string, MagnumField>>);
+  const set = rows.flatMap(([k, row]) => (row.template?.line === 'option' ? [`  ${k}: ${scalar(options[k])}`] : []));
+  const commented = rows.flatMap(([k, row]) => {
+    const t = row.template;
+    if (t?.line !== 'commented') return [];
+    const value = t.example ? t.example(context) : flow(fieldDefault(row));
+    if (value === undefined) return [];
+    return [`  # ${k}: ${value}${t.comment ? `   # ${t.comment(context)}` : ''}`];
+  });
+  return [`${key}:`, ...set, ...commented].join('\n');
+}
+
+/** The first nodegroup for user servers of a new file: the example values of `NODE_GROUP_FIELDS`. */
+function nodeGroupsSection(): string {
+  const lines = Object.entries(NODE_GROUP_FIELDS as Readonly<Record<string, MagnumField>>).flatMap(([k, row]) =>
+    row.template?.line === 'example' ? [`${k}: ${flow(row.template.example)}`] : [],
+  );
+  return `nodeGroups:\n${lines.map((l, i) => `${i === 0 ? '  - ' : '    '}${l}`).join('\n')}\n`;
+}
 
 /** Who logs in to a new hub: its GitHub OAuth app and at least one admin or allowed organization. */
 export interface LoginOptions {
@@ -115,10 +124,10 @@ export function hubTemplate(hub: string, o: HubTemplateOptions): string {
 
 ${cloudSection(o.cloud)}
 
-${magnumSection('cluster', o.keypair, { teardown: 'the hub' })}
+${magnumSection('cluster', { keypair: o.keypair }, { teardown: 'the hub' })}
 
 # Nodegroups for user servers; each profile below names one.
-${NODE_GROUPS}
+${nodeGroupsSection()}
 dns:
   zone: ${scalar(o.zone)}
   # record: ${hub}   # host = <record>.<zone>
@@ -185,10 +194,10 @@ export function clusterTemplate(cluster: string, o: ClusterTemplateOptions): str
 
 ${cloudSection(o.cloud)}
 
-${magnumSection('magnum', o.keypair, { name: cluster, teardown: 'the cluster' })}
+${magnumSection('magnum', { keypair: o.keypair }, { name: cluster, teardown: 'the cluster' })}
 
 # Nodegroups for user servers of every hub on the cluster; each profile of a hub names one.
-${NODE_GROUPS}
+${nodeGroupsSection()}
 dns:
   zone: ${scalar(o.zone)}   # each hub's record goes in this zone
 

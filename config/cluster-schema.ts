@@ -6,11 +6,11 @@
  */
 import { z } from 'zod';
 import { DNS_ZONE } from './dns';
-import { DEFAULT_CLUSTER_TEMPLATE } from './versions';
 import { kubernetesVersionProblem } from './cluster-templates';
 import { DEFAULT_MASTER_NODE_GROUP, DEFAULT_WORKER_NODE_GROUP, nodeRangeProblems } from './node-group';
 import { MANAGED_CLUSTER_LABELS } from './cluster-labels';
-import { dnsLabel, flavor, ipv4, terraformText, terraformUrl, timeout } from './schema-parts';
+import { dnsLabel, ipv4, terraformText, terraformUrl } from './schema-parts';
+import { checkFields, CLUSTER_FIELDS, DEFAULT_WORKER_FIELDS, NODE_GROUP_FIELDS, shapeOf } from './magnum-fields';
 
 export const cloudSchema = z
   .object({
@@ -20,59 +20,13 @@ export const cloudSchema = z
   .strict()
   .default({});
 
-const nodeGroupSchema = z
-  .object({
-    name: dnsLabel.describe('Nodegroup name in Magnum. Its nodes carry capi.stackhpc.com/node-group=<name>.'),
-    flavor: flavor.describe('OpenStack flavor of the nodes, e.g. m3.medium.'),
-    minNodes: z.number().int().min(1, 'must be at least 1: a Magnum nodegroup cannot scale below 1 node').describe('Smallest size the autoscaler may shrink the nodegroup to (at least 1).'),
-    maxNodes: z.number().int().min(1, 'must be at least 1').describe('Largest size the autoscaler may grow the nodegroup to.'),
-    nodeCount: z.number().int().optional().describe('Initial number of nodes (default: minNodes).'),
-    role: z.string().regex(/^[a-z0-9-]+$/, 'must be lowercase letters, digits or "-"').default('worker').describe('Magnum nodegroup role.'),
-    dockerVolumeSize: z.number().int().positive().optional().describe('Size in GB of each node\'s container volume (default: the cluster\'s).'),
-    labels: z.record(terraformText, terraformText).default({}).describe('Extra Magnum labels for this nodegroup. Changing them replaces the nodegroup.'),
-  })
-  .strict();
+/** An entry of `nodeGroups:` (its fields: `NODE_GROUP_FIELDS`). */
+const nodeGroupSchema = z.object(shapeOf(NODE_GROUP_FIELDS)).strict();
 
 export const nodeGroupsSchema = z.array(nodeGroupSchema).default([]).describe('Extra nodegroups, e.g. for user servers.');
 
-const defaultWorkerSchema = z
-  .object({
-    flavor: flavor.default('m3.quad').describe('Flavor of the default worker, which runs the hub, proxy and ingress controller.'),
-    nodeCount: z.number().int().min(1, 'must be at least 1').default(1).describe('Nodes in the default-worker nodegroup.'),
-    minNodes: z.number().int().min(1, 'must be at least 1: a Magnum nodegroup cannot scale below 1 node').default(1).describe('Autoscaling minimum of the default worker.'),
-    maxNodes: z.number().int().min(1, 'must be at least 1').default(1).describe('Autoscaling maximum of the default worker (1 keeps it a single "core" node).'),
-  })
-  .strict();
-
-/** The Magnum cluster: `cluster:` of a legacy hub file, `magnum:` of a cluster file. */
-export const magnumSchema = z
-  .object({
-    name: dnsLabel.optional().describe('Magnum cluster name (default: the hub name).'),
-    template: terraformText
-      .min(1)
-      .default(DEFAULT_CLUSTER_TEMPLATE)
-      .describe('Cluster template, by name (looked up) unless templateId is given. A name like kubernetes-1-33-jammy states the Kubernetes version (1.33) charts are rendered for. Changing it upgrades the cluster in place (rolling upgrade).'),
-    templateId: z.string().uuid('must be a UUID').optional().describe('Cluster template UUID; skips the lookup by name. Requires kubernetesVersion.'),
-    kubernetesVersion: z
-      .string()
-      .regex(/^v?[0-9]+\.[0-9]+(\.[0-9]+)?$/, 'must be a Kubernetes version such as "1.33.0"')
-      .optional()
-      .describe('Kubernetes version the template deploys; charts are rendered for it. Default: the version the template name states (kubernetes-1-33-jammy: 1.33); when given it must agree with it. Required with templateId.'),
-    keypair: terraformText.min(1, 'must name an OpenStack keypair').describe('OpenStack keypair for the nodes.'),
-    fixedNetwork: terraformText.min(1).default('auto_allocated_network').describe('Network the nodes attach to, looked up by name.'),
-    masterFlavor: flavor.default('m3.quad').describe('Flavor of the control-plane nodes.'),
-    masterCount: z.number().int().min(1, 'must be at least 1').default(1).describe('Control-plane nodes: an odd number (etcd quorum).'),
-    defaultWorker: defaultWorkerSchema.default({ flavor: 'm3.quad', nodeCount: 1, minNodes: 1, maxNodes: 1 }).describe('The default-worker nodegroup Magnum creates with the cluster.'),
-    dockerVolumeSize: z.number().int().positive().default(50).describe('Size in GB of each node\'s container volume.'),
-    autoscaling: z.boolean().default(true).describe('Enable the cluster autoscaler (Magnum label auto_scaling_enabled).'),
-    labels: z.record(terraformText, terraformText).default({}).describe('Extra Magnum cluster labels, merged over the template\'s. Changing labels replaces the cluster.'),
-    createTimeout: timeout.default('90m').describe('How long Terraform waits for Magnum to create the cluster (at least 60m).'),
-    updateTimeout: timeout
-      .default('3h')
-      .describe('How long Terraform waits for Magnum to update the cluster (at least 30m): a rolling upgrade to another template replaces every node, one at a time. The provider\'s own default is 30m.'),
-    deletionProtection: z.boolean().default(true).describe('Refuse to destroy the cluster (Terraform prevent_destroy). Set false only to tear the hub down.'),
-  })
-  .strict();
+/** The Magnum cluster: `cluster:` of a legacy hub file, `magnum:` of a cluster file (its fields: `CLUSTER_FIELDS`). */
+export const magnumSchema = z.object(shapeOf(CLUSTER_FIELDS)).strict();
 
 /** The Designate zone hub records go in. */
 export const zoneSchema = z
@@ -157,9 +111,8 @@ export type Issue = (path: (string | number)[], message: string) => void;
  * hub file (`cluster`) alike.
  */
 export function checkClusterParts(c: z.output<typeof magnumSchema>, nodeGroups: z.output<typeof nodeGroupsSchema>, key: 'magnum' | 'cluster', issue: Issue): void {
-  if (c.masterCount % 2 === 0) {
-    issue([key, 'masterCount'], `is ${c.masterCount}: Magnum needs an odd number of control-plane nodes (1, 3, 5)`);
-  }
+  checkFields(CLUSTER_FIELDS, c, [key], issue);
+  checkFields(DEFAULT_WORKER_FIELDS, c.defaultWorker, [key, 'defaultWorker'], issue);
   checkRange(c.defaultWorker, [key, 'defaultWorker'], issue);
   const version = kubernetesVersionProblem(c, key);
   if (version !== undefined) issue([key, 'kubernetesVersion'], version);
@@ -168,16 +121,10 @@ export function checkClusterParts(c: z.output<typeof magnumSchema>, nodeGroups: 
     const managed = Object.hasOwn(MANAGED_CLUSTER_LABELS, label) ? MANAGED_CLUSTER_LABELS[label] : undefined;
     if (managed) issue([key, 'labels', label], `is managed by jhm (${managed.setBy(key)}); remove it from ${key}.labels`);
   }
-  const minutes = (t: string) => (/h$/.test(t) ? parseInt(t, 10) * 60 : parseInt(t, 10));
-  if (minutes(c.createTimeout) < 60) {
-    issue([key, 'createTimeout'], `is ${c.createTimeout}: Magnum takes 10-30 minutes to create a cluster; use at least "60m"`);
-  }
-  if (minutes(c.updateTimeout) < 30) {
-    issue([key, 'updateTimeout'], `is ${c.updateTimeout}: a rolling upgrade replaces every node one at a time; use at least "30m" (the provider's default)`);
-  }
 
   const seen = new Map<string, number>();
   nodeGroups.forEach((ng, i) => {
+    checkFields(NODE_GROUP_FIELDS, ng, ['nodeGroups', i], issue);
     checkRange(ng, ['nodeGroups', i], issue);
     checkLabelKeys(ng.labels, ['nodeGroups', i, 'labels'], issue);
     if (ng.name === DEFAULT_WORKER_NODE_GROUP || ng.name === DEFAULT_MASTER_NODE_GROUP) {

@@ -7,6 +7,7 @@ import { DNS_LABEL_RULE, isDnsLabel } from './dns';
 import { quote, UserError, UserErrors } from './errors';
 import { ClusterFile, ClusterFileInput, clusterFileSchema, defaultS3StateKey, MagnumFile, NodeGroupFile } from './cluster-schema';
 import { DEFAULT_WORKER_NODE_GROUP, nodeGroupLabelValue, nodeGroupSelector } from './node-group';
+import { CLUSTER_FIELDS, MagnumSettings, NODE_GROUP_FIELDS, NodeGroupSettings, settingsOf } from './magnum-fields';
 import { CERT_MANAGER_NAMESPACE, CERT_MANAGER_RELEASE, INGRESS_CONTROLLERS } from './namespaces';
 import type { ChartKey } from './versions';
 import { KubernetesVersion, resolveKubernetesVersion } from './cluster-templates';
@@ -32,21 +33,18 @@ export type ClusterBackend =
       unlockMethod?: string;
     };
 
-/** A nodegroup with its derived node label. */
-export interface NodeGroup {
-  readonly name: string;
-  readonly flavor: string;
-  readonly minNodes: number;
-  readonly maxNodes: number;
+/**
+ * A nodegroup: its settings (`NODE_GROUP_FIELDS` in `config/magnum-fields.ts`), its initial size
+ * and its derived node label.
+ */
+export type NodeGroup = Omit<NodeGroupSettings, 'nodeCount'> & {
+  /** Initial number of nodes: the file's, else `minNodes`. */
   readonly nodeCount: number;
-  readonly role: string;
-  readonly dockerVolumeSize?: number;
-  readonly labels: Readonly<Record<string, string>>;
   /** Value of `capi.stackhpc.com/node-group` on this nodegroup's nodes. */
   readonly labelValue: string;
   /** Node selector matching exactly this nodegroup's nodes. */
   readonly nodeSelector: Readonly<Record<string, string>>;
-}
+};
 
 export type IngressController = ClusterFile['ingress']['controller'];
 
@@ -62,27 +60,18 @@ export interface ReleaseRef<C extends ChartKey = ChartKey> {
   readonly namespace: string;
 }
 
-/** The Magnum cluster settings (its name is `Cluster.magnumName`). */
-export interface ClusterSettings {
-  readonly template: ClusterTemplateRef;
-  readonly keypair: string;
-  readonly fixedNetwork: string;
-  readonly masterFlavor: string;
-  readonly masterCount: number;
-  readonly dockerVolumeSize: number;
-  readonly autoscaling: boolean;
-  readonly labels: Readonly<Record<string, string>>;
-  readonly createTimeout: string;
-  /** How long Terraform waits for an update of the cluster (a rolling upgrade: every node replaced). */
-  readonly updateTimeout: string;
-  readonly deletionProtection: boolean;
+/**
+ * The Magnum cluster settings (its name is `Cluster.magnumName`): the template, the settings the
+ * table passes through (`CLUSTER_FIELDS` in `config/magnum-fields.ts`), and the Kubernetes version.
+ */
+export type ClusterSettings = { readonly template: ClusterTemplateRef } & MagnumSettings & {
   /**
    * The Kubernetes version the cluster runs, from one place (`config/cluster-templates.ts`): the
    * file's `kubernetesVersion`, or the version its template's name states; `Cluster.kubeVersion`
    * is its helm form.
    */
   readonly kubernetes: KubernetesVersion;
-}
+};
 
 export interface Cluster {
   /** jhm cluster name: the cluster file's base name, or the hub name of a dedicated legacy cluster; names its outputs. */
@@ -128,17 +117,11 @@ export interface Cluster {
 /** What Magnum gives the default worker besides the file's settings. */
 const DEFAULT_WORKER = { name: DEFAULT_WORKER_NODE_GROUP, role: 'worker', labels: {} } as const;
 
-function nodeGroup(g: Omit<NodeGroup, 'labelValue' | 'nodeSelector' | 'nodeCount'> & { nodeCount?: number }): NodeGroup {
+function nodeGroup(g: NodeGroupFile): NodeGroup {
   return {
-    name: g.name,
-    flavor: g.flavor,
-    minNodes: g.minNodes,
-    maxNodes: g.maxNodes,
+    ...settingsOf(NODE_GROUP_FIELDS, g),
     // Derived, not a default: the file's nodeCount is "default: minNodes" of the same nodegroup.
     nodeCount: g.nodeCount ?? g.minNodes,
-    role: g.role,
-    dockerVolumeSize: g.dockerVolumeSize,
-    labels: g.labels,
     labelValue: nodeGroupLabelValue(g.name),
     nodeSelector: nodeGroupSelector(g.name),
   };
@@ -177,16 +160,7 @@ export function resolveCluster(name: string, parts: ClusterParts, source: string
     magnumName: c.name ?? name,
     magnum: {
       template: c.templateId !== undefined ? { id: c.templateId } : { name: c.template },
-      keypair: c.keypair,
-      fixedNetwork: c.fixedNetwork,
-      masterFlavor: c.masterFlavor,
-      masterCount: c.masterCount,
-      dockerVolumeSize: c.dockerVolumeSize,
-      autoscaling: c.autoscaling,
-      labels: c.labels,
-      createTimeout: c.createTimeout,
-      updateTimeout: c.updateTimeout,
-      deletionProtection: c.deletionProtection,
+      ...settingsOf(CLUSTER_FIELDS, c),
       kubernetes,
     },
     kubeVersion: kubernetes.kubeVersion,

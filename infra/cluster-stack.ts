@@ -75,21 +75,7 @@ export class ClusterStack extends TerraformStack {
     new StateBackend(this, 'state', { backend: cluster.backend, stateFile: props.stateFile ?? defaultStateFile(cluster.name) });
     new HubOpenstackProvider(this, 'openstack', { cloud: cluster.cloud.name, region: cluster.cloud.region });
 
-    this.cluster = new MagnumCluster(this, RESOURCE_IDS.cluster, {
-      name: cluster.magnumName,
-      template: c.template,
-      keypair: c.keypair,
-      fixedNetwork: c.fixedNetwork,
-      masterFlavor: c.masterFlavor,
-      masterCount: c.masterCount,
-      defaultWorker: cluster.defaultWorker,
-      dockerVolumeSize: c.dockerVolumeSize,
-      autoscaling: c.autoscaling,
-      labels: c.labels,
-      createTimeout: c.createTimeout,
-      updateTimeout: c.updateTimeout,
-      deletionProtection: c.deletionProtection,
-    });
+    this.cluster = new MagnumCluster(this, RESOURCE_IDS.cluster, { ...c, name: cluster.magnumName, defaultWorker: cluster.defaultWorker });
 
     // Magnum's Cluster API driver fails nodegroups created concurrently (Launchpad bug 2097946),
     // and Terraform creates independent resources in parallel: each nodegroup waits for the one

@@ -5,7 +5,8 @@ import { Fn, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { managedClusterLabels } from '../config/cluster-labels';
 import { requireDnsLabel, requireInteger, requireNodeRange, requireProp } from '../config/construct-props';
-import type { ClusterTemplateRef, NodeGroup } from '../config/cluster';
+import type { ClusterTemplateRef } from '../config/cluster';
+import { CLUSTER_FIELDS, DefaultWorkerSettings, magnumSettingsWithDefaults, SettingsInputOf } from '../config/magnum-fields';
 import { ContainerinfraClusterV1 } from '../imports/providers/openstack/containerinfra-cluster-v1';
 import { DataOpenstackContainerinfraClustertemplateV1 } from '../imports/providers/openstack/data-openstack-containerinfra-clustertemplate-v1';
 import { DataOpenstackNetworkingNetworkV2 } from '../imports/providers/openstack/data-openstack-networking-network-v2';
@@ -14,60 +15,22 @@ import { terraformLiteral, terraformLiteralMap } from './terraform-text';
 
 export type { ClusterTemplateRef };
 
-/** Props of {@link MagnumCluster}. */
-export interface MagnumClusterProps {
+/**
+ * Props of {@link MagnumCluster}: its name in Magnum, the template, the default worker, and the
+ * Magnum settings of `CLUSTER_FIELDS` (`config/magnum-fields.ts`), where each is documented and
+ * defaulted (a setting left out gets the row's default, as in a file).
+ */
+export type MagnumClusterProps = {
   /** Magnum cluster name (a DNS label). */
   readonly name: string;
   /** The cluster template. */
   readonly template: ClusterTemplateRef;
-  /** OpenStack keypair installed on the nodes. */
-  readonly keypair: string;
-  /**
-   * Name of the network the nodes attach to. It is looked up, and its first IPv4 subnet (in
-   * Neutron's order) becomes the cluster's fixed subnet.
-   */
-  readonly fixedNetwork: string;
-  /** Flavor of the control-plane nodes. */
-  readonly masterFlavor: string;
-  /** Number of control-plane nodes: odd (etcd quorum), at least 1. */
-  readonly masterCount: number;
   /**
    * The `default-worker` nodegroup Magnum creates with the cluster: its flavor, initial size
    * (`node_count`) and autoscaling range (labels `min_node_count` / `max_node_count`).
    */
-  readonly defaultWorker: Pick<NodeGroup, 'flavor' | 'nodeCount' | 'minNodes' | 'maxNodes'>;
-  /** Size in GB of each node's container volume. */
-  readonly dockerVolumeSize: number;
-  /**
-   * Run the cluster autoscaler (label `auto_scaling_enabled`). While it runs, it owns the node
-   * counts: Terraform sets `node_count` at creation and ignores later differences, instead of
-   * shrinking nodegroups the autoscaler grew.
-   */
-  readonly autoscaling: boolean;
-  /**
-   * Extra Magnum labels, merged over the template's (`merge_labels = true`). The labels jhm
-   * manages (`MANAGED_CLUSTER_LABELS` in `config/cluster-labels.ts`: `auto_scaling_enabled`,
-   * `min_node_count`, `max_node_count`, `kube_dashboard_enabled`) take precedence over entries
-   * with the same key (the hub schema refuses them in `cluster.labels`).
-   * @default {}
-   */
-  readonly labels?: Readonly<Record<string, string>>;
-  /** How long Terraform waits for the cluster to be created, e.g. `90m` (Terraform `timeouts.create`): minutes or hours. */
-  readonly createTimeout: string;
-  /**
-   * How long Terraform waits for an update, e.g. a rolling upgrade to another template, which
-   * replaces every node (Terraform `timeouts.update`): minutes or hours.
-   * @default the provider's own, 30 minutes
-   */
-  readonly updateTimeout?: string;
-  /**
-   * Refuse to destroy the cluster (Terraform `lifecycle.prevent_destroy`): a plan that would delete
-   * or replace it fails instead. Every label change replaces a Magnum cluster, so this also guards
-   * against edits that would silently rebuild it.
-   * @default true
-   */
-  readonly deletionProtection?: boolean;
-}
+  readonly defaultWorker: DefaultWorkerSettings;
+} & SettingsInputOf<typeof CLUSTER_FIELDS>;
 
 /**
  * A Magnum cluster (`openstack_containerinfra_cluster_v1`) with its template looked up by name
@@ -77,7 +40,15 @@ export interface MagnumClusterProps {
  * `data.openstack_networking_network_v2.<id>-network`, ...), not from the construct path, so that
  * refactoring the code never plans to replace a running cluster.
  *
- * Text props (names, labels, the timeout) reach Terraform literally (`terraformLiteral`): a `${`
+ * The fixed network is looked up by name, and its first IPv4 subnet (in Neutron's order) becomes
+ * the cluster's fixed subnet. Labels are merged over the template's (`merge_labels = true`); the
+ * labels jhm manages (`MANAGED_CLUSTER_LABELS` in `config/cluster-labels.ts`) take precedence over
+ * entries with the same key. While the autoscaler runs it owns the node counts: Terraform sets
+ * `node_count` at creation and ignores later differences, instead of shrinking nodegroups the
+ * autoscaler grew. Deletion protection is Terraform's `lifecycle.prevent_destroy`: a plan that
+ * would delete or replace the cluster fails instead (every label change replaces a Magnum cluster).
+ *
+ * Text props (names, labels, the timeouts) reach Terraform literally (`terraformLiteral`): a `${`
  * in them is never evaluated.
  *
  * The constructor checks its props (the hub schema checks the same for hub files): `name` is a DNS
@@ -100,14 +71,15 @@ export class MagnumCluster extends Construct {
     // Values known now are checked; cdktf tokens (references made by code) resolve later.
     const what = `MagnumCluster ${id}`;
     const w = props.defaultWorker;
+    const settings = magnumSettingsWithDefaults(props);
     if (!Token.isUnresolved(props.name)) requireDnsLabel(props.name, what, 'name');
-    if (!Token.isUnresolved(props.masterCount)) {
-      requireProp(Number.isInteger(props.masterCount) && props.masterCount >= 1 && props.masterCount % 2 === 1, what, 'masterCount', `is ${props.masterCount}; Magnum needs an odd number of control-plane nodes (1, 3, 5)`);
+    if (!Token.isUnresolved(settings.masterCount)) {
+      requireProp(Number.isInteger(settings.masterCount) && settings.masterCount >= 1 && settings.masterCount % 2 === 1, what, 'masterCount', `is ${settings.masterCount}; Magnum needs an odd number of control-plane nodes (1, 3, 5)`);
     }
     if (![w.minNodes, w.maxNodes, w.nodeCount].some((n) => Token.isUnresolved(n))) requireNodeRange(w, what, 'defaultWorker.');
-    if (!Token.isUnresolved(props.dockerVolumeSize)) requireInteger(props.dockerVolumeSize, what, 'dockerVolumeSize', 1);
-    for (const [prop, value] of [['createTimeout', props.createTimeout], ['updateTimeout', props.updateTimeout]] as const) {
-      if (value !== undefined && !Token.isUnresolved(value)) {
+    if (!Token.isUnresolved(settings.dockerVolumeSize)) requireInteger(settings.dockerVolumeSize, what, 'dockerVolumeSize', 1);
+    for (const [prop, value] of [['createTimeout', settings.createTimeout], ['updateTimeout', settings.updateTimeout]] as const) {
+      if (!Token.isUnresolved(value)) {
         requireProp(/^[0-9]+[mh]$/.test(value), what, prop, `is "${value}"; it must be a duration in minutes or hours, e.g. "90m" or "2h"`);
       }
     }
@@ -122,41 +94,41 @@ export class MagnumCluster extends Construct {
       templateId = this.templateLookup.id;
     }
 
-    this.network = new DataOpenstackNetworkingNetworkV2(this, 'network', { name: text(props.fixedNetwork, 'fixedNetwork') });
+    this.network = new DataOpenstackNetworkingNetworkV2(this, 'network', { name: text(settings.fixedNetwork, 'fixedNetwork') });
     this.network.overrideLogicalId(`${id}-network`);
 
     this.subnets = new DataOpenstackNetworkingSubnetIdsV2(this, 'subnets', {
       networkId: this.network.id,
       ipVersion: 4,
       lifecycle: {
-        postcondition: [{ condition: '${length(self.ids) > 0}', errorMessage: text(`Network "${props.fixedNetwork}" has no IPv4 subnet for the cluster nodes.`, 'fixedNetwork') }],
+        postcondition: [{ condition: '${length(self.ids) > 0}', errorMessage: text(`Network "${settings.fixedNetwork}" has no IPv4 subnet for the cluster nodes.`, 'fixedNetwork') }],
       },
     });
     this.subnets.overrideLogicalId(`${id}-subnets`);
 
     const worker = props.defaultWorker;
     const labels: Record<string, string> = {
-      ...terraformLiteralMap(props.labels ?? {}, `MagnumCluster ${id}: labels`),
-      ...managedClusterLabels({ autoscaling: props.autoscaling, defaultWorker: worker }),
+      ...terraformLiteralMap(settings.labels, `MagnumCluster ${id}: labels`),
+      ...managedClusterLabels({ ...settings, defaultWorker: worker }),
     };
 
     this.resource = new ContainerinfraClusterV1(this, 'resource', {
       name: text(props.name, 'name'),
       clusterTemplateId: templateId,
-      keypair: text(props.keypair, 'keypair'),
-      masterFlavor: text(props.masterFlavor, 'masterFlavor'),
-      masterCount: props.masterCount,
+      keypair: text(settings.keypair, 'keypair'),
+      masterFlavor: text(settings.masterFlavor, 'masterFlavor'),
+      masterCount: settings.masterCount,
       flavor: text(worker.flavor, 'defaultWorker.flavor'),
       nodeCount: worker.nodeCount,
-      dockerVolumeSize: props.dockerVolumeSize,
+      dockerVolumeSize: settings.dockerVolumeSize,
       fixedNetwork: this.network.id,
       fixedSubnet: Fn.element(this.subnets.ids, 0),
       mergeLabels: true,
       labels,
-      timeouts: { create: text(props.createTimeout, 'createTimeout'), ...(props.updateTimeout !== undefined ? { update: text(props.updateTimeout, 'updateTimeout') } : {}) },
+      timeouts: { create: text(settings.createTimeout, 'createTimeout'), update: text(settings.updateTimeout, 'updateTimeout') },
       lifecycle: {
-        preventDestroy: props.deletionProtection ?? true,
-        ...(props.autoscaling ? { ignoreChanges: ['node_count'] } : {}),
+        preventDestroy: settings.deletionProtection,
+        ...(settings.autoscaling ? { ignoreChanges: ['node_count'] } : {}),
       },
     });
     this.resource.overrideLogicalId(id);

@@ -4,7 +4,7 @@
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { requireDnsLabel, requireInteger, requireNodeRange } from '../config/construct-props';
-import type { NodeGroup } from '../config/cluster';
+import { CLUSTER_FIELDS, fieldDefault, NODE_GROUP_FIELDS, settingsWithDefaults, SettingsInputOf } from '../config/magnum-fields';
 import { ContainerinfraNodegroupV1 } from '../imports/providers/openstack/containerinfra-nodegroup-v1';
 import { terraformLiteral, terraformLiteralMap } from './terraform-text';
 
@@ -12,12 +12,16 @@ import { terraformLiteral, terraformLiteralMap } from './terraform-text';
 export interface MagnumNodeGroupProps {
   /** UUID of the cluster the nodegroup belongs to. */
   readonly clusterId: string;
-  /** The nodegroup, as resolved in the shared hub model (`hub.nodeGroups[i]`). */
-  readonly nodeGroup: Pick<NodeGroup, 'name' | 'flavor' | 'nodeCount' | 'minNodes' | 'maxNodes' | 'role' | 'labels' | 'dockerVolumeSize'>;
   /**
-   * Whether the cluster autoscaler runs. While it does it owns `node_count`: Terraform sets it at
+   * The nodegroup (`cluster.nodeGroups[i]` of the resolved model): its settings
+   * (`NODE_GROUP_FIELDS` in `config/magnum-fields.ts`, where each is documented and defaulted; one
+   * left out gets the row's default) and its initial size.
+   */
+  readonly nodeGroup: SettingsInputOf<typeof NODE_GROUP_FIELDS> & { readonly nodeCount: number };
+  /**
+   * Whether the cluster autoscaler runs (the cluster's setting, `CLUSTER_FIELDS.autoscaling`, whose
+   * default applies when left out). While it does it owns `node_count`: Terraform sets it at
    * creation and ignores later differences instead of undoing the autoscaler's work.
-   * @default true
    */
   readonly autoscaling?: boolean;
   /**
@@ -48,13 +52,13 @@ export class MagnumNodeGroup extends Construct {
 
   constructor(scope: Construct, id: string, props: MagnumNodeGroupProps) {
     super(scope, id);
-    const ng = props.nodeGroup;
+    const ng = { ...settingsWithDefaults(NODE_GROUP_FIELDS, props.nodeGroup), nodeCount: props.nodeGroup.nodeCount };
     // Values known now are checked; cdktf tokens (references made by code) resolve later.
     const what = `MagnumNodeGroup ${id}`;
     if (!Token.isUnresolved(ng.name)) requireDnsLabel(ng.name, what, 'nodeGroup.name');
     if (![ng.minNodes, ng.maxNodes, ng.nodeCount].some((n) => Token.isUnresolved(n))) requireNodeRange(ng, what, 'nodeGroup.');
     if (ng.dockerVolumeSize !== undefined && !Token.isUnresolved(ng.dockerVolumeSize)) requireInteger(ng.dockerVolumeSize, what, 'nodeGroup.dockerVolumeSize', 1);
-    const autoscaling = props.autoscaling ?? true;
+    const autoscaling = props.autoscaling ?? (fieldDefault(CLUSTER_FIELDS.autoscaling) as boolean);
     const text = (value: string, prop: string) => terraformLiteral(value, `MagnumNodeGroup ${id}: ${prop}`);
     this.resource = new ContainerinfraNodegroupV1(this, 'resource', {
       clusterId: props.clusterId,

@@ -8,7 +8,11 @@
  */
 import { Cluster, settingsKey } from '../config/cluster';
 import { MANAGED_CLUSTER_LABELS } from '../config/cluster-labels';
+import { ArgumentField, CLUSTER_ARGUMENTS, NODE_GROUP_ARGUMENTS } from '../config/magnum-fields';
 import { OPENSTACK_RESOURCE_TYPES } from '../config/openstack-resources';
+
+/** What decides which of several fields sets an argument (the template by name or by UUID). */
+type ArgumentSettings = Parameters<NonNullable<ArgumentField['row']['setsArgument']>>[0];
 
 /** The Terraform names (construct ids, kept as logical ids) of a cluster's resources. */
 export const RESOURCE_IDS = {
@@ -17,33 +21,6 @@ export const RESOURCE_IDS = {
   nodeGroup: (name: string): string => `nodegroup-${name}`,
 } as const;
 
-/** Cluster argument → field under `magnum:` (`cluster:` of a hub file in the original format). */
-const CLUSTER_ARGUMENTS: Readonly<Record<string, string>> = {
-  name: 'name',
-  cluster_template_id: 'template',
-  keypair: 'keypair',
-  master_flavor: 'masterFlavor',
-  master_count: 'masterCount',
-  flavor: 'defaultWorker.flavor',
-  node_count: 'defaultWorker.nodeCount',
-  docker_volume_size: 'dockerVolumeSize',
-  fixed_network: 'fixedNetwork',
-  fixed_subnet: 'fixedNetwork',
-  'timeouts.create': 'createTimeout',
-  'timeouts.update': 'updateTimeout',
-};
-
-/** Nodegroup argument → field of its entry in `nodeGroups`. */
-const NODEGROUP_ARGUMENTS: Readonly<Record<string, string>> = {
-  name: 'name',
-  flavor_id: 'flavor',
-  node_count: 'nodeCount',
-  min_node_count: 'minNodes',
-  max_node_count: 'maxNodes',
-  docker_volume_size: 'dockerVolumeSize',
-  role: 'role',
-};
-
 /**
  * The field of `cluster`'s file that sets argument `path` (a plan's dotted path, e.g.
  * `labels.max_node_count`) of resource `type.name`, e.g. `magnum.defaultWorker.maxNodes`; undefined
@@ -51,23 +28,28 @@ const NODEGROUP_ARGUMENTS: Readonly<Record<string, string>> = {
  */
 export function fileField(cluster: Pick<Cluster, 'dedicated' | 'nodeGroups'> & { readonly magnum: Pick<Cluster['magnum'], 'template'> }, type: string, name: string, path: string): string | undefined {
   const key = settingsKey(cluster);
-  const label = path.startsWith('labels.') ? path.slice('labels.'.length) : undefined;
   if (type === OPENSTACK_RESOURCE_TYPES.cluster && name === RESOURCE_IDS.cluster) {
-    if (label !== undefined) {
-      if (!Object.hasOwn(MANAGED_CLUSTER_LABELS, label)) return `${key}.labels.${label}`;
-      const field = MANAGED_CLUSTER_LABELS[label].field;
-      return field === undefined ? undefined : `${key}.${field}`;
-    }
-    // A template given by UUID is set by templateId (the name is then not used).
-    if (path === 'cluster_template_id' && 'id' in cluster.magnum.template) return `${key}.templateId`;
-    return Object.hasOwn(CLUSTER_ARGUMENTS, path) ? `${key}.${CLUSTER_ARGUMENTS[path]}` : undefined;
+    // A label jhm fixes is set by no field.
+    const fixed = path.startsWith('labels.') && Object.hasOwn(MANAGED_CLUSTER_LABELS, path.slice('labels.'.length)) && MANAGED_CLUSTER_LABELS[path.slice('labels.'.length)].field === undefined;
+    return fixed ? undefined : settingField(CLUSTER_ARGUMENTS, path, cluster.magnum, key);
   }
   if (type === OPENSTACK_RESOURCE_TYPES.nodeGroup) {
     const i = cluster.nodeGroups.findIndex((ng) => RESOURCE_IDS.nodeGroup(ng.name) === name);
     if (i < 0) return undefined;
-    if (label !== undefined) return `nodeGroups[${i}].labels.${label}`;
-    return Object.hasOwn(NODEGROUP_ARGUMENTS, path) ? `nodeGroups[${i}].${NODEGROUP_ARGUMENTS[path]}` : undefined;
+    return settingField(NODE_GROUP_ARGUMENTS, path, cluster.magnum, `nodeGroups[${i}]`);
   }
   if (type === OPENSTACK_RESOURCE_TYPES.floatingIp && name === RESOURCE_IDS.ingress && path === 'pool') return 'ingress.floatingIpPool';
   return undefined;
+}
+
+/**
+ * `<under>.<field>` of the field (`config/magnum-fields.ts`) that sets argument `path`; a label no
+ * field sets by itself (`labels.<key>`) is the labels field's entry, `<under>.labels.<key>`.
+ * Undefined when no field sets it.
+ */
+function settingField(args: ReadonlyMap<string, readonly ArgumentField[]>, path: string, settings: ArgumentSettings, under: string): string | undefined {
+  const label = path.startsWith('labels.') && !args.has(path) ? path.slice('labels.'.length) : undefined;
+  const f = args.get(label !== undefined ? 'labels.*' : path)?.find((a) => a.row.setsArgument?.(settings) ?? true);
+  if (f === undefined) return undefined;
+  return `${under}.${f.field}${label !== undefined ? `.${label}` : ''}`;
 }
