@@ -8,7 +8,10 @@
  *
  * Changing the template of an existing cluster is a rolling upgrade in place (Magnum's upgrade API,
  * `cluster_template_id`): the charts are rendered for the new version at the same time.
+ *
+ * Versions are read with semver (`1.33`, `v1.33.4`, `1.033` alike), never split by hand.
  */
+import coerce from 'semver/functions/coerce';
 
 /** Where the Kubernetes version of a cluster was read: its template's name, or `kubernetesVersion`. */
 export type KubernetesVersionSource = 'template' | 'kubernetesVersion';
@@ -53,8 +56,8 @@ export function templateKubernetesMinor(template: string): string | undefined {
  * fail half-way on the cluster.
  */
 export function inPlaceUpgradeProblem(from: string, to: string): string | undefined {
-  const [fromMajor, fromMinor] = from.split('.').map(Number);
-  const [toMajor, toMinor] = to.split('.').map(Number);
+  const { major: fromMajor, minor: fromMinor } = kubernetesMinor(from);
+  const { major: toMajor, minor: toMinor } = kubernetesMinor(to);
   if (toMajor !== fromMajor) return `changes the major version (${from} -> ${to}), which no rolling upgrade does`;
   if (toMinor < fromMinor) return `is a downgrade (${from} -> ${to}): Kubernetes clusters are never downgraded`;
   if (toMinor > fromMinor + 1) {
@@ -67,7 +70,7 @@ export function inPlaceUpgradeProblem(from: string, to: string): string | undefi
 /** The name `template` would have for Kubernetes `minor` in the same naming (`kubernetes-1-33-jammy`, `1.34` → `kubernetes-1-34-jammy`); `undefined` when its name states no version. */
 export function templateNameFor(template: string, minor: string): string | undefined {
   if (!TEMPLATE_VERSION.test(template)) return undefined;
-  const [major, min] = minor.split('.');
+  const { major, minor: min } = kubernetesMinor(minor);
   // The match ends `<major><separator><minor>`: keep what comes before and the separator.
   return template.replace(TEMPLATE_VERSION, (whole: string, oldMajor: string, oldMinor: string) => {
     const separator = whole.length - oldMinor.length - 1;
@@ -75,16 +78,28 @@ export function templateNameFor(template: string, minor: string): string | undef
   });
 }
 
-/** `1.33`, `v1.33.4` → `1.33` (the file's version has passed the schema's pattern). */
+/** A Kubernetes version (`1.33`, `v1.33.4`) read by semver; the file's version has passed the schema's pattern. */
+function kubernetesSemver(version: string) {
+  const v = coerce(version, { loose: true });
+  if (v === null) throw new Error(`not a Kubernetes version: ${JSON.stringify(version)}`);
+  return v;
+}
+
+/** The major and minor numbers of a Kubernetes version: `v1.33.4` → `{ major: 1, minor: 33 }`. */
+export function kubernetesMinor(version: string): { readonly major: number; readonly minor: number } {
+  const { major, minor } = kubernetesSemver(version);
+  return { major, minor };
+}
+
+/** `1.33`, `v1.33.4` → `1.33`. */
 export function minorOf(version: string): string {
-  const [major, minor] = version.replace(/^v/, '').split('.');
-  return `${Number(major)}.${Number(minor)}`;
+  const { major, minor } = kubernetesMinor(version);
+  return `${major}.${minor}`;
 }
 
 /** `1.33`, `v1.33`, `1.33.4` → `v1.33.0`, `v1.33.0`, `v1.33.4` (helm's form). */
 export function helmKubeVersion(version: string): string {
-  const v = version.replace(/^v/, '');
-  return `v${v.split('.').length === 2 ? `${v}.0` : v}`;
+  return `v${kubernetesSemver(version).version}`;
 }
 
 /**

@@ -12,7 +12,7 @@ import { Diagnostic, Diagnostics } from '../config/diagnostics';
 import { UserError } from '../config/errors';
 import { PROJECT_PATHS, ProjectLayout } from '../config/layout';
 import { settingsKey } from '../config/cluster';
-import { kubernetesVersionField, minorOf, templateNameFor } from '../config/cluster-templates';
+import { kubernetesMinor, kubernetesVersionField, minorOf, templateNameFor } from '../config/cluster-templates';
 import { Hub } from '../config/hub';
 import { ClusterUnit, clusterUnits } from '../config/cluster-unit';
 import { hubFileCluster, listClusterNames, listHubNames } from '../config/load';
@@ -243,10 +243,10 @@ function refuseUnsupportedUpgrade(units: readonly ClusterUnit[], plans: Readonly
     for (const change of unsupportedUpgrades(plans.get(cluster.name)!)) {
       const { from, to, problem } = change.kubernetes!;
       const version = kubernetesVersionField(settingsKey(cluster), cluster.magnum.template, cluster.magnum.kubernetes);
-      const [major, fromMinor] = from.split('.').map(Number);
-      const next = `${major}.${fromMinor + 1}`;
+      const [f, t] = [kubernetesMinor(from), kubernetesMinor(to)];
+      const next = `${f.major}.${f.minor + 1}`;
       const nextTemplate = 'name' in cluster.magnum.template ? templateNameFor(cluster.magnum.template.name, next) : undefined;
-      const upward = Number(to.split('.')[0]) === major && Number(to.split('.')[1]) > fromMinor;
+      const upward = t.major === f.major && t.minor > f.minor;
       const fix = upward
         ? `upgrade one minor version at a time: first the template of Kubernetes ${next}${nextTemplate ? ` (${nextTemplate})` : ''}, jhm synth and jhm deploy ${cluster.name}, then the next`
         : `keep a template of Kubernetes ${from} or later; an older Kubernetes needs a new cluster`;
