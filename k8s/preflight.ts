@@ -43,6 +43,7 @@ import type { Diagnostic } from '../config/diagnostics';
 import { UserError, UserErrors } from '../config/errors';
 import { OUTPUT_DIRS } from '../config/layout';
 import { ScopeTable } from './helm/scope';
+import { apiGroup, identityKey } from './object-identity';
 import { WAVES } from './waves';
 
 /** The rules, by the name their tests carry. */
@@ -366,12 +367,11 @@ function readFile(text: string, file: string, folder: 'dist' | 'secrets', object
       findings.push(finding('parse', file, p.line, undefined, `document is not a Kubernetes object: it lacks ${missing}`, 'give every document apiVersion, kind and metadata.name'));
       continue;
     }
-    const slash = apiVersion.lastIndexOf('/');
     objects.push({
       o,
       kind,
-      group: slash < 0 ? '' : apiVersion.slice(0, slash),
-      version: apiVersion.slice(slash + 1),
+      group: apiGroup(apiVersion),
+      version: apiVersion.slice(apiVersion.lastIndexOf('/') + 1),
       name,
       namespace: str(obj(o.metadata).namespace),
       folder,
@@ -400,8 +400,6 @@ function describe(x: Located): string {
 
 // ---------------------------------------------------------------------------------------------
 // The index.
-
-const key = (group: string, kind: string, namespace: string | undefined, name: string): string => `${group}\u0000${kind}\u0000${namespace ?? ''}\u0000${name}`;
 
 /** A pod template of a workload: the labels its pods get and their spec. */
 interface Template {
@@ -450,7 +448,7 @@ function index(objects: readonly Located[], scopes: ScopeTable, findings: Findin
   const made = new Map<string, string>();
   for (const x of objects) {
     // Rule identity: group, kind, namespace, name once (a Namespace may be repeated in dist-secrets/).
-    const k = key(x.group, x.kind, x.namespace, x.name);
+    const k = identityKey(x.group, x.kind, x.namespace, x.name);
     const first = byKey.get(k);
     if (first === undefined) byKey.set(k, x);
     else if (!(x.kind === 'Namespace' && x.group === '' && first.folder !== x.folder)) {
@@ -481,12 +479,12 @@ function index(objects: readonly Located[], scopes: ScopeTable, findings: Findin
     if (x.kind === 'Ingress' && x.group === 'networking.k8s.io' && certManagerIssuer(x)) {
       for (const tls of arr(obj(x.o.spec).tls)) {
         const s = str(obj(tls).secretName);
-        if (s) made.set(key('', 'Secret', x.namespace, s), `cert-manager (for ${describe(x)})`);
+        if (s) made.set(identityKey('', 'Secret', x.namespace, s), `cert-manager (for ${describe(x)})`);
       }
     }
     if (x.kind === 'Certificate' && x.group === CERT_MANAGER_GROUP) {
       const s = str(obj(x.o.spec).secretName);
-      if (s) made.set(key('', 'Secret', x.namespace, s), `cert-manager (for ${describe(x)})`);
+      if (s) made.set(identityKey('', 'Secret', x.namespace, s), `cert-manager (for ${describe(x)})`);
     }
   }
   return { objects, byKey, namespaces, crds, templates, made, scopes };
@@ -504,7 +502,7 @@ function certManagerIssuer(x: Located): { group: string; kind: string; name: str
 
 /** Who makes `kind namespace/name` when the output does not hold it: the controller, or undefined. */
 function madeBy(ix: Index, group: string, kind: string, namespace: string | undefined, name: string): string | undefined {
-  const fromOutput = ix.made.get(key(group, kind, namespace, name));
+  const fromOutput = ix.made.get(identityKey(group, kind, namespace, name));
   if (fromOutput) return fromOutput;
   if (namespace !== undefined && group === '') {
     const each = PER_NAMESPACE_OBJECTS.get(`${kind}/${name}`);
@@ -518,7 +516,7 @@ function madeBy(ix: Index, group: string, kind: string, namespace: string | unde
 }
 
 function exists(ix: Index, group: string, kind: string, namespace: string | undefined, name: string): boolean {
-  return ix.byKey.has(key(group, kind, namespace, name)) || madeBy(ix, group, kind, namespace, name) !== undefined;
+  return ix.byKey.has(identityKey(group, kind, namespace, name)) || madeBy(ix, group, kind, namespace, name) !== undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -626,7 +624,7 @@ function ingressRule(ix: Index, x: Located, secrets: boolean, findings: Finding[
   const spec = obj(x.o.spec);
   const ns = x.namespace;
   const cls = str(spec.ingressClassName);
-  if (cls && !ix.byKey.has(key('networking.k8s.io', 'IngressClass', undefined, cls))) {
+  if (cls && !ix.byKey.has(identityKey('networking.k8s.io', 'IngressClass', undefined, cls))) {
     findings.push(finding('ingress', x.file, x.line, x, `spec.ingressClassName ${cls}: no IngressClass ${cls} in the output`, 'name the IngressClass the ingress controller of the output defines'));
   }
   const backends: Array<[string, Json]> = [];
@@ -635,7 +633,7 @@ function ingressRule(ix: Index, x: Located, secrets: boolean, findings: Finding[
   for (const [field, b] of backends) {
     if (isObj(b.service)) {
       const name = str(b.service.name) ?? '';
-      const svc = ix.byKey.get(key('', 'Service', ns, name));
+      const svc = ix.byKey.get(identityKey('', 'Service', ns, name));
       if (!svc) {
         findings.push(finding('ingress', x.file, x.line, x, `${field}: Service ${name} is not in namespace ${ns ?? 'default'}`, 'name a Service of the output in the Ingress namespace'));
         continue;
@@ -656,7 +654,7 @@ function ingressRule(ix: Index, x: Located, secrets: boolean, findings: Finding[
   }
   const issuer = certManagerIssuer(x);
   const clusterIssuer = issuer && (issuer.group === CERT_MANAGER_GROUP ? issuer.kind === 'ClusterIssuer' : ix.scopes.isClusterScoped({ apiVersion: `${issuer.group}/v1`, kind: issuer.kind }));
-  if (issuer && !ix.byKey.has(key(issuer.group, issuer.kind, clusterIssuer ? undefined : ns, issuer.name))) {
+  if (issuer && !ix.byKey.has(identityKey(issuer.group, issuer.kind, clusterIssuer ? undefined : ns, issuer.name))) {
     const what = `${issuer.kind}${issuer.group === CERT_MANAGER_GROUP ? '' : ` (${issuer.group})`} ${issuer.name}`;
     findings.push(finding('ingress', x.file, x.line, x, `annotation ${issuer.annotation}: no ${what} in ${clusterIssuer ? 'the output' : `namespace ${ns ?? 'default'} of the output`}`, `name a ${issuer.kind} of the output (${WAVES.issuers.fileName})`));
   }
@@ -676,13 +674,13 @@ function bindingRule(ix: Index, x: Located, findings: Finding[]): void {
   const roleName = str(role.name) ?? '';
   if (roleKind === 'ClusterRole') {
     const builtin = BUILTIN_CLUSTER_ROLES.has(roleName) || roleName.startsWith('system:');
-    if (!builtin && !ix.byKey.has(key('rbac.authorization.k8s.io', 'ClusterRole', undefined, roleName))) {
+    if (!builtin && !ix.byKey.has(identityKey('rbac.authorization.k8s.io', 'ClusterRole', undefined, roleName))) {
       findings.push(finding('binding', x.file, x.line, x, `roleRef: no ClusterRole ${roleName} in the output (nor one the API server creates)`, 'add the ClusterRole or name an existing one'));
     }
   } else if (roleKind === 'Role') {
     if (x.kind === 'ClusterRoleBinding') {
       findings.push(finding('binding', x.file, x.line, x, `roleRef: a ClusterRoleBinding cannot name Role ${roleName}`, 'name a ClusterRole, or use a RoleBinding'));
-    } else if (!BUILTIN_ROLES.has(`${x.namespace ?? ''}/${roleName}`) && !ix.byKey.has(key('rbac.authorization.k8s.io', 'Role', x.namespace, roleName))) {
+    } else if (!BUILTIN_ROLES.has(`${x.namespace ?? ''}/${roleName}`) && !ix.byKey.has(identityKey('rbac.authorization.k8s.io', 'Role', x.namespace, roleName))) {
       findings.push(finding('binding', x.file, x.line, x, `roleRef: no Role ${roleName} in namespace ${x.namespace ?? 'default'}`, 'add the Role in the binding namespace or name an existing one'));
     }
   } else {
@@ -725,7 +723,7 @@ function webhookRule(ix: Index, x: Located, findings: Finding[]): void {
     const name = str(service.name) ?? '';
     const ns = str(service.namespace) ?? '';
     const port = typeof service.port === 'number' ? service.port : 443;
-    const svc = ix.byKey.get(key('', 'Service', ns, name));
+    const svc = ix.byKey.get(identityKey('', 'Service', ns, name));
     if (!svc) {
       findings.push(finding('webhook', x.file, x.line, x, `${field}: Service ${ns}/${name} is not in the output, so the API server's calls fail`, 'name a Service of the output, or add the Service'));
       continue;
@@ -742,7 +740,7 @@ function podRule(ix: Index, t: Template, secrets: boolean, findings: Finding[]):
   const ns = x.namespace;
   const spec = t.spec;
   const missing = (kind: string, name: string, where: string, dataKey?: string): void => {
-    const object = ix.byKey.get(key('', kind, ns, name));
+    const object = ix.byKey.get(identityKey('', kind, ns, name));
     if (object) {
       if (dataKey === undefined) return;
       const data = kind === 'Secret' ? { ...obj(object.o.data), ...obj(object.o.stringData) } : { ...obj(object.o.data), ...obj(object.o.binaryData) };
@@ -761,7 +759,7 @@ function podRule(ix: Index, t: Template, secrets: boolean, findings: Finding[]):
   // A volume of a ConfigMap or Secret: the object, and each key its items name (the kubelet fails the mount of a missing key unless optional).
   const withItems = (kind: 'ConfigMap' | 'Secret', source: Json, name: unknown, where: string): void => {
     check(kind, name, where, source.optional);
-    if (typeof name !== 'string' || !ix.byKey.has(key('', kind, ns, name))) return;
+    if (typeof name !== 'string' || !ix.byKey.has(identityKey('', kind, ns, name))) return;
     arr(source.items).forEach((item, i) => check(kind, name, `${where} items[${i}]`, source.optional, obj(item).key));
   };
 

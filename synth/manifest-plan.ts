@@ -2,8 +2,8 @@
  * The Kubernetes change plan: which objects a new `dist/<cluster>/` (or `dist-secrets/<cluster>/`)
  * creates, changes and removes against the one before, per wave file.
  *
- * An object's identity is its API group, kind, namespace and name (the version is not part of
- * it: `autoscaling/v1` and `autoscaling/v2` name the same object). An object that differs in
+ * An object's identity is its API group, kind, namespace and name (`k8s/object-identity.ts`; the
+ * version is not part of it). An object that differs in
  * anything (deeply, key order aside) is changed; one that moves to another wave file is changed
  * too (its sync-wave annotation differs), never removed and created.
  *
@@ -17,6 +17,7 @@ import * as path from 'path';
 import { isDeepStrictEqual } from 'util';
 import type * as Yaml from 'yaml';
 import { UserError } from '../config/errors';
+import { objectIdentity } from '../k8s/object-identity';
 import { OWNER_CLUSTER_LABEL } from '../k8s/ownership';
 
 /** One object created, changed or removed. */
@@ -44,16 +45,6 @@ export interface ManifestObject {
   readonly object: Record<string, unknown>;
 }
 
-/** The API group of an `apiVersion` (`''` for the core group: `v1`). */
-export function apiGroup(apiVersion: string): string {
-  const slash = apiVersion.indexOf('/');
-  return slash < 0 ? '' : apiVersion.slice(0, slash);
-}
-
-/** `group/kind/namespace/name`: what makes two objects the same object on a cluster. */
-export function objectIdentity(o: { readonly apiVersion: string; readonly kind: string; readonly namespace?: string; readonly name: string }): string {
-  return `${apiGroup(o.apiVersion)}/${o.kind}/${o.namespace ?? ''}/${o.name}`;
-}
 
 /**
  * The objects of one manifest file (`file`, named `display` in errors; `file` inside its folder is

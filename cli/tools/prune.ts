@@ -30,7 +30,8 @@ import { writeJsonAtomicSync } from '../../base/files';
 import { describeFailure, succeeded } from '../../base/process';
 import { OUTPUT_DIRS } from '../../synth/output';
 import { info, success } from '../../synth/report';
-import { apiGroup, describeObject, NEVER_PRUNED_KINDS, objectIdentity, readManifestObjects } from '../../synth/manifest-plan';
+import { apiGroup, objectIdentity } from '../../k8s/object-identity';
+import { describeObject, NEVER_PRUNED_KINDS, readManifestObjects } from '../../synth/manifest-plan';
 import { Kubectl } from './kubectl';
 
 /** A live object found by the prune's listing. */

@@ -6,6 +6,7 @@
  * `scope: Cluster`, and any kind the caller names (e.g. `ClusterIssuer`, whose CRD comes from
  * another chart). Everything else is namespaced.
  */
+import { apiGroup } from '../object-identity';
 import type { K8sObject } from './types';
 
 /** Built-in cluster-scoped kinds by API group (`''` is the core group). */
@@ -35,12 +36,6 @@ export const BUILTIN_CLUSTER_SCOPED: Readonly<Record<string, readonly string[]>>
   'storage.k8s.io': ['StorageClass', 'CSIDriver', 'CSINode', 'VolumeAttachment', 'VolumeAttributesClass'],
   'storagemigration.k8s.io': ['StorageVersionMigration'],
 };
-
-/** The API group of an `apiVersion` (`apps/v1` → `apps`, `v1` → `''`). */
-export function apiGroup(apiVersion: string): string {
-  const slash = apiVersion.indexOf('/');
-  return slash < 0 ? '' : apiVersion.slice(0, slash);
-}
 
 /** Decides the scope of objects of one render. */
 export class ScopeTable {
