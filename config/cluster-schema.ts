@@ -6,11 +6,10 @@
  */
 import { z } from 'zod';
 import { DNS_ZONE } from './dns';
-import { kubernetesVersionProblem } from './cluster-templates';
-import { DEFAULT_MASTER_NODE_GROUP, DEFAULT_WORKER_NODE_GROUP, nodeRangeProblems } from './node-group';
+import { DEFAULT_MASTER_NODE_GROUP, DEFAULT_WORKER_NODE_GROUP } from './node-group';
 import { MANAGED_CLUSTER_LABELS } from './cluster-labels';
 import { dnsLabel, ipv4, terraformText, terraformUrl } from './schema-parts';
-import { checkFields, CLUSTER_FIELDS, DEFAULT_WORKER_FIELDS, NODE_GROUP_FIELDS, shapeOf } from './magnum-fields';
+import { checkMagnum, checkNodeGroup, magnumSchema, nodeGroupSchema } from './magnum-fields';
 
 export const cloudSchema = z
   .object({
@@ -20,13 +19,10 @@ export const cloudSchema = z
   .strict()
   .default({});
 
-/** An entry of `nodeGroups:` (its fields: `NODE_GROUP_FIELDS`). */
-const nodeGroupSchema = z.object(shapeOf(NODE_GROUP_FIELDS)).strict();
-
 export const nodeGroupsSchema = z.array(nodeGroupSchema).default([]).describe('Extra nodegroups, e.g. for user servers.');
 
 /** The Magnum cluster: `cluster:` of a legacy hub file, `magnum:` of a cluster file (its fields: `CLUSTER_FIELDS`). */
-export const magnumSchema = z.object(shapeOf(CLUSTER_FIELDS)).strict();
+export { magnumSchema };
 
 /** The Designate zone hub records go in. */
 export const zoneSchema = z
@@ -108,14 +104,11 @@ export type Issue = (path: (string | number)[], message: string) => void;
 
 /**
  * The rules on a Magnum cluster and its nodegroups, for a cluster file (`magnum`) and a legacy
- * hub file (`cluster`) alike.
+ * hub file (`cluster`) alike: the settings' own (`config/magnum-fields.ts`), the labels jhm
+ * manages, and the nodegroup list (unique names, not Magnum's own).
  */
 export function checkClusterParts(c: z.output<typeof magnumSchema>, nodeGroups: z.output<typeof nodeGroupsSchema>, key: 'magnum' | 'cluster', issue: Issue): void {
-  checkFields(CLUSTER_FIELDS, c, [key], issue);
-  checkFields(DEFAULT_WORKER_FIELDS, c.defaultWorker, [key, 'defaultWorker'], issue);
-  checkRange(c.defaultWorker, [key, 'defaultWorker'], issue);
-  const version = kubernetesVersionProblem(c, key);
-  if (version !== undefined) issue([key, 'kubernetesVersion'], version);
+  checkMagnum(c, key, issue);
   checkLabelKeys(c.labels, [key, 'labels'], issue);
   for (const label of Object.keys(c.labels)) {
     const managed = Object.hasOwn(MANAGED_CLUSTER_LABELS, label) ? MANAGED_CLUSTER_LABELS[label] : undefined;
@@ -124,8 +117,7 @@ export function checkClusterParts(c: z.output<typeof magnumSchema>, nodeGroups: 
 
   const seen = new Map<string, number>();
   nodeGroups.forEach((ng, i) => {
-    checkFields(NODE_GROUP_FIELDS, ng, ['nodeGroups', i], issue);
-    checkRange(ng, ['nodeGroups', i], issue);
+    checkNodeGroup(ng, ['nodeGroups', i], issue);
     checkLabelKeys(ng.labels, ['nodeGroups', i, 'labels'], issue);
     if (ng.name === DEFAULT_WORKER_NODE_GROUP || ng.name === DEFAULT_MASTER_NODE_GROUP) {
       issue(['nodeGroups', i, 'name'], `"${ng.name}" is created by Magnum with the cluster; configure it under ${key}.defaultWorker or pick another name`);
@@ -148,16 +140,12 @@ function checkLabelKeys(labels: Readonly<Record<string, string>>, path: (string 
   if (Object.hasOwn(labels, '')) issue([...path, ''], 'is an empty label key: a Magnum label needs a name; remove it or name it');
 }
 
-function checkRange(g: { minNodes: number; maxNodes: number; nodeCount?: number }, path: (string | number)[], issue: Issue): void {
-  for (const p of nodeRangeProblems(g)) issue([...path, p.field], p.message);
-}
-
 /** What a cluster file may contain (defaults optional). */
 export type ClusterFileInput = z.input<typeof clusterFileSchema>;
 /** A validated cluster file with every default applied. */
 export type ClusterFile = z.output<typeof clusterFileSchema>;
 /** The Magnum part, validated. */
-export type MagnumFile = z.output<typeof magnumSchema>;
+export type { MagnumFile } from './magnum-fields';
 export type NodeGroupFile = z.output<typeof nodeGroupSchema>;
 
 /** JSON Schema of the cluster file, for editors (generated from the zod schema, never hand-kept). */

@@ -7,7 +7,7 @@ import { DNS_LABEL_RULE, isDnsLabel } from './dns';
 import { quote, UserError, UserErrors } from './errors';
 import { ClusterFile, ClusterFileInput, clusterFileSchema, defaultS3StateKey, MagnumFile, NodeGroupFile } from './cluster-schema';
 import { DEFAULT_WORKER_NODE_GROUP, nodeGroupLabelValue, nodeGroupSelector } from './node-group';
-import { CLUSTER_FIELDS, MagnumSettings, NODE_GROUP_FIELDS, NodeGroupSettings, settingsOf } from './magnum-fields';
+import { CLUSTER_FIELDS, ClusterTemplateRef, initialNodeCount, MagnumSettings, NODE_GROUP_FIELDS, NodeGroupSettings, settingsOf, templateRef } from './magnum-fields';
 import { CERT_MANAGER_NAMESPACE, CERT_MANAGER_RELEASE, INGRESS_CONTROLLERS } from './namespaces';
 import type { ChartKey } from './versions';
 import { KubernetesVersion, resolveKubernetesVersion } from './cluster-templates';
@@ -38,7 +38,7 @@ export type ClusterBackend =
  * and its derived node label.
  */
 export type NodeGroup = Omit<NodeGroupSettings, 'nodeCount'> & {
-  /** Initial number of nodes: the file's, else `minNodes`. */
+  /** Initial number of nodes (`initialNodeCount`). */
   readonly nodeCount: number;
   /** Value of `capi.stackhpc.com/node-group` on this nodegroup's nodes. */
   readonly labelValue: string;
@@ -48,8 +48,7 @@ export type NodeGroup = Omit<NodeGroupSettings, 'nodeCount'> & {
 
 export type IngressController = ClusterFile['ingress']['controller'];
 
-/** A cluster template: by UUID, or by name (looked up when Terraform plans). */
-export type ClusterTemplateRef = { readonly id: string } | { readonly name: string };
+export type { ClusterTemplateRef };
 
 /** A Helm release: which chart (its key in `charts.yaml`, pinned there), under which release name, in which namespace. */
 export interface ReleaseRef<C extends ChartKey = ChartKey> {
@@ -120,8 +119,7 @@ const DEFAULT_WORKER = { name: DEFAULT_WORKER_NODE_GROUP, role: 'worker', labels
 function nodeGroup(g: NodeGroupFile): NodeGroup {
   return {
     ...settingsOf(NODE_GROUP_FIELDS, g),
-    // Derived, not a default: the file's nodeCount is "default: minNodes" of the same nodegroup.
-    nodeCount: g.nodeCount ?? g.minNodes,
+    nodeCount: initialNodeCount(g),
     labelValue: nodeGroupLabelValue(g.name),
     nodeSelector: nodeGroupSelector(g.name),
   };
@@ -159,7 +157,7 @@ export function resolveCluster(name: string, parts: ClusterParts, source: string
     cloud: { name: parts.cloud.name, region: parts.cloud.region },
     magnumName: c.name ?? name,
     magnum: {
-      template: c.templateId !== undefined ? { id: c.templateId } : { name: c.template },
+      template: templateRef(c),
       ...settingsOf(CLUSTER_FIELDS, c),
       kubernetes,
     },

@@ -5,7 +5,7 @@
  */
 import { DNS_LABEL_RULE, isDnsLabel } from './dns';
 import { quote } from './errors';
-import { nodeRangeProblems } from './node-group';
+import { NODE_RANGE_FIELDS, nodeRangeProblems } from './magnum-fields';
 
 /** Throws a clear error about prop `prop` of construct `what` (e.g. `MagnumCluster cluster`) unless `ok`. */
 export function requireProp(ok: boolean, what: string, prop: string, rule: string): void {
@@ -23,13 +23,11 @@ export function requireInteger(value: number, what: string, prop: string, min: n
 }
 
 /**
- * The size range of a nodegroup: `minNodes` at least 1, `maxNodes` at least `minNodes`, and
- * `nodeCount` between them.
+ * The size range of a nodegroup (`nodeRangeProblems` in `config/magnum-fields.ts`): each size at
+ * least 1, `maxNodes` at least `minNodes`, and `nodeCount` between them.
  */
 export function requireNodeRange(g: { readonly minNodes: number; readonly maxNodes: number; readonly nodeCount: number }, what: string, prefix = ''): void {
-  requireInteger(g.minNodes, what, `${prefix}minNodes`, 1);
-  requireInteger(g.maxNodes, what, `${prefix}maxNodes`, 1);
-  requireInteger(g.nodeCount, what, `${prefix}nodeCount`, 1);
+  for (const k of NODE_RANGE_FIELDS) requireInteger(g[k], what, `${prefix}${k}`, 1);
   const [problem] = nodeRangeProblems(g);
   if (problem) requireProp(false, what, `${prefix}${problem.field}`, problem.message);
 }

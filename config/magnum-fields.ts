@@ -18,11 +18,16 @@
  *   here; `test/config/magnum-fields.test.ts` checks every argument is classified there);
  * - the lines `jhm init` writes for them (`template`, used by `cli/hub-template.ts`).
  *
+ * The rules across the fields of one table (a nodegroup's size range, the template and its
+ * Kubernetes version) live here too ({@link checkMagnum}, {@link checkNodeGroup}), as do the
+ * values the model derives from fields (the template reference, a nodegroup's initial size).
+ *
  * The Terraform arguments are plain strings: this module imports nothing of Terraform or cdktf.
  * Adding a Magnum setting is one row here, its use in the construct, and its tests.
  */
 import { z } from 'zod';
 import { DEFAULT_CLUSTER_TEMPLATE } from './versions';
+import { kubernetesVersionProblem } from './cluster-templates';
 import { dnsLabel, flavor, terraformText, timeout } from './schema-parts';
 
 /** Reports a problem with the field at `path` (below the settings' key, e.g. `['masterCount']`). */
@@ -326,3 +331,66 @@ export const NODE_GROUP_ARGUMENTS: ReadonlyMap<string, readonly ArgumentField[]>
 export const FIELD_LABELS: ReadonlyMap<string, string> = new Map(
   [...CLUSTER_ARGUMENTS].flatMap(([arg, fields]) => (arg.startsWith('labels.') && arg !== 'labels.*' ? [[arg.slice('labels.'.length), fields[0].field] as const] : [])),
 );
+
+/** A cluster template: by UUID, or by name (looked up when Terraform plans). */
+export type ClusterTemplateRef = { readonly id: string } | { readonly name: string };
+
+/** The template of validated settings: by UUID when the file gives one, else by name. */
+export function templateRef(c: MagnumFile): ClusterTemplateRef {
+  return c.templateId !== undefined ? { id: c.templateId } : { name: c.template };
+}
+
+/** The size fields of a nodegroup, each an integer of at least 1. */
+export const NODE_RANGE_FIELDS = ['minNodes', 'maxNodes', 'nodeCount'] as const;
+
+/** A nodegroup's size: its range, and its initial size when given. */
+type NodeRange = { readonly minNodes: number; readonly maxNodes: number; readonly nodeCount?: number };
+
+/** A nodegroup's initial size: the file's `nodeCount`, else `minNodes` (derived, not a default of its own). */
+export function initialNodeCount(g: NodeRange): number {
+  return g.nodeCount ?? g.minNodes;
+}
+
+/**
+ * What is wrong with the size range of a nodegroup, each with the field it is about: `minNodes`
+ * above `maxNodes`, or `nodeCount` (when given) outside `minNodes..maxNodes`. The schema reports
+ * these for files, and the Magnum constructs refuse props that have any.
+ */
+export function nodeRangeProblems(g: NodeRange): Array<{ field: 'minNodes' | 'nodeCount'; message: string }> {
+  const problems: Array<{ field: 'minNodes' | 'nodeCount'; message: string }> = [];
+  if (g.minNodes > g.maxNodes) {
+    problems.push({ field: 'minNodes', message: `is ${g.minNodes}, more than maxNodes (${g.maxNodes}); minNodes must not exceed maxNodes` });
+  }
+  if (g.nodeCount !== undefined && (g.nodeCount < g.minNodes || g.nodeCount > g.maxNodes)) {
+    problems.push({ field: 'nodeCount', message: `is ${g.nodeCount}, outside minNodes..maxNodes (${g.minNodes}..${g.maxNodes})` });
+  }
+  return problems;
+}
+
+/** The schema of the Magnum settings: `magnum:` of a cluster file, `cluster:` of a hub file in the original format. */
+export const magnumSchema = z.object(shapeOf(CLUSTER_FIELDS)).strict();
+
+/** The schema of an entry of `nodeGroups:`. */
+export const nodeGroupSchema = z.object(shapeOf(NODE_GROUP_FIELDS)).strict();
+
+/** The validated Magnum settings of a file, every field. */
+export type MagnumFile = z.output<typeof magnumSchema>;
+
+/**
+ * The rules on validated Magnum settings under `key` (`magnum` or `cluster`) beyond each field's
+ * schema: the rows' own rules, the default worker's size range, and the Kubernetes version of the
+ * template (`config/cluster-templates.ts`).
+ */
+export function checkMagnum(c: MagnumFile, key: string, issue: FieldIssue): void {
+  checkFields(CLUSTER_FIELDS, c, [key], issue);
+  checkFields(DEFAULT_WORKER_FIELDS, c.defaultWorker, [key, 'defaultWorker'], issue);
+  for (const p of nodeRangeProblems(c.defaultWorker)) issue([key, 'defaultWorker', p.field], p.message);
+  const version = kubernetesVersionProblem(c, key);
+  if (version !== undefined) issue([key, 'kubernetesVersion'], version);
+}
+
+/** The rules on a validated nodegroup at `path` beyond each field's schema: the rows' own rules and its size range. */
+export function checkNodeGroup(g: NodeRange & Readonly<Record<string, unknown>>, path: (string | number)[], issue: FieldIssue): void {
+  checkFields(NODE_GROUP_FIELDS, g, path, issue);
+  for (const p of nodeRangeProblems(g)) issue([...path, p.field], p.message);
+}

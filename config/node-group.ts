@@ -25,19 +25,3 @@ export function nodeGroupLabelValue(name: string): string {
 export function nodeGroupSelector(name: string): Record<string, string> {
   return { [NODE_GROUP_LABEL_KEY]: nodeGroupLabelValue(name) };
 }
-
-/**
- * What is wrong with the size range of a nodegroup, each with the field it is about: `minNodes`
- * above `maxNodes`, or `nodeCount` (when given) outside `minNodes..maxNodes`. The hub schema
- * reports these for hub files, and the Magnum constructs refuse props that have any.
- */
-export function nodeRangeProblems(g: { readonly minNodes: number; readonly maxNodes: number; readonly nodeCount?: number }): Array<{ field: 'minNodes' | 'nodeCount'; message: string }> {
-  const problems: Array<{ field: 'minNodes' | 'nodeCount'; message: string }> = [];
-  if (g.minNodes > g.maxNodes) {
-    problems.push({ field: 'minNodes', message: `is ${g.minNodes}, more than maxNodes (${g.maxNodes}); minNodes must not exceed maxNodes` });
-  }
-  if (g.nodeCount !== undefined && (g.nodeCount < g.minNodes || g.nodeCount > g.maxNodes)) {
-    problems.push({ field: 'nodeCount', message: `is ${g.nodeCount}, outside minNodes..maxNodes (${g.minNodes}..${g.maxNodes})` });
-  }
-  return problems;
-}
