@@ -12,11 +12,21 @@ import { resolveSettings } from '../../k8s/helm/settings';
 
 const ROOT = path.join(__dirname, '..', '..');
 const SOURCE_DIRS = ['base', 'config', 'infra', 'k8s', 'synth', 'cli'];
+/** Path segments only the layout may spell, wherever they appear as a string. */
+const OWNED = new Set(['.jhm', 'cdktf.out', 'dist-secrets', 'hubs', 'charts.lock.json', 'charts.yaml', 'terraform.tfstate', 'JHM_CACHE_DIR', 'helm-home', 'staging', 'journal.json', 'render', 'tools']);
+
 /**
- * Path segments only the layout may spell. (`dist`, `secrets` and `kubeconfig` are also names of
- * output kinds, commands and Terraform outputs, so the check leaves them to review.)
+ * Project folders whose names are also other words (`secrets` is an output kind and a command,
+ * `outputs` where an IP was read from, `clusters` a kubeconfig key, `dist` an output kind): only
+ * the layout may build a path of them (`path.join(root, 'secrets')`, `path.resolve`).
  */
-const OWNED = new Set(['.jhm', 'cdktf.out', 'dist-secrets', 'hubs', 'charts.lock.json', 'terraform.tfstate', 'JHM_CACHE_DIR', 'helm-home', 'staging', 'journal.json', 'render', 'tools']);
+const OWNED_AS_PATH = new Set(['clusters', 'outputs', 'secrets', 'dist', 'kubeconfig']);
+
+/** Whether `node` is an argument of a call that builds a path (`path.join(...)`, `path.resolve(...)`). */
+function inPathCall(node: ts.Node): boolean {
+  const call = node.parent;
+  return ts.isCallExpression(call) && call.arguments.includes(node as ts.Expression) && /^path\.(posix\.)?(join|resolve)$/.test(call.expression.getText());
+}
 
 function files(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
@@ -24,13 +34,13 @@ function files(dir: string): string[] {
 }
 
 /** String literals used as values (not import specifiers, not property names in type positions). */
-function literals(file: string): Array<{ text: string; line: number }> {
+function literals(file: string): Array<{ text: string; line: number; pathPart: boolean }> {
   const sf = ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, true);
-  const out: Array<{ text: string; line: number }> = [];
+  const out: Array<{ text: string; line: number; pathPart: boolean }> = [];
   const visit = (node: ts.Node): void => {
     if (ts.isImportDeclaration(node) || ts.isExportDeclaration(node) || ts.isLiteralTypeNode(node)) return;
     if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) {
-      out.push({ text: node.text, line: sf.getLineAndCharacterOfPosition(node.getStart()).line + 1 });
+      out.push({ text: node.text, line: sf.getLineAndCharacterOfPosition(node.getStart()).line + 1, pathPart: inPathCall(node) });
     }
     ts.forEachChild(node, visit);
   };
@@ -38,13 +48,15 @@ function literals(file: string): Array<{ text: string; line: number }> {
   return out;
 }
 
-test('rule: only config/layout.ts spells the project\'s folders and files (hubs, secrets, outputs, dist, cdktf.out, .jhm, the cache)', () => {
+test('rule: only config/layout.ts spells the project\'s folders and files (hubs, clusters, secrets, outputs, dist, charts.yaml, cdktf.out, .jhm, the cache)', () => {
   const offenders: string[] = [];
   for (const dir of SOURCE_DIRS) {
     for (const file of files(path.join(ROOT, dir))) {
       const rel = path.relative(ROOT, file).split(path.sep).join('/');
       if (rel === 'config/layout.ts') continue;
-      for (const { text, line } of literals(file)) if (OWNED.has(text)) offenders.push(`${rel}:${line}: '${text}'`);
+      for (const { text, line, pathPart } of literals(file)) {
+        if (OWNED.has(text) || (pathPart && OWNED_AS_PATH.has(text))) offenders.push(`${rel}:${line}: '${text}'`);
+      }
     }
   }
   expect(offenders).toEqual([]);
@@ -76,4 +88,19 @@ test('rule: the helm engine takes its cache folder from the layout (JHM_CACHE_DI
   expect(resolveSettings({ root, env: { JHM_CACHE_DIR: '/var/cache/jhm' } }).cacheDir).toBe('/var/cache/jhm');
   expect(resolveSettings({ root, env: {} }).cacheDir).toBe(path.join(root, '.jhm'));
   expect(resolveSettings({ root, env: {} }).lockFile).toBe(path.join(root, 'charts.lock.json'));
+});
+
+test('rule: the check finds a project folder built into a path outside the layout, and leaves the same word alone elsewhere', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jhm-layout-literals-'));
+  try {
+    const file = path.join(dir, 'probe.ts');
+    fs.writeFileSync(file, "const a = path.join(root, 'secrets', hub);\nconst b = kind === 'secrets';\nconst c = '.jhm';\n");
+    expect(literals(file)).toEqual([
+      { text: 'secrets', line: 1, pathPart: true },
+      { text: 'secrets', line: 2, pathPart: false },
+      { text: '.jhm', line: 3, pathPart: false },
+    ]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
