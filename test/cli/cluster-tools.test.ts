@@ -90,7 +90,7 @@ describe('runProcess', () => {
     expect(r.aliveAfterSigint).toBe(true);
     expect(r.stderr).toContain('child: SIGTERM');
     expect(r.code).toBe(130);
-  }, 30_000);
+  }, 120_000);
 
   test('reports a missing executable instead of throwing', async () => {
     const r = await runProcess(path.join(tmp, 'missing'), [], { cwd: tmp, timeoutMs: 10_000 });
@@ -147,7 +147,7 @@ describe('jhm terraform\'s passthrough', () => {
     expect(r.aliveAfterSigint).toBe(true);
     expect(r.stderr).toContain('child: SIGTERM');
     expect(r.code).toBe(130);
-  }, 30_000);
+  }, 120_000);
 });
 
 describe('OpenTofu as terraform', () => {
