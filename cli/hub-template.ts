@@ -28,7 +28,7 @@ function cloudSection(cloud: string | undefined): string {
   return cloud ? `cloud:\n  name: ${scalar(cloud)}   # cloud in clouds.yaml` : '# cloud:\n#   name: openstack   # cloud in clouds.yaml; without it the OS_* environment is used';
 }
 
-/** `v` as YAML on one line: a scalar, or a flow mapping of scalars (`{ flavor: m3.quad, nodeCount: 1 }`). */
+/** `v` as YAML on one line: a scalar, or a flow mapping of scalars (`{ a: x, b: 1 }`). */
 function flow(v: unknown): string {
   if (v !== null && typeof v === 'object') return `{ ${Object.entries(v).map(([k, x]) => `${k}: ${flow(x)}`).join(', ')} }`;
   return typeof v === 'string' ? scalar(v) : String(v);

@@ -7,7 +7,7 @@ import { DNS_LABEL_RULE, isDnsLabel } from './dns';
 import { quote, UserError, UserErrors } from './errors';
 import { ClusterFile, ClusterFileInput, clusterFileSchema, defaultS3StateKey, MagnumFile, NodeGroupFile } from './cluster-schema';
 import { DEFAULT_WORKER_NODE_GROUP, nodeGroupLabelValue, nodeGroupSelector } from './node-group';
-import { CLUSTER_FIELDS, ClusterTemplateRef, initialNodeCount, MagnumSettings, NODE_GROUP_FIELDS, NodeGroupSettings, settingsOf, templateRef } from './magnum-fields';
+import { CLUSTER_FIELDS, ClusterTemplateRef, initialNodeCount, MagnumSettings, NODE_GROUP_FIELDS, SizedNodeGroupSettings, settingsOf, templateRef } from './magnum-fields';
 import { CERT_MANAGER_NAMESPACE, CERT_MANAGER_RELEASE, INGRESS_CONTROLLERS } from './namespaces';
 import type { ChartKey } from './versions';
 import { KubernetesVersion, resolveKubernetesVersion } from './cluster-templates';
@@ -37,9 +37,7 @@ export type ClusterBackend =
  * A nodegroup: its settings (`NODE_GROUP_FIELDS` in `config/magnum-fields.ts`), its initial size
  * and its derived node label.
  */
-export type NodeGroup = Omit<NodeGroupSettings, 'nodeCount'> & {
-  /** Initial number of nodes (`initialNodeCount`). */
-  readonly nodeCount: number;
+export type NodeGroup = SizedNodeGroupSettings & {
   /** Value of `capi.stackhpc.com/node-group` on this nodegroup's nodes. */
   readonly labelValue: string;
   /** Node selector matching exactly this nodegroup's nodes. */
@@ -66,7 +64,7 @@ export interface ReleaseRef<C extends ChartKey = ChartKey> {
 export type ClusterSettings = { readonly template: ClusterTemplateRef } & MagnumSettings & {
   /**
    * The Kubernetes version the cluster runs, from one place (`config/cluster-templates.ts`): the
-   * file's `kubernetesVersion`, or the version its template's name states; `Cluster.kubeVersion`
+   * version the file states, or the one its template's name states; `Cluster.kubeVersion`
    * is its helm form.
    */
   readonly kubernetes: KubernetesVersion;

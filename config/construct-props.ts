@@ -5,7 +5,7 @@
  */
 import { DNS_LABEL_RULE, isDnsLabel } from './dns';
 import { quote } from './errors';
-import { NODE_RANGE_FIELDS, nodeRangeProblems } from './magnum-fields';
+import { NODE_RANGE_FIELDS, NodeRange, nodeRangeProblems } from './magnum-fields';
 
 /** Throws a clear error about prop `prop` of construct `what` (e.g. `MagnumCluster cluster`) unless `ok`. */
 export function requireProp(ok: boolean, what: string, prop: string, rule: string): void {
@@ -23,10 +23,10 @@ export function requireInteger(value: number, what: string, prop: string, min: n
 }
 
 /**
- * The size range of a nodegroup (`nodeRangeProblems` in `config/magnum-fields.ts`): each size at
- * least 1, `maxNodes` at least `minNodes`, and `nodeCount` between them.
+ * The size range of a nodegroup (`nodeRangeProblems` in `config/magnum-fields.ts`): each size an
+ * integer of at least 1, and no problem across them.
  */
-export function requireNodeRange(g: { readonly minNodes: number; readonly maxNodes: number; readonly nodeCount: number }, what: string, prefix = ''): void {
+export function requireNodeRange(g: Required<NodeRange>, what: string, prefix = ''): void {
   for (const k of NODE_RANGE_FIELDS) requireInteger(g[k], what, `${prefix}${k}`, 1);
   const [problem] = nodeRangeProblems(g);
   if (problem) requireProp(false, what, `${prefix}${problem.field}`, problem.message);

@@ -344,7 +344,10 @@ export function templateRef(c: MagnumFile): ClusterTemplateRef {
 export const NODE_RANGE_FIELDS = ['minNodes', 'maxNodes', 'nodeCount'] as const;
 
 /** A nodegroup's size: its range, and its initial size when given. */
-type NodeRange = { readonly minNodes: number; readonly maxNodes: number; readonly nodeCount?: number };
+export type NodeRange = { readonly minNodes: number; readonly maxNodes: number; readonly nodeCount?: number };
+
+/** A nodegroup's settings as the model has them: its initial size decided ({@link initialNodeCount}). */
+export type SizedNodeGroupSettings = Omit<NodeGroupSettings, 'nodeCount'> & { readonly nodeCount: number };
 
 /** A nodegroup's initial size: the file's `nodeCount`, else `minNodes` (derived, not a default of its own). */
 export function initialNodeCount(g: NodeRange): number {

@@ -1,8 +1,10 @@
 /**
  * Which field of a cluster's file sets each argument of its Terraform resources, so that a change
  * plan (`synth/terraform-plan.ts`) can say which edit forces a replacement: Terraform says
- * `labels.max_node_count`, the user edited `magnum.defaultWorker.maxNodes`. The construct ids of
- * the resources (their Terraform names) live here too; `ClusterStack` names them from here.
+ * `labels.max_node_count`, the user edited the field whose row in `config/magnum-fields.ts` names
+ * that argument (under `magnum:`, or `cluster:` of a hub file in the original format). The
+ * construct ids of the resources (their Terraform names) live here too; `ClusterStack` names them
+ * from here.
  * `test/infra/stack-fields.test.ts` edits each field and checks that the plan's changed
  * arguments map back to it.
  */
@@ -23,7 +25,7 @@ export const RESOURCE_IDS = {
 
 /**
  * The field of `cluster`'s file that sets argument `path` (a plan's dotted path, e.g.
- * `labels.max_node_count`) of resource `type.name`, e.g. `magnum.defaultWorker.maxNodes`; undefined
+ * `labels.max_node_count`) of resource `type.name`, e.g. `magnum.labels.<key>`; undefined
  * when no field does (what jhm fixes, references to other resources, the hubs' records).
  */
 export function fileField(cluster: Pick<Cluster, 'dedicated' | 'nodeGroups'> & { readonly magnum: Pick<Cluster['magnum'], 'template'> }, type: string, name: string, path: string): string | undefined {
