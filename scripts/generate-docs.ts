@@ -195,19 +195,46 @@ export function commandReference(program: Command = buildProgram()): string {
   return out.join('\n');
 }
 
-/** Every generated reference: path from the repository root → text. */
-export function referenceDocs(): Map<string, string> {
+/** The README's command table: one row per command, linking to its section of the reference. */
+export function commandTable(program: Command = buildProgram()): string {
+  const help = new Help();
+  return [
+    '| Command | Does |',
+    '| --- | --- |',
+    ...program.commands.map((c) => `| [\`jhm ${help.commandUsage(c).replace(/^jhm /, '').replace(/\[options\] ?/, '')}\`](docs/reference/commands.md#jhm-${c.name()}) | ${cell(c.description())} |`),
+  ].join('\n');
+}
+
+/** Where the README's generated command table sits. */
+const TABLE_BEGIN = /^<!-- commands:begin[^\n]*-->\n/m;
+const TABLE_END = /^<!-- commands:end -->$/m;
+
+/** `readme` with the text between its command-table markers replaced by `commandTable()`. */
+export function readmeWithCommandTable(readme: string, program?: Command): string {
+  const begin = TABLE_BEGIN.exec(readme);
+  const end = TABLE_END.exec(readme);
+  if (!begin || !end || end.index < begin.index) throw new Error('README.md: no <!-- commands:begin … --> and <!-- commands:end --> lines to put the command table between');
+  const from = begin.index + begin[0].length;
+  return `${readme.slice(0, from)}${commandTable(program)}\n${readme.slice(end.index)}`;
+}
+
+/** The repository root (this file runs from scripts/ with tsx, or from lib/scripts/ when built). */
+const ROOT = path.join(__dirname, '..', ...(__dirname.includes(`${path.sep}lib${path.sep}`) ? ['..'] : []));
+
+/** Every generated file: path from the repository root → text. The README keeps its own text around its command table. */
+export function referenceDocs(root = ROOT): Map<string, string> {
+  const program = buildProgram();
   return new Map([
     ['docs/reference/hub-file.md', hubReference()],
     ['docs/reference/cluster-file.md', clusterReference()],
-    ['docs/reference/commands.md', commandReference()],
+    ['docs/reference/commands.md', commandReference(program)],
+    ['README.md', readmeWithCommandTable(fs.readFileSync(path.join(root, 'README.md'), 'utf8'), program)],
   ]);
 }
 
 if (require.main === module) {
-  const root = path.join(__dirname, '..', ...(__dirname.includes(`${path.sep}lib${path.sep}`) ? ['..'] : []));
   for (const [rel, text] of referenceDocs()) {
-    const file = path.join(root, rel);
+    const file = path.join(ROOT, rel);
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, text);
     process.stdout.write(`wrote ${rel}\n`);

@@ -1,8 +1,8 @@
 /**
- * The README's Day two section quotes real `jhm diff` output: for a label change (a replacement)
+ * The guides quote real `jhm diff` output (docs/day-two.md and docs/upgrading.md): for a label change (a replacement)
  * and for a template change (a rolling upgrade) on the example shared cluster. This test makes
- * the same edits to clusters/shared.yaml, runs `jhm diff shared` and expects the README's text, so
- * the quoted output cannot drift from what jhm prints. The README quotes a run with the real
+ * the same edits to clusters/shared.yaml, runs `jhm diff shared` and expects the guides' text, so
+ * the quoted output cannot drift from what jhm prints. The guides quote a run with the real
  * charts; the test charts render the Kubernetes version into their manifests, so for the upgrade
  * only the Terraform part (the stack's patch and the plan) is compared.
  */
@@ -12,13 +12,13 @@ import { makeProject, REPO, removeProjects, TestProject } from '../support/proje
 
 afterAll(removeProjects);
 
-const README = fs.readFileSync(path.join(REPO, 'README.md'), 'utf8');
+const DAY_TWO = fs.readFileSync(path.join(REPO, 'docs', 'day-two.md'), 'utf8');
 const UPGRADING = fs.readFileSync(path.join(REPO, 'docs', 'upgrading.md'), 'utf8');
 const SHARED = fs.readFileSync(path.join(REPO, 'clusters', 'shared.yaml'), 'utf8');
 const hub = (name: string) => fs.readFileSync(path.join(REPO, 'hubs', `${name}.yaml`), 'utf8');
 
 /** The first ```text block after `marker`, without the fence lines and with its indentation removed. */
-function quotedAfter(marker: string, doc = README): string {
+function quotedAfter(marker: string, doc: string): string {
   const at = doc.indexOf(marker);
   expect(at).toBeGreaterThan(-1);
   const m = /^( *)```text\n([\s\S]*?)^\1```$/m.exec(doc.slice(at));
@@ -49,7 +49,7 @@ function terraformPart(shown: string): string {
   return section('--- a/cdktf.out/stacks/shared/cdk.tf.json', /^(=+|Terraform: )/m) + section('Terraform: ', /^(Kubernetes: |\d+ file\(s\) would change)/m);
 }
 
-describe('README Day two quotes real jhm diff output', () => {
+describe('the day-two and upgrading guides quote real jhm diff output', () => {
   let project: TestProject;
   beforeAll(async () => {
     project = await makeProject({ clusters: { shared: SHARED }, hubs: { 'course-a': hub('course-a'), 'course-b': hub('course-b') } });
@@ -58,7 +58,7 @@ describe('README Day two quotes real jhm diff output', () => {
 
   test('a label change: the replacement of the cluster and its nodegroup', async () => {
     project.write('clusters/shared.yaml', SHARED.replace(/^ {2}autoscaling: true\n/m, '  autoscaling: true\n  labels:\n    monitoring_enabled: "true"\n'));
-    expect(await diffShown(project)).toBe(quotedAfter('Here is `jhm diff shared` after adding a Magnum label'));
+    expect(await diffShown(project)).toBe(quotedAfter('Here is `jhm diff shared` after adding a Magnum label', DAY_TWO));
   });
 
   test('a template change: the rolling upgrade in place', async () => {

@@ -1,6 +1,6 @@
 /**
- * The README's Terraform commands work verbatim: every `jhm terraform …` and `jhm destroy …` of the
- * sections "Shared Terraform state" (with its state move) and "Teardown" is found in the README and
+ * The docs' Terraform commands work verbatim: every `jhm terraform …` and `jhm destroy …` of the
+ * guides docs/terraform-state.md (with its state move) and docs/teardown.md is found there and
  * run, in the order a person would, through `jhm` (a child process, so Terraform gets a real stdin
  * to answer its question on) with the real terraform, against a local backend: a stack whose only
  * resource is Terraform's built-in `terraform_data`, so nothing is downloaded. The state move is
@@ -20,14 +20,15 @@ const TERRAFORM = which('terraform');
 if (TERRAFORM === undefined) process.stderr.write('test/cli/readme-terraform.test.ts: skipped: needs terraform on PATH (Terraform 1.10 or later)\n');
 const withTerraform = TERRAFORM === undefined ? describe.skip : describe;
 
-const README = fs.readFileSync(path.join(REPO, 'README.md'), 'utf8');
+const doc = (name: string) => fs.readFileSync(path.join(REPO, 'docs', name), 'utf8');
+const STATE = doc('terraform-state.md');
+const TEARDOWN = doc('teardown.md');
+const UPGRADING = doc('upgrading.md');
 
-const UPGRADING = fs.readFileSync(path.join(REPO, 'docs', 'upgrading.md'), 'utf8');
-
-/** The section of `doc` under `heading` (with its subsections), up to the next heading of its level or above (outside code blocks). */
-function section(heading: string, doc = README): string {
+/** The section of `text` under `heading` (with its subsections), up to the next heading of its level or above (outside code blocks). */
+function section(heading: string, text: string): string {
   const level = /^#+/.exec(heading)![0].length;
-  const lines = doc.split('\n');
+  const lines = text.split('\n');
   const start = lines.indexOf(heading);
   expect(start).toBeGreaterThan(-1);
   let fenced = false;
@@ -46,8 +47,8 @@ function commandsIn(text: string): string[] {
   return [...new Set(found)];
 }
 
-const STATE_COMMANDS = commandsIn(section('## Shared Terraform state'));
-const TEARDOWN_COMMANDS = commandsIn(section('## Teardown'));
+const STATE_COMMANDS = commandsIn(STATE);
+const TEARDOWN_COMMANDS = commandsIn(TEARDOWN);
 
 /** The stack `jhm synth` would have written, reduced to a backend and a resource Terraform has built in. */
 function writeStack(project: TestProject, statePath: string): void {
@@ -59,10 +60,10 @@ function writeStack(project: TestProject, statePath: string): void {
   project.write('cdktf.out/stacks/example/cdk.tf.json', JSON.stringify(stack, null, 2));
 }
 
-describe('the README shows its Terraform commands through jhm', () => {
+describe('the docs show their Terraform commands through jhm', () => {
   test('rule: the state move and the lock check use jhm terraform, and nothing else runs Terraform there', () => {
     expect(STATE_COMMANDS).toEqual(['jhm terraform <cluster> plan', 'jhm terraform <cluster> init -migrate-state', 'jhm terraform <cluster> init', 'jhm terraform <cluster> state list']);
-    expect(section('## Shared Terraform state')).not.toMatch(/cd cdktf\.out\/stacks\/<cluster> && terraform/);
+    expect(STATE).not.toMatch(/cd cdktf\.out\/stacks\/<cluster> && terraform/);
   });
 
   test('rule: moving hubs onto a shared cluster frees the record and tears the old cluster down through jhm', () => {
@@ -72,12 +73,12 @@ describe('the README shows its Terraform commands through jhm', () => {
   });
 
   test('rule: the teardown destroys with jhm destroy', () => {
-    expect(TEARDOWN_COMMANDS).toEqual(['jhm destroy <hub>', 'jhm destroy <hub> --yes']);
-    expect(section('## Teardown')).not.toMatch(/terraform destroy`? \(or/);
+    expect(TEARDOWN_COMMANDS).toEqual(['jhm destroy <cluster>', 'jhm destroy <cluster> --yes']);
+    expect(TEARDOWN).not.toMatch(/terraform destroy`? \(or/);
   });
 });
 
-withTerraform('every README Terraform command works verbatim against a local backend (real terraform)', () => {
+withTerraform('every Terraform command of the docs works verbatim against a local backend (real terraform)', () => {
   let project: TestProject;
   let env: NodeJS.ProcessEnv;
 
@@ -92,7 +93,7 @@ withTerraform('every README Terraform command works verbatim against a local bac
 
   afterAll(() => project.dispose());
 
-  /** Runs a README command (`<cluster>` and `<hub>` being the example's) as a person would type it, with `input` on stdin. */
+  /** Runs a command of the docs (`<cluster>` and `<hub>` being the example's) as a person would type it, with `input` on stdin. */
   function run(command: string, input = ''): { code: number | null; stdout: string; stderr: string } {
     const args = command.replace(/<(cluster|hub)>/g, 'example').split(' ').slice(1);
     // From the repository, where node finds tsx; the project is named with -C.
@@ -144,20 +145,20 @@ withTerraform('every README Terraform command works verbatim against a local bac
   });
 
   test('the teardown: jhm destroy refuses under deletion protection, asks on a terminal only, and destroys with --yes', () => {
-    const refused = run(readme('jhm destroy <hub>'));
+    const refused = run(readme('jhm destroy <cluster>'));
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('error: hubs/example.yaml: cluster.deletionProtection: cluster example has deletion protection on');
 
     // Step 3: deletion protection off (the stack here carries no prevent_destroy, as synth then writes it).
     const hubFile = path.join(project.root, 'hubs', 'example.yaml');
     fs.writeFileSync(hubFile, fs.readFileSync(hubFile, 'utf8').replace(/^ {2}autoscaling: true\n/m, '  autoscaling: true\n  deletionProtection: false\n'));
-    const noTerminal = run(readme('jhm destroy <hub>'));
+    const noTerminal = run(readme('jhm destroy <cluster>'));
     expect(noTerminal.code).toBe(1);
     expect(noTerminal.stderr).toContain("jhm destroy asks for the cluster's name on a terminal, and there is none");
     expect(noTerminal.stderr).toContain('# terraform_data.marker will be destroyed');
     expect(run('jhm terraform example state list').stdout).toBe('terraform_data.marker\n');
 
-    const destroyed = run(readme('jhm destroy <hub> --yes'));
+    const destroyed = run(readme('jhm destroy <cluster> --yes'));
     expect(destroyed.code).toBe(0);
     expect(destroyed.stderr).toContain('Destroy complete! Resources: 1 destroyed.');
     expect(destroyed.stderr).toContain('look for Cinder volumes left behind');

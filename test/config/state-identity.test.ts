@@ -3,7 +3,7 @@
  * their Terraform state in one place (local file, S3 store+bucket+key, HTTP address), refused by
  * `validateProject` (so `jhm validate`, `jhm synth`, `diff`, `check`, `deploy`) naming both files
  * and the field; the S3 key derived from the cluster's name when a file gives a bucket and no key,
- * spelled in one place (`defaultS3StateKey`) that the schema and the README follow.
+ * spelled in one place (`defaultS3StateKey`) that the schema and docs/terraform-state.md follow.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -103,11 +103,10 @@ describe('rule: the S3 key defaults to one derived from the cluster name, spelle
     expect(cluster.backend).toMatchObject({ type: 's3', key: defaultS3StateKey('team-a') });
   });
 
-  test('the schema and the README snippet show the derived default, and the snippet sets no key (a copy of it is safe)', () => {
+  test('the schema and the snippet of docs/terraform-state.md show the derived default, and the snippet sets no key (a copy of it is safe)', () => {
     const derived = defaultS3StateKey('<cluster>');
     expect(JSON.stringify(clusterJsonSchema())).toContain(`(default: ${derived})`);
-    const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
-    const section = readme.slice(readme.indexOf('## Shared Terraform state'));
+    const section = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'terraform-state.md'), 'utf8');
     const snippet = /```yaml\n([^`]*type: s3[^`]*)```/.exec(section)?.[1] ?? '';
     expect(snippet).toContain(`# key: ${defaultS3StateKey('shared')}`);
     expect(snippet).toContain(derived);
