@@ -6,8 +6,8 @@
  * records and `05-jupyterhub-<hub>.yaml` files) and a cluster with three nodegroups. The test
  * charts' output is pinned byte for byte; with the real charts (`realCharts`, as CI has them) each
  * short file is pinned as its text and each long one by its sha256 and a table of its objects,
- * a failure printing the diff (`pinned-output.ts`). A deliberate change of the output updates these snapshots in the same
- * commit and says why.
+ * a failure printing the diff (`pinned-output.ts`). A deliberate change of the output updates
+ * these snapshots in the same commit and says why.
  */
 import * as fs from 'fs';
 import * as path from 'path';
