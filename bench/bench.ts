@@ -273,8 +273,9 @@ async function main(): Promise<void> {
   fs.mkdirSync(home);
   log(`working in ${work}`);
   const loadAtStart = os.loadavg();
-  const code = codeState(REPO);
+  const code = await codeState(REPO);
   if (code.staleInLib.length > 0) log(`warning: lib/ is older than ${code.staleInLib.join(', ')}: run npm run build first`);
+  if (!code.bundleCurrent) log('warning: lib/bundle/ (what bin/jhm runs) is not what the sources make: run npm run build first');
   try {
     const charts = await chooseCharts(work, process.env, options.forceTestCharts);
     log(`charts: ${charts.kind} (${charts.source})`);

@@ -1,10 +1,13 @@
 /**
- * Which code a benchmark measured: the git commit, the product files changed since it, and any
- * compiled file in lib/ older than its source (run `npm run bench`, which builds first, to avoid that).
+ * Which code a benchmark measured: the git commit, the product files changed since it, any
+ * compiled file in lib/ older than its source, and whether the bundles `bin/jhm` runs
+ * (lib/bundle/) are what the sources make now (run `npm run bench`, which builds first, to avoid
+ * both).
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { bundleIsCurrent } from '../scripts/bundle';
 
 /** Source folders of the product (what `jhm synth` runs). */
 const PRODUCT_DIRS = ['bin', 'cli', 'config', 'infra', 'k8s', 'imports'];
@@ -15,9 +18,11 @@ export interface CodeState {
   readonly uncommitted: string[];
   /** Sources newer than their compiled lib/*.js (the measured code is then older than the tree). */
   readonly staleInLib: string[];
+  /** Whether lib/bundle/ holds exactly what the sources make (`scripts/bundle.ts`). */
+  readonly bundleCurrent: boolean;
 }
 
-export function codeState(repo: string): CodeState {
+export async function codeState(repo: string): Promise<CodeState> {
   const git = (args: string[]) => spawnSync('git', args, { cwd: repo, encoding: 'utf8' });
   const head = git(['rev-parse', 'HEAD']);
   const status = git(['status', '--porcelain', '--', ...PRODUCT_DIRS]);
@@ -39,5 +44,6 @@ export function codeState(repo: string): CodeState {
     commit: head.status === 0 ? head.stdout.trim() : null,
     uncommitted: status.status === 0 ? status.stdout.split('\n').filter((l) => l.trim() !== '').map((l) => l.trim()) : [],
     staleInLib,
+    bundleCurrent: await bundleIsCurrent(repo),
   };
 }

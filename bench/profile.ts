@@ -8,7 +8,13 @@
  *   one of whose frames is on the sample's stack, e.g. everything under `Module._load` is module
  *   loading wherever it happens; `(idle)` is the main thread waiting (on helm, on the disk);
  * - the top self-time functions and the top self-time modules (npm package, node internals or
- *   jhm's own lib/ folder);
+ *   jhm's own folder);
+ *
+ * `bin/jhm` runs the bundles of lib/bundle/ (scripts/bundle.ts): each frame in them is mapped back
+ * to its source file and line through the bundle's source map (`mapToSources`), so phases, functions
+ * and modules name the TypeScript sources and npm packages as they would unbundled. The top-level
+ * code of a module inside a bundle (esbuild's wrapper function, named after the module's path)
+ * counts as module loading, like the top-level code node runs under `Module._load`.
  * - the child processes seen (sampled from /proc): how many helm processes ran, their summed
  *   lifetime and CPU seconds, and how long at least one was running.
  *
@@ -17,6 +23,7 @@
  * (`npm run build` first.) Uses the real charts when JHM_CHARTS_DIR holds them, as bench.ts does.
  */
 import * as fs from 'fs';
+import { SourceMap } from 'module';
 import * as os from 'os';
 import * as path from 'path';
 import { parseArgs as parseCommandLine } from 'util';
@@ -24,6 +31,7 @@ import { codeState } from './code-state';
 import { ProcessRecord, runMeasured } from './measure';
 import { chooseCharts, copyProject, REPO, writeProjectTemplate, COMMON_ARGS, VALUE } from './project';
 import { round, table } from './stats';
+import { BUNDLE_DIR } from '../scripts/bundle';
 
 interface CallFrame {
   functionName: string;
@@ -50,9 +58,15 @@ interface Phase {
   readonly matches: (f: CallFrame) => boolean;
 }
 
-const inLib = (f: CallFrame, rel: string): boolean => f.url.includes(`/lib/${rel}`);
+/** Whether a frame's code is jhm's `rel` (a folder with `/`, or a file without extension): compiled in lib/, or a bundle frame mapped to the sources. */
+const inLib = (f: CallFrame, rel: string): boolean => f.url.includes(`/lib/${rel}`) || f.url.startsWith(`file://${REPO}/${rel}`);
+/** esbuild names the function holding a bundled module's top-level code after the module's path. */
+const isBundledModuleBody = (f: CallFrame): boolean => /\.(ts|js|cjs|mjs|json)$/.test(f.functionName) && f.functionName.includes('/');
 const PHASES: readonly Phase[] = [
-  { label: 'module loading (require: read, compile, top-level code)', matches: (f) => f.functionName === 'Module._load' && f.url.startsWith('node:internal/modules') },
+  {
+    label: 'module loading (require: read, compile, top-level code)',
+    matches: (f) => (f.functionName === 'Module._load' && f.url.startsWith('node:internal/modules')) || isBundledModuleBody(f),
+  },
   { label: 'extracting the bundled helm (adm-zip)', matches: (f) => f.url.includes('/node_modules/adm-zip/') || f.functionName === 'extractBundledHelm' },
   { label: 'spawning helm (child_process.spawn/execFile)', matches: (f) => f.url === 'node:child_process' || (f.url === 'node:internal/child_process' && f.functionName === 'ChildProcess.spawn') },
   { label: 'CDKTF app (synthInfra: constructs + Terraform JSON)', matches: (f) => f.functionName === 'synthInfra' || f.functionName === 'createInfraApp' },
@@ -106,7 +120,37 @@ function moduleOf(f: CallFrame): string {
     const rest = url.slice(lib + 1).split('/');
     return `jhm: ${rest.slice(0, rest.length > 3 ? 3 : rest.length - 1).join('/')}`;
   }
+  if (url.startsWith(`file://${REPO}/`)) {
+    // A bundle frame mapped to its source (mapToSources): named as its compiled lib/ folder would be.
+    const rest = ['lib', ...url.slice(`file://${REPO}/`.length).split('/')];
+    return `jhm: ${rest.slice(0, rest.length > 3 ? 3 : rest.length - 1).join('/')}`;
+  }
   return url;
+}
+
+/**
+ * Rewrites every frame in a bundle of lib/bundle/ to its source (file URL and 0-based line), through
+ * the bundle's source map; a frame the map does not cover (esbuild's own helpers) keeps the bundle's.
+ */
+function mapToSources(profile: CpuProfile): void {
+  const bundleUrl = `file://${path.join(REPO, BUNDLE_DIR)}/`;
+  const maps = new Map<string, SourceMap | null>();
+  const mapOf = (url: string): SourceMap | null => {
+    if (!maps.has(url)) {
+      const file = `${url.slice('file://'.length)}.map`;
+      maps.set(url, fs.existsSync(file) ? new SourceMap(JSON.parse(fs.readFileSync(file, 'utf8')) as ConstructorParameters<typeof SourceMap>[0]) : null);
+    }
+    return maps.get(url)!;
+  };
+  for (const { callFrame: f } of profile.nodes) {
+    if (!f.url.startsWith(bundleUrl)) continue;
+    const entry = mapOf(f.url)?.findEntry(f.lineNumber, f.columnNumber);
+    if (!entry || !('originalSource' in entry) || !entry.originalSource) continue;
+    const source = entry.originalSource.startsWith('file://') ? entry.originalSource.slice('file://'.length) : path.resolve(path.dirname(f.url.slice('file://'.length)), entry.originalSource);
+    f.url = `file://${source}`;
+    f.lineNumber = entry.originalLine;
+    f.columnNumber = entry.originalColumn;
+  }
 }
 
 interface Analysis {
@@ -212,7 +256,7 @@ function childSummary(processes: readonly ProcessRecord[], rootPid: number | und
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const work = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'jhm-profile-')));
-  const report: Record<string, unknown> = { hubs: args.hubs, date: new Date().toISOString(), cpus: os.cpus().length, node: process.version, code: codeState(REPO) };
+  const report: Record<string, unknown> = { hubs: args.hubs, date: new Date().toISOString(), cpus: os.cpus().length, node: process.version, code: await codeState(REPO) };
   try {
     const charts = await chooseCharts(work, process.env, args.forceTestCharts);
     report.charts = { kind: charts.kind, source: charts.source };
@@ -231,7 +275,9 @@ async function main(): Promise<void> {
       if (!args.modes.includes(mode)) continue; // a cold run only to warm the cache
       const file = fs.readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
       if (!file) throw new Error(`node --cpu-prof wrote no profile into ${profDir}`);
-      const analysis = analyse(JSON.parse(fs.readFileSync(path.join(profDir, file), 'utf8')) as CpuProfile, args.top);
+      const profile = JSON.parse(fs.readFileSync(path.join(profDir, file), 'utf8')) as CpuProfile;
+      mapToSources(profile);
+      const analysis = analyse(profile, args.top);
       const node = m.processes.find((p) => p.comm === 'node' && m.processes.every((q) => q.pid === p.pid || q.pid !== p.ppid));
       const reported = /synthesized \d+ hub\(s\) in ([\d.]+) s/.exec(m.stderr);
       const run = {

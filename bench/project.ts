@@ -3,7 +3,7 @@
  * `hub-001` … (cluster name and DNS record default to the hub name, so copies never collide), a
  * secrets file each with an obviously fake GitHub client secret, a `charts.lock.json` recording
  * the archives in use (as a cloned hub repository would have), and a `cdktf.json` / `cdk8s.yaml`
- * whose apps run the repository's compiled entry points with plain node (no tsc in the timed part).
+ * whose apps run the repository's bundled entry points (lib/bundle/) with plain node (no build in the timed part).
  * The fleet project (`writeFleetProjectTemplate`) spreads as many hubs over a few shared clusters:
  * copies of `clusters/shared.yaml` named `fleet-01` … and copies of `hubs/course-a.yaml` that name
  * them (each hub's DNS record defaults to its name, so records never collide).
@@ -20,6 +20,7 @@ import { packagedChartPins } from '../config/chart-pins';
 import { archiveName, ChartLock } from '../k8s/helm/chart-lock';
 import { HelmBinary } from '../k8s/helm/helm-binary';
 import { packageTestCharts, TEST_CHARTS_SOURCE } from './test-charts';
+import { BUNDLE_DIR } from '../scripts/bundle';
 
 /** jhm's own chart pins (its charts.yaml). */
 const CHARTS = packagedChartPins();
@@ -141,8 +142,8 @@ async function finishProjectTemplate(dir: string, charts: ChartsInUse): Promise<
     const name = archiveName(pin);
     await lock.check(pin, path.join(charts.dir, name), charts.archives[name].sha256);
   }
-  // The stock CLIs' configuration: the same compiled apps, run with node from the project folder.
-  const app = (entry: string) => `${shellWord(process.execPath)} ${shellWord(path.join(REPO, 'lib', 'synth', `${entry}-app.js`))}`;
+  // The stock CLIs' configuration: the same bundled apps as cdktf.json and cdk8s.yaml name, run with node from the project folder.
+  const app = (entry: string) => `${shellWord(process.execPath)} ${shellWord(path.join(REPO, BUNDLE_DIR, `${entry}-app.js`))}`;
   fs.writeFileSync(
     path.join(dir, 'cdktf.json'),
     `${JSON.stringify(

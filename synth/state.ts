@@ -46,7 +46,8 @@ function toolStamp(): string {
       }
     }
   };
-  for (const d of ['base', 'config', 'infra', 'k8s', 'synth', 'cli', 'imports']) if (fs.existsSync(path.join(base, d))) walk(path.join(base, d));
+  // bundle: the shipped bundles (lib/bundle/, scripts/bundle.ts), which bin/jhm runs.
+  for (const d of ['base', 'config', 'infra', 'k8s', 'synth', 'cli', 'imports', 'bundle']) if (fs.existsSync(path.join(base, d))) walk(path.join(base, d));
   toolStampMemo = sha256(parts.join('\n'));
   return toolStampMemo;
 }

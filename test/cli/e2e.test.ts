@@ -1,5 +1,6 @@
 /**
- * The built CLI, run as a user runs it: `node bin/jhm ...` in a fresh project folder, with the
+ * The built CLI, run as a user runs it: `node bin/jhm ...` (the bundle of lib/bundle/, built as
+ * `npm run build` builds it) in a fresh project folder, with the
  * test charts as JHM_CHARTS_DIR, a temporary JHM_CACHE_DIR and downloads off. Two hubs are
  * created with `jhm init`, completed with `jhm secrets`, synthesized, and checked before and
  * after an edit.
@@ -9,21 +10,12 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parse } from 'yaml';
-import { FAKE_GITHUB_CLIENT_SECRET, removeProjects, REPO, setHubLine, testEngine, TestEngine } from '../support/project';
-
-const BIN = path.join(REPO, 'bin', 'jhm');
-const MAIN_JS = path.join(REPO, 'lib', 'cli', 'main.js');
+import { BIN, buildCli } from '../support/build';
+import { FAKE_GITHUB_CLIENT_SECRET, removeProjects, setHubLine, testEngine, TestEngine } from '../support/project';
 
 let engine: TestEngine;
 let project: string;
 let cache: string;
-
-/** Builds lib/ (incremental: quick when up to date). Other engineers' files may be mid-edit, so a type error elsewhere does not stop the test as long as the CLI was emitted. */
-function build(): void {
-  const tsc = path.join(REPO, 'node_modules', 'typescript', 'bin', 'tsc');
-  const result = spawnSync(process.execPath, [tsc, '-b'], { cwd: REPO, encoding: 'utf8' });
-  if (!fs.existsSync(MAIN_JS)) throw new Error(`tsc -b did not produce ${MAIN_JS}:\n${result.stdout}${result.stderr}`);
-}
 
 interface Run {
   readonly code: number;
@@ -41,7 +33,7 @@ function jhm(args: readonly string[], input?: string): Run {
 }
 
 beforeAll(async () => {
-  build();
+  await buildCli();
   engine = await testEngine();
   project = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'jhm-e2e-')));
   cache = path.join(project, '..', `${path.basename(project)}-cache`);
@@ -103,4 +95,19 @@ test('init two hubs, add their secrets, synth both, check passes, a hub edit mak
 
   expect(jhm(['synth', 'chem-202']).code).toBe(0);
   expect(jhm(['check']).code).toBe(0);
+});
+
+test('jhm --debug prints stack traces that name the TypeScript sources, not the bundle (its source maps)', () => {
+  const broken = fs.mkdtempSync(path.join(os.tmpdir(), 'jhm-e2e-debug-'));
+  try {
+    fs.mkdirSync(path.join(broken, 'hubs'));
+    fs.writeFileSync(path.join(broken, 'hubs', 'broken.yaml'), 'name: [\n');
+    const r = jhm(['-C', broken, '--debug', 'validate']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^error: hubs\/broken\.yaml:/m);
+    expect(r.stderr).toMatch(/^\s+at .*[\\/]config[\\/]validate\.ts:\d+:\d+\)?$/m);
+    expect(r.stderr).not.toMatch(/[\\/]lib[\\/]bundle[\\/]jhm\.js:\d+/);
+  } finally {
+    fs.rmSync(broken, { recursive: true, force: true });
+  }
 });

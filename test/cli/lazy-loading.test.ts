@@ -5,17 +5,22 @@
  * assembly, the helm output parser and post-processing, adm-zip); `--help`, `validate` and `status`
  * load no part of the helm engine and no synth code at all, and `--help` not even the hub model (zod, yaml).
  *
- * Each command runs as a user runs it (`node lib/cli/main.js`, a fresh process), with a preloaded
- * script that writes the module cache's keys on exit. A `synth --force` in the same project is the
- * control: it must load them, so the check cannot pass by seeing nothing.
+ * Each command runs in a fresh process with a preloaded script that writes the module cache's keys
+ * on exit, in the two forms of the CLI: the compiled modules (`node lib/cli/main.js`, one file per
+ * source, so the check sees which of jhm's own modules load) and the shipped bundle (`node bin/jhm`,
+ * lib/bundle/ from scripts/bundle.ts), where the same rules hold for the heavy packages, each in a
+ * file of its own, and `--help` loads in one read: bin/jhm and the bundle, no other file. A
+ * `synth --force` in the same project is the control of each form: it must load them, so the check
+ * cannot pass by seeing nothing.
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { BUNDLE_DIR, VENDOR_DIR } from '../../scripts/bundle';
+import { BIN, buildCli, BUNDLED_JS, MAIN_JS } from '../support/build';
 import { engineEnv, makeProject, removeProjects, REPO, TestProject } from '../support/project';
 
-const MAIN_JS = path.join(REPO, 'lib', 'cli', 'main.js');
 const LIB = path.join(REPO, 'lib');
 
 /** Never loaded by the commands under test: the synthesis engines. */
@@ -41,20 +46,13 @@ let work: string;
 let hook: string;
 let project: TestProject;
 
-/** Builds lib/ (incremental). Another engineer's file may be mid-edit: a type error elsewhere does not matter as long as the CLI was emitted. */
-function build(): void {
-  const tsc = path.join(REPO, 'node_modules', 'typescript', 'bin', 'tsc');
-  const result = spawnSync(process.execPath, [tsc, '-b'], { cwd: REPO, encoding: 'utf8' });
-  if (!fs.existsSync(MAIN_JS)) throw new Error(`tsc -b did not produce ${MAIN_JS}:\n${result.stdout}${result.stderr}`);
-}
-
-/** Runs `node lib/cli/main.js -C <project> ...args`; gives its output and every module it loaded. */
-function jhm(args: readonly string[]): { code: number; stdout: string; stderr: string; modules: string[] } {
+/** Runs `node <entry> -C <project> ...args` (entry: lib/cli/main.js unless given); gives its output and every module it loaded. */
+function jhm(args: readonly string[], entry = MAIN_JS): { code: number; stdout: string; stderr: string; modules: string[] } {
   const out = path.join(work, `modules-${Date.now()}-${Math.random().toString(36).slice(2)}.json`);
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('JHM_')) env[k] = v;
   Object.assign(env, engineEnv(project.engine), { JHM_TEST_MODULES_OUT: out, NO_COLOR: '1' });
-  const r = spawnSync(process.execPath, ['--require', hook, MAIN_JS, '-C', project.root, ...args], { env, encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(process.execPath, ['--require', hook, entry, '-C', project.root, ...args], { env, encoding: 'utf8', timeout: 120_000 });
   const modules = fs.existsSync(out) ? (JSON.parse(fs.readFileSync(out, 'utf8')) as string[]) : [];
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, modules };
 }
@@ -64,7 +62,7 @@ function loaded(modules: readonly string[], rules: ReadonlyArray<[string, RegExp
 }
 
 beforeAll(async () => {
-  build();
+  await buildCli();
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'jhm-lazy-'));
   hook = path.join(work, 'record-modules.js');
   fs.writeFileSync(hook, "process.on('exit', () => require('fs').writeFileSync(process.env.JHM_TEST_MODULES_OUT, JSON.stringify(Object.keys(require.cache))));\n");
@@ -125,3 +123,38 @@ test('a synth with nothing changed loads no synthesis engine', () => {
   expect(r.stdout + r.stderr).toMatch(/1 hub\(s\) unchanged/);
   expect(loaded(r.modules, HEAVY)).toEqual([]);
 }, 120_000);
+
+describe('the shipped bundle (bin/jhm)', () => {
+  /** A heavy package's file in the bundle (scripts/bundle.ts: one file per vendored package). */
+  const vendored = (pkg: string): [string, RegExp] => [pkg, new RegExp(`${path.join(REPO, BUNDLE_DIR, VENDOR_DIR, pkg).replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&')}\\.js$`)];
+  const ENGINES = ['cdktf', 'cdk8s', 'constructs'].map(vendored);
+  const MODEL = ['zod', 'yaml'].map(vendored);
+  const bundled = (args: readonly string[]) => jhm(args, BIN);
+
+  test('the module recorder sees the synthesis engines when a synth uses them (control)', () => {
+    const r = bundled(['synth', '--force']);
+    expect(r.stderr).not.toMatch(/Error|error:/);
+    expect(r.code).toBe(0);
+    expect(loaded(r.modules, [...ENGINES, ...MODEL])).toEqual([...ENGINES, ...MODEL].map(([name]) => name));
+  }, 120_000);
+
+  test('jhm --help loads in one read: bin/jhm and the bundle, no other file of jhm or of node_modules', () => {
+    const r = bundled(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Usage: jhm /m);
+    expect(r.modules.filter((m) => path.isAbsolute(m) && m !== hook).sort()).toEqual([BIN, BUNDLED_JS].sort());
+  });
+
+  test('jhm validate and jhm status load no synthesis engine', () => {
+    expect(loaded(bundled(['validate']).modules, ENGINES)).toEqual([]);
+    expect(loaded(bundled(['status', 'example']).modules, ENGINES)).toEqual([]);
+  }, 120_000);
+
+  test('a synth with nothing changed loads no synthesis engine', () => {
+    expect(bundled(['synth']).code).toBe(0);
+    const r = bundled(['synth']);
+    expect(r.code).toBe(0);
+    expect(r.stdout + r.stderr).toMatch(/1 hub\(s\) unchanged/);
+    expect(loaded(r.modules, ENGINES)).toEqual([]);
+  }, 120_000);
+});
