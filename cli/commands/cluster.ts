@@ -18,7 +18,7 @@ import { Hub } from '../../config/hub';
 import { ProjectLayout } from '../../config/layout';
 import type * as ConfigLoad from '../../config/load';
 import { OUTPUTS_DIR, outputsFilePath } from '../../config/outputs';
-import { OUTPUT_DIRS } from '../../synth/output';
+import { OUTPUT_DIRS, ownership, readRecord as readOutputRecord } from '../../synth/output';
 import { info, success, warn } from '../../synth/report';
 import { ApplyStage, planApply, runApply, stepArgs } from '../tools/apply-waves';
 import { printPruneDryRun, pruneAfterApply, readAppliedOutput, recordApplied } from '../tools/prune';
@@ -304,6 +304,8 @@ async function apply(clusterName: string, opts: ApplyOptions, cmd: Command): Pro
   // What is applied, read once: the prune compares the cluster with this (the command holds the
   // project lock, so no synth changes the folders meanwhile either).
   const output = readAppliedOutput(root, name);
+  const foreign = ownership(root, readOutputRecord(root, name), 'dist', name).foreign;
+  if (foreign.length > 0) info(`not applied (not written by jhm): ${foreign.map((f) => `${OUTPUT_DIRS.dist}/${name}/${f}`).join(', ')}`);
   // Before kubectl (and in a dry run): an ingress Service without the floating IP would keep another address.
   guardIngressIp(root, name, target.model);
   const kubeconfigFile = explicitKubeconfig(root, name, opts.kubeconfig);

@@ -18,7 +18,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { readManifestFile } from '../../synth/manifest-plan';
 import { UserError } from '../../config/errors';
-import { OUTPUT_DIRS } from '../../synth/output';
+import { OUTPUT_DIRS, ownership, readRecord } from '../../synth/output';
 import { WAVE_STAGES, waveOfFile, WAVES } from '../../k8s/waves';
 import { Kubectl } from './kubectl';
 import { describeFailure, firstErrorLine, formatSeconds, RunResult, succeeded } from '../../base/process';
@@ -72,8 +72,8 @@ export interface PlanApplyOptions {
 export function planApply(root: string, cluster: string, options: PlanApplyOptions = {}): ApplyStage[] {
   const distDir = path.join(OUTPUT_DIRS.dist, cluster);
   const secretsDir = path.join(OUTPUT_DIRS.secrets, cluster);
-  const present = (dir: string) => (fs.existsSync(path.join(root, dir)) ? fs.readdirSync(path.join(root, dir)).filter((f) => f.endsWith('.yaml')).sort() : []);
-  const distFiles = present(distDir);
+  // jhm's files only: another tool's file kept in the folder (`ownership`) is not jhm's to apply.
+  const distFiles = ownership(root, readRecord(root, cluster), 'dist', cluster).owned.filter((f) => f.endsWith('.yaml'));
   if (!distFiles.some((f) => waveOfFile(f) !== undefined)) {
     throw new UserError(`no manifests in ${distDir}/`, { fix: `run jhm synth ${cluster}` });
   }

@@ -28,10 +28,10 @@ import { OWNER_CLUSTER_LABEL, OWNER_HUB_LABEL, ownerSelector } from '../../k8s/o
 import { waveOfFile } from '../../k8s/waves';
 import { writeJsonAtomicSync } from '../../base/files';
 import { describeFailure, succeeded } from '../../base/process';
-import { OUTPUT_DIRS } from '../../synth/output';
+import { OUTPUT_DIRS, ownership, readRecord as readOutputRecord } from '../../synth/output';
 import { info, success } from '../../synth/report';
 import { apiGroup, objectIdentity } from '../../k8s/object-identity';
-import { describeObject, NEVER_PRUNED_KINDS, readManifestObjects } from '../../synth/manifest-plan';
+import { describeObject, ManifestObject, NEVER_PRUNED_KINDS, readManifestFile } from '../../synth/manifest-plan';
 import { Kubectl } from './kubectl';
 
 /** A live object found by the prune's listing. */
@@ -88,16 +88,20 @@ function readRecord(root: string, cluster: string): AppliedRecord | undefined {
  * out. The prune compares the live objects with this, never with the folders read again later.
  */
 export interface AppliedOutput {
-  readonly objects: readonly ReturnType<typeof readManifestObjects>[number][];
+  readonly objects: readonly ManifestObject[];
   /** A Secrets file of `dist-secrets/<cluster>/` is missing for a wave file that has Secrets (they were left out, not removed). */
   readonly secretsLeftOut: boolean;
 }
 
 /** Reads what `jhm apply` applies for `cluster` (see `AppliedOutput`). */
 export function readAppliedOutput(root: string, cluster: string): AppliedOutput {
-  const dist = readManifestObjects(path.join(root, OUTPUT_DIRS.dist, cluster), path.join(OUTPUT_DIRS.dist, cluster));
-  const secrets = readManifestObjects(path.join(root, OUTPUT_DIRS.secrets, cluster), path.join(OUTPUT_DIRS.secrets, cluster));
-  return { objects: [...dist, ...secrets], secretsLeftOut: secretsLeftOut(root, cluster) };
+  const record = readOutputRecord(root, cluster);
+  // jhm's wave files only, as `planApply` applies them (another tool's file in the folder is not applied).
+  const read = (kind: 'dist' | 'secrets') =>
+    ownership(root, record, kind, cluster)
+      .owned.filter((f) => waveOfFile(f) !== undefined)
+      .flatMap((f) => readManifestFile(path.join(root, OUTPUT_DIRS[kind], cluster, f), path.join(OUTPUT_DIRS[kind], cluster, f)));
+  return { objects: [...read('dist'), ...read('secrets')], secretsLeftOut: secretsLeftOut(root, cluster) };
 }
 
 /** Resource types to look for: those applied now and those recorded by earlier applies, sorted. */
