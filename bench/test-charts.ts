@@ -27,7 +27,7 @@ let packaged: Promise<string> | undefined;
 /**
  * Packages every test chart with `helm package` into `destDir` (default: a cached folder in the
  * OS temp folder, packaged once) and returns the folder, which holds `<name>-<version>.tgz` for
- * each pin in `CHARTS`.
+ * chart jhm pins (its own charts.yaml).
  */
 export function packageTestCharts(destDir?: string): Promise<string> {
   if (destDir !== undefined) return packageInto(path.resolve(destDir));

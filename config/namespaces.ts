@@ -14,7 +14,7 @@ export const CERT_MANAGER_RELEASE = 'cert-manager';
 
 /**
  * Each ingress controller: its IngressClass name, namespace, Helm release name (the chart's name,
- * from which its object names derive) and pinned chart (a key of `CHARTS`).
+ * from which its object names derive) and chart (its key in `charts.yaml`).
  */
 export const INGRESS_CONTROLLERS = {
   traefik: { className: 'traefik', namespace: 'traefik', release: 'traefik', chart: 'traefik' },

@@ -1,7 +1,7 @@
 /**
  * The REAL pinned charts, rendered with the engine. Runs only where `<name>-<version>.tgz` of every
- * chart in CHARTS is at hand (`realCharts`; tests cannot download them); otherwise the tests are
- * skipped with a line saying so.
+ * chart jhm pins (its charts.yaml) is at hand (`realCharts`; tests cannot download them);
+ * otherwise the tests are skipped with a line saying so.
  *
  * The archives are checked against a copy of the committed charts.lock.json (entries it lacks are
  * recorded in the copy only).
