@@ -170,6 +170,7 @@ test('charts that do render Helm hooks (values turned on) still give no hook obj
   const renderer = new HelmRenderer({ root: project.root, ...project.helm });
   const dropped: string[] = [];
   const withHooks = {
+    charts: renderer.charts,
     render: async (req: RenderRequest): Promise<RenderResult> => {
       const values = JSON.parse(JSON.stringify(req.values)) as Record<string, Record<string, unknown>>;
       if (req.chart.name === 'cert-manager') values.startupapicheck = { ...values.startupapicheck, enabled: true };
