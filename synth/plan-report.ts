@@ -2,9 +2,16 @@
  * How `jhm synth` and `jhm deploy` report the Terraform change plan of each stack they wrote
  * (`synth/terraform-plan.ts`): one line, and a warning for what is replaced or destroyed.
  */
-import { OUTPUT_DIRS } from '../config/layout';
 import type { TerraformPlan } from './terraform-plan';
 import { info, warn } from './report';
+
+/** The command that moves a cluster's state to a changed backend (Terraform's data folder is jhm's: `jhm terraform`). */
+export function migrateStateCommand(cluster: string): string {
+  return `jhm terraform ${cluster} init -migrate-state`;
+}
+
+/** Where the state move is explained. */
+export const MIGRATE_STATE_GUIDE = 'docs/terraform-state.md: Moving an existing local state into a backend';
 
 /**
  * The summary line of `jhm synth` and `jhm deploy` for a cluster whose stack changed: Terraform's
@@ -16,7 +23,7 @@ export function reportTerraformPlan(cluster: string, plan: TerraformPlan, next =
   if (plan.backend) {
     const b = plan.backend;
     warn(
-      `${cluster}: the state backend changes (${b.before === b.after ? `${b.after}: ${b.attributes.map((a) => a.path).join(', ')}` : `${b.before} -> ${b.after}`}): move the state before jhm deploy, with terraform init -migrate-state in ${OUTPUT_DIRS.stacks}/${cluster} (README: Moving an existing local state into a backend)`,
+      `${cluster}: the state backend changes (${b.before === b.after ? `${b.after}: ${b.attributes.map((a) => a.path).join(', ')}` : `${b.before} -> ${b.after}`}): move the state before jhm deploy, with ${migrateStateCommand(cluster)} (${MIGRATE_STATE_GUIDE})`,
     );
   }
   if (plan.changes.length === 0) return;

@@ -23,13 +23,14 @@
  *   outputs and providers are not listed. Counts are Terraform's: a replacement is one to add and
  *   one to destroy;
  * - a changed backend (`terraform.backend`: where the state lives) is listed apart (`backend`):
- *   Terraform's `init` stops on it until the state is moved with `terraform init -migrate-state`;
+ *   Terraform's `init` stops on it until the state is moved with `jhm terraform <cluster> init -migrate-state`;
  * - the JSON is read as Terraform reads it: a `//` property is a comment only directly in a block
  *   body (a resource's or data source's, a nested block's such as `timeouts`, a backend's). The
  *   value of an argument is an expression, where every key is data: `labels = {"//" = "x"}` is a
  *   label, and changing it replaces the cluster. Which keys name nested blocks (bodies) and which
  *   arguments (expressions) comes from the provider schema (`provider-schema/openstack.json`).
  */
+import { MIGRATE_STATE_GUIDE, migrateStateCommand } from './plan-report';
 import * as fs from 'fs';
 import * as path from 'path';
 import { truncate, UserError } from '../config/errors';
@@ -611,13 +612,13 @@ function attributeLine(c: AttributeChange, replace: boolean, field: string | und
 export type FieldNamer = (change: ResourceChange, path: string) => string | undefined;
 
 /** The plan as Terraform words it: one `# address …` line per resource, its attribute changes, what is lost, and the counts. */
-export function formatTerraformPlan(title: string, plan: TerraformPlan, fieldOf: FieldNamer = () => undefined): string {
+export function formatTerraformPlan(title: string, plan: TerraformPlan, fieldOf: FieldNamer = () => undefined, cluster = '<cluster>'): string {
   const lines = [title];
   if (plan.backend) {
     const b = plan.backend;
     lines.push(`  # the state backend changes${b.before === b.after ? ` (${b.after})` : `: ${b.before} -> ${b.after}`}`);
     for (const a of b.attributes) lines.push(attributeLine(a, false, undefined));
-    lines.push(`      terraform init stops on this until the state is moved: run terraform init -migrate-state in the stack's folder before jhm deploy (README: Moving an existing local state into a backend)`);
+    lines.push(`      terraform init stops on this until the state is moved: run ${migrateStateCommand(cluster)} before jhm deploy (${MIGRATE_STATE_GUIDE})`);
   }
   if (plan.changes.length === 0) {
     lines.push('  No changes. Your infrastructure matches the configuration.');

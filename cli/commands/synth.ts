@@ -120,7 +120,7 @@ export function registerSynthCommands(program: Command): void {
             const plan = report.plans.get(c);
             const stack = `${OUTPUT_DIRS.stacks}/${c}/${STACK_FILE_NAME}`;
             const fieldOf = (r: { type: string; name: string }, p: string) => fileField(cluster, r.type, r.name, p);
-            if (plan && planChanges(plan)) process.stdout.write(`${formatTerraformPlan(`Terraform: cluster ${c} (${stack}), in Terraform's words:`, plan, fieldOf)}\n`);
+            if (plan && planChanges(plan)) process.stdout.write(`${formatTerraformPlan(`Terraform: cluster ${c} (${stack}), in Terraform's words:`, plan, fieldOf, c)}\n`);
             const objects = planManifests(path.join(root, OUTPUT_DIRS.dist, c), path.join(tmp, OUTPUT_DIRS.dist, c));
             if (objects.length > 0) process.stdout.write(`${formatManifestPlan(`Kubernetes: cluster ${c} (${OUTPUT_DIRS.dist}/${c}), per wave file:`, objects)}\n`);
           }

@@ -191,7 +191,7 @@ function printLosses(root: string, target: StackTarget, stack: unknown, stackFil
   const { formatTerraformPlan, planStack } = require('../../synth/terraform-plan') as typeof import('../../synth/terraform-plan');
   // A leftover stack's hubs are not known: the loss then names "every hub on it".
   const plan = planStack(stack, undefined, target.cluster ? { hubs: target.hubs.map((h) => h.name) } : {});
-  process.stderr.write(`${formatTerraformPlan(`jhm destroy ${target.name}: the stack ${shown(root, stackFile)}, in Terraform's words:`, plan)}\n`);
+  process.stderr.write(`${formatTerraformPlan(`jhm destroy ${target.name}: the stack ${shown(root, stackFile)}, in Terraform's words:`, plan, undefined, target.name)}\n`);
   if (target.hubs.length > 0) {
     const pvcs = target.hubs.map((h) => `${h.name} (namespace ${h.jupyterhub.namespace})`).join(', ');
     process.stderr.write(`  and with the cluster the PersistentVolumeClaims of every hub on it: ${pvcs}; their Cinder volumes stay behind, detached, unless the PVCs were deleted first (README: Teardown)\n`);

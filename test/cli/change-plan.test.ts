@@ -150,11 +150,11 @@ test('a changed state backend: diff lists it apart with the move, synth warns on
   expect(diff.code).toBe(0);
   expect(diff.stdout).toContain('Terraform: cluster shared (cdktf.out/stacks/shared/cdk.tf.json), in Terraform\'s words:\n  # the state backend changes: local -> s3\n');
   expect(diff.stdout).toContain('    ~ bucket: null -> "jhm-state"\n');
-  expect(diff.stdout).toContain('run terraform init -migrate-state in the stack\'s folder before jhm deploy');
+  expect(diff.stdout).toContain('run jhm terraform shared init -migrate-state before jhm deploy');
   const synth = await project.jhm('synth', 'shared');
   expect(synth.code).toBe(0);
   expect(synth.stderr.split('\n').filter((l) => l.includes('state backend'))).toEqual([
-    'warning: shared: the state backend changes (local -> s3): move the state before jhm deploy, with terraform init -migrate-state in cdktf.out/stacks/shared (README: Moving an existing local state into a backend)',
+    'warning: shared: the state backend changes (local -> s3): move the state before jhm deploy, with jhm terraform shared init -migrate-state (docs/terraform-state.md: Moving an existing local state into a backend)',
   ]);
   expect(JSON.parse(project.read('cdktf.out/stacks/shared/cdk.tf.json')).terraform.backend.s3.bucket).toBe('jhm-state');
 });

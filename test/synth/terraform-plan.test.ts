@@ -408,10 +408,11 @@ describe('rule: a changed state backend is listed apart, with how the state is m
     expect(plan.backend).toMatchObject({ before: 'local', after: 's3' });
     expect(plan.backend!.attributes.map((a) => a.path)).toEqual(expect.arrayContaining(['type', 'path', 'bucket', 'key', 'endpoints.s3']));
     expect(plan.backend!.attributes.find((a) => a.path === 'type')).toMatchObject({ before: 'local', after: 's3' });
-    const text = formatTerraformPlan('Terraform:', plan);
+    const text = formatTerraformPlan('Terraform:', plan, undefined, 'shared');
     expect(text.split('\n').slice(0, 2)).toEqual(['Terraform:', '  # the state backend changes: local -> s3']);
     expect(text).toContain('    ~ bucket: null -> "jhm-state"');
-    expect(text).toContain('terraform init -migrate-state');
+    // Terraform's data folder is jhm's: the move goes through jhm terraform (issue 18, item 3).
+    expect(text).toContain('run jhm terraform shared init -migrate-state before jhm deploy');
     expect(text.endsWith('  No changes. Your infrastructure matches the configuration.')).toBe(true);
   });
 
