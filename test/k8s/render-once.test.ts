@@ -24,6 +24,7 @@ test.each([1, 3])('the one-render rule: each release is rendered once per synth 
   const renderer = new HelmRenderer({ root: project.root, ...project.helm });
   const renders: string[] = [];
   const spy = {
+    charts: renderer.charts,
     render: (req: RenderRequest) => {
       renders.push(req.release);
       return renderer.render(req);

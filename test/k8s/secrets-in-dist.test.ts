@@ -172,6 +172,7 @@ describe('the guard against charts that expose a secret', () => {
     const renderer = new HelmRenderer({ root: project.root, ...project.helm });
     // The real render, plus a ConfigMap holding the data of the chart's Secret (what a careless chart could do).
     const leaky = {
+      charts: renderer.charts,
       render: async (req: RenderRequest) => {
         const result = await renderer.render(req);
         const s = result.objects.find(isSecret);
