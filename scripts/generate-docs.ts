@@ -64,7 +64,8 @@ function typeOf(s: Schema): string {
 function defaultOf(s: Schema, required: boolean): string {
   if (required) return 'required';
   if (s.default === undefined) return '';
-  if (typeof s.default === 'object' && s.default !== null && Object.keys(s.default).length > 0 && !Array.isArray(s.default)) return 'see its fields';
+  // A mapping's default is the defaults of its fields, shown with them; a choice of forms shows the form it defaults to.
+  if (typeof s.default === 'object' && s.default !== null && !Array.isArray(s.default) && Object.keys(s.default).length > 0 && !s.oneOf && !s.anyOf) return 'see its fields';
   return code(s.default);
 }
 
