@@ -7,7 +7,7 @@ import { DNS_LABEL_RULE, isDnsLabel } from './dns';
 import { quote, UserError, UserErrors } from './errors';
 import { ClusterFile, ClusterFileInput, clusterFileSchema, defaultS3StateKey, MagnumFile, NodeGroupFile } from './cluster-schema';
 import { DEFAULT_WORKER_NODE_GROUP, nodeGroupLabelValue, nodeGroupSelector } from './node-group';
-import { CLUSTER_FIELDS, ClusterTemplateRef, initialNodeCount, MagnumSettings, NODE_GROUP_FIELDS, SizedNodeGroupSettings, settingsOf, templateRef } from './magnum-fields';
+import { CLUSTER_FIELDS, ClusterTemplateRef, MagnumSettings, SizedNodeGroupSettings, settingsOf, sizedNodeGroup, templateRef } from './magnum-fields';
 import { CERT_MANAGER_NAMESPACE, CERT_MANAGER_RELEASE, INGRESS_CONTROLLERS } from './namespaces';
 import type { ChartKey } from './versions';
 import { KubernetesVersion, resolveKubernetesVersion } from './cluster-templates';
@@ -116,8 +116,7 @@ const DEFAULT_WORKER = { name: DEFAULT_WORKER_NODE_GROUP, role: 'worker', labels
 
 function nodeGroup(g: NodeGroupFile): NodeGroup {
   return {
-    ...settingsOf(NODE_GROUP_FIELDS, g),
-    nodeCount: initialNodeCount(g),
+    ...sizedNodeGroup(g),
     labelValue: nodeGroupLabelValue(g.name),
     nodeSelector: nodeGroupSelector(g.name),
   };

@@ -346,12 +346,15 @@ export const NODE_RANGE_FIELDS = ['minNodes', 'maxNodes', 'nodeCount'] as const;
 /** A nodegroup's size: its range, and its initial size when given. */
 export type NodeRange = { readonly minNodes: number; readonly maxNodes: number; readonly nodeCount?: number };
 
-/** A nodegroup's settings as the model has them: its initial size decided ({@link initialNodeCount}). */
+/** A nodegroup's settings as the model has them: its initial size decided ({@link sizedNodeGroup}). */
 export type SizedNodeGroupSettings = Omit<NodeGroupSettings, 'nodeCount'> & { readonly nodeCount: number };
 
-/** A nodegroup's initial size: the file's `nodeCount`, else `minNodes` (derived, not a default of its own). */
-export function initialNodeCount(g: NodeRange): number {
-  return g.nodeCount ?? g.minNodes;
+/**
+ * A validated nodegroup's settings as the model has them (table order), its initial size decided:
+ * the file's `nodeCount`, else `minNodes` (derived, not a default of its own).
+ */
+export function sizedNodeGroup(g: NodeRange & Readonly<Record<string, unknown>>): SizedNodeGroupSettings {
+  return { ...settingsOf(NODE_GROUP_FIELDS, g), nodeCount: g.nodeCount ?? g.minNodes } as SizedNodeGroupSettings;
 }
 
 /**
