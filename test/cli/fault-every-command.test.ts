@@ -4,8 +4,8 @@
  * lock, which first finishes (or undoes) the interrupted swap, and only then reads. Each command
  * runs against the project as the kill left it, at every step: `synth`, `check`, `diff`,
  * `validate --manifests` (which before read a half-swapped tree and skipped the cluster moved
- * aside) and `apply --dry-run`; the project afterwards is one of the two states, and what the
- * command reported matches that state.
+ * aside), `apply --dry-run`, `deploy`, `kubeconfig` and `status`; the project afterwards is one of
+ * the two states, and what the command reported matches that state.
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -148,3 +148,17 @@ test('jhm synth after a kill at any step ends with the new output', async () => 
   });
 }, 240_000);
 
+
+test('jhm deploy, jhm kubeconfig and jhm status (no Terraform, no cluster here) still find the outputs all old or all new', async () => {
+  const saved = { JHM_TERRAFORM: process.env.JHM_TERRAFORM, JHM_KUBECTL: process.env.JHM_KUBECTL };
+  // No tool runs for real: they fail further on (no terraform, no kubectl, no network); what matters is what they found.
+  Object.assign(process.env, { JHM_TERRAFORM: '/nonexistent/terraform', JHM_KUBECTL: '/nonexistent/kubectl' });
+  try {
+    for (const args of [['deploy', 'alpha', '--yes'], ['kubeconfig', 'alpha'], ['status', 'alpha']]) await everyStep(args, () => undefined);
+  } finally {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+}, 240_000);
