@@ -117,3 +117,64 @@ describe('the Magnum settings table', () => {
     expect(hubTemplate('fake', o)).toContain('cluster:\n  keypair: fake-keypair\n');
   });
 });
+
+/** Source folders (tests, generated bindings and build output aside). */
+const SOURCE_DIRS = ['base', 'config', 'infra', 'k8s', 'synth', 'cli', 'scripts', 'bench'];
+
+/** The row's file and the constructs that use the fields: where a Magnum field is meant to be spelled. */
+const HOMES = new Set(['config/magnum-fields.ts', 'infra/magnum-cluster.ts', 'infra/magnum-nodegroup.ts']);
+
+/**
+ * The other source files that still spell a field, each with why: what reads the resolved model
+ * by the field's name, or names the field to the user. A file not listed here that spells a field
+ * fails the test: derive from the row instead.
+ */
+const READERS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  templateId: { 'config/cluster-templates.ts': 'the rule across the template, templateId and kubernetesVersion, and its messages' },
+  kubernetesVersion: { 'config/cluster-templates.ts': 'the rule across the template, templateId and kubernetesVersion, and its messages' },
+  keypair: {
+    'config/login-rules.ts': 'the pre-deploy check that the keypair exists names the field',
+    'cli/commands/init.ts': 'jhm init\'s --keypair option',
+    'cli/hub-template.ts': 'the option jhm init passes to the template',
+  },
+  defaultWorker: {
+    'config/cluster.ts': 'the model\'s default-worker nodegroup (Cluster.defaultWorker)',
+    'config/hub.ts': 'the profiles placed on the model\'s default-worker nodegroup',
+    'config/cluster-schema.ts': 'the message refusing a nodegroup named like Magnum\'s own',
+    'infra/cluster-stack.ts': 'the model\'s default-worker nodegroup handed to MagnumCluster',
+  },
+  createTimeout: { 'cli/tools/terraform-timeouts.ts': 'its module comment names where the stack\'s timeouts come from' },
+  updateTimeout: { 'cli/tools/terraform-timeouts.ts': 'its module comment names where the stack\'s timeouts come from' },
+  deletionProtection: {
+    'synth/pipeline.ts': 'jhm synth refuses to drop a protected cluster, naming the field',
+    'cli/tools/stack-commands.ts': 'jhm destroy refuses a protected cluster, naming the field',
+    'cli/commands/cluster.ts': 'jhm destroy\'s help names the field',
+  },
+  minNodes: { 'config/diagnostics.ts': 'an example of a field path in a doc comment' },
+};
+
+/** Source files (relative to the repository) whose text spells `word` as a whole word. */
+function filesSpelling(word: string): string[] {
+  const re = new RegExp(`\\b${word}\\b`);
+  const out: string[] = [];
+  const walk = (dir: string): void => {
+    for (const e of fs.readdirSync(path.join(REPO, dir), { withFileTypes: true })) {
+      const rel = `${dir}/${e.name}`;
+      if (e.isDirectory()) walk(rel);
+      else if (/\.ts$/.test(e.name) && re.test(fs.readFileSync(path.join(REPO, rel), 'utf8'))) out.push(rel);
+    }
+  };
+  for (const d of SOURCE_DIRS) if (fs.existsSync(path.join(REPO, d))) walk(d);
+  return out;
+}
+
+/** Fields whose name is an ordinary word elsewhere too: left to review (only their rows and constructs hold their facts). */
+const ORDINARY = new Set(['name', 'flavor', 'role', 'labels', 'template', /* the Kubernetes API group autoscaling/v2 */ 'autoscaling']);
+const DISTINCT = [...new Set(ROWS.map(([f]) => f.split('.').pop()!))].filter((f) => !ORDINARY.has(f));
+
+test.each(DISTINCT)('rule: a Magnum field is spelled only in its row, the constructs that use it, tests, and the listed readers of the model: %s', (field) => {
+  const files = filesSpelling(field);
+  expect(files.filter((f) => !HOMES.has(f) && !Object.hasOwn(READERS[field] ?? {}, f))).toEqual([]);
+  // The list stays true: a reader that no longer spells the field leaves it.
+  expect(Object.keys(READERS[field] ?? {}).filter((f) => !files.includes(f))).toEqual([]);
+});
