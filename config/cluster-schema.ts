@@ -2,7 +2,9 @@
  * The cluster file (`clusters/<cluster>.yaml`): the Magnum cluster, its nodegroups, DNS zone,
  * ingress controller, Let's Encrypt account and Terraform backend. Its parts are also the
  * cluster parts of a hub file in the legacy format (`cluster:` a mapping, `hub-schema.ts`): each
- * part and each rule on it has its one home here. `cluster.schema.json` is generated from it.
+ * part and each rule on it has its one home here, except the Magnum settings of the cluster and
+ * its nodegroups, whose fields, defaults and rules are rows of `config/magnum-fields.ts`.
+ * `cluster.schema.json` is generated from it.
  */
 import { z } from 'zod';
 import { DNS_ZONE } from './dns';
