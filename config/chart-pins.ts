@@ -73,6 +73,7 @@ function readPinsFile(file: string, display: string): ChartPinsFile | undefined 
       issuesToErrors(parsed.error.issues, {
         file: display,
         lineOf: yaml.lineOf,
+        // Issues worded the common way still get a fix: where the right value is found.
         describe: (i) => describe(i) ?? { message: issuesToErrors([i], { file: display })[0].message, fix: `set it as the chart's Chart.yaml says (${SHOW_CHART})` },
       }),
     );
