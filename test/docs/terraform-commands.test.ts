@@ -17,7 +17,7 @@ import { createProject, TestProject, writeCloudsYaml } from '../support/fake-too
 const REPO = path.resolve(__dirname, '..', '..');
 /** Looked up before the tests isolate PATH. */
 const TERRAFORM = which('terraform');
-if (TERRAFORM === undefined) process.stderr.write('test/cli/readme-terraform.test.ts: skipped: needs terraform on PATH (Terraform 1.10 or later)\n');
+if (TERRAFORM === undefined) process.stderr.write('test/docs/terraform-commands.test.ts: skipped: needs terraform on PATH (Terraform 1.10 or later)\n');
 const withTerraform = TERRAFORM === undefined ? describe.skip : describe;
 
 const doc = (name: string) => fs.readFileSync(path.join(REPO, 'docs', name), 'utf8');
@@ -107,13 +107,13 @@ withTerraform('every Terraform command of the docs works verbatim against a loca
     return { code: r.status, stdout: r.stdout, stderr: r.stderr };
   }
 
-  const readme = (command: string): string => {
+  const shown = (command: string): string => {
     expect([...STATE_COMMANDS, ...TEARDOWN_COMMANDS]).toContain(command);
     return command;
   };
 
   test('rule: jhm kubeconfig refuses Terraform\'s "No outputs found" of a stack with no state, and writes nothing', () => {
-    expect(run(readme('jhm terraform <cluster> init')).code).toBe(0);
+    expect(run(shown('jhm terraform <cluster> init')).code).toBe(0);
     const r = run('jhm kubeconfig example');
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('returned no kubeconfig: Terraform printed "Warning: No outputs found" instead of a kubeconfig; nothing written');
@@ -122,43 +122,43 @@ withTerraform('every Terraform command of the docs works verbatim against a loca
 
   test('the state move: init on a fresh clone, init -migrate-state (answered yes), state list and plan see the moved state', () => {
     // A fresh clone's init, then a deploy's worth of state in the old (local) backend.
-    expect(run(readme('jhm terraform <cluster> init')).code).toBe(0);
+    expect(run(shown('jhm terraform <cluster> init')).code).toBe(0);
     const applied = run('jhm terraform example apply -auto-approve -input=false');
     expect(applied.code).toBe(0);
     expect(fs.readFileSync(path.join(project.root, 'terraform.example.tfstate'), 'utf8')).toContain('terraform_data');
 
     // Step 2: the stack names another backend (here another local file, standing in for s3).
     writeStack(project, '../../../moved.tfstate');
-    const migrated = run(readme('jhm terraform <cluster> init -migrate-state'), 'yes\n');
+    const migrated = run(shown('jhm terraform <cluster> init -migrate-state'), 'yes\n');
     expect(migrated.stdout + migrated.stderr).toContain('Do you want to copy existing state to the new backend?');
     expect(migrated.code).toBe(0);
     expect(fs.readFileSync(path.join(project.root, 'moved.tfstate'), 'utf8')).toContain('terraform_data');
 
-    const listed = run(readme('jhm terraform <cluster> state list'));
+    const listed = run(shown('jhm terraform <cluster> state list'));
     expect(listed.code).toBe(0);
     expect(listed.stdout).toBe('terraform_data.marker\n');
     expect(listed.stderr.split('\n')[0]).toBe(`example: Terraform (${TERRAFORM}) in cdktf.out/stacks/example, working data in .jhm/terraform/example`);
 
-    const planned = run(readme('jhm terraform <cluster> plan'));
+    const planned = run(shown('jhm terraform <cluster> plan'));
     expect(planned.code).toBe(0);
     expect(planned.stdout).toContain('No changes.');
   });
 
   test('the teardown: jhm destroy refuses under deletion protection, asks on a terminal only, and destroys with --yes', () => {
-    const refused = run(readme('jhm destroy <cluster>'));
+    const refused = run(shown('jhm destroy <cluster>'));
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('error: hubs/example.yaml: cluster.deletionProtection: cluster example has deletion protection on');
 
     // Step 3: deletion protection off (the stack here carries no prevent_destroy, as synth then writes it).
     const hubFile = path.join(project.root, 'hubs', 'example.yaml');
     fs.writeFileSync(hubFile, fs.readFileSync(hubFile, 'utf8').replace(/^ {2}autoscaling: true\n/m, '  autoscaling: true\n  deletionProtection: false\n'));
-    const noTerminal = run(readme('jhm destroy <cluster>'));
+    const noTerminal = run(shown('jhm destroy <cluster>'));
     expect(noTerminal.code).toBe(1);
     expect(noTerminal.stderr).toContain("jhm destroy asks for the cluster's name on a terminal, and there is none");
     expect(noTerminal.stderr).toContain('# terraform_data.marker will be destroyed');
     expect(run('jhm terraform example state list').stdout).toBe('terraform_data.marker\n');
 
-    const destroyed = run(readme('jhm destroy <cluster> --yes'));
+    const destroyed = run(shown('jhm destroy <cluster> --yes'));
     expect(destroyed.code).toBe(0);
     expect(destroyed.stderr).toContain('Destroy complete! Resources: 1 destroyed.');
     expect(destroyed.stderr).toContain('look for Cinder volumes left behind');
