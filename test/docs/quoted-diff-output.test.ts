@@ -4,7 +4,8 @@
  * the same edits to clusters/shared.yaml, runs `jhm diff shared` and expects the guides' text, so
  * the quoted output cannot drift from what jhm prints. The guides quote a run with the real
  * charts; the test charts render the Kubernetes version into their manifests, so for the upgrade
- * only the Terraform part (the stack's patch and the plan) is compared.
+ * only the Terraform part (the stack's patch and the plan) is compared. docs/clusters-and-hubs.md
+ * quotes the one-line error of `jhm validate` for a refused cluster file, checked the same way.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -14,6 +15,7 @@ afterAll(removeProjects);
 
 const DAY_TWO = fs.readFileSync(path.join(REPO, 'docs', 'day-two.md'), 'utf8');
 const UPGRADING = fs.readFileSync(path.join(REPO, 'docs', 'upgrading.md'), 'utf8');
+const CLUSTERS_AND_HUBS = fs.readFileSync(path.join(REPO, 'docs', 'clusters-and-hubs.md'), 'utf8');
 const SHARED = fs.readFileSync(path.join(REPO, 'clusters', 'shared.yaml'), 'utf8');
 const hub = (name: string) => fs.readFileSync(path.join(REPO, 'hubs', `${name}.yaml`), 'utf8');
 
@@ -49,7 +51,7 @@ function terraformPart(shown: string): string {
   return section('--- a/cdktf.out/stacks/shared/cdk.tf.json', /^(=+|Terraform: )/m) + section('Terraform: ', /^(Kubernetes: |\d+ file\(s\) would change)/m);
 }
 
-describe('the day-two and upgrading guides quote real jhm diff output', () => {
+describe('the guides quote real jhm output', () => {
   let project: TestProject;
   beforeAll(async () => {
     project = await makeProject({ clusters: { shared: SHARED }, hubs: { 'course-a': hub('course-a'), 'course-b': hub('course-b') } });
@@ -67,5 +69,12 @@ describe('the day-two and upgrading guides quote real jhm diff output', () => {
     expect(terraformPart(quoted)).toContain('+        "name": "kubernetes-1-34-jammy"\n');
     expect(terraformPart(quoted)).toContain('Plan: 0 to add, 1 to change, 0 to destroy.');
     expect(terraformPart(await diffShown(project))).toBe(terraformPart(quoted));
+  });
+
+  test('a refused file: the one-line error of a nodegroup below one node, with its file, line and field', async () => {
+    project.write('clusters/spring.yaml', SHARED.replace('    minNodes: 1\n    maxNodes: 12', '    minNodes: 0\n    maxNodes: 12'));
+    const run = await project.jhm('validate', 'spring');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(quotedAfter('`jhm validate spring` of a copy of `clusters/shared.yaml`', CLUSTERS_AND_HUBS));
   });
 });
