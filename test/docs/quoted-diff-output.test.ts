@@ -61,6 +61,9 @@ describe('the guides quote real jhm output', () => {
   test('a label change: the replacement of the cluster and its nodegroup', async () => {
     project.write('clusters/shared.yaml', SHARED.replace(/^ {2}autoscaling: true\n/m, '  autoscaling: true\n  labels:\n    monitoring_enabled: "true"\n'));
     expect(await diffShown(project)).toBe(quotedAfter('Here is `jhm diff shared` after adding a Magnum label', DAY_TWO));
+    const synth = await project.jhm('synth', 'shared');
+    expect(synth.code).toBe(1);
+    expect(synth.stderr).toContain(quotedAfter('`jhm synth` refuses such a change and writes nothing', DAY_TWO));
   });
 
   test('a template change: the rolling upgrade in place', async () => {
