@@ -5,7 +5,7 @@
  */
 import { DNS_LABEL_RULE, isDnsLabel } from './dns';
 import { quote } from './errors';
-import { NODE_RANGE_FIELDS, NodeRange, nodeRangeProblems } from './magnum-fields';
+import { checkFields, MagnumField, NODE_RANGE_FIELDS, NodeRange, nodeRangeProblems } from './magnum-fields';
 
 /** Throws a clear error about prop `prop` of construct `what` (e.g. `MagnumCluster cluster`) unless `ok`. */
 export function requireProp(ok: boolean, what: string, prop: string, rule: string): void {
@@ -30,4 +30,13 @@ export function requireNodeRange(g: Required<NodeRange>, what: string, prefix = 
   for (const k of NODE_RANGE_FIELDS) requireInteger(g[k], what, `${prefix}${k}`, 1);
   const [problem] = nodeRangeProblems(g);
   if (problem) requireProp(false, what, `${prefix}${problem.field}`, problem.message);
+}
+
+/**
+ * The rules of a Magnum settings table's rows (`check` in `config/magnum-fields.ts`, the same a
+ * file's settings obey) on `values`; values `skip` says are not known yet (cdktf tokens) are left out.
+ */
+export function requireFieldRules(table: Readonly<Record<string, MagnumField>>, values: Readonly<Record<string, unknown>>, what: string, skip: (value: unknown) => boolean, prefix = ''): void {
+  const known = Object.fromEntries(Object.entries(table).filter(([k]) => !skip(values[k])));
+  checkFields(known, values, [], (path, message) => requireProp(false, what, `${prefix}${path.join('.')}`, message));
 }

@@ -4,7 +4,7 @@
 import { Fn, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { managedClusterLabels } from '../config/cluster-labels';
-import { requireDnsLabel, requireInteger, requireNodeRange, requireProp } from '../config/construct-props';
+import { requireDnsLabel, requireFieldRules, requireInteger, requireNodeRange, requireProp } from '../config/construct-props';
 import type { ClusterTemplateRef } from '../config/cluster';
 import { CLUSTER_FIELDS, DefaultWorkerSettings, magnumSettingsWithDefaults, SettingsInputOf } from '../config/magnum-fields';
 import { ContainerinfraClusterV1 } from '../imports/providers/openstack/containerinfra-cluster-v1';
@@ -51,10 +51,10 @@ export type MagnumClusterProps = {
  * Text props (names, labels, the timeouts) reach Terraform literally (`terraformLiteral`): a `${`
  * in them is never evaluated.
  *
- * The constructor checks its props (the hub schema checks the same for hub files): `name` is a DNS
- * label, `masterCount` odd and at least 1, the default worker's `minNodes` at least 1 and at most
- * `maxNodes` with `nodeCount` between them, `dockerVolumeSize` at least 1, `createTimeout` (and `updateTimeout`) a
- * duration such as `90m` or `2h`.
+ * The constructor checks its props (the schema checks the same for files): `name` is a DNS label,
+ * `masterCount` and `dockerVolumeSize` integers of at least 1, the default worker's size range
+ * sound, the timeouts durations such as `90m` or `2h`, and every rule of the settings' rows in
+ * `config/magnum-fields.ts` (an odd `masterCount`, the timeouts' minimums).
  */
 export class MagnumCluster extends Construct {
   /** The cluster resource. */
@@ -73,9 +73,7 @@ export class MagnumCluster extends Construct {
     const w = props.defaultWorker;
     const settings = magnumSettingsWithDefaults(props);
     if (!Token.isUnresolved(props.name)) requireDnsLabel(props.name, what, 'name');
-    if (!Token.isUnresolved(settings.masterCount)) {
-      requireProp(Number.isInteger(settings.masterCount) && settings.masterCount >= 1 && settings.masterCount % 2 === 1, what, 'masterCount', `is ${settings.masterCount}; Magnum needs an odd number of control-plane nodes (1, 3, 5)`);
-    }
+    if (!Token.isUnresolved(settings.masterCount)) requireInteger(settings.masterCount, what, 'masterCount', 1);
     if (![w.minNodes, w.maxNodes, w.nodeCount].some((n) => Token.isUnresolved(n))) requireNodeRange(w, what, 'defaultWorker.');
     if (!Token.isUnresolved(settings.dockerVolumeSize)) requireInteger(settings.dockerVolumeSize, what, 'dockerVolumeSize', 1);
     for (const [prop, value] of [['createTimeout', settings.createTimeout], ['updateTimeout', settings.updateTimeout]] as const) {
@@ -83,6 +81,8 @@ export class MagnumCluster extends Construct {
         requireProp(/^[0-9]+[mh]$/.test(value), what, prop, `is "${value}"; it must be a duration in minutes or hours, e.g. "90m" or "2h"`);
       }
     }
+    // The rules a file's settings obey (an odd masterCount, the timeouts' minimums), from their rows.
+    requireFieldRules(CLUSTER_FIELDS, settings, what, (v) => Token.isUnresolved(v));
 
     const text = (value: string, prop: string) => terraformLiteral(value, `MagnumCluster ${id}: ${prop}`);
     let templateId: string;

@@ -39,7 +39,10 @@ describe('MagnumCluster', () => {
   });
 
   test.each<[string, Partial<MagnumClusterProps>, RegExp]>([
-    ['an even masterCount', { masterCount: 2 }, /^MagnumCluster cluster: masterCount is 2; Magnum needs an odd number of control-plane nodes/],
+    // The rules of the settings' rows (config/magnum-fields.ts), worded as for a file.
+    ['an even masterCount', { masterCount: 2 }, /^MagnumCluster cluster: masterCount is 2: Magnum needs an odd number of control-plane nodes/],
+    ['a createTimeout below a cluster\'s creation time', { createTimeout: '30m' }, /^MagnumCluster cluster: createTimeout is 30m: Magnum takes 10-30 minutes to create a cluster; use at least "60m"/],
+    ['an updateTimeout below the provider\'s', { updateTimeout: '10m' }, /^MagnumCluster cluster: updateTimeout is 10m: a rolling upgrade replaces every node one at a time/],
     ['masterCount 0', { masterCount: 0 }, /^MagnumCluster cluster: masterCount is 0;/],
     ['a name that is not a DNS label', { name: 'Physics_Hub' }, /^MagnumCluster cluster: name is "Physics_Hub"; it must be a DNS label/],
     ['minNodes above maxNodes', { defaultWorker: { flavor: 'm3.quad', nodeCount: 3, minNodes: 3, maxNodes: 2 } }, /^MagnumCluster cluster: defaultWorker\.minNodes is 3, more than maxNodes \(2\)/],
