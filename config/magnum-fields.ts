@@ -68,8 +68,11 @@ export interface MagnumField<S extends z.ZodType = z.ZodType> {
   readonly terraform?: readonly string[];
   /** When several fields set one argument: whether this one does for these settings. */
   readonly setsArgument?: (settings: { readonly template: { readonly id: string } | { readonly name: string } }) => boolean;
-  /** A rule on the value alone, beyond the schema's (rules across fields live in `cluster-schema.ts`). */
-  // (Method syntax: a row of any schema is a `MagnumField`.)
+  /**
+   * A rule on the value alone, beyond the schema's, for files and constructs alike (rules across
+   * fields: {@link checkMagnum}, {@link checkNodeGroup}). Method syntax, so that a row of any
+   * schema is a `MagnumField`.
+   */
   check?(value: z.output<S>, issue: FieldIssue): void;
   /** The `jhm init` line. None: `jhm init` does not mention it. */
   readonly template?: TemplateLine;
@@ -202,7 +205,7 @@ export const CLUSTER_FIELDS = {
   deletionProtection: field({
     schema: z.boolean().default(true).describe('Refuse to destroy the cluster (Terraform prevent_destroy). Set false only to tear the hub down.'),
     model: 'settings',
-    template: { line: 'commented', comment: (c) => `set false only to tear ${c.teardown} down (see README, Teardown)` },
+    template: { line: 'commented', comment: (c) => `set false only to tear ${c.teardown} down (see docs/teardown.md)` },
   }),
 } as const;
 
