@@ -57,7 +57,7 @@ export const TERRAFORM: ToolSpec = {
   name: 'terraform',
   envVar: 'JHM_TERRAFORM',
   installHint: 'install Terraform (https://developer.hashicorp.com/terraform/install) or OpenTofu (https://opentofu.org/docs/intro/install/, found as tofu), or set JHM_TERRAFORM to its path',
-  // OpenTofu reads the same JSON configuration and backend blocks (README: Shared Terraform state).
+  // OpenTofu reads the same JSON configuration and backend blocks (docs/terraform-state.md).
   standIns: ['tofu'],
 };
 

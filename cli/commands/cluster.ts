@@ -521,7 +521,7 @@ Then runs, in cdktf.out/stacks/<cluster> with jhm deploy's environment:
   terraform destroy -input=false -auto-approve     (after you typed the cluster's name)
 and lists the Cinder volumes left behind (openstack volume list: named <cluster>-…, or pvc-… and
 available), or prints the command to list them when the openstack CLI is not on the PATH.
-Delete the hubs' JupyterHub and PVCs first (README: Teardown) so their volumes are released.`,
+Delete the hubs' JupyterHub and PVCs first (docs/teardown.md) so their volumes are released.`,
     )
     .action((name: string, opts: DestroyOptions, cmd: Command) => destroyCluster(projectRoot(cmd), name, opts));
 }

@@ -17,8 +17,8 @@
  * cluster, or unattached `pvc-…` ones) as the runbook's teardown does.
  *
  * Both also work on a leftover stack: a `cdktf.out/stacks/<name>` that no file defines any more,
- * such as the dedicated cluster of a hub moved onto a shared cluster (README: Upgrading an existing
- * project), whose DNS record and cluster are still to be destroyed. Its settings (cloud, deletion
+ * such as the dedicated cluster of a hub moved onto a shared cluster (docs/upgrading.md: Moving hubs
+ * onto a shared cluster), whose DNS record and cluster are still to be destroyed. Its settings (cloud, deletion
  * protection, the Magnum name) are then read from the stack itself, and the command says so.
  */
 import * as fs from 'fs';
@@ -194,7 +194,7 @@ function printLosses(root: string, target: StackTarget, stack: unknown, stackFil
   process.stderr.write(`${formatTerraformPlan(`jhm destroy ${target.name}: the stack ${shown(root, stackFile)}, in Terraform's words:`, plan, undefined, target.name)}\n`);
   if (target.hubs.length > 0) {
     const pvcs = target.hubs.map((h) => `${h.name} (namespace ${h.jupyterhub.namespace})`).join(', ');
-    process.stderr.write(`  and with the cluster the PersistentVolumeClaims of every hub on it: ${pvcs}; their Cinder volumes stay behind, detached, unless the PVCs were deleted first (README: Teardown)\n`);
+    process.stderr.write(`  and with the cluster the PersistentVolumeClaims of every hub on it: ${pvcs}; their Cinder volumes stay behind, detached, unless the PVCs were deleted first (docs/teardown.md)\n`);
   }
 }
 
@@ -227,7 +227,7 @@ function refuseProtected(root: string, target: StackTarget, stack: unknown, stac
     throw new UserError(what, { file: cluster.source, field: protection, fix: `run jhm synth ${cluster.name} to write ${protection}: false into the stack, then jhm destroy ${cluster.name}` });
   }
   throw new UserError(what, {
-    fix: `it was synthesized with deletion protection on: put hubs/${target.name}.yaml back as it was (its own cluster) with ${protection}: false, run jhm synth ${target.name}, then move the hub again (README: Upgrading an existing project, step 2)`,
+    fix: `it was synthesized with deletion protection on: put hubs/${target.name}.yaml back as it was (its own cluster) with ${protection}: false, run jhm synth ${target.name}, then move the hub again (docs/upgrading.md: Moving hubs onto a shared cluster, step 2)`,
   });
 }
 
@@ -266,5 +266,5 @@ export async function destroyCluster(root: string, name: string, opts: DestroyOp
   success(`${target.name}: destroyed (Terraform's state of it is empty)`);
   await reportLeftoverVolumes(root, target);
   const files = leftoverFiles(root, target);
-  info(`next: ${files.length > 0 ? `remove ${files.join(', ')}, then ` : ''}run jhm synth --prune (README: Teardown)`);
+  info(`next: ${files.length > 0 ? `remove ${files.join(', ')}, then ` : ''}run jhm synth --prune (docs/teardown.md)`);
 }

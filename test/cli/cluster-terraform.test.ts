@@ -290,7 +290,7 @@ describe('jhm destroy', () => {
   });
 });
 
-describe('a leftover stack (README: Upgrading an existing project)', () => {
+describe('a leftover stack (docs/upgrading.md: Moving hubs onto a shared cluster)', () => {
   /** hubs/example.yaml moved onto cluster shared: its dedicated cluster's stack is left in cdktf.out. */
   function moveHubToShared(): void {
     project.write('clusters/shared.yaml', fs.readFileSync(path.join(REPO, 'clusters', 'shared.yaml'), 'utf8'));
@@ -326,7 +326,7 @@ describe('a leftover stack (README: Upgrading an existing project)', () => {
     const r = await runCli(['-C', project.root, 'destroy', 'example', '--yes']);
     expect(r.code).toBe(1);
     expect(r.stderr.split('\n').filter((l) => l.startsWith('error:'))).toEqual([
-      'error: cdktf.out/stacks/example/cdk.tf.json still protects openstack_containerinfra_cluster_v1.cluster (prevent_destroy), so Terraform would refuse the destroy; nothing destroyed (it was synthesized with deletion protection on: put hubs/example.yaml back as it was (its own cluster) with cluster.deletionProtection: false, run jhm synth example, then move the hub again (README: Upgrading an existing project, step 2))',
+      'error: cdktf.out/stacks/example/cdk.tf.json still protects openstack_containerinfra_cluster_v1.cluster (prevent_destroy), so Terraform would refuse the destroy; nothing destroyed (it was synthesized with deletion protection on: put hubs/example.yaml back as it was (its own cluster) with cluster.deletionProtection: false, run jhm synth example, then move the hub again (docs/upgrading.md: Moving hubs onto a shared cluster, step 2))',
     ]);
     expect(project.calls()).toEqual([]);
   });
