@@ -7,6 +7,13 @@
  * The file is git-ignored, written with mode 0600, created and completed by `jhm secrets <hub>`
  * (`ensureSecrets`), which never overwrites a value that is already there.
  *
+ * When the project's `.sops.yaml` has a creation rule for the file with age recipients, the file
+ * is a sops file instead (`sops.ts`): keys readable, every value encrypted, safe to commit. jhm
+ * writes it encrypted for the rule's recipients and reads it with the user's age identity
+ * (`SOPS_AGE_KEY_FILE` or `SOPS_AGE_KEY`), wherever it reads the plain file; `reencryptSecrets`
+ * (`jhm secrets --update-recipients`) writes every secrets file again for the recipients the
+ * rules name now.
+ *
  * ```yaml
  * github:
  *   clientSecret: <the GitHub OAuth app's client secret>     # set by hand
@@ -20,6 +27,7 @@
  * (`secret-fields.ts`): the schema, the generated fields and the checks below derive from it.
  */
 import * as fs from 'fs';
+import * as path from 'path';
 import { Document, isMap, isScalar, isSeq, Scalar } from 'yaml';
 import { z } from 'zod';
 import { Diagnostic, warning } from './diagnostics';
@@ -29,6 +37,7 @@ import { valueAt } from '../base/object-path';
 import { readInputFile } from './input-file';
 import { fieldApplies, fieldName, HubSecrets, SECRET_FIELDS, SecretField, secretsFrom } from './secret-fields';
 import { parseYamlFile } from './yaml-file';
+import { decryptSopsDocument, encryptSopsYaml, isSopsDocument, SOPS_CONFIG, sopsRuleFor, SopsRule } from './sops';
 import { Hub } from './hub';
 import { PROJECT_PATHS, ProjectLayout } from './layout';
 import { issuesToErrors, IssueWording, ZodIssue } from './zod-issues';
@@ -147,7 +156,8 @@ function dropNulls(data: unknown): unknown {
 }
 
 /**
- * Loads and validates `secrets/<hub>.yaml`. Throws a `UserError` naming the file and field when
+ * Loads and validates `secrets/<hub>.yaml`, decrypting it when it is a sops file (with the user's
+ * age identity: an error names the variables when none is set, the file when none opens it). Throws a `UserError` naming the file and field when
  * the file is missing (create it with `jhm secrets <hub>`), malformed, lacks a generated token, or
  * lacks `github.clientSecret` while the hub logs in with GitHub. The file must be a regular file
  * of at most 1 MiB (`readInputFile`); `onWarning` hears when its group or others may read it.
@@ -159,10 +169,16 @@ export function loadSecrets(root: string, hub: Hub, onWarning?: (warning: Diagno
   if (read === undefined) {
     throw new UserError('no secrets file for this hub', { file: display, fix: `create it with: jhm secrets ${hub.name}` });
   }
-  const loose = secretsModeWarning(hub.name, read.mode);
-  if (loose !== undefined) onWarning?.(loose);
   const parsed = parseFile(read.text, display);
-  const data = validate(parsed.toJS(), parsed, hub.name, false);
+  let plain: unknown;
+  if (isSopsDocument(parsed.doc)) {
+    plain = decryptSopsDocument(parsed.doc, display).data;
+  } else {
+    const loose = secretsModeWarning(hub.name, read.mode);
+    if (loose !== undefined) onWarning?.(loose);
+    plain = parsed.toJS();
+  }
+  const data = validate(plain, parsed, hub.name, false);
   const valueOf = (f: SecretField) => data[f.file[0]]?.[f.file[1]];
   // A field set by hand that this hub needs (the GitHub client secret of a GitHub hub).
   const unset = FIELDS.find((f) => f.generate === undefined && fieldApplies(f, hub) && valueOf(f) === undefined);
@@ -201,6 +217,25 @@ export interface EnsureSecretsResult {
   readonly file: string;
   /** Fields the user still has to fill in by hand (e.g. `github.clientSecret`). */
   readonly missing: string[];
+  /** Whether the file was written (created, completed, or encrypted for `.sops.yaml`'s recipients). */
+  readonly written: boolean;
+  /** The age recipients the file is encrypted for; `undefined` for a plain file. */
+  readonly recipients?: readonly string[];
+  /** An encrypted file left as it was, whose recipients are not those `.sops.yaml` names now. */
+  readonly staleRecipients?: boolean;
+}
+
+/** The `.sops.yaml` creation rule for hub `hubName`'s secrets file, if it names age recipients. */
+export function secretsSopsRule(root: string, hubName: string): SopsRule | undefined {
+  return sopsRuleFor(path.join(root, SOPS_CONFIG), displayPath(hubName));
+}
+
+/** Why an encrypted file cannot be written when `.sops.yaml` names no recipient for it. */
+function noRecipients(display: string): UserError {
+  return new UserError(`is encrypted with sops, and ${SOPS_CONFIG} names no age recipient for it`, {
+    file: display,
+    fix: `add a creation rule for it with your age recipients to ${SOPS_CONFIG}, or decrypt it for good with: sops decrypt -i ${display}`,
+  });
 }
 
 function placeholderComment(hub: Hub): string {
@@ -225,17 +260,33 @@ function header(hubName: string): string {
  * hex), and the GitHub client secret when given. Never overwrites an existing value; keeps the
  * file's comments; leaves the file at mode 0600. When the hub logs in with GitHub and the client
  * secret is absent, writes a commented placeholder telling the user to fill it in.
+ *
+ * When `.sops.yaml` names age recipients for the file, writes it encrypted for them instead
+ * (without comments), and encrypts a plain file that is already there; an encrypted file is
+ * decrypted with the user's identity first, and rewritten only when a field is added. Nothing is
+ * written when a key is missing or wrong.
  */
 export function ensureSecrets(root: string, hub: Hub, opts: EnsureSecretsOptions = {}): EnsureSecretsResult {
   const file = secretsFilePath(root, hub.name);
   const display = displayPath(hub.name);
   const read = readInputFile(file, display);
   const exists = read !== undefined;
+  const rule = secretsSopsRule(root, hub.name);
+  let encrypted = false;
+  let fileRecipients: readonly string[] = [];
   let doc: Document;
   if (exists) {
     const parsed = parseFile(read.text, display);
-    validate(parsed.toJS(), parsed, hub.name, true);
-    doc = parsed.doc;
+    if (isSopsDocument(parsed.doc)) {
+      encrypted = true;
+      const { data, meta } = decryptSopsDocument(parsed.doc, display);
+      fileRecipients = meta.age.map((a) => a.recipient);
+      validate(data, parsed, hub.name, true);
+      doc = new Document(data);
+    } else {
+      validate(parsed.toJS(), parsed, hub.name, true);
+      doc = parsed.doc;
+    }
   } else {
     doc = new Document({});
     doc.commentBefore = header(hub.name);
@@ -278,12 +329,72 @@ export function ensureSecrets(root: string, hub: Hub, opts: EnsureSecretsOptions
   for (const f of FIELDS) {
     if (f.generate !== undefined || !fieldApplies(f, hub) || isSet(f.file)) continue;
     missing.push(fieldName(f));
-    if (f === CLIENT_SECRET && ensurePlaceholder(doc, hub)) changed = true;
+    // An encrypted file keeps no comments: no placeholder (jhm secrets says what is missing).
+    if (f === CLIENT_SECRET && rule === undefined && !encrypted && ensurePlaceholder(doc, hub)) changed = true;
   }
 
+  if (rule !== undefined) {
+    const write = changed || !encrypted;
+    if (write) writeFileAtomicSync(file, encryptSopsYaml(dropNulls(doc.toJS()) as Record<string, unknown>, rule.recipients), { private: true });
+    const stale = !write && [...fileRecipients].sort().join(',') !== [...rule.recipients].sort().join(',');
+    return { created, file, missing, written: write, recipients: write ? rule.recipients : fileRecipients, staleRecipients: stale };
+  }
+  if (encrypted) {
+    if (changed) throw noRecipients(display);
+    return { created, file, missing, written: false, recipients: fileRecipients, staleRecipients: true };
+  }
   if (changed) writeFileAtomicSync(file, doc.toString({ lineWidth: 0, nullStr: '' }), { private: true });
   else fs.chmodSync(file, 0o600);
-  return { created, file, missing };
+  return { created, file, missing, written: changed };
+}
+
+/** What `reencryptSecrets` did to one file. */
+export interface ReencryptedFile {
+  /** Repository-relative path, e.g. `secrets/course-a.yaml`. */
+  readonly display: string;
+  /** Whether the file was plain before (now encrypted). */
+  readonly wasPlain: boolean;
+  readonly recipients: readonly string[];
+}
+
+/**
+ * Writes every secrets file (`secrets/*.yaml`) again, encrypted for the age recipients its
+ * `.sops.yaml` creation rule names now, each with a new data key: an encrypted file is decrypted
+ * with the user's identity, a plain file is encrypted. A plain file no rule covers is left as it
+ * is; an encrypted one no rule covers is refused. Every file is read and decrypted before any is
+ * written (a missing or wrong key writes nothing); each is replaced atomically.
+ */
+export function reencryptSecrets(root: string): ReencryptedFile[] {
+  const dir = path.join(root, SECRETS_DIR);
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir).filter((n) => n.endsWith('.yaml') && !n.startsWith('.')).sort();
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw e;
+  }
+  const plans: { file: string; data: object; done: ReencryptedFile }[] = [];
+  for (const name of names) {
+    const hubName = name.slice(0, -'.yaml'.length);
+    const display = displayPath(hubName);
+    const file = path.join(dir, name);
+    const read = readInputFile(file, display);
+    if (read === undefined) continue;
+    const parsed = parseFile(read.text, display);
+    const encrypted = isSopsDocument(parsed.doc);
+    const rule = secretsSopsRule(root, hubName);
+    if (rule === undefined) {
+      if (encrypted) throw noRecipients(display);
+      continue;
+    }
+    const data = encrypted ? decryptSopsDocument(parsed.doc, display).data : dropNulls(parsed.toJS() ?? {});
+    if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+      throw new UserError('must be a mapping of sections (github, jupyterhub)', { file: display, fix: 'fix the file, or delete it and run jhm secrets again' });
+    }
+    plans.push({ file, data, done: { display, wasPlain: !encrypted, recipients: rule.recipients } });
+  }
+  for (const p of plans) writeFileAtomicSync(p.file, encryptSopsYaml(p.data as Record<string, unknown>, p.done.recipients), { private: true });
+  return plans.map((p) => p.done);
 }
 
 /** Sets `p` to `value`; an empty `github:` (the placeholder) becomes a mapping first. */

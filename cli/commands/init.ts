@@ -35,12 +35,26 @@ function clientSecretFrom(opts: { githubClientSecretStdin?: boolean }): string |
   return process.env.JHM_GITHUB_CLIENT_SECRET || undefined;
 }
 
+/** How many age recipients, in words. */
+const recipientCount = (n: number): string => `${n} age recipient${n === 1 ? '' : 's'}`;
+
 async function writeSecrets(root: string, hub: Hub, opts: { githubClientSecretStdin?: boolean }): Promise<void> {
   const { ensureSecrets, secretsFilePath } = await import('../../config/secrets');
-  const { created } = ensureSecrets(root, hub, { githubClientSecret: clientSecretFrom(opts) });
+  const { created, written, recipients, staleRecipients } = ensureSecrets(root, hub, { githubClientSecret: clientSecretFrom(opts) });
   const file = path.relative(root, secretsFilePath(root, hub.name));
-  if (created.length > 0) success(`${file}: added ${created.join(', ')} (mode 0600, git-ignored)`);
+  const how = recipients === undefined ? 'mode 0600, git-ignored' : `encrypted for ${recipientCount(recipients.length)} of .sops.yaml; commit it with: git add -f ${file}`;
+  if (created.length > 0) success(`${file}: added ${created.join(', ')} (${how})`);
+  else if (written) success(`${file}: ${how}`);
   else info(`${file}: complete, nothing changed`);
+  if (staleRecipients) info(`${file}: encrypted for other recipients than .sops.yaml names; to encrypt it for them, run: jhm secrets --update-recipients`);
+}
+
+/** `jhm secrets --update-recipients`: every secrets file again, for the recipients .sops.yaml names now. */
+async function updateRecipients(root: string): Promise<void> {
+  const { reencryptSecrets } = await import('../../config/secrets');
+  const done = reencryptSecrets(root);
+  if (done.length === 0) info('no secrets file has age recipients in .sops.yaml: nothing to encrypt');
+  for (const f of done) success(`${f.display}: ${f.wasPlain ? 'encrypted' : 'encrypted again'} for ${recipientCount(f.recipients.length)} of .sops.yaml, with a new data key`);
 }
 
 /**
@@ -257,15 +271,28 @@ export function registerInitCommands(program: Command): void {
 
   program
     .command('secrets')
-    .description('create or complete secrets/<hub>.yaml: generates missing tokens, never overwrites a value')
-    .argument('<hub>', 'hub name')
+    .description(
+      'create or complete secrets/<hub>.yaml: generates missing tokens, never overwrites a value; encrypted with sops for the age recipients .sops.yaml names for it (read with SOPS_AGE_KEY_FILE or SOPS_AGE_KEY)',
+    )
+    .argument('[hub]', 'hub name (not with --update-recipients)')
     .option('--github-client-secret-stdin', 'read the GitHub client secret from standard input (else JHM_GITHUB_CLIENT_SECRET)', false)
-    .action(async (hubName: string, opts: { githubClientSecretStdin: boolean }, cmd: Command) => {
+    .option(
+      '--update-recipients',
+      'instead, write every secrets file again for the age recipients .sops.yaml names now, with a new data key (decrypting with your key; a plain file a rule covers is encrypted); run it after changing the recipients',
+      false,
+    )
+    .action(async (hubName: string | undefined, opts: { githubClientSecretStdin: boolean; updateRecipients: boolean }, cmd: Command) => {
+      if (opts.updateRecipients) {
+        if (hubName !== undefined || opts.githubClientSecretStdin) cmd.error('error: --update-recipients takes no hub and no other option (it writes every secrets file)', { exitCode: 2 });
+        await updateRecipients(projectRoot(cmd));
+        return;
+      }
+      if (hubName === undefined) cmd.error("error: missing required argument 'hub' (or give --update-recipients)", { exitCode: 2 });
       // The hub model (zod, yaml) is loaded when a command runs, not by jhm --help.
       const { loadHubs } = await import('../../config/load');
       const root = projectRoot(cmd);
       // With the project's cluster files: a hub on a cluster file needs its cluster.
-      await writeSecrets(root, loadHubs(root, [hubName])[0], opts);
+      await writeSecrets(root, loadHubs(root, [hubName!])[0], opts);
     });
 }
 
