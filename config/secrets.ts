@@ -316,7 +316,7 @@ export function ensureSecrets(root: string, hub: Hub, opts: EnsureSecretsOptions
       throw new UserError('already set to another value; jhm secrets never overwrites a secret', {
         file: display,
         field: CLIENT_SECRET_PATH.join('.'),
-        fix: 'edit the file by hand to change it',
+        fix: encrypted ? `edit the file with sops to change it: sops edit ${display}` : 'edit the file by hand to change it',
       });
     }
   }
@@ -341,7 +341,7 @@ export function ensureSecrets(root: string, hub: Hub, opts: EnsureSecretsOptions
   }
   if (encrypted) {
     if (changed) throw noRecipients(display);
-    return { created, file, missing, written: false, recipients: fileRecipients, staleRecipients: true };
+    return { created, file, missing, written: false, recipients: fileRecipients };
   }
   if (changed) writeFileAtomicSync(file, doc.toString({ lineWidth: 0, nullStr: '' }), { private: true });
   else fs.chmodSync(file, 0o600);

@@ -40,12 +40,16 @@ const recipientCount = (n: number): string => `${n} age recipient${n === 1 ? '' 
 
 async function writeSecrets(root: string, hub: Hub, opts: { githubClientSecretStdin?: boolean }): Promise<void> {
   const { ensureSecrets, secretsFilePath } = await import('../../config/secrets');
-  const { created, written, recipients, staleRecipients } = ensureSecrets(root, hub, { githubClientSecret: clientSecretFrom(opts) });
+  const { created, written, recipients, staleRecipients, missing } = ensureSecrets(root, hub, { githubClientSecret: clientSecretFrom(opts) });
   const file = path.relative(root, secretsFilePath(root, hub.name));
   const how = recipients === undefined ? 'mode 0600, git-ignored' : `encrypted for ${recipientCount(recipients.length)} of .sops.yaml; commit it with: git add -f ${file}`;
   if (created.length > 0) success(`${file}: added ${created.join(', ')} (${how})`);
   else if (written) success(`${file}: ${how}`);
   else info(`${file}: complete, nothing changed`);
+  // A plain file says it in a comment; an encrypted file has none.
+  if (recipients !== undefined && missing.length > 0) {
+    info(`${file}: ${missing.join(', ')} not set yet; pipe the GitHub client secret in with: jhm secrets ${hub.name} --github-client-secret-stdin < file`);
+  }
   if (staleRecipients) info(`${file}: encrypted for other recipients than .sops.yaml names; to encrypt it for them, run: jhm secrets --update-recipients`);
 }
 

@@ -160,6 +160,7 @@ describe('jhm secrets for a new hub with age recipients', () => {
     project.write('.sops.yaml', sopsConfig(alice.recipient));
     const run = await jhmAs(project, undefined, 'secrets', 'example');
     expect(run.code).toBe(0);
+    expect(run.stderr).toContain('secrets/example.yaml: github.clientSecret not set yet; pipe the GitHub client secret in with: jhm secrets example --github-client-secret-stdin < file');
     const text = project.read('secrets/example.yaml');
     expect(text).not.toMatch(/^\s*#/m);
     const raw = parse(text) as { github?: unknown; jupyterhub: Record<string, unknown> };
