@@ -4,16 +4,22 @@
  * recomputed here from sops's definition, and any change to a value is refused. Keys are
  * throwaway ones made per run, and the published test key of the fixtures (see sops-fixtures/).
  */
+import { spawnSync } from 'child_process';
 import { createDecipheriv, createHash } from 'crypto';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { parse, parseDocument } from 'yaml';
 import { decryptSops } from 'sops-age';
 import { UserError } from '../../config/errors';
+import { which } from '../../base/tools';
 import { ageKeygen } from '../../config/sops-age';
 import { decryptSopsDocument, encryptSopsYaml, sopsDataKey, sopsMetadata, sopsRuleFor } from '../../config/sops';
 
 const FIXTURES = path.join(__dirname, 'sops-fixtures');
+/** The real age tool (Debian's age package), for the age layer; its tests are skipped without it. */
+const AGE = which('age') !== undefined && which('age-keygen') !== undefined;
+if (!AGE) process.stderr.write('test/config/sops.test.ts: the tests against the real age tool skipped: install age (apt-get install age) to run them\n');
 const fixture = (name: string) => fs.readFileSync(path.join(FIXTURES, name), 'utf8');
 /** The fixtures' published test key, as SOPS_AGE_KEY_FILE. */
 const FIXTURE_ENV = { SOPS_AGE_KEY_FILE: path.join(FIXTURES, 'test-key.txt') };
@@ -128,7 +134,7 @@ describe('sops files', () => {
   });
 
   test('rule: .sops.yaml chooses the recipients by path_regex, first matching rule, as a comma-separated string, a list or one key group', () => {
-    const dir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'jhm-sops-'));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jhm-sops-'));
     const file = path.join(dir, '.sops.yaml');
     const write = (text: string) => fs.writeFileSync(file, text);
     const [a, b] = [alice.recipient, bob.recipient];
@@ -145,5 +151,41 @@ describe('sops files', () => {
     expect(userError(() => sopsRuleFor(file, 'secrets/course-a.yaml'))).toMatch(/^\.sops\.yaml:2: creation_rules\[0\]\.age\[0\]: "not-a-recipient" is not an age recipient/);
     fs.rmSync(dir, { recursive: true });
     expect(sopsRuleFor(file, 'secrets/course-a.yaml')).toBeUndefined();
+  });
+
+  (AGE ? describe : describe.skip)('against the real age tool', () => {
+    let dir: string;
+    let keyFile: string;
+    let recipient: string;
+    beforeAll(() => {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jhm-age-'));
+      keyFile = path.join(dir, 'throwaway-key.txt');
+      const keygen = spawnSync('age-keygen', ['-o', keyFile], { encoding: 'utf8' });
+      expect(keygen.status).toBe(0);
+      recipient = /public key: (age1[0-9a-z]+)/.exec(fs.readFileSync(keyFile, 'utf8'))![1];
+    });
+    afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    test('rule: the data key jhm wraps for a key age-keygen made is an armored age file the age tool decrypts, and jhm reads the file with that key file', () => {
+      const text = encryptSopsYaml(DATA, [recipient]);
+      const meta = sopsMetadata(parseDocument(text), 'x');
+      const env = { SOPS_AGE_KEY_FILE: keyFile };
+      const opened = spawnSync('age', ['-d', '-i', keyFile], { input: meta.age[0].enc });
+      expect(opened.status).toBe(0);
+      expect(Buffer.from(opened.stdout)).toEqual(Buffer.from(sopsDataKey(meta, 'x', env)));
+      expect(decrypt(text, env)).toEqual(DATA);
+    });
+
+    test('rule: jhm reads a file whose data key the age tool wrapped (as sops does, with the Go age library)', () => {
+      const text = encryptSopsYaml(DATA, [alice.recipient]);
+      const meta = sopsMetadata(parseDocument(text), 'x');
+      const key = sopsDataKey(meta, 'x', aliceEnv);
+      const wrapped = spawnSync('age', ['-e', '-a', '-r', recipient], { input: Buffer.from(key), encoding: 'utf8' });
+      expect(wrapped.status).toBe(0);
+      const doc = parseDocument(text);
+      doc.setIn(['sops', 'age', 0, 'recipient'], recipient);
+      doc.setIn(['sops', 'age', 0, 'enc'], wrapped.stdout);
+      expect(decrypt(doc.toString(), { SOPS_AGE_KEY_FILE: keyFile })).toEqual(DATA);
+    });
   });
 });
