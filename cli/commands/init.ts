@@ -44,7 +44,7 @@ async function writeSecrets(root: string, hub: Hub, opts: { githubClientSecretSt
   const file = path.relative(root, secretsFilePath(root, hub.name));
   const how = recipients === undefined ? 'mode 0600, git-ignored' : `encrypted for ${recipientCount(recipients.length)} of .sops.yaml; commit it with: git add -f ${file}`;
   if (created.length > 0) success(`${file}: added ${created.join(', ')} (${how})`);
-  else if (written) success(`${file}: ${how}`);
+  else if (written && recipients !== undefined) success(`${file}: ${how}`);
   else info(`${file}: complete, nothing changed`);
   // A plain file says it in a comment; an encrypted file has none.
   if (recipients !== undefined && missing.length > 0) {
