@@ -157,7 +157,9 @@ export function ageIdentities(forFile: string, env: NodeJS.ProcessEnv = process.
         fix: 'set SOPS_AGE_KEY_FILE to the path of your age key file',
       });
     }
-    ids.push(...identityLines(text, false, 'SOPS_AGE_KEY_FILE', forFile));
+    const found = identityLines(text, false, 'SOPS_AGE_KEY_FILE', forFile);
+    if (found.length === 0) throw new UserError('SOPS_AGE_KEY_FILE holds no age key', { file: forFile, fix: 'point it at the key file age-keygen wrote (a line AGE-SECRET-KEY-1…)' });
+    ids.push(...found);
   }
   if (env.SOPS_AGE_KEY) ids.push(...identityLines(env.SOPS_AGE_KEY, true, 'SOPS_AGE_KEY', forFile));
   if (ids.length === 0) {

@@ -127,10 +127,12 @@ describe('sops files', () => {
     );
   });
 
-  test('rule: a key that is not a recipient of the file is refused with one line naming the file', () => {
+  test('rule: a key that is not a recipient of the file, or no age key at all, is refused with one line naming the file', () => {
     const text = encryptSopsYaml(DATA, [alice.recipient]);
     expect(userError(() => decrypt(text, { SOPS_AGE_KEY: bob.identity }))).toMatch(/^secrets\/x\.yaml: none of your age keys \(SOPS_AGE_KEY_FILE, SOPS_AGE_KEY\) can decrypt this file \(/);
     expect(userError(() => decrypt(text, { SOPS_AGE_KEY: 'not-a-key' }))).toMatch(/^secrets\/x\.yaml: SOPS_AGE_KEY: line 1 is not an age identity/);
+    expect(userError(() => decrypt(text, { SOPS_AGE_KEY_FILE: path.join(FIXTURES, 'README.md') }))).toMatch(/^secrets\/x\.yaml: SOPS_AGE_KEY_FILE: line 3 is not an age identity/);
+    expect(userError(() => decrypt(text, { SOPS_AGE_KEY_FILE: path.join(FIXTURES, 'no-such-key.txt') }))).toMatch(/^secrets\/x\.yaml: cannot read SOPS_AGE_KEY_FILE \(ENOENT\)/);
   });
 
   test('rule: .sops.yaml chooses the recipients by path_regex, first matching rule, as a comma-separated string, a list or one key group', () => {
