@@ -112,8 +112,9 @@ for (const args of [['diff'], ['check'], ['synth', '--force']]) {
       // A forced synth of unchanged inputs writes the same bytes: all old and all new are one state here.
       expect(outputs(project.root)).toEqual(before);
     }
-    // Slowed, every command runs long enough for most signals to find it running.
-    expect(hits).toBeGreaterThanOrEqual(4);
+    // Slowed, every command runs long enough for at least half of the signals to find it running
+    // (a loaded machine runs some faster or slower than the measured run).
+    expect(hits).toBeGreaterThanOrEqual(3);
   }, 180_000);
 }
 
