@@ -16,8 +16,11 @@
  *   clusters (cluster files `clusters/fleet-01.yaml` …, copies of clusters/shared.yaml; hubs copies of
  *   hubs/course-a.yaml); `--no-fleet` leaves it out, `--fleet-clusters N` sets the clusters (default 5);
  * - stock (the baseline): a fresh copy and an empty cache folder, then `cdktf synth` and
- *   `cdk8s synth` one after the other (their apps are the repository's compiled lib/synth/cdktf-app.js
- *   and lib/synth/cdk8s-app.js, run with node: no tsc in the timed part).
+ *   `cdk8s synth` one after the other (their apps are the repository's bundled lib/bundle/cdktf-app.js
+ *   and lib/bundle/cdk8s-app.js, as cdktf.json and cdk8s.yaml name them, run with node: no build in
+ *   the timed part).
+ * - npx jhm --help: the same start-up through `npx jhm`, in the repository (where `npx` finds the
+ *   command), what a command costs when typed as `npx jhm …`.
  *
  * Usage: node lib/bench/bench.js [--runs N] [--sizes 1,10,50] [--quick] [--out FILE]
  *                                [--test-charts] [--no-baseline] [--no-fleet] [--fleet-clusters N] [--keep]
@@ -67,8 +70,8 @@ interface Options {
   keep: boolean;
 }
 
-/** `fleet` is jhm on a project whose hubs share a few clusters (the other jhm cases: one dedicated cluster per hub). */
-type Tool = 'jhm' | 'stock' | 'helm' | 'fleet';
+/** `fleet` is jhm on a project whose hubs share a few clusters (the other jhm cases: one dedicated cluster per hub); `npx` is `npx jhm --help`. */
+type Tool = 'jhm' | 'stock' | 'helm' | 'fleet' | 'npx';
 /** `warm` is a synth with nothing changed (a no-op); `help` is `jhm --help`. */
 type Mode = 'cold' | 'warm' | 'help';
 
@@ -327,6 +330,18 @@ async function main(): Promise<void> {
     }
     summarize(help);
 
+    // npx jhm --help: the same start-up as typed through npx, in the repository (npx finds jhm there).
+    const npx: CaseRecord = { tool: 'npx', mode: 'help', hubs: 0, clusters: 0, command: 'npx jhm --help (in the repository)', runs: [] };
+    cases.push(npx);
+    for (let i = 0; i < options.runs && npx.error === undefined; i++) {
+      const env = benchEnv(process.env, path.join(work, 'help-cache'), charts, home);
+      log(`npx jhm --help, run ${i + 1}/${options.runs}`);
+      const m = await runMeasured('npx', ['jhm', '--help'], { cwd: REPO, env, timeoutSeconds: COMMAND_TIMEOUT_SECONDS });
+      npx.error = failure('npx jhm --help', m);
+      if (npx.error === undefined) npx.runs.push(record(m));
+    }
+    summarize(npx);
+
     for (const size of options.sizes) {
       const template = path.join(work, `template-${size}`);
       await writeProjectTemplate(template, size, charts);
@@ -477,11 +492,12 @@ async function main(): Promise<void> {
         warm: 'the same command again right after the cold run: same cache, same outputs, nothing changed (a no-op synth)',
         helm: 'the distinct helm template calls of one cold jhm synth (recorded by a JHM_HELM wrapper in an untimed run), run again alone with the same arguments and values, at most 3 per core at once; wall time from the first spawn to the last exit, in the bench process (no node start-up)',
         help: '`node bin/jhm --help`',
+        npx: '`npx jhm --help`, in the repository (npx finds jhm in its package.json there)',
         fleet:
           'cold and warm as above, on a project of as many hubs as the largest size spread in consecutive blocks over a few shared clusters (clusters/fleet-01.yaml …, copies of clusters/shared.yaml; hubs/hub-001.yaml …, copies of hubs/course-a.yaml naming their cluster)',
         ratioToDedicated: 'fleet median seconds divided by the jhm median of the same mode for as many hubs, each on its dedicated cluster',
         ratioToHelm: "jhm cold median seconds divided by the helm-only median for the same number of hubs",
-        stock: 'fresh copy and empty JHM_CACHE_DIR, then `cdktf synth` (app: node lib/synth/cdktf-app.js) and `cdk8s synth --no-check-upgrade` (app: node lib/synth/cdk8s-app.js), times added',
+        stock: 'fresh copy and empty JHM_CACHE_DIR, then `cdktf synth` (app: node lib/bundle/cdktf-app.js) and `cdk8s synth --no-check-upgrade` (app: node lib/bundle/cdk8s-app.js), times added',
         seconds: 'wall clock from spawn to exit of the child process, measured by the bench',
         cpuSeconds: 'user + system CPU seconds of the command and the children it waited for (GNU time %U + %S; helm only: the bench process\'s children times from /proc/self/stat); less sensitive than wall time to other load on the machine',
         memory: memoryMethod(),

@@ -99,6 +99,9 @@ const COMMON = {
   // `import()` of a CommonJS file sees only the exports it can find by reading the file, none in a
   // bundle (`module.exports = require_x()`).
   supported: { 'dynamic-import': false },
+  // `require.resolve('<package>')` stays a run-time lookup, which finds node_modules from the bundle's
+  // folder as from the sources' (the bundle lies inside the package): nothing to mark external.
+  logOverride: { 'require-resolve-not-external': 'silent' },
 } as const;
 
 /**

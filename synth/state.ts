@@ -46,8 +46,9 @@ function toolStamp(): string {
       }
     }
   };
-  // bundle: the shipped bundles (lib/bundle/, scripts/bundle.ts), which bin/jhm runs.
-  for (const d of ['base', 'config', 'infra', 'k8s', 'synth', 'cli', 'imports', 'bundle']) if (fs.existsSync(path.join(base, d))) walk(path.join(base, d));
+  // Run from a bundle (lib/bundle/, scripts/bundle.ts), all the code is in the bundle's folder.
+  if (path.basename(__dirname) === 'bundle') walk(__dirname);
+  else for (const d of ['base', 'config', 'infra', 'k8s', 'synth', 'cli', 'imports']) if (fs.existsSync(path.join(base, d))) walk(path.join(base, d));
   toolStampMemo = sha256(parts.join('\n'));
   return toolStampMemo;
 }
