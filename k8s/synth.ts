@@ -23,6 +23,7 @@ import { isSecret, ManifestFiles } from './manifest-files';
 import { assertPreflight } from './preflight';
 import { fillSecretFiles, placeholderSecrets, placeholdersIn, placeholdersInPlace, SecretPlace, secretInRenderedText, secretPlaces, substitution } from './secret-placeholders';
 import { certManagerRelease, ingressControllerRelease } from './platform/ingress-controller';
+import { isUnusedCrd } from './platform/release';
 import { WAVE_ORDER, WaveName, waveFileName } from './waves';
 
 /** Kinds defined by CRDs this tool installs that are cluster-scoped. */
@@ -91,9 +92,11 @@ export async function synthClusterManifests(unit: ClusterUnit, options: SynthClu
     hub?: Hub;
     /** Hub-file fields that set the release name and namespace (the platform's are fixed). */
     fields?: HubFields;
+    /** CRDs left out of the output (`HelmRelease.unusedCrdGroups`). */
+    unusedCrdGroups?: readonly string[];
   }> = [
     { wave: 'certManager', ...certManager, chart: pin(certManager.chart) },
-    { wave: 'ingress', chart: pin(ingress.chart), release: ingress.release, namespace: ingress.namespace, values: ingress.values },
+    { wave: 'ingress', chart: pin(ingress.chart), release: ingress.release, namespace: ingress.namespace, values: ingress.values, unusedCrdGroups: ingress.unusedCrdGroups },
     ...hubs.map((hub) => ({
       wave: 'jupyterhub' as const,
       chart: pin(hub.jupyterhub.chart),
@@ -122,7 +125,7 @@ export async function synthClusterManifests(unit: ClusterUnit, options: SynthClu
       for (const h of result.droppedHooks) {
         warnings.push(warning(`chart ${r.chart.name} ${r.chart.version}: left out Helm hook ${h.kind} ${h.name} (${h.hooks.join(', ')}): kubectl apply has no hooks`, { file: (r.hub ?? cluster).source }));
       }
-      return { wave: r.wave, release: r.release, namespace: r.namespace, objects: result.objects, hub: r.hub?.name };
+      return { wave: r.wave, release: r.release, namespace: r.namespace, objects: result.objects.filter((o) => !isUnusedCrd(r, o)), hub: r.hub?.name };
     }),
   );
   // Report every release's problem at once (e.g. all missing charts), not just the first.

@@ -12,6 +12,9 @@ import { IngressNginxValues, ingressNginxValues } from './ingress-nginx-values';
 import { HelmRelease } from './release';
 import { TraefikValues, traefikValues } from './traefik-values';
 
+/** The API group of Traefik Hub's custom resources (APIs, portals, plans…), which Traefik without Hub never reads. */
+export const TRAEFIK_HUB_API_GROUP = 'hub.traefik.io';
+
 /** The day the Kubernetes project retired ingress-nginx (no further releases or security fixes). */
 export const INGRESS_NGINX_RETIREMENT_DATE = '2026-03-24';
 
@@ -43,7 +46,10 @@ export function ingressControllerRelease(
   warnings.push(...loadBalancer.warnings);
   const props = { ingressClassName: hub.ingress.className, nodeSelector: hub.coreNodeSelector, loadBalancerIP: loadBalancer.ip };
   const values = controller === 'traefik' ? traefikValues(props) : ingressNginxValues(props);
-  return { chart: hub.ingress.chart, release: hub.ingress.release, namespace: hub.ingress.namespace, values, warnings };
+  // Traefik's chart ships Traefik Hub's CRDs too (15 of its 28); only Traefik Hub (the chart's
+  // `hub` values, which jhm never sets) reads them.
+  const unusedCrdGroups = controller === 'traefik' ? [TRAEFIK_HUB_API_GROUP] : [];
+  return { chart: hub.ingress.chart, release: hub.ingress.release, namespace: hub.ingress.namespace, values, warnings, unusedCrdGroups };
 }
 
 /** cert-manager for `hub`: `hub.certManager.chart` as release `hub.certManager.release` in its namespace; no warnings. */

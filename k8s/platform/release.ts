@@ -20,4 +20,17 @@ export interface HelmRelease<V extends object = object, C extends ChartKey = Cha
   readonly values: V;
   /** Warnings to show the user; empty when all is well. */
   readonly warnings: readonly Diagnostic[];
+  /**
+   * API groups whose CustomResourceDefinitions the chart ships (in its `crds/`, which helm
+   * installs whatever the values) but nothing of the release reads with these values: left out of
+   * the output, so `dist/` holds no CRD that nothing uses.
+   * @default none
+   */
+  readonly unusedCrdGroups?: readonly string[];
+}
+
+/** Whether `obj` is a CRD of one of `release`'s unused groups (see `HelmRelease.unusedCrdGroups`). */
+export function isUnusedCrd(release: Pick<HelmRelease, 'unusedCrdGroups'>, obj: { readonly kind: string; readonly spec?: unknown }): boolean {
+  const group = (obj.spec as { group?: unknown } | undefined)?.group;
+  return obj.kind === 'CustomResourceDefinition' && typeof group === 'string' && (release.unusedCrdGroups ?? []).includes(group);
 }
