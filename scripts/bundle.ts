@@ -25,6 +25,7 @@ import { build, Metafile, Plugin } from 'esbuild';
 import * as fs from 'fs';
 import { builtinModules } from 'module';
 import * as path from 'path';
+import { writeFileAtomic } from '../base/files';
 
 /** Where the bundles go, relative to the package root. */
 export const BUNDLE_DIR = path.join('lib', 'bundle');
@@ -168,8 +169,8 @@ export async function bundle(root: string): Promise<string[]> {
   const changed: string[] = [];
   for (const [file, contents] of files) {
     if (fs.existsSync(file) && Buffer.from(contents).equals(fs.readFileSync(file))) continue;
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, contents);
+    // Atomically: a jhm started meanwhile (a test while another test builds) reads the old file or the new one.
+    await writeFileAtomic(file, contents);
     changed.push(file);
   }
   for (const file of filesBelow(path.join(root, BUNDLE_DIR))) {
