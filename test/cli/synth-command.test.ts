@@ -238,7 +238,7 @@ describe('usage and internal errors', () => {
   test.each([
     [['frobnicate'], /^error: unknown command 'frobnicate'$/m],
     [['synth', '--frob'], /^error: unknown option '--frob'$/m],
-    [['secrets'], /^error: missing required argument 'hub'$/m],
+    [['secrets'], /^error: missing required argument 'hub' \(or give --update-recipients\)$/m],
     [['init', 'x', '--admin'], /^error: option '--admin <user\.\.\.>' argument missing$/m],
   ])('usage error %j exits 2 with a hint to --help', async (args, message) => {
     const run = await project.jhm(...args);
