@@ -11,7 +11,7 @@
  *
  * Versions are read with semver (`1.33`, `v1.33.4`, `1.033` alike), never split by hand.
  */
-import coerce from 'semver/functions/coerce';
+import type SemverCoerce from 'semver/functions/coerce';
 
 /** Where the Kubernetes version of a cluster was read: its template's name, or `kubernetesVersion`. */
 export type KubernetesVersionSource = 'template' | 'kubernetesVersion';
@@ -80,6 +80,8 @@ export function templateNameFor(template: string, minor: string): string | undef
 
 /** A Kubernetes version (`1.33`, `v1.33.4`) read by semver; the file's version has passed the schema's pattern. */
 function kubernetesSemver(version: string) {
+  // Loaded when a version is read, not when jhm --help starts (this module is on its import path).
+  const coerce = require('semver/functions/coerce') as typeof SemverCoerce;
   const v = coerce(version, { loose: true });
   if (v === null) throw new Error(`not a Kubernetes version: ${JSON.stringify(version)}`);
   return v;
