@@ -6,7 +6,7 @@
  * and a fake clouds.yaml. A block that cannot run here carries an HTML comment right before it:
  * `<!-- not run: <why> -->`, or `<!-- run by <test file> … -->` when another test runs it.
  *
- * How the docs invoke jhm (`npx jhm`) is rewritten to a `jhm` that runs the sources with tsx; that
+ * How the docs invoke jhm (`jhm` on PATH, or `./bin/jhm`) is rewritten to the `jhm` on the test's PATH, which runs the sources with tsx; that
  * rewrite is `INVOCATIONS`, the one place to change when the docs' invocation changes.
  *
  * Needs `script` (util-linux) on PATH to give the blocks a terminal; the blocks are skipped
@@ -21,7 +21,7 @@ import { TERRAFORM_OK } from '../support/fake-tools/project';
 import { engineEnv, makeProject, REPO, removeProjects, TestProject } from '../support/project';
 
 /** How the docs call jhm, rewritten to the `jhm` on the test's PATH. */
-const INVOCATIONS = [/\bnpx jhm\b/g];
+const INVOCATIONS = [/(?<![\w/.-])\.\/bin\/jhm\b/g];
 
 /** Commands a block may hold that this test does not run, each with why (they are what .ci/run runs). */
 const NOT_HERE: readonly { readonly pattern: RegExp; readonly why: string }[] = [

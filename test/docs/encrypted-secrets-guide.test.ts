@@ -46,9 +46,9 @@ describe(`${GUIDE}, followed verbatim in a copy of the example project`, () => {
     home = project.path('.test-home');
     fs.mkdirSync(tools);
     fs.mkdirSync(home);
-    // `npx jhm` of the guide runs the sources, as in a clone.
+    // The guide's `jhm` (the clone's bin/ on PATH) runs the sources, as in a clone.
     const loader = path.join(REPO, 'node_modules', 'tsx', 'dist', 'loader.mjs');
-    fs.writeFileSync(path.join(tools, 'npx'), `#!/bin/sh\n[ "$1" = jhm ] || exit 127\nshift\nexec "${process.execPath}" --import "${loader}" "${path.join(REPO, 'test', 'support', 'jhm-child.ts')}" "$@"\n`, { mode: 0o755 });
+    fs.writeFileSync(path.join(tools, 'jhm'), `#!/bin/sh\nexec "${process.execPath}" --import "${loader}" "${path.join(REPO, 'test', 'support', 'jhm-child.ts')}" "$@"\n`, { mode: 0o755 });
     fs.symlinkSync(process.execPath, path.join(tools, 'node'));
     const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(JHM_|OS_|SOPS_|GIT_|GITHUB_)/.test(k)));
     const env = {
