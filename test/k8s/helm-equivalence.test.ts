@@ -1,7 +1,8 @@
 /**
  * Rule: what synth writes for a release behaves exactly as `helm template` with the same values,
  * apart from the documented fixes: namespaces (set on namespaced objects, removed from
- * cluster-scoped ones), hooks (left out), the sync-wave annotation, jhm's ownership labels on the
+ * cluster-scoped ones), hooks (left out), CRDs the release does not use (left out:
+ * `HelmRelease.unusedCrdGroups`, Traefik Hub's), the sync-wave annotation, jhm's ownership labels on the
  * top-level metadata only (so pod templates and selectors stay helm's, byte for byte), null fields
  * (absent, as the API server treats them) and Secret values (real ones in dist-secrets instead of
  * placeholders).
@@ -18,6 +19,7 @@ import { loadHubs } from '../../config/load';
 import { archiveName } from '../../k8s/helm/chart-lock';
 import { HelmRenderer } from '../../k8s/helm/render';
 import { BUILTIN_CLUSTER_SCOPED } from '../../k8s/helm/scope';
+import { HelmRelease, isUnusedCrd } from '../../k8s/platform/release';
 import { jupyterhubValues } from '../../k8s/jupyterhub/values';
 import { certManagerRelease, ingressControllerRelease } from '../../k8s/platform/ingress-controller';
 import { OWNER_CLUSTER_LABEL, OWNER_HUB_LABEL } from '../../k8s/ownership';
@@ -79,11 +81,12 @@ function helmTemplate(helm: string, archive: string, release: string, namespace:
 }
 
 /** The documented fixes, applied to helm's own output. */
-function expectedFromHelm(objects: Obj[], namespace: string, clusterScoped: Set<string>): Map<string, unknown> {
+function expectedFromHelm(objects: Obj[], namespace: string, clusterScoped: Set<string>, release: Pick<HelmRelease, 'unusedCrdGroups'> = {}): Map<string, unknown> {
   const crdScopes = new Map(objects.filter((o) => o.kind === 'CustomResourceDefinition').map((o) => [(o.spec as { names: { kind: string } }).names.kind, (o.spec as { scope: string }).scope]));
   const out = new Map<string, unknown>();
   for (const o of objects) {
     if (o.metadata.annotations?.['helm.sh/hook']) continue;
+    if (isUnusedCrd(release, o)) continue;
     const copy = JSON.parse(JSON.stringify(o)) as Obj;
     const cluster = clusterScoped.has(copy.kind) || crdScopes.get(copy.kind) === 'Cluster';
     if (cluster) delete copy.metadata.namespace;
@@ -136,13 +139,13 @@ describe.each([
     const releases = [
       { ...certManagerRelease(hub.cluster) },
       { ...ingressControllerRelease(hub.cluster) },
-      { chart: hub.jupyterhub.chart, release: hub.jupyterhub.release, namespace: hub.jupyterhub.namespace, values: jupyterhubValues(hub, placeholderSecrets(hub)) },
+      { chart: hub.jupyterhub.chart, release: hub.jupyterhub.release, namespace: hub.jupyterhub.namespace, values: jupyterhubValues(hub, placeholderSecrets(hub)), unusedCrdGroups: [] },
     ];
     const clusterScoped = new Set(Object.values(BUILTIN_CLUSTER_SCOPED).flat().concat(['ClusterIssuer']));
     const expected = new Map<string, unknown>();
     for (const r of releases) {
       const archive = path.join(chartsDir, archiveName(renderer.charts.pin(r.chart)));
-      for (const [k, v] of expectedFromHelm(helmTemplate(helm, archive, r.release, r.namespace, r.values, hub.cluster.kubeVersion), r.namespace, clusterScoped)) expected.set(k, v);
+      for (const [k, v] of expectedFromHelm(helmTemplate(helm, archive, r.release, r.namespace, r.values, hub.cluster.kubeVersion), r.namespace, clusterScoped, r)) expected.set(k, v);
     }
 
     const written = [...readObjects(project.path('dist/example')), ...readObjects(project.path('dist-secrets/example'))];
