@@ -6,5 +6,7 @@ module.exports = {
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }] },
   moduleFileExtensions: ['ts', 'js', 'json'],
   testTimeout: 60000,
+  // The developer's secrets, keys and credentials never reach a test (test/support/clean-env.js).
+  setupFiles: ['<rootDir>/test/support/clean-env.js'],
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
 };
