@@ -78,7 +78,7 @@ const PHASES: readonly Phase[] = [
   { label: 'secret placeholders and filling (fillSecrets, loadSecrets)', matches: (f) => inLib(f, 'k8s/secret-placeholders') || f.functionName === 'loadSecrets' },
   { label: 'chart values and the rest of synthClusterManifests', matches: (f) => f.functionName === 'synthClusterManifests' || inLib(f, 'k8s/') },
   { label: 'writing outputs (staging, swap, manifest.json)', matches: (f) => inLib(f, 'synth/output') || f.functionName === 'mergeCdktfManifest' },
-  { label: 'loading and checking hub files', matches: (f) => inLib(f, 'config/') },
+  { label: 'loading and checking hub files', matches: (f) => inLib(f, 'model/') || inLib(f, 'project/') },
 ];
 
 interface Args {

@@ -14,9 +14,9 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { loadHubs } from '../config/load';
-import { ensureSecrets } from '../config/secrets';
-import { packagedChartPins } from '../config/chart-pins';
+import { loadHubs } from '../project/load';
+import { ensureSecrets } from '../project/secrets';
+import { packagedChartPins } from '../project/chart-pins';
 import { archiveName, ChartLock } from '../k8s/helm/chart-lock';
 import { HelmBinary } from '../k8s/helm/helm-binary';
 import { packageTestCharts, TEST_CHARTS_SOURCE } from './test-charts';

@@ -13,8 +13,8 @@ import * as path from 'path';
 import { archiveName } from '../k8s/helm/chart-lock';
 import { HelmBinary } from '../k8s/helm/helm-binary';
 import { defaultProjectRoot } from '../k8s/helm/settings';
-import { packagedChartPins } from '../config/chart-pins';
-import type { ChartPin } from '../config/versions';
+import { packagedChartPins } from '../project/chart-pins';
+import type { ChartPin } from '../model/versions';
 
 /** Folder of the test chart sources (from the sources under ts-jest, or from lib/ when compiled). */
 export const TEST_CHARTS_SOURCE = path.join(defaultProjectRoot(), 'test', 'charts');

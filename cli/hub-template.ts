@@ -5,7 +5,7 @@
  * defaults (see hub.schema.json).
  */
 import { parse } from 'yaml';
-import { CLUSTER_FIELDS, fieldDefault, MagnumField, NODE_GROUP_FIELDS, TemplateContext } from '../config/magnum-fields';
+import { CLUSTER_FIELDS, fieldDefault, MagnumField, NODE_GROUP_FIELDS, TemplateContext } from '../model/magnum-fields';
 
 /** `s` as a YAML scalar: plain when YAML reads it back as the same string, else double-quoted (e.g. `"0"`, `"true"`). */
 function scalar(s: string): string {

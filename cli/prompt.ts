@@ -6,7 +6,7 @@
  * (Ctrl-D) before an answer is a one-line error.
  */
 import { createInterface, Interface } from 'readline/promises';
-import { UserError } from '../config/errors';
+import { UserError } from '../model/errors';
 
 export interface PromptStreams {
   readonly input: NodeJS.ReadableStream;

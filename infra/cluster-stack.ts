@@ -5,11 +5,11 @@
  */
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import type { Cluster } from '../config/cluster';
-import { requireDnsLabel, requireProp } from '../config/construct-props';
-import type { Hub } from '../config/hub';
-import { localStateFileName } from '../config/layout';
-import { INFRA_OUTPUTS } from '../config/outputs';
+import type { Cluster } from '../model/cluster';
+import { requireDnsLabel, requireProp } from '../model/construct-props';
+import type { Hub } from '../model/hub';
+import { localStateFileName } from '../project/layout';
+import { INFRA_OUTPUTS } from '../project/outputs';
 import { HubDnsRecord } from './hub-dns-record';
 import { IngressFloatingIp } from './ingress-floating-ip';
 import { MagnumCluster } from './magnum-cluster';
@@ -21,7 +21,7 @@ import { RESOURCE_IDS } from './stack-fields';
 
 /** Props of {@link ClusterStack}. */
 export interface ClusterStackProps {
-  /** The resolved cluster (`config/cluster.ts`); the stack is named after `cluster.name`. */
+  /** The resolved cluster (`model/cluster.ts`); the stack is named after `cluster.name`. */
   readonly cluster: Cluster;
   /** The hubs on it (each `hub.cluster` is `cluster`); none is allowed (no records then). */
   readonly hubs: readonly Hub[];
@@ -41,7 +41,7 @@ export interface ClusterStackProps {
  * a legacy hub file (its address before clusters existed), `record-<hub>` on a cluster file.
  *
  * Outputs are direct children named as in `INFRA_OUTPUTS`, so the outputs file reads
- * `{ "<cluster>": { "<output>": value } }` (see `config/outputs.ts`): `cluster_id`,
+ * `{ "<cluster>": { "<output>": value } }` (see `project/outputs.ts`): `cluster_id`,
  * `api_address`, `ingress_ip`, `kubeconfig` (sensitive), and the hub URLs: `hub_url` on a
  * dedicated cluster, `hub_urls` (hub name → URL) on a cluster file.
  */

@@ -2,8 +2,8 @@
  * The A record of one hub: its host name pointing at its cluster's ingress floating IP.
  */
 import { Token } from 'cdktf';
-import { requireInteger, requireProp } from '../config/construct-props';
-import { isInZone, relativeHost } from '../config/dns';
+import { requireInteger, requireProp } from '../model/construct-props';
+import { isInZone, relativeHost } from '../model/dns';
 import { DnsRecordsetV2 } from '../imports/providers/openstack/dns-recordset-v2';
 import { IngressFloatingIp } from './ingress-floating-ip';
 import { terraformLiteral } from './terraform-text';

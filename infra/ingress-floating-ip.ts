@@ -4,8 +4,8 @@
  */
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { requireProp } from '../config/construct-props';
-import { absoluteZone, DNS_ZONE } from '../config/dns';
+import { requireProp } from '../model/construct-props';
+import { absoluteZone, DNS_ZONE } from '../model/dns';
 import { DataOpenstackDnsZoneV2 } from '../imports/providers/openstack/data-openstack-dns-zone-v2';
 import { NetworkingFloatingipV2 } from '../imports/providers/openstack/networking-floatingip-v2';
 import { terraformLiteral } from './terraform-text';

@@ -3,10 +3,10 @@
  */
 import { Fn, Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { managedClusterLabels } from '../config/cluster-labels';
-import { requireDnsLabel, requireFieldRules, requireInteger, requireNodeRange, requireProp } from '../config/construct-props';
-import type { ClusterTemplateRef } from '../config/cluster';
-import { CLUSTER_FIELDS, DefaultWorkerSettings, magnumSettingsWithDefaults, SettingsInputOf } from '../config/magnum-fields';
+import { managedClusterLabels } from '../model/cluster-labels';
+import { requireDnsLabel, requireFieldRules, requireInteger, requireNodeRange, requireProp } from '../model/construct-props';
+import type { ClusterTemplateRef } from '../model/cluster';
+import { CLUSTER_FIELDS, DefaultWorkerSettings, magnumSettingsWithDefaults, SettingsInputOf } from '../model/magnum-fields';
 import { ContainerinfraClusterV1 } from '../imports/providers/openstack/containerinfra-cluster-v1';
 import { DataOpenstackContainerinfraClustertemplateV1 } from '../imports/providers/openstack/data-openstack-containerinfra-clustertemplate-v1';
 import { DataOpenstackNetworkingNetworkV2 } from '../imports/providers/openstack/data-openstack-networking-network-v2';
@@ -17,7 +17,7 @@ export type { ClusterTemplateRef };
 
 /**
  * Props of {@link MagnumCluster}: its name in Magnum, the template, the default worker, and the
- * Magnum settings of `CLUSTER_FIELDS` (`config/magnum-fields.ts`), where each is documented and
+ * Magnum settings of `CLUSTER_FIELDS` (`model/magnum-fields.ts`), where each is documented and
  * defaulted (a setting left out gets the row's default, as in a file).
  */
 export type MagnumClusterProps = {
@@ -42,7 +42,7 @@ export type MagnumClusterProps = {
  *
  * The fixed network is looked up by name, and its first IPv4 subnet (in Neutron's order) becomes
  * the cluster's fixed subnet. Labels are merged over the template's (`merge_labels = true`); the
- * labels jhm manages (`MANAGED_CLUSTER_LABELS` in `config/cluster-labels.ts`) take precedence over
+ * labels jhm manages (`MANAGED_CLUSTER_LABELS` in `model/cluster-labels.ts`) take precedence over
  * entries with the same key. While the autoscaler runs it owns the node counts: Terraform sets
  * `node_count` at creation and ignores later differences, instead of shrinking nodegroups the
  * autoscaler grew. Deletion protection is Terraform's `lifecycle.prevent_destroy`: a plan that
@@ -54,7 +54,7 @@ export type MagnumClusterProps = {
  * The constructor checks its props (the schema checks the same for files): `name` is a DNS label,
  * `masterCount` and `dockerVolumeSize` integers of at least 1, the default worker's size range
  * sound, the timeouts durations such as `90m` or `2h`, and every rule of the settings' rows in
- * `config/magnum-fields.ts` (an odd `masterCount`, the timeouts' minimums).
+ * `model/magnum-fields.ts` (an odd `masterCount`, the timeouts' minimums).
  */
 export class MagnumCluster extends Construct {
   /** The cluster resource. */

@@ -3,8 +3,8 @@
  */
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { requireDnsLabel, requireInteger, requireNodeRange } from '../config/construct-props';
-import { CLUSTER_FIELDS, fieldDefault, NODE_GROUP_FIELDS, settingsWithDefaults, SettingsInputOf } from '../config/magnum-fields';
+import { requireDnsLabel, requireInteger, requireNodeRange } from '../model/construct-props';
+import { CLUSTER_FIELDS, fieldDefault, NODE_GROUP_FIELDS, settingsWithDefaults, SettingsInputOf } from '../model/magnum-fields';
 import { ContainerinfraNodegroupV1 } from '../imports/providers/openstack/containerinfra-nodegroup-v1';
 import { terraformLiteral, terraformLiteralMap } from './terraform-text';
 
@@ -14,7 +14,7 @@ export interface MagnumNodeGroupProps {
   readonly clusterId: string;
   /**
    * The nodegroup (`cluster.nodeGroups[i]` of the resolved model): its settings
-   * (`NODE_GROUP_FIELDS` in `config/magnum-fields.ts`, where each is documented and defaulted; one
+   * (`NODE_GROUP_FIELDS` in `model/magnum-fields.ts`, where each is documented and defaulted; one
    * left out gets the row's default) and its initial size.
    */
   readonly nodeGroup: SettingsInputOf<typeof NODE_GROUP_FIELDS> & { readonly nodeCount: number };
@@ -35,7 +35,7 @@ export interface MagnumNodeGroupProps {
 /**
  * A Magnum nodegroup (`openstack_containerinfra_nodegroup_v1`) whose labels are merged over the
  * cluster's (`merge_labels = true`). Its nodes carry `capi.stackhpc.com/node-group=<labelValue>`
- * (see `config/node-group.ts`), which is how the Kubernetes side places pods on them.
+ * (see `model/node-group.ts`), which is how the Kubernetes side places pods on them.
  *
  * The Terraform address is `openstack_containerinfra_nodegroup_v1.<construct id>`. Its name, flavor,
  * role and labels reach Terraform literally (`terraformLiteral`).

@@ -1,17 +1,17 @@
 /**
  * Which field of a cluster's file sets each argument of its Terraform resources, so that a change
  * plan (`synth/terraform-plan.ts`) can say which edit forces a replacement: Terraform says
- * `labels.max_node_count`, the user edited the field whose row in `config/magnum-fields.ts` names
+ * `labels.max_node_count`, the user edited the field whose row in `model/magnum-fields.ts` names
  * that argument (under `magnum:`, or `cluster:` of a hub file in the original format). The
  * construct ids of the resources (their Terraform names) live here too; `ClusterStack` names them
  * from here.
  * `test/infra/stack-fields.test.ts` edits each field and checks that the plan's changed
  * arguments map back to it.
  */
-import { Cluster, settingsKey } from '../config/cluster';
-import { MANAGED_CLUSTER_LABELS } from '../config/cluster-labels';
-import { ArgumentField, CLUSTER_ARGUMENTS, NODE_GROUP_ARGUMENTS } from '../config/magnum-fields';
-import { OPENSTACK_RESOURCE_TYPES } from '../config/openstack-resources';
+import { Cluster, settingsKey } from '../model/cluster';
+import { MANAGED_CLUSTER_LABELS } from '../model/cluster-labels';
+import { ArgumentField, CLUSTER_ARGUMENTS, NODE_GROUP_ARGUMENTS } from '../model/magnum-fields';
+import { OPENSTACK_RESOURCE_TYPES } from './openstack-resources';
 
 /** What decides which of several fields sets an argument (the template by name or by UUID). */
 type ArgumentSettings = Parameters<NonNullable<ArgumentField['row']['setsArgument']>>[0];
@@ -45,7 +45,7 @@ export function fileField(cluster: Pick<Cluster, 'dedicated' | 'nodeGroups'> & {
 }
 
 /**
- * `<under>.<field>` of the field (`config/magnum-fields.ts`) that sets argument `path`; a label no
+ * `<under>.<field>` of the field (`model/magnum-fields.ts`) that sets argument `path`; a label no
  * field sets by itself (`labels.<key>`) is the labels field's entry, `<under>.labels.<key>`.
  * Undefined when no field sets it.
  */

@@ -1,14 +1,14 @@
 /**
  * Where a stack's Terraform state lives: the `terraform.backend` block of `cdk.tf.json`, made with
- * cdktf's own backend constructs from a cluster's resolved backend (`config/cluster.ts`).
+ * cdktf's own backend constructs from a cluster's resolved backend (`model/cluster.ts`).
  */
 import { HttpBackend, LocalBackend, S3Backend, TerraformBackend, TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
-import type { ClusterBackend } from '../config/cluster';
-import { requireProp } from '../config/construct-props';
-import { quote } from '../config/errors';
-import { localStateFileName } from '../config/layout';
-import { CDKTF_TOKEN_MARKER, TEMPLATE_SEQUENCE, unicodeProblem } from '../config/terraform-text';
+import type { ClusterBackend } from '../model/cluster';
+import { requireProp } from '../model/construct-props';
+import { quote } from '../model/errors';
+import { localStateFileName } from '../project/layout';
+import { CDKTF_TOKEN_MARKER, TEMPLATE_SEQUENCE, unicodeProblem } from '../model/terraform-text';
 
 /** Props of {@link StateBackend}. */
 export interface StateBackendProps {

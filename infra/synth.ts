@@ -3,7 +3,7 @@
  * without spawning the cdktf CLI.
  */
 import { App } from 'cdktf';
-import type { ClusterUnit } from '../config/cluster-unit';
+import type { ClusterUnit } from '../model/cluster-unit';
 import { ClusterStack } from './cluster-stack';
 
 /** Options of {@link createInfraApp}. */

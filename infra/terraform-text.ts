@@ -2,10 +2,10 @@
  * The one place where text meant literally (names, labels, descriptions) is made safe for the
  * Terraform JSON. Every construct in `infra/` passes its text props through
  * {@link terraformLiteral}, so text given through the TypeScript API is never evaluated either.
- * See `config/terraform-text.ts` for what Terraform and cdktf do with strings.
+ * See `model/terraform-text.ts` for what Terraform and cdktf do with strings.
  */
 import { Token, Tokenization } from 'cdktf';
-import { CDKTF_TOKEN_MARKER, TEMPLATE_SEQUENCE, TEMPLATE_SEQUENCE_AFTER_LONE_CR, unicodeProblem } from '../config/terraform-text';
+import { CDKTF_TOKEN_MARKER, TEMPLATE_SEQUENCE, TEMPLATE_SEQUENCE_AFTER_LONE_CR, unicodeProblem } from '../model/terraform-text';
 
 /**
  * `text` as it must appear in the Terraform JSON for Terraform to read exactly `text`: every `${`

@@ -7,8 +7,8 @@
  */
 import { ApiObject, App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import type { Cluster } from '../config/cluster';
-import { Hub, hubReleases } from '../config/hub';
+import type { Cluster } from '../model/cluster';
+import { Hub, hubReleases } from '../model/hub';
 import { K8sObject } from './helm/types';
 import { ManifestFilesWithObjects, manifestFiles } from './manifest-files';
 import { ownerLabels } from './ownership';

@@ -3,7 +3,7 @@
  * `dist/<cluster>/` for everything that is safe to commit, and in `dist-secrets/<cluster>/` for every
  * Secret (plus the namespaces they live in, so that folder applies on its own).
  */
-import { GENERATED_BY_JHM, PROJECT_PATHS } from '../config/layout';
+import { GENERATED_BY_JHM, PROJECT_PATHS } from '../project/layout';
 import { K8sObject } from './helm/types';
 import { Wave, WAVES } from './waves';
 import { yamlText } from './yaml-text';

@@ -39,9 +39,9 @@
  * the missing piece. Each file is parsed once, each object indexed in one pass.
  */
 import { LineCounter, parseAllDocuments, parseDocument } from 'yaml';
-import type { Diagnostic } from '../config/diagnostics';
-import { UserError, UserErrors } from '../config/errors';
-import { OUTPUT_DIRS } from '../config/layout';
+import type { Diagnostic } from '../model/diagnostics';
+import { UserError, UserErrors } from '../model/errors';
+import { OUTPUT_DIRS } from '../project/layout';
 import { ScopeTable } from './helm/scope';
 import { apiGroup, identityKey } from './object-identity';
 import { WAVES } from './waves';

@@ -20,9 +20,9 @@
 import { createHash } from 'crypto';
 import { parse, parseDocument, Scalar, visit } from 'yaml';
 import { isDeepStrictEqual } from 'util';
-import { UserError } from '../config/errors';
-import { fieldApplies, fieldName, fieldValues, HubSecrets, SECRET_FIELDS, SecretField, SecretFieldHub, secretsFrom } from '../config/secret-fields';
-import { displayPath } from '../config/secrets';
+import { UserError } from '../model/errors';
+import { fieldApplies, fieldName, fieldValues, HubSecrets, SECRET_FIELDS, SecretField, SecretFieldHub, secretsFrom } from '../model/secret-fields';
+import { displayPath } from '../project/secrets';
 import { K8sObject } from './helm/types';
 import { isSecret } from './manifest-files';
 import { yamlText } from './yaml-text';

@@ -5,15 +5,15 @@
  * `dist/<cluster>/` and `dist-secrets/<cluster>/`.
  */
 import * as fs from 'fs';
-import { Diagnostic, Diagnostics, warning } from '../config/diagnostics';
-import { UserError } from '../config/errors';
-import { Cluster, settingsKey } from '../config/cluster';
-import { kubernetesVersionField } from '../config/cluster-templates';
-import type { ClusterUnit } from '../config/cluster-unit';
-import { Hub } from '../config/hub';
-import { resolveLoadBalancerIP } from '../config/ingress-ip';
-import { HubSecrets, loadSecrets, secretsFilePath, secretValues } from '../config/secrets';
-import type { ChartKey, ChartPin } from '../config/versions';
+import { Diagnostic, Diagnostics, warning } from '../model/diagnostics';
+import { UserError } from '../model/errors';
+import { Cluster, settingsKey } from '../model/cluster';
+import { kubernetesVersionField } from '../model/cluster-templates';
+import type { ClusterUnit } from '../model/cluster-unit';
+import { Hub } from '../model/hub';
+import { resolveLoadBalancerIP } from '../project/ingress-ip';
+import { HubSecrets, loadSecrets, secretsFilePath, secretValues } from '../project/secrets';
+import type { ChartKey, ChartPin } from '../model/versions';
 import { HelmRenderer, RenderInputError } from './helm/render';
 import type { K8sObject } from './helm/types';
 // cdk8s (through hub-manifests) is loaded once the renders are under way, see ClusterApp below.

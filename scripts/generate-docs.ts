@@ -1,7 +1,7 @@
 /**
  * Writes the generated references in docs/reference/: the hub file and the cluster file (from the
- * JSON Schemas jhm publishes, which come from the zod schemas in config/hub-schema.ts and
- * config/cluster-schema.ts: each field's type, default and description) and the commands (from
+ * JSON Schemas jhm publishes, which come from the zod schemas in model/hub-schema.ts and
+ * model/cluster-schema.ts: each field's type, default and description) and the commands (from
  * the program jhm runs, `buildProgram()` in cli/main.ts: each command's arguments, options and
  * help text). Run: npm run gen:docs. A test fails when a committed file is stale.
  */
@@ -9,8 +9,8 @@ import { Command, Help } from 'commander';
 import * as fs from 'fs';
 import * as path from 'path';
 import { buildProgram } from '../cli/main';
-import { clusterJsonSchema } from '../config/cluster-schema';
-import { hubJsonSchema } from '../config/hub-schema';
+import { clusterJsonSchema } from '../model/cluster-schema';
+import { hubJsonSchema } from '../model/hub-schema';
 
 type Schema = Record<string, unknown> & {
   type?: string | string[];
@@ -100,7 +100,7 @@ export function hubReference(): string {
   const dedicated = forms.find((f) => f.properties?.cluster?.type === 'object');
   if (!shared || !dedicated) throw new Error('hub.schema.json: expected a form with cluster: <name> and one with cluster: a mapping');
   return [
-    GENERATED('config/hub-schema.ts (hub.schema.json)'),
+    GENERATED('model/hub-schema.ts (hub.schema.json)'),
     '',
     '# Hub file reference',
     '',
@@ -125,7 +125,7 @@ export function hubReference(): string {
 export function clusterReference(): string {
   const schema = clusterJsonSchema() as Schema;
   return [
-    GENERATED('config/cluster-schema.ts (cluster.schema.json)'),
+    GENERATED('model/cluster-schema.ts (cluster.schema.json)'),
     '',
     '# Cluster file reference',
     '',

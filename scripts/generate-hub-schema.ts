@@ -1,12 +1,12 @@
 /**
  * Writes hub.schema.json (JSON Schema of hubs/<hub>.yaml) and cluster.schema.json (of
- * clusters/<cluster>.yaml) from the zod schemas in config/hub-schema.ts and
- * config/cluster-schema.ts. Run: npm run gen:schema. A test fails when a committed file is stale.
+ * clusters/<cluster>.yaml) from the zod schemas in model/hub-schema.ts and
+ * model/cluster-schema.ts. Run: npm run gen:schema. A test fails when a committed file is stale.
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { clusterJsonSchema } from '../config/cluster-schema';
-import { hubJsonSchema } from '../config/hub-schema';
+import { clusterJsonSchema } from '../model/cluster-schema';
+import { hubJsonSchema } from '../model/hub-schema';
 
 export const HUB_SCHEMA_FILE = 'hub.schema.json';
 export const CLUSTER_SCHEMA_FILE = 'cluster.schema.json';

@@ -14,14 +14,14 @@
  * full provider and the same imports keep compiling.
  *
  * To add a resource: copy its schema facts from terraform-provider-openstack (the version in
- * `config/versions.ts`) into `provider-schema/openstack.json` and run this script again.
+ * `model/versions.ts`) into `provider-schema/openstack.json` and run this script again.
  */
 import { promises as fs } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ConstructsMakerProviderTarget, Language } from '@cdktf/commons';
 import { CodeMaker, TerraformProviderConstraint, TerraformProviderGenerator } from '@cdktf/provider-generator';
-import { OPENSTACK_PROVIDER } from '../config/versions';
+import { OPENSTACK_PROVIDER } from '../model/versions';
 
 /** Project root (this script lives in `<root>/scripts`). */
 const ROOT = path.resolve(__dirname, '..');
@@ -53,7 +53,7 @@ export async function generateOpenstackBindings(options: GenerateOptions = {}): 
   const wanted = `${OPENSTACK_PROVIDER.source}@${OPENSTACK_PROVIDER.version}`;
   const entry = (cdktf.terraformProviders ?? []).find((p) => p.split('@')[0] === OPENSTACK_PROVIDER.source);
   if (entry !== wanted) {
-    throw new Error(`cdktf.json terraformProviders must contain "${wanted}" (config/versions.ts OPENSTACK_PROVIDER), found ${JSON.stringify(entry)}`);
+    throw new Error(`cdktf.json terraformProviders must contain "${wanted}" (model/versions.ts OPENSTACK_PROVIDER), found ${JSON.stringify(entry)}`);
   }
 
   const schema = JSON.parse(await fs.readFile(path.join(root, 'provider-schema', 'openstack.json'), 'utf8'));

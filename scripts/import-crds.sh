@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates the typed cdk8s bindings in imports/ from the CRDs the Kubernetes app uses:
 # the cert-manager ClusterIssuer CRD (imports/cert-manager.io.ts). Run it from anywhere after
-# changing the CRD file (e.g. when CHARTS.certManager in config/versions.ts moves to a new
+# changing the CRD file (e.g. when CHARTS.certManager in model/versions.ts moves to a new
 # version), then review and commit the diff of imports/.
 #
 # The same CRD is listed under `imports:` in cdk8s.yaml, so a bare `npx cdk8s import` does the same.

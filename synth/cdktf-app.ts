@@ -14,7 +14,7 @@
  * same summary line and warning.
  */
 import * as path from 'path';
-import { PROJECT_PATHS } from '../config/layout';
+import { PROJECT_PATHS } from '../project/layout';
 import { createInfraApp } from '../infra/synth';
 import { synthesisUnits, synthHubs } from './pipeline';
 import { reportTerraformPlan } from './plan-report';

@@ -14,7 +14,7 @@ import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { UserError } from '../config/errors';
+import { UserError } from '../model/errors';
 import { onExit } from '../base/signals';
 
 /** What the lock file holds. */

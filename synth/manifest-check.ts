@@ -8,9 +8,9 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { UserError, UserErrors } from '../config/errors';
-import { OUTPUT_DIRS, PROJECT_PATHS } from '../config/layout';
-import { readInputFile } from '../config/input-file';
+import { UserError, UserErrors } from '../model/errors';
+import { OUTPUT_DIRS, PROJECT_PATHS } from '../project/layout';
+import { readInputFile } from '../project/input-file';
 import { clusterFolders, Finding, preflight, PreflightFiles } from '../k8s/preflight';
 import { listFiles } from './output';
 

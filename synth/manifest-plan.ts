@@ -16,7 +16,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { isDeepStrictEqual } from 'util';
 import type * as Yaml from 'yaml';
-import { UserError } from '../config/errors';
+import { UserError } from '../model/errors';
 import { objectIdentity } from '../k8s/object-identity';
 import { OWNER_CLUSTER_LABEL } from '../k8s/ownership';
 

@@ -20,9 +20,9 @@
 import { AsyncLocalStorage } from 'async_hooks';
 import * as fs from 'fs';
 import * as path from 'path';
-import { UserError } from '../config/errors';
+import { UserError } from '../model/errors';
 import { sha256, writeJsonAtomicSync } from '../base/files';
-import { GENERATED_BY_JHM, OUTPUT_DIRS, OutputKind, PROJECT_PATHS, STACK_FILE_NAME } from '../config/layout';
+import { GENERATED_BY_JHM, OUTPUT_DIRS, OutputKind, PROJECT_PATHS, STACK_FILE_NAME } from '../project/layout';
 import { acquireLock, describeHolder } from './lock';
 import { info, warn } from './report';
 

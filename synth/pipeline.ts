@@ -8,18 +8,18 @@
 import * as os from 'os';
 import * as path from 'path';
 import pLimit from 'p-limit';
-import { Diagnostic, Diagnostics } from '../config/diagnostics';
-import { UserError } from '../config/errors';
-import { PROJECT_PATHS, ProjectLayout } from '../config/layout';
-import { settingsKey } from '../config/cluster';
-import { kubernetesMinor, kubernetesVersionField, minorOf, templateNameFor } from '../config/cluster-templates';
-import { Hub } from '../config/hub';
-import { ClusterUnit, clusterUnits } from '../config/cluster-unit';
-import { hubFileCluster, listClusterNames, listHubNames } from '../config/load';
+import { Diagnostic, Diagnostics } from '../model/diagnostics';
+import { UserError } from '../model/errors';
+import { PROJECT_PATHS, ProjectLayout } from '../project/layout';
+import { settingsKey } from '../model/cluster';
+import { kubernetesMinor, kubernetesVersionField, minorOf, templateNameFor } from '../model/cluster-templates';
+import { Hub } from '../model/hub';
+import { ClusterUnit, clusterUnits } from '../model/cluster-unit';
+import { hubFileCluster, listClusterNames, listHubNames } from '../project/load';
 import { HelmRenderer, HelmRendererOptions } from '../k8s/helm/render';
 // cdktf, cdk8s and the helm output parser are loaded only when a hub is synthesized (not for a no-op synth).
 import type { ClusterManifestResult, SecretsMode } from '../k8s/synth';
-import { validateProject } from '../config/validate';
+import { validateProject } from '../project/validate';
 import { clusterInputKey, SynthState } from './state';
 import type { ResourceChange, TerraformPlan } from './terraform-plan';
 import { foreignOutputs, OutputKind, recordedHubs, recoverOutputs, Staging, withSynthLock } from './output';

@@ -1,12 +1,12 @@
 /**
  * How the CLI talks to people: errors as one line each (no stack trace unless --debug), warnings
  * and progress on stderr, results on stdout. Exit status 1 for user errors, 2 for usage errors.
- * Errors and warnings are diagnostics (`config/diagnostics.ts`), printed by `printDiagnostic`:
+ * Errors and warnings are diagnostics (`model/diagnostics.ts`), printed by `printDiagnostic`:
  * `error: ` or `warning: `, then the one-line `file:line: field: message (fix)`. The cdktf and
  * cdk8s apps report through here too.
  */
 import { styleText } from 'util';
-import { Diagnostic, formatDiagnostic, isUserError, warning } from '../config/diagnostics';
+import { Diagnostic, formatDiagnostic, isUserError, warning } from '../model/diagnostics';
 
 export const EXIT = { ok: 0, userError: 1, usage: 2 } as const;
 

@@ -10,14 +10,14 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { Diagnostics } from '../config/diagnostics';
+import { Diagnostics } from '../model/diagnostics';
 import { sha256 } from '../base/files';
-import type { ClusterUnit } from '../config/cluster-unit';
-import { hubCharts } from '../config/hub';
-import type { ChartPin } from '../config/versions';
-import { readInputFile } from '../config/input-file';
-import { outputsFilePath } from '../config/outputs';
-import { secretsFilePath } from '../config/secrets';
+import type { ClusterUnit } from '../model/cluster-unit';
+import { hubCharts } from '../model/hub';
+import type { ChartPin } from '../model/versions';
+import { readInputFile } from '../project/input-file';
+import { outputsFilePath } from '../project/outputs';
+import { secretsFilePath } from '../project/secrets';
 import type { HelmRenderer } from '../k8s/helm/render';
 import { listFiles, OUTPUT_DIRS, ownership, readCdktfManifest, readRecord } from './output';
 

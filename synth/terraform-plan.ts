@@ -33,10 +33,10 @@
 import { MIGRATE_STATE_GUIDE, migrateStateCommand } from './plan-report';
 import * as fs from 'fs';
 import * as path from 'path';
-import { truncate, UserError } from '../config/errors';
-import { readInputFile } from '../config/input-file';
-import { inPlaceUpgradeProblem, templateKubernetesMinor } from '../config/cluster-templates';
-import { OPENSTACK_DATA_TYPES, OPENSTACK_RESOURCE_TYPES } from '../config/openstack-resources';
+import { truncate, UserError } from '../model/errors';
+import { readInputFile } from '../project/input-file';
+import { inPlaceUpgradeProblem, templateKubernetesMinor } from '../model/cluster-templates';
+import { OPENSTACK_DATA_TYPES, OPENSTACK_RESOURCE_TYPES } from '../infra/openstack-resources';
 
 export type TerraformAction = 'create' | 'update' | 'replace' | 'destroy';
 

@@ -13,11 +13,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Command, InvalidArgumentError } from 'commander';
-import { UserError } from '../../config/errors';
-import { Hub } from '../../config/hub';
-import { ProjectLayout } from '../../config/layout';
-import type * as ConfigLoad from '../../config/load';
-import { OUTPUTS_DIR, outputsFilePath } from '../../config/outputs';
+import { UserError } from '../../model/errors';
+import { Hub } from '../../model/hub';
+import { ProjectLayout } from '../../project/layout';
+import type * as ConfigLoad from '../../project/load';
+import { OUTPUTS_DIR, outputsFilePath } from '../../project/outputs';
 import { OUTPUT_DIRS, ownership, readRecord as readOutputRecord } from '../../synth/output';
 import { info, success, warn } from '../../synth/report';
 import { ApplyStage, planApply, runApply, stepArgs } from '../tools/apply-waves';
@@ -30,7 +30,7 @@ import { writeFileAtomicSync, writeJsonAtomicSync } from '../../base/files';
 import { formatSeconds, shellQuote } from '../../base/process';
 import { checkCertificates, checkDns, checkHubHealth, checkIngressAddress, checkOutputs, CheckResult } from '../tools/status-checks';
 import { guardIngressIp } from '../tools/ingress-guard';
-import type { Cluster } from '../../config/cluster';
+import type { Cluster } from '../../model/cluster';
 import { resolveClusterTarget, validateClusterFiles } from '../tools/cluster-target';
 import { Terraform, outputsFileContent, terraformProduct } from '../tools/terraform';
 import { runLimit, TIMEOUT_MARGIN_MS, tooShort } from '../tools/terraform-timeouts';
@@ -60,7 +60,7 @@ function parseSeconds(value: string): number {
 
 function loadHub(root: string, name: string): Hub {
   // The hub model (zod, yaml) is loaded when a command runs, not by jhm --help.
-  const { loadHubs } = require('../../config/load') as typeof ConfigLoad;
+  const { loadHubs } = require('../../project/load') as typeof ConfigLoad;
   return loadHubs(root, [name])[0];
 }
 
@@ -276,7 +276,7 @@ function dryRun(root: string, stages: readonly ApplyStage[], kubectl: Kubectl, b
  */
 function applyTarget(root: string, name: string, hub: string | undefined): { cluster: string; hub?: string; model?: Cluster } {
   // The model (zod, yaml) is loaded when a command runs, not by jhm --help.
-  const { loadProject } = require('../../config/load') as typeof ConfigLoad;
+  const { loadProject } = require('../../project/load') as typeof ConfigLoad;
   const project = loadProject(root);
   const onFile = project.hubs.find((h) => h.name === name && !h.cluster.dedicated);
   if (onFile) {

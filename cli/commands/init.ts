@@ -7,7 +7,7 @@
  * A new file holds only values a person gave: the keypair, the zone and email, the GitHub client
  * id and at least one admin or allowed organization come from options or, on a terminal, from
  * answers; without a terminal a missing option is a usage error naming every one missing. A
- * placeholder (`config/placeholders.ts`) is refused, so a new hub never deploys with a value
+ * placeholder (`model/placeholders.ts`) is refused, so a new hub never deploys with a value
  * nobody chose and always has somebody who can log in.
  *
  * Files appear whole or not at all (`base/new-file.ts`): a kill leaves no hub file or the complete
@@ -17,9 +17,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Command } from 'commander';
-import { quote, UserError } from '../../config/errors';
-import { isPlaceholder } from '../../config/placeholders';
-import type { Hub } from '../../config/hub';
+import { quote, UserError } from '../../model/errors';
+import { isPlaceholder } from '../../model/placeholders';
+import type { Hub } from '../../model/hub';
 import { createNewFileSync, removeLeftovers } from '../../base/new-file';
 import { info, success } from '../../synth/report';
 import { AnswerCheck, canPrompt, Prompter } from '../prompt';
@@ -39,7 +39,7 @@ function clientSecretFrom(opts: { githubClientSecretStdin?: boolean }): string |
 const recipientCount = (n: number): string => `${n} age recipient${n === 1 ? '' : 's'}`;
 
 async function writeSecrets(root: string, hub: Hub, opts: { githubClientSecretStdin?: boolean }): Promise<void> {
-  const { ensureSecrets, secretsFilePath } = await import('../../config/secrets');
+  const { ensureSecrets, secretsFilePath } = await import('../../project/secrets');
   const { created, written, recipients, staleRecipients, missing } = ensureSecrets(root, hub, { githubClientSecret: clientSecretFrom(opts) });
   const file = path.relative(root, secretsFilePath(root, hub.name));
   const how = recipients === undefined ? 'mode 0600, git-ignored' : `encrypted for ${recipientCount(recipients.length)} of .sops.yaml; commit it with: git add -f ${file}`;
@@ -55,7 +55,7 @@ async function writeSecrets(root: string, hub: Hub, opts: { githubClientSecretSt
 
 /** `jhm secrets --update-recipients`: every secrets file again, for the recipients .sops.yaml names now. */
 async function updateRecipients(root: string): Promise<void> {
-  const { reencryptSecrets } = await import('../../config/secrets');
+  const { reencryptSecrets } = await import('../../project/secrets');
   const done = reencryptSecrets(root);
   if (done.length === 0) info('no secrets file has age recipients in .sops.yaml: nothing to encrypt');
   for (const f of done) success(`${f.display}: ${f.wasPlain ? 'encrypted' : 'encrypted again'} for ${recipientCount(f.recipients.length)} of .sops.yaml, with a new data key`);
@@ -183,8 +183,8 @@ export function registerInitCommands(program: Command): void {
         cmd: Command,
       ) => {
         const { parse } = await import('yaml');
-        const { defineHub } = await import('../../config/hub');
-        const { clusterFilePath, CLUSTERS_DIR, hubFilePath, HUBS_DIR, loadClusterFile } = await import('../../config/load');
+        const { defineHub } = await import('../../model/hub');
+        const { clusterFilePath, CLUSTERS_DIR, hubFilePath, HUBS_DIR, loadClusterFile } = await import('../../project/load');
         const { hubOnClusterTemplate, hubTemplate } = await import('../hub-template');
         const root = projectRoot(cmd);
         const file = hubFilePath(root, hubName);
@@ -244,8 +244,8 @@ export function registerInitCommands(program: Command): void {
     .option('--cloud <name>', 'cloud name in clouds.yaml')
     .action(async (clusterName: string, opts: { zone?: string; email?: string; keypair?: string; cloud?: string }, cmd: Command) => {
       const { parse } = await import('yaml');
-      const { defineCluster } = await import('../../config/cluster');
-      const { clusterFilePath, CLUSTERS_DIR, hubFilePath, HUBS_DIR } = await import('../../config/load');
+      const { defineCluster } = await import('../../model/cluster');
+      const { clusterFilePath, CLUSTERS_DIR, hubFilePath, HUBS_DIR } = await import('../../project/load');
       const { clusterTemplate } = await import('../hub-template');
       const root = projectRoot(cmd);
       const file = clusterFilePath(root, clusterName);
@@ -293,7 +293,7 @@ export function registerInitCommands(program: Command): void {
       }
       if (hubName === undefined) cmd.error("error: missing required argument 'hub' (or give --update-recipients)", { exitCode: 2 });
       // The hub model (zod, yaml) is loaded when a command runs, not by jhm --help.
-      const { loadHubs } = await import('../../config/load');
+      const { loadHubs } = await import('../../project/load');
       const root = projectRoot(cmd);
       // With the project's cluster files: a hub on a cluster file needs its cluster.
       await writeSecrets(root, loadHubs(root, [hubName!])[0], opts);

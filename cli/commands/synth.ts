@@ -4,9 +4,9 @@
  */
 import * as path from 'path';
 import { Command } from 'commander';
-import { STACK_FILE_NAME } from '../../config/layout';
-import { Diagnostic, Diagnostics } from '../../config/diagnostics';
-import { UserError, UserErrors } from '../../config/errors';
+import { STACK_FILE_NAME } from '../../project/layout';
+import { Diagnostic, Diagnostics } from '../../model/diagnostics';
+import { UserError, UserErrors } from '../../model/errors';
 import { OUTPUT_DIRS, recordedHubs } from '../../synth/output';
 import { info, success, warn } from '../../synth/report';
 import { tempDir } from '../../base/temp-dir';
@@ -22,8 +22,8 @@ export function registerSynthCommands(program: Command): void {
     .action(async (names: string[], opts: { manifests: boolean }, cmd: Command) => {
       if (opts.manifests) return validateManifests(projectRoot(cmd), names);
       // The hub model (zod, yaml) is loaded by the commands that read hub files, not by jhm --help.
-      const { validateProject } = await import('../../config/validate');
-      const { loadSecrets } = await import('../../config/secrets');
+      const { validateProject } = await import('../../project/validate');
+      const { loadSecrets } = await import('../../project/secrets');
       const root = projectRoot(cmd);
       const { hubs, clusters, warnings } = validateProject(root, names);
       const problems = new Diagnostics();
@@ -164,7 +164,7 @@ async function validateManifests(root: string, names: readonly string[]): Promis
 
 /** Whether the project has cluster files (else every cluster is a hub's own, and messages speak of hubs as before). */
 async function hasClusterFiles(root: string): Promise<boolean> {
-  const { listClusterNames } = await import('../../config/load');
+  const { listClusterNames } = await import('../../project/load');
   return listClusterNames(root).length > 0;
 }
 

@@ -17,7 +17,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { readManifestFile } from '../../synth/manifest-plan';
-import { UserError } from '../../config/errors';
+import { UserError } from '../../model/errors';
 import { OUTPUT_DIRS, ownership, readRecord } from '../../synth/output';
 import { WAVE_STAGES, waveOfFile, WAVES } from '../../k8s/waves';
 import { Kubectl } from './kubectl';

@@ -8,10 +8,10 @@
  * and every hub file that names it, loaded or not, so a broken hub file stops the command before
  * anything runs (issue 18), as it stops `jhm synth` of that cluster.
  */
-import type { Cluster } from '../../config/cluster';
-import { UserError } from '../../config/errors';
-import type { Hub } from '../../config/hub';
-import type * as ConfigValidate from '../../config/validate';
+import type { Cluster } from '../../model/cluster';
+import { UserError } from '../../model/errors';
+import type { Hub } from '../../model/hub';
+import type * as ConfigValidate from '../../project/validate';
 
 /** A cluster and the hubs on it (those whose files load). */
 export interface ClusterTarget {
@@ -46,6 +46,6 @@ export function resolveClusterTarget(root: string, name: string, command: string
  */
 export function validateClusterFiles(root: string, name: string): ConfigValidate.ValidProject {
   // The model (zod, yaml) is loaded when a command runs, not by jhm --help.
-  const { validateProject } = require('../../config/validate') as typeof ConfigValidate;
+  const { validateProject } = require('../../project/validate') as typeof ConfigValidate;
   return validateProject(root, [name]);
 }

@@ -11,19 +11,19 @@
  *
  * The Service is the one the ingress wave file of `dist/<cluster>/` holds (its name comes from the
  * chart, so it is read there, never spelled); the IP it must ask for is the one
- * `decideLoadBalancerIP` (`config/ingress-ip.ts`) decides from the cluster file and
+ * `decideLoadBalancerIP` (`project/ingress-ip.ts`) decides from the cluster file and
  * `outputs/<cluster>.json`; whether the cluster reserves a floating IP at all is read from its
  * Terraform stack (`cdktf.out/stacks/<cluster>/cdk.tf.json`) and its outputs file.
  */
 import * as path from 'path';
 import { readManifestFile } from '../../synth/manifest-plan';
 import { readStack } from '../../synth/terraform-plan';
-import type { Cluster } from '../../config/cluster';
-import { UserError, UserErrors } from '../../config/errors';
-import { decideLoadBalancerIP } from '../../config/ingress-ip';
-import { OPENSTACK_RESOURCE_TYPES } from '../../config/openstack-resources';
-import { OUTPUT_DIRS, ProjectLayout } from '../../config/layout';
-import { readInfraOutputs } from '../../config/outputs';
+import type { Cluster } from '../../model/cluster';
+import { UserError, UserErrors } from '../../model/errors';
+import { decideLoadBalancerIP } from '../../project/ingress-ip';
+import { OPENSTACK_RESOURCE_TYPES } from '../../infra/openstack-resources';
+import { OUTPUT_DIRS, ProjectLayout } from '../../project/layout';
+import { readInfraOutputs } from '../../project/outputs';
 import { WAVES } from '../../k8s/waves';
 
 /** A LoadBalancer Service of the ingress wave file. */

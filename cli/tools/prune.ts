@@ -22,8 +22,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { UserError } from '../../config/errors';
-import { ProjectLayout } from '../../config/layout';
+import { UserError } from '../../model/errors';
+import { ProjectLayout } from '../../project/layout';
 import { OWNER_CLUSTER_LABEL, OWNER_HUB_LABEL, ownerSelector } from '../../k8s/ownership';
 import { waveOfFile } from '../../k8s/waves';
 import { writeJsonAtomicSync } from '../../base/files';

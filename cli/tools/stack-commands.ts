@@ -23,11 +23,11 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import type { Cluster } from '../../config/cluster';
-import type * as ClusterModel from '../../config/cluster';
-import { UserError } from '../../config/errors';
-import type { Hub } from '../../config/hub';
-import { ProjectLayout } from '../../config/layout';
+import type { Cluster } from '../../model/cluster';
+import type * as ClusterModel from '../../model/cluster';
+import { UserError } from '../../model/errors';
+import type { Hub } from '../../model/hub';
+import { ProjectLayout } from '../../project/layout';
 import { locateTool, OPENSTACK, TERRAFORM } from '../../base/tools';
 import { describeFailure, runProcess, shellCommand, succeeded } from '../../base/process';
 import { info, success, warn } from '../../synth/report';
@@ -35,7 +35,7 @@ import type * as Yaml from 'yaml';
 import { resolveClusterTarget } from './cluster-target';
 import { checkOpenstackCredentials } from './openstack-credentials';
 import { Terraform } from './terraform';
-import { OPENSTACK_RESOURCE_TYPES } from '../../config/openstack-resources';
+import { OPENSTACK_RESOURCE_TYPES } from '../../infra/openstack-resources';
 import { runLimit, tooShort } from './terraform-timeouts';
 
 /** A path as shown to people: relative to the project root when inside it. */
@@ -209,7 +209,7 @@ function leftoverFiles(root: string, target: StackTarget): string[] {
 function refuseProtected(root: string, target: StackTarget, stack: unknown, stackFile: string): void {
   const { planStack } = require('../../synth/terraform-plan') as typeof import('../../synth/terraform-plan');
   // The cluster model (zod) is loaded when a command runs, not by jhm --help.
-  const { settingsKey } = require('../../config/cluster') as typeof ClusterModel;
+  const { settingsKey } = require('../../model/cluster') as typeof ClusterModel;
   const { cluster } = target;
   const protection = cluster ? `${settingsKey(cluster)}.deletionProtection` : 'cluster.deletionProtection';
   if (cluster?.magnum.deletionProtection) {

@@ -6,9 +6,9 @@
 import * as dns from 'dns';
 import * as https from 'https';
 import * as path from 'path';
-import { Hub } from '../../config/hub';
-import { ProjectLayout } from '../../config/layout';
-import { INFRA_OUTPUTS, outputsFilePath, readInfraOutputs } from '../../config/outputs';
+import { Hub } from '../../model/hub';
+import { ProjectLayout } from '../../project/layout';
+import { INFRA_OUTPUTS, outputsFilePath, readInfraOutputs } from '../../project/outputs';
 import { ingressReservation, ingressServices, serviceName } from './ingress-guard';
 import { Kubectl } from './kubectl';
 import { describeFailure, formatSeconds, shellQuote, succeeded } from '../../base/process';

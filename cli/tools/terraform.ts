@@ -15,8 +15,8 @@
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { UserError } from '../../config/errors';
-import { TERRAFORM_BACKEND_STATE } from '../../config/layout';
+import { UserError } from '../../model/errors';
+import { TERRAFORM_BACKEND_STATE } from '../../project/layout';
 import { describeFailure, OutputMode, RunResult, runProcess, succeeded } from '../../base/process';
 import { shieldFrom, signalExitCode } from '../../base/signals';
 

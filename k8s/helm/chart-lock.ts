@@ -16,8 +16,8 @@
  */
 import { promises as fsp } from 'fs';
 import * as path from 'path';
-import { UserError } from '../../config/errors';
-import type { ChartPin } from '../../config/versions';
+import { UserError } from '../../model/errors';
+import type { ChartPin } from '../../model/versions';
 import { canonicalJson } from '../../base/canonical-json';
 import { writeFileAtomic } from '../../base/files';
 

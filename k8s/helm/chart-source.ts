@@ -7,14 +7,14 @@
  *
  * Every archive is checked against `charts.lock.json` (recorded the first time, verified after).
  * Which version of each chart the project renders is read at run time from its `charts.yaml`
- * over jhm's own (`config/chart-pins.ts`), once per chart source: one synth, one set of pins.
+ * over jhm's own (`project/chart-pins.ts`), once per chart source: one synth, one set of pins.
  */
 import { promises as fsp } from 'fs';
 import * as path from 'path';
-import { UserError } from '../../config/errors';
-import { CACHE_PATHS } from '../../config/layout';
-import { loadChartPins } from '../../config/chart-pins';
-import type { ChartKey, ChartPin, ChartPins } from '../../config/versions';
+import { UserError } from '../../model/errors';
+import { CACHE_PATHS } from '../../project/layout';
+import { loadChartPins } from '../../project/chart-pins';
+import type { ChartKey, ChartPin, ChartPins } from '../../model/versions';
 import { archiveName, ChartLock, LockOutcome } from './chart-lock';
 import { exists, sha256File } from '../../base/files';
 import { firstLines, HelmBinary, HelmRunError } from './helm-binary';

@@ -16,8 +16,8 @@
 import { promises as fsp } from 'fs';
 import * as path from 'path';
 import type AdmZipType from 'adm-zip';
-import { UserError } from '../../config/errors';
-import { CACHE_PATHS } from '../../config/layout';
+import { UserError } from '../../model/errors';
+import { CACHE_PATHS } from '../../project/layout';
 import { formatSeconds, runProcess, succeeded } from '../../base/process';
 import { executableProblem, which } from '../../base/tools';
 import { exists, writeFileAtomic } from '../../base/files';

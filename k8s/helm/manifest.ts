@@ -29,7 +29,7 @@ import {
 } from 'js-yaml';
 import type { Event } from 'js-yaml';
 import { Document, parseAllDocuments, parseDocument, ParseOptions, DocumentOptions, SchemaOptions, ToJSOptions } from 'yaml';
-import { UserError } from '../../config/errors';
+import { UserError } from '../../model/errors';
 import type { K8sObject } from './types';
 
 /** One object of the output and the template it came from. */

@@ -1,7 +1,7 @@
 /**
  * The last step of a render, after helm: hooks handled explicitly and namespaces set right.
  */
-import { UserError } from '../../config/errors';
+import { UserError } from '../../model/errors';
 import { hookInfo, isTestHook, stripHookAnnotations } from './hooks';
 import type { RenderedDocument } from './manifest';
 import { ScopeTable } from './scope';

@@ -18,11 +18,11 @@
 import { promises as fsp } from 'fs';
 import * as path from 'path';
 import pLimit from 'p-limit';
-import { isDnsLabel } from '../../config/dns';
-import { UserError } from '../../config/errors';
-import { CACHE_PATHS } from '../../config/layout';
-import { HELM_RELEASE_NAME_MAX } from '../../config/validate';
-import type { ChartPin } from '../../config/versions';
+import { isDnsLabel } from '../../model/dns';
+import { UserError } from '../../model/errors';
+import { CACHE_PATHS } from '../../project/layout';
+import { HELM_RELEASE_NAME_MAX } from '../../project/validate';
+import type { ChartPin } from '../../model/versions';
 import { ChartSource, ObtainedChart } from './chart-source';
 import { canonicalJson } from '../../base/canonical-json';
 import { sha256, writeFileAtomic } from '../../base/files';

@@ -16,7 +16,7 @@
 import * as os from 'os';
 import * as path from 'path';
 import { packageRoot } from '../../base/package-root';
-import { ProjectLayout } from '../../config/layout';
+import { ProjectLayout } from '../../project/layout';
 
 /** Options shared by every part of the Helm engine. Each defaults from the environment, then a fixed default. */
 export interface HelmEngineOptions {

@@ -2,7 +2,7 @@
  * Types the Helm rendering engine hands to the rest of the Kubernetes side. Nothing here depends on
  * the hub model: a rendered chart is a list of plain Kubernetes objects.
  */
-import type { ChartPin } from '../../config/versions';
+import type { ChartPin } from '../../model/versions';
 
 /** A Kubernetes object as rendered by a chart: plain JSON data, safe to serialize. */
 export interface K8sObject {
@@ -43,7 +43,7 @@ export interface DroppedHook {
 
 /** One `helm template` run. */
 export interface RenderRequest {
-  /** The chart to render (a pin of the project's `charts.yaml` or jhm's, `config/chart-pins.ts`). */
+  /** The chart to render (a pin of the project's `charts.yaml` or jhm's, `project/chart-pins.ts`). */
   readonly chart: ChartPin;
   /** Helm release name (`.Release.Name`). */
   readonly release: string;

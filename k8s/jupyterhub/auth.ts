@@ -5,8 +5,8 @@
  * the oauthenticator >= 16 ones (`allowed_users`, `admin_users`, `allowed_organizations`,
  * `allow_existing_users`), and authenticators are named by their entry points (`github`, `dummy`).
  */
-import type { Hub } from '../../config/hub';
-import { SECRET_SLOT, SecretSlot } from '../../config/secret-fields';
+import type { Hub } from '../../model/hub';
+import { SECRET_SLOT, SecretSlot } from '../../model/secret-fields';
 
 /** `hub.config.GitHubOAuthenticator`. `client_secret` is a secret, placed by `placeSecrets`. */
 export type GitHubOAuthenticatorConfig = {

@@ -3,8 +3,8 @@
  * from cert-manager through the hub's ClusterIssuer), with the proxy kept cluster-internal and TLS
  * terminated at the ingress controller.
  */
-import type { IngressController } from '../../config/cluster';
-import type { Hub } from '../../config/hub';
+import type { IngressController } from '../../model/cluster';
+import type { Hub } from '../../model/hub';
 
 /** Largest request body ingress-nginx passes on (its default, 1m, breaks notebook and file uploads). */
 export const NGINX_PROXY_BODY_SIZE = '500m';
@@ -36,7 +36,7 @@ export function jupyterhubTlsSecretName(release: string): string {
   return `${release}-tls`;
 }
 
-/** What the chart's Ingress is made from (all resolved in `config/hub.ts`). */
+/** What the chart's Ingress is made from (all resolved in `model/hub.ts`). */
 export interface IngressProps {
   /** The hub's host name (`hub.host`). */
   readonly host: string;

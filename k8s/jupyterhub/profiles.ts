@@ -3,7 +3,7 @@
  * pinned to its nodegroup's nodes through the node selector the shared model computed
  * (`profile.nodeGroup.nodeSelector`, i.e. `capi.stackhpc.com/node-group: <nodegroup>`).
  */
-import type { Profile } from '../../config/hub';
+import type { Profile } from '../../model/hub';
 
 /** The extended resource the NVIDIA device plugin advertises. */
 export const GPU_RESOURCE = 'nvidia.com/gpu';

@@ -7,8 +7,8 @@
  * node label, is ignored for core and user pods alike: Magnum does not propagate per-nodegroup
  * labels to nodes, so no node carries it. User pods are placed by their profile's node selector.
  */
-import type { Cluster } from '../../config/cluster';
-import type { Hub } from '../../config/hub';
+import type { Cluster } from '../../model/cluster';
+import type { Hub } from '../../model/hub';
 
 /**
  * Paths (in the chart's values) of every `nodeSelector` that belongs to a core component:

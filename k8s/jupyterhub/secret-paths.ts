@@ -1,13 +1,13 @@
 /**
  * Which chart values are secret, so callers can route, redact or check them: the paths of
- * `SECRET_FIELDS` (`config/secret-fields.ts`). After rendering, z2jh 4.4.0 puts every one of them
+ * `SECRET_FIELDS` (`model/secret-fields.ts`). After rendering, z2jh 4.4.0 puts every one of them
  * in a single object: the `hub` Secret (v1) of the release namespace, under its `values.yaml` key
  * (the whole values document, base64-encoded as a whole) and, for the generated tokens, also
  * under `hub.config.ConfigurableHTTPProxy.auth_token`, `hub.config.JupyterHub.cookie_secret` and
  * `hub.config.CryptKeeper.keys` (the keys joined by `;`). Other objects only carry digests of them
  * (`checksum/*` annotations of the hub and proxy pods).
  */
-import { SECRET_VALUE_PATHS } from '../../config/secret-fields';
+import { SECRET_VALUE_PATHS } from '../../model/secret-fields';
 import { valueAt } from '../../base/object-path';
 
 /** Paths of the secret values in `jupyterhubValues` output (a path may be absent, e.g. for dummy auth). */

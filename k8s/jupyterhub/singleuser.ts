@@ -2,7 +2,7 @@
  * User servers: `singleuser` values (image, resources, home volume, start timeout, environment,
  * profile list) from the hub file's `jupyterhub.singleuser` and `jupyterhub.profiles`.
  */
-import type { Hub, Profile } from '../../config/hub';
+import type { Hub, Profile } from '../../model/hub';
 import { ImageNameTag, splitImage } from './image';
 import { profileListValues, ProfileValues } from './profiles';
 

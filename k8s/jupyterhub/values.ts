@@ -4,14 +4,14 @@
  * against the chart's values schema.
  *
  * Secret values (the only ones) are placed by `placeSecrets` at the paths of `SECRET_FIELDS`
- * (`config/secret-fields.ts`); the builders here only reserve their places (`SECRET_SLOT`), so the
+ * (`model/secret-fields.ts`); the builders here only reserve their places (`SECRET_SLOT`), so the
  * keys keep their order. In the rendered chart they all land in one object, the `hub` Secret of
  * the release namespace (its `values.yaml` key holds all the values, and three keys hold the
  * generated tokens).
  */
-import type { Hub } from '../../config/hub';
-import type { Cluster } from '../../config/cluster';
-import { HubSecrets, placeSecrets, SECRET_SLOT } from '../../config/secret-fields';
+import type { Hub } from '../../model/hub';
+import type { Cluster } from '../../model/cluster';
+import { HubSecrets, placeSecrets, SECRET_SLOT } from '../../model/secret-fields';
 import { authConfig } from './auth';
 import { ingressValues, proxyExposureValues } from './ingress';
 import { gpuToleration, hasGpuProfile } from './profiles';

@@ -5,10 +5,10 @@
  */
 import { JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
-import { requireProp } from '../../config/construct-props';
-import { isDnsSubdomain } from '../../config/dns';
-import { quote } from '../../config/errors';
-import type { Hub } from '../../config/hub';
+import { requireProp } from '../../model/construct-props';
+import { isDnsSubdomain } from '../../model/dns';
+import { quote } from '../../model/errors';
+import type { Hub } from '../../model/hub';
 import { ClusterIssuer } from '../../imports/cert-manager.io';
 
 /** Name of a Let's Encrypt ClusterIssuer (the values `letsEncrypt.issuer` may take). */

@@ -2,11 +2,11 @@
  * The platform's Helm releases for a hub: the ingress controller (Traefik, the default, or
  * ingress-nginx), with the warnings the user should see about the choice and the load balancer
  * IP, and cert-manager. Release names, namespaces and charts come from the resolved hub
- * (`hub.ingress`, `hub.certManager`; decided in `config/hub.ts` from `config/namespaces.ts`).
+ * (`hub.ingress`, `hub.certManager`; decided in `model/hub.ts` from `model/namespaces.ts`).
  */
-import { Diagnostic, warning } from '../../config/diagnostics';
-import type { Cluster } from '../../config/cluster';
-import { decideLoadBalancerIP, LoadBalancerIP } from '../../config/ingress-ip';
+import { Diagnostic, warning } from '../../model/diagnostics';
+import type { Cluster } from '../../model/cluster';
+import { decideLoadBalancerIP, LoadBalancerIP } from '../../project/ingress-ip';
 import { certManagerValues, CertManagerValues } from './cert-manager-values';
 import { IngressNginxValues, ingressNginxValues } from './ingress-nginx-values';
 import { HelmRelease } from './release';

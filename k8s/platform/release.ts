@@ -2,8 +2,8 @@
  * A Helm release of the platform, as the renderer needs it: which chart, under which release
  * name and namespace, with which values, and what the user should be told about it.
  */
-import type { Diagnostic } from '../../config/diagnostics';
-import type { ChartKey } from '../../config/versions';
+import type { Diagnostic } from '../../model/diagnostics';
+import type { ChartKey } from '../../model/versions';
 
 /**
  * @typeParam V the values' type.

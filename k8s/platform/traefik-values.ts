@@ -13,7 +13,7 @@ export interface IngressControllerValuesProps {
   readonly nodeSelector: Readonly<Record<string, string>>;
   /**
    * The IP the LoadBalancer Service asks OpenStack for, as decided by `decideLoadBalancerIP`
-   * (`config/ingress-ip.ts`).
+   * (`project/ingress-ip.ts`).
    * @default - none: OpenStack picks an address
    */
   readonly loadBalancerIP?: string;

@@ -5,7 +5,9 @@
  *   cli                 the `jhm` commands
  *   synth               the one synth pipeline, output commit, reporting; the cdktf and cdk8s app entries
  *   infra | k8s         the Terraform constructs | the Kubernetes manifests and the helm engine (siblings)
- *   config              the hub model, secrets, diagnostics, the project layout
+ *   project             the project on disk: paths (layout), reading hub, cluster, secrets and outputs
+ *                       files, sops, chart pins, the checks that read the project (validate)
+ *   model               the pure model: schemas, resolution, rules across files, diagnostics (no I/O)
  *   imports             generated bindings (CDKTF provider, cdk8s CRDs)
  *   base                files, hashing, canonical JSON, one process runner, one tool locator
  *
@@ -24,13 +26,14 @@ const ROOT = path.join(__dirname, '..', '..');
 const LAYERS: Readonly<Record<string, number>> = {
   base: 0,
   imports: 1,
-  config: 2,
-  infra: 3,
-  k8s: 3,
-  synth: 4,
-  cli: 5,
-  bench: 6,
-  scripts: 6,
+  model: 2,
+  project: 3,
+  infra: 4,
+  k8s: 4,
+  synth: 5,
+  cli: 6,
+  bench: 7,
+  scripts: 7,
 };
 /** Folders of one rank that must not import each other. */
 const SIBLINGS: ReadonlyArray<readonly [string, string]> = [['infra', 'k8s']];
@@ -105,7 +108,7 @@ test('the scan sees the imports it must judge (control: lazy requires and dynami
   expect(ALL.some((e) => e.from === 'cli/commands/synth.ts' && e.to === 'synth/pipeline')).toBe(true);
 });
 
-test('rule: every import points down the layers (base < imports < config < infra, k8s < synth < cli < bench, scripts)', () => {
+test('rule: every import points down the layers (base < imports < model < project < infra, k8s < synth < cli < bench, scripts)', () => {
   const up = ALL.filter((e) => {
     const from = LAYERS[topOf(e.from)];
     const to = LAYERS[topOf(e.to)];
@@ -136,5 +139,30 @@ test('rule: a command never imports another command (shared CLI helpers live in 
 test('rule: the pipeline asks the helm engine for what identifies helm (HelmBinary.identity), never stats its path itself', () => {
   const synthFiles = sourceFiles(path.join(ROOT, 'synth')).map((f) => path.relative(ROOT, f));
   const offenders = synthFiles.filter((f) => /helm\.path|stat(Sync)?\(\s*helm/.test(fs.readFileSync(path.join(ROOT, f), 'utf8')));
+  expect(offenders).toEqual([]);
+});
+
+/** Node built-ins that read or write the machine (files, processes, sockets, workers). `net` is left out: the model uses only its pure `isIPv4`. */
+const IO_MODULES = /^(node:)?(fs|fs\/promises|child_process|http|https|http2|os|worker_threads|dgram|readline|process)$/;
+
+test('rule (issue 19, item 3): the model does no I/O: no module of model/ imports fs, child_process, os, http or worker_threads, or anything above it', () => {
+  const offenders: string[] = [];
+  for (const file of sourceFiles(path.join(ROOT, 'model'))) {
+    for (const { spec, line } of importsOf(file)) {
+      if (IO_MODULES.test(spec)) offenders.push(`${path.relative(ROOT, file)}:${line} imports '${spec}'`);
+    }
+  }
+  expect(offenders).toEqual([]);
+  // Control: the scan sees an I/O import where there is one.
+  expect(importsOf('x.ts', "import * as fs from 'fs';\nimport { spawn } from 'node:child_process';\nimport { isIPv4 } from 'net';\n").map((i) => IO_MODULES.test(i.spec))).toEqual([true, true, false]);
+});
+
+test('rule (issue 19, item 3): the model knows no Terraform construct and no chart engine: model/ imports neither cdktf, cdk8s, constructs nor the generated bindings', () => {
+  const offenders: string[] = [];
+  for (const file of sourceFiles(path.join(ROOT, 'model'))) {
+    for (const { spec, line } of importsOf(file)) {
+      if (/^(cdktf|cdk8s|cdk8s-plus-\d+|constructs)$/.test(spec) || spec.includes('/imports/')) offenders.push(`${path.relative(ROOT, file)}:${line} imports '${spec}'`);
+    }
+  }
   expect(offenders).toEqual([]);
 });

@@ -1,5 +1,5 @@
 /**
- * Rule (issue 10, item 1): one project-layout object owns every path (config/layout.ts). No other
+ * Rule (issue 10, item 1): one project-layout object owns every path (project/layout.ts). No other
  * module spells a project folder or file as a path literal, and the cache folder honours
  * `JHM_CACHE_DIR` for every user of it (the helm engine's settings take it from the layout).
  */
@@ -7,11 +7,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as ts from 'typescript';
-import { CACHE_PATHS, OUTPUT_DIRS, PROJECT_PATHS, ProjectLayout } from '../../config/layout';
+import { CACHE_PATHS, OUTPUT_DIRS, PROJECT_PATHS, ProjectLayout } from '../../project/layout';
 import { resolveSettings } from '../../k8s/helm/settings';
 
 const ROOT = path.join(__dirname, '..', '..');
-const SOURCE_DIRS = ['base', 'config', 'infra', 'k8s', 'synth', 'cli'];
+const SOURCE_DIRS = ['base', 'model', 'project', 'infra', 'k8s', 'synth', 'cli'];
 /** Path segments only the layout may spell, wherever they appear as a string. */
 const OWNED = new Set(['.jhm', 'cdktf.out', 'dist-secrets', 'hubs', 'charts.lock.json', 'charts.yaml', 'terraform.tfstate', 'JHM_CACHE_DIR', 'helm-home', 'staging', 'journal.json', 'render', 'tools']);
 
@@ -48,12 +48,12 @@ function literals(file: string): Array<{ text: string; line: number; pathPart: b
   return out;
 }
 
-test('rule: only config/layout.ts spells the project\'s folders and files (hubs, clusters, secrets, outputs, dist, charts.yaml, cdktf.out, .jhm, the cache)', () => {
+test('rule: only project/layout.ts spells the project\'s folders and files (hubs, clusters, secrets, outputs, dist, charts.yaml, cdktf.out, .jhm, the cache)', () => {
   const offenders: string[] = [];
   for (const dir of SOURCE_DIRS) {
     for (const file of files(path.join(ROOT, dir))) {
       const rel = path.relative(ROOT, file).split(path.sep).join('/');
-      if (rel === 'config/layout.ts') continue;
+      if (rel === 'project/layout.ts') continue;
       for (const { text, line, pathPart } of literals(file)) {
         if (OWNED.has(text) || (pathPart && OWNED_AS_PATH.has(text))) offenders.push(`${rel}:${line}: '${text}'`);
       }

@@ -8,7 +8,7 @@ import * as path from 'path';
 import { which } from '../../base/tools';
 import * as synthHubsModule from '../../synth/pipeline';
 import type { TerraformPlan } from '../../synth/terraform-plan';
-import { readIngressIp } from '../../config/outputs';
+import { readIngressIp } from '../../project/outputs';
 import {
   createProject,
   FAKE_CLUSTER_ID,

@@ -8,7 +8,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { planApply } from '../../cli/tools/apply-waves';
-import { validateProject } from '../../config/validate';
+import { validateProject } from '../../project/validate';
 import { WAVE_ORDER } from '../../k8s/waves';
 import { makeProject, removeProjects, TestProject } from '../support/project';
 

@@ -9,9 +9,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
 import { decryptSops } from 'sops-age';
-import { loadHubs } from '../../config/load';
-import { loadSecrets } from '../../config/secrets';
-import { ageKeygen } from '../../config/sops-age';
+import { loadHubs } from '../../project/load';
+import { loadSecrets } from '../../project/secrets';
+import { ageKeygen } from '../../project/sops-age';
 import { FAKE_GITHUB_CLIENT_SECRET, makeProject, readTree, removeProjects, TestProject } from '../support/project';
 
 afterAll(removeProjects);

@@ -15,8 +15,8 @@ import which from 'which';
 import { PassThrough } from 'stream';
 import { createNewFileSync } from '../../base/new-file';
 import { Prompter } from '../../cli/prompt';
-import { isUserError } from '../../config/errors';
-import { loadHubFile } from '../../config/load';
+import { isUserError } from '../../model/errors';
+import { loadHubFile } from '../../project/load';
 import { FAKE_GITHUB_CLIENT_SECRET, readTree, REPO, runJhm } from '../support/project';
 
 const MAIN = path.join(REPO, 'cli', 'main.ts');

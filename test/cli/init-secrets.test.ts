@@ -7,11 +7,11 @@ import * as fs from 'fs';
 import fc from 'fast-check';
 import { parse } from 'yaml';
 import { clusterTemplate, hubTemplate } from '../../cli/hub-template';
-import { defineCluster } from '../../config/cluster';
-import { defineHub } from '../../config/hub';
-import { terraformTextProblem } from '../../config/terraform-text';
-import { loadHubFile } from '../../config/load';
-import { loadSecrets } from '../../config/secrets';
+import { defineCluster } from '../../model/cluster';
+import { defineHub } from '../../model/hub';
+import { terraformTextProblem } from '../../model/terraform-text';
+import { loadHubFile } from '../../project/load';
+import { loadSecrets } from '../../project/secrets';
 import { FAKE_GITHUB_CLIENT_SECRET, makeProject, readTree, removeProjects, runJhm, TestProject } from '../support/project';
 
 afterAll(removeProjects);

@@ -87,7 +87,7 @@ const HUB_MODEL: ReadonlyArray<[string, RegExp]> = [
   ['zod', /[\\/]node_modules[\\/]zod[\\/]/],
   ['yaml', /[\\/]node_modules[\\/]yaml[\\/]/],
   ['semver', /[\\/]node_modules[\\/]semver[\\/]/],
-  ['config/hub', /[\\/]lib[\\/]config[\\/]hub\.js$/],
+  ['model/hub', /[\\/]lib[\\/]config[\\/]hub\.js$/],
 ];
 
 test('jhm --help loads no synthesis engine, no synth code and not the hub model', () => {

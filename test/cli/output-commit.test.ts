@@ -16,7 +16,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { UserError } from '../../config/errors';
+import { UserError } from '../../model/errors';
 import { sha256 } from '../../base/files';
 import { recoverOutputs, Staging } from '../../synth/output';
 import { EXAMPLE_HUB, EXAMPLE_HUB_NGINX, engineEnv, makeProject, removeProjects, REPO, setHubLine, TestProject } from '../support/project';

@@ -7,7 +7,7 @@ import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { UserError } from '../../config/errors';
+import { UserError } from '../../model/errors';
 import { withSynthLock } from '../../synth/output';
 import { REPO } from '../support/project';
 

@@ -1,13 +1,13 @@
 /**
- * One answer to "is this valid" (config/validate.ts): what `jhm synth` refuses before rendering,
+ * One answer to "is this valid" (project/validate.ts): what `jhm synth` refuses before rendering,
  * `jhm validate` refuses too, with the same one line naming the hub file and the field. The cases:
  * a host another hub of the project uses (that hub not named on the command line), a release
  * name helm refuses, a Kubernetes version below a pinned chart's kubeVersion. And what only helm
  * finds (a render refused for its release name or kubeVersion) synth reports on the hub file and
  * the field that sets the value.
  */
-import { UserErrors } from '../../config/errors';
-import { loadHubs } from '../../config/load';
+import { UserErrors } from '../../model/errors';
+import { loadHubs } from '../../project/load';
 import { HelmRenderer } from '../../k8s/helm/render';
 import { synthClusterManifests } from '../../k8s/synth';
 import { EXAMPLE_HUB, makeProject, removeProjects, setHubLine, TestProject } from '../support/project';

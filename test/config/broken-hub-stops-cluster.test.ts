@@ -1,12 +1,12 @@
 /**
- * A broken hub file stops its cluster (issue 18, item 1; config/validate.ts, config/load.ts,
+ * A broken hub file stops its cluster (issue 18, item 1; project/validate.ts, project/load.ts,
  * synth/pipeline.ts): when a cluster, or a hub on it, is named, every hub file that names that
  * cluster counts, loaded or not, so no hub leaves its cluster's output because of a typo. A hub
  * file whose cluster is unknown (not YAML, or naming no cluster file) stops every command that
  * names anything. The commands themselves are tested in test/cli/broken-hub-stops-cluster.test.ts.
  */
-import { hubFileCluster, loadProject } from '../../config/load';
-import { validateProject } from '../../config/validate';
+import { hubFileCluster, loadProject } from '../../project/load';
+import { validateProject } from '../../project/validate';
 import { definedClusterNames, synthesisUnits } from '../../synth/pipeline';
 import { clusterInput, errorLines, EXAMPLE_HUB_TEXT, hubOnInput, projectWith } from './cluster-fixtures';
 import { stringify } from 'yaml';

@@ -1,8 +1,8 @@
 /**
- * The cluster file (clusters/<cluster>.yaml, config/cluster-schema.ts) and `defineCluster`
- * (config/cluster.ts): schema, defaults, the Terraform backend union and its resolved defaults.
+ * The cluster file (clusters/<cluster>.yaml, model/cluster-schema.ts) and `defineCluster`
+ * (model/cluster.ts): schema, defaults, the Terraform backend union and its resolved defaults.
  */
-import { defineCluster } from '../../config/cluster';
+import { defineCluster } from '../../model/cluster';
 import { clusterInput, errorLines } from './cluster-fixtures';
 
 describe('defineCluster: defaults of a cluster file', () => {

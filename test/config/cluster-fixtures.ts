@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { stringify } from 'yaml';
-import { isUserError } from '../../config/errors';
+import { isUserError } from '../../model/errors';
 
 export const EXAMPLE_HUB_TEXT = fs.readFileSync(path.join(__dirname, '..', '..', 'hubs', 'example.yaml'), 'utf8');
 

@@ -1,12 +1,12 @@
 /**
- * Rules across files (issue 11; config/hub-set.ts, config/validate.ts, config/load.ts), each a
+ * Rules across files (issue 11; model/hub-set.ts, project/validate.ts, project/load.ts), each a
  * one-line error naming file and field, checked on projects on disk through `validateProject`.
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { formatDiagnostic } from '../../config/diagnostics';
-import { listClusterNames, loadProject } from '../../config/load';
-import { validateProject } from '../../config/validate';
+import { formatDiagnostic } from '../../model/diagnostics';
+import { listClusterNames, loadProject } from '../../project/load';
+import { validateProject } from '../../project/validate';
 import { synthesisUnits } from '../../synth/pipeline';
 import { clusterInput, errorLines, EXAMPLE_HUB_TEXT, hubOnInput, projectWith } from './cluster-fixtures';
 

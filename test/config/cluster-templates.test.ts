@@ -1,6 +1,6 @@
 /**
  * Issue 12, item 3: the Kubernetes version charts are rendered for follows the cluster template
- * from one place (config/cluster-templates.ts). A template named like `kubernetes-1-33-jammy`
+ * from one place (model/cluster-templates.ts). A template named like `kubernetes-1-33-jammy`
  * deploys Kubernetes 1.33; `kubernetesVersion` is optional and, when given, must agree with the
  * template; with `templateId` (no name to read) it is required. Changing the template changes only
  * the template lookup of the Terraform stack (cluster_template_id: a rolling upgrade in place).
@@ -8,11 +8,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
-import { defineHub } from '../../config/hub';
-import { loadClusterFile, loadHubFile } from '../../config/load';
+import { defineHub } from '../../model/hub';
+import { loadClusterFile, loadHubFile } from '../../project/load';
 import fc from 'fast-check';
-import { helmKubeVersion, inPlaceUpgradeProblem, templateKubernetesMinor, templateNameFor } from '../../config/cluster-templates';
-import { DEFAULT_CLUSTER_TEMPLATE } from '../../config/versions';
+import { helmKubeVersion, inPlaceUpgradeProblem, templateKubernetesMinor, templateNameFor } from '../../model/cluster-templates';
+import { DEFAULT_CLUSTER_TEMPLATE } from '../../model/versions';
 import { clusterInput, errorLines, projectWith } from './cluster-fixtures';
 import { cleanupTempDirs, synthHub, variantHub } from '../infra/support';
 

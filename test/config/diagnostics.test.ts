@@ -1,14 +1,14 @@
 /**
- * Diagnostics (config/diagnostics.ts): one type for errors and warnings, one line of text for each,
- * one collector, one translator from zod issues (config/zod-issues.ts), one printer (synth/report.ts).
+ * Diagnostics (model/diagnostics.ts): one type for errors and warnings, one line of text for each,
+ * one collector, one translator from zod issues (model/zod-issues.ts), one printer (synth/report.ts).
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { z } from 'zod';
 import { reportError, warn } from '../../synth/report';
-import { Diagnostic, Diagnostics, formatDiagnostic, UserError, UserErrors, warning } from '../../config/diagnostics';
-import { UserError as UserErrorFromErrors } from '../../config/errors';
-import { formatPath, issuesToErrors } from '../../config/zod-issues';
+import { Diagnostic, Diagnostics, formatDiagnostic, UserError, UserErrors, warning } from '../../model/diagnostics';
+import { UserError as UserErrorFromErrors } from '../../model/errors';
+import { formatPath, issuesToErrors } from '../../model/zod-issues';
 
 const REPO = path.join(__dirname, '..', '..');
 
@@ -201,10 +201,10 @@ describe('rule: errors and warnings reach the user in the same one-line format, 
   });
 });
 
-describe('rule: no module flattens UserErrors by hand (the collector in config/diagnostics.ts does)', () => {
+describe('rule: no module flattens UserErrors by hand (the collector in model/diagnostics.ts does)', () => {
   /** Ways the copied loop was written: testing for UserErrors, spreading or flat-mapping `.errors`. */
   const PATTERNS: readonly RegExp[] = [/instanceof\s+UserErrors\b/, /\.\.\.\s*\(?[\w.]+\.errors\b/, /flatMap\([^)]*\.errors\b/, /errors\.push\(\s*\.\.\./];
-  const SOURCE_DIRS = ['config', 'k8s', 'infra', 'cli', 'bench', 'scripts'];
+  const SOURCE_DIRS = ['model', 'project', 'k8s', 'infra', 'cli', 'bench', 'scripts'];
 
   function sources(dir: string): string[] {
     if (!fs.existsSync(dir)) return [];
@@ -225,11 +225,11 @@ describe('rule: no module flattens UserErrors by hand (the collector in config/d
     for (const line of old) expect(PATTERNS.some((p) => p.test(line))).toBe(true);
   });
 
-  test('no source file outside config/diagnostics.ts matches them', () => {
+  test('no source file outside model/diagnostics.ts matches them', () => {
     const files = SOURCE_DIRS.flatMap((d) => sources(path.join(REPO, d)));
     expect(files.length).toBeGreaterThan(50);
     const offenders = files
-      .filter((f) => path.relative(REPO, f) !== path.join('config', 'diagnostics.ts'))
+      .filter((f) => path.relative(REPO, f) !== path.join('model', 'diagnostics.ts'))
       .flatMap((f) =>
         fs
           .readFileSync(f, 'utf8')

@@ -1,11 +1,11 @@
 /**
- * The two hub-file formats (config/hub-schema.ts, config/hub.ts): `cluster:` a mapping (legacy:
+ * The two hub-file formats (model/hub-schema.ts, model/hub.ts): `cluster:` a mapping (legacy:
  * a dedicated cluster named like the hub, today's defaults) or a string (a hub on
  * clusters/<cluster>.yaml, its own fields only, namespace and release default to the hub name).
  */
 import { parse } from 'yaml';
-import { defineCluster } from '../../config/cluster';
-import { defineHub } from '../../config/hub';
+import { defineCluster } from '../../model/cluster';
+import { defineHub } from '../../model/hub';
 import { clusterInput, errorLines, EXAMPLE_HUB_TEXT, hubOnInput } from './cluster-fixtures';
 
 const shared = defineCluster('shared', clusterInput((c) => (c.nodeGroups = [{ name: 'gpu', flavor: 'g3.large', minNodes: 1, maxNodes: 2 }])), 'clusters/shared.yaml');

@@ -1,13 +1,13 @@
 /**
- * Rules across hubs (config/hub-set.ts): two hubs of one repository may not claim the same
+ * Rules across hubs (model/hub-set.ts): two hubs of one repository may not claim the same
  * cluster (in the same cloud) or the same host name.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
 import { problems } from '../support/problems';
-import { defineHub } from '../../config/hub';
-import { checkHubSet } from '../../config/hub-set';
+import { defineHub } from '../../model/hub';
+import { checkHubSet } from '../../model/hub-set';
 
 const EXAMPLE = parse(fs.readFileSync(path.join(__dirname, '..', '..', 'hubs', 'example.yaml'), 'utf8'));
 const hub = (name: string, edit: (h: Record<string, any>) => void = () => undefined) => {

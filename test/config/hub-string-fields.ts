@@ -8,12 +8,12 @@
  * `a.<value>` for the keys and values of a map.
  */
 import fc from 'fast-check';
-import { formatPath } from '../../config/zod-issues';
-import { hubJsonSchema } from '../../config/hub-schema';
+import { formatPath } from '../../model/zod-issues';
+import { hubJsonSchema } from '../../model/hub-schema';
 
 /**
  * Fields whose text reaches Terraform verbatim, refused by the schema when Terraform would
- * evaluate (`${`, `%{`) or change it (`terraformText` in config/hub-schema.ts).
+ * evaluate (`${`, `%{`) or change it (`terraformText` in model/hub-schema.ts).
  */
 export const TERRAFORM_TEXT_FIELDS = [
   'cloud.name',

@@ -6,9 +6,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parse } from 'yaml';
-import { UserError, UserErrors } from '../../config/errors';
-import { defineHub, Hub } from '../../config/hub';
-import { loadHubFile } from '../../config/load';
+import { UserError, UserErrors } from '../../model/errors';
+import { defineHub, Hub } from '../../model/hub';
+import { loadHubFile } from '../../project/load';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const EXAMPLE_TEXT = fs.readFileSync(path.join(ROOT, 'hubs', 'example.yaml'), 'utf8');
@@ -208,7 +208,7 @@ describe('errors from a hub file', () => {
     expect(errors.map((e) => e.format())).toEqual([expect.stringMatching(/^hubs\/bad\.yaml(:\d+)?: invalid YAML: Map keys must be unique$/)]);
   });
 
-  // Known gap in config/load.ts: it reads `error.linePos`, which yaml only fills with
+  // Known gap in project/load.ts: it reads `error.linePos`, which yaml only fills with
   // prettyErrors: true, so YAML syntax errors carry no line. Remove `.failing` once fixed.
   test('invalid YAML is reported with its line', () => {
     const errors = loadText('cluster:\n  keypair: a\n  keypair: b\n') as UserError[];

@@ -10,11 +10,11 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { MAX_QUOTED_CHARS, quote, truncate, UserError, UserErrors } from '../../config/errors';
-import { Diagnostic, formatDiagnostic } from '../../config/diagnostics';
-import { readInputFile, MAX_INPUT_FILE_BYTES } from '../../config/input-file';
-import { listHubNames, loadHubFile, loadHubs } from '../../config/load';
-import { ensureSecrets, loadSecrets, secretsFilePath, secretsModeWarning } from '../../config/secrets';
+import { MAX_QUOTED_CHARS, quote, truncate, UserError, UserErrors } from '../../model/errors';
+import { Diagnostic, formatDiagnostic } from '../../model/diagnostics';
+import { readInputFile, MAX_INPUT_FILE_BYTES } from '../../project/input-file';
+import { listHubNames, loadHubFile, loadHubs } from '../../project/load';
+import { ensureSecrets, loadSecrets, secretsFilePath, secretsModeWarning } from '../../project/secrets';
 import { EXAMPLE_HUB, setHubLine } from '../support/project';
 
 const dirs: string[] = [];

@@ -1,11 +1,11 @@
 /**
  * Rule (issue 19, smaller items): Kubernetes versions are read with semver in one place
- * (`config/cluster-templates.ts`), never split by hand: every spelling the schema lets through
+ * (`model/cluster-templates.ts`), never split by hand: every spelling the schema lets through
  * (`1.33`, `v1.33.4`, leading zeros) gives the same major and minor everywhere.
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { helmKubeVersion, inPlaceUpgradeProblem, kubernetesMinor, minorOf } from '../../config/cluster-templates';
+import { helmKubeVersion, inPlaceUpgradeProblem, kubernetesMinor, minorOf } from '../../model/cluster-templates';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -24,12 +24,12 @@ test('rule: no other source file splits a Kubernetes version by hand', () => {
     for (const e of fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true })) {
       const rel = path.join(dir, e.name);
       if (e.isDirectory()) walk(rel);
-      else if (e.name.endsWith('.ts') && rel !== path.join('config', 'cluster-templates.ts')) {
+      else if (e.name.endsWith('.ts') && rel !== path.join('model', 'cluster-templates.ts')) {
         const text = fs.readFileSync(path.join(ROOT, rel), 'utf8');
         if (/\b(from|to|version|minor|kubeVersion)\.split\('\.'\)/.test(text)) offenders.push(rel);
       }
     }
   };
-  for (const d of ['base', 'config', 'infra', 'k8s', 'synth', 'cli']) walk(d);
+  for (const d of ['base', 'model', 'project', 'infra', 'k8s', 'synth', 'cli']) walk(d);
   expect(offenders).toEqual([]);
 });

@@ -1,13 +1,13 @@
 /**
  * Hubs people can log in to, and no placeholder left in a file (issue 18, item 8;
- * config/login-rules.ts): warnings of `validateProject` (so of `jhm validate` and `jhm synth`)
+ * model/login-rules.ts): warnings of `validateProject` (so of `jhm validate` and `jhm synth`)
  * naming the file and the field, on projects on disk.
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { formatDiagnostic } from '../../config/diagnostics';
-import { isPlaceholder, PLACEHOLDERS } from '../../config/placeholders';
-import { validateProject } from '../../config/validate';
+import { formatDiagnostic } from '../../model/diagnostics';
+import { isPlaceholder, PLACEHOLDERS } from '../../model/placeholders';
+import { validateProject } from '../../project/validate';
 import { clusterInput, EXAMPLE_HUB_TEXT, hubOnInput, projectWith } from './cluster-fixtures';
 
 const warningLines = (root: string, names?: string[]) => validateProject(root, names).warnings.map(formatDiagnostic);

@@ -1,5 +1,5 @@
 /**
- * Rules of the Magnum settings table (config/magnum-fields.ts): each fact about a Magnum field has
+ * Rules of the Magnum settings table (model/magnum-fields.ts): each fact about a Magnum field has
  * its one home in the field's row, and what is derived from the rows (the schema, the resolved
  * model, the construct defaults, the plan's field names, the `jhm init` lines) agrees with them.
  */
@@ -7,8 +7,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
 import { clusterTemplate, hubTemplate } from '../../cli/hub-template';
-import { defineCluster } from '../../config/cluster';
-import { magnumSchema } from '../../config/cluster-schema';
+import { defineCluster } from '../../model/cluster';
+import { magnumSchema } from '../../model/cluster-schema';
 import {
   CLUSTER_ARGUMENTS,
   CLUSTER_FIELDS,
@@ -19,8 +19,8 @@ import {
   NODE_GROUP_ARGUMENTS,
   NODE_GROUP_FIELDS,
   settingsOf,
-} from '../../config/magnum-fields';
-import { OPENSTACK_RESOURCE_TYPES } from '../../config/openstack-resources';
+} from '../../model/magnum-fields';
+import { OPENSTACK_RESOURCE_TYPES } from '../../infra/openstack-resources';
 import { fileField, RESOURCE_IDS } from '../../infra/stack-fields';
 
 const REPO = path.resolve(__dirname, '..', '..');
@@ -119,10 +119,10 @@ describe('the Magnum settings table', () => {
 });
 
 /** Source folders (tests, generated bindings and build output aside). */
-const SOURCE_DIRS = ['base', 'config', 'infra', 'k8s', 'synth', 'cli', 'scripts', 'bench'];
+const SOURCE_DIRS = ['base', 'model', 'project', 'infra', 'k8s', 'synth', 'cli', 'scripts', 'bench'];
 
 /** The row's file and the constructs that use the fields: where a Magnum field is meant to be spelled. */
-const HOMES = new Set(['config/magnum-fields.ts', 'infra/magnum-cluster.ts', 'infra/magnum-nodegroup.ts']);
+const HOMES = new Set(['model/magnum-fields.ts', 'infra/magnum-cluster.ts', 'infra/magnum-nodegroup.ts']);
 
 /**
  * The other source files that still spell a field, each with why: what reads the resolved model
@@ -130,17 +130,17 @@ const HOMES = new Set(['config/magnum-fields.ts', 'infra/magnum-cluster.ts', 'in
  * fails the test: derive from the row instead.
  */
 const READERS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  templateId: { 'config/cluster-templates.ts': 'the rule across the template, templateId and kubernetesVersion, and its messages' },
-  kubernetesVersion: { 'config/cluster-templates.ts': 'the rule across the template, templateId and kubernetesVersion, and its messages' },
+  templateId: { 'model/cluster-templates.ts': 'the rule across the template, templateId and kubernetesVersion, and its messages' },
+  kubernetesVersion: { 'model/cluster-templates.ts': 'the rule across the template, templateId and kubernetesVersion, and its messages' },
   keypair: {
-    'config/login-rules.ts': 'the pre-deploy check that the keypair exists names the field',
+    'model/login-rules.ts': 'the pre-deploy check that the keypair exists names the field',
     'cli/commands/init.ts': 'jhm init\'s --keypair option',
     'cli/hub-template.ts': 'the option jhm init passes to the template',
   },
   defaultWorker: {
-    'config/cluster.ts': 'the model\'s default-worker nodegroup (Cluster.defaultWorker)',
-    'config/hub.ts': 'the profiles placed on the model\'s default-worker nodegroup',
-    'config/cluster-schema.ts': 'the message refusing a nodegroup named like Magnum\'s own',
+    'model/cluster.ts': 'the model\'s default-worker nodegroup (Cluster.defaultWorker)',
+    'model/hub.ts': 'the profiles placed on the model\'s default-worker nodegroup',
+    'model/cluster-schema.ts': 'the message refusing a nodegroup named like Magnum\'s own',
     'infra/cluster-stack.ts': 'the model\'s default-worker nodegroup handed to MagnumCluster',
   },
   createTimeout: { 'cli/tools/terraform-timeouts.ts': 'its module comment names where the stack\'s timeouts come from' },
@@ -150,7 +150,7 @@ const READERS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
     'cli/tools/stack-commands.ts': 'jhm destroy refuses a protected cluster, naming the field',
     'cli/commands/cluster.ts': 'jhm destroy\'s help names the field',
   },
-  minNodes: { 'config/diagnostics.ts': 'an example of a field path in a doc comment' },
+  minNodes: { 'model/diagnostics.ts': 'an example of a field path in a doc comment' },
 };
 
 /** Source files (relative to the repository) whose text spells `word` as a whole word. */

@@ -3,7 +3,7 @@
  * driver derives it from the nodegroup name.
  */
 import fc from 'fast-check';
-import { NODE_GROUP_LABEL_KEY, nodeGroupLabelValue, nodeGroupSelector } from '../../config/node-group';
+import { NODE_GROUP_LABEL_KEY, nodeGroupLabelValue, nodeGroupSelector } from '../../model/node-group';
 
 test('m3.large becomes m3-large', () => {
   expect(nodeGroupLabelValue('m3.large')).toBe('m3-large');

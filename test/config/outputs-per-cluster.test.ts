@@ -6,9 +6,9 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { defineCluster } from '../../config/cluster';
-import { resolveLoadBalancerIP } from '../../config/ingress-ip';
-import { outputsFilePath, readInfraOutputs } from '../../config/outputs';
+import { defineCluster } from '../../model/cluster';
+import { resolveLoadBalancerIP } from '../../project/ingress-ip';
+import { outputsFilePath, readInfraOutputs } from '../../project/outputs';
 import { clusterInput, errorLines } from './cluster-fixtures';
 
 const roots: string[] = [];

@@ -1,11 +1,11 @@
 /**
- * `config/outputs.ts`: where the Terraform outputs of a hub live and how they are read back.
+ * `project/outputs.ts`: where the Terraform outputs of a hub live and how they are read back.
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { UserError } from '../../config/errors';
-import { INFRA_OUTPUTS, outputsFilePath, readInfraOutputs, readIngressIp } from '../../config/outputs';
+import { UserError } from '../../model/errors';
+import { INFRA_OUTPUTS, outputsFilePath, readInfraOutputs, readIngressIp } from '../../project/outputs';
 
 const roots: string[] = [];
 afterAll(() => roots.forEach((r) => fs.rmSync(r, { recursive: true, force: true })));

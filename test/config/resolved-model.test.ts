@@ -1,24 +1,24 @@
 /**
- * Rules of the resolved hub model (`config/hub.ts`), issue 10 "one place per fact":
+ * Rules of the resolved hub model (`model/hub.ts`), issue 10 "one place per fact":
  * - resolution carries what the hub file says into the model's fields;
  * - defaults are the schema's: resolution derives, it sets no literal default;
- * - host and zone are made by one function (`config/dns.ts`), which the constructs use too;
+ * - host and zone are made by one function (`model/dns.ts`), which the constructs use too;
  * - one DNS-label regex and one IPv4 check (`net.isIPv4`) in the source;
  * - release names, namespaces, charts and the IngressClass are decided once, the platform's from
- *   `config/namespaces.ts`;
- * - the final load-balancer IP is decided in one place (`config/ingress-ip.ts`), with its warnings.
+ *   `model/namespaces.ts`;
+ * - the final load-balancer IP is decided in one place (`project/ingress-ip.ts`), with its warnings.
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import fc from 'fast-check';
 import { parse } from 'yaml';
-import { DNS_LABEL, DNS_ZONE, hostInZone, isDnsLabel, isInZone, topLevelDomain } from '../../config/dns';
-import { isUserError } from '../../config/errors';
-import { defineHub, Hub, hubCharts, hubReleases } from '../../config/hub';
-import { decideLoadBalancerIP, resolveLoadBalancerIP } from '../../config/ingress-ip';
-import { CERT_MANAGER_NAMESPACE, CERT_MANAGER_RELEASE, INGRESS_CONTROLLERS } from '../../config/namespaces';
-import { formatDiagnostic } from '../../config/diagnostics';
+import { DNS_LABEL, DNS_ZONE, hostInZone, isDnsLabel, isInZone, topLevelDomain } from '../../model/dns';
+import { isUserError } from '../../model/errors';
+import { defineHub, Hub, hubCharts, hubReleases } from '../../model/hub';
+import { decideLoadBalancerIP, resolveLoadBalancerIP } from '../../project/ingress-ip';
+import { CERT_MANAGER_NAMESPACE, CERT_MANAGER_RELEASE, INGRESS_CONTROLLERS } from '../../model/namespaces';
+import { formatDiagnostic } from '../../model/diagnostics';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const example = () => parse(fs.readFileSync(path.join(ROOT, 'hubs', 'example.yaml'), 'utf8')) as Record<string, any>;
@@ -38,7 +38,7 @@ function sources(): Array<[string, string]> {
       else if (e.name.endsWith('.ts') && !e.name.endsWith('.d.ts')) out.push([rel.split(path.sep).join('/'), fs.readFileSync(path.join(ROOT, rel), 'utf8')]);
     }
   };
-  for (const d of ['config', 'infra', 'k8s', 'cli', 'bench', 'scripts']) if (fs.existsSync(path.join(ROOT, d))) walk(d);
+  for (const d of ['model', 'project', 'infra', 'k8s', 'cli', 'bench', 'scripts']) if (fs.existsSync(path.join(ROOT, d))) walk(d);
   return out;
 }
 
@@ -60,8 +60,8 @@ describe('rule: resolution carries the hub file into the model', () => {
 });
 
 describe('rule: defaults are set once, in the hub schema', () => {
-  test('config/hub.ts sets no literal default (no `?? <literal>`): resolution only derives', () => {
-    const text = fs.readFileSync(path.join(ROOT, 'config', 'hub.ts'), 'utf8');
+  test('model/hub.ts sets no literal default (no `?? <literal>`): resolution only derives', () => {
+    const text = fs.readFileSync(path.join(ROOT, 'model', 'hub.ts'), 'utf8');
     expect(text.match(/\?\?\s*(['"`{[]|\d|true\b|false\b)/g) ?? []).toEqual([]);
   });
 
@@ -106,7 +106,7 @@ describe('rule: one DNS-label regex and one IPv4 check', () => {
   test('no other source file spells the DNS-label regex, and none spells an IPv4 regex', () => {
     const label = DNS_LABEL.source.slice(1, -1);
     const spelled = sources()
-      .filter(([file]) => file !== 'config/dns.ts')
+      .filter(([file]) => file !== 'model/dns.ts')
       .filter(([, text]) => text.includes(label) || text.includes('[-a-z0-9]*[a-z0-9]') || text.includes('25[0-5]'))
       .map(([file]) => file);
     expect(spelled).toEqual([]);
@@ -126,7 +126,7 @@ describe('rule: one DNS-label regex and one IPv4 check', () => {
 });
 
 describe('rule: release names, namespaces, charts and the IngressClass are decided once', () => {
-  test.each(['traefik', 'ingress-nginx'] as const)('a %s hub: the platform releases come from config/namespaces.ts, JupyterHub\'s from the hub file', (controller) => {
+  test.each(['traefik', 'ingress-nginx'] as const)('a %s hub: the platform releases come from model/namespaces.ts, JupyterHub\'s from the hub file', (controller) => {
     const hub = hubWith('example', (h) => {
       h.ingress = { ...h.ingress, controller };
       h.jupyterhub.namespace = 'physics';
@@ -179,11 +179,11 @@ describe('rule: the load-balancer IP is decided in one place, with its warnings'
     expect(resolveLoadBalancerIP(root, withFileIp())).toEqual({ ip: '203.0.113.10', from: 'outputs', warnings: [] });
   });
 
-  test('no other source file decides it: only config/ingress-ip.ts reads the hub file\'s IP (config/cluster.ts copies it into the model) or the recorded one', () => {
+  test('no other source file decides it: only project/ingress-ip.ts reads the hub file\'s IP (model/cluster.ts copies it into the model) or the recorded one', () => {
     const code = (text: string) => text.replace(/^\s*(\*|\/\/|\/\*\*).*$/gm, '');
     const deciders = sources()
       .filter(([, text]) => /\.ingress\.loadBalancerIP\b/.test(code(text)) || /(?<!function )\breadIngressIp\(/.test(code(text)))
       .map(([file]) => file);
-    expect(deciders.sort()).toEqual(['config/cluster.ts', 'config/ingress-ip.ts']);
+    expect(deciders.sort()).toEqual(['model/cluster.ts', 'project/ingress-ip.ts']);
   });
 });

@@ -6,10 +6,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
-import { managedClusterLabels, MANAGED_CLUSTER_LABELS } from '../../config/cluster-labels';
-import { UserError, UserErrors } from '../../config/errors';
-import { defineHub } from '../../config/hub';
-import { CERT_MANAGER_NAMESPACE, INGRESS_CONTROLLERS } from '../../config/namespaces';
+import { managedClusterLabels, MANAGED_CLUSTER_LABELS } from '../../model/cluster-labels';
+import { UserError, UserErrors } from '../../model/errors';
+import { defineHub } from '../../model/hub';
+import { CERT_MANAGER_NAMESPACE, INGRESS_CONTROLLERS } from '../../model/namespaces';
 import { splitImage } from '../../k8s/jupyterhub/image';
 
 const EXAMPLE_TEXT = fs.readFileSync(path.resolve(__dirname, '..', '..', 'hubs', 'example.yaml'), 'utf8');

@@ -1,5 +1,5 @@
 /**
- * The sops format (`config/sops.ts`, `config/sops-age.ts`): files the real sops wrote are read by
+ * The sops format (`project/sops.ts`, `project/sops-age.ts`): files the real sops wrote are read by
  * jhm, files jhm writes are read by an independent reader (the `sops-age` package), the MAC is
  * recomputed here from sops's definition, and any change to a value is refused. Keys are
  * throwaway ones made per run, and the published test key of the fixtures (see sops-fixtures/).
@@ -11,10 +11,10 @@ import * as os from 'os';
 import * as path from 'path';
 import { parse, parseDocument } from 'yaml';
 import { decryptSops } from 'sops-age';
-import { UserError } from '../../config/errors';
+import { UserError } from '../../model/errors';
 import { which } from '../../base/tools';
-import { ageKeygen } from '../../config/sops-age';
-import { decryptSopsDocument, encryptSopsYaml, sopsDataKey, sopsMetadata, sopsRuleFor } from '../../config/sops';
+import { ageKeygen } from '../../project/sops-age';
+import { decryptSopsDocument, encryptSopsYaml, sopsDataKey, sopsMetadata, sopsRuleFor } from '../../project/sops';
 
 const FIXTURES = path.join(__dirname, 'sops-fixtures');
 /** The real age tool (Debian's age package), for the age layer; its tests are skipped without it. */

@@ -1,5 +1,5 @@
 /**
- * State identity (issue 18, item 2; config/state-identity.ts): no two clusters of a project keep
+ * State identity (issue 18, item 2; project/state-identity.ts): no two clusters of a project keep
  * their Terraform state in one place (local file, S3 store+bucket+key, HTTP address), refused by
  * `validateProject` (so `jhm validate`, `jhm synth`, `diff`, `check`, `deploy`) naming both files
  * and the field; the S3 key derived from the cluster's name when a file gives a bucket and no key,
@@ -7,10 +7,10 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { defineCluster } from '../../config/cluster';
-import { clusterJsonSchema, defaultS3StateKey } from '../../config/cluster-schema';
-import { stateLocation } from '../../config/state-identity';
-import { validateProject } from '../../config/validate';
+import { defineCluster } from '../../model/cluster';
+import { clusterJsonSchema, defaultS3StateKey } from '../../model/cluster-schema';
+import { stateLocation } from '../../project/state-identity';
+import { validateProject } from '../../project/validate';
 import { synthesisUnits } from '../../synth/pipeline';
 import { clusterInput, errorLines, EXAMPLE_HUB_TEXT, hubOnInput, projectWith } from './cluster-fixtures';
 

@@ -9,10 +9,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import fc from 'fast-check';
 import { parse } from 'yaml';
-import { UserError, UserErrors } from '../../config/errors';
-import { defineHub } from '../../config/hub';
-import { loadHubFile } from '../../config/load';
-import { terraformTextProblem } from '../../config/terraform-text';
+import { UserError, UserErrors } from '../../model/errors';
+import { defineHub } from '../../model/hub';
+import { loadHubFile } from '../../project/load';
+import { terraformTextProblem } from '../../model/terraform-text';
 import { HUB_ON_CLUSTER_FIELDS, KUBERNETES_ONLY_FIELDS, schemaStringFields, setField, TERRAFORM_FIELDS, TERRAFORM_PATTERN_FIELDS, TERRAFORM_TEXT_FIELDS, trickyText } from './hub-string-fields';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -32,7 +32,7 @@ function refusals(input: unknown): UserError[] {
 }
 
 /**
- * The rule, written independently of config/terraform-text.ts: text Terraform reads exactly as
+ * The rule, written independently of model/terraform-text.ts: text Terraform reads exactly as
  * written, and cdktf passes through untouched.
  */
 function terraformKeepsLiterally(text: string): boolean {

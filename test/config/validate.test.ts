@@ -1,5 +1,5 @@
 /**
- * `validateProject` (config/validate.ts), the checks `jhm validate`, `jhm synth` and the cdktf app
+ * `validateProject` (project/validate.ts), the checks `jhm validate`, `jhm synth` and the cdktf app
  * share: rules across ALL hubs of the project (also those not named), the release name helm
  * accepts, and the hub's Kubernetes version against the `kubeVersion` of each pinned chart it
  * renders. Every problem names the hub file and the field. No render is involved.
@@ -8,9 +8,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { problems } from '../support/problems';
-import { defineHub } from '../../config/hub';
-import { loadProject } from '../../config/load';
-import { chartErrors, HELM_RELEASE_NAME_MAX, validateProject } from '../../config/validate';
+import { defineHub } from '../../model/hub';
+import { loadProject } from '../../project/load';
+import { chartErrors, HELM_RELEASE_NAME_MAX, validateProject } from '../../project/validate';
 import { parse } from 'yaml';
 
 const EXAMPLE = fs.readFileSync(path.join(__dirname, '..', '..', 'hubs', 'example.yaml'), 'utf8');

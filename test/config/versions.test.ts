@@ -1,5 +1,5 @@
 /**
- * The chart pins are data (`charts.yaml`, read by `config/chart-pins.ts` on every run):
+ * The chart pins are data (`charts.yaml`, read by `project/chart-pins.ts` on every run):
  * - jhm's own file pins every chart, and each recorded `kubeVersion` (what `jhm validate` checks a
  *   hub's Kubernetes version against) is the one in the chart's own Chart.yaml, read from the real
  *   archives (`realCharts`: CI has them; the comparison is skipped, saying so, where they are not);
@@ -13,10 +13,10 @@ import * as os from 'os';
 import * as path from 'path';
 import * as semver from 'semver';
 import { parse } from 'yaml';
-import { loadChartPins, packagedChartPins, packagedChartPinsFile } from '../../config/chart-pins';
-import { formatDiagnostic, isUserError } from '../../config/diagnostics';
-import { validateProject } from '../../config/validate';
-import { CHART_KEYS } from '../../config/versions';
+import { loadChartPins, packagedChartPins, packagedChartPinsFile } from '../../project/chart-pins';
+import { formatDiagnostic, isUserError } from '../../model/diagnostics';
+import { validateProject } from '../../project/validate';
+import { CHART_KEYS } from '../../model/versions';
 import { archiveName } from '../../k8s/helm/chart-lock';
 import { realCharts } from '../support/outside-files';
 

@@ -10,7 +10,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
 import { decryptSops } from 'sops-age';
-import { ageKeygen } from '../../config/sops-age';
+import { ageKeygen } from '../../project/sops-age';
 import { engineEnv, makeProject, REPO, removeProjects, TestProject } from '../support/project';
 
 afterAll(removeProjects);

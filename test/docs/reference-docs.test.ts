@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Command } from 'commander';
 import { commandReference, referenceDocs } from '../../scripts/generate-docs';
-import { clusterJsonSchema } from '../../config/cluster-schema';
+import { clusterJsonSchema } from '../../model/cluster-schema';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const generated = referenceDocs();

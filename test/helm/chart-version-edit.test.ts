@@ -7,7 +7,7 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { packagedChartPins } from '../../config/chart-pins';
+import { packagedChartPins } from '../../project/chart-pins';
 import { renderedChartVersions } from '../../synth/compare';
 import { engineEnv, makeProject, removeProjects, REPO, runJhm, TestProject } from '../support/project';
 import { removeTempDirs, tempDir } from './helpers';

@@ -1,7 +1,7 @@
 /** Finding helm: JHM_HELM, then PATH, then the npm package; and helm's version, cached. */
 import * as fs from 'fs';
 import * as path from 'path';
-import { UserError } from '../../config/errors';
+import { UserError } from '../../model/errors';
 import { HELM_NPM_PACKAGE, HelmBinary, HelmRunError } from '../../k8s/helm/helm-binary';
 import { countingHelm, realHelm, removeTempDirs, tempDir } from './helpers';
 

@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { packagedChartPins } from '../../config/chart-pins';
+import { packagedChartPins } from '../../project/chart-pins';
 import { HelmRenderer } from '../../k8s/helm/render';
 import { resolveSettings } from '../../k8s/helm/settings';
 import { packageTestCharts } from '../../bench/test-charts';

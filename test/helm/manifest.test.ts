@@ -1,8 +1,8 @@
 /** Reading helm's output and finishing the objects, on hand-written helm output (no helm needed). */
 import { isDeepStrictEqual } from 'util';
 import fc from 'fast-check';
-import { UserError } from '../../config/errors';
-import { packagedChartPins } from '../../config/chart-pins';
+import { UserError } from '../../model/errors';
+import { packagedChartPins } from '../../project/chart-pins';
 import { parseHelmOutput, readYamlDocuments, readYamlDocumentsReference } from '../../k8s/helm/manifest';
 import { finishObjects } from '../../k8s/helm/post-process';
 

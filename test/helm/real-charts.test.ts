@@ -10,7 +10,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import { isDeepStrictEqual } from 'util';
 import * as path from 'path';
-import { packagedChartPins } from '../../config/chart-pins';
+import { packagedChartPins } from '../../project/chart-pins';
 import { archiveName } from '../../k8s/helm/chart-lock';
 import { readYamlDocuments, readYamlDocumentsReference } from '../../k8s/helm/manifest';
 import { HelmRenderer } from '../../k8s/helm/render';

@@ -3,7 +3,7 @@
  * share a release, synthesized concurrently) run helm once, and each gets its own objects, equal to
  * a render alone. With the cache off, helm still runs for every render.
  */
-import { packagedChartPins } from '../../config/chart-pins';
+import { packagedChartPins } from '../../project/chart-pins';
 import { HelmRenderer } from '../../k8s/helm/render';
 import type { RenderRequest } from '../../k8s/helm/types';
 import { packageTestCharts } from '../../bench/test-charts';

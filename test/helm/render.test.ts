@@ -2,8 +2,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { stringify } from 'yaml';
-import { UserError } from '../../config/errors';
-import { packagedChartPins } from '../../config/chart-pins';
+import { UserError } from '../../model/errors';
+import { packagedChartPins } from '../../project/chart-pins';
 import { HelmRenderer } from '../../k8s/helm/render';
 import { ScopeTable } from '../../k8s/helm/scope';
 import type { K8sObject, RenderRequest, RenderResult } from '../../k8s/helm/types';

@@ -8,9 +8,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Testing } from 'cdktf';
-import { Cluster, defineCluster } from '../../config/cluster';
-import { clusterUnits } from '../../config/cluster-unit';
-import { defineHub, Hub } from '../../config/hub';
+import { Cluster, defineCluster } from '../../model/cluster';
+import { clusterUnits } from '../../model/cluster-unit';
+import { defineHub, Hub } from '../../model/hub';
 import { ClusterStack } from '../../infra/cluster-stack';
 import { synthInfra } from '../../infra/synth';
 import { clusterInput, hubOnInput } from '../config/cluster-fixtures';

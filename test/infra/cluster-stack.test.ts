@@ -4,9 +4,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Testing } from 'cdktf';
-import { OPENSTACK_PROVIDER } from '../../config/versions';
-import { INFRA_OUTPUTS } from '../../config/outputs';
-import { clusterUnits } from '../../config/cluster-unit';
+import { OPENSTACK_PROVIDER } from '../../model/versions';
+import { INFRA_OUTPUTS } from '../../project/outputs';
+import { clusterUnits } from '../../model/cluster-unit';
 import { synthInfra } from '../../infra/synth';
 import { cleanupTempDirs, exampleHub, synthHub, synthHubJson, tempDir, TfJson, variantHub } from './support';
 

@@ -1,10 +1,10 @@
 /**
- * Rule: every default of a Magnum setting has one home, its row in config/magnum-fields.ts. The
+ * Rule: every default of a Magnum setting has one home, its row in model/magnum-fields.ts. The
  * Magnum constructs, built through the TypeScript API with a setting left out, use the row's
  * default: the same value a file that leaves it out gets (no default of their own).
  */
 import { Testing, TerraformStack } from 'cdktf';
-import { CLUSTER_FIELDS, fieldDefault, NODE_GROUP_FIELDS } from '../../config/magnum-fields';
+import { CLUSTER_FIELDS, fieldDefault, NODE_GROUP_FIELDS } from '../../model/magnum-fields';
 import { MagnumCluster } from '../../infra/magnum-cluster';
 import { MagnumNodeGroup } from '../../infra/magnum-nodegroup';
 import { cleanupTempDirs, tempDir, TfJson } from './support';

@@ -39,7 +39,7 @@ describe('MagnumCluster', () => {
   });
 
   test.each<[string, Partial<MagnumClusterProps>, RegExp]>([
-    // The rules of the settings' rows (config/magnum-fields.ts), worded as for a file.
+    // The rules of the settings' rows (model/magnum-fields.ts), worded as for a file.
     ['an even masterCount', { masterCount: 2 }, /^MagnumCluster cluster: masterCount is 2: Magnum needs an odd number of control-plane nodes/],
     ['a createTimeout below a cluster\'s creation time', { createTimeout: '30m' }, /^MagnumCluster cluster: createTimeout is 30m: Magnum takes 10-30 minutes to create a cluster; use at least "60m"/],
     ['an updateTimeout below the provider\'s', { updateTimeout: '10m' }, /^MagnumCluster cluster: updateTimeout is 10m: a rolling upgrade replaces every node one at a time/],

@@ -57,7 +57,7 @@ test('a bad hub file exits 1 with one line per problem naming file, line and fie
   expect(fs.existsSync(path.join(run.outdir, 'stacks'))).toBe(false);
 });
 
-test('makes the checks jhm validate makes (config/validate.ts): rules across hubs and the charts\' kubeVersion, one line each', () => {
+test('makes the checks jhm validate makes (project/validate.ts): rules across hubs and the charts\' kubeVersion, one line each', () => {
   const other = example.replace(/^dns:\n/m, 'dns:\n  record: example\n').replace('kubernetesVersion: "1.33.0"', 'kubernetesVersion: "1.27.0"').replace('template: kubernetes-1-33-jammy', 'template: kubernetes-1-27-jammy');
   const run = runApp({ example, other });
   expect(run.status).toBe(1);

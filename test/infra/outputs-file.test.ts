@@ -1,13 +1,13 @@
 /**
  * The outputs file round trip: a synthesized hub stack, the outputs file the cdktf CLI writes
- * from it (with cdktf-cli's own code), and `config/outputs.ts` reading it back.
+ * from it (with cdktf-cli's own code), and `project/outputs.ts` reading it back.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 // cdktf-cli's implementation of `cdktf deploy --outputs-file` (a dependency of cdktf-cli).
 import { getConstructIdsForOutputs, saveOutputs } from '@cdktf/cli-core/src/lib/output';
-import { outputsFilePath, readInfraOutputs, readIngressIp } from '../../config/outputs';
-import { clusterUnits } from '../../config/cluster-unit';
+import { outputsFilePath, readInfraOutputs, readIngressIp } from '../../project/outputs';
+import { clusterUnits } from '../../model/cluster-unit';
 import { synthInfra } from '../../infra/synth';
 import { cleanupTempDirs, exampleHub, tempDir } from './support';
 

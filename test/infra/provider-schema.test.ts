@@ -221,7 +221,7 @@ describe('generated bindings', () => {
     }
   });
 
-  test('the generator refuses a cdktf.json whose provider constraint differs from config/versions.ts', async () => {
+  test('the generator refuses a cdktf.json whose provider constraint differs from model/versions.ts', async () => {
     const root = tempDir();
     const cdktf = JSON.parse(fs.readFileSync(path.join(ROOT, 'cdktf.json'), 'utf8'));
     cdktf.terraformProviders = ['terraform-provider-openstack/openstack@~> 2.0'];

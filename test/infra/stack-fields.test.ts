@@ -8,8 +8,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
-import { defineHub } from '../../config/hub';
-import { OPENSTACK_DATA_TYPES, OPENSTACK_RESOURCE_TYPES } from '../../config/openstack-resources';
+import { defineHub } from '../../model/hub';
+import { OPENSTACK_DATA_TYPES, OPENSTACK_RESOURCE_TYPES } from '../../infra/openstack-resources';
 import { ContainerinfraClusterV1 } from '../../imports/providers/openstack/containerinfra-cluster-v1';
 import { ContainerinfraNodegroupV1 } from '../../imports/providers/openstack/containerinfra-nodegroup-v1';
 import { DataOpenstackContainerinfraClustertemplateV1 } from '../../imports/providers/openstack/data-openstack-containerinfra-clustertemplate-v1';

@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Lazy, TerraformStack, Testing } from 'cdktf';
 import { which } from '../../base/tools';
-import type { ClusterBackend } from '../../config/cluster';
+import type { ClusterBackend } from '../../model/cluster';
 import { defaultLocalStateFile, StateBackend, StateBackendProps } from '../../infra/state-backend';
 import { cleanupTempDirs, tempDir, TfJson } from './support';
 

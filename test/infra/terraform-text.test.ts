@@ -17,9 +17,9 @@ import * as path from 'path';
 import fc from 'fast-check';
 import { Testing, TerraformStack } from 'cdktf';
 import { which } from '../../base/tools';
-import { LegacyHubFile, legacyHubFileSchema } from '../../config/hub-schema';
-import { resolveHub } from '../../config/hub';
-import { TEMPLATE_SEQUENCE_AFTER_LONE_CR, unicodeProblem } from '../../config/terraform-text';
+import { LegacyHubFile, legacyHubFileSchema } from '../../model/hub-schema';
+import { resolveHub } from '../../model/hub';
+import { TEMPLATE_SEQUENCE_AFTER_LONE_CR, unicodeProblem } from '../../model/terraform-text';
 import { IngressFloatingIp } from '../../infra/ingress-floating-ip';
 import { MagnumNodeGroup } from '../../infra/magnum-nodegroup';
 import { terraformLiteral } from '../../infra/terraform-text';
@@ -72,7 +72,7 @@ function jsonStrings(value: unknown, into = new Set<string>()): Set<string> {
   return into;
 }
 
-/** Hub text Terraform keeps literally (the rule of config/terraform-text.ts, written independently). */
+/** Hub text Terraform keeps literally (the rule of model/terraform-text.ts, written independently). */
 const keptLiterally = (s: string) => !/[$%]\{/.test(s) && !/[$#&]\{TfToken\[/.test(s) && !/\p{Cs}/u.test(s) && s.normalize('NFC') === s && !s.startsWith('\uFEFF');
 /** Construct text that escaping can keep intact: no cdktf marker, Unicode Terraform leaves alone. */
 const escapable = (s: string) => !/[$#&]\{TfToken\[/.test(s) && unicodeProblem(s) === undefined && !/\r(?!\n)[^]*[$%]\{/.test(s);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { NODE_GROUP_LABEL_KEY, nodeGroupLabelValue } from '../../config/node-group';
-import { loadHubFile } from '../../config/load';
+import { NODE_GROUP_LABEL_KEY, nodeGroupLabelValue } from '../../model/node-group';
+import { loadHubFile } from '../../project/load';
 import { ProfileValues } from '../../k8s/jupyterhub/profiles';
 import { jupyterhubValues } from '../../k8s/jupyterhub/values';
 import { at, EXAMPLE_HUB_FILE, exampleWith, FAKE_SECRETS, z2jhSchema, z2jhSchemaErrors } from './support';

@@ -1,9 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
-import { UserError, UserErrors } from '../../config/errors';
-import { loadHubFile } from '../../config/load';
-import { ensureSecrets, loadSecrets, secretsFilePath, secretValues } from '../../config/secrets';
+import { UserError, UserErrors } from '../../model/errors';
+import { loadHubFile } from '../../project/load';
+import { ensureSecrets, loadSecrets, secretsFilePath, secretValues } from '../../project/secrets';
 import { dummyHub, EXAMPLE_HUB_FILE, tempRoot } from './support';
 
 const hub = loadHubFile(EXAMPLE_HUB_FILE, 'hubs/example.yaml');

@@ -9,8 +9,8 @@ import * as path from 'path';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
-import { defineHub, Hub } from '../../config/hub';
-import type { HubSecrets } from '../../config/secrets';
+import { defineHub, Hub } from '../../model/hub';
+import type { HubSecrets } from '../../project/secrets';
 import { valuesSchema } from '../support/outside-files';
 
 export const ROOT = path.resolve(__dirname, '../..');

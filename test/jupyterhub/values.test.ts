@@ -1,6 +1,6 @@
 import { stringify } from 'yaml';
-import { loadHubFile } from '../../config/load';
-import { secretValues } from '../../config/secrets';
+import { loadHubFile } from '../../project/load';
+import { secretValues } from '../../project/secrets';
 import { NGINX_PROXY_BODY_SIZE } from '../../k8s/jupyterhub/ingress';
 import { CORE_NODE_SELECTOR_PATHS } from '../../k8s/jupyterhub/scheduling';
 import { JUPYTERHUB_SECRET_VALUE_PATHS, REDACTED, redactSecretValues, secretValuePaths } from '../../k8s/jupyterhub/secret-paths';

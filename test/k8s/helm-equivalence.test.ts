@@ -15,7 +15,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
-import { loadHubs } from '../../config/load';
+import { loadHubs } from '../../project/load';
 import { archiveName } from '../../k8s/helm/chart-lock';
 import { HelmRenderer } from '../../k8s/helm/render';
 import { BUILTIN_CLUSTER_SCOPED } from '../../k8s/helm/scope';

@@ -8,7 +8,7 @@
 import { ApiObject } from 'cdk8s';
 import fc from 'fast-check';
 import { parse, parseAllDocuments } from 'yaml';
-import { defineHub } from '../../config/hub';
+import { defineHub } from '../../model/hub';
 import { K8sObject } from '../../k8s/helm/types';
 import { ClusterApp, RenderedRelease } from '../../k8s/hub-manifests';
 import { Namespace } from '../../k8s/platform/namespace';

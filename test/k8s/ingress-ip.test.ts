@@ -3,9 +3,9 @@
  * from outputs/<hub>.json (written by jhm deploy); an IP in the hub file wins, with a warning
  * when the two differ; with neither, synth warns and leaves it unset.
  */
-import { INFRA_OUTPUTS } from '../../config/outputs';
+import { INFRA_OUTPUTS } from '../../project/outputs';
 import { EXAMPLE_HUB, makeProject, removeProjects, setHubLine } from '../support/project';
-import { formatDiagnostic } from '../../config/diagnostics';
+import { formatDiagnostic } from '../../model/diagnostics';
 
 afterAll(removeProjects);
 

@@ -35,6 +35,6 @@ test('rule: no other source file defines the API group or the identity of an obj
       }
     }
   };
-  for (const d of ['base', 'config', 'infra', 'k8s', 'synth', 'cli']) walk(d);
+  for (const d of ['base', 'model', 'project', 'infra', 'k8s', 'synth', 'cli']) walk(d);
   expect(offenders).toEqual([]);
 });

@@ -8,7 +8,7 @@ import { K8sObject } from '../../k8s/helm/types';
 import { manifestFiles } from '../../k8s/manifest-files';
 import * as preflightModule from '../../k8s/preflight';
 import { clusterFolders, preflight } from '../../k8s/preflight';
-import { UserError } from '../../config/errors';
+import { UserError } from '../../model/errors';
 import { makeProject, removeProjects } from '../support/project';
 import { WAVES } from '../../k8s/waves';
 

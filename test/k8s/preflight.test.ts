@@ -5,9 +5,9 @@
  * unbroken files have no finding.
  */
 import { parseAllDocuments, stringify } from 'yaml';
-import { formatDiagnostic } from '../../config/diagnostics';
+import { formatDiagnostic } from '../../model/diagnostics';
 import { Finding, identityOnly, preflight, PreflightFiles, withoutCrdSchemas } from '../../k8s/preflight';
-import { loadHubs } from '../../config/load';
+import { loadHubs } from '../../project/load';
 import { HelmRenderer } from '../../k8s/helm/render';
 import { synthClusterManifests } from '../../k8s/synth';
 import { makeProject, removeProjects } from '../support/project';

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'crypto';
 import { parse, stringify } from 'yaml';
-import { loadHubs } from '../../config/load';
+import { loadHubs } from '../../project/load';
 import { HelmRenderer } from '../../k8s/helm/render';
 import { RenderRequest } from '../../k8s/helm/types';
 import { synthClusterManifests } from '../../k8s/synth';

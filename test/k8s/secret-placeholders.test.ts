@@ -6,9 +6,9 @@
 import * as fs from 'fs';
 import fc from 'fast-check';
 import { parse, parseAllDocuments, stringify } from 'yaml';
-import { isUserError } from '../../config/errors';
-import { defineHub, Hub } from '../../config/hub';
-import { HubSecrets, secretValues } from '../../config/secrets';
+import { isUserError } from '../../model/errors';
+import { defineHub, Hub } from '../../model/hub';
+import { HubSecrets, secretValues } from '../../project/secrets';
 import { K8sObject } from '../../k8s/helm/types';
 import { jupyterhubValues } from '../../k8s/jupyterhub/values';
 import { fillSecretFiles, fillSecrets, placeholderSecrets, placeholdersIn, placeholdersInPlace, secretPlaces, substitution } from '../../k8s/secret-placeholders';

@@ -7,8 +7,8 @@
 import * as path from 'path';
 import { randomBytes } from 'crypto';
 import { parse, stringify } from 'yaml';
-import { UserErrors } from '../../config/errors';
-import { loadHubs } from '../../config/load';
+import { UserErrors } from '../../model/errors';
+import { loadHubs } from '../../project/load';
 import { HelmRenderer } from '../../k8s/helm/render';
 import { RenderRequest } from '../../k8s/helm/types';
 import { isSecret } from '../../k8s/manifest-files';

@@ -10,7 +10,7 @@ import { CLUSTER_SCOPED, NAMESPACED } from './scopes';
 import { ObjectInFile, objectsOf, typeOf, validateWithModels } from './support';
 import { EXAMPLE_HUB, EXAMPLE_HUB_NGINX, FAKE_GITHUB_CLIENT_SECRET, makeProject, removeProjects, TestProject } from '../support/project';
 import { SYNC_WAVE_ANNOTATION, WAVES } from '../../k8s/waves';
-import { loadHubs } from '../../config/load';
+import { loadHubs } from '../../project/load';
 import { HelmRenderer } from '../../k8s/helm/render';
 import { RenderRequest, RenderResult } from '../../k8s/helm/types';
 import { synthClusterManifests } from '../../k8s/synth';

@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parse, parseAllDocuments } from 'yaml';
 import { planApply } from '../../cli/tools/apply-waves';
-import { defineHub } from '../../config/hub';
+import { defineHub } from '../../model/hub';
 import { K8sObject } from '../../k8s/helm/types';
 import { ClusterApp, RenderedRelease } from '../../k8s/hub-manifests';
 import { applyStagesHelp, SYNC_WAVE_ANNOTATION, syncWave, WAVE_ORDER, WAVE_STAGES, WAVES } from '../../k8s/waves';

@@ -1,5 +1,5 @@
 import { Chart, Testing } from 'cdk8s';
-import { Hub } from '../../config/hub';
+import { Hub } from '../../model/hub';
 import { LETSENCRYPT_SERVERS, LetsEncryptIssuers } from '../../k8s/platform/cluster-issuers';
 import { exampleHub, hubWith, validateClusterIssuers } from './helpers';
 

@@ -1,11 +1,11 @@
 import fc from 'fast-check';
-import { isUserError } from '../../config/errors';
-import type { Hub } from '../../config/hub';
-import { decideLoadBalancerIP } from '../../config/ingress-ip';
+import { isUserError } from '../../model/errors';
+import type { Hub } from '../../model/hub';
+import { decideLoadBalancerIP } from '../../project/ingress-ip';
 import { certManagerRelease, ingressControllerRelease } from '../../k8s/platform/ingress-controller';
 import { traefikValues } from '../../k8s/platform/traefik-values';
 import { certManagerFor, exampleHub, hubWith, ingressNginxFor, traefikFor } from './helpers';
-import { formatDiagnostic } from '../../config/diagnostics';
+import { formatDiagnostic } from '../../model/diagnostics';
 
 /** The release as the synth makes it: with the load-balancer IP decided from the hub file and `recorded`. */
 const release = (hub: Hub, recorded?: string) => ingressControllerRelease(hub.cluster, decideLoadBalancerIP(hub.cluster, recorded));

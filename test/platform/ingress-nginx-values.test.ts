@@ -1,4 +1,4 @@
-import { NODE_GROUP_LABEL_KEY } from '../../config/node-group';
+import { NODE_GROUP_LABEL_KEY } from '../../model/node-group';
 import { hubWith, ingressNginxFor, leafPaths } from './helpers';
 
 const IP = '149.165.150.10';

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { NODE_GROUP_LABEL_KEY } from '../../config/node-group';
+import { NODE_GROUP_LABEL_KEY } from '../../model/node-group';
 import { CONTROL_PLANE_LABEL } from '../../k8s/platform/placement';
 import { chartValuesValidator, exampleHub, hubWith, schemaDraft, schemaErrors, traefikFor } from './helpers';
 import { valuesSchema } from '../support/outside-files';

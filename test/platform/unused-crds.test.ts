@@ -7,7 +7,7 @@ import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { isUnusedCrd } from '../../k8s/platform/release';
 import { ingressControllerRelease, TRAEFIK_HUB_API_GROUP } from '../../k8s/platform/ingress-controller';
-import { loadHubs } from '../../config/load';
+import { loadHubs } from '../../project/load';
 import { EXAMPLE_HUB, EXAMPLE_HUB_NGINX, makeProject, removeProjects } from '../support/project';
 import { realCharts } from '../support/outside-files';
 

@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { packagedChartPins } from '../../config/chart-pins';
+import { packagedChartPins } from '../../project/chart-pins';
 import { archiveName } from '../../k8s/helm/chart-lock';
 import { crd, outsideFiles, realCharts, sharedDir, valuesSchema } from './outside-files';
 

@@ -11,7 +11,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { packagedChartPins } from '../../config/chart-pins';
+import { packagedChartPins } from '../../project/chart-pins';
 import { archiveName } from '../../k8s/helm/chart-lock';
 
 /** jhm's own chart pins (its charts.yaml). */

@@ -1,5 +1,5 @@
 /** Test helper: the one-line problems a call throws as `UserErrors` (none when it succeeds); anything else is rethrown. */
-import { UserErrors } from '../../config/errors';
+import { UserErrors } from '../../model/errors';
 
 export function problems(f: () => unknown): string[] {
   try {

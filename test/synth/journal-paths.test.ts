@@ -10,7 +10,7 @@ import * as fc from 'fast-check';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { UserError } from '../../config/errors';
+import { UserError } from '../../model/errors';
 import { recoverOutputs } from '../../synth/output';
 
 const made: string[] = [];

@@ -7,7 +7,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { UserError } from '../../config/errors';
+import { UserError } from '../../model/errors';
 import { formatManifestPlan, ObjectChange, planManifests } from '../../synth/manifest-plan';
 import { EXAMPLE_HUB, makeProject, removeProjects, TestProject } from '../support/project';
 

@@ -1,7 +1,7 @@
 /**
  * The namespaces and Helm release names the platform uses on every cluster, in one place:
  * cert-manager's, each ingress controller's (with its IngressClass and chart), and the namespaces
- * Kubernetes itself owns. The resolved hub model (`config/hub.ts`) reads them, and the hub schema
+ * Kubernetes itself owns. The resolved hub model (`model/hub.ts`) reads them, and the hub schema
  * refuses them as JupyterHub's namespace.
  */
 import type { ChartKey } from './versions';

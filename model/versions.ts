@@ -1,6 +1,6 @@
 /**
  * Pinned upstream versions. The Helm charts are data, read at run time from `charts.yaml`
- * (`config/chart-pins.ts`: the project's file wins chart by chart, jhm's own file gives the
+ * (`project/chart-pins.ts`: the project's file wins chart by chart, jhm's own file gives the
  * rest), so a version edit takes effect on the next synth without a build; their types are here.
  * The Terraform provider and the default cluster template are compiled in.
  */
@@ -37,6 +37,6 @@ export const OPENSTACK_PROVIDER = {
 
 /**
  * The Jetstream2 cluster template the runbook uses. Its name states the Kubernetes version charts
- * are rendered for (1.33; `config/cluster-templates.ts`).
+ * are rendered for (1.33; `model/cluster-templates.ts`).
  */
 export const DEFAULT_CLUSTER_TEMPLATE = 'kubernetes-1-33-jammy';

@@ -1,7 +1,7 @@
 /**
  * DNS names, in one place: the DNS-label rule (RFC 1123) that hub, cluster, nodegroup, record,
  * namespace and release names follow, zone names built from it, and how a hub's host name is
- * made from its record and zone. The hub schema, the resolved model (`config/hub.ts`), the
+ * made from its record and zone. The hub schema, the resolved model (`model/hub.ts`), the
  * constructs (`infra/`) and the Helm engine all use these.
  */
 

@@ -5,9 +5,9 @@
  * recorded in `outputs/<cluster>.json`, with the warnings the user should see about it.
  */
 import { isIPv4 } from 'net';
-import { Diagnostic, warning } from './diagnostics';
-import { UserError } from './errors';
-import type { Cluster } from './cluster';
+import { Diagnostic, warning } from '../model/diagnostics';
+import { UserError } from '../model/errors';
+import type { Cluster } from '../model/cluster';
 import { readIngressIp } from './outputs';
 
 /** The decided load-balancer IP of a hub's ingress controller. */

@@ -5,12 +5,12 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { Diagnostics } from './diagnostics';
-import { UserError, UserErrors } from './errors';
+import { Diagnostics } from '../model/diagnostics';
+import { UserError, UserErrors } from '../model/errors';
 import { readInputFile } from './input-file';
 import { parseYamlFile } from './yaml-file';
-import { Cluster, defineCluster } from './cluster';
-import { defineHub, Hub } from './hub';
+import { Cluster, defineCluster } from '../model/cluster';
+import { defineHub, Hub } from '../model/hub';
 import { PROJECT_PATHS, ProjectLayout } from './layout';
 
 /** Folder of hub files, relative to the project root. */

@@ -23,7 +23,7 @@ export function requireInteger(value: number, what: string, prop: string, min: n
 }
 
 /**
- * The size range of a nodegroup (`nodeRangeProblems` in `config/magnum-fields.ts`): each size an
+ * The size range of a nodegroup (`nodeRangeProblems` in `model/magnum-fields.ts`): each size an
  * integer of at least 1, and no problem across them.
  */
 export function requireNodeRange(g: Required<NodeRange>, what: string, prefix = ''): void {
@@ -33,7 +33,7 @@ export function requireNodeRange(g: Required<NodeRange>, what: string, prefix = 
 }
 
 /**
- * The rules of a Magnum settings table's rows (`check` in `config/magnum-fields.ts`, the same a
+ * The rules of a Magnum settings table's rows (`check` in `model/magnum-fields.ts`, the same a
  * file's settings obey) on `values`; values `skip` says are not known yet (cdktf tokens) are left out.
  */
 export function requireFieldRules(table: Readonly<Record<string, MagnumField>>, values: Readonly<Record<string, unknown>>, what: string, skip: (value: unknown) => boolean, prefix = ''): void {

@@ -3,7 +3,7 @@
  * line: syntax errors as `file:line: invalid YAML`, and a line for any field path.
  */
 import { Document, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
-import { MAX_QUOTED_CHARS, truncate, UserError, UserErrors } from './errors';
+import { MAX_QUOTED_CHARS, truncate, UserError, UserErrors } from '../model/errors';
 
 /**
  * Aliases a document may expand (the `yaml` package's `maxAliasCount`): beyond it, reading the

@@ -23,7 +23,7 @@
  */
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'crypto';
 import { Document, isMap, isScalar, isSeq, Node, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
-import { quote, UserError } from './errors';
+import { quote, UserError } from '../model/errors';
 import { readInputFile } from './input-file';
 import { parseYamlFile } from './yaml-file';
 import { ageIdentities, ageUnwrap, ageWrap, AgeError, isAgeRecipient } from './sops-age';

@@ -2,7 +2,7 @@
  * The Magnum cluster labels jhm sets itself, in one place: the Terraform side writes them
  * (`infra/magnum-cluster.ts`), and the cluster schema refuses them in `labels`, naming the field
  * that sets each one (an entry there would be silently overridden). The labels a field sets are
- * that field's row in `config/magnum-fields.ts` (its Terraform argument `labels.<key>`); the
+ * that field's row in `model/magnum-fields.ts` (its Terraform argument `labels.<key>`); the
  * labels jhm fixes are here.
  */
 import { FIELD_LABELS } from './magnum-fields';

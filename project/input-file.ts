@@ -8,7 +8,7 @@
  * it is read cannot grow memory either.
  */
 import * as fs from 'fs';
-import { UserError } from './errors';
+import { UserError } from '../model/errors';
 
 /** Largest hub or secrets file jhm reads: 1 MiB (the example hub file is about 4 KiB). */
 export const MAX_INPUT_FILE_BYTES = 1024 * 1024;

@@ -16,7 +16,7 @@
 import * as fs from 'fs';
 import { pathToFileURL } from 'url';
 import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'worker_threads';
-import { UserError } from './errors';
+import { UserError } from '../model/errors';
 
 /** The variables sops (and jhm) read the user's age identities from. */
 export const AGE_KEY_VARIABLES = ['SOPS_AGE_KEY_FILE', 'SOPS_AGE_KEY'] as const;

@@ -133,7 +133,7 @@ export class ProjectLayout {
     return this.at(PROJECT_PATHS.chartLock);
   }
 
-  /** The project's `charts.yaml`: the charts it pins over jhm's own (`config/chart-pins.ts`). */
+  /** The project's `charts.yaml`: the charts it pins over jhm's own (`project/chart-pins.ts`). */
   public get chartPins(): string {
     return this.at(PROJECT_PATHS.chartPins);
   }

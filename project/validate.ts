@@ -16,15 +16,15 @@
  * whose cluster is unknown (`countsFor`), and the collisions blamed on them. Every problem names
  * the file and the field that sets the value.
  */
-import { Diagnostic, Diagnostics } from './diagnostics';
-import { UserError } from './errors';
-import { Cluster, settingsKey } from './cluster';
-import { kubernetesVersionField } from './cluster-templates';
-import { Hub, hubCharts } from './hub';
+import { Diagnostic, Diagnostics } from '../model/diagnostics';
+import { UserError } from '../model/errors';
+import { Cluster, settingsKey } from '../model/cluster';
+import { kubernetesVersionField } from '../model/cluster-templates';
+import { Hub, hubCharts } from '../model/hub';
 import { loadChartPins, packagedChartPins } from './chart-pins';
-import type { ChartPins } from './versions';
-import { allClusters, checkHubSet, clusterWarnings } from './hub-set';
-import { loginWarnings } from './login-rules';
+import type { ChartPins } from '../model/versions';
+import { allClusters, checkHubSet, clusterWarnings } from '../model/hub-set';
+import { loginWarnings } from '../model/login-rules';
 import { CLUSTERS_DIR, HubFileCluster, HUBS_DIR, loadHubs, loadProject } from './load';
 import { checkStateLocations } from './state-identity';
 import * as path from 'path';

@@ -3,7 +3,7 @@
  * ingress controller, Let's Encrypt account and Terraform backend. Its parts are also the
  * cluster parts of a hub file in the legacy format (`cluster:` a mapping, `hub-schema.ts`): each
  * part and each rule on it has its one home here, except the Magnum settings of the cluster and
- * its nodegroups, whose fields, defaults and rules are rows of `config/magnum-fields.ts`.
+ * its nodegroups, whose fields, defaults and rules are rows of `model/magnum-fields.ts`.
  * `cluster.schema.json` is generated from it.
  */
 import { z } from 'zod';
@@ -106,7 +106,7 @@ export type Issue = (path: (string | number)[], message: string) => void;
 
 /**
  * The rules on a Magnum cluster and its nodegroups, for a cluster file (`magnum`) and a legacy
- * hub file (`cluster`) alike: the settings' own (`config/magnum-fields.ts`), the labels jhm
+ * hub file (`cluster`) alike: the settings' own (`model/magnum-fields.ts`), the labels jhm
  * manages, and the nodegroup list (unique names, not Magnum's own).
  */
 export function checkClusterParts(c: z.output<typeof magnumSchema>, nodeGroups: z.output<typeof nodeGroupsSchema>, key: 'magnum' | 'cluster', issue: Issue): void {

@@ -30,23 +30,23 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Document, isMap, isScalar, isSeq, Scalar } from 'yaml';
 import { z } from 'zod';
-import { Diagnostic, warning } from './diagnostics';
-import { quote, UserError, UserErrors } from './errors';
+import { Diagnostic, warning } from '../model/diagnostics';
+import { quote, UserError, UserErrors } from '../model/errors';
 import { writeFileAtomicSync } from '../base/files';
 import { valueAt } from '../base/object-path';
 import { readInputFile } from './input-file';
-import { fieldApplies, fieldName, HubSecrets, SECRET_FIELDS, SecretField, secretsFrom } from './secret-fields';
+import { fieldApplies, fieldName, HubSecrets, SECRET_FIELDS, SecretField, secretsFrom } from '../model/secret-fields';
 import { parseYamlFile } from './yaml-file';
 import { decryptSopsDocument, encryptSopsYaml, isSopsDocument, SOPS_CONFIG, sopsRuleFor, SopsRule } from './sops';
-import { Hub } from './hub';
+import { Hub } from '../model/hub';
 import { PROJECT_PATHS, ProjectLayout } from './layout';
-import { issuesToErrors, IssueWording, ZodIssue } from './zod-issues';
+import { issuesToErrors, IssueWording, ZodIssue } from '../model/zod-issues';
 
 /** Folder of secrets files, relative to the project root (git-ignored except its README.md). */
 export const SECRETS_DIR = PROJECT_PATHS.secrets;
 
-export { TOKEN_BYTES } from './secret-fields';
-export type { HubSecrets } from './secret-fields';
+export { TOKEN_BYTES } from '../model/secret-fields';
+export type { HubSecrets } from '../model/secret-fields';
 
 const noWhitespace = /^\S+$/;
 
@@ -434,4 +434,4 @@ function sortSections(doc: Document): void {
 }
 
 /** Every secret string in `secrets` (for leak scans of generated output). */
-export { secretValues } from './secret-fields';
+export { secretValues } from '../model/secret-fields';

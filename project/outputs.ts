@@ -12,7 +12,7 @@
 import * as fs from 'fs';
 import { isIPv4 } from 'net';
 import * as path from 'path';
-import { quote, UserError } from './errors';
+import { quote, UserError } from '../model/errors';
 import { PROJECT_PATHS, ProjectLayout } from './layout';
 
 /** Terraform output names of a cluster stack. */

@@ -4,10 +4,10 @@
  * argument:
  *
  * - the schema of `magnum:` (a cluster file) and `cluster:` (a hub file in the original format),
- *   of `defaultWorker:` and of each entry of `nodeGroups:` (`config/cluster-schema.ts`), hence
+ *   of `defaultWorker:` and of each entry of `nodeGroups:` (`model/cluster-schema.ts`), hence
  *   `cluster.schema.json` and `hub.schema.json`: a row's zod schema carries its rule, its default
  *   and its description;
- * - the resolved model (`ClusterSettings` and `NodeGroup` in `config/cluster.ts`): the rows the
+ * - the resolved model (`ClusterSettings` and `NodeGroup` in `model/cluster.ts`): the rows the
  *   model passes through unchanged (`model: 'settings'`), in table order;
  * - the props of the Magnum constructs (`infra/magnum-cluster.ts`, `infra/magnum-nodegroup.ts`),
  *   which take those settings with the table's defaults ({@link magnumSettingsWithDefaults});
@@ -388,7 +388,7 @@ export type MagnumFile = z.output<typeof magnumSchema>;
 /**
  * The rules on validated Magnum settings under `key` (`magnum` or `cluster`) beyond each field's
  * schema: the rows' own rules, the default worker's size range, and the Kubernetes version of the
- * template (`config/cluster-templates.ts`).
+ * template (`model/cluster-templates.ts`).
  */
 export function checkMagnum(c: MagnumFile, key: string, issue: FieldIssue): void {
   checkFields(CLUSTER_FIELDS, c, [key], issue);

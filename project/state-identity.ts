@@ -14,9 +14,9 @@
  * trailing `/` do not make another place. A collision is reported on the later cluster's file,
  * naming the other file and the field that sets the place.
  */
-import { Cluster, ClusterBackend } from './cluster';
-import { defaultS3StateKey } from './cluster-schema';
-import { truncate, UserError, UserErrors } from './errors';
+import { Cluster, ClusterBackend } from '../model/cluster';
+import { defaultS3StateKey } from '../model/cluster-schema';
+import { truncate, UserError, UserErrors } from '../model/errors';
 import { localStateFileName } from './layout';
 
 /** Where a cluster's state lives: `id` compares places, `shown` says it (never a credential). */

@@ -22,12 +22,12 @@ import * as path from 'path';
 import validRange from 'semver/ranges/valid';
 import { z } from 'zod';
 import { packageRoot } from '../base/package-root';
-import { UserError, UserErrors } from './errors';
+import { UserError, UserErrors } from '../model/errors';
 import { readInputFile } from './input-file';
 import { PROJECT_PATHS, ProjectLayout } from './layout';
 import { parseYamlFile } from './yaml-file';
-import { CHART_KEYS, ChartKey, ChartPin, ChartPins } from './versions';
-import { issuesToErrors, ZodIssue } from './zod-issues';
+import { CHART_KEYS, ChartKey, ChartPin, ChartPins } from '../model/versions';
+import { issuesToErrors, ZodIssue } from '../model/zod-issues';
 
 /** Where to look up what a pin's fields should say. */
 const SHOW_CHART = 'helm show chart <name> --repo <repository> --version <version>';

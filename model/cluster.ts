@@ -34,7 +34,7 @@ export type ClusterBackend =
     };
 
 /**
- * A nodegroup: its settings (`NODE_GROUP_FIELDS` in `config/magnum-fields.ts`), its initial size
+ * A nodegroup: its settings (`NODE_GROUP_FIELDS` in `model/magnum-fields.ts`), its initial size
  * and its derived node label.
  */
 export type NodeGroup = SizedNodeGroupSettings & {
@@ -59,11 +59,11 @@ export interface ReleaseRef<C extends ChartKey = ChartKey> {
 
 /**
  * The Magnum cluster settings (its name is `Cluster.magnumName`): the template, the settings the
- * table passes through (`CLUSTER_FIELDS` in `config/magnum-fields.ts`), and the Kubernetes version.
+ * table passes through (`CLUSTER_FIELDS` in `model/magnum-fields.ts`), and the Kubernetes version.
  */
 export type ClusterSettings = { readonly template: ClusterTemplateRef } & MagnumSettings & {
   /**
-   * The Kubernetes version the cluster runs, from one place (`config/cluster-templates.ts`): the
+   * The Kubernetes version the cluster runs, from one place (`model/cluster-templates.ts`): the
    * version the file states, or the one its template's name states; `Cluster.kubeVersion`
    * is its helm form.
    */
@@ -99,7 +99,7 @@ export interface Cluster {
     readonly floatingIpPool: string;
     /**
      * `ingress.loadBalancerIP` of the file, when set. The IP the Service asks for is decided
-     * with the recorded one by `resolveLoadBalancerIP` (`config/ingress-ip.ts`).
+     * with the recorded one by `resolveLoadBalancerIP` (`project/ingress-ip.ts`).
      */
     readonly loadBalancerIP?: string;
   };

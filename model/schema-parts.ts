@@ -15,7 +15,7 @@ export const dnsLabel = z.string().regex(DNS_LABEL, DNS_LABEL_MESSAGE);
 /**
  * Text that reaches the Terraform JSON verbatim (OpenStack names, Magnum labels, cloud, region,
  * backend settings): refused when Terraform would evaluate it (`${`, `%{`) or change it
- * (`config/terraform-text.ts`). Every string field that reaches Terraform is this or a pattern
+ * (`model/terraform-text.ts`). Every string field that reaches Terraform is this or a pattern
  * that excludes `$`, `%` and `{` (test/config/terraform-text.test.ts checks that for every string
  * field of the hub schema).
  */
