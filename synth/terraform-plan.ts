@@ -22,6 +22,8 @@
  * - a resource only in the new stack is created, only in the old one destroyed; data sources,
  *   outputs and providers are not listed. Counts are Terraform's: a replacement is one to add and
  *   one to destroy;
+ * - when the nodes change (a flavor, a size, a nodegroup added or removed), the cluster's cost in
+ *   Jetstream2 SUs per hour before and after, at minimum and at maximum scale (`cost`, `plan-cost.ts`);
  * - a changed backend (`terraform.backend`: where the state lives) is listed apart (`backend`):
  *   Terraform's `init` stops on it until the state is moved with `jhm terraform <cluster> init -migrate-state`;
  * - the JSON is read as Terraform reads it: a `//` property is a comment only directly in a block
@@ -31,6 +33,7 @@
  *   arguments (expressions) comes from the provider schema (`provider-schema/openstack.json`).
  */
 import { MIGRATE_STATE_GUIDE, migrateStateCommand } from './plan-report';
+import { costLines, planCost, PlanCost } from './plan-cost';
 import * as fs from 'fs';
 import * as path from 'path';
 import { truncate, UserError } from '../model/errors';
@@ -96,6 +99,8 @@ export interface TerraformPlan {
   readonly changes: readonly ResourceChange[];
   /** Set when the state backend changed (only between two stacks: a first stack has no state to move). */
   readonly backend?: BackendChange;
+  /** The nodes before and after, when they change (a flavor, a size, a nodegroup): the cost in SUs (`plan-cost.ts`). */
+  readonly cost?: PlanCost;
   readonly add: number;
   readonly change: number;
   readonly destroy: number;
@@ -544,7 +549,8 @@ export function planStack(before: unknown | undefined, after: unknown | undefine
   const count = (...actions: TerraformAction[]) => changes.filter((c) => actions.includes(c.action)).length;
   // A backend changes between two stacks only: a first stack has no state to move, a removed one no more state.
   const backend = before === undefined || after === undefined ? undefined : backendChange(backendOf(before), backendOf(after));
-  return { changes, ...(backend ? { backend } : {}), add: count('create', 'replace'), change: count('update'), destroy: count('destroy', 'replace') };
+  const cost = planCost(before, after);
+  return { changes, ...(backend ? { backend } : {}), ...(cost ? { cost } : {}), add: count('create', 'replace'), change: count('update'), destroy: count('destroy', 'replace') };
 }
 
 /** Whether the plan changes anything: a resource or the backend. */
@@ -637,5 +643,6 @@ export function formatTerraformPlan(title: string, plan: TerraformPlan, fieldOf:
     if (c.protected && c.action === 'destroy') lines.push('      it had deletion protection (prevent_destroy), which Terraform no longer checks once the resource has left the configuration');
   }
   lines.push(`  Plan: ${plan.add} to add, ${plan.change} to change, ${plan.destroy} to destroy.`);
+  lines.push(...costLines(plan.cost));
   return lines.join('\n');
 }

@@ -470,6 +470,8 @@ describe('rule: the plan reads like Terraform', () => {
         `  # ${MEDIUMS} will be updated in-place`,
         '    ~ max_node_count: 12 -> 8',
         '  Plan: 1 to add, 2 to change, 1 to destroy.',
+        // The nodes changed: their cost before and after (synth/plan-cost.ts, test/synth/plan-cost.test.ts).
+        '  Cost in Jetstream2 SUs: gpus added (1-2 x g3.large), mediums maxNodes 12 -> 8, larges removed (1-4 x m3.large): worst case 168 -> 136 SU/h at maximum scale, 32 -> 48 SU/h at minimum scale',
       ].join('\n'),
     );
   });
