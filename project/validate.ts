@@ -5,6 +5,8 @@
  *
  * - every cluster file and hub file (schemas and per-file rules, `load.ts`);
  * - rules across files (`hub-set.ts`), against ALL clusters and hubs of the project;
+ * - a profile asking for GPUs on a nodegroup whose flavor has none (`model/profile-fit.ts`; its
+ *   warnings: guarantees a node of the nodegroup cannot give one server);
  * - what helm would refuse in the hub's releases: the JupyterHub release name, and the cluster's
  *   Kubernetes version against the `kubeVersion` constraint of each pinned chart the hub renders
  *   (the project's `charts.yaml` and jhm's record the constraints, `chart-pins.ts`);
@@ -25,6 +27,7 @@ import { loadChartPins, packagedChartPins } from './chart-pins';
 import type { ChartPins } from '../model/versions';
 import { allClusters, checkHubSet, clusterWarnings } from '../model/hub-set';
 import { loginWarnings } from '../model/login-rules';
+import { gpuProfileErrors, profileFitWarnings } from '../model/profile-fit';
 import { CLUSTERS_DIR, HubFileCluster, HUBS_DIR, loadHubs, loadProject } from './load';
 import { checkStateLocations } from './state-identity';
 import * as path from 'path';
@@ -83,11 +86,11 @@ export function validateProject(root: string, names?: readonly string[]): ValidP
   const last = <T extends { source: string }>(xs: readonly T[]) => [...xs.filter((x) => !files.has(x.source)), ...xs.filter((x) => files.has(x.source))];
   cross.collect(() => checkHubSet(last(project.hubs), last(project.clusters)));
   cross.collect(() => checkStateLocations(last(allClusters(project.hubs, project.clusters))));
-  for (const found of [project.problems.errors, cross.errors, pins === undefined ? [] : hubs.flatMap((h) => chartErrors(h, pins))]) {
+  for (const found of [project.problems.errors, cross.errors, pins === undefined ? [] : hubs.flatMap((h) => chartErrors(h, pins)), hubs.flatMap(gpuProfileErrors)]) {
     for (const e of found) if (selected(e)) problems.add(e);
   }
   problems.throwIfAny();
-  const warnings = [...clusterWarnings(project.hubs, project.clusters), ...loginWarnings(project.hubs, project.clusters)].filter(selected);
+  const warnings = [...clusterWarnings(project.hubs, project.clusters), ...loginWarnings(project.hubs, project.clusters), ...profileFitWarnings(project.hubs)].filter(selected);
   return { hubs, clusters, warnings };
 }
 

@@ -200,6 +200,8 @@ async function synthLocked(options: SynthOptions, root: string): Promise<SynthRe
         staging.writeFiles('dist', r.cluster.name, r.files.dist);
         staging.writeFiles('secrets', r.cluster.name, r.files.secrets);
       }
+      // Each cluster's kustomization, last: it lists the files staged in its dist/ folder.
+      for (const r of results) staging.writeKustomization(r.cluster.name, r.cluster.source);
       const kinds: OutputKind[] = [...(infra ? (['stacks'] as const) : []), ...(k8s ? (['dist', 'secrets'] as const) : [])];
       const names = todo.map((u) => u.cluster.name);
       staging.prepare({ install: names, kinds, retire: pruned }, new Map(names.map((c) => [c, incremental ? keys.get(c)! : null])));
