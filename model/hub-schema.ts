@@ -19,16 +19,80 @@ const quantity = z
   .regex(/^[0-9]+(\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti)?$/, 'must be a Kubernetes quantity such as "2", "500m", "4G" or "10Gi"');
 const cpu = z.number().positive('must be a positive number of CPUs (fractions allowed, e.g. 0.5)');
 
+/** A GitHub team, `org:team` (the team's slug, as in https://github.com/orgs/<org>/teams/<team>). */
+const githubTeam = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9-]*:[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be a GitHub team as "org:team" (the slug in the team\'s URL), e.g. my-course:instructors');
+const userList = (what: string) => z.array(z.string().min(1)).default([]).describe(what);
+const groupList = (what: string) => z.array(z.string().min(1)).default([]).describe(what);
+/** An https URL of an identity provider's endpoint. */
+const httpsUrl = z.string().refine((s) => /^https:\/\/[^\s/]+/.test(s) && URL.canParse(s), 'must be an https URL such as https://login.example.org/oauth2/authorize');
+/** A claim of the identity provider's user info (`email`, `eppn`, `preferred_username`, ...). */
+const claim = z.string().regex(/^[A-Za-z_][A-Za-z0-9_.:-]*$/, 'must be the name of a claim, e.g. email or preferred_username');
+
 const githubAuthSchema = z
   .object({
     type: z.literal('github'),
     clientId: z.string().min(1, 'must be the GitHub OAuth app client id').describe('GitHub OAuth app client id (the secret goes in secrets/<hub>.yaml).'),
-    allowedUsers: z.array(z.string().min(1)).default([]).describe('GitHub users who may log in.'),
-    adminUsers: z.array(z.string().min(1)).default([]).describe('GitHub users who are JupyterHub admins (they may log in too).'),
+    allowedUsers: userList('GitHub users who may log in.'),
+    adminUsers: userList('GitHub users who are JupyterHub admins (they may log in too).'),
     allowedOrganizations: z.array(z.string().min(1)).default([]).describe('GitHub organizations (or org:team) whose members may log in.'),
+    adminTeams: z.array(githubTeam).default([]).describe('GitHub teams ("org:team") whose members are JupyterHub admins (they may log in too); turns teamGroups on.'),
+    teamGroups: z.boolean().default(false).describe('Make each user\'s GitHub teams JupyterHub groups named "org:team", renewed at every login (on whenever adminTeams is set).'),
     allowExistingUsers: z.boolean().default(true).describe('Users added through the admin panel may log in.'),
   })
   .strict();
+
+const cilogonIdentityProviderSchema = z
+  .object({
+    entityId: z
+      .string()
+      .regex(/^(https?:\/\/\S+|urn:\S+)$/, 'must be a CILogon EntityID (https://cilogon.org/idplist), e.g. https://github.com/login/oauth/authorize or urn:mace:incommon:uiuc.edu')
+      .describe('EntityID of the identity provider, as https://cilogon.org/idplist lists it.'),
+    usernameClaim: claim.default('email').describe('Claim the JupyterHub user name comes from, e.g. email, eppn, preferred_username.'),
+    stripDomain: z.string().min(1).optional().describe('Domain cut from user names: "jo@uni.edu" becomes "jo" (distinct providers must not share names).'),
+    prefix: z.string().min(1).optional().describe('Prefix of user names: "<prefix>:<name>".'),
+    allowAll: z.boolean().default(false).describe('Every user of this provider may log in.'),
+    allowedDomains: z.array(z.string().min(1)).default([]).describe('Users whose name (or email) is in one of these domains may log in ("*.uni.edu" allowed).'),
+    default: z.boolean().default(false).describe('Preselected on CILogon\'s page.'),
+  })
+  .strict()
+  .refine((p) => p.stripDomain === undefined || p.prefix === undefined, 'sets both stripDomain and prefix; keep one');
+
+const cilogonAuthSchema = z
+  .object({
+    type: z.literal('cilogon'),
+    clientId: z.string().min(1, 'must be the CILogon client id').describe('CILogon client id, "cilogon:/client_id/..." (the secret goes in secrets/<hub>.yaml).'),
+    identityProviders: z.array(cilogonIdentityProviderSchema).min(1, 'must list at least one identity provider').describe('The identity providers users may choose on CILogon\'s page, each with how its user names are made.'),
+    allowedUsers: userList('Users (JupyterHub user names) who may log in.'),
+    adminUsers: userList('Users who are JupyterHub admins (they may log in too).'),
+    groupsClaim: claim.optional().describe('Claim whose values become the user\'s JupyterHub groups, renewed at every login: a list (isMemberOf) or a ";"-separated string (affiliation).'),
+    allowedGroups: groupList('Members of these groups (from groupsClaim) may log in.'),
+    adminGroups: groupList('Members of these groups (from groupsClaim) are JupyterHub admins.'),
+    allowExistingUsers: z.boolean().default(true).describe('Users added through the admin panel may log in.'),
+  })
+  .strict()
+  .describe('CILogon (ACCESS and Jetstream2 users, campus identity providers).');
+
+const genericAuthSchema = z
+  .object({
+    type: z.literal('generic'),
+    clientId: z.string().min(1, 'must be the OAuth client id').describe('OAuth2/OIDC client id (the secret goes in secrets/<hub>.yaml).'),
+    loginService: z.string().min(1).default('OAuth 2.0').describe('Name on the login button: "Login with <loginService>".'),
+    authorizeUrl: httpsUrl.describe('The provider\'s authorization endpoint.'),
+    tokenUrl: httpsUrl.describe('The provider\'s token endpoint.'),
+    userdataUrl: httpsUrl.describe('The provider\'s user info endpoint.'),
+    scope: z.array(z.string().min(1)).default(['openid', 'profile', 'email']).describe('OAuth scopes to request.'),
+    usernameClaim: claim.default('preferred_username').describe('Claim of the user info the JupyterHub user name comes from.'),
+    allowedUsers: userList('Users (JupyterHub user names) who may log in.'),
+    adminUsers: userList('Users who are JupyterHub admins (they may log in too).'),
+    groupsClaim: claim.optional().describe('Claim of the user info (a list) whose values become the user\'s JupyterHub groups, renewed at every login, e.g. groups.'),
+    allowedGroups: groupList('Members of these groups (from groupsClaim) may log in.'),
+    adminGroups: groupList('Members of these groups (from groupsClaim) are JupyterHub admins.'),
+    allowExistingUsers: z.boolean().default(true).describe('Users added through the admin panel may log in.'),
+  })
+  .strict()
+  .describe('Any OAuth2/OpenID Connect provider (Keycloak, Authentik, Google, ...).');
 
 const dummyAuthSchema = z
   .object({
@@ -70,7 +134,10 @@ const jupyterhubSchema = z
   .object({
     namespace: dnsLabel.default('jhub').describe('Namespace of the JupyterHub release.'),
     release: dnsLabel.default('jhub').describe('Helm release name; cluster-scoped object names derive from it.'),
-    auth: z.discriminatedUnion('type', [githubAuthSchema, dummyAuthSchema]).describe('How users log in.'),
+    auth: z
+      .discriminatedUnion('type', [githubAuthSchema, cilogonAuthSchema, genericAuthSchema, dummyAuthSchema])
+      .superRefine((auth, ctx) => checkAuthGroups(auth, (path, message) => ctx.addIssue({ code: 'custom', path, message })))
+      .describe('How users log in.'),
     singleuser: z
       .object({
         image: image.describe('Default image of user servers, "name:tag".'),
@@ -212,6 +279,14 @@ function checkProfileChoices(profiles: JupyterHubFile['profiles'], issue: Issue)
     }
     slugs.set(slug, i);
   });
+}
+
+/** Rule: group lists need the claim the groups come from. */
+function checkAuthGroups(auth: { type: string; groupsClaim?: string; allowedGroups?: readonly string[]; adminGroups?: readonly string[] }, issue: Issue): void {
+  if (auth.groupsClaim !== undefined) return;
+  for (const key of ['allowedGroups', 'adminGroups'] as const) {
+    if ((auth[key]?.length ?? 0) > 0) issue([key], `needs groupsClaim: JupyterHub groups come from that claim of the ${auth.type === 'cilogon' ? 'CILogon' : 'provider\'s'} user info; set it, e.g. groupsClaim: ${auth.type === 'cilogon' ? 'isMemberOf' : 'groups'}`);
+  }
 }
 
 /** Rule: JupyterHub's namespace is not one the platform uses. */

@@ -12,7 +12,7 @@
  */
 import { Diagnostic, warning } from './diagnostics';
 import { quote } from './errors';
-import { Cluster, settingsKey } from './cluster';
+import { Cluster } from './cluster';
 import { Hub } from './hub';
 import { allClusters } from './hub-set';
 import { isPlaceholder } from './placeholders';
@@ -26,16 +26,17 @@ interface FieldValue {
 /** The values a person types into a hub file (login), with their fields. */
 function hubFields(hub: Hub): FieldValue[] {
   const auth = hub.jupyterhub.auth;
-  if (auth.type !== 'github') return [];
-  const list = (key: 'adminUsers' | 'allowedUsers' | 'allowedOrganizations') => auth[key].map((value, i) => ({ field: `jupyterhub.auth.${key}[${i}]`, value }));
-  return [{ field: 'jupyterhub.auth.clientId', value: auth.clientId }, ...list('adminUsers'), ...list('allowedUsers'), ...list('allowedOrganizations')];
+  if (auth.type === 'dummy') return [];
+  const list = (key: string, values: readonly string[]) => values.map((value, i) => ({ field: `jupyterhub.auth.${key}[${i}]`, value }));
+  const orgs = auth.type === 'github' ? list('allowedOrganizations', auth.allowedOrganizations) : [];
+  return [{ field: 'jupyterhub.auth.clientId', value: auth.clientId }, ...list('adminUsers', auth.adminUsers), ...list('allowedUsers', auth.allowedUsers), ...orgs];
 }
 
-/** The values a person types into a cluster's settings (its file, or a legacy hub file), with their fields. */
+/** The values a person types into a cluster's settings (its cluster file, or the hub file that defines it), with their fields. */
 function clusterFields(cluster: Cluster): FieldValue[] {
   return [
     { field: 'cloud.name', value: cluster.cloud.name },
-    { field: `${settingsKey(cluster)}.keypair`, value: cluster.magnum.keypair },
+    { field: `${cluster.naming.fieldPrefix}.keypair`, value: cluster.magnum.keypair },
     { field: 'dns.zone', value: cluster.zone },
     { field: 'letsEncrypt.email', value: cluster.letsEncryptEmail },
   ];
@@ -50,12 +51,25 @@ function placeholderWarnings(source: string, fields: readonly FieldValue[]): Dia
 /** The warning for a hub nobody can log in to, if it is one. */
 function loginWarning(hub: Hub): Diagnostic | undefined {
   const auth = hub.jupyterhub.auth;
-  if (auth.type !== 'github' || auth.adminUsers.length + auth.allowedUsers.length + auth.allowedOrganizations.length > 0) return undefined;
-  return warning('nobody can log in to this hub: GitHub login with no admin, no allowed user and no allowed organization', {
-    file: hub.source,
-    field: 'jupyterhub.auth',
-    fix: 'add your GitHub user to adminUsers, or an organization to allowedOrganizations',
-  });
+  if (auth.type === 'dummy' || auth.adminUsers.length + auth.allowedUsers.length > 0) return undefined;
+  const place = { file: hub.source, field: 'jupyterhub.auth' };
+  switch (auth.type) {
+    case 'github':
+      if (auth.allowedOrganizations.length + auth.adminTeams.length > 0) return undefined;
+      return warning('nobody can log in to this hub: GitHub login with no admin, no allowed user and no allowed organization', {
+        ...place,
+        fix: 'add your GitHub user to adminUsers, or an organization to allowedOrganizations',
+      });
+    case 'cilogon':
+      if (auth.allowedGroups.length + auth.adminGroups.length > 0 || auth.identityProviders.some((p) => p.allowAll || p.allowedDomains.length > 0)) return undefined;
+      return warning('nobody can log in to this hub: CILogon login with no admin, no allowed user or group, and no identity provider with allowAll or allowedDomains', {
+        ...place,
+        fix: 'add your user name to adminUsers, or allowedDomains to an identity provider',
+      });
+    case 'generic':
+      if (auth.allowedGroups.length + auth.adminGroups.length > 0) return undefined;
+      return warning('nobody can log in to this hub: OAuth login with no admin, no allowed user and no allowed group', { ...place, fix: 'add your user name to adminUsers, or a group to allowedGroups' });
+  }
 }
 
 /** Warnings about hubs nobody can log in to and placeholder values, of every hub and cluster given. */

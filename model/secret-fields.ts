@@ -61,6 +61,12 @@ export interface SecretField {
   readonly when?: (hub: SecretFieldHub) => boolean;
   /** For a field set by hand: how to set it, shown when a hub needs it and it is not set. */
   readonly fix?: (hub: SecretFieldHub) => string;
+  /**
+   * Its section may be absent from `HubSecrets` (a section of one login's fields, which other
+   * hubs never have).
+   * @default false
+   */
+  readonly optionalSection?: boolean;
 }
 
 /** Every secret field, in file order. */
@@ -75,6 +81,28 @@ export const SECRET_FIELDS = [
     when: (hub: SecretFieldHub) => hub.jupyterhub.auth.type === 'github',
     fix: (hub: SecretFieldHub) =>
       `set it to the client secret of the GitHub OAuth app ${hub.jupyterhub.auth.clientId ?? ''} (github.com > Settings > Developer settings > OAuth Apps)`,
+  },
+  {
+    file: ['cilogon', 'clientSecret'],
+    values: [['hub', 'config', 'CILogonOAuthenticator', 'client_secret']],
+    rule: z
+      .string()
+      .min(1, 'is empty: set it to the client secret CILogon gave for the client id')
+      .regex(noWhitespace, 'must be the client secret as CILogon gave it, without spaces or line breaks'),
+    when: (hub: SecretFieldHub) => hub.jupyterhub.auth.type === 'cilogon',
+    fix: (hub: SecretFieldHub) => `set it to the client secret CILogon gave with the client id ${hub.jupyterhub.auth.clientId ?? ''} (https://cilogon.org/oauth2/register)`,
+    optionalSection: true,
+  },
+  {
+    file: ['generic', 'clientSecret'],
+    values: [['hub', 'config', 'GenericOAuthenticator', 'client_secret']],
+    rule: z
+      .string()
+      .min(1, 'is empty: set it to the client secret of the OAuth client')
+      .regex(noWhitespace, 'must be the client secret as the provider shows it, without spaces or line breaks'),
+    when: (hub: SecretFieldHub) => hub.jupyterhub.auth.type === 'generic',
+    fix: (hub: SecretFieldHub) => `set it to the client secret of the OAuth client ${hub.jupyterhub.auth.clientId ?? ''} (from your identity provider)`,
+    optionalSection: true,
   },
   {
     file: ['jupyterhub', 'proxySecretToken'],
@@ -107,8 +135,9 @@ type Section<S extends string> = {
   readonly [R in Row as R['file'][0] extends S ? (Generated<R> extends true ? never : R['file'][1]) : never]?: ValueOf<R>;
 };
 
+type OptionalSection = Extract<Row, { readonly optionalSection: true }>['file'][0];
 /** The secrets of one hub, as loaded from `secrets/<hub>.yaml` (its shape follows `SECRET_FIELDS`). */
-export type HubSecrets = { readonly [S in Row['file'][0]]: Section<S> };
+export type HubSecrets = { readonly [S in Exclude<Row['file'][0], OptionalSection>]: Section<S> } & { readonly [S in OptionalSection]?: Section<S> };
 
 /** The field's dotted name, its path in the secrets file (e.g. `jupyterhub.cookieSecret`). */
 export function fieldName(field: SecretField): string {
@@ -132,8 +161,10 @@ export function secretsFrom(value: (field: SecretField) => string | readonly str
   const out: Record<string, Record<string, string | readonly string[]>> = {};
   for (const f of SECRET_FIELDS as readonly SecretField[]) {
     const [section, key] = f.file;
-    const section_ = (out[section] ??= {});
     const v = value(f);
+    // An optional section (another login's) is left out when it holds nothing.
+    if (v === undefined && f.optionalSection) continue;
+    const section_ = (out[section] ??= {});
     if (v !== undefined) section_[key] = typeof v === 'string' ? v : [...v];
   }
   return out as unknown as HubSecrets;

@@ -12,7 +12,7 @@
 import type { Hub } from '../../model/hub';
 import type { Cluster } from '../../model/cluster';
 import { HubSecrets, placeSecrets, SECRET_SLOT } from '../../model/secret-fields';
-import { authConfig } from './auth';
+import { authValues } from './auth';
 import { ingressValues, proxyExposureValues } from './ingress';
 import { gpuToleration, hasGpuProfile } from './profiles';
 import { coreNodeSelector, schedulingValues } from './scheduling';
@@ -41,8 +41,8 @@ export type JupyterHubValuesProps = Pick<Hub, 'host' | 'oauthCallbackUrl' | 'iss
  */
 export function jupyterhubValues(hub: JupyterHubValuesProps, secrets: HubSecrets): Record<string, unknown> {
   const jh = hub.jupyterhub;
-  const auth = authConfig({ auth: jh.auth, oauthCallbackUrl: hub.oauthCallbackUrl });
-  const { JupyterHub: authJupyterHub, ...authClasses } = auth;
+  const auth = authValues({ auth: jh.auth, oauthCallbackUrl: hub.oauthCallbackUrl });
+  const { JupyterHub: authJupyterHub, ...authClasses } = auth.config;
   const values = {
     fullnameOverride: '',
     hub: {
@@ -52,6 +52,7 @@ export function jupyterhubValues(hub: JupyterHubValuesProps, secrets: HubSecrets
         CryptKeeper: { keys: SECRET_SLOT },
         ...authClasses,
       },
+      ...(auth.extraConfig ? { extraConfig: { ...auth.extraConfig } } : {}),
       nodeSelector: coreNodeSelector(hub.cluster),
     },
     proxy: {

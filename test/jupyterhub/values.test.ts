@@ -5,6 +5,7 @@ import { NGINX_PROXY_BODY_SIZE } from '../../k8s/jupyterhub/ingress';
 import { CORE_NODE_SELECTOR_PATHS } from '../../k8s/jupyterhub/scheduling';
 import { JUPYTERHUB_SECRET_VALUE_PATHS, REDACTED, redactSecretValues, secretValuePaths } from '../../k8s/jupyterhub/secret-paths';
 import { jupyterhubValues } from '../../k8s/jupyterhub/values';
+import { fieldApplies, SECRET_FIELDS, SecretField } from '../../model/secret-fields';
 import { at, dummyHub, EXAMPLE_HUB_FILE, exampleWith, FAKE_SECRETS, FAKE_SECRETS_NO_GITHUB, stringLeaves, z2jhSchema, z2jhSchemaErrors } from './support';
 
 const example = loadHubFile(EXAMPLE_HUB_FILE, 'hubs/example.yaml');
@@ -59,7 +60,9 @@ describe('generated secrets', () => {
       const p = h.path.filter((k) => typeof k === 'string').join('.');
       expect(documented).toContain(p);
     }
-    expect(secretValuePaths(values)).toEqual(documented);
+    // Every path of the fields this hub needs (a GitHub hub: not the other logins' client secrets).
+    const applying = (SECRET_FIELDS as readonly SecretField[]).filter((f) => fieldApplies(f, example)).flatMap((f) => f.values.map((p) => p.join('.')));
+    expect(secretValuePaths(values)).toEqual(applying);
   });
 
   test('redaction removes every secret and changes nothing else', () => {
