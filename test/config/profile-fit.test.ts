@@ -96,10 +96,13 @@ describe("rule: jhm validate warns when a profile's guarantee does not fit a nod
     expect(profileFitWarnings([hub]).map((w) => [w.field, w.fix])).toEqual([['jupyterhub.singleuser.memoryGuarantee', 'lower it to at most 13.5G, or put the profile on a nodegroup of a larger flavor such as m3.medium']]);
   });
 
-  test('jhm validate prints the warning and succeeds', async () => {
+  test('jhm validate prints the warning (as docs/day-two.md quotes it) and succeeds', async () => {
     const project = await makeProject({ hubs: { example: EXAMPLE_HUB.replace('      memoryGuarantee: 2G\n', '      memoryGuarantee: 28G\n') } });
     const run = await project.jhm('validate');
     expect(run.code).toBe(0);
-    expect(run.stderr).toContain('warning: hubs/example.yaml: jupyterhub.profiles[1].memoryGuarantee: profile "Low Power (mediums)" guarantees 28G of memory');
+    const line = run.stderr.split('\n').find((l) => l.startsWith('warning: hubs/example.yaml: jupyterhub.profiles[1].memoryGuarantee: '));
+    expect(line).toBeDefined();
+    // docs/day-two.md ("What it costs") quotes this line.
+    expect(fs.readFileSync(path.join(REPO, 'docs', 'day-two.md'), 'utf8')).toContain(`\n${line}\n`);
   });
 });

@@ -4,10 +4,12 @@
  * and how the change plan words them (synth/plan-cost.ts, synth/terraform-plan.ts), with rates from
  * model/flavors.ts.
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import { jetstream2Flavor, JETSTREAM2_FLAVORS, SU_PER_VCPU_HOUR } from '../../model/flavors';
 import { clusterCost, costLines, describeCost, planCost, stackScale } from '../../synth/plan-cost';
 import { formatTerraformPlan, planStack } from '../../synth/terraform-plan';
-import { cleanupTempDirs, exampleHub, sharedClusterStack, synthHub, variantHub } from '../infra/support';
+import { cleanupTempDirs, exampleHub, ROOT, sharedClusterStack, synthHub, variantHub } from '../infra/support';
 
 afterAll(cleanupTempDirs);
 
@@ -20,6 +22,25 @@ describe('model/flavors.ts: the flavor table', () => {
     for (const [name, rate] of Object.entries(stated)) expect([name, jetstream2Flavor(name)?.suPerHour]).toEqual([name, rate]);
     expect(SU_PER_VCPU_HOUR).toEqual({ m3: 1, r3: 2, g3: 2 });
     expect(['g3.small', 'g3.medium', 'g3.large', 'g3.xl'].map((f) => jetstream2Flavor(f)?.suPerHour)).toEqual([8, 16, 32, 64]);
+  });
+
+  test("rule: the flavor table of docs/day-two.md says what model/flavors.ts says (m3.3xl, on request only, left out)", () => {
+    const doc = fs.readFileSync(path.join(ROOT, 'docs', 'day-two.md'), 'utf8');
+    const rows = [...doc.matchAll(/^\| ([mrg]3\.[^|]+)\| ([^|]+)\| ([^|]+)\| ([^|]+)\| ([^|]+)\|$/gm)];
+    const listed: Record<string, [number, number, number, number]> = {};
+    for (const [, names, vcpus, memory, gpus, rates] of rows) {
+      const cells = [vcpus, memory, rates].map((c) => c.split(',').map((x) => Number(x.trim())));
+      names.split(',').forEach((n, i) => (listed[n.trim()] = [cells[0][i], cells[1][i], parseInt(gpus, 10), cells[2][i]]));
+    }
+    const model = Object.fromEntries(
+      Object.keys(JETSTREAM2_FLAVORS)
+        .filter((n) => n !== 'm3.3xl')
+        .map((n) => {
+          const f = jetstream2Flavor(n)!;
+          return [n, [f.vcpus, f.memoryGB, f.gpus, f.suPerHour]];
+        }),
+    );
+    expect(listed).toEqual(model);
   });
 
   test('rule: only the g3 flavors have a GPU, one each; an unlisted flavor is unknown, not guessed', () => {
@@ -65,6 +86,8 @@ describe('rule: the change plan states the cost before and after when the nodes 
       '  Plan: 0 to add, 1 to change, 0 to destroy.',
       '  Cost in Jetstream2 SUs: mediums maxNodes 8 -> 12: worst case 72 -> 104 SU/h at maximum scale, 16 SU/h (unchanged) at minimum scale',
     ]);
+    // docs/day-two.md ("What it costs") quotes this line.
+    expect(fs.readFileSync(path.join(ROOT, 'docs', 'day-two.md'), 'utf8')).toContain('`Cost in Jetstream2 SUs: mediums maxNodes 8 -> 12: worst case 72 -> 104 SU/h at maximum scale, 16 SU/h (unchanged) at minimum scale`');
   });
 
   test('several edits at once: each named (in the stack\'s order), the totals once', () => {
