@@ -28,6 +28,10 @@
  * - `scope`: every object of a namespaced kind names its namespace (`kubectl apply` would put one
  *   without into the current context's namespace); which kinds are cluster-scoped comes from
  *   `k8s/helm/scope.ts` and the output's CRDs.
+ * - `kustomization`: the folder's `kustomization.yaml` (`k8s/kustomization.ts`), when there, is
+ *   jhm's: a Kustomization whose `resources:` list exactly the folder's manifest files, in
+ *   apply-wave order, each a file of the folder, and nothing else. It is no manifest
+ *   (`isManifestFile`): its text is read by this rule only.
  * - `parse`: every document is YAML and a Kubernetes object (apiVersion, kind, metadata.name). Only
  *   what the rules read is parsed: of a kind no rule looks into (`READ_IN_FULL`) the identity, of a
  *   CRD all but its schemas; a syntax error elsewhere is left to kubectl.
@@ -43,11 +47,12 @@ import type { Diagnostic } from '../model/diagnostics';
 import { UserError, UserErrors } from '../model/errors';
 import { OUTPUT_DIRS } from '../project/layout';
 import { ScopeTable } from './helm/scope';
+import { expectedResources, isManifestFile, KUSTOMIZATION_API_VERSION, KUSTOMIZATION_FILE, KUSTOMIZATION_KIND } from './kustomization';
 import { apiGroup, identityKey } from './object-identity';
 import { WAVES } from './waves';
 
 /** The rules, by the name their tests carry. */
-export type PreflightRule = 'parse' | 'identity' | 'namespace' | 'scope' | 'crd' | 'service-selector' | 'ingress' | 'pod-reference' | 'binding' | 'webhook';
+export type PreflightRule = 'parse' | 'kustomization' | 'identity' | 'namespace' | 'scope' | 'crd' | 'service-selector' | 'ingress' | 'pod-reference' | 'binding' | 'webhook';
 
 /** One problem: an error diagnostic (file, line, `Kind namespace/name` as the field, the missing piece) and its rule. */
 export interface Finding extends Diagnostic {
@@ -55,9 +60,9 @@ export interface Finding extends Diagnostic {
   readonly rule: PreflightRule;
 }
 
-/** The files of one cluster: file name (relative to its folder) → YAML text. */
+/** The files of one cluster: file name (relative to its folder, `/`-separated) → YAML text. */
 export interface PreflightFiles {
-  /** `dist/<cluster>/`. */
+  /** `dist/<cluster>/`: its manifest files (`isManifestFile`), and its kustomization when there. */
   readonly dist: ReadonlyMap<string, string>;
   /** `dist-secrets/<cluster>/`; undefined when the Secrets are not at hand (Secret references are then not checked). */
   readonly secrets?: ReadonlyMap<string, string>;
@@ -526,8 +531,10 @@ function exists(ix: Index, group: string, kind: string, namespace: string | unde
 export function preflight(files: PreflightFiles, context: PreflightContext): Finding[] {
   const findings: Finding[] = [];
   const read: Located[] = [];
-  for (const [name, text] of files.dist) readFile(text, `${context.distDir}/${name}`, 'dist', read, findings, files.objects?.dist?.get(name));
-  for (const [name, text] of files.secrets ?? []) readFile(text, `${context.secretsDir}/${name}`, 'secrets', read, findings, files.objects?.secrets?.get(name));
+  for (const [name, text] of files.dist) if (isManifestFile(name)) readFile(text, `${context.distDir}/${name}`, 'dist', read, findings, files.objects?.dist?.get(name));
+  for (const [name, text] of files.secrets ?? []) if (isManifestFile(name)) readFile(text, `${context.secretsDir}/${name}`, 'secrets', read, findings, files.objects?.secrets?.get(name));
+  const kustomization = files.dist.get(KUSTOMIZATION_FILE);
+  if (kustomization !== undefined) kustomizationRule(kustomization, [...files.dist.keys()], `${context.distDir}/${KUSTOMIZATION_FILE}`, context.distDir, findings);
   // The API server (and kubectl) ignore the metadata.namespace of a cluster-scoped object: it is no namespace used, nor part of its identity.
   const scopes = scopesOf(read);
   const objects = read.map((x) => (x.namespace !== undefined && scopes.isClusterScoped({ apiVersion: `${x.group}/${x.version}`, kind: x.kind }) ? { ...x, namespace: undefined } : x));
@@ -545,6 +552,62 @@ export function preflight(files: PreflightFiles, context: PreflightContext): Fin
     if (t) podRule(ix, t, secrets, findings);
   }
   return findings;
+}
+
+/**
+ * The folder's kustomization (`text`, at `file`) against the files of the folder (`names`): a
+ * Kustomization listing exactly its manifest files in apply-wave order, and nothing else.
+ */
+function kustomizationRule(text: string, names: readonly string[], file: string, folder: string, findings: Finding[]): void {
+  const rewrite = 'run jhm synth, which writes it again';
+  const add = (line: number | undefined, field: string | undefined, message: string, fix: string) =>
+    findings.push({ severity: 'error', rule: 'kustomization', file, ...(line !== undefined ? { line } : {}), ...(field ? { field } : {}), message, fix });
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: false });
+  const lineOf = (node: unknown): number | undefined => {
+    const range = (node as { range?: [number, number, number] } | null | undefined)?.range;
+    return range ? lineCounter.linePos(range[0]).line : undefined;
+  };
+  if (doc.errors.length > 0) {
+    add(lineCounter.linePos(doc.errors[0].pos[0]).line, undefined, `not YAML: ${errorText(doc.errors[0].message)}`, rewrite);
+    return;
+  }
+  const data: unknown = doc.toJS({ maxAliasCount: -1 });
+  if (!isObj(data) || data.apiVersion !== KUSTOMIZATION_API_VERSION || data.kind !== KUSTOMIZATION_KIND) {
+    add(undefined, undefined, `is not a Kustomization (apiVersion ${KUSTOMIZATION_API_VERSION}, kind ${KUSTOMIZATION_KIND})`, rewrite);
+    return;
+  }
+  const contents = doc.contents as { items?: Array<{ key: unknown; value: unknown }> } | null;
+  const pairLine = (key: string) => lineOf(contents?.items?.find((p) => (p.key as { value?: unknown } | null)?.value === key)?.key);
+  for (const key of Object.keys(data)) {
+    if (key === 'apiVersion' || key === 'kind' || key === 'resources') continue;
+    add(pairLine(key), key, `jhm's kustomization lists the folder's files and nothing else: ${key} changes what kustomize builds from them`, `${rewrite}; put other settings in a kustomization of your own that lists ${folder} under resources`);
+  }
+  const resources = data.resources ?? [];
+  if (!Array.isArray(resources) || !resources.every((r) => typeof r === 'string')) {
+    add(pairLine('resources'), 'resources', 'is not a list of file names', rewrite);
+    return;
+  }
+  const items = ((doc.get('resources', true) as { items?: unknown[] } | undefined)?.items ?? []) as unknown[];
+  const present = new Set(names);
+  const { listed, unplaced } = expectedResources(names);
+  const wanted = new Set(listed);
+  resources.forEach((r, i) => {
+    const line = lineOf(items[i]);
+    if (!present.has(r)) add(line, `resources[${i}]`, `${r} is not a file of ${folder}`, rewrite);
+    else if (!wanted.has(r)) add(line, `resources[${i}]`, `${r} is no manifest file jhm writes for the cluster`, rewrite);
+    else if (resources.indexOf(r) !== i) add(line, `resources[${i}]`, `${r} is listed twice`, rewrite);
+  });
+  const missing = listed.filter((f) => !resources.includes(f));
+  if (missing.length > 0) add(pairLine('resources'), 'resources', `leaves out ${missing.join(', ')}: kubectl apply -k, Flux and Argo CD would not apply ${missing.length === 1 ? 'it' : 'them'}`, rewrite);
+  const inOrder = resources.filter((r) => wanted.has(r));
+  const expectedOrder = listed.filter((f) => inOrder.includes(f));
+  if (missing.length === 0 && inOrder.join('\n') !== expectedOrder.join('\n') && new Set(inOrder).size === inOrder.length) {
+    add(pairLine('resources'), 'resources', `lists the files out of apply-wave order (${expectedOrder.join(', ')})`, rewrite);
+  }
+  for (const f of unplaced) {
+    add(undefined, undefined, `${folder}/${f} is not in the kustomization (it lists the files jhm writes), so kubectl apply -k, Flux and Argo CD leave it out`, `move ${f} out of ${folder}, into a kustomization of your own that lists ${folder} under resources`);
+  }
 }
 
 function namespaceRule(ix: Index, x: Located, findings: Finding[]): void {

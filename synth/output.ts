@@ -23,6 +23,7 @@ import * as path from 'path';
 import { UserError } from '../model/errors';
 import { sha256, writeJsonAtomicSync } from '../base/files';
 import { GENERATED_BY_JHM, OUTPUT_DIRS, OutputKind, PROJECT_PATHS, STACK_FILE_NAME } from '../project/layout';
+import { KUSTOMIZATION_FILE, kustomizationText } from '../k8s/kustomization';
 import { acquireLock, describeHolder } from './lock';
 import { info, warn } from './report';
 
@@ -379,6 +380,17 @@ export class Staging {
     for (const [name, text] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
       fs.writeFileSync(path.join(dir, name), text, { mode: mode ?? (kind === 'secrets' ? 0o600 : 0o644) });
     }
+  }
+
+  /**
+   * Writes the kustomization of `cluster`'s staged `dist/` folder (`k8s/kustomization.ts`), listing
+   * the files staged there: call it once every file of the folder is staged. `source` is the file
+   * the cluster comes from, for its header.
+   */
+  public writeKustomization(cluster: string, source: string): void {
+    const files = listFiles(this.hubDir('dist', cluster));
+    if (files.length === 0) return;
+    this.writeFiles('dist', cluster, new Map([[KUSTOMIZATION_FILE, kustomizationText(files, source)]]));
   }
 
   private get commitDir(): string {

@@ -19,6 +19,7 @@ import * as path from 'path';
 import { readManifestFile } from '../../synth/manifest-plan';
 import { UserError } from '../../model/errors';
 import { OUTPUT_DIRS, ownership, readRecord } from '../../synth/output';
+import { isManifestFile } from '../../k8s/kustomization';
 import { WAVE_STAGES, waveOfFile, WAVES } from '../../k8s/waves';
 import { Kubectl } from './kubectl';
 import { describeFailure, firstErrorLine, formatSeconds, RunResult, succeeded } from '../../base/process';
@@ -72,8 +73,9 @@ export interface PlanApplyOptions {
 export function planApply(root: string, cluster: string, options: PlanApplyOptions = {}): ApplyStage[] {
   const distDir = path.join(OUTPUT_DIRS.dist, cluster);
   const secretsDir = path.join(OUTPUT_DIRS.secrets, cluster);
-  // jhm's files only: another tool's file kept in the folder (`ownership`) is not jhm's to apply.
-  const distFiles = ownership(root, readRecord(root, cluster), 'dist', cluster).owned.filter((f) => f.endsWith('.yaml'));
+  // jhm's manifest files only: another tool's file kept in the folder (`ownership`) is not jhm's to
+  // apply, and the kustomization (for kubectl apply -k and GitOps tools) is no manifest.
+  const distFiles = ownership(root, readRecord(root, cluster), 'dist', cluster).owned.filter(isManifestFile);
   if (!distFiles.some((f) => waveOfFile(f) !== undefined)) {
     throw new UserError(`no manifests in ${distDir}/`, { fix: `run jhm synth ${cluster}` });
   }

@@ -262,22 +262,22 @@ describe('jhm apply --dry-run --prune', () => {
 
 describe('jhm apply and files jhm did not write in dist/<cluster>', () => {
   test('rule (issue 17, item 4): another tool\'s file in dist/<cluster> is not applied, and the apply of jhm\'s files goes on', async () => {
-    project.write('dist/example/kustomization.yaml', 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: []\n');
+    project.write('dist/example/argocd-app.yaml', 'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: example\n');
     const k = project.fake('kubectl', [{ when: ['get', '--all-namespaces'], stdout: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [] }) }]);
     process.env.JHM_KUBECTL = k.path;
     const r = await runCli(['-C', project.root, 'apply', 'example', '--prune']);
     expect(r.code).toBe(0);
     const files = project.calls().flatMap((c) => c.argv.filter((a) => a.startsWith('dist/') || a.startsWith('dist-secrets/')));
     expect(files).toContain('dist/example/05-jupyterhub.yaml');
-    expect(files.filter((f) => f.includes('kustomization'))).toEqual([]);
+    expect(files.filter((f) => f.includes('argocd-app'))).toEqual([]);
   });
 
   test('rule (issue 17, item 4): a dry run leaves another tool\'s file out too, and says so', async () => {
-    project.write('dist/example/kustomization.yaml', 'kind: Kustomization\n');
+    project.write('dist/example/argocd-app.yaml', 'kind: Application\n');
     const r = await runCli(['-C', project.root, 'apply', 'example', '--dry-run']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('dist/example/00-namespaces.yaml');
-    expect(r.stdout).not.toContain('kustomization');
-    expect(r.stderr).toContain('not applied (not written by jhm): dist/example/kustomization.yaml');
+    expect(r.stdout).not.toContain('argocd-app');
+    expect(r.stderr).toContain('not applied (not written by jhm): dist/example/argocd-app.yaml');
   });
 });

@@ -28,15 +28,15 @@ test('a new cluster whose output folder holds another tool\'s file (dist/argocd/
 test('files jhm did not write inside its folders are kept across synths and reported once per synth, in one line', async () => {
   const project = await makeProject();
   expect((await project.jhm('synth')).code).toBe(0);
-  project.write('dist/example/kustomization.yaml', 'resources: [00-namespaces.yaml]\n');
+  project.write('dist/example/notes.yaml', 'resources: [00-namespaces.yaml]\n');
   project.write('dist-secrets/example/README.txt', 'kept by hand\n');
   for (const args of [['synth', '--force'], ['synth', '--force', '--prune']]) {
     const r = await project.jhm(...args);
     expect(r.code).toBe(0);
-    expect(leftAlone(r.stderr)).toEqual(['left alone (not written by jhm): dist/example/kustomization.yaml, dist-secrets/example/README.txt']);
-    expect(project.read('dist/example/kustomization.yaml')).toBe('resources: [00-namespaces.yaml]\n');
+    expect(leftAlone(r.stderr)).toEqual(['left alone (not written by jhm): dist/example/notes.yaml, dist-secrets/example/README.txt']);
+    expect(project.read('dist/example/notes.yaml')).toBe('resources: [00-namespaces.yaml]\n');
     expect(project.read('dist-secrets/example/README.txt')).toBe('kept by hand\n');
-    expect(project.tree('dist/example').size).toBe(7);
+    expect(project.tree('dist/example').size).toBe(8);
   }
 });
 

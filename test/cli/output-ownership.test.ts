@@ -46,7 +46,7 @@ test('--prune removes only the recorded output of a deleted hub; other folders a
   expect(fs.existsSync(project.path('dist-secrets/nginx'))).toBe(false);
   expect(fs.existsSync(project.path('.jhm/state/nginx.json'))).toBe(false);
   expect(Object.keys((JSON.parse(project.read('cdktf.out/manifest.json')) as { stacks: object }).stacks)).toEqual(['example']);
-  expect(project.tree('dist/example').size).toBe(6);
+  expect(project.tree('dist/example').size).toBe(7);
 });
 
 test('a synth keeps .terraform/, .terraform.lock.hcl and terraform.tfstate* in the stack folder; incremental synth and check ignore them', async () => {

@@ -44,7 +44,7 @@ describe('jhm synth', () => {
     expect(run.stdout).toBe('');
     for (const hub of ['example', 'nginx']) {
       expect(JSON.parse(project.read(`cdktf.out/stacks/${hub}/cdk.tf.json`))).toHaveProperty('resource');
-      expect([...project.tree(`dist/${hub}`).keys()]).toEqual(['00-namespaces.yaml', '01-crds.yaml', '02-cert-manager.yaml', '03-ingress-controller.yaml', '04-cluster-issuers.yaml', '05-jupyterhub.yaml']);
+      expect([...project.tree(`dist/${hub}`).keys()]).toEqual(['00-namespaces.yaml', '01-crds.yaml', '02-cert-manager.yaml', '03-ingress-controller.yaml', '04-cluster-issuers.yaml', '05-jupyterhub.yaml', 'kustomization.yaml']);
       expect([...project.tree(`dist-secrets/${hub}`).keys()]).toEqual(['00-namespaces.yaml', '05-jupyterhub.yaml']);
       expect(run.stderr).toContain(`✓ ${hub}: cdktf.out/stacks/${hub}, dist/${hub} (6 files), dist-secrets/${hub} (2 files)`);
     }
@@ -289,7 +289,7 @@ describe('concurrent synths', () => {
     const after = project.outputs();
     expect((await project.jhm('synth')).code).toBe(0);
     expect(project.outputs()).toEqual(after);
-    expect(after.size).toBe(2 * (1 + 6 + 2) + 1);
+    expect(after.size).toBe(2 * (1 + 6 + 1 + 2) + 1);
   });
 
   test('a synth waits while another process holds the lock, reading and rendering nothing meanwhile (issue 17, item 7), then completes', async () => {
@@ -315,7 +315,7 @@ describe('concurrent synths', () => {
         quiet.mockRestore();
       }
       expect({ rendered, finished }).toEqual({ rendered: true, finished: true });
-      expect(project.tree('dist/example').size).toBe(6);
+      expect(project.tree('dist/example').size).toBe(7);
     } finally {
       holder.kill('SIGKILL');
     }

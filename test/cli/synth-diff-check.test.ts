@@ -99,7 +99,7 @@ describe('jhm diff and jhm check on a synthesized project', () => {
       fs.rmSync(project.path('dist/nginx/04-cluster-issuers.yaml'));
       // A stale file jhm wrote (its first line says so), and another tool's file.
       project.write('dist/nginx/99-extra.yaml', `${saved.split('\n')[0]}\nkind: ConfigMap\n`);
-      project.write('dist/nginx/kustomization.yaml', 'resources: []\n');
+      project.write('dist/nginx/notes.yaml', 'resources: []\n');
       project.write('cdktf.out/stacks/nginx/cdk.tf.json', '{}\n');
       const run = await project.jhm('check');
       expect(run.code).toBe(1);
@@ -107,13 +107,13 @@ describe('jhm diff and jhm check on a synthesized project', () => {
       expect(run.stderr).toContain('dist/nginx/04-cluster-issuers.yaml (added)');
       expect(run.stderr).toContain('dist/nginx/99-extra.yaml (removed)');
       expect(run.stderr).toContain('cdktf.out/stacks/nginx/cdk.tf.json (changed)');
-      expect(run.stderr).not.toContain('kustomization.yaml (');
-      expect(run.stderr).toContain('left alone (not written by jhm): dist/nginx/kustomization.yaml');
+      expect(run.stderr).not.toContain('notes.yaml (');
+      expect(run.stderr).toContain('left alone (not written by jhm): dist/nginx/notes.yaml');
     } finally {
       // synth removes the stale file of jhm's and keeps the other tool's.
       expect((await project.jhm('synth', 'nginx')).code).toBe(0);
       expect(fs.existsSync(extra)).toBe(false);
-      fs.rmSync(project.path('dist/nginx/kustomization.yaml'));
+      fs.rmSync(project.path('dist/nginx/notes.yaml'));
     }
     expect(fs.readFileSync(file, 'utf8')).toBe(saved);
     expect((await project.jhm('check')).code).toBe(0);

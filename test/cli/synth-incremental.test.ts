@@ -56,9 +56,9 @@ test('an output file edited or deleted by hand is written again', async () => {
   project.write('dist/alpha/99-extra.yaml', `${original.split('\n')[0]}\nkind: ConfigMap\n`);
   expect(await synthesized(project)).toEqual({ synthesized: ['alpha'], unchanged: [] });
   expect(Object.keys(Object.fromEntries(project.tree('dist/alpha')))).not.toContain('99-extra.yaml');
-  project.write('dist/alpha/kustomization.yaml', 'resources: []\n');
+  project.write('dist/alpha/notes.yaml', 'resources: []\n');
   expect(await synthesized(project)).toEqual({ synthesized: [], unchanged: ['alpha'] });
-  expect(project.read('dist/alpha/kustomization.yaml')).toBe('resources: []\n');
+  expect(project.read('dist/alpha/notes.yaml')).toBe('resources: []\n');
 });
 
 test('--force synthesizes hubs whose inputs are unchanged', async () => {
