@@ -9,9 +9,13 @@ import * as path from 'path';
 import { jetstream2Flavor, JETSTREAM2_FLAVORS, SU_PER_VCPU_HOUR } from '../../model/flavors';
 import { clusterCost, costLines, describeCost, planCost, stackScale } from '../../synth/plan-cost';
 import { formatTerraformPlan, planStack } from '../../synth/terraform-plan';
+import { EXAMPLE_HUB, makeProject, removeProjects } from '../support/project';
 import { cleanupTempDirs, exampleHub, ROOT, sharedClusterStack, synthHub, variantHub } from '../infra/support';
 
-afterAll(cleanupTempDirs);
+afterAll(() => {
+  cleanupTempDirs();
+  removeProjects();
+});
 
 const sharedStack = (edit: (file: Record<string, any>) => void = () => undefined) => sharedClusterStack(edit).stack;
 
@@ -126,5 +130,27 @@ describe('rule: the change plan states the cost before and after when the nodes 
     expect(plan.cost).toBeUndefined();
     expect(formatTerraformPlan('Terraform:', plan)).not.toContain('SU');
     expect(planCost(sharedStack(), sharedStack())).toBeUndefined();
+  });
+});
+
+describe('rule: jhm synth, jhm diff and jhm check print the cost of a change to the nodes', () => {
+  test('a first synth states the new cluster\'s figures; a maxNodes edit shows in diff, check and synth', async () => {
+    const project = await makeProject({ hubs: { example: EXAMPLE_HUB } });
+    const first = await project.jhm('synth');
+    expect(first.code).toBe(0);
+    expect(first.stderr).toContain(
+      'example: cost in Jetstream2 SUs: new cluster (control plane 1 x m3.quad, default-worker 1 x m3.quad, mediums 1-8 x m3.medium): worst case 72 SU/h at maximum scale, 16 SU/h at minimum scale',
+    );
+    project.write('hubs/example.yaml', EXAMPLE_HUB.replace('    maxNodes: 8\n', '    maxNodes: 12\n'));
+    const line = 'Cost in Jetstream2 SUs: mediums maxNodes 8 -> 12: worst case 72 -> 104 SU/h at maximum scale, 16 SU/h (unchanged) at minimum scale';
+    for (const command of ['diff', 'check']) {
+      const run = await project.jhm(command, '--no-patch');
+      expect(run.stdout).toContain(`  Plan: 0 to add, 1 to change, 0 to destroy.\n  ${line}\n`);
+    }
+    const synth = await project.jhm('synth');
+    expect(synth.code).toBe(0);
+    expect(synth.stderr).toContain(`example: ${line.charAt(0).toLowerCase()}${line.slice(1)}`);
+    // Nothing about the nodes changed since: no plan, no cost.
+    expect((await project.jhm('diff')).stdout).not.toContain('SU/h');
   });
 });
