@@ -204,7 +204,7 @@ export function describeCost(cost: PlanCost): string {
   const a = clusterCost(before);
   const b = clusterCost(after);
   const first = cost.before === undefined;
-  const what = first ? `new cluster (${after.map((g) => `${g.group} ${nodes(g)}`).join(', ')})` : cost.after === undefined ? 'cluster removed' : edits(before, after).join(', ');
+  const what = first ? `new cluster (${after.map((g) => `${g.group} ${nodes(g)}`).join(', ')})` : cost.after === undefined ? 'cluster removed' : edits(before, after).join(', ') || 'the nodes change';
   const unknown = [...new Map([...(first ? [] : a.unknown), ...b.unknown].map((u) => [u.flavor, u])).values()];
   const unknownText = unknown.length > 0 ? `; ${unknown.map((u) => `unknown SU rate for flavor ${u.flavor} (${u.group})`).join(', ')}` : '';
   return `${what}: worst case ${figure(a.max, b.max, first)} at maximum scale, ${figure(a.min, b.min, first)} at minimum scale${unknownText}`;
