@@ -37,13 +37,14 @@ export interface ClusterStackProps {
  * One cluster's infrastructure on OpenStack. Its nodegroups are created one at a time, in file
  * order (each `depends_on` the one before it). Resource addresses are fixed so that state stays
  * attached when the code is refactored: `cluster`, `nodegroup-<name>`, the floating IP `ingress`
- * and zone lookup `ingress-zone`, and the hubs' A records: `ingress` for the dedicated cluster of
- * a legacy hub file (its address before clusters existed), `record-<hub>` on a cluster file.
+ * and zone lookup `ingress-zone`, and the hubs' A records: `record-<hub>` where the cluster's
+ * outputs carry the hub's name (`cluster.naming.hubNamed`), else the one hub's record `record`
+ * with logical id `ingress` (its address before clusters existed).
  *
  * Outputs are direct children named as in `INFRA_OUTPUTS`, so the outputs file reads
  * `{ "<cluster>": { "<output>": value } }` (see `project/outputs.ts`): `cluster_id`,
- * `api_address`, `ingress_ip`, `kubeconfig` (sensitive), and the hub URLs: `hub_url` on a
- * dedicated cluster, `hub_urls` (hub name → URL) on a cluster file.
+ * `api_address`, `ingress_ip`, `kubeconfig` (sensitive), and the hub URLs: `hub_urls` (hub name
+ * → URL) where they carry the hub's name, else the one hub's `hub_url`.
  */
 export class ClusterStack extends TerraformStack {
   public readonly clusterModel: Cluster;
@@ -63,8 +64,9 @@ export class ClusterStack extends TerraformStack {
       requireProp(hub.cluster.name === cluster.name, what, `hubs[${i}]`, `is hub ${hub.name} of cluster ${hub.cluster.name}, not of ${cluster.name}`);
       requireDnsLabel(hub.name, what, `hubs[${i}].name`);
     });
-    if (cluster.dedicated) {
-      requireProp(hubs.length === 1 && hubs[0].name === cluster.name, what, 'props.hubs', `must be exactly hub ${cluster.name}: the cluster is that hub's dedicated cluster`);
+    const { ownerHub, hubNamed } = cluster.naming;
+    if (ownerHub !== undefined) {
+      requireProp(hubs.length === 1 && hubs[0].name === ownerHub, what, 'props.hubs', `must be exactly hub ${ownerHub}: the cluster is that hub's dedicated cluster`);
     }
     const dup = hubs.find((h, i) => hubs.findIndex((o) => o.name === h.name) !== i);
     requireProp(dup === undefined, what, 'props.hubs', `names hub ${dup?.name} twice`);
@@ -96,28 +98,24 @@ export class ClusterStack extends TerraformStack {
     this.ingress = new IngressFloatingIp(this, RESOURCE_IDS.ingress, {
       floatingIpPool: cluster.ingress.floatingIpPool,
       zone: cluster.zone,
-      // The dedicated cluster keeps its description (a change would update the floating IP);
-      // a shared cluster's names no hub, so adding a hub changes nothing here.
-      description: cluster.dedicated ? `Ingress of JupyterHub ${hubs[0].name} (${hubs[0].host})` : `Ingress of jhm cluster ${cluster.name}`,
+      // An owner hub's cluster keeps the description naming that hub (a change would update the
+      // floating IP); any other's names no hub, so adding a hub changes nothing here.
+      description: ownerHub !== undefined ? `Ingress of JupyterHub ${hubs[0].name} (${hubs[0].host})` : `Ingress of jhm cluster ${cluster.name}`,
     });
-    this.records = hubs.map(
-      (hub) =>
-        new HubDnsRecord(this.ingress, cluster.dedicated ? 'record' : `record-${hub.name}`, {
-          logicalId: cluster.dedicated ? 'ingress' : `record-${hub.name}`,
-          host: hub.host,
-          ttl: hub.recordTtl,
-        }),
-    );
+    this.records = hubs.map((hub) => {
+      const record = RESOURCE_IDS.record(hubNamed ? hub.name : undefined);
+      return new HubDnsRecord(this.ingress, record.id, { logicalId: record.logicalId, host: hub.host, ttl: hub.recordTtl });
+    });
 
     output(this, INFRA_OUTPUTS.clusterId, this.cluster.clusterId, 'Magnum cluster UUID');
     output(this, INFRA_OUTPUTS.apiAddress, this.cluster.apiAddress, 'Kubernetes API server URL');
-    output(this, INFRA_OUTPUTS.ingressIp, this.ingress.ip, `Floating IP of the ingress controller (the A record${cluster.dedicated ? '' : 's'} point${cluster.dedicated ? 's' : ''} at it)`);
-    if (cluster.dedicated) {
-      output(this, INFRA_OUTPUTS.hubUrl, terraformLiteral(hubs[0].url, `${what}: hub.url`), 'URL of the hub');
-    } else {
+    output(this, INFRA_OUTPUTS.ingressIp, this.ingress.ip, `Floating IP of the ingress controller (the A record${hubNamed ? 's' : ''} point${hubNamed ? '' : 's'} at it)`);
+    if (hubNamed) {
       const urls: Record<string, string> = {};
       for (const hub of hubs) urls[hub.name] = terraformLiteral(hub.url, `${what}: hub ${hub.name}: url`);
       output(this, INFRA_OUTPUTS.hubUrls, urls, 'URL of each hub on the cluster (hub name → URL)');
+    } else {
+      output(this, INFRA_OUTPUTS.hubUrl, terraformLiteral(hubs[0].url, `${what}: hub.url`), 'URL of the hub');
     }
     output(this, INFRA_OUTPUTS.kubeconfig, this.cluster.kubeconfig, 'Admin kubeconfig of the cluster', true);
   }

@@ -12,7 +12,7 @@ import { terraformLiteral } from './terraform-text';
 export interface HubDnsRecordProps {
   /**
    * Terraform logical id of the record (its address is `openstack_dns_recordset_v2.<logicalId>`):
-   * `ingress` for the dedicated cluster of a legacy hub file, `record-<hub>` on a cluster file.
+   * `RESOURCE_IDS.record` (`infra/stack-fields.ts`) names it from the cluster's naming rules.
    */
   readonly logicalId: string;
   /** Fully qualified host name, without the trailing dot; it must lie in the ingress's zone. */

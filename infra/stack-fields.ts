@@ -2,13 +2,13 @@
  * Which field of a cluster's file sets each argument of its Terraform resources, so that a change
  * plan (`synth/terraform-plan.ts`) can say which edit forces a replacement: Terraform says
  * `labels.max_node_count`, the user edited the field whose row in `model/magnum-fields.ts` names
- * that argument (under `magnum:`, or `cluster:` of a hub file in the original format). The
+ * that argument (under the cluster's `naming.fieldPrefix`: `magnum:`, or `cluster:` of a hub file). The
  * construct ids of the resources (their Terraform names) live here too; `ClusterStack` names them
  * from here.
  * `test/infra/stack-fields.test.ts` edits each field and checks that the plan's changed
  * arguments map back to it.
  */
-import { Cluster, settingsKey } from '../model/cluster';
+import type { Cluster } from '../model/cluster';
 import { MANAGED_CLUSTER_LABELS } from '../model/cluster-labels';
 import { ArgumentField, CLUSTER_ARGUMENTS, NODE_GROUP_ARGUMENTS } from '../model/magnum-fields';
 import { OPENSTACK_RESOURCE_TYPES } from './openstack-resources';
@@ -21,6 +21,12 @@ export const RESOURCE_IDS = {
   cluster: 'cluster',
   ingress: 'ingress',
   nodeGroup: (name: string): string => `nodegroup-${name}`,
+  /**
+   * A hub's A record (a child of the ingress floating IP): its construct id and Terraform name,
+   * `record-<hub>`; with no hub (a cluster whose outputs do not carry the hub's name, of one
+   * hub), `record` named `ingress`: its address from before clusters existed.
+   */
+  record: (hub?: string): { readonly id: string; readonly logicalId: string } => (hub === undefined ? { id: 'record', logicalId: 'ingress' } : { id: `record-${hub}`, logicalId: `record-${hub}` }),
 } as const;
 
 /**
@@ -28,8 +34,13 @@ export const RESOURCE_IDS = {
  * `labels.max_node_count`) of resource `type.name`, e.g. `magnum.labels.<key>`; undefined
  * when no field does (what jhm fixes, references to other resources, the hubs' records).
  */
-export function fileField(cluster: Pick<Cluster, 'dedicated' | 'nodeGroups'> & { readonly magnum: Pick<Cluster['magnum'], 'template'> }, type: string, name: string, path: string): string | undefined {
-  const key = settingsKey(cluster);
+export function fileField(
+  cluster: Pick<Cluster, 'nodeGroups'> & { readonly naming: Pick<Cluster['naming'], 'fieldPrefix'>; readonly magnum: Pick<Cluster['magnum'], 'template'> },
+  type: string,
+  name: string,
+  path: string,
+): string | undefined {
+  const key = cluster.naming.fieldPrefix;
   if (type === OPENSTACK_RESOURCE_TYPES.cluster && name === RESOURCE_IDS.cluster) {
     // A label jhm fixes is set by no field.
     const fixed = path.startsWith('labels.') && Object.hasOwn(MANAGED_CLUSTER_LABELS, path.slice('labels.'.length)) && MANAGED_CLUSTER_LABELS[path.slice('labels.'.length)].field === undefined;

@@ -3,7 +3,7 @@
  * a per-hub wave has one chart per hub) holding the objects the rendered Helm releases produce and
  * the constructs of the objects jhm writes itself (the Namespaces, the ClusterIssuers), each object
  * annotated with its wave. Synthesizing the app gives the files of `dist/<cluster>/` and
- * `dist-secrets/<cluster>/` (a hub file in today's format is one hub on its dedicated cluster).
+ * `dist-secrets/<cluster>/` (a hub file in today's format is one hub on its own cluster).
  */
 import { ApiObject, App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
@@ -55,8 +55,8 @@ export class WaveChart extends Chart {
 
 /**
  * All manifests of one cluster, as cdk8s charts in apply order: the platform waves once, and a
- * chart per hub for each per-hub wave (on the dedicated cluster of a hub file in today's format,
- * the one hub's chart keeps the wave's own id and file). Namespaces are created for every
+ * chart per hub for each per-hub wave (where the cluster's outputs do not carry the hub's name,
+ * `cluster.naming.hubNamed`, the one hub's chart keeps the wave's own id and file). Namespaces are created for every
  * namespace an object uses; CRDs of every release move to the CRD wave; every object carries the
  * Argo CD sync-wave annotation of its wave and jhm's ownership labels (`ownership.ts`).
  */
@@ -70,7 +70,7 @@ export class ClusterManifests extends Construct {
     const charts: WaveChart[] = [];
     const platform = new Map<WaveName, WaveChart>();
     const perHub = new Map<string, WaveChart>();
-    // The hub of each per-hub chart (a dedicated cluster's chart has no `hub` but one hub all the same).
+    // The hub of each per-hub chart (a chart without the hub's name has no `hub` but one hub all the same).
     const hubOf = new Map<WaveChart, string>();
     for (const w of WAVE_ORDER) {
       if (!w.perHub) {
@@ -80,7 +80,7 @@ export class ClusterManifests extends Construct {
         continue;
       }
       for (const hub of hubs) {
-        const c = new WaveChart(this, w, cluster.dedicated ? undefined : hub);
+        const c = new WaveChart(this, w, cluster.naming.hubNamed ? hub : undefined);
         perHub.set(`${w.name}/${hub.name}`, c);
         hubOf.set(c, hub.name);
         charts.push(c);
@@ -153,7 +153,7 @@ export class ClusterApp extends App {
 
   constructor(props: ClusterManifestsProps) {
     super();
-    // A dedicated cluster's source is its hub file (every header says so, as before issue 11).
+    // A hub's own cluster's source is its hub file (every header says so, as before issue 11).
     this.source = props.cluster.source;
     this.manifests = new ClusterManifests(this, props.cluster.name, props);
   }

@@ -76,7 +76,7 @@ function header(what: string, source: string): string {
 
 /**
  * The files of one cluster from its synthesized waves (in apply order); `source` is the file the
- * waves come from unless a wave names its own (the hub file of a dedicated cluster; on a cluster
+ * waves come from unless a wave names its own (the hub file of a hub with its own cluster; on a cluster
  * file, the cluster file for the platform and each hub's file for its own waves), for the headers.
  */
 export function manifestFiles(waves: readonly SynthesizedWave[], source: string): ManifestFilesWithObjects {

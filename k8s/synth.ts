@@ -7,7 +7,7 @@
 import * as fs from 'fs';
 import { Diagnostic, Diagnostics, warning } from '../model/diagnostics';
 import { UserError } from '../model/errors';
-import { Cluster, settingsKey } from '../model/cluster';
+import { Cluster } from '../model/cluster';
 import { kubernetesVersionField } from '../model/cluster-templates';
 import type { ClusterUnit } from '../model/cluster-unit';
 import { Hub } from '../model/hub';
@@ -144,7 +144,7 @@ export async function synthClusterManifests(unit: ClusterUnit, options: SynthClu
   // The Secrets of a hub whose secrets file was not read (`optional`, `none`) are left out.
   let secretFiles = new Map<string, string>();
   if (read.length > 0) {
-    const unread = new Set(hubs.filter((h) => !read.includes(h)).flatMap((h) => WAVE_ORDER.filter((w) => w.perHub).map((w) => waveFileName(w, cluster.dedicated ? undefined : h.name))));
+    const unread = new Set(hubs.filter((h) => !read.includes(h)).flatMap((h) => WAVE_ORDER.filter((w) => w.perHub).map((w) => waveFileName(w, cluster.naming.hubNamed ? h.name : undefined))));
     const subst = new Map(read.flatMap((h) => [...substitution(placeholders.get(h.name)!, secrets.get(h.name)!)]));
     secretFiles = fillSecretFiles(new Map([...files.secrets].filter(([f]) => !unread.has(f))), subst);
   }
@@ -160,12 +160,12 @@ interface HubFields {
 /**
  * A render refused for its release name, namespace or kubeVersion, re-pointed at the file and the
  * field that sets the value (the hub file; for the Kubernetes version the cluster's file, which
- * is the hub file of a dedicated cluster); other errors, and values no field sets, are returned
+ * is the hub file of a hub with its own cluster); other errors, and values no field sets, are returned
  * as they are.
  */
 function atField(cluster: Cluster, hub: Hub | undefined, fields: HubFields, e: unknown): unknown {
   if (!(e instanceof RenderInputError)) return e;
-  const version = kubernetesVersionField(settingsKey(cluster), cluster.magnum.template, cluster.magnum.kubernetes);
+  const version = kubernetesVersionField(cluster.naming.fieldPrefix, cluster.magnum.template, cluster.magnum.kubernetes);
   const field = e.input === 'kubeVersion' ? version.field : fields[e.input];
   if (field === undefined || (e.input !== 'kubeVersion' && hub === undefined)) return e;
   return new UserError(e.file ? `${e.file}: ${e.message}` : e.message, {

@@ -6,7 +6,7 @@
  *   `dist-secrets/<cluster>/<NN>-<stem>.yaml`), numbered so that `kubectl apply -f dist/<cluster>`
  *   (which reads files in name order) applies namespaces and CRDs before what needs them; a wave
  *   of each hub (`perHub`) is one file per hub, `<NN>-<stem>-<hub>.yaml`, on a cluster file (the
- *   dedicated cluster of a hub file in today's format keeps `<NN>-<stem>.yaml`), see `waveFileName`;
+ *   own cluster of a hub file in today's format keeps `<NN>-<stem>.yaml`), see `waveFileName`;
  * - the Argo CD sync-wave annotation every object carries, so a GitOps tool applies them in the
  *   same order (`k8s/hub-manifests.ts`);
  * - the stages of `jhm apply` and what each waits for (`cli/tools/apply-waves.ts`), and the stage
@@ -130,8 +130,8 @@ export const WAVE_ORDER: readonly Wave[] = TABLE.map((row, index) => {
 
 /**
  * The file of `wave` in `dist/<cluster>/` (and `dist-secrets/<cluster>/`): `<NN>-<stem>.yaml`, or
- * for a wave of each hub on a cluster file `<NN>-<stem>-<hub>.yaml` (`hub` given). The dedicated
- * cluster of a hub file in today's format passes no hub and keeps `<NN>-<stem>.yaml`.
+ * for a wave of each hub on a cluster file `<NN>-<stem>-<hub>.yaml` (`hub` given). The own
+ * cluster of a hub file in today's format passes no hub (`Cluster.naming.hubNamed`) and keeps `<NN>-<stem>.yaml`.
  */
 export function waveFileName(wave: Wave, hub?: string): string {
   if (hub === undefined || !wave.perHub) return wave.fileName;

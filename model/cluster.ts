@@ -2,6 +2,9 @@
  * The resolved cluster model (issue 11): a Magnum cluster with its platform (ingress controller,
  * cert-manager, DNS zone) and where its Terraform state lives. Either a cluster file
  * (`clusters/<cluster>.yaml`) or the dedicated cluster of a hub file in the legacy format.
+ * Both resolve to this one model; what still differs between them (the field names messages
+ * use, the names of its outputs) is stated once, at load, in {@link ClusterNaming}, so nothing
+ * below loading asks which kind of file a cluster came from.
  */
 import { DNS_LABEL_RULE, isDnsLabel } from './dns';
 import { quote, UserError, UserErrors } from './errors';
@@ -70,13 +73,46 @@ export type ClusterSettings = { readonly template: ClusterTemplateRef } & Magnum
   readonly kubernetes: KubernetesVersion;
 };
 
+/**
+ * The naming rules of a cluster, resolved when it is loaded. A cluster file gives `magnum`, no
+ * owner hub and hub-named outputs; the dedicated cluster of a hub file in the legacy format gives
+ * `cluster`, its hub as owner and the names its outputs had before cluster files existed (so its
+ * Terraform addresses, stack, state and output paths stay what they were).
+ */
+export interface ClusterNaming {
+  /**
+   * The key its file holds its Magnum settings under, which messages name those fields with:
+   * `magnum.<field>` (a cluster file), `cluster.<field>` (a hub file).
+   */
+  readonly fieldPrefix: 'magnum' | 'cluster';
+  /**
+   * The field of its file that sets where its Terraform state lives (`terraform.backend`, its
+   * `.key` or `.address`; `cluster` in a hub file, whose cluster's state is always local).
+   */
+  readonly stateField: string;
+  /**
+   * The hub whose file defines the cluster, when one does: the cluster is named after it and that
+   * hub is its only one (the stack refuses others). Its file is then the cluster's file too, the
+   * messages call the cluster "the hub", and `jhm apply <hub>` applies it. Undefined for a
+   * cluster file, whose hubs are named with `--hub`.
+   */
+  readonly ownerHub?: string;
+  /**
+   * Whether what is made for each hub carries the hub's name: its wave files
+   * (`<NN>-<stem>-<hub>.yaml`), its DNS record and the hub's entry in the map of hub URLs. When
+   * false (a cluster of one owner hub), they keep the hub's own names: `<NN>-<stem>.yaml`, the
+   * record's address from before clusters existed, a single hub URL.
+   */
+  readonly hubNamed: boolean;
+}
+
 export interface Cluster {
   /** jhm cluster name: the cluster file's base name, or the hub name of a dedicated legacy cluster; names its outputs. */
   readonly name: string;
   /** Where the cluster was defined: `clusters/<c>.yaml`, the legacy hub file, or `<api>`. */
   readonly source: string;
-  /** True for the dedicated cluster of a hub file in the legacy format. */
-  readonly dedicated: boolean;
+  /** Its naming rules, resolved at load. */
+  readonly naming: ClusterNaming;
   /** Which cloud (`clouds.yaml` entry) and region; both absent: the `OS_*` environment. */
   readonly cloud: { readonly name?: string; readonly region?: string };
   /** The cluster's name in Magnum. */
@@ -133,24 +169,37 @@ export interface ClusterParts {
   readonly backend: ClusterFile['terraform']['backend'];
 }
 
+/** The field of a cluster file that sets where the state of each kind of backend lives. */
+const STATE_FIELDS: Readonly<Record<ClusterBackend['type'], string>> = { local: 'terraform.backend', s3: 'terraform.backend.key', http: 'terraform.backend.address' };
+
 /**
- * The key under which a cluster's file holds its Magnum settings: `magnum` in a cluster file,
- * `cluster` in a hub file in the original format (a dedicated cluster). Messages name fields with it.
+ * The naming rules of a cluster (see {@link ClusterNaming}): `ownerHub` is the hub whose file in
+ * the legacy format defines it (its dedicated cluster), undefined for a cluster file.
  */
-export function settingsKey(cluster: Pick<Cluster, 'dedicated'>): 'cluster' | 'magnum' {
-  return cluster.dedicated ? 'cluster' : 'magnum';
+function clusterNaming(ownerHub: string | undefined, backend: ClusterBackend): ClusterNaming {
+  const dedicated = ownerHub !== undefined;
+  return {
+    fieldPrefix: dedicated ? 'cluster' : 'magnum',
+    stateField: dedicated ? 'cluster' : STATE_FIELDS[backend.type],
+    ...(dedicated ? { ownerHub } : {}),
+    hubNamed: !dedicated,
+  };
 }
 
-/** Derives the cluster model from validated parts (a cluster file's, or a legacy hub file's). */
-export function resolveCluster(name: string, parts: ClusterParts, source: string, dedicated: boolean): Cluster {
+/**
+ * Derives the cluster model from validated parts (a cluster file's, or a legacy hub file's:
+ * `ownerHub` is then that hub, whose dedicated cluster this is).
+ */
+export function resolveCluster(name: string, parts: ClusterParts, source: string, ownerHub?: string): Cluster {
   const c = parts.magnum;
   const defaultWorker = nodeGroup({ ...DEFAULT_WORKER, ...c.defaultWorker });
   const kubernetes = resolveKubernetesVersion(c);
   const controller = INGRESS_CONTROLLERS[parts.ingress.controller];
+  const backend = resolveBackend(name, parts.backend);
   return {
     name,
     source,
-    dedicated,
+    naming: clusterNaming(ownerHub, backend),
     cloud: { name: parts.cloud.name, region: parts.cloud.region },
     magnumName: c.name ?? name,
     magnum: {
@@ -174,7 +223,7 @@ export function resolveCluster(name: string, parts: ClusterParts, source: string
     },
     certManager: { chart: 'certManager', release: CERT_MANAGER_RELEASE, namespace: CERT_MANAGER_NAMESPACE },
     letsEncryptEmail: parts.letsEncryptEmail,
-    backend: resolveBackend(name, parts.backend),
+    backend,
   };
 }
 
@@ -213,7 +262,6 @@ export function resolveClusterFile(name: string, file: ClusterFile, source: stri
       backend: file.terraform.backend,
     },
     source,
-    false,
   );
 }
 

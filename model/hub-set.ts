@@ -6,10 +6,10 @@
  */
 import { Diagnostic, warning } from './diagnostics';
 import { UserError, UserErrors } from './errors';
-import { Cluster, settingsKey } from './cluster';
+import { Cluster } from './cluster';
 import { Hub } from './hub';
 
-/** Every cluster of the project: the cluster files first, then the dedicated clusters of legacy hubs. */
+/** Every cluster of the project: the cluster files first, then the clusters hub files define (each its hub's own). */
 export function allClusters(hubs: readonly Hub[], clusterFiles: readonly Cluster[] = []): Cluster[] {
   const seen = new Set<Cluster>(clusterFiles);
   const all = [...clusterFiles];
@@ -43,13 +43,14 @@ export function checkHubSet(hubs: readonly Hub[], clusterFiles: readonly Cluster
     clusters,
     'cluster',
     (c) => `${c.magnumName} (cloud ${c.cloud.name ?? 'from OS_* environment'})`,
-    (c) => `${settingsKey(c)}.name`,
-    (c) => (c.dedicated ? 'give each hub its own cluster.name' : 'give each cluster its own magnum.name'),
+    (c) => `${c.naming.fieldPrefix}.name`,
+    // The file that defines the cluster: its owner hub's, or its own.
+    (c) => `give each ${c.naming.ownerHub !== undefined ? 'hub' : 'cluster'} its own ${c.naming.fieldPrefix}.name`,
   );
   const files = new Map(clusterFiles.map((c) => [c.name, c]));
   for (const c of clusters) {
     const file = files.get(c.name);
-    if (c.dedicated && file !== undefined) {
+    if (c.naming.ownerHub !== undefined && file !== undefined) {
       errors.push(
         new UserError(`this hub's dedicated cluster is named "${c.name}" like ${file.source}; both would write the same output folders`, {
           file: c.source,

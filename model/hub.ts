@@ -93,7 +93,7 @@ export function resolveHub(name: string, spec: HubFile, source: string, cluster?
             backend: { type: 'local' },
           },
           source,
-          true,
+          name,
         )
       : cluster;
   if (on === undefined) throw new Error(`resolveHub: hub ${name} needs its cluster ${String(spec.cluster)}`);
@@ -169,9 +169,10 @@ export function defineHub(name: string, input: HubFileInput | unknown, options: 
   }
   const spec = parsed.data;
   if (spec.format === 'legacy') return resolveHub(name, spec, source);
-  const cluster = options.clusters?.find((c) => c.name === spec.cluster && !c.dedicated);
+  const onFile = (c: Cluster) => c.naming.ownerHub === undefined;
+  const cluster = options.clusters?.find((c) => c.name === spec.cluster && onFile(c));
   if (cluster === undefined) {
-    const known = options.clusters?.filter((c) => !c.dedicated).map((c) => c.name) ?? NO_NAMES;
+    const known = options.clusters?.filter(onFile).map((c) => c.name) ?? NO_NAMES;
     throw new UserError(`no clusters/${spec.cluster}.yaml`, {
       file: source,
       line: options.locate?.(['cluster']),

@@ -303,6 +303,12 @@ export function fieldDefault(row: MagnumField): unknown {
   return r.success ? r.data : undefined;
 }
 
+/**
+ * The row that keeps Terraform from destroying the cluster (`prevent_destroy`): the messages that
+ * refuse a replacement or a destroy name the field from here.
+ */
+export const DESTROY_GUARD_FIELD = 'deletionProtection' satisfies keyof typeof CLUSTER_FIELDS;
+
 /** The Magnum cluster settings given to `MagnumCluster`, defaults applied from the table. */
 export function magnumSettingsWithDefaults(given: SettingsInputOf<typeof CLUSTER_FIELDS>): MagnumSettings {
   return settingsWithDefaults(CLUSTER_FIELDS, given);

@@ -1,7 +1,7 @@
 /**
  * The IP address a cluster's ingress controller's LoadBalancer Service asks OpenStack for: the one
  * place that decides between the cluster's file (`ingress.loadBalancerIP` of the cluster file, or
- * of the hub file of a dedicated legacy cluster) and the floating IP `jhm deploy <cluster>`
+ * of a hub file with its own cluster) and the floating IP `jhm deploy <cluster>`
  * recorded in `outputs/<cluster>.json`, with the warnings the user should see about it.
  */
 import { isIPv4 } from 'net';

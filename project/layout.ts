@@ -8,8 +8,8 @@
  * | hub files                     | `hubs/<hub>.yaml`                             |
  * | cluster files                 | `clusters/<cluster>.yaml`                     |
  * | secrets files                 | `secrets/<hub>.yaml`                          |
- * | Terraform outputs files       | `outputs/<cluster>.json` (legacy hub: its name) |
- * | local Terraform state         | `terraform.<cluster>.tfstate` (legacy hub: its name) |
+ * | Terraform outputs files       | `outputs/<cluster>.json` (a hub's own cluster: its name) |
+ * | local Terraform state         | `terraform.<cluster>.tfstate` (a hub's own cluster: its name) |
  * | chart lock                    | `charts.lock.json`                            |
  * | pinned charts (optional)      | `charts.yaml` (jhm's own gives the defaults)  |
  * | Terraform JSON                | `cdktf.out/stacks/<hub>/cdk.tf.json`          |
@@ -109,7 +109,7 @@ export class ProjectLayout {
     return path.join(this.root, PROJECT_PATHS.secrets, `${hub}.yaml`);
   }
 
-  /** `outputs/<cluster>.json`, written by `jhm deploy` (a legacy hub's cluster is named like the hub). */
+  /** `outputs/<cluster>.json`, written by `jhm deploy` (a hub's own cluster is named like the hub). */
   public outputsFile(cluster: string): string {
     return path.join(this.root, PROJECT_PATHS.outputs, `${cluster}.json`);
   }

@@ -1,7 +1,7 @@
 /**
  * What the Terraform side hands to the Kubernetes side after a deploy: the names of a cluster
  * stack's Terraform outputs and the file per cluster they are written to, `outputs/<cluster>.json`
- * (a dedicated legacy hub's cluster is named like the hub, so that is `outputs/<hub>.json` as before).
+ * (the own cluster of a hub file is named like the hub, so that is `outputs/<hub>.json` as before).
  *
  * `jhm deploy <cluster>` (like `cdktf deploy <cluster> --outputs-file outputs/<cluster>.json`)
  * writes `{ "<stack name>": { "<output construct id>": <value> } }`; the stack is named after the
@@ -23,7 +23,7 @@ export const INFRA_OUTPUTS = {
   apiAddress: 'api_address',
   /** Floating IP of the ingress controller (the hub's A record points at it). */
   ingressIp: 'ingress_ip',
-  /** `https://<host>` (the dedicated cluster of a legacy hub file). */
+  /** `https://<host>` (a cluster whose outputs do not carry the hub's name: `Cluster.naming.hubNamed`). */
   hubUrl: 'hub_url',
   /** Hub name → `https://<host>` (a cluster file). */
   hubUrls: 'hub_urls',
@@ -48,7 +48,7 @@ export function outputsFilePath(root: string, cluster: string): string {
 }
 
 /**
- * Reads cluster `clusterName`'s outputs file (for a dedicated legacy hub, the hub's name). Returns
+ * Reads cluster `clusterName`'s outputs file (for a hub's own cluster, the hub's name). Returns
  * `undefined` when there is none (the cluster has not been deployed from this checkout); throws a
  * `UserError` naming the file when it is not what `jhm deploy` writes.
  */
@@ -97,7 +97,7 @@ export function readInfraOutputs(root: string, clusterName: string): InfraOutput
 }
 
 /**
- * The ingress floating IP of deployed cluster `clusterName` (for a dedicated legacy hub, the hub's
+ * The ingress floating IP of deployed cluster `clusterName` (for a hub's own cluster, the hub's
  * name), from its outputs file; `undefined` when the cluster has not been deployed yet. A
  * malformed file or address is a `UserError` naming the file.
  */

@@ -61,13 +61,6 @@ function urlPlace(url: string): StateLocation {
   return { id: `${where}${u.search}`, shown: truncate(`${u.protocol}//${where}`) };
 }
 
-/** The field of `cluster`'s file that sets the place of its state. */
-function stateField(cluster: Pick<Cluster, 'backend' | 'dedicated'>): string {
-  // A hub file in the original format has no backend: its dedicated cluster's state is local.
-  if (cluster.dedicated) return 'cluster';
-  return { local: 'terraform.backend', s3: 'terraform.backend.key', http: 'terraform.backend.address' }[cluster.backend.type];
-}
-
 /** How to give `cluster` a state of its own, when `other` has the same place. */
 function stateFix(cluster: Cluster, other: Cluster): string {
   const b = cluster.backend;
@@ -102,7 +95,7 @@ export function checkStateLocations(clusters: readonly Cluster[]): void {
     errors.push(
       new UserError(`the Terraform state ${place.shown} is also the state of cluster ${other.name} (${other.source}); the second terraform apply would destroy the other cluster's resources`, {
         file: c.source,
-        field: stateField(c),
+        field: c.naming.stateField,
         fix: stateFix(c, other),
       }),
     );

@@ -20,7 +20,7 @@
  */
 import { Diagnostic, Diagnostics } from '../model/diagnostics';
 import { UserError } from '../model/errors';
-import { Cluster, settingsKey } from '../model/cluster';
+import { Cluster } from '../model/cluster';
 import { kubernetesVersionField } from '../model/cluster-templates';
 import { Hub, hubCharts } from '../model/hub';
 import { loadChartPins, packagedChartPins } from './chart-pins';
@@ -74,7 +74,7 @@ export function validateProject(root: string, names?: readonly string[]): ValidP
   }
   for (const c of named) if (project.clusterNames.includes(c)) files.add(path.join(CLUSTERS_DIR, `${c}.yaml`));
   for (const [hub, cluster] of project.hubClusters) if (countsFor(cluster, named, project.clusterNames)) files.add(path.join(HUBS_DIR, `${hub}.yaml`));
-  const hubs = project.hubs.filter((h) => all || wanted.has(h.name) || (!h.cluster.dedicated && wanted.has(h.cluster.name)));
+  const hubs = project.hubs.filter((h) => all || wanted.has(h.name) || wanted.has(h.cluster.name));
   for (const h of hubs) files.add(h.source).add(h.cluster.source);
   const clusters = [...new Set([...project.clusters.filter((c) => all || files.has(c.source)), ...hubs.map((h) => h.cluster)])];
   const selected = (e: { file?: string }) => all || (e.file !== undefined && files.has(e.file));
@@ -125,7 +125,7 @@ export function chartErrors(hub: Hub, pins: ChartPins = packagedChartPins()): Us
   }
   const unsupported = hubCharts(hub).map((k) => pins[k]).filter((c) => !satisfies(hub.cluster.kubeVersion, c.kubeVersion, { includePrerelease: true }));
   if (unsupported.length > 0) {
-    const version = kubernetesVersionField(settingsKey(hub.cluster), hub.cluster.magnum.template, hub.cluster.magnum.kubernetes);
+    const version = kubernetesVersionField(hub.cluster.naming.fieldPrefix, hub.cluster.magnum.template, hub.cluster.magnum.kubernetes);
     errors.push(
       new UserError(
         `${version.value}, which the pinned chart${unsupported.length > 1 ? 's do' : ' does'} not support: ${unsupported

@@ -73,7 +73,7 @@ export function manifestFolders(root: string): string[] {
 
 /**
  * The cluster folder a name stands for: the folder `dist/<name>` when there is one (a cluster,
- * or a hub on its dedicated cluster), else the cluster a hub file `hubs/<name>.yaml` names
+ * or a hub on its own cluster), else the cluster a hub file `hubs/<name>.yaml` names
  * (`cluster: <cluster>`). Undefined when neither.
  */
 export async function clusterFolderOf(root: string, name: string): Promise<string | undefined> {

@@ -3,7 +3,7 @@
  * cluster) and Kubernetes manifests (Helm + cdk8s, one folder per cluster), staged and swapped in
  * only when every cluster succeeded. The unit of synthesis, commit, ownership record
  * (`.jhm/state/<cluster>.json`), incremental key and prune is the cluster; a hub file in today's
- * format is its own dedicated cluster, named like the hub, so its outputs stay where they were.
+ * format is its own cluster, named like the hub, so its outputs stay where they were.
  */
 import * as os from 'os';
 import * as path from 'path';
@@ -11,9 +11,9 @@ import pLimit from 'p-limit';
 import { Diagnostic, Diagnostics } from '../model/diagnostics';
 import { UserError } from '../model/errors';
 import { PROJECT_PATHS, ProjectLayout } from '../project/layout';
-import { settingsKey } from '../model/cluster';
 import { kubernetesMinor, kubernetesVersionField, minorOf, templateNameFor } from '../model/cluster-templates';
 import { Hub } from '../model/hub';
+import { DESTROY_GUARD_FIELD } from '../model/magnum-fields';
 import { ClusterUnit, clusterUnits } from '../model/cluster-unit';
 import { hubFileCluster, listClusterNames, listHubNames } from '../project/load';
 import { HelmRenderer, HelmRendererOptions } from '../k8s/helm/render';
@@ -35,7 +35,7 @@ export interface SynthOptions {
   readonly hubs?: readonly string[];
   /** Where the outputs go (default: `root`). `diff` points this at a temporary folder. */
   readonly outRoot?: string;
-  /** Also remove the output of clusters that are no longer defined (no cluster file, no legacy hub file). */
+  /** Also remove the output of clusters that are no longer defined (no cluster file, no hub file that defines it). */
   readonly prune?: boolean;
   /** Options of the Helm renderer (chart folder, cache, offline). */
   readonly helm?: Partial<HelmRendererOptions>;
@@ -106,12 +106,12 @@ export function synthesisUnits(root: string, names?: readonly string[]): Synthes
   return { units: clusterUnits(selected.hubs, selected.clusters), hubs: selected.hubs, warnings: selected.warnings };
 }
 
-/** Every cluster name the project defines (cluster files, and the hub name of each legacy hub file). */
+/** Every cluster name the project defines (cluster files, and the hub name of each hub file that defines its own cluster). */
 export function definedClusterNames(root: string): Set<string> {
   const names = new Set(listClusterNames(root));
   for (const hub of listHubNames(root)) {
-    // A legacy hub file defines its dedicated cluster, named like it; one that cannot be read or
-    // parsed (its cluster unknown) keeps the output named like it too: never pruned.
+    // A hub file that names no cluster file defines its own cluster, named like it; one that
+    // cannot be read or parsed (its cluster unknown) keeps the output named like it too: never pruned.
     const cluster = hubFileCluster(root, hub);
     if (cluster === undefined || !cluster.onClusterFile) names.add(hub);
   }
@@ -244,7 +244,7 @@ function refuseUnsupportedUpgrade(units: readonly ClusterUnit[], plans: Readonly
   for (const { cluster } of units) {
     for (const change of unsupportedUpgrades(plans.get(cluster.name)!)) {
       const { from, to, problem } = change.kubernetes!;
-      const version = kubernetesVersionField(settingsKey(cluster), cluster.magnum.template, cluster.magnum.kubernetes);
+      const version = kubernetesVersionField(cluster.naming.fieldPrefix, cluster.magnum.template, cluster.magnum.kubernetes);
       const [f, t] = [kubernetesMinor(from), kubernetesMinor(to)];
       const next = `${f.major}.${f.minor + 1}`;
       const nextTemplate = 'name' in cluster.magnum.template ? templateNameFor(cluster.magnum.template.name, next) : undefined;
@@ -271,7 +271,7 @@ function refuseReplacement(units: readonly ClusterUnit[], plans: ReadonlyMap<str
   const problems = new Diagnostics();
   for (const unit of units) {
     const { cluster } = unit;
-    if (!cluster.magnum.deletionProtection) continue;
+    if (!cluster.magnum[DESTROY_GUARD_FIELD]) continue;
     const refused = needsAllowReplace(plans.get(cluster.name)!);
     if (refused.length === 0) continue;
     const fieldOf = (r: ResourceChange, p: string) => fileField(cluster, r.type, r.name, p);
@@ -282,7 +282,7 @@ function refuseReplacement(units: readonly ClusterUnit[], plans: ReadonlyMap<str
     // Replacing the cluster loses everything; say that alone.
     const whole = refused.find((r) => r.type === CLUSTER_TYPE);
     const losses = (whole ? [whole] : refused).map((r) => r.loss).filter((l): l is string => l !== undefined);
-    const protection = `${settingsKey(cluster)}.deletionProtection`;
+    const protection = `${cluster.naming.fieldPrefix}.${DESTROY_GUARD_FIELD}`;
     problems.add(
       new UserError(`this change ${what.join(' and ')}${losses.length ? `, losing ${losses.join('; ')}` : ''}`, {
         file: cluster.source,

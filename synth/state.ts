@@ -70,7 +70,7 @@ function verifiedDigest(renderer: HelmRenderer, chart: ChartPin): Promise<string
 }
 
 /**
- * Digest of every input of a cluster's output: the cluster file (for a dedicated cluster, its hub
+ * Digest of every input of a cluster's output: the cluster file (for a hub's own cluster, its hub
  * file), every hub file and secrets file of the hubs on it, its Terraform outputs file, the chart
  * lock, the pin (`charts.yaml`) and archive digest of every chart it renders; checks those chart
  * archives against the lock on the way.
@@ -90,7 +90,8 @@ export async function clusterInputKey(root: string, unit: ClusterUnit, renderer:
     JSON.stringify({
       format: 4,
       tool: toolStamp(),
-      cluster: cluster.dedicated ? null : file(cluster.source),
+      // An owner hub's file is the cluster's too (in `hubs` already).
+      cluster: cluster.naming.ownerHub !== undefined ? null : file(cluster.source),
       hubs: hubs.map((hub) => ({
         name: hub.name,
         file: file(hub.source),

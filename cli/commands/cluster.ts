@@ -31,6 +31,7 @@ import { formatSeconds, shellQuote } from '../../base/process';
 import { checkCertificates, checkDns, checkHubHealth, checkIngressAddress, checkOutputs, CheckResult } from '../tools/status-checks';
 import { guardIngressIp } from '../tools/ingress-guard';
 import type { Cluster } from '../../model/cluster';
+import type * as MagnumFields from '../../model/magnum-fields';
 import { resolveClusterTarget, validateClusterFiles } from '../tools/cluster-target';
 import { Terraform, outputsFileContent, terraformProduct } from '../tools/terraform';
 import { runLimit, TIMEOUT_MARGIN_MS, tooShort } from '../tools/terraform-timeouts';
@@ -101,7 +102,7 @@ export function manualDeployCommands(root: string, hub: string, options: { needs
 
 async function deploy(name: string, opts: DeployOptions, cmd: Command): Promise<void> {
   const root = projectRoot(cmd);
-  // A cluster file's name, or a legacy hub's (its dedicated cluster has the hub's name).
+  // A cluster file's name, or a hub's whose file defines its own cluster (named like the hub).
   const { cluster } = resolveClusterTarget(root, name, 'deploy');
   const stackDir = path.join(root, OUTPUT_DIRS.stacks, cluster.name);
   const stackFile = path.join(stackDir, 'cdk.tf.json');
@@ -271,14 +272,14 @@ function dryRun(root: string, stages: readonly ApplyStage[], kubectl: Kubectl, b
 }
 
 /**
- * The cluster `jhm apply <name>` applies: a cluster file's name, or a hub file in the dedicated
- * format (its cluster has its name). A hub on a cluster file is refused with the command to run.
+ * The cluster `jhm apply <name>` applies: a cluster file's name, or a hub file with its own
+ * cluster (named like the hub). A hub on a cluster file is refused with the command to run.
  */
 function applyTarget(root: string, name: string, hub: string | undefined): { cluster: string; hub?: string; model?: Cluster } {
   // The model (zod, yaml) is loaded when a command runs, not by jhm --help.
   const { loadProject } = require('../../project/load') as typeof ConfigLoad;
   const project = loadProject(root);
-  const onFile = project.hubs.find((h) => h.name === name && !h.cluster.dedicated);
+  const onFile = project.hubs.find((h) => h.name === name && h.cluster.naming.ownerHub !== name);
   if (onFile) {
     throw new UserError(`${name} is a hub on cluster ${onFile.cluster.name}; jhm apply takes a cluster`, { fix: `run jhm apply ${onFile.cluster.name} --hub ${name}` });
   }
@@ -291,8 +292,8 @@ function applyTarget(root: string, name: string, hub: string | undefined): { clu
   }
   // A broken file of the cluster (a hub file on it with a typo) stops the apply (issue 18).
   validateClusterFiles(root, name);
-  // The loaded cluster (a dedicated one comes with its hub file); absent when its file has errors.
-  const model = project.clusters.find((c) => c.name === name) ?? project.hubs.find((h) => h.name === name && h.cluster.dedicated)?.cluster;
+  // The loaded cluster (a hub's own one comes with its hub file); absent when its file has errors.
+  const model = project.clusters.find((c) => c.name === name) ?? project.hubs.find((h) => h.name === name && h.cluster.naming.ownerHub === name)?.cluster;
   return { cluster: name, hub, model };
 }
 
@@ -380,7 +381,7 @@ async function status(hubName: string, opts: { kubeconfig?: string }, cmd: Comma
   record(await checkDns(hub, outputs.ingressIp));
 
   const kubectlBin = locateTool(KUBECTL);
-  // The kubeconfig of the hub's cluster (a legacy hub's cluster has the hub's name).
+  // The kubeconfig of the hub's cluster (a hub's own cluster has the hub's name).
   const kubeconfigFile = explicitKubeconfig(root, hub.cluster.name, opts.kubeconfig);
   let kubectl: Kubectl | { skipped: string };
   if (!kubectlBin.found) kubectl = { skipped: kubectlBin.reason };
@@ -510,10 +511,11 @@ Terraform comes from JHM_TERRAFORM or the PATH (OpenTofu's tofu where there is n
     .argument('<cluster>', 'cluster name (clusters/<cluster>.yaml), or a hub in today\'s format (its dedicated cluster has its name)')
     .option('-y, --yes', 'destroy without asking for the cluster\'s name; needed without a terminal', false)
     .option('--timeout <seconds>', 'limit of terraform destroy (default: the longest delete timeout of the stack plus 15 minutes, else one hour)', parseSeconds)
+    // The field's name comes from the Magnum table (zod): loaded when this help is shown, not by jhm --help.
     .addHelpText(
       'after',
-      `
-Refused while magnum.deletionProtection (cluster: of a hub file in today's format) is true, or
+      () => `
+Refused while magnum.${(require('../../model/magnum-fields') as typeof MagnumFields).DESTROY_GUARD_FIELD} (cluster: of a hub file in today's format) is true, or
 while the committed stack still has prevent_destroy (run jhm synth <cluster> after setting it false),
 or without OpenStack credentials (found as for jhm deploy).
 Then runs, in cdktf.out/stacks/<cluster> with jhm deploy's environment:

@@ -1,6 +1,6 @@
 /**
  * `jhm init <hub>` (a new hub file from the commented template, plus its secrets file: on a
- * cluster file with `--cluster`, or with its own dedicated cluster), `jhm init-cluster <cluster>`
+ * cluster file with `--cluster`, or with a cluster of its own), `jhm init-cluster <cluster>`
  * (a new cluster file) and `jhm secrets <hub>` (create or complete the secrets file, never
  * overwriting a value).
  *
@@ -204,10 +204,10 @@ export function registerInitCommands(program: Command): void {
         let hub: Hub;
         let text: string;
         if (opts.cluster !== undefined) {
-          const dedicated = (['zone', 'email', 'keypair', 'cloud'] as const).filter((o) => opts[o] !== undefined);
-          if (dedicated.length > 0) {
-            throw new UserError(`--${dedicated.join(', --')} belong${dedicated.length === 1 ? 's' : ''} to the cluster file, not to a hub on --cluster ${opts.cluster}`, {
-              fix: `leave ${dedicated.length === 1 ? 'it' : 'them'} out, or set ${dedicated.length === 1 ? 'it' : 'them'} in ${path.join(CLUSTERS_DIR, `${opts.cluster}.yaml`)}`,
+          const clusterOptions = (['zone', 'email', 'keypair', 'cloud'] as const).filter((o) => opts[o] !== undefined);
+          if (clusterOptions.length > 0) {
+            throw new UserError(`--${clusterOptions.join(', --')} belong${clusterOptions.length === 1 ? 's' : ''} to the cluster file, not to a hub on --cluster ${opts.cluster}`, {
+              fix: `leave ${clusterOptions.length === 1 ? 'it' : 'them'} out, or set ${clusterOptions.length === 1 ? 'it' : 'them'} in ${path.join(CLUSTERS_DIR, `${opts.cluster}.yaml`)}`,
             });
           }
           const clusterDisplay = path.join(CLUSTERS_DIR, `${opts.cluster}.yaml`);

@@ -30,7 +30,8 @@ export function registerSynthCommands(program: Command): void {
       for (const hub of hubs) problems.collect(() => loadSecrets(root, hub, warn));
       problems.throwIfAny();
       warnings.forEach((w) => warn(w));
-      for (const c of clusters.filter((x) => !x.dedicated)) {
+      // Clusters with a file of their own (one a hub file defines is reported with its hub).
+      for (const c of clusters.filter((x) => x.naming.ownerHub === undefined)) {
         const on = hubs.filter((h) => h.cluster === c).map((h) => h.name);
         success(`${c.source}: cluster ${c.magnumName} in ${c.zone.replace(/\.$/, '')} (${c.nodeGroups.length + 1} nodegroups, ${on.length} hub(s)${on.length ? `: ${on.join(', ')}` : ''})`);
       }
@@ -67,7 +68,7 @@ export function registerSynthCommands(program: Command): void {
       const shared = await hasClusterFiles(root);
       for (const r of report.results) {
         const c = r.cluster.name;
-        const on = r.cluster.dedicated ? '' : ` [${r.hubs.length} hub(s)${r.hubs.length ? `: ${r.hubs.map((h) => h.name).join(', ')}` : ''}]`;
+        const on = r.cluster.naming.ownerHub !== undefined ? '' : ` [${r.hubs.length} hub(s)${r.hubs.length ? `: ${r.hubs.map((h) => h.name).join(', ')}` : ''}]`;
         success(`${c}${on}: ${OUTPUT_DIRS.stacks}/${c}, ${OUTPUT_DIRS.dist}/${c} (${r.files.dist.size} files), ${OUTPUT_DIRS.secrets}/${c} (${r.files.secrets.size} files)`);
       }
       for (const [c, plan] of report.plans) reportTerraformPlan(c, plan);

@@ -86,7 +86,7 @@ export function planApply(root: string, cluster: string, options: PlanApplyOptio
   if (unknown.length > 0) {
     throw new UserError(`${distDir}/ holds files jhm apply does not know: ${unknown.join(', ')}`, { fix: `remove them and run jhm synth ${cluster}` });
   }
-  // The hub of a per-hub file: named in it on a cluster file; the cluster's own name on a dedicated cluster.
+  // The hub of a per-hub file: named in it on a cluster file; the cluster's own name where files do not carry it (a hub's own cluster).
   const hubOf = (f: string) => waveOfFile(f)?.hub ?? cluster;
   const hubFiles = distFiles.filter((f) => waveOfFile(f)!.wave.perHub);
   if (options.hub !== undefined && !hubFiles.some((f) => hubOf(f) === options.hub)) {

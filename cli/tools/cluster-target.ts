@@ -1,6 +1,6 @@
 /**
  * Which cluster a command that acts on a cluster's infrastructure (`jhm deploy`, `jhm kubeconfig`)
- * means: a cluster file's name, or the name of a hub in today's format (its dedicated cluster is
+ * means: a cluster file's name, or the name of a hub in today's format (its own cluster is
  * named like the hub, so `jhm deploy example` keeps working). A hub on a cluster file is refused
  * with one line naming the cluster to use instead.
  *
@@ -21,14 +21,14 @@ export interface ClusterTarget {
 
 /**
  * Resolves `name` for `jhm <command> <name>`. Throws `UserErrors` with the problems of the named
- * files (the cluster file and the hubs on it, or the legacy hub file), or a one-line `UserError`
+ * files (the cluster file and the hubs on it, or the hub file that defines the cluster), or a one-line `UserError`
  * when `name` is a hub on a cluster file or names nothing.
  */
 export function resolveClusterTarget(root: string, name: string, command: string): ClusterTarget {
   // The model (zod, yaml) is loaded when a command runs, not by jhm --help.
   const project = validateClusterFiles(root, name);
   const hub = project.hubs.find((h) => h.name === name);
-  if (hub !== undefined && !hub.cluster.dedicated) {
+  if (hub !== undefined && hub.cluster.naming.ownerHub !== hub.name) {
     throw new UserError(`${name} is a hub on cluster ${hub.cluster.name} (${hub.cluster.source}); jhm ${command} acts on a whole cluster: run jhm ${command} ${hub.cluster.name}`, { file: hub.source, field: 'cluster' });
   }
   const cluster = project.clusters.find((c) => c.name === name);

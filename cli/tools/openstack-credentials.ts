@@ -4,7 +4,7 @@
  * prints a credential: only environment variable names, file names and cloud names.
  *
  * The provider takes its credentials from, in this order of precedence here:
- * 1. a `clouds.yaml` entry, when a cloud is named (`cloud.name` of the cluster file, or of a legacy hub file; else `OS_CLOUD`);
+ * 1. a `clouds.yaml` entry, when a cloud is named (`cloud.name` of the cluster file, or of a hub file with its own cluster; else `OS_CLOUD`);
  *    the file is searched like the OpenStack client does: `OS_CLIENT_CONFIG_FILE`, the working
  *    folder of Terraform (the stack folder), `~/.config/openstack/`, `/etc/openstack/`;
  * 2. the `OS_*` environment of an openrc or application-credential file (`OS_AUTH_URL`).
@@ -15,7 +15,7 @@ import * as path from 'path';
 import type * as Yaml from 'yaml';
 
 export interface CredentialQuery {
-  /** `cloud.name` of the cluster (its cluster file, or a legacy hub file), if any. */
+  /** `cloud.name` of the cluster (its cluster file, or a hub file with its own cluster), if any. */
   readonly cloudName?: string;
   /** Working folder of Terraform (the stack folder), searched for `clouds.yaml`. */
   readonly workDir: string;

@@ -17,14 +17,14 @@
  * cluster, or unattached `pvc-…` ones) as the runbook's teardown does.
  *
  * Both also work on a leftover stack: a `cdktf.out/stacks/<name>` that no file defines any more,
- * such as the dedicated cluster of a hub moved onto a shared cluster (docs/upgrading.md: Moving hubs
+ * such as the own cluster of a hub moved onto a shared cluster (docs/upgrading.md: Moving hubs
  * onto a shared cluster), whose DNS record and cluster are still to be destroyed. Its settings (cloud, deletion
  * protection, the Magnum name) are then read from the stack itself, and the command says so.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Cluster } from '../../model/cluster';
-import type * as ClusterModel from '../../model/cluster';
+import type * as MagnumFields from '../../model/magnum-fields';
 import { UserError } from '../../model/errors';
 import type { Hub } from '../../model/hub';
 import { ProjectLayout } from '../../project/layout';
@@ -72,7 +72,7 @@ function definedByNoFile(layout: ProjectLayout, name: string): boolean {
   try {
     const { parse } = require('yaml') as typeof Yaml; // loaded here, not when the CLI starts
     const doc: unknown = parse(fs.readFileSync(hubFile, 'utf8'));
-    // A hub on a cluster file names its cluster (`cluster: shared`); its old dedicated stack is left over.
+    // A hub on a cluster file names its cluster (`cluster: shared`); the stack of its old own cluster is left over.
     return isObject(doc) && typeof doc.cluster === 'string';
   } catch {
     return false; // a broken hub file: resolveClusterTarget reports it
@@ -205,14 +205,19 @@ function leftoverFiles(root: string, target: StackTarget): string[] {
   return [...new Set(files.map((f) => shown(root, path.resolve(root, f))))].filter((f) => fs.existsSync(path.resolve(root, f)));
 }
 
+/** The field of the Magnum table that guards a cluster against destroy; the table (zod) is loaded when a command runs, not by jhm --help. */
+function destroyGuardField(): typeof MagnumFields.DESTROY_GUARD_FIELD {
+  return (require('../../model/magnum-fields') as typeof MagnumFields).DESTROY_GUARD_FIELD;
+}
+
 /** Refuses a target whose deletion protection is on: in its file, or still in the stack Terraform reads. */
 function refuseProtected(root: string, target: StackTarget, stack: unknown, stackFile: string): void {
   const { planStack } = require('../../synth/terraform-plan') as typeof import('../../synth/terraform-plan');
-  // The cluster model (zod) is loaded when a command runs, not by jhm --help.
-  const { settingsKey } = require('../../model/cluster') as typeof ClusterModel;
+  const DESTROY_GUARD_FIELD = destroyGuardField();
   const { cluster } = target;
-  const protection = cluster ? `${settingsKey(cluster)}.deletionProtection` : 'cluster.deletionProtection';
-  if (cluster?.magnum.deletionProtection) {
+  // No model: the stack was written from a hub file with its own cluster (its settings are under `cluster:`).
+  const protection = `${cluster?.naming.fieldPrefix ?? 'cluster'}.${DESTROY_GUARD_FIELD}`;
+  if (cluster?.magnum[DESTROY_GUARD_FIELD]) {
     throw new UserError(`cluster ${cluster.name} has deletion protection on, so jhm destroy refuses to tear it down; nothing destroyed`, {
       file: cluster.source,
       field: protection,
@@ -235,7 +240,7 @@ function refuseProtected(root: string, target: StackTarget, stack: unknown, stac
 export async function destroyCluster(root: string, name: string, opts: DestroyOptions): Promise<void> {
   const target = resolveStackTarget(root, name, 'destroy');
   // The file's protection first: it needs no Terraform.
-  if (target.cluster?.magnum.deletionProtection) refuseProtected(root, target, undefined, '');
+  if (target.cluster?.magnum[destroyGuardField()]) refuseProtected(root, target, undefined, '');
   const { terraform, stackDir, stackFile } = stackTerraform(root, target, 'destroy');
   const { readStack } = require('../../synth/terraform-plan') as typeof import('../../synth/terraform-plan');
   const stack = readStack(stackFile, shown(root, stackFile));

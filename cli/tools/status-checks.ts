@@ -94,12 +94,13 @@ export function checkOutputs(root: string, hub: Hub): OutputsCheck {
   } catch (e) {
     return { check, status: 'failed', detail: errorText(e) };
   }
-  const what = hub.cluster.dedicated ? 'the hub' : `cluster ${cluster}`;
+  // A cluster its hub's file defines is deployed as the hub.
+  const what = hub.cluster.naming.ownerHub !== undefined ? 'the hub' : `cluster ${cluster}`;
   if (outputs === undefined) return { check, status: 'failed', detail: `not found: ${what} has not been deployed from here (run jhm deploy ${cluster})` };
   const missing = [
     ...(outputs.clusterId ? [] : [INFRA_OUTPUTS.clusterId]),
     ...(outputs.ingressIp ? [] : [INFRA_OUTPUTS.ingressIp]),
-    ...(hub.cluster.dedicated || outputs.hubUrls?.[hub.name] !== undefined ? [] : [`${INFRA_OUTPUTS.hubUrls}.${hub.name} (the hub's DNS record)`]),
+    ...(!hub.cluster.naming.hubNamed || outputs.hubUrls?.[hub.name] !== undefined ? [] : [`${INFRA_OUTPUTS.hubUrls}.${hub.name} (the hub's DNS record)`]),
   ];
   const found = `cluster ${outputs.clusterId ?? '?'}, ingress IP ${outputs.ingressIp ?? '?'}`;
   if (missing.length > 0) return { check, status: 'failed', detail: `${found}; missing ${missing.join(', ')} (run jhm deploy ${cluster})`, ingressIp: outputs.ingressIp };
@@ -133,7 +134,7 @@ export async function checkCertificates(hub: Hub, kubectl: Kubectl | { skipped: 
   } catch {
     return { check, status: 'failed', detail: 'kubectl get certificate did not print JSON' };
   }
-  const apply = hub.cluster.dedicated ? `jhm apply ${hub.name}` : `jhm apply ${hub.cluster.name} --hub ${hub.name}`;
+  const apply = hub.cluster.naming.ownerHub !== undefined ? `jhm apply ${hub.name}` : `jhm apply ${hub.cluster.name} --hub ${hub.name}`;
   if (items.length === 0) return { check, status: 'failed', detail: `no Certificate in namespace ${ns} yet (run ${apply})` };
   const notReady = items.filter((c) => !c.status?.conditions?.some((x) => x.type === 'Ready' && x.status === 'True'));
   if (notReady.length === 0) return { check, status: 'ok', detail: `${items.map((c) => c.metadata?.name).join(', ')} ready` };
@@ -227,7 +228,7 @@ function fixOfMismatch(root: string, hub: Hub, kubectl: Kubectl, s: LiveService,
     kubectl.commandLine(['delete', 'service', '-n', ns, s.metadata!.name!], 'kubectl'),
     `jhm apply ${cluster}${own !== undefined ? ` --kubeconfig ${shellQuote(own)}` : ''}`,
   ];
-  const hubs = hub.cluster.dedicated ? `hub ${hub.name} is` : `every hub on cluster ${cluster} is`;
+  const hubs = hub.cluster.naming.ownerHub !== undefined ? `hub ${hub.name} is` : `every hub on cluster ${cluster} is`;
   return (
     `Service ${name} has ${ips.join(', ')}, not the reserved ${expected}${from ? ` (${from})` : ''}: the cloud controller adopts the floating IP only when the Service is created (cloud-provider-openstack #2443); ` +
     `fix: ${steps.join(' && ')} (${hubs} unreachable until the new load balancer is up)`

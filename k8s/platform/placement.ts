@@ -29,7 +29,7 @@ export const CONTROL_PLANE_LABEL = 'node-role.kubernetes.io/control-plane';
  * Current templates (1.33) no longer set it; tolerating it too costs nothing and keeps pinned pods
  * schedulable on a cluster built from an older template.
  */
-export const LEGACY_MASTER_TAINT = 'node-role.kubernetes.io/master';
+export const OLD_MASTER_TAINT = 'node-role.kubernetes.io/master';
 
 /**
  * Selects the control-plane nodes. Magnum never autoscales the control plane, so a pod placed
@@ -39,10 +39,10 @@ export function controlPlaneNodeSelector(): Record<string, string> {
   return { [CONTROL_PLANE_LABEL]: '' };
 }
 
-/** Tolerates the `NoSchedule` taints kubeadm puts on control-plane nodes (current and legacy key). */
+/** Tolerates the `NoSchedule` taints kubeadm puts on control-plane nodes (current and pre-1.24 key). */
 export function controlPlaneTolerations(): Toleration[] {
   return [
     { key: CONTROL_PLANE_LABEL, operator: 'Exists', effect: 'NoSchedule' },
-    { key: LEGACY_MASTER_TAINT, operator: 'Exists', effect: 'NoSchedule' },
+    { key: OLD_MASTER_TAINT, operator: 'Exists', effect: 'NoSchedule' },
   ];
 }

@@ -11,7 +11,7 @@ describe('defineCluster: defaults of a cluster file', () => {
     expect(c).toMatchObject({
       name: 'shared',
       source: 'clusters/shared.yaml',
-      dedicated: false,
+      naming: { fieldPrefix: 'magnum', stateField: 'terraform.backend', hubNamed: true },
       magnumName: 'shared',
       cloud: {},
       zone: 'ees220002.projects.jetstream-cloud.org.',

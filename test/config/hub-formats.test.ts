@@ -13,7 +13,7 @@ const shared = defineCluster('shared', clusterInput((c) => (c.nodeGroups = [{ na
 describe('legacy format: cluster is a mapping', () => {
   test('the hub brings its dedicated cluster, named like the hub, with the local backend and today\'s defaults', () => {
     const hub = defineHub('example', parse(EXAMPLE_HUB_TEXT), {}, 'hubs/example.yaml');
-    expect(hub.cluster).toMatchObject({ name: 'example', source: 'hubs/example.yaml', dedicated: true, backend: { type: 'local' } });
+    expect(hub.cluster).toMatchObject({ name: 'example', source: 'hubs/example.yaml', naming: { fieldPrefix: 'cluster', stateField: 'cluster', ownerHub: 'example', hubNamed: false }, backend: { type: 'local' } });
     expect(hub.jupyterhub).toMatchObject({ namespace: 'jhub', release: 'jhub' });
     expect(hub.host).toBe(`example.${hub.cluster.zone.replace(/\.$/, '')}`);
   });

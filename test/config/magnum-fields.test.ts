@@ -84,10 +84,9 @@ describe('the Magnum settings table', () => {
   });
 
   test('rule: the plan names, for every Terraform argument of a row, that row\'s field (in a cluster file and in a hub file of the original format)', () => {
-    for (const dedicated of [false, true]) {
-      const key = dedicated ? 'cluster' : 'magnum';
+    for (const key of ['magnum', 'cluster'] as const) {
       const fakes = defineCluster('fake', FAKE_CLUSTER).nodeGroups;
-      const byName = { dedicated, nodeGroups: fakes, magnum: { template: { name: 'kubernetes-1-33-jammy' } } };
+      const byName = { naming: { fieldPrefix: key }, nodeGroups: fakes, magnum: { template: { name: 'kubernetes-1-33-jammy' } } };
       const byId = { ...byName, magnum: { template: { id: '0b3a6f5e-1111-4222-8333-944455556666' } } };
       for (const [arg, fields] of CLUSTER_ARGUMENTS) {
         const path = arg === 'labels.*' ? 'labels.fake_label' : arg;
@@ -145,11 +144,6 @@ const READERS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   },
   createTimeout: { 'cli/tools/terraform-timeouts.ts': 'its module comment names where the stack\'s timeouts come from' },
   updateTimeout: { 'cli/tools/terraform-timeouts.ts': 'its module comment names where the stack\'s timeouts come from' },
-  deletionProtection: {
-    'synth/pipeline.ts': 'jhm synth refuses to drop a protected cluster, naming the field',
-    'cli/tools/stack-commands.ts': 'jhm destroy refuses a protected cluster, naming the field',
-    'cli/commands/cluster.ts': 'jhm destroy\'s help names the field',
-  },
   minNodes: { 'model/diagnostics.ts': 'an example of a field path in a doc comment' },
 };
 

@@ -107,7 +107,7 @@ describe('ClusterStack', () => {
 
   test('refuses a hub that is on another cluster', () => {
     const hub = exampleHub();
-    const cluster = { ...hub.cluster, name: 'other', dedicated: false };
+    const cluster = { ...hub.cluster, name: 'other', naming: { ...hub.cluster.naming, ownerHub: undefined, hubNamed: true } };
     expect(() => new ClusterStack(Testing.app({ outdir: tempDir('cdktf-testing-') }), { cluster, hubs: [hub] })).toThrow(/^ClusterStack other: hubs\[0\] is hub example of cluster example, not of other/);
   });
 
