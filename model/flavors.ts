@@ -98,6 +98,12 @@ export function gpuFlavors(gpus = 1): string[] {
  *   nodes that have an NVIDIA PCI device, so the operator's device plugin runs only on those nodes.
  * - The chart sets no taint on the nodes of a nodegroup: the GPU nodes carry none, and the
  *   `nvidia.com/gpu` toleration jhm gives GPU profiles (`k8s/jupyterhub/profiles.ts`) is harmless.
+ *
+ * What the sources cannot tell: whether a cloud points the driver's `helm_chart_repo` at a chart of
+ * its own, and whether its node images carry the NVIDIA vGPU guest driver Jetstream2's vGPUs need
+ * (the operator's driver container installs the data-center driver, not a licensed vGPU one). On a
+ * new cluster, `kubectl describe node` of a GPU node listing `nvidia.com/gpu` under Allocatable
+ * settles it.
  */
 export const GPU_DEVICE_PLUGIN_BY_DEFAULT = {
   installed: true,
