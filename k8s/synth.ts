@@ -6,7 +6,7 @@
  */
 import * as fs from 'fs';
 import { Diagnostic, Diagnostics, warning } from '../model/diagnostics';
-import { UserError } from '../model/errors';
+import { UserError, UserErrors } from '../model/errors';
 import { Cluster } from '../model/cluster';
 import { kubernetesVersionField } from '../model/cluster-templates';
 import type { ClusterUnit } from '../model/cluster-unit';
@@ -15,6 +15,9 @@ import { resolveLoadBalancerIP } from '../project/ingress-ip';
 import { HubSecrets, loadSecrets, secretsFilePath, secretValues } from '../project/secrets';
 import type { ChartKey, ChartPin } from '../model/versions';
 import { HelmRenderer, RenderInputError } from './helm/render';
+import { chartValuesFiles } from './helm/chart-files';
+import { chartValuesErrors, mergeValues, overrideNotes } from './chart-values';
+import type { ChartValuesInput } from '../model/chart-values';
 import type { K8sObject } from './helm/types';
 // cdk8s (through hub-manifests) is loaded once the renders are under way, see ClusterApp below.
 import type { RenderedRelease } from './hub-manifests';
@@ -94,6 +97,8 @@ export async function synthClusterManifests(unit: ClusterUnit, options: SynthClu
     fields?: HubFields;
     /** CRDs left out of the output (`HelmRelease.unusedCrdGroups`). */
     unusedCrdGroups?: readonly string[];
+    /** Raw chart values of the file, merged over `values` (`chart-values.ts`). */
+    extra?: ChartValuesInput;
   }> = [
     { wave: 'certManager', ...certManager, chart: pin(certManager.chart) },
     { wave: 'ingress', chart: pin(ingress.chart), release: ingress.release, namespace: ingress.namespace, values: ingress.values, unusedCrdGroups: ingress.unusedCrdGroups },
@@ -105,17 +110,19 @@ export async function synthClusterManifests(unit: ClusterUnit, options: SynthClu
       values: placeholdersInPlace(jupyterhubValues(hub, placeholders.get(hub.name)!), placeholders.get(hub.name)!, hub.source),
       hub,
       fields: { release: 'jupyterhub.release', namespace: 'jupyterhub.namespace' },
+      extra: hub.jupyterhub.values,
     })),
   ];
 
   const settled = await Promise.allSettled(
     releases.map(async (r) => {
+      const values = r.extra !== undefined && Object.keys(r.extra.values).length > 0 ? await withFileValues(options.renderer, r.chart, r.values, r.extra, (w) => warnings.push(w)) : r.values;
       const result = await options.renderer
         .render({
           chart: r.chart,
           release: r.release,
           namespace: r.namespace,
-          values: r.values,
+          values,
           kubeVersion: cluster.kubeVersion,
           clusterScopedKinds: CLUSTER_SCOPED_CUSTOM_KINDS,
         })
@@ -149,6 +156,20 @@ export async function synthClusterManifests(unit: ClusterUnit, options: SynthClu
     secretFiles = fillSecretFiles(new Map([...files.secrets].filter(([f]) => !unread.has(f))), subst);
   }
   return { cluster, hubs, files: { dist: files.dist, secrets: secretFiles }, warnings };
+}
+
+/**
+ * `values` with a file's raw chart values merged in, checked against the chart's own values
+ * schema (read from the archive the render uses); each value of jhm's they replace is said
+ * through `onNote`. Throws `UserErrors`, one per problem, at the file's lines.
+ */
+async function withFileValues(renderer: HelmRenderer, chart: ChartPin, values: Record<string, unknown>, extra: ChartValuesInput, onNote: (note: Diagnostic) => void): Promise<Record<string, unknown>> {
+  const merged = mergeValues(values, extra.values);
+  const files = await chartValuesFiles((await renderer.charts.obtain(chart)).archive);
+  const errors = chartValuesErrors(extra, merged.values, files, `${chart.name} ${chart.version}`);
+  if (errors.length > 0) throw new UserErrors(errors);
+  overrideNotes(extra, merged.overrides).forEach(onNote);
+  return merged.values;
 }
 
 /** Hub-file fields that set a release's name and namespace. */

@@ -10,6 +10,7 @@ import { DEFAULT_WORKER_NODE_GROUP } from './node-group';
 import { RESERVED_NAMESPACES } from './namespaces';
 import { checkClusterParts, cloudSchema, ingressSchema, Issue, letsEncryptEmailSchema, magnumSchema, nodeGroupsSchema, zoneSchema } from './cluster-schema';
 import { dnsLabel } from './schema-parts';
+import { chartValuesSchema } from './chart-values';
 
 /** Top-level domains reserved for testing (RFC 2606, RFC 6761): never publicly resolvable. */
 export const RESERVED_TEST_TLDS = ['test', 'example', 'invalid', 'localhost'] as const;
@@ -170,6 +171,7 @@ const jupyterhubSchema = z
       })
       .strict()
       .default({ continuous: false }),
+    values: chartValuesSchema('zero-to-jupyterhub'),
   })
   .strict();
 

@@ -14,7 +14,8 @@ import { Issue } from './cluster-schema';
 import { checkDummyAuth, checkNamespace, checkProfileNodeGroups, HubFile, HubFileInput, JupyterHubFile, parseHubFile, profileSlug } from './hub-schema';
 import { NODE_GROUP_LABEL_KEY } from './node-group';
 import type { ChartKey } from './versions';
-import { issuesToErrors } from './zod-issues';
+import { formatPath, issuesToErrors } from './zod-issues';
+import { ChartValuesInput, chartValuesInput, JUPYTERHUB_VALUE_OWNERS, valuesProblems } from './chart-values';
 
 /** A profile with its nodegroup resolved. */
 export interface Profile {
@@ -58,6 +59,8 @@ export interface Hub {
     readonly culling: JupyterHubFile['culling'];
     readonly scheduling: JupyterHubFile['scheduling'];
     readonly prePuller: JupyterHubFile['prePuller'];
+    /** Raw z2jh values of the hub file (`jupyterhub.values`), merged over jhm's when the chart is rendered. */
+    readonly values: ChartValuesInput;
   };
 }
 
@@ -78,7 +81,7 @@ export function hubCharts(hub: Hub): ChartKey[] {
  * Derives the model from a validated hub file and its cluster (for a legacy hub file: its own
  * dedicated cluster, built here from the hub file).
  */
-export function resolveHub(name: string, spec: HubFile, source: string, cluster?: Cluster): Hub {
+export function resolveHub(name: string, spec: HubFile, source: string, cluster?: Cluster, locate?: (path: readonly PropertyKey[]) => number | undefined): Hub {
   const on =
     spec.format === 'legacy'
       ? resolveCluster(
@@ -136,6 +139,7 @@ export function resolveHub(name: string, spec: HubFile, source: string, cluster?
       culling: jh.culling,
       scheduling: jh.scheduling,
       prePuller: jh.prePuller,
+      values: chartValuesInput(jh.values, ['jupyterhub', 'values'], source, locate),
     },
   };
 }
@@ -168,7 +172,12 @@ export function defineHub(name: string, input: HubFileInput | unknown, options: 
     throw new UserErrors(issuesToErrors(parsed.issues, { file: source, lineOf: options.locate }));
   }
   const spec = parsed.data;
-  if (spec.format === 'legacy') return resolveHub(name, spec, source);
+  // Raw chart values: no value a typed field of this file sets, no secret (`chart-values.ts`).
+  const values = valuesProblems(spec.jupyterhub.values, input, JUPYTERHUB_VALUE_OWNERS, { secretsFile: `the secrets file of hub ${name}` });
+  if (values.length > 0) {
+    throw new UserErrors(values.map((p) => new UserError(p.message, { file: source, line: options.locate?.(['jupyterhub', 'values', ...p.path]), field: formatPath(['jupyterhub', 'values', ...p.path]), fix: p.fix })));
+  }
+  if (spec.format === 'legacy') return resolveHub(name, spec, source, undefined, options.locate);
   const onFile = (c: Cluster) => c.naming.ownerHub === undefined;
   const cluster = options.clusters?.find((c) => c.name === spec.cluster && onFile(c));
   if (cluster === undefined) {
@@ -186,5 +195,5 @@ export function defineHub(name: string, input: HubFileInput | unknown, options: 
   checkProfileNodeGroups(spec.jupyterhub.profiles, cluster.nodeGroups, `cluster ${cluster.name} (${cluster.source})`, issue);
   checkDummyAuth(spec.jupyterhub.auth.type, cluster.zone, issue);
   if (issues.length > 0) throw new UserErrors(issuesToErrors(issues, { file: source, lineOf: options.locate }));
-  return resolveHub(name, spec, source, cluster);
+  return resolveHub(name, spec, source, cluster, options.locate);
 }

@@ -10,6 +10,7 @@
  * `generic-oauth`, `dummy`).
  */
 import type { Hub } from '../../model/hub';
+import { GROUPS_EXTRA_CONFIG_KEY } from '../../model/chart-values';
 import { SECRET_SLOT, SecretSlot } from '../../model/secret-fields';
 
 /**
@@ -105,8 +106,8 @@ export interface AuthProps {
   readonly oauthCallbackUrl: string;
 }
 
-/** The `hub.extraConfig` key of the Python that turns the login's data into JupyterHub groups. */
-export const GROUPS_EXTRA_CONFIG_KEY = 'jhm-auth-groups';
+/** The `hub.extraConfig` key of the groups Python (its home is the ownership table of chart values). */
+export { GROUPS_EXTRA_CONFIG_KEY };
 
 /**
  * GitHub: each team of the user (`auth_state["teams"]`, GitHub's "list teams for the
