@@ -13,6 +13,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parse, parseAllDocuments } from 'yaml';
 import { K8sObject } from '../../k8s/helm/types';
+import { isManifestFile, KUSTOMIZATION_FILE } from '../../k8s/kustomization';
 import { WAVE_ORDER } from '../../k8s/waves';
 import { exampleProject, removeProjects, REPO, TestProject } from '../support/project';
 
@@ -30,7 +31,7 @@ afterAll(() => removeProjects());
 /** The objects of every YAML file of `dir` (relative to the project), by file. */
 function objectsIn(dir: string): Map<string, K8sObject[]> {
   const out = new Map<string, K8sObject[]>();
-  for (const [file, text] of project.tree(dir)) out.set(file, parseAllDocuments(text).map((d) => d.toJS() as K8sObject).filter((o) => o !== null));
+  for (const [file, text] of project.tree(dir)) if (isManifestFile(file)) out.set(file, parseAllDocuments(text).map((d) => d.toJS() as K8sObject).filter((o) => o !== null));
   return out;
 }
 
@@ -69,8 +70,8 @@ test('rule: one folder per cluster: the platform waves once, a JupyterHub file p
   const platform = WAVE_ORDER.filter((w) => !w.perHub).map((w) => w.fileName);
   const perHub = WAVE_ORDER.filter((w) => w.perHub);
   expect(fs.readdirSync(project.path('dist')).sort()).toEqual(['example', 'shared']);
-  expect(fs.readdirSync(project.path('dist/shared')).sort()).toEqual([...platform, ...perHub.flatMap((w) => ['course-a', 'course-b'].map((h) => `${w.id}-${h}.yaml`))].sort());
-  expect(fs.readdirSync(project.path('dist/example')).sort()).toEqual(WAVE_ORDER.map((w) => w.fileName));
+  expect(fs.readdirSync(project.path('dist/shared')).sort()).toEqual([...platform, ...perHub.flatMap((w) => ['course-a', 'course-b'].map((h) => `${w.id}-${h}.yaml`)), KUSTOMIZATION_FILE].sort());
+  expect(fs.readdirSync(project.path('dist/example')).sort()).toEqual([...WAVE_ORDER.map((w) => w.fileName), KUSTOMIZATION_FILE]);
   expect(fs.readdirSync(project.path('dist-secrets/shared')).sort()).toEqual([WAVE_ORDER[0].fileName, ...perHub.flatMap((w) => ['course-a', 'course-b'].map((h) => `${w.id}-${h}.yaml`))].sort());
 
   const dist = objectsIn('dist/shared');

@@ -7,6 +7,7 @@
  */
 import { parseAllDocuments } from 'yaml';
 import { OWNER_CLUSTER_LABEL, OWNER_HUB_LABEL, ownerLabels, ownerSelector } from '../../k8s/ownership';
+import { isManifestFile } from '../../k8s/kustomization';
 import { waveOfFile } from '../../k8s/waves';
 import { exampleProject, removeProjects, TestProject } from '../support/project';
 
@@ -22,7 +23,7 @@ beforeAll(async () => {
 type Obj = { kind: string; metadata: { name: string; labels?: Record<string, string> } };
 
 function objects(rel: string): Array<{ file: string; o: Obj }> {
-  return [...project.tree(rel)].flatMap(([file, text]) => parseAllDocuments(text).map((d) => ({ file, o: d.toJS() as Obj })).filter(({ o }) => o && o.kind));
+  return [...project.tree(rel)].filter(([file]) => isManifestFile(file)).flatMap(([file, text]) => parseAllDocuments(text).map((d) => ({ file, o: d.toJS() as Obj })).filter(({ o }) => o && o.kind));
 }
 
 /** Paths (a.b.c) of every ownership label key anywhere but the top-level metadata.labels (pod templates, selectors, ...). */

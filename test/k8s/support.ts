@@ -5,6 +5,7 @@
  */
 import { execFileSync } from 'child_process';
 import { parseAllDocuments } from 'yaml';
+import { isManifestFile } from '../../k8s/kustomization';
 import { REPO } from '../support/project';
 
 /** A Kubernetes object as read back from a synthesized file. */
@@ -16,10 +17,11 @@ export interface ObjectInFile {
   readonly [key: string]: unknown;
 }
 
-/** Every object of every file of `files` (name → YAML text), in file and document order. */
+/** Every object of every manifest file of `files` (name → YAML text; `isManifestFile`: not the kustomization), in file and document order. */
 export function objectsOf(files: ReadonlyMap<string, string>): ObjectInFile[] {
   const out: ObjectInFile[] = [];
   for (const [file, text] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
+    if (!isManifestFile(file)) continue;
     for (const doc of parseAllDocuments(text)) {
       if (doc.errors.length > 0) throw new Error(`${file}: ${doc.errors[0].message}`);
       const o = doc.toJS() as Omit<ObjectInFile, 'file'> | null;
