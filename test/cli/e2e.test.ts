@@ -76,7 +76,7 @@ test('init two hubs, add their secrets, synth both, check passes, a hub edit mak
   expect(synth.code).toBe(0);
   for (const hub of ['physics-101', 'chem-202']) {
     expect(fs.existsSync(path.join(project, 'cdktf.out', 'stacks', hub, 'cdk.tf.json'))).toBe(true);
-    expect(fs.readdirSync(path.join(project, 'dist', hub))).toHaveLength(6);
+    expect(fs.readdirSync(path.join(project, 'dist', hub))).toHaveLength(7);
     expect(fs.readdirSync(path.join(project, 'dist-secrets', hub))).toEqual(['00-namespaces.yaml', '05-jupyterhub.yaml']);
   }
   expect(fs.readFileSync(path.join(project, 'dist', 'physics-101', '05-jupyterhub.yaml'), 'utf8')).toContain('physics-101.hubs.example.org');

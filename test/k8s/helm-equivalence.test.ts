@@ -25,6 +25,7 @@ import { certManagerRelease, ingressControllerRelease } from '../../k8s/platform
 import { OWNER_CLUSTER_LABEL, OWNER_HUB_LABEL } from '../../k8s/ownership';
 import { placeholderSecrets } from '../../k8s/secret-placeholders';
 import { SYNC_WAVE_ANNOTATION } from '../../k8s/waves';
+import { isManifestFile } from '../../k8s/kustomization';
 import { realCharts } from '../support/outside-files';
 import { EXAMPLE_HUB, EXAMPLE_HUB_NGINX, makeProject, removeProjects } from '../support/project';
 
@@ -55,6 +56,7 @@ function readObjects(dir: string): Obj[] {
   if (!fs.existsSync(dir)) return [];
   return fs
     .readdirSync(dir)
+    .filter(isManifestFile)
     .sort()
     .flatMap((f) => parseAllDocuments(fs.readFileSync(path.join(dir, f), 'utf8')).map((d) => d.toJS() as Obj))
     .filter((o) => o && o.kind);
