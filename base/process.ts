@@ -33,6 +33,12 @@ export interface RunOptions {
    */
   readonly interactive?: boolean;
   /**
+   * Text given to the child on its stdin (then closed), kept in memory only: how `jhm apply`
+   * passes decrypted Secrets to `kubectl apply -f -` without writing them to a file.
+   * @default none: stdin is /dev/null (or jhm's own with `interactive`)
+   */
+  readonly input?: string;
+  /**
    * Bytes kept of each of stdout and stderr; more is dropped (and `truncated` set).
    * @default 16 MiB
    */
@@ -94,9 +100,15 @@ export function runProcess(file: string, args: readonly string[], options: RunOp
     const child = spawn(file, [...args], {
       cwd: options.cwd,
       env: options.env ?? process.env,
-      stdio: [options.interactive ? 'inherit' : 'ignore', 'pipe', 'pipe'],
+      stdio: [options.input !== undefined ? 'pipe' : options.interactive ? 'inherit' : 'ignore', 'pipe', 'pipe'],
       windowsHide: true,
     });
+
+    if (options.input !== undefined && child.stdin) {
+      // A child that exits without reading its stdin is no error of the run (its exit code says how it went).
+      child.stdin.on('error', () => undefined);
+      child.stdin.end(options.input);
+    }
 
     const keep = (chunks: Buffer[], size: number, chunk: Buffer): number => {
       if (size >= max) {

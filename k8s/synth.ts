@@ -37,8 +37,12 @@ export interface ClusterManifestResult {
   readonly cluster: Cluster;
   /** The hubs on the cluster, in order. */
   readonly hubs: readonly Hub[];
-  /** The files of `dist/<cluster>/` and `dist-secrets/<cluster>/`. */
+  /** The files of `dist/<cluster>/` and `dist-secrets/<cluster>/` (without the Secrets of hubs whose secrets file was not read). */
   readonly files: ManifestFiles;
+  /** The files of each hub's own waves (hub name → file names), in `dist/<cluster>/` and among the Secrets files. */
+  readonly hubFiles: ReadonlyMap<string, readonly string[]>;
+  /** Every Secrets file of the cluster, whether its secrets were read or not. */
+  readonly secretFileNames: readonly string[];
   /** Things the user should know (retired controller, unknown ingress IP, dropped hooks). */
   readonly warnings: readonly Diagnostic[];
 }
@@ -59,6 +63,8 @@ export interface SynthClusterManifestsOptions {
    * they never write a real secret, not even to a temporary folder.
    */
   readonly secrets?: SecretsMode;
+  /** Hubs whose secrets file is not read, whatever `secrets` says (`jhm synth <hub>` of another hub on the cluster). */
+  readonly unreadHubs?: ReadonlySet<string>;
 }
 
 /**
@@ -150,12 +156,13 @@ export async function synthClusterManifests(unit: ClusterUnit, options: SynthClu
   assertNoSecretInDist(cluster, files, values, sources, secretPlaces(read.map((h) => ({ name: h.name, secrets: secrets.get(h.name)! }))));
   // The Secrets of a hub whose secrets file was not read (`optional`, `none`) are left out.
   let secretFiles = new Map<string, string>();
+  const hubFiles = new Map(hubs.map((h) => [h.name, WAVE_ORDER.filter((w) => w.perHub).map((w) => waveFileName(w, cluster.naming.hubNamed ? h.name : undefined))]));
   if (read.length > 0) {
-    const unread = new Set(hubs.filter((h) => !read.includes(h)).flatMap((h) => WAVE_ORDER.filter((w) => w.perHub).map((w) => waveFileName(w, cluster.naming.hubNamed ? h.name : undefined))));
+    const unread = new Set(hubs.filter((h) => !read.includes(h)).flatMap((h) => hubFiles.get(h.name)!));
     const subst = new Map(read.flatMap((h) => [...substitution(placeholders.get(h.name)!, secrets.get(h.name)!)]));
     secretFiles = fillSecretFiles(new Map([...files.secrets].filter(([f]) => !unread.has(f))), subst);
   }
-  return { cluster, hubs, files: { dist: files.dist, secrets: secretFiles }, warnings };
+  return { cluster, hubs, files: { dist: files.dist, secrets: secretFiles }, hubFiles, secretFileNames: [...files.secrets.keys()], warnings };
 }
 
 /**
@@ -197,7 +204,7 @@ function atField(cluster: Cluster, hub: Hub | undefined, fields: HubFields, e: u
 }
 
 function readSecrets(hub: Hub, options: SynthClusterManifestsOptions, onWarning: (warning: Diagnostic) => void): HubSecrets | undefined {
-  if (options.secrets === 'none') return undefined;
+  if (options.secrets === 'none' || options.unreadHubs?.has(hub.name)) return undefined;
   if (options.secrets === 'optional' && !fs.existsSync(secretsFilePath(options.root, hub.name))) return undefined;
   return loadSecrets(options.root, hub, onWarning);
 }

@@ -15,6 +15,7 @@
  * | Terraform JSON                | `cdktf.out/stacks/<hub>/cdk.tf.json`          |
  * | cdktf's manifest              | `cdktf.out/manifest.json`                     |
  * | manifests / Secrets           | `dist/<hub>/`, `dist-secrets/<hub>/`          |
+ * | Secrets encrypted with sops   | `dist/<cluster>/secrets/` (committed)         |
  * | ownership records             | `.jhm/state/<hub>.json`                       |
  * | staging, journal, lock        | `.jhm/staging/`, `.jhm/journal.json`, `.jhm/lock` |
  * | kubeconfigs                   | `.jhm/kubeconfig/<hub>.yaml`                  |
@@ -63,6 +64,12 @@ export const OUTPUT_DIRS = {
 } as const;
 
 export type OutputKind = keyof typeof OUTPUT_DIRS;
+
+/**
+ * The folder in `dist/<cluster>/` of the cluster's Secrets encrypted with sops (when `.sops.yaml`
+ * names age recipients for them): `dist/<cluster>/secrets/<wave file>`, committed with the manifests.
+ */
+export const ENCRYPTED_SECRETS_DIR = 'secrets';
 
 /**
  * What the first line of every manifest file jhm writes says: how a clone without jhm's records
@@ -122,6 +129,11 @@ export class ProjectLayout {
   /** `<root>/<kind's folder>/<hub>`. */
   public output(kind: OutputKind, hub: string): string {
     return path.join(this.root, OUTPUT_DIRS[kind], hub);
+  }
+
+  /** `<root>/dist/<cluster>/secrets/<file>`: a cluster's Secrets file encrypted with sops. */
+  public encryptedSecretsFile(cluster: string, file: string): string {
+    return path.join(this.output('dist', cluster), ENCRYPTED_SECRETS_DIR, file);
   }
 
   /** `<root>/cdktf.out/stacks/<cluster>/cdk.tf.json`: a cluster's synthesized Terraform JSON. */

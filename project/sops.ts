@@ -16,13 +16,19 @@
  *   file (`age: [{recipient, enc}]`), `lastmodified`, `mac`, `unencrypted_suffix` (values under a
  *   key ending with it stay in clear; `_unencrypted` by default) and `version`.
  *
- * jhm encrypts every value and keeps no comments in an encrypted file (sops would encrypt them;
- * they do not count in the MAC, so reading ignores them). Files that use sops's other selectors
- * (`encrypted_regex`, …), `mac_only_encrypted`, several key groups or keys other than age are
+ * jhm encrypts every value of a secrets file and keeps no comments in it (sops would encrypt them;
+ * they do not count in the MAC, so reading ignores them). The Kubernetes Secrets jhm commits for a
+ * cluster (`encryptSopsManifests`) are a multi-document file as sops writes one: one data key and
+ * one MAC (over every document, in order) for the file, the `sops` mapping in every document, and
+ * only the values under `data` or `stringData` encrypted (`encrypted_regex: ^(data|stringData)$`,
+ * as Flux's documentation advises), so kind and metadata stay readable. Flux decrypts each object
+ * with the `sops` mapping it carries; `sops decrypt` reads the whole file. Reading a secrets file
+ * refuses a selector (`encrypted_regex`, …: its values would be in clear); reading manifests
+ * accepts `encrypted_regex`. `mac_only_encrypted`, several key groups or keys other than age are
  * refused with a line saying so.
  */
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'crypto';
-import { Document, isMap, isScalar, isSeq, Node, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import { Document, isMap, isScalar, isSeq, Node, Pair, parseAllDocuments, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import { quote, UserError } from '../model/errors';
 import { readInputFile } from './input-file';
 import { parseYamlFile } from './yaml-file';
@@ -42,8 +48,10 @@ const ENC = /^ENC\[AES256_GCM,data:(.+),iv:(.+),tag:(.+),type:(.+)\]/;
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})$/;
 /** Metadata keys of key types other than age (`stores/stores.go`). */
 const OTHER_KEY_TYPES = ['kms', 'gcp_kms', 'hckms', 'azure_kv', 'hc_vault', 'pgp'];
-/** Selectors jhm does not implement (it encrypts every value). */
-const OTHER_SELECTORS = ['encrypted_suffix', 'unencrypted_regex', 'encrypted_regex', 'unencrypted_comment_regex', 'encrypted_comment_regex'];
+/** Selectors jhm does not implement (it encrypts every value, or with `encrypted_regex` those it selects). */
+const OTHER_SELECTORS = ['encrypted_suffix', 'unencrypted_regex', 'unencrypted_comment_regex', 'encrypted_comment_regex'];
+/** What jhm encrypts in the Kubernetes objects it commits: the values of Secrets (Flux's advice). */
+export const MANIFEST_ENCRYPTED_REGEX = '^(data|stringData)$';
 
 /** A leaf value as sops types it. */
 type Leaf = string | number | boolean;
@@ -108,47 +116,85 @@ function rfc3339(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
+/** Whether sops encrypts the value at `path` (`shouldBeEncrypted`, for the selectors jhm writes and reads). */
+function selected(path: readonly string[], selectors: { readonly unencryptedSuffix?: string; readonly encryptedRegex?: string }): boolean {
+  if (selectors.encryptedRegex !== undefined) {
+    const re = new RegExp(selectors.encryptedRegex);
+    return path.some((k) => re.test(k));
+  }
+  const suffix = selectors.unencryptedSuffix ?? DEFAULT_UNENCRYPTED_SUFFIX;
+  return !path.some((k) => k.endsWith(suffix));
+}
+
 /**
- * `data` (a mapping of mappings, lists and scalars, in the order to write) as a sops file for
- * `recipients`: every value encrypted with a new data key, the data key wrapped for each
- * recipient with age, the MAC over the values. `now` is the `lastmodified` time.
+ * `docs` (mappings of mappings, lists and scalars, in the order to write) encrypted with one new
+ * data key: each document's selected values encrypted, the MAC over every value of every
+ * document, and the `sops` mapping (the data key wrapped for each recipient with age) appended to
+ * each document, as sops writes a file.
  */
-export function encryptSopsYaml(data: Readonly<Record<string, unknown>>, recipients: readonly string[], now = new Date()): string {
+function encryptDocuments(docs: readonly Readonly<Record<string, unknown>>[], recipients: readonly string[], now: Date, encryptedRegex: string | undefined, indent: number): string[] {
   if (recipients.length === 0) throw new Error('a sops file needs at least one recipient');
   const key = randomBytes(DATA_KEY_BYTES);
   const hash = createHash('sha512');
-  const doc = new Document({});
+  const selectors = { encryptedRegex };
   const encode = (v: unknown, path: readonly string[]): unknown => {
     if (v === null || v === undefined) return null;
     if (Array.isArray(v)) return v.map((item) => encode(item, path));
     if (typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, item]) => [k, encode(item, [...path, k])]));
     if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') throw new Error(`cannot encrypt a value of type ${typeof v}`);
     hash.update(macBytes(v), 'utf8');
-    return encryptValue(v, key, additionalData(path));
+    return selected(path, selectors) ? encryptValue(v, key, additionalData(path)) : v;
   };
-  if ('sops' in data) throw new Error('a sops file cannot hold a top-level "sops" key');
-  doc.contents = doc.createNode(encode(data, [])) as typeof doc.contents;
+  const bodies = docs.map((data) => {
+    if ('sops' in data) throw new Error('a sops file cannot hold a top-level "sops" key');
+    return encode(data, []) as Record<string, unknown>;
+  });
   const lastmodified = rfc3339(now);
   const mac = encryptValue(hash.digest('hex').toUpperCase(), key, lastmodified);
   const encs = ageWrap(key, recipients);
   key.fill(0);
   const block = (s: string): Scalar => Object.assign(new Scalar(s), { type: Scalar.BLOCK_LITERAL });
   const quoted = (s: string): Scalar => Object.assign(new Scalar(s), { type: Scalar.QUOTE_DOUBLE });
-  const sops = new YAMLMap();
-  const ageKeys = new YAMLSeq();
-  recipients.forEach((recipient, i) => {
-    const entry = new YAMLMap();
-    entry.add(new Pair(new Scalar('recipient'), new Scalar(recipient)));
-    entry.add(new Pair(new Scalar('enc'), block(encs[i])));
-    ageKeys.items.push(entry);
+  return bodies.map((body) => {
+    const doc = new Document(body);
+    const sops = new YAMLMap();
+    const ageKeys = new YAMLSeq();
+    recipients.forEach((recipient, i) => {
+      const entry = new YAMLMap();
+      entry.add(new Pair(new Scalar('recipient'), new Scalar(recipient)));
+      entry.add(new Pair(new Scalar('enc'), block(encs[i])));
+      ageKeys.items.push(entry);
+    });
+    // The keys in sops's order (sorted), with the one selector the file uses.
+    sops.add(new Pair(new Scalar('age'), ageKeys));
+    if (encryptedRegex !== undefined) sops.add(new Pair(new Scalar('encrypted_regex'), new Scalar(encryptedRegex)));
+    sops.add(new Pair(new Scalar('lastmodified'), quoted(lastmodified)));
+    sops.add(new Pair(new Scalar('mac'), new Scalar(mac)));
+    if (encryptedRegex === undefined) sops.add(new Pair(new Scalar('unencrypted_suffix'), new Scalar(DEFAULT_UNENCRYPTED_SUFFIX)));
+    sops.add(new Pair(new Scalar('version'), new Scalar(SOPS_FORMAT_VERSION)));
+    (doc.contents as YAMLMap).add(new Pair(new Scalar('sops'), sops));
+    return doc.toString({ indent, indentSeq: true, lineWidth: 0, nullStr: 'null' });
   });
-  sops.add(new Pair(new Scalar('age'), ageKeys));
-  sops.add(new Pair(new Scalar('lastmodified'), quoted(lastmodified)));
-  sops.add(new Pair(new Scalar('mac'), new Scalar(mac)));
-  sops.add(new Pair(new Scalar('unencrypted_suffix'), new Scalar(DEFAULT_UNENCRYPTED_SUFFIX)));
-  sops.add(new Pair(new Scalar('version'), new Scalar(SOPS_FORMAT_VERSION)));
-  (doc.contents as YAMLMap).add(new Pair(new Scalar('sops'), sops));
-  return doc.toString({ indent: 4, indentSeq: true, lineWidth: 0, nullStr: 'null' });
+}
+
+/**
+ * `data` (a mapping of mappings, lists and scalars, in the order to write) as a sops file for
+ * `recipients`: every value encrypted with a new data key, the data key wrapped for each
+ * recipient with age, the MAC over the values. `now` is the `lastmodified` time.
+ */
+export function encryptSopsYaml(data: Readonly<Record<string, unknown>>, recipients: readonly string[], now = new Date()): string {
+  return encryptDocuments([data], recipients, now, undefined, 4)[0];
+}
+
+/**
+ * Kubernetes objects as one multi-document sops file for `recipients` (see the module comment):
+ * only the values under `data` and `stringData` encrypted, one data key and MAC for the file,
+ * the `sops` mapping in each document. `header` (comment lines, each starting with `#`) comes
+ * first, in clear, as in every manifest file jhm writes.
+ */
+export function encryptSopsManifests(objects: readonly Readonly<Record<string, unknown>>[], recipients: readonly string[], header: string, now = new Date()): string {
+  if (objects.length === 0) throw new Error('an encrypted manifest file needs at least one object');
+  return `${header}\n---\n${encryptDocuments(objects, recipients, now, MANIFEST_ENCRYPTED_REGEX, 2).join('---\n')}`;
 }
 
 /** What a sops file's `sops` mapping says, as far as jhm reads it. */
@@ -158,10 +204,15 @@ export interface SopsMetadata {
   readonly lastmodified: string;
   readonly mac: string;
   readonly unencryptedSuffix: string;
+  /** The file's `encrypted_regex` (only values under a key it matches are encrypted); only read with `selectors`. */
+  readonly encryptedRegex?: string;
 }
 
-/** The `sops` mapping of `doc` (a sops file named `display`); refuses what jhm does not read. */
-export function sopsMetadata(doc: Document, display: string): SopsMetadata {
+/**
+ * The `sops` mapping of `doc` (a sops file named `display`); refuses what jhm does not read, and
+ * unless `selectors` (manifests) any selector of the values to encrypt.
+ */
+export function sopsMetadata(doc: Document, display: string, selectors = false): SopsMetadata {
   const refuse = (message: string, field: string, fix: string): never => {
     throw new UserError(message, { file: display, field: `sops.${field}`, fix });
   };
@@ -170,7 +221,17 @@ export function sopsMetadata(doc: Document, display: string): SopsMetadata {
   const notEmpty = (k: string) => js[k] !== undefined && js[k] !== null && !(Array.isArray(js[k]) && (js[k] as unknown[]).length === 0) && js[k] !== '';
   for (const k of OTHER_KEY_TYPES) if (notEmpty(k)) refuse('holds a key jhm cannot use: jhm decrypts with age only', k, 'encrypt the file for age recipients (sops updatekeys with an age-only .sops.yaml)');
   if (notEmpty('key_groups')) refuse('has key groups: jhm reads files with one group of age recipients', 'key_groups', 'encrypt it for one group of age recipients');
-  for (const k of OTHER_SELECTORS) if (notEmpty(k)) refuse('selects the values to encrypt: jhm reads files whose every value is encrypted', k, 'encrypt it again without this setting');
+  for (const k of selectors ? OTHER_SELECTORS : [...OTHER_SELECTORS, 'encrypted_regex']) if (notEmpty(k)) refuse('selects the values to encrypt: jhm reads files whose every value is encrypted', k, 'encrypt it again without this setting');
+  let encryptedRegex: string | undefined;
+  if (selectors && notEmpty('encrypted_regex')) {
+    if (typeof js.encrypted_regex !== 'string') refuse('must be a regular expression', 'encrypted_regex', 'restore the file from git');
+    try {
+      new RegExp(js.encrypted_regex as string);
+    } catch {
+      refuse('is not a regular expression jhm can read', 'encrypted_regex', 'restore the file from git');
+    }
+    encryptedRegex = js.encrypted_regex as string;
+  }
   if (js.mac_only_encrypted === true) refuse('is set: jhm checks the MAC over every value', 'mac_only_encrypted', 'encrypt it again without this setting');
   const age = Array.isArray(js.age) ? js.age : [];
   const entries = age.map((e, i) => {
@@ -188,6 +249,7 @@ export function sopsMetadata(doc: Document, display: string): SopsMetadata {
     lastmodified: lastmodified as string,
     mac: js.mac as string,
     unencryptedSuffix: typeof suffix === 'string' && suffix !== '' ? suffix : DEFAULT_UNENCRYPTED_SUFFIX,
+    ...(encryptedRegex !== undefined ? { encryptedRegex } : {}),
   };
 }
 
@@ -240,6 +302,11 @@ export function decryptSopsDocument(doc: Document, display: string, env: NodeJS.
 
 /** The decrypted data of `doc` with its data key `key`, the MAC checked (exported for tests). */
 export function decryptWithKey(doc: Document, meta: SopsMetadata, key: Uint8Array, display: string): Record<string, unknown> {
+  return decryptDocumentsWithKey([doc], meta, key, display)[0];
+}
+
+/** The decrypted data of each of `docs` (one file) with its data key, the MAC over all of them checked. */
+function decryptDocumentsWithKey(docs: readonly Document[], meta: SopsMetadata, key: Uint8Array, display: string): Record<string, unknown>[] {
   const hash = createHash('sha512');
   const tampered = (field: string): never => {
     throw new UserError('does not decrypt with the file\'s data key: the file was changed outside sops or jhm', {
@@ -248,7 +315,7 @@ export function decryptWithKey(doc: Document, meta: SopsMetadata, key: Uint8Arra
       fix: 'restore it from git, or edit the file with sops',
     });
   };
-  const clear = (path: readonly string[]) => path.some((k) => k.endsWith(meta.unencryptedSuffix));
+  const encrypted = (path: readonly string[]) => selected(path, meta);
   const walk = (node: unknown, path: readonly string[]): unknown => {
     if (isMap(node)) {
       const out: Record<string, unknown> = {};
@@ -267,12 +334,12 @@ export function decryptWithKey(doc: Document, meta: SopsMetadata, key: Uint8Arra
     const v = node.value;
     if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') return tampered(path.join('.'));
     let plain: Leaf | undefined = v;
-    if (!clear(path)) plain = typeof v === 'string' ? decryptValue(v, key, additionalData(path)) : undefined;
+    if (encrypted(path)) plain = typeof v === 'string' ? decryptValue(v, key, additionalData(path)) : undefined;
     if (plain === undefined) return tampered(path.join('.'));
     hash.update(macBytes(plain), 'utf8');
     return plain;
   };
-  const data = walk(doc.contents as Node, []) as Record<string, unknown>;
+  const data = docs.map((doc) => walk(doc.contents as Node, []) as Record<string, unknown>);
   const mac = decryptValue(meta.mac, key, meta.lastmodified);
   if (typeof mac !== 'string' || mac === '') tampered('sops.mac');
   if (mac !== hash.digest('hex').toUpperCase()) {
@@ -283,6 +350,35 @@ export function decryptWithKey(doc: Document, meta: SopsMetadata, key: Uint8Arra
     });
   }
   return data;
+}
+
+/**
+ * The objects of a multi-document sops file of Kubernetes objects (`encryptSopsManifests`, or
+ * `sops encrypt` of a manifest file), named `display` in errors, decrypted with the user's age
+ * identities (`env`): the metadata of the first document (as sops reads it), the MAC over every
+ * document checked. No identity set: an error naming the variables; none that opens it: an error
+ * naming the file.
+ */
+export function decryptSopsManifests(text: string, display: string, env: NodeJS.ProcessEnv = process.env): Record<string, unknown>[] {
+  const docs = parseAllDocuments(text);
+  if (!Array.isArray(docs) || docs.length === 0) throw new UserError('holds no sops document', { file: display, fix: 'restore it from git, or run jhm synth again' });
+  for (const doc of docs) {
+    if (doc.errors.length > 0) throw new UserError(`is not valid YAML (${doc.errors[0].message.split('\n')[0]})`, { file: display, fix: 'restore it from git, or run jhm synth again' });
+  }
+  const first = docs.find((d) => isMap(d.contents));
+  if (first === undefined || !isSopsDocument(first)) throw new UserError('is not encrypted with sops (no sops mapping)', { file: display, fix: 'restore it from git, or run jhm synth again' });
+  const meta = sopsMetadata(first, display, true);
+  const key = sopsDataKey(meta, display, env);
+  try {
+    return decryptDocumentsWithKey(
+      docs.filter((d) => d.contents !== null),
+      meta,
+      key,
+      display,
+    );
+  } finally {
+    key.fill(0);
+  }
 }
 
 /** The age recipients `.sops.yaml` names for a file, and where. */

@@ -22,7 +22,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { UserError } from '../model/errors';
 import { sha256, writeJsonAtomicSync } from '../base/files';
-import { GENERATED_BY_JHM, OUTPUT_DIRS, OutputKind, PROJECT_PATHS, STACK_FILE_NAME } from '../project/layout';
+import { ENCRYPTED_SECRETS_DIR, GENERATED_BY_JHM, OUTPUT_DIRS, OutputKind, PROJECT_PATHS, STACK_FILE_NAME } from '../project/layout';
 import { KUSTOMIZATION_FILE, kustomizationText } from '../k8s/kustomization';
 import { acquireLock, describeHolder } from './lock';
 import { info, warn } from './report';
@@ -115,6 +115,17 @@ function writtenByJhm(file: string, name: string): boolean {
   return name === STACK_FILE_NAME && /^\{\s*"\/\/":\s*\{\s*"metadata":/.test(head) && head.includes('"stackName"');
 }
 
+/** Whether `dir` (a cluster's `dist/<cluster>/secrets/`) holds only files jhm wrote (its encrypted Secrets), and at least one. */
+function encryptedSecretsByJhm(dir: string): boolean {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return false;
+  }
+  return entries.length > 0 && entries.every((e) => e.isFile() && writtenByJhm(path.join(dir, e.name), e.name));
+}
+
 /**
  * The entries of `<kind>/<hub>/` that are jhm's (`owned`: listed in the record, or whose contents
  * say jhm wrote them) and the others (`foreign`), both present now.
@@ -132,7 +143,7 @@ export function ownership(root: string, record: HubRecord | undefined, kind: Out
   const foreign: string[] = [];
   for (const e of present.sort((a, b) => (a.name < b.name ? -1 : 1))) {
     // Recorded here, or written by jhm elsewhere (a teammate's synth, committed): its contents say so.
-    const mine = recorded?.has(e.name) || (e.isFile() && writtenByJhm(path.join(dir, e.name), e.name));
+    const mine = recorded?.has(e.name) || (e.isFile() && writtenByJhm(path.join(dir, e.name), e.name)) || (kind === 'dist' && e.isDirectory() && e.name === ENCRYPTED_SECRETS_DIR && encryptedSecretsByJhm(path.join(dir, e.name)));
     (mine ? owned : foreign).push(e.name);
   }
   return { owned, foreign };

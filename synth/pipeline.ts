@@ -10,7 +10,7 @@ import * as path from 'path';
 import pLimit from 'p-limit';
 import { Diagnostic, Diagnostics } from '../model/diagnostics';
 import { UserError } from '../model/errors';
-import { PROJECT_PATHS, ProjectLayout } from '../project/layout';
+import { ENCRYPTED_SECRETS_DIR, PROJECT_PATHS, ProjectLayout } from '../project/layout';
 import { kubernetesMinor, kubernetesVersionField, minorOf, templateNameFor } from '../model/cluster-templates';
 import { Hub } from '../model/hub';
 import { DESTROY_GUARD_FIELD } from '../model/magnum-fields';
@@ -19,6 +19,7 @@ import { hubFileCluster, listClusterNames, listHubNames } from '../project/load'
 import { HelmRenderer, HelmRendererOptions } from '../k8s/helm/render';
 // cdktf, cdk8s and the helm output parser are loaded only when a hub is synthesized (not for a no-op synth).
 import type { ClusterManifestResult, SecretsMode } from '../k8s/synth';
+import type { ClusterOutput } from './encrypted-secrets';
 import { validateProject } from '../project/validate';
 import { clusterInputKey, SynthState } from './state';
 import type { ResourceChange, TerraformPlan } from './terraform-plan';
@@ -156,12 +157,19 @@ async function synthLocked(options: SynthOptions, root: string): Promise<SynthRe
   const unchanged = incremental && !options.force ? units.filter((u) => state.upToDate(u.cluster.name, keys.get(u.cluster.name)!)).map((u) => u.cluster.name) : [];
   const todo = units.filter((u) => !unchanged.includes(u.cluster.name));
 
+  // `jhm synth <hub>` on a shared cluster: the other hubs there keep their committed output and
+  // their secrets files are not read (a named cluster, or no name, synthesizes every hub).
+  const named = new Set(options.hubs ?? []);
+  const carriedHubs = (unit: ClusterUnit): ReadonlySet<string> =>
+    named.size === 0 || named.has(unit.cluster.name) ? new Set() : new Set(unit.hubs.filter((h) => !named.has(h.name)).map((h) => h.name));
   const limit = pLimit(Math.max(1, options.concurrency ?? os.cpus().length));
   const rendering = Promise.allSettled(
     (k8s ? todo : []).map((unit) =>
       limit(async () => {
         const { synthClusterManifests } = await import('../k8s/synth');
-        const result = await synthClusterManifests(unit, { root, renderer, secrets: options.secrets });
+        const { finishClusterOutput } = await import('./encrypted-secrets');
+        const unreadHubs = carriedHubs(unit);
+        const result = finishClusterOutput(root, await synthClusterManifests(unit, { root, renderer, secrets: options.secrets, unreadHubs }), unreadHubs, options.secrets ?? 'required');
         options.onCluster?.(result);
         return result;
       }),
@@ -176,7 +184,7 @@ async function synthLocked(options: SynthOptions, root: string): Promise<SynthRe
   }
   const settled = await rendering;
   const problems = new Diagnostics();
-  const results: ClusterManifestResult[] = problems.settled(settled);
+  const results: ClusterOutput[] = problems.settled(settled);
   problems.throwIfAny();
 
   return withSynthLock(outRoot, async () => {
@@ -199,12 +207,16 @@ async function synthLocked(options: SynthOptions, root: string): Promise<SynthRe
       for (const r of results) {
         staging.writeFiles('dist', r.cluster.name, r.files.dist);
         staging.writeFiles('secrets', r.cluster.name, r.files.secrets);
+        // The Secrets encrypted with sops, committed with the manifests (`encrypted-secrets.ts`).
+        if (r.encrypted.size > 0) staging.writeFiles('dist', path.join(r.cluster.name, ENCRYPTED_SECRETS_DIR), r.encrypted, 0o644);
       }
       // Each cluster's kustomization, last: it lists the files staged in its dist/ folder.
       for (const r of results) staging.writeKustomization(r.cluster.name, r.cluster.source);
       const kinds: OutputKind[] = [...(infra ? (['stacks'] as const) : []), ...(k8s ? (['dist', 'secrets'] as const) : [])];
       const names = todo.map((u) => u.cluster.name);
-      staging.prepare({ install: names, kinds, retire: pruned }, new Map(names.map((c) => [c, incremental ? keys.get(c)! : null])));
+      // A cluster with other hubs' output carried over is not one full synth: no input key (the next synth redoes it).
+      const partial = new Set(results.filter((r) => r.carried.length > 0).map((r) => r.cluster.name));
+      staging.prepare({ install: names, kinds, retire: pruned }, new Map(names.map((c) => [c, incremental && !partial.has(c) ? keys.get(c)! : null])));
       options.beforeCommit?.(staging.dir);
       staging.commit();
     } finally {

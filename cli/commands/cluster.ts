@@ -20,7 +20,7 @@ import type * as ConfigLoad from '../../project/load';
 import { OUTPUTS_DIR, outputsFilePath } from '../../project/outputs';
 import { OUTPUT_DIRS, ownership, readRecord as readOutputRecord } from '../../synth/output';
 import { info, success, warn } from '../../synth/report';
-import { ApplyStage, planApply, runApply, stepArgs } from '../tools/apply-waves';
+import { ApplyStage, decryptApplyInputs, planApply, runApply, stepArgs } from '../tools/apply-waves';
 import { printPruneDryRun, pruneAfterApply, readAppliedOutput, recordApplied } from '../tools/prune';
 import { applyStagesHelp, WAVE_STAGES } from '../../k8s/waves';
 import { Kubectl } from '../tools/kubectl';
@@ -266,7 +266,11 @@ function dryRun(root: string, stages: readonly ApplyStage[], kubectl: Kubectl, b
   if (path.resolve(root) !== process.cwd()) lines.push(`cd ${shellQuote(root)}`);
   for (const stage of stages) {
     lines.push(`# [${stage.number}/${stages.length}] ${stage.title} (at most ${timeoutSeconds} s)`);
-    for (const step of stage.steps) lines.push(kubectl.commandLine(stepArgs(step, timeoutSeconds), bin));
+    for (const step of stage.steps) {
+      // Encrypted Secrets reach kubectl decrypted on stdin; by hand, sops decrypts them.
+      const from = step.kind === 'apply' && step.encrypted?.length ? `${step.encrypted.map((f) => `sops decrypt ${shellQuote(f)}`).join(' && echo --- && ')} | ` : '';
+      lines.push(`${from}${kubectl.commandLine(stepArgs(step, timeoutSeconds), bin)}`);
+    }
   }
   process.stdout.write(`${lines.join('\n')}\n`);
 }
@@ -332,6 +336,8 @@ async function apply(clusterName: string, opts: ApplyOptions, cmd: Command): Pro
       fix: `run jhm kubeconfig ${name}, or pass --kubeconfig <file>`,
     });
   }
+  // Encrypted Secrets decrypted in memory, before anything is applied (no key, a wrong key: one line).
+  const decrypted = decryptApplyInputs(root, stages);
   // The kinds about to be applied are recorded before kubectl runs: an apply that fails or is
   // killed half-way may have created objects of them, and a later --prune must look for them.
   recordApplied(root, name, output, { prunedAll: false });
@@ -344,6 +350,7 @@ async function apply(clusterName: string, opts: ApplyOptions, cmd: Command): Pro
   const started = Date.now();
   await runApply(stages, kubectl, {
     stageTimeoutMs: opts.timeout * 1000,
+    decrypted,
     onStageStart: (s) => {
       if (tty) process.stderr.write(label(s));
     },

@@ -12,7 +12,10 @@
  * A wave's Secrets (its file in `dist-secrets/<cluster>/`, per hub for a per-hub wave) are applied
  * just before that wave's file in `dist/<cluster>/`; the namespaces file of
  * `dist-secrets/<cluster>/` is not applied (the namespaces of `dist/<cluster>/` are, in the first
- * stage).
+ * stage). When the cluster's Secrets are committed encrypted with sops (`dist/<cluster>/secrets/`),
+ * they are applied from there instead: decrypted in memory with the user's age key (sops's
+ * variables) before anything is applied, and given to `kubectl apply -f -` on its stdin, never
+ * written to a file.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -21,6 +24,8 @@ import { UserError } from '../../model/errors';
 import { OUTPUT_DIRS, ownership, readRecord } from '../../synth/output';
 import { isManifestFile } from '../../k8s/kustomization';
 import { WAVE_STAGES, waveOfFile, WAVES } from '../../k8s/waves';
+import { ENCRYPTED_SECRETS_DIR } from '../../project/layout';
+import type * as Sops from '../../project/sops';
 import { Kubectl } from './kubectl';
 import { describeFailure, firstErrorLine, formatSeconds, RunResult, succeeded } from '../../base/process';
 
@@ -32,8 +37,11 @@ export const APPLY_ARGS: readonly string[] = ['apply', '--server-side', '--force
 
 /** One kubectl invocation of a stage. */
 export type ApplyStep =
-  /** `kubectl apply … -f <files>` (paths relative to the project root). */
-  | { readonly kind: 'apply'; readonly what: string; readonly files: readonly string[] }
+  /**
+   * `kubectl apply … -f <files>` (paths relative to the project root); the files of `encrypted`
+   * (Secrets encrypted with sops) are given decrypted on stdin (`-f -`) instead.
+   */
+  | { readonly kind: 'apply'; readonly what: string; readonly files: readonly string[]; readonly encrypted?: readonly string[] }
   /** `kubectl wait --for=condition=Established crd/<name>…` */
   | { readonly kind: 'crds-established'; readonly what: string; readonly names: readonly string[] }
   /** `kubectl rollout status <kind>/<name> -n <namespace>` */
@@ -72,7 +80,10 @@ export interface PlanApplyOptions {
  */
 export function planApply(root: string, cluster: string, options: PlanApplyOptions = {}): ApplyStage[] {
   const distDir = path.join(OUTPUT_DIRS.dist, cluster);
-  const secretsDir = path.join(OUTPUT_DIRS.secrets, cluster);
+  // Encrypted Secrets committed with the manifests, when the synth wrote them (`synth/encrypted-secrets.ts`).
+  const encryptedDir = path.join(distDir, ENCRYPTED_SECRETS_DIR);
+  const encrypted = fs.existsSync(path.join(root, encryptedDir));
+  const secretsDir = encrypted ? encryptedDir : path.join(OUTPUT_DIRS.secrets, cluster);
   // jhm's manifest files only: another tool's file kept in the folder (`ownership`) is not jhm's to
   // apply, and the kustomization (for kubectl apply -k and GitOps tools) is no manifest.
   const distFiles = ownership(root, readRecord(root, cluster), 'dist', cluster).owned.filter(isManifestFile);
@@ -105,7 +116,7 @@ export function planApply(root: string, cluster: string, options: PlanApplyOptio
         const secret = path.join(secretsDir, fileName);
         const of = wave.perHub && waveOfFile(fileName)?.hub !== undefined ? ` of ${hubOf(fileName)}` : '';
         if (wave !== WAVES.namespaces && fs.existsSync(path.join(root, secret))) {
-          steps.push({ kind: 'apply', what: `secrets of ${wave.title}${of}`, files: [secret] });
+          steps.push({ kind: 'apply', what: `secrets of ${wave.title}${of}`, files: [secret], ...(encrypted ? { encrypted: [secret] } : {}) });
         }
         const file = path.join(distDir, fileName);
         if (!fs.existsSync(path.join(root, file))) continue;
@@ -131,15 +142,51 @@ export function planApply(root: string, cluster: string, options: PlanApplyOptio
 function mergeApplies(steps: ApplyStep[]): ApplyStep[] {
   const applies = steps.filter((s): s is Extract<ApplyStep, { kind: 'apply' }> => s.kind === 'apply');
   if (applies.length <= 1) return steps;
-  return [{ kind: 'apply', what: applies.map((s) => s.what).join(', '), files: applies.flatMap((s) => s.files) }];
+  const encrypted = applies.flatMap((s) => s.encrypted ?? []);
+  return [{ kind: 'apply', what: applies.map((s) => s.what).join(', '), files: applies.flatMap((s) => s.files), ...(encrypted.length > 0 ? { encrypted } : {}) }];
 }
 
-/** kubectl arguments of `step`, with `timeoutSeconds` for the waits. */
+/**
+ * The objects of every encrypted Secrets file the stages apply, decrypted in memory with the
+ * user's age key (`env`: `SOPS_AGE_KEY_FILE`, `SOPS_AGE_KEY`), as the YAML text `kubectl apply -f -`
+ * reads (file → text). Throws the one-line `UserError` of the first file that cannot be decrypted
+ * (no key: naming the variables; a key that is not a recipient: naming the file), before anything
+ * is applied.
+ */
+export function decryptApplyInputs(root: string, stages: readonly ApplyStage[], env: NodeJS.ProcessEnv = process.env): Map<string, string> {
+  const out = new Map<string, string>();
+  // The sops reader (and age) is loaded only when there is something to decrypt.
+  let decryptSopsManifests: typeof Sops.decryptSopsManifests | undefined;
+  for (const step of stages.flatMap((s) => s.steps)) {
+    if (step.kind !== 'apply') continue;
+    for (const file of step.encrypted ?? []) {
+      const display = file.split(path.sep).join('/');
+      decryptSopsManifests ??= (require('../../project/sops') as typeof Sops).decryptSopsManifests;
+      const objects = decryptSopsManifests(fs.readFileSync(path.join(root, file), 'utf8'), display, env);
+      out.set(file, objects.map((o) => JSON.stringify(o)).join('\n---\n'));
+    }
+  }
+  return out;
+}
+
+/** The stdin of `step`: its encrypted files decrypted (`decryptApplyInputs`), or none. */
+export function stepInput(step: ApplyStep, decrypted: ReadonlyMap<string, string>): string | undefined {
+  if (step.kind !== 'apply' || !step.encrypted?.length) return undefined;
+  return step.encrypted.map((f) => {
+    const text = decrypted.get(f);
+    if (text === undefined) throw new Error(`${f} was not decrypted before the apply`);
+    return text;
+  }).join('\n---\n');
+}
+
+/** kubectl arguments of `step`, with `timeoutSeconds` for the waits (an encrypted file is read from stdin: `-f -`). */
 export function stepArgs(step: ApplyStep, timeoutSeconds: number): string[] {
   const t = `--timeout=${Math.max(1, Math.ceil(timeoutSeconds))}s`;
   switch (step.kind) {
-    case 'apply':
-      return [...APPLY_ARGS, ...step.files.flatMap((f) => ['-f', f])];
+    case 'apply': {
+      const plain = step.files.filter((f) => !step.encrypted?.includes(f));
+      return [...APPLY_ARGS, ...plain.flatMap((f) => ['-f', f]), ...(plain.length < step.files.length ? ['-f', '-'] : [])];
+    }
     case 'crds-established':
       return ['wait', '--for=condition=Established', t, ...step.names.map((n) => `crd/${n}`)];
     case 'rollout':
@@ -165,6 +212,8 @@ export interface RunApplyOptions {
    * @default 5000
    */
   readonly retryDelayMs?: number;
+  /** The encrypted Secrets files, decrypted (`decryptApplyInputs`): given to kubectl on stdin. */
+  readonly decrypted?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -186,7 +235,7 @@ export async function runApply(stages: readonly ApplyStage[], kubectl: Kubectl, 
         const left = deadline - Date.now();
         if (left <= 0) fail(step, `stage timed out after ${formatSeconds(options.stageTimeoutMs)} (--timeout)`);
         // Waits get kubectl's own --timeout and a little more time for the process itself.
-        const r: RunResult = await kubectl.run(stepArgs(step, left / 1000), step.kind === 'apply' ? left : left + 5000);
+        const r: RunResult = await kubectl.run(stepArgs(step, left / 1000), step.kind === 'apply' ? left : left + 5000, stepInput(step, options.decrypted ?? new Map()));
         if (succeeded(r)) break;
         const line = firstErrorLine(r.stderr) ?? '';
         if (step.kind === 'apply' && !r.timedOut && TRANSIENT.test(line) && deadline - Date.now() > retryDelay) {

@@ -27,8 +27,8 @@ export class Kubectl {
     return shellCommand(bin, this.args(args));
   }
 
-  /** Runs `kubectl <args>`, output captured. */
-  public run(args: readonly string[], timeoutMs: number): Promise<RunResult> {
-    return runProcess(this.options.bin, this.args(args), { cwd: this.options.cwd, env: this.options.env, timeoutMs, output: 'capture' });
+  /** Runs `kubectl <args>`, output captured; `input` (in memory only) is its stdin. */
+  public run(args: readonly string[], timeoutMs: number, input?: string): Promise<RunResult> {
+    return runProcess(this.options.bin, this.args(args), { cwd: this.options.cwd, env: this.options.env, timeoutMs, output: 'capture', ...(input !== undefined ? { input } : {}) });
   }
 }
