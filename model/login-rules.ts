@@ -7,7 +7,7 @@
  *   panel. (The dummy authenticator lets anyone in; its own rule, `checkDummyAuth` in
  *   `hub-schema.ts`, keeps it to reserved test domains.)
  * - A placeholder (`set-me-…`, `changeme`, `<client id>`, `your-github-user`, …) deploys a hub
- *   that cannot work: GitHub refuses the client id, the keypair does not exist. What counts as
+ *   that cannot work: GitHub refuses the client id, the nodes' OpenStack key pair does not exist. What counts as
  *   one is `placeholders.ts`; `jhm init` refuses them too.
  */
 import { Diagnostic, warning } from './diagnostics';
@@ -16,6 +16,7 @@ import { Cluster } from './cluster';
 import { Hub } from './hub';
 import { allClusters } from './hub-set';
 import { isPlaceholder } from './placeholders';
+import { CLUSTER_FIELDS, MagnumField } from './magnum-fields';
 
 /** A value of a file and the field that sets it. */
 interface FieldValue {
@@ -32,11 +33,17 @@ function hubFields(hub: Hub): FieldValue[] {
   return [{ field: 'jupyterhub.auth.clientId', value: auth.clientId }, ...list('adminUsers', auth.adminUsers), ...list('allowedUsers', auth.allowedUsers), ...orgs];
 }
 
+/** The Magnum settings a person chooses for a new file: the rows `jhm init` sets from an option of its own. */
+const CHOSEN_SETTINGS = Object.entries(CLUSTER_FIELDS as Readonly<Record<string, MagnumField>>)
+  .filter(([, row]) => row.template?.line === 'option')
+  .map(([field]) => field as keyof Cluster['magnum']);
+
 /** The values a person types into a cluster's settings (its cluster file, or the hub file that defines it), with their fields. */
 function clusterFields(cluster: Cluster): FieldValue[] {
+  const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
   return [
     { field: 'cloud.name', value: cluster.cloud.name },
-    { field: `${cluster.naming.fieldPrefix}.keypair`, value: cluster.magnum.keypair },
+    ...CHOSEN_SETTINGS.map((f) => ({ field: `${cluster.naming.fieldPrefix}.${f}`, value: text(cluster.magnum[f]) })),
     { field: 'dns.zone', value: cluster.zone },
     { field: 'letsEncrypt.email', value: cluster.letsEncryptEmail },
   ];

@@ -132,7 +132,6 @@ const READERS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   templateId: { 'model/cluster-templates.ts': 'the rule across the template, templateId and kubernetesVersion, and its messages' },
   kubernetesVersion: { 'model/cluster-templates.ts': 'the rule across the template, templateId and kubernetesVersion, and its messages' },
   keypair: {
-    'model/login-rules.ts': 'the pre-deploy check that the keypair exists names the field',
     'cli/commands/init.ts': 'jhm init\'s --keypair option',
     'cli/hub-template.ts': 'the option jhm init passes to the template',
   },
