@@ -10,7 +10,7 @@ import * as path from 'path';
 import { bundleIsCurrent } from '../scripts/bundle';
 
 /** Source folders of the product (what `jhm synth` runs). */
-const PRODUCT_DIRS = ['bin', 'cli', 'config', 'infra', 'k8s', 'imports'];
+const PRODUCT_DIRS = ['bin', 'base', 'model', 'project', 'synth', 'infra', 'k8s', 'imports', 'cli'];
 
 export interface CodeState {
   readonly commit: string | null;

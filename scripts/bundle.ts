@@ -55,9 +55,26 @@ function packageRootOf(dir: string): string {
   }
 }
 
-/** The vendored package a file belongs to, when it is that package's copy at the root of node_modules (not a copy nested in another package). */
+const realNodeModulesOf = new Map<string, string>();
+
+/** The real path of `<root>/node_modules`. */
+function realNodeModules(root: string): string {
+  let real = realNodeModulesOf.get(root);
+  if (real === undefined) {
+    real = fs.realpathSync(path.join(root, 'node_modules'));
+    realNodeModulesOf.set(root, real);
+  }
+  return real;
+}
+
+/**
+ * The vendored package a file belongs to, when it is that package's copy at the root of node_modules
+ * (not a copy nested in another package). esbuild gives real paths, so node_modules is compared by
+ * its real path too: a node_modules that is a symbolic link (a second checkout sharing the first's)
+ * would otherwise vendor nothing and put every package in every entry point.
+ */
 function vendoredPackageOf(root: string, file: string): string | undefined {
-  const rel = path.relative(path.join(root, 'node_modules'), file).split(path.sep);
+  const rel = path.relative(realNodeModules(root), file).split(path.sep);
   if (rel[0] === '..' || rel.includes('node_modules')) return undefined;
   return (VENDORED as readonly string[]).find((p) => p === rel[0]);
 }
@@ -152,10 +169,21 @@ export async function bundleFiles(root: string): Promise<Map<string, Uint8Array>
   return new Map(results.flatMap((r) => r.outputFiles.map((f) => [f.path, f.contents] as const)));
 }
 
-/** Files below `dir`, absolute. */
+/**
+ * Written into BUNDLE_DIR at the end of every `bundle` run, files changed or not: a source older
+ * than it is in the bundles (the tests' check of the build, test/support/build.ts, which cannot use
+ * the bundles' own mtimes: an unchanged file keeps its old one). Not code: the code stamp of a synth
+ * (`synth/state.ts`) reads only .js, .ts and .json files.
+ */
+export const BUNDLE_STAMP = '.built';
+
+/** Files below `dir`, absolute (the stamp left out). */
 function filesBelow(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesBelow(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.name !== BUNDLE_STAMP)
+    .flatMap((e) => (e.isDirectory() ? filesBelow(path.join(dir, e.name)) : [path.join(dir, e.name)]));
 }
 
 /**
@@ -179,6 +207,7 @@ export async function bundle(root: string): Promise<string[]> {
       changed.push(file);
     }
   }
+  fs.writeFileSync(path.join(root, BUNDLE_DIR, BUNDLE_STAMP), `${new Date().toISOString()}\n`);
   return changed;
 }
 

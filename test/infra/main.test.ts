@@ -1,23 +1,28 @@
 /**
  * `synth/cdktf-app.ts`, the app the cdktf CLI runs: synthesizes every hub of the working directory,
  * and reports bad hub files as one line per problem with exit code 1.
+ *
+ * The app runs as the cdktf CLI runs it (cdktf.json: `node lib/bundle/cdktf-app.js`), from the
+ * build `npm test` makes first; a build older than the sources fails the file with one line
+ * ("run npm run build", test/support/build.ts).
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { cleanupTempDirs, EXAMPLE_FILE, ROOT, tempDir } from './support';
+import { BUNDLED_APP, requireCurrentCli } from '../support/build';
+import { cleanupTempDirs, EXAMPLE_FILE, tempDir } from './support';
 
+beforeAll(requireCurrentCli, 60_000);
 afterAll(cleanupTempDirs);
 
-const MAIN = path.join(ROOT, 'synth', 'cdktf-app.ts');
-const TSX = require.resolve('tsx/cli');
+const APP = BUNDLED_APP.cdktf;
 
 /** Runs the cdktf app in a project whose hubs/ holds `hubs`, as the cdktf CLI does (CDKTF_OUTDIR). */
 function runApp(hubs: Record<string, string>, root = tempDir(), env: Record<string, string> = {}) {
   fs.mkdirSync(path.join(root, 'hubs'), { recursive: true });
   for (const [name, text] of Object.entries(hubs)) fs.writeFileSync(path.join(root, 'hubs', `${name}.yaml`), text);
   const outdir = path.join(root, 'cdktf.out');
-  const result = spawnSync(process.execPath, [TSX, MAIN], {
+  const result = spawnSync(process.execPath, [APP], {
     cwd: root,
     env: { ...process.env, CDKTF_OUTDIR: outdir, ...env },
     encoding: 'utf8',
@@ -28,7 +33,7 @@ function runApp(hubs: Record<string, string>, root = tempDir(), env: Record<stri
 
 const example = fs.readFileSync(EXAMPLE_FILE, 'utf8');
 
-test('synthesizes one stack per hub file into CDKTF_OUTDIR', () => {
+test('rule: the cdktf app writes one stack per hub file into CDKTF_OUTDIR, with each hub\'s own provider settings', () => {
   const run = runApp({ example, second: example.replace('name: openstack', 'name: other-cloud') });
   expect(run.stderr).not.toMatch(/Error/);
   expect(run.status).toBe(0);
@@ -39,7 +44,7 @@ test('synthesizes one stack per hub file into CDKTF_OUTDIR', () => {
   expect(second.provider.openstack).toEqual([{ cloud: 'other-cloud' }]);
 });
 
-test('a bad hub file exits 1 with one line per problem naming file, line and field, printed as jhm prints errors (synth/report.ts), and no stack trace', () => {
+test('rule: a bad hub file exits 1 with one line per problem naming file, line and field, printed as jhm prints errors (synth/report.ts), no stack trace and no stack written', () => {
   const bad = example.replace('masterCount: 1', 'masterCount: 2').replace('maxNodes: 8', 'maxNodes: 0');
   const run = runApp({ example, bad });
   expect(run.status).toBe(1);
@@ -57,7 +62,7 @@ test('a bad hub file exits 1 with one line per problem naming file, line and fie
   expect(fs.existsSync(path.join(run.outdir, 'stacks'))).toBe(false);
 });
 
-test('makes the checks jhm validate makes (project/validate.ts): rules across hubs and the charts\' kubeVersion, one line each', () => {
+test('rule: the cdktf app makes the checks jhm validate makes (project/validate.ts): rules across hubs and the charts\' kubeVersion, one line each, writing nothing', () => {
   const other = example.replace(/^dns:\n/m, 'dns:\n  record: example\n').replace('kubernetesVersion: "1.33.0"', 'kubernetesVersion: "1.27.0"').replace('template: kubernetes-1-33-jammy', 'template: kubernetes-1-27-jammy');
   const run = runApp({ example, other });
   expect(run.status).toBe(1);
@@ -76,7 +81,7 @@ test('rule: the cdktf app writes through the one synth pipeline: the ownership r
   const stack = path.join(first.outdir, 'stacks', 'example');
   fs.mkdirSync(path.join(stack, '.terraform', 'providers'), { recursive: true });
   fs.writeFileSync(path.join(stack, '.terraform.lock.hcl'), '# provider lock written by terraform init\n');
-  const result = spawnSync(process.execPath, [TSX, MAIN], { cwd: first.root, env: { ...process.env, CDKTF_OUTDIR: first.outdir }, encoding: 'utf8', timeout: 60000 });
+  const result = spawnSync(process.execPath, [APP], { cwd: first.root, env: { ...process.env, CDKTF_OUTDIR: first.outdir }, encoding: 'utf8', timeout: 60000 });
   expect(result.status).toBe(0);
   expect(fs.existsSync(path.join(stack, '.terraform', 'providers'))).toBe(true);
   expect(fs.readFileSync(path.join(stack, '.terraform.lock.hcl'), 'utf8')).toBe('# provider lock written by terraform init\n');

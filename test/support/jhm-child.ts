@@ -1,7 +1,10 @@
 /**
- * `jhm` as a child process from the TypeScript sources (run with `node --import tsx`), as
- * `bin/jhm` runs it: with its signal handlers, so tests can signal a command at any point.
+ * `jhm` as a child process, as `bin/jhm` runs it: with its signal handlers, so tests can signal a
+ * command at any point. It runs the compiled CLI (`lib/cli/main.js`, one file per source, so a test
+ * can also see which of jhm's modules load), whether started from `lib/` (`node
+ * lib/test/support/jhm-child.js`, `JHM_CHILD`) or from the sources with tsx; a stale `lib/` is one
+ * line of error and exit 1 (`built.ts`).
  */
-import { run } from '../../cli/main';
+import { loadBuilt } from './built';
 
-run();
+loadBuilt<typeof import('../../cli/main')>('cli/main.ts').run();

@@ -1,14 +1,19 @@
 /**
- * A child process for the output tests (run with `node --import tsx`), so a test can kill or pause
- * it: `commit <root> <staging>` commits a staged synth (with `JHM_FAULT_AFTER_STEP` and
+ * A child process for the output tests, so a test can kill or pause it: `commit <root> <staging>` commits a staged synth (with `JHM_FAULT_AFTER_STEP` and
  * `JHM_FAULT_MODE` from the environment); `locked-commit <root> <files>` stages the manifests of
  * cluster `example` found in `<files>/dist/example` and `<files>/dist-secrets/example` and commits
  * them holding the project lock, as a synth does; `lock <root>` takes the project lock, says `locked` and holds it
  * until killed.
+ *
+ * It runs the compiled `synth/output` (`lib/`), whether started from `lib/` (`node
+ * lib/test/support/output-child.js`, `OUTPUT_CHILD` in `build.ts`) or from the sources with tsx; a
+ * stale `lib/` is one line of error and exit 1 (`built.ts`).
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { OUTPUT_DIRS, Staging, withSynthLock } from '../../synth/output';
+import { loadBuilt } from './built';
+
+const { OUTPUT_DIRS, Staging, withSynthLock } = loadBuilt<typeof import('../../synth/output')>('synth/output.ts');
 
 async function run(): Promise<void> {
   const [what, root, dir] = process.argv.slice(2);
