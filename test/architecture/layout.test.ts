@@ -62,10 +62,11 @@ test('rule: only project/layout.ts spells the project\'s folders and files (hubs
   expect(offenders).toEqual([]);
 });
 
-test('rule: the layout gives every path under the project root, and the cache under JHM_CACHE_DIR when set', () => {
+test('rule: the layout gives every path under the project root (hubs, clusters, secrets, outputs, outputs of each kind, .jhm), and the cache under JHM_CACHE_DIR when set', () => {
   const root = path.join(os.tmpdir(), 'jhm-layout-probe');
   const layout = new ProjectLayout(root, {});
   expect(layout.hubFile('a')).toBe(path.join(root, 'hubs', 'a.yaml'));
+  expect(layout.clusterFile('a')).toBe(path.join(root, 'clusters', 'a.yaml'));
   expect(layout.secretsFile('a')).toBe(path.join(root, 'secrets', 'a.yaml'));
   expect(layout.outputsFile('a')).toBe(path.join(root, 'outputs', 'a.json'));
   expect(layout.output('stacks', 'a')).toBe(path.join(root, 'cdktf.out', 'stacks', 'a'));
@@ -94,11 +95,14 @@ test('rule: the check finds a project folder built into a path outside the layou
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jhm-layout-literals-'));
   try {
     const file = path.join(dir, 'probe.ts');
-    fs.writeFileSync(file, "const a = path.join(root, 'secrets', hub);\nconst b = kind === 'secrets';\nconst c = '.jhm';\n");
+    fs.writeFileSync(file, "const a = path.join(root, 'secrets', hub);\nconst b = kind === 'secrets';\nconst c = '.jhm';\nconst d = path.resolve(root, 'clusters');\nconst e = path.posix.join('outputs', f);\nconst g = { clusters: 'outputs' };\n");
     expect(literals(file)).toEqual([
       { text: 'secrets', line: 1, pathPart: true },
       { text: 'secrets', line: 2, pathPart: false },
       { text: '.jhm', line: 3, pathPart: false },
+      { text: 'clusters', line: 4, pathPart: true },
+      { text: 'outputs', line: 5, pathPart: true },
+      { text: 'outputs', line: 6, pathPart: false },
     ]);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
