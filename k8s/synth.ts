@@ -22,6 +22,7 @@ import type { K8sObject } from './helm/types';
 // cdk8s (through hub-manifests) is loaded once the renders are under way, see ClusterApp below.
 import type { RenderedRelease } from './hub-manifests';
 import { jupyterhubValues } from './jupyterhub/values';
+import { splitHubValues } from './jupyterhub/readable-values';
 import { isSecret, ManifestFiles } from './manifest-files';
 import { assertPreflight } from './preflight';
 import { fillSecretFiles, placeholderSecrets, placeholdersIn, placeholdersInPlace, SecretPlace, secretInRenderedText, secretPlaces, substitution } from './secret-placeholders';
@@ -138,7 +139,9 @@ export async function synthClusterManifests(unit: ClusterUnit, options: SynthClu
       for (const h of result.droppedHooks) {
         warnings.push(warning(`chart ${r.chart.name} ${r.chart.version}: left out Helm hook ${h.kind} ${h.name} (${h.hooks.join(', ')}): kubectl apply has no hooks`, { file: (r.hub ?? cluster).source }));
       }
-      return { wave: r.wave, release: r.release, namespace: r.namespace, objects: result.objects.filter((o) => !isUnusedCrd(r, o)), hub: r.hub?.name };
+      const objects = result.objects.filter((o) => !isUnusedCrd(r, o));
+      // A hub's values: readable in dist/, secret ones only in its Secret (`readable-values.ts`).
+      return { wave: r.wave, release: r.release, namespace: r.namespace, objects: r.hub ? splitHubValues(objects, r.namespace, r.hub.source) : objects, hub: r.hub?.name };
     }),
   );
   // Report every release's problem at once (e.g. all missing charts), not just the first.

@@ -8,10 +8,19 @@
  * committed (`.jhm/` is not). A changed file whose labels name another version of a chart than the
  * fresh render (the project's pins, `charts.yaml`) is reported as such: "rendered from traefik
  * 41.2.0; the project pins 41.3.0".
+ *
+ * A hub's configuration is compared in words too: the values of its readable ConfigMap
+ * (`k8s/jupyterhub/readable-values.ts`, every chart value but the secret ones, which it never
+ * holds) before and after, one line per value that changes:
+ * `hub course-a: singleuser.profileList[1].kubespawner_override.mem_limit: 4G -> 6G`.
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { isDeepStrictEqual } from 'util';
 import { createTwoFilesPatch } from 'diff';
+import { parse, parseAllDocuments } from 'yaml';
+import { HUB_VALUES_CONFIGMAP, readableValuesOf } from '../k8s/jupyterhub/readable-values';
+import { OWNER_HUB_LABEL } from '../k8s/ownership';
 import { listFiles, OUTPUT_DIRS, OutputKind, ownership, readRecord } from './output';
 
 export interface FileChange {
@@ -22,6 +31,72 @@ export interface FileChange {
   readonly patch: string;
   /** Charts the committed file was rendered from at another version than the project pins now. */
   readonly chartVersions: readonly ChartVersionChange[];
+  /** The hub values (readable ConfigMap) that change in the file, in document order. */
+  readonly hubValues: readonly HubValueChange[];
+}
+
+/** One value of a hub's readable configuration that changes. */
+export interface HubValueChange {
+  readonly hub: string;
+  /** Its place in the chart values, e.g. `singleuser.profileList[1].kubespawner_override.mem_limit`. */
+  readonly path: string;
+  /** The value before and after; `undefined`: not set. */
+  readonly before: unknown;
+  readonly after: unknown;
+}
+
+/** The readable hub values of a manifest file: hub (its ownership label) → values. */
+function hubValuesIn(text: string): Map<string, Record<string, unknown>> {
+  const out = new Map<string, Record<string, unknown>>();
+  let docs: unknown[];
+  try {
+    docs = parseAllDocuments(text).map((d) => d.toJS() as unknown);
+  } catch {
+    return out;
+  }
+  for (const o of docs) {
+    if (o === null || typeof o !== 'object') continue;
+    const values = readableValuesOf(o);
+    if (values === undefined) continue;
+    const meta = (o as { metadata?: { namespace?: string; labels?: Record<string, string> } }).metadata;
+    out.set(meta?.labels?.[OWNER_HUB_LABEL] ?? meta?.namespace ?? '', values);
+  }
+  return out;
+}
+
+/** `key` as a step of a dotted path: `.name`, or `["odd.key"]`. */
+const step = (key: string): string => (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`);
+
+/** The values that differ between `before` and `after`, leaf by leaf (lists item by item). */
+function valueChanges(hub: string, before: unknown, after: unknown, at = ''): HubValueChange[] {
+  if (isDeepStrictEqual(before, after)) return [];
+  const isMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+  if (isMap(before) && isMap(after)) {
+    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
+    return keys.flatMap((k) => valueChanges(hub, before[k], after[k], `${at}${step(k)}`));
+  }
+  if (Array.isArray(before) && Array.isArray(after)) {
+    return Array.from({ length: Math.max(before.length, after.length) }, (_, i) => valueChanges(hub, before[i], after[i], `${at}[${i}]`)).flat();
+  }
+  return [{ hub, path: at.replace(/^\./, ''), before, after }];
+}
+
+/** A value as the change line shows it: a string plain when it reads back as itself, else JSON. */
+function shown(v: unknown): string {
+  if (v === undefined) return '(unset)';
+  if (typeof v === 'string') {
+    try {
+      if (/^[^\s"'{}[\],#&*!|>%@`]\S*$/.test(v) && !v.includes(': ') && parse(v) === v && parse(v, { version: '1.1' }) === v) return v;
+    } catch {
+      // not plain YAML: quoted below
+    }
+  }
+  return JSON.stringify(v);
+}
+
+/** `jhm diff`'s line for each hub value `change` changes: "hub course-a: <path>: 4G -> 6G". */
+export function describeHubValues(change: FileChange): string[] {
+  return change.hubValues.map((c) => `hub ${c.hub}: ${c.path}: ${shown(c.before)} -> ${shown(c.after)}`);
 }
 
 /** A chart a committed file was rendered from at another version than the one pinned now. */
@@ -104,10 +179,18 @@ export function compareOutputs(current: string, fresh: string, hubs: readonly st
         if (before === after) continue;
         const status = before === undefined ? 'added' : after === undefined ? 'removed' : 'changed';
         const patch = kind === 'secrets' ? '' : createTwoFilesPatch(`a/${file}`, `b/${file}`, before ?? '', after ?? '', undefined, undefined, { context: 3 });
-        const chartVersions = kind === 'dist' && before !== undefined && after !== undefined ? chartVersionChanges(before, after) : [];
-        changes.push({ file, status, patch, chartVersions });
+        const both = kind === 'dist' && before !== undefined && after !== undefined;
+        const chartVersions = both ? chartVersionChanges(before, after) : [];
+        changes.push({ file, status, patch, chartVersions, hubValues: both ? hubValueChanges(before, after) : [] });
       }
     }
   }
   return changes;
+}
+
+/** The readable hub values that change between two texts of a manifest file (hubs in both only). */
+function hubValueChanges(before: string, after: string): HubValueChange[] {
+  if (!before.includes(HUB_VALUES_CONFIGMAP) || !after.includes(HUB_VALUES_CONFIGMAP)) return [];
+  const old = hubValuesIn(before);
+  return [...hubValuesIn(after)].flatMap(([hub, values]) => (old.has(hub) ? valueChanges(hub, old.get(hub), values) : []));
 }

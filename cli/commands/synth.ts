@@ -97,7 +97,7 @@ export function registerSynthCommands(program: Command): void {
         const tmp = temp.dir;
         try {
           const { synthHubs } = await import('../../synth/pipeline');
-          const { compareOutputs, describeChartVersions, foreignFiles } = await import('../../synth/compare');
+          const { compareOutputs, describeChartVersions, describeHubValues, foreignFiles } = await import('../../synth/compare');
           const report = await synthHubs({ root, hubs: names, outRoot: tmp, secrets: 'none', helm: opts.offline ? { offline: true } : {} });
           const clusters = report.units.map((u) => u.cluster.name);
           const changes = compareOutputs(root, tmp, clusters);
@@ -125,6 +125,8 @@ export function registerSynthCommands(program: Command): void {
             const objects = planManifests(path.join(root, OUTPUT_DIRS.dist, c), path.join(tmp, OUTPUT_DIRS.dist, c));
             if (objects.length > 0) process.stdout.write(`${formatManifestPlan(`Kubernetes: cluster ${c} (${OUTPUT_DIRS.dist}/${c}), per wave file:`, objects)}\n`);
           }
+          // A hub's configuration in words: each value that changes (never a secret: dist/ holds none).
+          for (const c of changes) for (const line of describeHubValues(c)) process.stdout.write(`${line}\n`);
           // A committed file rendered from another chart version than charts.yaml pins now, said in one line.
           for (const c of changes) for (const line of describeChartVersions(c)) process.stdout.write(`${line}\n`);
           for (const s of stale) process.stdout.write(`stale: output of ${s} has no hubs/${s}.yaml${shared ? ` nor clusters/${s}.yaml` : ''} (jhm synth --prune removes it)\n`);

@@ -13,6 +13,7 @@ import type { Hub } from '../../model/hub';
 import type { Cluster } from '../../model/cluster';
 import { HubSecrets, placeSecrets, SECRET_SLOT } from '../../model/secret-fields';
 import { authValues } from './auth';
+import { readableValuesMount } from './readable-values';
 import { ingressValues, proxyExposureValues } from './ingress';
 import { gpuToleration, hasGpuProfile } from './profiles';
 import { coreNodeSelector, schedulingValues } from './scheduling';
@@ -54,6 +55,8 @@ export function jupyterhubValues(hub: JupyterHubValuesProps, secrets: HubSecrets
       },
       ...(auth.extraConfig ? { extraConfig: { ...auth.extraConfig } } : {}),
       nodeSelector: coreNodeSelector(hub.cluster),
+      // The readable copy of these values (`readable-values.ts`), where the hub reads them.
+      ...readableValuesMount(),
     },
     proxy: {
       ...proxyExposureValues(),

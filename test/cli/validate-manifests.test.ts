@@ -40,7 +40,8 @@ test('a hand edit on disk is found: one line naming file:line, kind, name and th
   const file = 'dist/shared/05-jupyterhub-course-a.yaml';
   const text = project.read(file);
   try {
-    project.write(file, text.replace(/ingressClassName: traefik/, 'ingressClassName: nginx'));
+    // The Ingress's own field (the hub's readable values, ConfigMap hub-values, name it too, deeper).
+    project.write(file, text.replace(/^  ingressClassName: traefik$/m, '  ingressClassName: nginx'));
     const run = await project.jhm('validate', '--manifests', 'course-a');
     expect(run.code).toBe(1);
     expect(run.stderr.trim().split('\n')).toEqual([

@@ -4,8 +4,10 @@
  * cluster-scoped ones), hooks (left out), CRDs the release does not use (left out:
  * `HelmRelease.unusedCrdGroups`, Traefik Hub's), the sync-wave annotation, jhm's ownership labels on the
  * top-level metadata only (so pod templates and selectors stay helm's, byte for byte), null fields
- * (absent, as the API server treats them) and Secret values (real ones in dist-secrets instead of
- * placeholders).
+ * (absent, as the API server treats them), Secret values (real ones in dist-secrets instead of
+ * placeholders; the hub Secret's `values.yaml` holds the secret values only) and the hub's readable
+ * values (the ConfigMap `hub-values` and its checksum on the hub's pod template,
+ * `k8s/jupyterhub/readable-values.ts`, tested in `test/synth/readable-hub-values.test.ts`).
  *
  * Runs with the test charts always, and again with the real charts (`realCharts`: skipped, saying
  * so, where they are not).
@@ -25,6 +27,7 @@ import { certManagerRelease, ingressControllerRelease } from '../../k8s/platform
 import { OWNER_CLUSTER_LABEL, OWNER_HUB_LABEL } from '../../k8s/ownership';
 import { placeholderSecrets } from '../../k8s/secret-placeholders';
 import { SYNC_WAVE_ANNOTATION } from '../../k8s/waves';
+import { HUB_VALUES_CHECKSUM, HUB_VALUES_CONFIGMAP } from '../../k8s/jupyterhub/readable-values';
 import { isManifestFile } from '../../k8s/kustomization';
 import { realCharts } from '../support/outside-files';
 import { EXAMPLE_HUB, EXAMPLE_HUB_NGINX, makeProject, removeProjects } from '../support/project';
@@ -109,6 +112,8 @@ function normalize(o: Obj): unknown {
     delete copy.metadata.labels[OWNER_HUB_LABEL];
     if (Object.keys(copy.metadata.labels).length === 0) delete copy.metadata.labels;
   }
+  const podAnnotations = (copy.spec as { template?: { metadata?: { annotations?: Record<string, string> } } } | undefined)?.template?.metadata?.annotations;
+  if (copy.kind === 'Deployment' && podAnnotations) delete podAnnotations[HUB_VALUES_CHECKSUM];
   if (copy.kind === 'Secret') {
     // Values differ by design (placeholders vs real); the keys must not.
     for (const field of ['data', 'stringData']) {
@@ -157,8 +162,9 @@ describe.each([
       const hubLabel = o.metadata.namespace === hub.jupyterhub.namespace ? { [OWNER_HUB_LABEL]: 'example' } : {};
       expect({ [key(o)]: o.metadata.labels }).toEqual({ [key(o)]: expect.objectContaining({ [OWNER_CLUSTER_LABEL]: 'example', ...hubLabel }) });
       if (o.metadata.namespace !== undefined && o.metadata.namespace !== hub.jupyterhub.namespace) expect(o.metadata.labels?.[OWNER_HUB_LABEL]).toBeUndefined();
-      // What synth adds on its own: Namespaces and the ClusterIssuers (tested elsewhere).
+      // What synth adds on its own: Namespaces, the ClusterIssuers and the hub's readable values (tested elsewhere).
       if (o.kind === 'Namespace' || o.kind === 'ClusterIssuer') continue;
+      if (o.kind === 'ConfigMap' && o.metadata.name === HUB_VALUES_CONFIGMAP) continue;
       actual.set(key(o), normalize(o));
     }
     expect([...actual.keys()].sort()).toEqual([...expected.keys()].sort());
