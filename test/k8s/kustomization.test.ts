@@ -8,13 +8,15 @@
  * skipped with one line where kubectl is not on the PATH.
  */
 import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { which } from '../../base/tools';
 import { expectedResources, isManifestFile, KUSTOMIZATION_FILE, kustomizationResources, kustomizationText } from '../../k8s/kustomization';
 import { preflight } from '../../k8s/preflight';
 import { WAVE_ORDER, WAVES, waveFileName } from '../../k8s/waves';
 import { planApply } from '../../cli/tools/apply-waves';
-import { exampleProject, removeProjects, TestProject } from '../support/project';
+import { exampleProject, removeProjects, REPO, TestProject } from '../support/project';
 
 afterAll(removeProjects);
 
@@ -145,7 +147,8 @@ describe('a synthesized project', () => {
     expect(project.read(rel)).toBe(good);
   }, 120_000);
 
-  withKubectl('rule: kubectl kustomize dist/<cluster> builds, and yields exactly the objects of the wave files', () => {
+  withKubectl('rule: kubectl kustomize dist/<cluster> builds, and yields exactly the objects of the wave files (the command docs/gitops.md shows)', () => {
+    expect(fs.readFileSync(path.join(REPO, 'docs', 'gitops.md'), 'utf8')).toContain('```sh\nkubectl kustomize dist/shared\n```');
     for (const cluster of ['example', 'shared']) {
       const r = spawnSync(KUBECTL!, ['kustomize', project.path(`dist/${cluster}`)], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, timeout: 120_000 });
       expect({ cluster, status: r.status, stderr: r.stderr }).toEqual({ cluster, status: 0, stderr: '' });
