@@ -10,11 +10,12 @@
  * saying so, without them.
  */
 import { execFileSync, spawnSync } from 'child_process';
+import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { createTwoFilesPatch } from 'diff';
-import { parse, parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments, stringify } from 'yaml';
 import { loadHubs } from '../../project/load';
 import { loadSecrets } from '../../project/secrets';
 import { HelmRenderer } from '../../k8s/helm/render';
@@ -176,6 +177,11 @@ describe("the chart's z2jh.py", () => {
 
   withPython('rule: the values z2jh.py loads from the hub-values ConfigMap and the hub Secret equal those the chart puts in its Secret when given all of them (and hold every value jhm computed)', async () => {
     const project: TestProject = await makeProject({ hubs: { example: EXAMPLE_HUB } });
+    // Two CryptKeeper keys: the one placeholder of the list becomes two items in the Secret.
+    const file = project.path('secrets/example.yaml');
+    const text = parse(fs.readFileSync(file, 'utf8')) as { jupyterhub: { cryptKeeperKeys: string[] } };
+    text.jupyterhub.cryptKeeperKeys = [randomBytes(32).toString('hex'), randomBytes(32).toString('hex')];
+    fs.writeFileSync(file, stringify(text), { mode: 0o600 });
     await project.synth({ helm: { chartsDir: real.dir } });
     const hub = loadHubs(project.root)[0];
     const secrets = loadSecrets(project.root, hub);
@@ -188,6 +194,9 @@ describe("the chart's z2jh.py", () => {
     const pod = deployment.spec.template.spec;
     const mount = pod.containers.find((c) => c.name === 'hub')!.volumeMounts.find((m) => m.mountPath === READABLE_VALUES_DIR)!;
     expect(pod.volumes.find((v) => v.name === mount.name)?.configMap?.name).toBe(HUB_VALUES_CONFIGMAP);
+    // Only values.yaml: z2jh.py's get_secret_value looks in existing-secret/ first, and must find
+    // the tokens in the hub Secret.
+    expect(Object.keys(configMap.data as object)).toEqual([VALUES_KEY]);
 
     // The chart as helm renders it with every value jhm computed, real secrets included, in one piece.
     const renderer = new HelmRenderer({ ...project.helm, chartsDir: real.dir });
@@ -216,6 +225,7 @@ describe("the chart's z2jh.py", () => {
       expect(Object.keys(secretOnly.hub)).toEqual(['config']);
       const leaves = Object.values(secretOnly.hub.config).flatMap((c) => Object.values(c).flat());
       expect(leaves.sort()).toEqual(secretValues(secrets).sort());
+      expect(secrets.jupyterhub.cryptKeeperKeys).toHaveLength(2);
       expect(leaks(new Map([['ConfigMap', (configMap.data as Record<string, string>)[VALUES_KEY]]]), secretValues(secrets))).toEqual([]);
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
