@@ -3,8 +3,8 @@
  * row, and nothing else spells a wave's number, file name or title (a test greps the source):
  *
  * - the files: each wave is one file, `dist/<cluster>/<NN>-<stem>.yaml` (and its Secrets
- *   `dist-secrets/<cluster>/<NN>-<stem>.yaml`), numbered so that `kubectl apply -f dist/<cluster>`
- *   (which reads files in name order) applies namespaces and CRDs before what needs them; a wave
+ *   `dist-secrets/<cluster>/<NN>-<stem>.yaml`), numbered in apply order, which the folder's
+ *   kustomization lists them in (`k8s/kustomization.ts`: its order derives from this table); a wave
  *   of each hub (`perHub`) is one file per hub, `<NN>-<stem>-<hub>.yaml`, on a cluster file (the
  *   own cluster of a hub file in today's format keeps `<NN>-<stem>.yaml`), see `waveFileName`;
  * - the Argo CD sync-wave annotation every object carries, so a GitOps tool applies them in the

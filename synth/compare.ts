@@ -143,7 +143,7 @@ export function describeChartVersions(change: FileChange): string[] {
 /**
  * The files of `kind` for `hub` under `current` that jhm owns (`ownership`: its record, or without
  * one the files whose contents say jhm wrote them), and those a new synth writes: another tool's
- * file in jhm's folder (`dist/<hub>/kustomization.yaml`), `.terraform/` or a state file in the stack
+ * file in jhm's folder (`dist/<hub>/argocd-app.yaml`), `.terraform/` or a state file in the stack
  * folder are not output, and are never read (synth keeps them; `foreignFiles` lists them).
  */
 function ownedFiles(current: string, kind: OutputKind, hub: string, fresh: readonly string[]): string[] {

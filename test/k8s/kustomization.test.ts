@@ -147,6 +147,20 @@ describe('a synthesized project', () => {
     expect(project.read(rel)).toBe(good);
   }, 120_000);
 
+  test('rule: jhm validate --manifests reports a kustomization that leaves a file out, in one line naming the file, the field and the fix', async () => {
+    const rel = `dist/example/${KUSTOMIZATION_FILE}`;
+    const good = project.read(rel);
+    try {
+      project.write(rel, good.replace(`  - ${WAVES.crds.fileName}\n`, ''));
+      const r = await project.jhm('validate', '--manifests', 'example');
+      expect(r.code).toBe(1);
+      const lines = r.stderr.split('\n').filter((l) => l.includes(rel));
+      expect(lines).toEqual([expect.stringMatching(new RegExp(`^error: ${rel}:\\d+: resources: leaves out ${WAVES.crds.fileName}: .* \\(run jhm synth, which writes it again\\)$`))]);
+    } finally {
+      project.write(rel, good);
+    }
+  }, 120_000);
+
   withKubectl('rule: kubectl kustomize dist/<cluster> builds, and yields exactly the objects of the wave files (the command docs/gitops.md shows)', () => {
     expect(fs.readFileSync(path.join(REPO, 'docs', 'gitops.md'), 'utf8')).toContain('```sh\nkubectl kustomize dist/shared\n```');
     for (const cluster of ['example', 'shared']) {
