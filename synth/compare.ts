@@ -189,7 +189,7 @@ export function compareOutputs(current: string, fresh: string, hubs: readonly st
 }
 
 /** The readable hub values that change between two texts of a manifest file (hubs in both only). */
-function hubValueChanges(before: string, after: string): HubValueChange[] {
+export function hubValueChanges(before: string, after: string): HubValueChange[] {
   if (!before.includes(HUB_VALUES_CONFIGMAP) || !after.includes(HUB_VALUES_CONFIGMAP)) return [];
   const old = hubValuesIn(before);
   return [...hubValuesIn(after)].flatMap(([hub, values]) => (old.has(hub) ? valueChanges(hub, old.get(hub), values) : []));
