@@ -44,6 +44,14 @@ export const ENTRY_POINTS: Readonly<Record<string, string>> = {
  */
 export const VENDORED = ['constructs', 'cdktf', 'cdk8s', 'zod', 'yaml'] as const;
 
+/**
+ * Packages a vendored package requires at its top level but uses only inside functions a synth does
+ * not call: bundled as usual, but run on first use instead of when the vendored file loads. cdktf's
+ * file assets (`TerraformAsset`, which jhm does not use) zip with archiver: archiver and its
+ * dependencies (glob, readable-stream, lodash, async, …) are about half of cdktf's file.
+ */
+export const RUN_ON_FIRST_USE: Readonly<Partial<Record<(typeof VENDORED)[number], readonly string[]>>> = { cdktf: ['archiver'] };
+
 /** Folder of the vendored packages' files, relative to BUNDLE_DIR. */
 export const VENDOR_DIR = 'vendor';
 
@@ -99,6 +107,37 @@ function vendorPlugin(root: string, prefix: string, self?: string): Plugin {
   };
 }
 
+/**
+ * Makes a `require` of each of `packages` give a stand-in that requires the package (bundled as
+ * usual) on first use: a call, `new`, or reading a property of it. esbuild runs a bundled CommonJS
+ * module only when its `require` is reached, so until then the package's code is only parsed.
+ */
+export function firstUsePlugin(packages: readonly string[]): Plugin {
+  const filter = new RegExp(`^(${packages.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})$`);
+  return {
+    name: 'jhm-first-use',
+    setup(b) {
+      if (packages.length === 0) return;
+      b.onResolve({ filter }, (args) => (args.namespace === 'jhm-first-use' ? undefined : { path: args.path, namespace: 'jhm-first-use', pluginData: args.resolveDir }));
+      b.onLoad({ filter: /.*/, namespace: 'jhm-first-use' }, (args) => ({
+        loader: 'js',
+        resolveDir: args.pluginData as string,
+        contents: [
+          'let real;',
+          `const load = () => (real ??= require(${JSON.stringify(args.path)}));`,
+          'module.exports = new Proxy(function () {}, {',
+          '  apply: (_, self, a) => Reflect.apply(load(), self, a),',
+          '  construct: (_, a) => Reflect.construct(load(), a),',
+          '  get: (_, k) => load()[k],',
+          '  has: (_, k) => k in load(),',
+          '});',
+          '',
+        ].join('\n'),
+      }));
+    },
+  };
+}
+
 /** Node's own modules stay requires (esbuild's list misses some, such as `readline/promises`). */
 const NODE_BUILTINS = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
@@ -150,7 +189,7 @@ export async function bundleFiles(root: string): Promise<Map<string, Uint8Array>
       absWorkingDir: root,
       stdin: { contents: `module.exports = require(${JSON.stringify(pkg)});\n`, resolveDir: root, sourcefile: `${pkg}.vendor.js`, loader: 'js' },
       outfile: path.join(outRoot, VENDOR_DIR, `${pkg}.js`),
-      plugins: [vendorPlugin(root, './', pkg)],
+      plugins: [vendorPlugin(root, './', pkg), firstUsePlugin(RUN_ON_FIRST_USE[pkg] ?? [])],
     }),
   );
   const entries = build({
