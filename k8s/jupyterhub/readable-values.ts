@@ -142,9 +142,10 @@ export function splitHubValues(objects: readonly K8sObject[], namespace: string,
   const hubContainer = ((podSpec?.containers ?? []) as Json[]).find((c) => c.name === 'hub');
   const mounts = ((hubContainer?.volumeMounts ?? []) as Json[]).filter((m) => m.mountPath === READABLE_VALUES_DIR);
   if ((volume?.configMap as Json | undefined)?.name !== HUB_VALUES_CONFIGMAP || mounts.length !== 1 || mounts[0].name !== READABLE_VALUES_VOLUME) {
-    throw new UserError(`the hub Deployment does not mount ConfigMap ${HUB_VALUES_CONFIGMAP} (alone) at ${READABLE_VALUES_DIR}, so JupyterHub would not read its configuration`, {
+    throw new UserError(`the hub Deployment would not mount ConfigMap ${HUB_VALUES_CONFIGMAP} (alone) at ${READABLE_VALUES_DIR}, so JupyterHub would not read its configuration`, {
       file: source,
-      fix: 'leave hub.existingSecret unset, and add to hub.extraVolumes and hub.extraVolumeMounts rather than replacing them',
+      field: 'jupyterhub.values',
+      fix: `leave hub.existingSecret unset, and keep jhm's volume ${READABLE_VALUES_VOLUME} and its mount in any hub.extraVolumes and hub.extraVolumeMounts you set (a list there replaces jhm's)`,
     });
   }
 

@@ -122,6 +122,18 @@ describe.each([
   });
 });
 
+test("rule: chart values that would keep the hub from reading its readable values (a hub.extraVolumes list replacing jhm's) stop synth with one line naming the hub file and the fix", async () => {
+  const hubText = EXAMPLE_HUB.replace(/^jupyterhub:\n/m, 'jupyterhub:\n  values:\n    hub:\n      extraVolumes: [{name: scratch, emptyDir: {}}]\n      extraVolumeMounts: [{name: scratch, mountPath: /scratch}]\n');
+  expect(hubText).not.toBe(EXAMPLE_HUB);
+  const project = await makeProject({ hubs: { example: hubText } });
+  const run = await project.jhm('synth', 'example');
+  expect(run.code).toBe(1);
+  expect(run.stderr.trim().split('\n').filter((l) => l.startsWith('error:'))).toEqual([
+    expect.stringMatching(/^error: hubs\/example\.yaml: jupyterhub\.values: the hub Deployment would not mount ConfigMap hub-values \(alone\) at \/usr\/local\/etc\/jupyterhub\/existing-secret\/, .* \(leave hub\.existingSecret unset, and keep jhm's volume hub-values .*\)$/),
+  ]);
+  expect(fs.existsSync(project.path(DIST_FILE))).toBe(false);
+});
+
 /** Whether python3 with PyYAML runs here. */
 function pythonYaml(): boolean {
   const r = spawnSync('python3', ['-c', 'import yaml'], { encoding: 'utf8' });
