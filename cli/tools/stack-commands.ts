@@ -31,7 +31,7 @@ import { ProjectLayout } from '../../project/layout';
 import { locateTool, OPENSTACK, TERRAFORM } from '../../base/tools';
 import { describeFailure, runProcess, shellCommand, succeeded } from '../../base/process';
 import { info, success, warn } from '../../synth/report';
-import type * as Yaml from 'yaml';
+import type * as Load from '../../project/load';
 import { resolveClusterTarget } from './cluster-target';
 import { checkOpenstackCredentials } from './openstack-credentials';
 import { Terraform } from './terraform';
@@ -64,19 +64,14 @@ const CLUSTER_TYPE = OPENSTACK_RESOURCE_TYPES.cluster;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Whether `name` is defined by no file: no cluster file, and no hub file in today's format (with `cluster:` a mapping). */
-function definedByNoFile(layout: ProjectLayout, name: string): boolean {
+/** Whether `name` is defined by no file: no cluster file, and no hub file that defines a cluster of its own. */
+function definedByNoFile(root: string, layout: ProjectLayout, name: string): boolean {
   if (fs.existsSync(layout.clusterFile(name))) return false;
-  const hubFile = layout.hubFile(name);
-  if (!fs.existsSync(hubFile)) return true;
-  try {
-    const { parse } = require('yaml') as typeof Yaml; // loaded here, not when the CLI starts
-    const doc: unknown = parse(fs.readFileSync(hubFile, 'utf8'));
-    // A hub on a cluster file names its cluster (`cluster: shared`); the stack of its old own cluster is left over.
-    return isObject(doc) && typeof doc.cluster === 'string';
-  } catch {
-    return false; // a broken hub file: resolveClusterTarget reports it
-  }
+  if (!fs.existsSync(layout.hubFile(name))) return true;
+  // Loaded here, not when the CLI starts. A hub on a cluster file names its cluster (`cluster: shared`):
+  // the stack of its old own cluster is left over. A broken hub file (undefined): resolveClusterTarget reports it.
+  const { hubFileCluster } = require('../../project/load') as typeof Load;
+  return hubFileCluster(root, name)?.onClusterFile === true;
 }
 
 /** The provider settings and Magnum name a stack holds (`provider.openstack`, the cluster resource's `name`). */
@@ -95,7 +90,7 @@ function stackSettings(stack: unknown, name: string): Pick<StackTarget, 'cloud' 
 /** The target `name` names, for `jhm <command>`. */
 function resolveStackTarget(root: string, name: string, command: string): StackTarget {
   const layout = new ProjectLayout(root);
-  if (definedByNoFile(layout, name) && fs.existsSync(layout.stackFile(name))) {
+  if (definedByNoFile(root, layout, name) && fs.existsSync(layout.stackFile(name))) {
     const { readStack } = require('../../synth/terraform-plan') as typeof import('../../synth/terraform-plan');
     const stack = readStack(layout.stackFile(name), shown(root, layout.stackFile(name)));
     info(`${name}: no file defines cluster ${name} any more; jhm ${command} works on the stack it left, ${shown(root, layout.stackFile(name))}`);
