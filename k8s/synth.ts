@@ -107,8 +107,8 @@ export async function synthClusterManifests(unit: ClusterUnit, options: SynthClu
     /** Raw chart values of the file, merged over `values` (`chart-values.ts`). */
     extra?: ChartValuesInput;
   }> = [
-    { wave: 'certManager', ...certManager, chart: pin(certManager.chart) },
-    { wave: 'ingress', chart: pin(ingress.chart), release: ingress.release, namespace: ingress.namespace, values: ingress.values, unusedCrdGroups: ingress.unusedCrdGroups },
+    { wave: 'certManager', ...certManager, chart: pin(certManager.chart), extra: cluster.certManager.values },
+    { wave: 'ingress', chart: pin(ingress.chart), release: ingress.release, namespace: ingress.namespace, values: ingress.values, unusedCrdGroups: ingress.unusedCrdGroups, extra: cluster.ingress.values },
     ...hubs.map((hub) => ({
       wave: 'jupyterhub' as const,
       chart: pin(hub.jupyterhub.chart),

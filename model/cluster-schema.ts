@@ -12,6 +12,7 @@ import { DEFAULT_MASTER_NODE_GROUP, DEFAULT_WORKER_NODE_GROUP } from './node-gro
 import { MANAGED_CLUSTER_LABELS } from './cluster-labels';
 import { dnsLabel, ipv4, terraformText, terraformUrl } from './schema-parts';
 import { checkMagnum, checkNodeGroup, magnumSchema, nodeGroupSchema } from './magnum-fields';
+import { chartValuesSchema } from './chart-values';
 
 export const cloudSchema = z
   .object({
@@ -37,9 +38,17 @@ export const ingressSchema = z
     controller: z.enum(['traefik', 'ingress-nginx']).default('traefik').describe('traefik (maintained) or ingress-nginx (retired upstream in March 2026, kept for parity).'),
     floatingIpPool: terraformText.min(1).default('public').describe('External network the ingress floating IP comes from.'),
     loadBalancerIP: ipv4.optional().describe('Ingress IP; default: read from outputs/<cluster>.json written by jhm deploy.'),
+    values: chartValuesSchema('ingress controller (traefik or ingress-nginx, as controller says)'),
   })
   .strict()
-  .default({ controller: 'traefik', floatingIpPool: 'public' });
+  .default({ controller: 'traefik', floatingIpPool: 'public', values: {} });
+
+/** cert-manager, the platform chart that issues the hubs' certificates. */
+export const certManagerSchema = z
+  .object({ values: chartValuesSchema('cert-manager') })
+  .strict()
+  .default({ values: {} })
+  .describe('cert-manager, which issues the hubs\' Let\'s Encrypt certificates.');
 
 export const letsEncryptEmailSchema = z.email('must be an email address Let\'s Encrypt can write to').describe('ACME account email.');
 
@@ -93,6 +102,7 @@ export const clusterFileSchema = z
     nodeGroups: nodeGroupsSchema,
     dns: z.object({ zone: zoneSchema }).strict().describe('The zone the records of the hubs on this cluster go in.'),
     ingress: ingressSchema,
+    certManager: certManagerSchema,
     letsEncrypt: z.object({ email: letsEncryptEmailSchema }).strict(),
     terraform: z
       .object({ backend: backendSchema.default({ type: 'local' }).describe('Where the Terraform state lives (default: local).') })

@@ -14,7 +14,8 @@ import { CLUSTER_FIELDS, ClusterTemplateRef, MagnumSettings, SizedNodeGroupSetti
 import { CERT_MANAGER_NAMESPACE, CERT_MANAGER_RELEASE, INGRESS_CONTROLLERS } from './namespaces';
 import type { ChartKey } from './versions';
 import { KubernetesVersion, resolveKubernetesVersion } from './cluster-templates';
-import { issuesToErrors } from './zod-issues';
+import { formatPath, issuesToErrors } from './zod-issues';
+import { CERT_MANAGER_VALUE_OWNERS, ChartValuesInput, chartValuesInput, INGRESS_VALUE_OWNERS, ValueOwner, valuesProblems } from './chart-values';
 
 /**
  * Where a cluster's Terraform state lives, resolved (defaults applied): `local` (the default,
@@ -138,9 +139,11 @@ export interface Cluster {
      * with the recorded one by `resolveLoadBalancerIP` (`project/ingress-ip.ts`).
      */
     readonly loadBalancerIP?: string;
+    /** Raw chart values of the file (`ingress.values`), merged over jhm's when the chart is rendered. */
+    readonly values: ChartValuesInput;
   };
-  /** cert-manager's release. */
-  readonly certManager: ReleaseRef<'certManager'>;
+  /** cert-manager's release, and the raw chart values of the file (`certManager.values`). */
+  readonly certManager: ReleaseRef<'certManager'> & { readonly values: ChartValuesInput };
   /** ACME account email of the Let's Encrypt issuers. */
   readonly letsEncryptEmail: string;
   /** Where the Terraform state lives. */
@@ -165,8 +168,11 @@ export interface ClusterParts {
   readonly nodeGroups: readonly NodeGroupFile[];
   readonly zone: string;
   readonly ingress: ClusterFile['ingress'];
+  readonly certManager: ClusterFile['certManager'];
   readonly letsEncryptEmail: string;
   readonly backend: ClusterFile['terraform']['backend'];
+  /** The line of a field path in the file, for errors found when the charts are rendered. */
+  readonly locate?: (path: readonly PropertyKey[]) => number | undefined;
 }
 
 /** The field of a cluster file that sets where the state of each kind of backend lives. */
@@ -220,8 +226,9 @@ export function resolveCluster(name: string, parts: ClusterParts, source: string
       className: controller.className,
       floatingIpPool: parts.ingress.floatingIpPool,
       loadBalancerIP: parts.ingress.loadBalancerIP,
+      values: chartValuesInput(parts.ingress.values, ['ingress', 'values'], source, parts.locate),
     },
-    certManager: { chart: 'certManager', release: CERT_MANAGER_RELEASE, namespace: CERT_MANAGER_NAMESPACE },
+    certManager: { chart: 'certManager', release: CERT_MANAGER_RELEASE, namespace: CERT_MANAGER_NAMESPACE, values: chartValuesInput(parts.certManager.values, ['certManager', 'values'], source, parts.locate) },
     letsEncryptEmail: parts.letsEncryptEmail,
     backend,
   };
@@ -249,7 +256,7 @@ export function resolveBackend(cluster: string, b: ClusterFile['terraform']['bac
 }
 
 /** Derives the model from a validated cluster file. */
-export function resolveClusterFile(name: string, file: ClusterFile, source: string): Cluster {
+export function resolveClusterFile(name: string, file: ClusterFile, source: string, locate?: (path: readonly PropertyKey[]) => number | undefined): Cluster {
   return resolveCluster(
     name,
     {
@@ -258,8 +265,10 @@ export function resolveClusterFile(name: string, file: ClusterFile, source: stri
       nodeGroups: file.nodeGroups,
       zone: file.dns.zone,
       ingress: file.ingress,
+      certManager: file.certManager,
       letsEncryptEmail: file.letsEncrypt.email,
       backend: file.terraform.backend,
+      locate,
     },
     source,
   );
@@ -280,5 +289,31 @@ export function defineCluster(name: string, input: ClusterFileInput | unknown, s
   if (!parsed.success) {
     throw new UserErrors(issuesToErrors(parsed.error.issues, { file: source, lineOf: locate }));
   }
-  return resolveClusterFile(name, parsed.data, source);
+  throwPlatformValuesProblems(parsed.data, input, source, locate);
+  return resolveClusterFile(name, parsed.data, source, locate);
+}
+
+/** The platform charts' raw values of a file and the typed fields that own their values. */
+const PLATFORM_VALUES: ReadonlyArray<{ readonly field: readonly string[]; readonly owners: readonly ValueOwner[] }> = [
+  { field: ['ingress', 'values'], owners: INGRESS_VALUE_OWNERS },
+  { field: ['certManager', 'values'], owners: CERT_MANAGER_VALUE_OWNERS },
+];
+
+/**
+ * Throws `UserErrors` for the platform charts' raw values of a cluster file or a legacy hub file
+ * (`ingress.values`, `certManager.values`) that a typed field of the file sets, or that are secrets.
+ */
+export function throwPlatformValuesProblems(
+  file: { readonly ingress: { readonly values: Record<string, unknown> }; readonly certManager: { readonly values: Record<string, unknown> } },
+  input: unknown,
+  source: string,
+  locate?: (path: readonly PropertyKey[]) => number | undefined,
+): void {
+  const errors = PLATFORM_VALUES.flatMap(({ field, owners }) => {
+    const values = field[0] === 'ingress' ? file.ingress.values : file.certManager.values;
+    return valuesProblems(values, input, owners).map(
+      (p) => new UserError(p.message, { file: source, line: locate?.([...field, ...p.path]), field: formatPath([...field, ...p.path]), fix: p.fix }),
+    );
+  });
+  if (errors.length > 0) throw new UserErrors(errors);
 }

@@ -8,7 +8,7 @@ import { topLevelDomain } from './dns';
 import { quote } from './errors';
 import { DEFAULT_WORKER_NODE_GROUP } from './node-group';
 import { RESERVED_NAMESPACES } from './namespaces';
-import { checkClusterParts, cloudSchema, ingressSchema, Issue, letsEncryptEmailSchema, magnumSchema, nodeGroupsSchema, zoneSchema } from './cluster-schema';
+import { certManagerSchema, checkClusterParts, cloudSchema, ingressSchema, Issue, letsEncryptEmailSchema, magnumSchema, nodeGroupsSchema, zoneSchema } from './cluster-schema';
 import { dnsLabel } from './schema-parts';
 import { chartValuesSchema } from './chart-values';
 
@@ -190,6 +190,7 @@ export const legacyHubFileSchema = z
     nodeGroups: nodeGroupsSchema,
     dns: z.object({ zone: zoneSchema, record: recordSchema, ttl: ttlSchema }).strict(),
     ingress: ingressSchema,
+    certManager: certManagerSchema,
     letsEncrypt: z.object({ email: letsEncryptEmailSchema, issuer: issuerSchema }).strict(),
     jupyterhub: jupyterhubSchema,
   })
@@ -227,7 +228,7 @@ export const hubOnClusterFileSchema = z
 export const hubFileSchema = z.union([legacyHubFileSchema, hubOnClusterFileSchema]);
 
 /** Fields of a cluster file that a hub on a cluster file must not have, by path. */
-const CLUSTER_FIELDS: ReadonlyArray<readonly string[]> = [['cloud'], ['nodeGroups'], ['ingress'], ['dns', 'zone'], ['letsEncrypt', 'email'], ['terraform'], ['magnum']];
+const CLUSTER_FIELDS: ReadonlyArray<readonly string[]> = [['cloud'], ['nodeGroups'], ['ingress'], ['certManager'], ['dns', 'zone'], ['letsEncrypt', 'email'], ['terraform'], ['magnum']];
 
 /** The result of {@link parseHubFile}. */
 export type ParsedHubFile =

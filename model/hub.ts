@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import { DNS_LABEL_RULE, hostInZone, isDnsLabel } from './dns';
 import { quote, UserError, UserErrors } from './errors';
-import { Cluster, ReleaseRef, resolveCluster } from './cluster';
+import { Cluster, ReleaseRef, resolveCluster, throwPlatformValuesProblems } from './cluster';
 import { Issue } from './cluster-schema';
 import { checkDummyAuth, checkNamespace, checkProfileNodeGroups, HubFile, HubFileInput, JupyterHubFile, parseHubFile, profileSlug } from './hub-schema';
 import { NODE_GROUP_LABEL_KEY } from './node-group';
@@ -92,8 +92,10 @@ export function resolveHub(name: string, spec: HubFile, source: string, cluster?
             nodeGroups: spec.nodeGroups,
             zone: spec.dns.zone,
             ingress: spec.ingress,
+            certManager: spec.certManager,
             letsEncryptEmail: spec.letsEncrypt.email,
             backend: { type: 'local' },
+            locate,
           },
           source,
           name,
@@ -177,7 +179,10 @@ export function defineHub(name: string, input: HubFileInput | unknown, options: 
   if (values.length > 0) {
     throw new UserErrors(values.map((p) => new UserError(p.message, { file: source, line: options.locate?.(['jupyterhub', 'values', ...p.path]), field: formatPath(['jupyterhub', 'values', ...p.path]), fix: p.fix })));
   }
-  if (spec.format === 'legacy') return resolveHub(name, spec, source, undefined, options.locate);
+  if (spec.format === 'legacy') {
+    throwPlatformValuesProblems(spec, input, source, options.locate);
+    return resolveHub(name, spec, source, undefined, options.locate);
+  }
   const onFile = (c: Cluster) => c.naming.ownerHub === undefined;
   const cluster = options.clusters?.find((c) => c.name === spec.cluster && onFile(c));
   if (cluster === undefined) {

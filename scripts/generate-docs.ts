@@ -52,7 +52,11 @@ function typeOf(s: Schema): string {
   if (s.enum) return s.enum.map(code).join(' or ');
   if (s.oneOf || s.anyOf) return 'one of the forms below';
   if (s.type === 'array') return s.items ? `list of ${typeOf(s.items)}` : 'list';
-  if (s.type === 'object' && !s.properties) return 'map of string to string';
+  if (s.type === 'object' && !s.properties) {
+    // A map of any values (raw chart values) has an empty schema for its values.
+    const values = s.additionalProperties as Schema | undefined;
+    return values !== undefined && typeof values === 'object' && Object.keys(values).length === 0 ? 'mapping of any values' : 'map of string to string';
+  }
   if (s.type === 'object') return 'mapping';
   if (s.format === 'uuid') return 'UUID';
   if (s.format === 'email') return 'email address';
