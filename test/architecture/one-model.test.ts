@@ -46,25 +46,38 @@ function sourceFiles(dir: string): string[] {
 
 /** Each place in `text` (TypeScript) where an identifier, a whole string literal or a comment matches `word`. */
 export function formatMentions(text: string, word: RegExp = FORMAT_WORD): Array<{ line: number; what: string }> {
-  const sf = ts.createSourceFile('x.ts', text, ts.ScriptTarget.ES2022, true);
+  const sf = ts.createSourceFile('x.ts', text, ts.ScriptTarget.ES2022, false);
   const found: Array<{ pos: number; what: string }> = [];
-  const comments = new Set<number>();
-  // Blanked to the same length, so that a match's index stays its place in `text`.
-  const clean = (s: string) => UPSTREAM_FACTS.reduce((t, re) => t.replace(re, (f) => ' '.repeat(f.length)), s);
+  const every = new RegExp(word.source, 'g');
+  // Literals (strings, templates, regexes) are blanked, so that what is left is code and comments.
+  const chars = [...text];
+  const blank = (from: number, to: number) => {
+    for (let i = from; i < to; i++) if (chars[i] !== '\n') chars[i] = ' ';
+  };
   const visit = (node: ts.Node): void => {
-    // Every comment is the leading or trailing trivia of some token.
-    for (const r of [...(ts.getLeadingCommentRanges(text, node.getFullStart()) ?? []), ...(ts.getTrailingCommentRanges(text, node.getEnd()) ?? [])]) {
-      if (comments.has(r.pos)) continue;
-      comments.add(r.pos);
-      const body = clean(text.slice(r.pos, r.end));
-      for (const m of body.matchAll(new RegExp(word.source, 'g'))) found.push({ pos: r.pos + m.index, what: `comment "…${m[0]}…"` });
+    const literal =
+      ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node) || ts.isRegularExpressionLiteral(node) || ts.isTemplateHead(node) || ts.isTemplateMiddle(node) || ts.isTemplateTail(node);
+    if (literal) {
+      const start = node.getStart(sf);
+      // A whole literal that is one word is a tag (`format === 'legacy'`), not a message.
+      if (ts.isStringLiteral(node) && /^\s*\w+\s*$/.test(node.text) && word.test(node.text)) found.push({ pos: start, what: node.getText(sf) });
+      blank(start, node.getEnd());
     }
-    if ((ts.isIdentifier(node) || ts.isPrivateIdentifier(node)) && word.test(node.text)) found.push({ pos: node.getStart(sf), what: node.text });
-    if (ts.isStringLiteralLike(node) && /^\s*\w+\s*$/.test(node.text) && word.test(node.text)) found.push({ pos: node.getStart(sf), what: node.getText(sf) });
-    for (const child of node.getChildren(sf)) visit(child);
+    ts.forEachChild(node, visit);
   };
   visit(sf);
-  return found.sort((a, b) => a.pos - b.pos).map((f) => ({ line: sf.getLineAndCharacterOfPosition(f.pos).line + 1, what: f.what }));
+  const code = chars.join('');
+  // Upstream facts are blanked to the same length, so that a match's index stays its place in `text`.
+  const clean = (s: string) => UPSTREAM_FACTS.reduce((t, re) => t.replace(re, (f) => ' '.repeat(f.length)), s);
+  const comments = /\/\/[^\n]*|\/\*[\s\S]*?\*\//g;
+  for (const c of code.matchAll(comments)) {
+    for (const m of clean(c[0]).matchAll(every)) found.push({ pos: c.index + m.index, what: `comment "…${m[0]}…"` });
+  }
+  for (const id of code.replace(comments, (c) => c.replace(/[^\n]/g, ' ')).matchAll(/[A-Za-z_$#][\w$]*/g)) {
+    if (word.test(id[0])) found.push({ pos: id.index, what: id[0] });
+  }
+  const lineOf = (pos: number) => text.slice(0, pos).split('\n').length;
+  return found.sort((a, b) => a.pos - b.pos).map((f) => ({ line: lineOf(f.pos), what: f.what }));
 }
 
 describe('rule: below loading, no source file mentions the original format (dedicated, legacy, settingsKey): it reads the naming rules resolved at load', () => {
