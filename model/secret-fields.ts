@@ -12,8 +12,9 @@
  * (the idle culler is a JupyterHub-managed service whose token JupyterHub makes itself). Each token
  * is set under `hub.config`, the chart's first choice, rather than through the older
  * `proxy.secretToken` / `hub.cookieSecret`. After rendering, the chart puts them all in one
- * object, the `hub` Secret of the release namespace: its `values.yaml` key (the whole values
- * document) and, for the generated tokens, one key each (a list joined by `joinedBy`).
+ * object, the `hub` Secret of the release namespace: its `values.yaml` key (the values document,
+ * which jhm then reduces to these values alone: `k8s/jupyterhub/readable-values.ts`) and, for the
+ * generated tokens, one key each (a list joined by `joinedBy`).
  */
 import { randomBytes } from 'crypto';
 import { z } from 'zod';

@@ -2,7 +2,8 @@
  * Which chart values are secret, so callers can route, redact or check them: the paths of
  * `SECRET_FIELDS` (`model/secret-fields.ts`). After rendering, z2jh 4.4.0 puts every one of them
  * in a single object: the `hub` Secret (v1) of the release namespace, under its `values.yaml` key
- * (the whole values document, base64-encoded as a whole) and, for the generated tokens, also
+ * (the values document, base64-encoded as a whole; after `readable-values.ts` only the secret
+ * values, the others being in the ConfigMap `hub-values`) and, for the generated tokens, also
  * under `hub.config.ConfigurableHTTPProxy.auth_token`, `hub.config.JupyterHub.cookie_secret` and
  * `hub.config.CryptKeeper.keys` (the keys joined by `;`). Other objects only carry digests of them
  * (`checksum/*` annotations of the hub and proxy pods).

@@ -7,7 +7,8 @@
  * (`model/secret-fields.ts`); the builders here only reserve their places (`SECRET_SLOT`), so the
  * keys keep their order. In the rendered chart they all land in one object, the `hub` Secret of
  * the release namespace (its `values.yaml` key holds all the values, and three keys hold the
- * generated tokens).
+ * generated tokens); `readable-values.ts` then leaves the secret ones alone in that `values.yaml`
+ * and writes the others, readable, into the ConfigMap `hub-values` of `dist/`.
  */
 import type { Hub } from '../../model/hub';
 import type { Cluster } from '../../model/cluster';
