@@ -17,7 +17,7 @@ export interface DiagnosticPlace {
   readonly file?: string;
   /** The line in `file` (1-based), when known. */
   readonly line?: number;
-  /** The field path inside that file, e.g. `nodeGroups[1].minNodes`. */
+  /** The field path inside that file, e.g. `nodeGroups[1].flavor`. */
   readonly field?: string;
   /** What to do about it. */
   readonly fix?: string;

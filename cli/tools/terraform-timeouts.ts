@@ -1,7 +1,7 @@
 /**
  * How long `jhm deploy` and `jhm destroy` let Terraform run, derived from the stack itself: a
  * resource's `timeouts` block (the cluster's `timeouts.create` and `timeouts.update`, from
- * `magnum.createTimeout` / `magnum.updateTimeout`) is how long Terraform waits on the cloud before
+ * the cluster's timeout fields in the Magnum table, `model/magnum-fields.ts`) is how long Terraform waits on the cloud before
  * it gives up by itself. jhm must never stop Terraform before that: a Terraform killed half-way
  * leaves the state behind the cloud (a cluster Magnum finishes creating that the state does not
  * know). So the default limit is the longest timeout that applies plus a margin (init, the

@@ -141,9 +141,6 @@ const READERS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
     'model/cluster-schema.ts': 'the message refusing a nodegroup named like Magnum\'s own',
     'infra/cluster-stack.ts': 'the model\'s default-worker nodegroup handed to MagnumCluster',
   },
-  createTimeout: { 'cli/tools/terraform-timeouts.ts': 'its module comment names where the stack\'s timeouts come from' },
-  updateTimeout: { 'cli/tools/terraform-timeouts.ts': 'its module comment names where the stack\'s timeouts come from' },
-  minNodes: { 'model/diagnostics.ts': 'an example of a field path in a doc comment' },
 };
 
 /** Source files (relative to the repository) whose text spells `word` as a whole word. */
