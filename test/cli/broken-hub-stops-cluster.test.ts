@@ -83,7 +83,7 @@ describe('synth, validate, diff, check: the example fleet with a typo in hubs/co
     expect(project.outputs()).toEqual(before);
   });
 
-  test('fixed, synth of the cluster keeps both hubs', async () => {
+  test('rule: once the hub file is fixed, synth of the cluster writes both hubs again (the refusal was the broken file\'s)', async () => {
     const r = await project.jhm('synth', 'shared', '--force');
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/shared \[2 hub\(s\): course-a, course-b\]/);
@@ -137,7 +137,7 @@ describe('deploy and apply: a cluster file with two hubs, fake terraform and kub
     expect(fs.existsSync(`${project.root}/.jhm/applied`)).toBe(false);
   });
 
-  test('fixed, jhm apply <cluster> runs kubectl (the refusal was the broken file\'s)', async () => {
+  test('rule: once the hub file is fixed, jhm apply <cluster> runs kubectl (the refusal was the broken file\'s)', async () => {
     project.write('hubs/course-a.yaml', hub('course-a'));
     writeManifests(project, 'shared');
     project.write('.jhm/kubeconfig/shared.yaml', FAKE_KUBECONFIG);

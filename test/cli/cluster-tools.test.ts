@@ -49,7 +49,7 @@ function signalledChild(args: string[]): Promise<{ code: number | null; stderr: 
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, stderr, aliveAfterSigint })));
 }
 
-describe('runProcess', () => {
+describe('rule: runProcess runs a tool bounded: output captured up to a limit, a timeout that ends it (SIGKILL if it must), no stdin, a missing program reported', () => {
   test('captures stdout, stderr and the exit code', async () => {
     const r = await runProcess(node, ['-e', 'process.stdout.write("out"); process.stderr.write("err"); process.exit(3)'], { cwd: tmp, timeoutMs: 10_000 });
     expect(r).toMatchObject({ exitCode: 3, stdout: 'out', stderr: 'err', timedOut: false });
@@ -99,7 +99,7 @@ describe('runProcess', () => {
   });
 });
 
-describe('firstErrorLine', () => {
+describe('rule: firstErrorLine quotes the tool\'s own error, without decoration or log noise', () => {
   test('finds Terraform\'s boxed error without colours or box characters', () => {
     const text = 'Warning: something\n\u001b[31m╷\u001b[0m\n\u001b[31m│\u001b[0m \u001b[1m\u001b[31mError: \u001b[0m\u001b[1mInvalid provider configuration\u001b[0m\n│\n╵\n';
     expect(firstErrorLine(text)).toBe('Error: Invalid provider configuration');
@@ -116,13 +116,13 @@ describe('firstErrorLine', () => {
   });
 });
 
-describe('shellCommand', () => {
+describe('rule: shellCommand prints a command a shell runs as given', () => {
   test('quotes only the words that need it', () => {
     expect(shellCommand('kubectl', ['apply', '-f', 'dist/a b.yaml', "it's"])).toBe(`kubectl apply -f 'dist/a b.yaml' 'it'\\''s'`);
   });
 });
 
-describe('locateTool', () => {
+describe('rule: locateTool finds the tool jhm runs: the override variable first, then the PATH, executables only', () => {
   test('the override variable wins over the PATH', () => {
     const bin = path.join(tmp, 'my-terraform');
     fs.writeFileSync(bin, '#!/bin/sh\n', { mode: 0o755 });
@@ -222,7 +222,7 @@ describe('kubeconfigProblem', () => {
   });
 });
 
-describe('checkOpenstackCredentials', () => {
+describe('rule: checkOpenstackCredentials finds the cloud\'s credentials where OpenStack\'s tools look, and names what is missing in one line', () => {
   const clouds = (file: string, names: string[]) => {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, `clouds:\n${names.map((n) => `  ${n}:\n    auth:\n      password: fake-password-for-tests\n`).join('')}`);
@@ -266,7 +266,7 @@ describe('checkOpenstackCredentials', () => {
   });
 });
 
-describe('outputsFileContent', () => {
+describe('rule: outputsFileContent writes the stack\'s outputs as cdktf names them, never a sensitive one or the kubeconfig', () => {
   const outputs: TerraformOutputs = {
     cluster_id: { sensitive: false, value: 'fake-cluster-id' },
     ingress_ip: { sensitive: false, value: '203.0.113.10' },

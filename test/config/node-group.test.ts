@@ -5,20 +5,20 @@
 import fc from 'fast-check';
 import { NODE_GROUP_LABEL_KEY, nodeGroupLabelValue, nodeGroupSelector } from '../../model/node-group';
 
-test('m3.large becomes m3-large', () => {
+test('rule: the label value of a nodegroup is its name with each "." made "-" (m3.large becomes m3-large), as the Magnum driver derives it', () => {
   expect(nodeGroupLabelValue('m3.large')).toBe('m3-large');
 });
 
-test('lowercases and turns each run of other characters into one "-"', () => {
+test('rule: the label value is lowercase, each run of characters other than letters and digits one "-"', () => {
   expect(nodeGroupLabelValue('GPU__Nodes.v2')).toBe('gpu-nodes-v2');
   expect(nodeGroupLabelValue('default-worker')).toBe('default-worker');
 });
 
-test('the selector selects exactly that label', () => {
+test('rule: a nodegroup\'s selector selects exactly its label, nothing else', () => {
   expect(nodeGroupSelector('m3.large')).toEqual({ [NODE_GROUP_LABEL_KEY]: 'm3-large' });
 });
 
-describe('properties', () => {
+describe('property: label values', () => {
   test('the value only ever contains lowercase letters, digits and "-"', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'grapheme-composite', maxLength: 80 }), (name) => {
@@ -28,7 +28,7 @@ describe('properties', () => {
     );
   });
 
-  test('is idempotent', () => {
+  test('deriving the value of a value gives it back (idempotent)', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary', maxLength: 80 }), (name) => {
         const once = nodeGroupLabelValue(name);
