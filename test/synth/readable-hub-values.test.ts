@@ -89,10 +89,13 @@ describe.each([
       fs.rmSync(fresh, { recursive: true, force: true });
     }
     if (!useReal) {
-      // jhm diff prints the line (with the test charts, which project.jhm uses).
+      // jhm diff prints the line (with the test charts, which project.jhm uses), and the preflight
+      // of the written manifests finds nothing (the Deployment's volume names the ConfigMap).
       const diff = await project.jhm('diff', 'example');
       expect(diff.code).toBe(0);
       expect(diff.stdout.split('\n')).toContain(WORDS);
+      const preflight = await project.jhm('validate', '--manifests', 'example');
+      expect(preflight.code).toBe(0);
     }
 
     await project.synth({ helm });
