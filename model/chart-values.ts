@@ -37,6 +37,10 @@ export interface ValueOwner {
 /** The `hub.extraConfig` key of the Python that turns the login's data into JupyterHub groups (`k8s/jupyterhub/auth.ts`). */
 export const GROUPS_EXTRA_CONFIG_KEY = 'jhm-auth-groups';
 const GROUPS_PYTHON: ValuesPath = ['hub', 'extraConfig', GROUPS_EXTRA_CONFIG_KEY];
+/** The `hub.extraConfig` key of the Python that limits profiles to groups or users and applies group resources (`k8s/jupyterhub/profiles.ts`). */
+export const PROFILE_RULES_EXTRA_CONFIG_KEY = 'jhm-profile-rules';
+/** The key under the chart's `custom` of those rules, by profile slug. */
+export const PROFILE_RULES_CUSTOM_KEY = 'jhmProfiles';
 
 /** The authenticator sections a hub's `auth` writes, by auth type (`k8s/jupyterhub/auth.ts`). */
 const AUTH_CLASSES = ['GitHubOAuthenticator', 'CILogonOAuthenticator', 'GenericOAuthenticator'] as const;
@@ -81,7 +85,7 @@ export const JUPYTERHUB_VALUE_OWNERS: readonly ValueOwner[] = [
   { field: ['jupyterhub', 'singleuser', 'storageClass'], values: [['singleuser', 'storage', 'dynamic', 'storageClass']] },
   { field: ['jupyterhub', 'singleuser', 'startTimeout'], values: [['singleuser', 'startTimeout']] },
   { field: ['jupyterhub', 'singleuser', 'extraEnv'], values: [['singleuser', 'extraEnv']] },
-  { field: ['jupyterhub', 'profiles'], values: [['singleuser', 'profileList']] },
+  { field: ['jupyterhub', 'profiles'], values: [['singleuser', 'profileList'], ['custom', PROFILE_RULES_CUSTOM_KEY], ['hub', 'extraConfig', PROFILE_RULES_EXTRA_CONFIG_KEY]] },
   { field: ['jupyterhub', 'culling', 'enabled'], values: [['cull', 'enabled']] },
   { field: ['jupyterhub', 'culling', 'timeout'], values: [['cull', 'timeout']] },
   { field: ['jupyterhub', 'scheduling', 'userPlaceholders'], values: [['scheduling', 'userPlaceholder', 'enabled'], ['scheduling', 'userPlaceholder', 'replicas']] },

@@ -118,7 +118,68 @@ const image = z
   )
   .refine((s) => !s.endsWith(':latest'), 'must not use the tag "latest": pin a version so the hub is reproducible');
 
-const profileSchema = z
+/** True for a regular expression anchored with `^` (KubeSpawner matches it with Python's `re.match`) that compiles. */
+function anchoredPattern(s: string): boolean {
+  if (!s.startsWith('^')) return false;
+  try {
+    new RegExp(s);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** One choice of a profile's menu: its name on the spawn page, an optional stable slug, whether it is preselected. */
+const choiceShape = {
+  displayName: z.string().min(1).describe('Name shown in the menu.'),
+  slug: dnsLabel.optional().describe('Stable identifier of the choice (default: derived from displayName).'),
+  default: z.boolean().default(false).describe('Preselected choice (at most one; none: the first).'),
+};
+
+/** The menus of a profile (KubeSpawner's `profile_options`): an image menu and a size menu. */
+const profileOptionsSchema = z
+  .object({
+    image: z
+      .object({
+        displayName: z.string().min(1).default('Image').describe('Label of the menu.'),
+        choices: z.array(z.object({ ...choiceShape, image: image.describe('The image of this choice, "name:tag".') }).strict()).min(1).describe('The images offered.'),
+        custom: z
+          .object({
+            displayName: z.string().min(1).default('Custom image').describe('Label of the field where a user types an image.'),
+            pattern: z
+              .string()
+              .min(1)
+              .refine(anchoredPattern, 'must be a regular expression starting with ^ that a typed image must match, e.g. "^quay\\.io/jupyter/[a-z-]+:[A-Za-z0-9._-]+$"')
+              .describe('Regular expression (Python re, anchored with ^) a typed image must match.'),
+            patternHelp: z.string().min(1).optional().describe('What the pattern asks for, shown when a typed image does not match.'),
+          })
+          .strict()
+          .optional()
+          .describe('Let users type an image of their own (KubeSpawner\'s unlisted_choice), checked against pattern.'),
+      })
+      .strict()
+      .optional()
+      .describe('A menu of images.'),
+    resources: z
+      .object({
+        displayName: z.string().min(1).default('Resources').describe('Label of the menu.'),
+        choices: z.array(z.object({ ...choiceShape, ...resourcesShape }).strict()).min(1).describe('The sizes offered, each with its guarantee and limit of CPU and memory.'),
+      })
+      .strict()
+      .optional()
+      .describe('A menu of server sizes.'),
+  })
+  .strict();
+
+/** More (or less) CPU and memory for the members of some groups, on one profile. */
+const groupResourcesSchema = z
+  .object({
+    groups: z.array(z.string().min(1)).min(1).describe('JupyterHub groups whose members get these resources.'),
+    ...resourcesShape,
+  })
+  .strict();
+
+const profileObject = z
   .object({
     displayName: z.string().min(1).describe('Name shown on the spawn page.'),
     slug: dnsLabel.optional().describe('Stable identifier of the profile (default: derived from displayName).'),
@@ -128,8 +189,13 @@ const profileSchema = z
     image: image.optional().describe('Image for this profile (default: jupyterhub.singleuser.image).'),
     gpus: z.number().int().min(0).default(0).describe('NVIDIA GPUs per server (adds the nvidia.com/gpu limit and toleration).'),
     ...resourcesShape,
+    options: profileOptionsSchema.optional().describe('Menus inside the profile: a choice of images (and a custom image) and of sizes.'),
+    allowedGroups: groupList('Only members of these JupyterHub groups (or allowedUsers) see the profile (default: everyone).'),
+    allowedUsers: userList('Only these users (or members of allowedGroups) see the profile (default: everyone).'),
+    groupResources: z.array(groupResourcesSchema).default([]).describe('Other CPU and memory for members of some groups; the first entry naming one of a user\'s groups applies.'),
   })
   .strict();
+const profileSchema = profileObject.superRefine((p, ctx) => checkProfileMenus(p, (path, message) => ctx.addIssue({ code: 'custom', path, message })));
 
 const jupyterhubSchema = z
   .object({
@@ -282,6 +348,32 @@ function checkProfileChoices(profiles: JupyterHubFile['profiles'], issue: Issue)
     }
     slugs.set(slug, i);
   });
+}
+
+const RESOURCE_FIELDS = ['cpuGuarantee', 'cpuLimit', 'memoryGuarantee', 'memoryLimit'] as const;
+
+/** Rules inside one profile: a menu decides what it offers, so the profile does not set it too; at most one default choice; unique choice slugs. */
+function checkProfileMenus(p: z.output<typeof profileObject>, issue: Issue): void {
+  const options = p.options;
+  if (options?.image && p.image !== undefined) issue(['image'], 'is set beside options.image, whose choice would replace it; remove one of them');
+  for (const field of RESOURCE_FIELDS) {
+    const inChoice = options?.resources?.choices.some((c) => c[field] !== undefined);
+    if (inChoice && p[field] !== undefined) issue([field], `is set beside options.resources, whose chosen size sets ${field} too and would replace it; set it in each choice instead`);
+  }
+  if (options?.resources && p.groupResources.length > 0) {
+    issue(['groupResources'], 'is set beside options.resources: the chosen size would replace a group\'s resources; offer the larger size as a choice, or use a profile limited to the group (allowedGroups)');
+  }
+  for (const menu of ['image', 'resources'] as const) {
+    const choices: ReadonlyArray<{ displayName: string; slug?: string; default: boolean }> = options?.[menu]?.choices ?? [];
+    if (choices.filter((c) => c.default).length > 1) issue(['options', menu, 'choices'], 'has more than one choice with default: true; mark at most one (none: the first is preselected)');
+    const seen = new Map<string, number>();
+    choices.forEach((c, i) => {
+      const slug = profileSlug(c);
+      const first = seen.get(slug);
+      if (first !== undefined) issue(['options', menu, 'choices', i], `has the same slug "${slug}" as choices[${first}]; give one of them another displayName or an explicit slug`);
+      seen.set(slug, i);
+    });
+  }
 }
 
 /** Rule: group lists need the claim the groups come from. */

@@ -30,6 +30,43 @@ export interface Profile {
   readonly cpuLimit?: number;
   readonly memoryGuarantee?: string;
   readonly memoryLimit?: string;
+  /** The menus inside the profile (KubeSpawner's `profile_options`), with each choice's slug and the one default resolved. */
+  readonly options: ProfileOptions;
+  /** Who sees the profile: members of these groups or these users (both empty: everyone). */
+  readonly allowedGroups: readonly string[];
+  readonly allowedUsers: readonly string[];
+  /** Other resources for members of groups; the first entry naming one of a user's groups applies. */
+  readonly groupResources: readonly GroupResources[];
+}
+
+/** CPU and memory of a server, each optional (unset: the profile's, else `singleuser`'s). */
+export interface Resources {
+  readonly cpuGuarantee?: number;
+  readonly cpuLimit?: number;
+  readonly memoryGuarantee?: string;
+  readonly memoryLimit?: string;
+}
+
+/** A choice of a profile's menu, its slug and default resolved (exactly one default per menu). */
+export interface Choice {
+  readonly slug: string;
+  readonly displayName: string;
+  readonly default: boolean;
+}
+
+/** A profile's menus; absent when the profile has none. */
+export interface ProfileOptions {
+  readonly image?: {
+    readonly displayName: string;
+    readonly choices: ReadonlyArray<Choice & { readonly image: string }>;
+    readonly custom?: { readonly displayName: string; readonly pattern: string; readonly patternHelp?: string };
+  };
+  readonly resources?: { readonly displayName: string; readonly choices: ReadonlyArray<Choice & Resources> };
+}
+
+/** Resources for the members of `groups`. */
+export interface GroupResources extends Resources {
+  readonly groups: readonly string[];
 }
 
 export interface Hub {
@@ -77,6 +114,12 @@ export function hubCharts(hub: Hub): ChartKey[] {
   return hubReleases(hub).map((r) => r.chart);
 }
 
+/** A menu's choices with their slugs, and the default: the marked one, else the first (as KubeSpawner preselects). */
+function resolveChoices<C extends { displayName: string; slug?: string; default: boolean }>(choices: readonly C[]): Array<C & Choice> {
+  const marked = choices.findIndex((c) => c.default);
+  return choices.map((c, i) => ({ ...c, slug: profileSlug(c), default: i === (marked === -1 ? 0 : marked) }));
+}
+
 /**
  * Derives the model from a validated hub file and its cluster (for a legacy hub file: its own
  * dedicated cluster, built here from the hub file).
@@ -119,6 +162,13 @@ export function resolveHub(name: string, spec: HubFile, source: string, cluster?
     cpuLimit: p.cpuLimit,
     memoryGuarantee: p.memoryGuarantee,
     memoryLimit: p.memoryLimit,
+    options: {
+      ...(p.options?.image ? { image: { ...p.options.image, choices: resolveChoices(p.options.image.choices) } } : {}),
+      ...(p.options?.resources ? { resources: { ...p.options.resources, choices: resolveChoices(p.options.resources.choices) } } : {}),
+    },
+    allowedGroups: p.allowedGroups,
+    allowedUsers: p.allowedUsers,
+    groupResources: p.groupResources,
   }));
   return {
     name,

@@ -20,7 +20,7 @@
 import { Diagnostic, warning } from './diagnostics';
 import { UserError } from './errors';
 import { FlavorFacts, gpuFlavors, jetstream2Flavor, JETSTREAM2_FLAVORS } from './flavors';
-import type { Hub, Profile } from './hub';
+import type { Hub, Profile, Resources } from './hub';
 
 const GiB = 1024 ** 3;
 
@@ -105,35 +105,57 @@ export function profileFitWarnings(hubs: readonly Hub[]): Diagnostic[] {
       const flavor = jetstream2Flavor(group.flavor);
       if (flavor === undefined) continue;
       const room = nodeAllocatable(flavor);
-      const cpu = profile.cpuGuarantee ?? singleuser.cpuGuarantee;
-      const cpuField = profile.cpuGuarantee !== undefined ? `${field}.cpuGuarantee` : 'jupyterhub.singleuser.cpuGuarantee';
-      const memory = profile.memoryGuarantee ?? singleuser.memoryGuarantee;
-      const memoryField = profile.memoryGuarantee !== undefined ? `${field}.memoryGuarantee` : 'jupyterhub.singleuser.memoryGuarantee';
-      const bytes = memory === undefined ? undefined : memoryBytes(memory);
-      const need = { vcpus: cpu ?? 0, memoryBytes: bytes ?? 0 };
-      const larger = largerFlavor(group.flavor, need);
-      const move = larger !== undefined ? `, or put the profile on a nodegroup of a larger flavor such as ${larger}` : '';
-      const node = `a node of nodegroup ${group.name} (${group.flavor}: ${flavor.vcpus} vCPUs, ${flavor.memoryGB} GB)`;
-      if (cpu !== undefined && cpu > room.vcpus) {
-        warnings.push(
-          warning(`profile "${profile.displayName}" guarantees ${cpu} vCPUs to each server, more than ${node} can give one: ${room.vcpus} after the 0.5 vCPU jhm assumes the node keeps`, {
-            file: hub.source,
-            field: cpuField,
-            fix: `lower it to at most ${room.vcpus}${move}`,
-          }),
-        );
-      }
-      if (memory !== undefined && bytes !== undefined && bytes > room.memoryBytes) {
-        const kept = gib(nodeReserve(flavor).memoryBytes);
-        warnings.push(
-          warning(`profile "${profile.displayName}" guarantees ${memory} of memory to each server, more than ${node} can give one: ${gib(room.memoryBytes)} after the ${kept} jhm assumes the node keeps`, {
-            file: hub.source,
-            field: memoryField,
-            fix: `lower it to at most ${gib(room.memoryBytes).replace(' GiB', 'G')}${move}`,
-          }),
-        );
+      const warned = new Set<string>();
+      for (const { what, cpu, cpuField, memory, memoryField } of serverShapes(profile, field, singleuser)) {
+        const bytes = memory === undefined ? undefined : memoryBytes(memory);
+        const need = { vcpus: cpu ?? 0, memoryBytes: bytes ?? 0 };
+        const larger = largerFlavor(group.flavor, need);
+        const move = larger !== undefined ? `, or put the profile on a nodegroup of a larger flavor such as ${larger}` : '';
+        const node = `a node of nodegroup ${group.name} (${group.flavor}: ${flavor.vcpus} vCPUs, ${flavor.memoryGB} GB)`;
+        if (cpu !== undefined && cpu > room.vcpus && !warned.has(cpuField)) {
+          warned.add(cpuField);
+          warnings.push(
+            warning(`profile "${profile.displayName}"${what} guarantees ${cpu} vCPUs to each server, more than ${node} can give one: ${room.vcpus} after the 0.5 vCPU jhm assumes the node keeps`, {
+              file: hub.source,
+              field: cpuField,
+              fix: `lower it to at most ${room.vcpus}${move}`,
+            }),
+          );
+        }
+        if (memory !== undefined && bytes !== undefined && bytes > room.memoryBytes && !warned.has(memoryField)) {
+          warned.add(memoryField);
+          const kept = gib(nodeReserve(flavor).memoryBytes);
+          warnings.push(
+            warning(`profile "${profile.displayName}"${what} guarantees ${memory} of memory to each server, more than ${node} can give one: ${gib(room.memoryBytes)} after the ${kept} jhm assumes the node keeps`, {
+              file: hub.source,
+              field: memoryField,
+              fix: `lower it to at most ${gib(room.memoryBytes).replace(' GiB', 'G')}${move}`,
+            }),
+          );
+        }
       }
     }
   }
   return warnings;
+}
+
+/** A guarantee a server of a profile may get, with the field that sets it. */
+type ServerShape = { what: string; cpu?: number; cpuField: string; memory?: string; memoryField: string };
+
+/**
+ * Every guarantee a server of `profile` may get: each size of its menu (a choice's own value, else
+ * the profile's, else `singleuser`'s, as KubeSpawner applies them), or without a menu the
+ * profile's and each group's of `groupResources`; so the largest choice is judged too.
+ */
+function serverShapes(profile: Profile, field: string, singleuser: Hub['jupyterhub']['singleuser']): ServerShape[] {
+  const pick = (own: Resources, ownField: string, key: 'cpuGuarantee' | 'memoryGuarantee') =>
+    own[key] !== undefined ? { value: own[key], field: `${ownField}.${key}` } : profile[key] !== undefined ? { value: profile[key], field: `${field}.${key}` } : { value: singleuser[key], field: `jupyterhub.singleuser.${key}` };
+  const shape = (what: string, own: Resources, ownField: string): ServerShape => {
+    const cpu = pick(own, ownField, 'cpuGuarantee');
+    const memory = pick(own, ownField, 'memoryGuarantee');
+    return { what, cpu: cpu.value as number | undefined, cpuField: cpu.field, memory: memory.value as string | undefined, memoryField: memory.field };
+  };
+  const sizes = profile.options.resources?.choices;
+  if (sizes !== undefined) return sizes.map((c, j) => shape(` (size "${c.displayName}")`, c, `${field}.options.resources.choices[${j}]`));
+  return [shape('', {}, field), ...profile.groupResources.map((g, j) => shape(` (for group${g.groups.length === 1 ? '' : 's'} ${g.groups.join(', ')})`, g, `${field}.groupResources[${j}]`))];
 }

@@ -16,7 +16,7 @@ import { HubSecrets, placeSecrets, SECRET_SLOT } from '../../model/secret-fields
 import { authValues } from './auth';
 import { readableValuesMount } from './readable-values';
 import { ingressValues, proxyExposureValues } from './ingress';
-import { gpuToleration, hasGpuProfile } from './profiles';
+import { gpuToleration, hasGpuProfile, profileRulesValues } from './profiles';
 import { coreNodeSelector, schedulingValues } from './scheduling';
 import { singleuserValues } from './singleuser';
 
@@ -40,11 +40,14 @@ export type JupyterHubValuesProps = Pick<Hub, 'host' | 'oauthCallbackUrl' | 'iss
  *   which `kubectl apply` would leave behind as permanent objects. `prePuller.continuous.enabled`
  *   from the hub file; with GPU profiles the continuous puller also tolerates GPU nodes.
  * - `cull`: idle servers stopped after `jupyterhub.culling.timeout` seconds when enabled.
+ * - `custom` and a `hub.extraConfig` entry only with profiles limited to groups or users or with
+ *   group resources: see `profileRulesValues`.
  */
 export function jupyterhubValues(hub: JupyterHubValuesProps, secrets: HubSecrets): Record<string, unknown> {
   const jh = hub.jupyterhub;
   const auth = authValues({ auth: jh.auth, oauthCallbackUrl: hub.oauthCallbackUrl });
   const { JupyterHub: authJupyterHub, ...authClasses } = auth.config;
+  const rules = profileRulesValues(jh.profiles);
   const values = {
     fullnameOverride: '',
     hub: {
@@ -54,7 +57,7 @@ export function jupyterhubValues(hub: JupyterHubValuesProps, secrets: HubSecrets
         CryptKeeper: { keys: SECRET_SLOT },
         ...authClasses,
       },
-      ...(auth.extraConfig ? { extraConfig: { ...auth.extraConfig } } : {}),
+      ...(auth.extraConfig || rules ? { extraConfig: { ...auth.extraConfig, ...rules?.extraConfig } } : {}),
       nodeSelector: coreNodeSelector(hub.cluster),
       // The readable copy of these values (`readable-values.ts`), where the hub reads them.
       ...readableValuesMount(),
@@ -73,6 +76,7 @@ export function jupyterhubValues(hub: JupyterHubValuesProps, secrets: HubSecrets
       ...(hasGpuProfile(jh.profiles) ? { extraTolerations: [gpuToleration()] } : {}),
     },
     cull: { enabled: jh.culling.enabled, timeout: jh.culling.timeout },
+    ...(rules ? { custom: rules.custom } : {}),
   };
   return placeSecrets(values, secrets, hub);
 }

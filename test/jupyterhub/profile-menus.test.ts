@@ -1,0 +1,264 @@
+/**
+ * Choices inside a profile and profiles by group (issue 21, items 3 and 4): the hub file's
+ * `profiles[].options` render KubeSpawner 7.0's `profile_options` (the z2jh 4.4.0 hub image,
+ * `HUB_IMAGE`); `allowedGroups`, `allowedUsers` and `groupResources` render rules under the
+ * chart's `custom` and the hub-side Python that applies them (KubeSpawner 7.0 has no group
+ * filter nor group overrides). The Python is run with python3 against a stand-in of the spawner
+ * and of z2jh's config reader (KubeSpawner cannot be installed here: only npm and Debian packages
+ * are reachable); skipped with one line where there is no python3.
+ */
+import { spawnSync } from 'child_process';
+import { HUB_IMAGE } from '../../k8s/jupyterhub/auth';
+import { PROFILE_RULES_PYTHON, ProfileValues } from '../../k8s/jupyterhub/profiles';
+import { jupyterhubValues } from '../../k8s/jupyterhub/values';
+import { PROFILE_RULES_CUSTOM_KEY, PROFILE_RULES_EXTRA_CONFIG_KEY } from '../../model/chart-values';
+import { formatDiagnostic } from '../../model/diagnostics';
+import { UserError, UserErrors } from '../../model/errors';
+import { defineHub } from '../../model/hub';
+import { profileFitWarnings } from '../../model/profile-fit';
+import { at, exampleInput, exampleWith, FAKE_SECRETS, z2jhSchema, z2jhSchemaErrors } from './support';
+
+const python = spawnSync('python3', ['--version']).status === 0;
+const withPython = python ? test : test.skip;
+if (!python) console.log('skipped: the profile rules Python of hub.extraConfig and the custom image pattern are run with python3, which is not on PATH; install python3 to run it');
+
+const profileList = (v: Record<string, unknown>) => at(v, ['singleuser', 'profileList']) as ProfileValues[];
+
+/** A profile of the example hub (nodegroup mediums: m3.medium) with an image menu, a custom image and a size menu. */
+const MENU_PROFILE = {
+  displayName: 'Choose your environment and resources',
+  nodeGroup: 'mediums',
+  options: {
+    image: {
+      displayName: 'Environment',
+      choices: [
+        { displayName: 'Python (scipy)', image: 'quay.io/jupyter/scipy-notebook:2025-10-20' },
+        { displayName: 'R', image: 'quay.io/jupyter/r-notebook:2025-10-20', default: true },
+      ],
+      custom: { displayName: 'Your own image', pattern: '^quay\\.io/jupyter/[a-z-]+:[A-Za-z0-9._-]+$', patternHelp: 'an image of quay.io/jupyter with its tag' },
+    },
+    resources: {
+      choices: [
+        { displayName: 'Small', cpuGuarantee: 0.5, cpuLimit: 1, memoryGuarantee: '1G', memoryLimit: '2G' },
+        { displayName: 'Large', slug: 'big', cpuGuarantee: 1, cpuLimit: 2, memoryGuarantee: '4G', memoryLimit: '6G' },
+      ],
+    },
+  },
+};
+
+/** The example hub with `profiles` added after its two profiles. */
+const hubWithProfiles = (...profiles: object[]) => exampleWith((i) => i.jupyterhub.profiles.push(...profiles));
+
+describe('choices inside a profile (KubeSpawner profile_options)', () => {
+  const values = jupyterhubValues(hubWithProfiles(MENU_PROFILE), FAKE_SECRETS);
+  const entry = profileList(values)[2];
+
+  test(`rule: image and size menus and a custom image render the profile_options of KubeSpawner ${HUB_IMAGE.kubespawner}, each choice with its display name, one default and its override`, () => {
+    expect(entry.profile_options).toEqual({
+      image: {
+        display_name: 'Environment',
+        choices: {
+          'python-scipy': { display_name: 'Python (scipy)', kubespawner_override: { image: 'quay.io/jupyter/scipy-notebook:2025-10-20' } },
+          r: { display_name: 'R', default: true, kubespawner_override: { image: 'quay.io/jupyter/r-notebook:2025-10-20' } },
+        },
+        unlisted_choice: {
+          enabled: true,
+          display_name: 'Your own image',
+          display_name_in_choices: 'Your own image',
+          validation_regex: '^quay\\.io/jupyter/[a-z-]+:[A-Za-z0-9._-]+$',
+          validation_message: 'an image of quay.io/jupyter with its tag',
+          kubespawner_override: { image: '{value}' },
+        },
+      },
+      resources: {
+        display_name: 'Resources',
+        choices: {
+          small: { display_name: 'Small', default: true, kubespawner_override: { cpu_guarantee: 0.5, cpu_limit: 1, mem_guarantee: '1G', mem_limit: '2G' } },
+          big: { display_name: 'Large', kubespawner_override: { cpu_guarantee: 1, cpu_limit: 2, mem_guarantee: '4G', mem_limit: '6G' } },
+        },
+      },
+    });
+    // The profile itself keeps its placement; the menus decide image and resources.
+    expect(entry.kubespawner_override).toEqual({ node_selector: { 'capi.stackhpc.com/node-group': 'mediums' } });
+  });
+
+  test('rule: with no choice marked default, the first choice is the default, as KubeSpawner preselects it', () => {
+    expect(Object.entries(entry.profile_options!.resources.choices).filter(([, c]) => c.default).map(([slug]) => slug)).toEqual(['small']);
+  });
+
+  withPython('rule: KubeSpawner checks a typed image with Python\'s re.match against the pattern: an image of the pattern passes, another registry does not', () => {
+    const pattern = entry.profile_options!.image.unlisted_choice!.validation_regex;
+    const matches = (image: string) => spawnSync('python3', ['-c', 'import re, sys; print(bool(re.match(sys.argv[1], sys.argv[2])))', pattern, image], { encoding: 'utf8' }).stdout.trim();
+    expect(matches('quay.io/jupyter/julia-notebook:2025-10-20')).toBe('True');
+    expect(matches('docker.io/someone/miner:1')).toBe('False');
+  });
+
+  z2jhSchema.test('rule: the menus are accepted by the z2jh 4.4.0 values schema', () => {
+    expect(z2jhSchemaErrors(values)).toEqual([]);
+  });
+
+  test('rule: a hub without menus or group rules renders as before: no profile_options, no custom, no extra Python', () => {
+    const plain = jupyterhubValues(exampleWith(() => undefined), FAKE_SECRETS);
+    expect(profileList(plain).some((p) => 'profile_options' in p)).toBe(false);
+    expect(at(plain, ['custom'])).toBeUndefined();
+    expect(at(plain, ['hub', 'extraConfig'])).toBeUndefined();
+    expect(at(values, ['custom'])).toBeUndefined();
+  });
+});
+
+/** The formatted errors `defineHub` throws for the example hub with `profile` added. */
+function errorsWith(profile: object): string[] {
+  const input = exampleInput();
+  input.jupyterhub.profiles.push(profile);
+  try {
+    defineHub('example', input, {}, 'hubs/example.yaml');
+  } catch (e) {
+    if (e instanceof UserErrors) return e.errors.map((x) => x.format());
+    if (e instanceof UserError) return [e.format()];
+    throw e;
+  }
+  return [];
+}
+
+describe('menus and group rules in the hub file: each error is one line naming the file, the field and the fix', () => {
+  test('rule: a profile image beside an image menu is refused', () => {
+    expect(errorsWith({ ...MENU_PROFILE, image: 'quay.io/jupyter/base-notebook:2025-10-20' })).toEqual([
+      'hubs/example.yaml: jupyterhub.profiles[2].image: is set beside options.image, whose choice would replace it; remove one of them',
+    ]);
+  });
+
+  test('rule: a resource the size menu sets is refused on the profile', () => {
+    expect(errorsWith({ ...MENU_PROFILE, memoryLimit: '8G' })).toEqual([
+      'hubs/example.yaml: jupyterhub.profiles[2].memoryLimit: is set beside options.resources, whose chosen size sets memoryLimit too and would replace it; set it in each choice instead',
+    ]);
+  });
+
+  test('rule: two default choices, and a custom pattern that is not an anchored regular expression', () => {
+    const twoDefaults = structuredClone(MENU_PROFILE) as any;
+    twoDefaults.options.resources.choices.forEach((c: any) => (c.default = true));
+    twoDefaults.options.image.custom.pattern = 'quay.io/(';
+    expect(errorsWith(twoDefaults)).toEqual([
+      expect.stringMatching(/^hubs\/example\.yaml: jupyterhub\.profiles\[2\]\.options\.image\.custom\.pattern: must be a regular expression starting with \^ .*, e\.g\. /),
+      'hubs/example.yaml: jupyterhub.profiles[2].options.resources.choices: has more than one choice with default: true; mark at most one (none: the first is preselected)',
+    ]);
+  });
+
+  test('rule: group resources beside a size menu are refused (the chosen size would replace them)', () => {
+    expect(errorsWith({ ...MENU_PROFILE, groupResources: [{ groups: ['class-x'], memoryGuarantee: '8G' }] })).toEqual([
+      expect.stringMatching(/^hubs\/example\.yaml: jupyterhub\.profiles\[2\]\.groupResources: is set beside options\.resources: .*; offer the larger size as a choice, or use a profile limited to the group \(allowedGroups\)$/),
+    ]);
+  });
+
+  test('rule: two choices with the same slug are refused', () => {
+    const same = structuredClone(MENU_PROFILE) as any;
+    same.options.image.choices[1].displayName = 'Python  (scipy)';
+    expect(errorsWith(same)).toEqual([
+      'hubs/example.yaml: jupyterhub.profiles[2].options.image.choices[1]: has the same slug "python-scipy" as choices[0]; give one of them another displayName or an explicit slug',
+    ]);
+  });
+});
+
+describe('rule: the fit warning judges every size of a menu and every group\'s resources, the largest included', () => {
+  test('the Large size of an m3.medium profile (30 GB) that guarantees 40G is named by its choice field', () => {
+    const large = structuredClone(MENU_PROFILE) as any;
+    large.options.resources.choices[1].memoryGuarantee = '40G';
+    const hub = hubWithProfiles(large);
+    expect(profileFitWarnings([hub]).map(formatDiagnostic)).toEqual([
+      expect.stringMatching(
+        /^hubs\/example\.yaml \(test variant\): jupyterhub\.profiles\[2\]\.options\.resources\.choices\[1\]\.memoryGuarantee: profile "Choose your environment and resources" \(size "Large"\) guarantees 40G of memory to each server, more than a node of nodegroup mediums \(m3\.medium: 8 vCPUs, 30 GB\) can give one: .*\(lower it to at most .*G, or put the profile on a nodegroup of a larger flavor such as m3\.large\)$/,
+      ),
+    ]);
+    // The sizes that fit give no warning.
+    expect(profileFitWarnings([hubWithProfiles(MENU_PROFILE)])).toEqual([]);
+  });
+
+  test('a group\'s resources that do not fit are named by their groupResources field', () => {
+    const hub = hubWithProfiles({ displayName: 'Standard', nodeGroup: 'mediums', memoryGuarantee: '2G', groupResources: [{ groups: ['class-x'], memoryGuarantee: '40G' }] });
+    expect(profileFitWarnings([hub]).map((w) => [w.field, w.message])).toEqual([
+      ['jupyterhub.profiles[2].groupResources[0].memoryGuarantee', expect.stringMatching(/^profile "Standard" \(for group class-x\) guarantees 40G of memory to each server, more than a node of nodegroup mediums /)],
+    ]);
+  });
+});
+
+
+/**
+ * Runs the `hub.extraConfig` Python of `values` as z2jh runs it (`exec` with `c` and `get_config`
+ * in scope, after `c.KubeSpawner.profile_list` was set from `singleuser.profileList`), then calls
+ * the `profile_list` callable it set with a stand-in spawner of each user; returns, per user, the
+ * profiles shown (slug and kubespawner_override). The list is read twice per user, as KubeSpawner
+ * does (spawn page, then the start), so a change to the shared list would show.
+ */
+function profilesSeen(values: Record<string, unknown>, users: Record<string, string[]>): Record<string, Array<[string, Record<string, unknown>]>> {
+  const script = [
+    'import json, sys',
+    'from types import SimpleNamespace',
+    'data = json.loads(sys.stdin.read())',
+    'values = data["values"]',
+    'def get_config(key, default=None):',
+    '    node = values',
+    '    for part in key.split("."):',
+    '        if not isinstance(node, dict) or part not in node: return default',
+    '        node = node[part]',
+    '    return node',
+    'class Section(SimpleNamespace): pass',
+    'c = SimpleNamespace(KubeSpawner=Section(profile_list=values["singleuser"]["profileList"]))',
+    'for key, code in sorted(values["hub"]["extraConfig"].items()):',
+    '    exec(code)',
+    'seen = {}',
+    'for name, groups in data["users"].items():',
+    '    user = SimpleNamespace(name=name, groups=[SimpleNamespace(name=g) for g in groups])',
+    '    spawner = SimpleNamespace(user=user)',
+    '    first = c.KubeSpawner.profile_list(spawner)',
+    '    again = c.KubeSpawner.profile_list(spawner)',
+    '    assert first == again',
+    '    seen[name] = [[p["slug"], p["kubespawner_override"]] for p in first]',
+    'print(json.dumps(seen))',
+  ].join('\n');
+  const r = spawnSync('python3', ['-c', script], { input: JSON.stringify({ values, users }), encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(r.stderr);
+  return JSON.parse(r.stdout);
+}
+
+describe('profiles and resources by group (hub-side Python on KubeSpawner\'s callable profile_list)', () => {
+  const hub = hubWithProfiles(
+    { displayName: 'GPU', nodeGroup: 'mediums', allowedGroups: ['my-course:instructors'], allowedUsers: ['ta-alice'] },
+    { displayName: 'Class X', nodeGroup: 'mediums', memoryGuarantee: '2G', memoryLimit: '4G', groupResources: [{ groups: ['class-x'], memoryGuarantee: '6G', memoryLimit: '8G' }, { groups: ['class-x', 'class-y'], memoryLimit: '5G' }] },
+  );
+  const values = jupyterhubValues(hub, FAKE_SECRETS);
+  const mediums = { 'capi.stackhpc.com/node-group': 'mediums' };
+
+  test('rule: the rules are readable chart values by profile slug, beside the Python that applies them', () => {
+    expect(at(values, ['custom', PROFILE_RULES_CUSTOM_KEY])).toEqual({
+      gpu: { allowedGroups: ['my-course:instructors'], allowedUsers: ['ta-alice'] },
+      'class-x': {
+        groupOverrides: [
+          { groups: ['class-x'], kubespawner_override: { mem_guarantee: '6G', mem_limit: '8G' } },
+          { groups: ['class-x', 'class-y'], kubespawner_override: { mem_limit: '5G' } },
+        ],
+      },
+    });
+    expect(at(values, ['hub', 'extraConfig', PROFILE_RULES_EXTRA_CONFIG_KEY])).toBe(PROFILE_RULES_PYTHON);
+  });
+
+  z2jhSchema.test('rule: the rules and the Python are accepted by the z2jh 4.4.0 values schema', () => {
+    expect(z2jhSchemaErrors(values)).toEqual([]);
+  });
+
+  withPython('rule: a profile limited to groups or users is shown only to members of those groups and to those users', () => {
+    const seen = profilesSeen(values, { 'ta-alice': [], instructor: ['my-course:instructors'], student: ['my-course:students'] });
+    const slugs = Object.fromEntries(Object.entries(seen).map(([u, ps]) => [u, ps.map(([s]) => s)]));
+    expect(slugs).toEqual({
+      'ta-alice': ['low-power-default-worker', 'low-power-mediums', 'gpu', 'class-x'],
+      instructor: ['low-power-default-worker', 'low-power-mediums', 'gpu', 'class-x'],
+      student: ['low-power-default-worker', 'low-power-mediums', 'class-x'],
+    });
+  });
+
+  withPython('rule: a group gets its resources on the same profile; the first entry naming one of the user\'s groups applies; others keep the profile\'s', () => {
+    const classX = (ps: Array<[string, Record<string, unknown>]>) => ps.find(([s]) => s === 'class-x')![1];
+    const seen = profilesSeen(values, { x: ['class-x', 'class-y'], y: ['class-y'], other: [] });
+    expect(classX(seen.x)).toEqual({ node_selector: mediums, mem_guarantee: '6G', mem_limit: '8G' });
+    expect(classX(seen.y)).toEqual({ node_selector: mediums, mem_guarantee: '2G', mem_limit: '5G' });
+    expect(classX(seen.other)).toEqual({ node_selector: mediums, mem_guarantee: '2G', mem_limit: '4G' });
+  });
+});
