@@ -67,7 +67,7 @@ export interface SynthReport {
   /** The clusters selected, each with its hubs (unchanged ones included). */
   readonly units: readonly ClusterUnit[];
   /** The Kubernetes side of each cluster synthesized (not of the unchanged ones). */
-  readonly results: readonly ClusterManifestResult[];
+  readonly results: readonly ClusterOutput[];
   /** Clusters whose output was removed by `prune`. */
   readonly pruned: readonly string[];
   /** Clusters skipped because nothing they depend on changed since their last synth. */

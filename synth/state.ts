@@ -18,6 +18,7 @@ import type { ChartPin } from '../model/versions';
 import { readInputFile } from '../project/input-file';
 import { outputsFilePath } from '../project/outputs';
 import { secretsFilePath } from '../project/secrets';
+import { SOPS_CONFIG } from '../project/sops';
 import type { HelmRenderer } from '../k8s/helm/render';
 import { listFiles, OUTPUT_DIRS, ownership, readCdktfManifest, readRecord } from './output';
 
@@ -71,7 +72,7 @@ function verifiedDigest(renderer: HelmRenderer, chart: ChartPin): Promise<string
 
 /**
  * Digest of every input of a cluster's output: the cluster file (for a hub's own cluster, its hub
- * file), every hub file and secrets file of the hubs on it, its Terraform outputs file, the chart
+ * file), every hub file and secrets file of the hubs on it, `.sops.yaml` (when there is one), its Terraform outputs file, the chart
  * lock, the pin (`charts.yaml`) and archive digest of every chart it renders; checks those chart
  * archives against the lock on the way.
  */
@@ -86,6 +87,7 @@ export async function clusterInputKey(root: string, unit: ClusterUnit, renderer:
   const charts = problems.settled(settled);
   problems.throwIfAny();
   const file = (source: string) => readOrNull(path.join(root, source)) ?? source;
+  const sopsConfig = readOrNull(path.join(root, SOPS_CONFIG));
   return sha256(
     JSON.stringify({
       format: 4,
@@ -99,6 +101,8 @@ export async function clusterInputKey(root: string, unit: ClusterUnit, renderer:
         secrets: readInputFile(secretsFilePath(root, hub.name), path.relative(root, secretsFilePath(root, hub.name)))?.text ?? null,
       })),
       secretsMode,
+      // The recipients of the cluster's encrypted Secrets (a changed list encrypts them again); absent without the file.
+      ...(sopsConfig !== null ? { sops: sopsConfig } : {}),
       outputs: readOrNull(outputsFilePath(root, cluster.name)),
       lock: readOrNull(renderer.settings.lockFile),
       charts,

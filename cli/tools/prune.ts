@@ -101,7 +101,12 @@ export function readAppliedOutput(root: string, cluster: string): AppliedOutput 
     ownership(root, record, kind, cluster)
       .owned.filter((f) => waveOfFile(f) !== undefined)
       .flatMap((f) => readManifestFile(path.join(root, OUTPUT_DIRS[kind], cluster, f), path.join(OUTPUT_DIRS[kind], cluster, f)));
-  return { objects: [...read('dist'), ...read('secrets')], secretsLeftOut: secretsLeftOut(root, cluster) };
+  // Encrypted Secrets (`dist/<cluster>/secrets/`): kind, name and namespace are readable without a key.
+  const encryptedDir = new ProjectLayout(root).encryptedSecretsFile(cluster, '');
+  const encrypted = (fs.existsSync(encryptedDir) ? fs.readdirSync(encryptedDir).sort() : [])
+    .filter((f) => waveOfFile(f) !== undefined)
+    .flatMap((f) => readManifestFile(path.join(encryptedDir, f), path.relative(root, path.join(encryptedDir, f))));
+  return { objects: [...read('dist'), ...read('secrets'), ...encrypted], secretsLeftOut: secretsLeftOut(root, cluster) };
 }
 
 /** Resource types to look for: those applied now and those recorded by earlier applies, sorted. */
@@ -127,7 +132,8 @@ export function recordApplied(root: string, cluster: string, output: AppliedOutp
 /** Whether a Secrets file of `dist-secrets/<cluster>/` is missing for a wave file that has Secrets (they were left out, not removed). */
 function secretsLeftOut(root: string, cluster: string): boolean {
   const dist = path.join(root, OUTPUT_DIRS.dist, cluster);
-  const secrets = path.join(root, OUTPUT_DIRS.secrets, cluster);
+  const encrypted = new ProjectLayout(root).encryptedSecretsFile(cluster, '');
+  const secrets = fs.existsSync(encrypted) ? encrypted : path.join(root, OUTPUT_DIRS.secrets, cluster);
   if (!fs.existsSync(secrets)) return true;
   const files = fs.existsSync(dist) ? fs.readdirSync(dist) : [];
   return files.some((f) => waveOfFile(f)?.wave.secrets === true && !fs.existsSync(path.join(secrets, f)));

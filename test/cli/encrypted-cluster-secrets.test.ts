@@ -11,6 +11,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { parse, parseAllDocuments } from 'yaml';
 import { decryptSops } from 'sops-age';
+import { readAppliedOutput } from '../../cli/tools/prune';
 import { loadHubs } from '../../project/load';
 import { loadSecrets, secretValues } from '../../project/secrets';
 import { decryptSopsManifests } from '../../project/sops';
@@ -27,6 +28,7 @@ afterAll(() => saved.forEach(([k, v]) => (v === undefined ? delete process.env[k
 
 const alice = ageKeygen();
 const bob = ageKeygen();
+const carol = ageKeygen();
 const errorLines = (stderr: string) => stderr.split('\n').filter((l) => l.startsWith('error:'));
 const warningLines = (stderr: string) => stderr.split('\n').filter((l) => l.startsWith('warning:'));
 
@@ -184,6 +186,13 @@ fs.appendFileSync(${JSON.stringify(log)}, JSON.stringify({ argv, objects }) + '\
     const calls = (): { argv: string[]; objects?: { kind: string; name: string; sops: boolean; data: Record<string, string> }[] }[] =>
       fs.existsSync(log) ? fs.readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l)) : [];
 
+    test('rule: the objects jhm apply --prune compares with include the encrypted Secrets (their names are readable without a key)', () => {
+      const names = readAppliedOutput(project.root, 'shared').objects.filter((o) => o.kind === 'Secret').map((o) => `${o.namespace}/${o.name}`);
+      const expected = [...clear.values()].flatMap(objectsOf).filter((o) => o.kind === 'Secret').map((o) => `${(o.metadata as { namespace: string }).namespace}/${(o.metadata as { name: string }).name}`);
+      expect(names.sort()).toEqual(expected.sort());
+      expect(expected.length).toBeGreaterThan(0);
+    });
+
     test('rule: without a key, jhm apply stops with one line naming the variables, and applies nothing', async () => {
       fs.rmSync(log, { force: true });
       const run = await jhmAs(project, undefined, 'apply', 'shared');
@@ -246,6 +255,18 @@ fs.appendFileSync(${JSON.stringify(log)}, JSON.stringify({ argv, objects }) + '\
       for (const f of other) expect(after.get(f)).toBe(before.get(f));
       const stale = warningLines(run.stderr).filter((l) => l.includes('course-b'));
       expect(stale).toEqual([expect.stringMatching(/^warning: hubs\/course-b\.yaml: .*out of date.*\(run jhm synth course-b\)$/)]);
+    }, 120_000);
+
+    test('rule: a recipient added to .sops.yaml makes the next jhm synth encrypt the Secrets again for every recipient', async () => {
+      project.write('.sops.yaml', SOPS_CONFIG(alice.recipient, carol.recipient));
+      // The earlier test removed it: every hub's secrets file is read for the whole cluster.
+      project.addSecrets('course-b');
+      const run = await jhmAs(project, alice.identity, 'synth', 'shared');
+      expect(errorLines(run.stderr)).toEqual([]);
+      for (const [name, text] of project.tree('dist/shared/secrets')) {
+        expect(decryptSopsManifests(text, name, { SOPS_AGE_KEY: carol.identity }).length).toBeGreaterThan(0);
+      }
+      project.write('.sops.yaml', SOPS_CONFIG(alice.recipient));
     }, 120_000);
 
     test('rule: jhm check and jhm diff need no key and no secrets file', async () => {
