@@ -123,7 +123,10 @@ function brief(v: unknown): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
-/** What a file's `values` replace of jhm's own values, one line each (shown by synth, diff and check). */
+/**
+ * What a file's `values` replace of jhm's own values, one line each (shown by synth, diff and
+ * check; a diagnostic for its place, said as information, never as a warning).
+ */
 export function overrideNotes(input: ChartValuesInput, overrides: readonly ValuesOverride[]): Diagnostic[] {
   return overrides.map((o) =>
     warning(`replaces jhm's default ${brief(o.before)} with ${brief(o.after)}`, {

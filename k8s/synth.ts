@@ -46,6 +46,8 @@ export interface ClusterManifestResult {
   readonly secretFileNames: readonly string[];
   /** Things the user should know (retired controller, unknown ingress IP, dropped hooks). */
   readonly warnings: readonly Diagnostic[];
+  /** What a file's raw chart values replace of jhm's defaults, one line each (`chart-values.ts`): said, not warned about. */
+  readonly notes: readonly Diagnostic[];
 }
 
 /** Whether the secrets file is needed (`required`), used when present (`optional`) or never read (`none`). */
@@ -78,6 +80,7 @@ export async function synthClusterManifests(unit: ClusterUnit, options: SynthClu
   // A secrets problem is reported together with any chart problem, so one run shows them all.
   const problems = new Diagnostics();
   const warnings: Diagnostic[] = [];
+  const notes: Diagnostic[] = [];
   const secrets = new Map<string, HubSecrets | undefined>(hubs.map((hub) => [hub.name, problems.collect(() => readSecrets(hub, options, (w) => warnings.push(w)))]));
   // The secrets in one straight line: render once with placeholders (fixed per hub and field,
   // one element for a list field whatever the number of real values), so dist/ depends neither
@@ -123,7 +126,7 @@ export async function synthClusterManifests(unit: ClusterUnit, options: SynthClu
 
   const settled = await Promise.allSettled(
     releases.map(async (r) => {
-      const values = r.extra !== undefined && Object.keys(r.extra.values).length > 0 ? await withFileValues(options.renderer, r.chart, r.values, r.extra, (w) => warnings.push(w)) : r.values;
+      const values = r.extra !== undefined && Object.keys(r.extra.values).length > 0 ? await withFileValues(options.renderer, r.chart, r.values, r.extra, (n) => notes.push(n)) : r.values;
       const result = await options.renderer
         .render({
           chart: r.chart,
@@ -165,7 +168,7 @@ export async function synthClusterManifests(unit: ClusterUnit, options: SynthClu
     const subst = new Map(read.flatMap((h) => [...substitution(placeholders.get(h.name)!, secrets.get(h.name)!)]));
     secretFiles = fillSecretFiles(new Map([...files.secrets].filter(([f]) => !unread.has(f))), subst);
   }
-  return { cluster, hubs, files: { dist: files.dist, secrets: secretFiles }, hubFiles, secretFileNames: [...files.secrets.keys()], warnings };
+  return { cluster, hubs, files: { dist: files.dist, secrets: secretFiles }, hubFiles, secretFileNames: [...files.secrets.keys()], warnings, notes };
 }
 
 /**

@@ -4,8 +4,8 @@
  */
 import * as path from 'path';
 import { Command } from 'commander';
-import { ENCRYPTED_SECRETS_DIR, STACK_FILE_NAME } from '../../project/layout';
-import { Diagnostic, Diagnostics } from '../../model/diagnostics';
+import { STACK_FILE_NAME } from '../../project/layout';
+import { Diagnostic, Diagnostics, formatDiagnostic } from '../../model/diagnostics';
 import { UserError, UserErrors } from '../../model/errors';
 import { OUTPUT_DIRS, recordedHubs } from '../../synth/output';
 import { info, success, warn } from '../../synth/report';
@@ -61,7 +61,11 @@ export function registerSynthCommands(program: Command): void {
         force: opts.force,
         allowReplace: opts.allowReplace,
         helm: opts.offline ? { offline: true } : {},
-        onCluster: (r) => r.warnings.forEach((w) => warn(w)),
+        onCluster: (r) => {
+          r.warnings.forEach((w) => warn(w));
+          // Chart values of a file that replace jhm's defaults (`k8s/chart-values.ts`).
+          r.notes.forEach((n) => info(formatDiagnostic(n)));
+        },
       });
       report.warnings.forEach((w) => warn(w));
       // A project of hub files in today's format only (every cluster a hub's own) reads as before issue 11.
@@ -69,7 +73,7 @@ export function registerSynthCommands(program: Command): void {
       for (const r of report.results) {
         const c = r.cluster.name;
         const on = r.cluster.naming.ownerHub !== undefined ? '' : ` [${r.hubs.length} hub(s)${r.hubs.length ? `: ${r.hubs.map((h) => h.name).join(', ')}` : ''}]`;
-        success(`${c}${on}: ${OUTPUT_DIRS.stacks}/${c}, ${OUTPUT_DIRS.dist}/${c} (${r.files.dist.size} files), ${r.encrypted.size > 0 ? `${OUTPUT_DIRS.dist}/${c}/${ENCRYPTED_SECRETS_DIR} (${r.encrypted.size} files, encrypted)` : `${OUTPUT_DIRS.secrets}/${c} (${r.files.secrets.size} files)`}`);
+        success(`${c}${on}: ${OUTPUT_DIRS.stacks}/${c}, ${OUTPUT_DIRS.dist}/${c} (${r.files.dist.size} files), ${OUTPUT_DIRS.secrets}/${c} (${r.files.secrets.size} files)`);
       }
       for (const [c, plan] of report.plans) reportTerraformPlan(c, plan);
       if (report.unchanged.length > 0) {
@@ -127,6 +131,8 @@ export function registerSynthCommands(program: Command): void {
           }
           // A hub's configuration in words: each value that changes (never a secret: dist/ holds none).
           for (const c of changes) for (const line of describeHubValues(c)) process.stdout.write(`${line}\n`);
+          // Chart values of a file that replace jhm's defaults (`k8s/chart-values.ts`).
+          for (const r of report.results) for (const n of r.notes) process.stdout.write(`${formatDiagnostic(n)}\n`);
           // A committed file rendered from another chart version than charts.yaml pins now, said in one line.
           for (const c of changes) for (const line of describeChartVersions(c)) process.stdout.write(`${line}\n`);
           for (const s of stale) process.stdout.write(`stale: output of ${s} has no hubs/${s}.yaml${shared ? ` nor clusters/${s}.yaml` : ''} (jhm synth --prune removes it)\n`);

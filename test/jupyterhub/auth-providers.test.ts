@@ -8,6 +8,7 @@ import { spawnSync } from 'child_process';
 import { GROUPS_EXTRA_CONFIG_KEY, HUB_IMAGE } from '../../k8s/jupyterhub/auth';
 import { jupyterhubValues } from '../../k8s/jupyterhub/values';
 import { UserErrors } from '../../model/errors';
+import { loginWarnings } from '../../model/login-rules';
 import type { HubSecrets } from '../../model/secret-fields';
 import { at, exampleWith, FAKE_SECRETS, z2jhSchema, z2jhSchemaErrors } from './support';
 
@@ -165,6 +166,16 @@ describe('authentication beside GitHub', () => {
     expect(groupsFromExtraConfig(code('affiliation'), 'CILogonOAuthenticator', { cilogon_user: { affiliation: 'member@iu.edu;faculty@iu.edu' } })).toEqual(['faculty@iu.edu', 'member@iu.edu']);
     expect(groupsFromExtraConfig(code('isMemberOf'), 'CILogonOAuthenticator', { cilogon_user: { isMemberOf: ['CO:COU:course:members:active'] } })).toEqual(['CO:COU:course:members:active']);
     expect(groupsFromExtraConfig(code('isMemberOf'), 'CILogonOAuthenticator', { cilogon_user: {} })).toEqual([]);
+  });
+
+  test('rule: a CILogon or generic hub nobody can log in to is warned about; a user, a group or an open identity provider lets someone in', () => {
+    const nobody = (auth: object) => loginWarnings([hubWithAuth(auth)], []).filter((w) => w.message.startsWith('nobody can log in')).map((w) => w.message);
+    const { adminUsers: _a, adminGroups: _g, ...cilogonNobody } = CILOGON;
+    expect(nobody({ ...cilogonNobody, identityProviders: [{ entityId: 'urn:mace:incommon:iu.edu' }] })).toEqual([expect.stringContaining('CILogon login')]);
+    expect(nobody(cilogonNobody)).toEqual([]); // a provider with allowedDomains lets its users in
+    expect(nobody({ ...GENERIC, allowedGroups: [], adminGroups: [] })).toEqual([expect.stringContaining('OAuth login')]);
+    expect(nobody(GENERIC)).toEqual([]);
+    expect(nobody({ type: 'github', clientId: 'x', adminTeams: ['my-course:instructors'] })).toEqual([]);
   });
 
   test('rule: group lists need groupsClaim; a team is "org:team"; an identity provider strips a domain or prefixes, not both', () => {

@@ -154,6 +154,20 @@ describe('JUPYTERHUB_VALUE_OWNERS', () => {
   });
 });
 
+describe('replacing a jhm default is said by synth, diff and check', () => {
+  test('rule: jhm synth (stderr) and jhm diff (stdout, with the plan) name the file, line and path of each replaced default, as information, not a warning', async () => {
+    const text = exampleWithValues(['  values:', '    cull:', '      timeout: 7200'].join('\n'));
+    const project = await makeProject({ hubs: { example: text } });
+    const line = `hubs/example.yaml:${lineOf(text, /timeout: 7200/)}: jupyterhub.values.cull.timeout: replaces jhm's default 3600 with 7200`;
+    const synth = await project.jhm('synth');
+    expect(synth.code).toBe(0);
+    expect(synth.stderr.split('\n')).toContain(line);
+    expect(synth.stderr).not.toContain(`warning: ${line}`);
+    const diff = await project.jhm('diff', '--no-patch');
+    expect(diff.stdout.split('\n')).toContain(line);
+  }, 120_000);
+});
+
 const real = realCharts();
 
 describe('jupyterhub.values with the real z2jh 4.4.0 chart', () => {
@@ -168,7 +182,7 @@ describe('jupyterhub.values with the real z2jh 4.4.0 chart', () => {
     const objects = [...project.tree('dist/example')].flatMap(([, text]) => parseAllDocuments(text).map((d) => d.toJS() as { kind?: string; metadata?: { name?: string }; spec?: any } | null));
     const hub = objects.find((o) => o?.kind === 'Deployment' && o.metadata?.name === 'hub');
     expect(hub!.spec.template.spec.containers[0].env).toEqual(expect.arrayContaining([{ name: 'COURSE_NAME', value: 'ml-101' }]));
-    const notes = report.results.flatMap((r) => r.warnings).filter((w) => w.field?.startsWith('jupyterhub.values'));
+    const notes = report.results.flatMap((r) => r.notes);
     const text = project.read('hubs/example.yaml');
     expect(notes).toEqual([expect.objectContaining({ field: 'jupyterhub.values.cull.timeout', line: lineOf(text, /timeout: 7200/), message: "replaces jhm's default 3600 with 7200" })]);
   }, 180_000);
