@@ -111,6 +111,8 @@ interface CaseRecord {
   ratioToBaseline?: number;
   /** jhm cold only: medianSeconds divided by the helm-only median for the same hubs (the floor). */
   ratioToHelm?: number;
+  /** jhm cold only: medianCpuSeconds divided by the helm-only median CPU seconds (the same floor, less sensitive to other load on the machine). */
+  cpuRatioToHelm?: number;
   /** fleet only: medianSeconds divided by the jhm median of the same mode for as many hubs on dedicated clusters. */
   ratioToDedicated?: number;
   error?: string;
@@ -432,6 +434,7 @@ async function main(): Promise<void> {
       }
       for (const c of [helmOnly, cold, warm, stock]) summarize(c);
       if (helmOnly.medianSeconds && cold.medianSeconds !== undefined) cold.ratioToHelm = round(cold.medianSeconds / helmOnly.medianSeconds);
+      if (helmOnly.medianCpuSeconds && cold.medianCpuSeconds !== undefined) cold.cpuRatioToHelm = round(cold.medianCpuSeconds / helmOnly.medianCpuSeconds);
       if (stock.medianSeconds !== undefined) {
         for (const c of [cold, warm]) if (c.medianSeconds !== undefined) c.ratioToBaseline = round(c.medianSeconds / stock.medianSeconds);
         stock.ratioToBaseline = 1;
@@ -497,6 +500,7 @@ async function main(): Promise<void> {
           'cold and warm as above, on a project of as many hubs as the largest size spread in consecutive blocks over a few shared clusters (clusters/fleet-01.yaml …, copies of clusters/shared.yaml; hubs/hub-001.yaml …, copies of hubs/course-a.yaml naming their cluster)',
         ratioToDedicated: 'fleet median seconds divided by the jhm median of the same mode for as many hubs, each on its dedicated cluster',
         ratioToHelm: "jhm cold median seconds divided by the helm-only median for the same number of hubs",
+        cpuRatioToHelm: 'jhm cold median CPU seconds (jhm and its helm processes) divided by the helm-only median CPU seconds for the same number of hubs: what jhm adds to the renders, whatever else runs on the machine',
         stock: 'fresh copy and empty JHM_CACHE_DIR, then `cdktf synth` (app: node lib/bundle/cdktf-app.js) and `cdk8s synth --no-check-upgrade` (app: node lib/bundle/cdk8s-app.js), times added',
         seconds: 'wall clock from spawn to exit of the child process, measured by the bench',
         cpuSeconds: 'user + system CPU seconds of the command and the children it waited for (GNU time %U + %S; helm only: the bench process\'s children times from /proc/self/stat); less sensitive than wall time to other load on the machine',
@@ -565,10 +569,11 @@ function printTable(cases: readonly CaseRecord[]): string {
     c.peakMiB === undefined ? '-' : c.peakMiB.toFixed(0),
     c.ratioToBaseline === undefined ? '-' : c.ratioToBaseline.toFixed(2),
     c.ratioToHelm === undefined ? '-' : c.ratioToHelm.toFixed(2),
+    c.cpuRatioToHelm === undefined ? '-' : c.cpuRatioToHelm.toFixed(2),
     c.ratioToDedicated === undefined ? '-' : c.ratioToDedicated.toFixed(2),
     c.error ? `FAILED: ${c.error.slice(0, 100)}` : (c.skipped ?? ''),
   ]);
-  return table(['tool', 'mode', 'hubs', 'clusters', 'runs', 'median s', 'min s', 'max s', 'jhm-reported s', 'CPU s', 'peak MiB', 'x stock', 'x helm', 'x dedicated', 'note'], rows);
+  return table(['tool', 'mode', 'hubs', 'clusters', 'runs', 'median s', 'min s', 'max s', 'jhm-reported s', 'CPU s', 'peak MiB', 'x stock', 'x helm', 'x helm CPU', 'x dedicated', 'note'], rows);
 }
 
 function printTargets(targets: readonly TargetRecord[]): string {

@@ -16,7 +16,7 @@ export interface CodeState {
   readonly commit: string | null;
   /** Product files with uncommitted changes (`git status --porcelain`). */
   readonly uncommitted: string[];
-  /** Sources newer than their compiled lib/*.js (the measured code is then older than the tree). */
+  /** Sources newer than their compiled lib/*.js and the last tsc -b (the measured code is then older than the tree). */
   readonly staleInLib: string[];
   /** Whether lib/bundle/ holds exactly what the sources make (`scripts/bundle.ts`). */
   readonly bundleCurrent: boolean;
@@ -27,6 +27,8 @@ export async function codeState(repo: string): Promise<CodeState> {
   const head = git(['rev-parse', 'HEAD']);
   const status = git(['status', '--porcelain', '--', ...PRODUCT_DIRS]);
   const staleInLib: string[] = [];
+  // tsc -b leaves the output of a source whose text did not change (a touch) alone, but rewrites its build info.
+  const buildInfo = fs.existsSync(path.join(repo, 'lib', '.tsbuildinfo')) ? fs.statSync(path.join(repo, 'lib', '.tsbuildinfo')).mtimeMs : 0;
   const walk = (rel: string): void => {
     const dir = path.join(repo, rel);
     if (!fs.existsSync(dir)) return;
@@ -35,7 +37,7 @@ export async function codeState(repo: string): Promise<CodeState> {
       if (e.isDirectory()) walk(r);
       else if (e.name.endsWith('.ts') && !e.name.endsWith('.d.ts')) {
         const js = path.join(repo, 'lib', r.replace(/\.ts$/, '.js'));
-        if (!fs.existsSync(js) || fs.statSync(js).mtimeMs < fs.statSync(path.join(repo, r)).mtimeMs) staleInLib.push(r);
+        if (!fs.existsSync(js) || Math.max(fs.statSync(js).mtimeMs, buildInfo) < fs.statSync(path.join(repo, r)).mtimeMs) staleInLib.push(r);
       }
     }
   };
