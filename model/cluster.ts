@@ -101,8 +101,8 @@ export interface ClusterNaming {
   /**
    * Whether what is made for each hub carries the hub's name: its wave files
    * (`<NN>-<stem>-<hub>.yaml`), its DNS record and the hub's entry in the map of hub URLs. When
-   * false (a cluster of one owner hub), they keep the hub's own names: `<NN>-<stem>.yaml`, the
-   * record's address from before clusters existed, a single hub URL.
+   * false (only with an `ownerHub`, the cluster's one hub), they keep the hub's own names:
+   * `<NN>-<stem>.yaml`, the record's address from before clusters existed, a single hub URL.
    */
   readonly hubNamed: boolean;
 }
