@@ -1,4 +1,8 @@
-/** Tests run TypeScript sources through ts-jest (transpile only; `npm test` type-checks first with tsc -b). */
+/**
+ * Tests run TypeScript sources through ts-jest (transpile only; `npm test` builds first: tsc -b, which
+ * type-checks, and the bundles). Child processes run that build, checked not older than the sources
+ * (test/support/built.ts): no test builds or compiles a child with tsx.
+ */
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
