@@ -1,7 +1,7 @@
 /**
  * Tests run TypeScript sources through ts-jest (transpile only; `npm test` builds first: tsc -b, which
- * type-checks, and the bundles). Child processes run that build, checked not older than the sources
- * (test/support/built.ts): no test builds or compiles a child with tsx.
+ * type-checks, and the bundles). A child process runs that build (test/support/build.ts names the
+ * entry points), checked not older than the sources (test/support/built.ts), rather than tsx.
  */
 module.exports = {
   testEnvironment: 'node',
