@@ -67,6 +67,9 @@ describe('a synthesized project', () => {
     await project.synth();
   }, 180_000);
 
+  const afterCleanup: Array<() => void> = [];
+  afterEach(() => afterCleanup.splice(0).forEach((f) => f()));
+
   const distFiles = (cluster: string) => [...project.tree(`dist/${cluster}`).keys()];
 
   test('rule: every cluster folder has a kustomization listing exactly its other files, in wave order, with jhm\'s header', () => {
@@ -160,6 +163,32 @@ describe('a synthesized project', () => {
       project.write(rel, good);
     }
   }, 120_000);
+
+  withKubectl('rule: the Argo CD folder docs/gitops.md shows without its Secrets builds with kubectl kustomize from a cluster folder with encrypted Secrets, and drops exactly those', () => {
+    const doc = fs.readFileSync(path.join(REPO, 'docs', 'gitops.md'), 'utf8');
+    const overlay = [...doc.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]).find((y) => y.includes('../../../../dist/shared'));
+    expect(overlay).toBeDefined();
+    // A copy of the cluster folder, with an encrypted Secret where jhm writes them (obviously fake values).
+    const root = fs.mkdtempSync(path.join(project.root, 'argocd-'));
+    afterCleanup.push(() => fs.rmSync(root, { recursive: true, force: true }));
+    fs.cpSync(project.path('dist/shared'), path.join(root, 'dist', 'shared'), { recursive: true });
+    const secretFile = `secrets/${hubFile('course-a')}`;
+    fs.mkdirSync(path.join(root, 'dist', 'shared', 'secrets'));
+    const fakeSecret = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: hub\n  namespace: course-a\ndata:\n  values.yaml: ENC[AES256_GCM,data:bm90LWEtcmVhbC1zZWNyZXQ=,type:str]\nsops:\n  version: 3.9.4\n';
+    fs.writeFileSync(path.join(root, 'dist', 'shared', secretFile), fakeSecret);
+    const files = [...project.tree('dist/shared').keys(), secretFile];
+    fs.writeFileSync(path.join(root, 'dist', 'shared', KUSTOMIZATION_FILE), kustomizationText(files, 'clusters/shared.yaml'));
+    const dir = path.join(root, 'gitops', 'argocd', 'shared', 'without-secrets');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, KUSTOMIZATION_FILE), overlay!);
+    const build = (d: string) => spawnSync(KUBECTL!, ['kustomize', d], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, timeout: 120_000 });
+    const whole = build(path.join(root, 'dist', 'shared'));
+    const without = build(dir);
+    expect([whole.status, without.status, without.stderr]).toEqual([0, 0, '']);
+    const kinds = (text: string) => parseAllDocuments(text).map((d) => (d.toJS() as { kind: string }).kind);
+    expect(kinds(whole.stdout).filter((k) => k === 'Secret')).toHaveLength(1);
+    expect(kinds(without.stdout)).toEqual(kinds(whole.stdout).filter((k) => k !== 'Secret'));
+  }, 180_000);
 
   withKubectl('rule: kubectl kustomize dist/<cluster> builds, and yields exactly the objects of the wave files (the command docs/gitops.md shows)', () => {
     expect(fs.readFileSync(path.join(REPO, 'docs', 'gitops.md'), 'utf8')).toContain('```sh\nkubectl kustomize dist/shared\n```');
