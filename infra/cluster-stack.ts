@@ -10,6 +10,7 @@ import { requireDnsLabel, requireProp } from '../model/construct-props';
 import type { Hub } from '../model/hub';
 import { localStateFileName } from '../project/layout';
 import { INFRA_OUTPUTS } from '../project/outputs';
+import { HomeVolume } from './home-volume';
 import { HubDnsRecord } from './hub-dns-record';
 import { IngressFloatingIp } from './ingress-floating-ip';
 import { MagnumCluster } from './magnum-cluster';
@@ -44,7 +45,8 @@ export interface ClusterStackProps {
  * Outputs are direct children named as in `INFRA_OUTPUTS`, so the outputs file reads
  * `{ "<cluster>": { "<output>": value } }` (see `project/outputs.ts`): `cluster_id`,
  * `api_address`, `ingress_ip`, `kubeconfig` (sensitive), and the hub URLs: `hub_urls` (hub name
- * → URL) where they carry the hub's name, else the one hub's `hub_url`.
+ * → URL) where they carry the hub's name, else the one hub's `hub_url`; with a hub of shared
+ * storage, `home_volume_ids` (hub name → Cinder volume id) and a volume `home-<hub>` per such hub.
  */
 export class ClusterStack extends TerraformStack {
   public readonly clusterModel: Cluster;
@@ -54,6 +56,8 @@ export class ClusterStack extends TerraformStack {
   public readonly ingress: IngressFloatingIp;
   /** The hubs' A records, in hub order. */
   public readonly records: readonly HubDnsRecord[];
+  /** The home volumes of the hubs with shared storage (`jupyterhub.storage.type: shared`), in hub order. */
+  public readonly homeVolumes: readonly HomeVolume[];
 
   constructor(scope: Construct, props: ClusterStackProps) {
     const { cluster, hubs } = props;
@@ -107,6 +111,13 @@ export class ClusterStack extends TerraformStack {
       return new HubDnsRecord(this.ingress, record.id, { logicalId: record.logicalId, host: hub.host, ttl: hub.recordTtl });
     });
 
+    // One Cinder volume per hub with shared storage (`infra/home-volume.ts`), guarded like the cluster.
+    const shared = hubs.flatMap((hub) => (hub.jupyterhub.storage.type === 'shared' ? [{ hub, sizeGiB: hub.jupyterhub.storage.sizeGiB }] : []));
+    this.homeVolumes = shared.map(
+      ({ hub, sizeGiB }) =>
+        new HomeVolume(this, RESOURCE_IDS.homeVolume(hub.name), { hub: hub.name, host: hub.host, name: `${cluster.magnumName}-${hub.name}-home`, sizeGiB, preventDestroy: c.deletionProtection }),
+    );
+
     output(this, INFRA_OUTPUTS.clusterId, this.cluster.clusterId, 'Magnum cluster UUID');
     output(this, INFRA_OUTPUTS.apiAddress, this.cluster.apiAddress, 'Kubernetes API server URL');
     output(this, INFRA_OUTPUTS.ingressIp, this.ingress.ip, `Floating IP of the ingress controller (the A record${hubNamed ? 's' : ''} point${hubNamed ? '' : 's'} at it)`);
@@ -116,6 +127,10 @@ export class ClusterStack extends TerraformStack {
       output(this, INFRA_OUTPUTS.hubUrls, urls, 'URL of each hub on the cluster (hub name → URL)');
     } else {
       output(this, INFRA_OUTPUTS.hubUrl, terraformLiteral(hubs[0].url, `${what}: hub.url`), 'URL of the hub');
+    }
+    if (this.homeVolumes.length > 0) {
+      const ids = Object.fromEntries(shared.map(({ hub }, i) => [hub.name, this.homeVolumes[i].volumeId]));
+      output(this, INFRA_OUTPUTS.homeVolumeIds, ids, 'Home volume of each hub with shared storage (hub name → Cinder volume id)');
     }
     output(this, INFRA_OUTPUTS.kubeconfig, this.cluster.kubeconfig, 'Admin kubeconfig of the cluster', true);
   }

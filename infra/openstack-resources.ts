@@ -9,6 +9,7 @@ export const OPENSTACK_RESOURCE_TYPES = {
   nodeGroup: 'openstack_containerinfra_nodegroup_v1',
   floatingIp: 'openstack_networking_floatingip_v2',
   recordSet: 'openstack_dns_recordset_v2',
+  homeVolume: 'openstack_blockstorage_volume_v3',
 } as const;
 
 /** The data sources a cluster's stack reads, by role (the bindings' `tfResourceType` too). */

@@ -26,6 +26,8 @@ export const RESOURCE_IDS = {
    * `record-<hub>`; with no hub (a cluster whose outputs do not carry the hub's name, of one
    * hub), `record` named `ingress`: its address from before clusters existed.
    */
+  /** The home volume of a hub with shared storage: `home-<hub>`. */
+  homeVolume: (hub: string): string => `home-${hub}`,
   record: (hub?: string): { readonly id: string; readonly logicalId: string } => (hub === undefined ? { id: 'record', logicalId: 'ingress' } : { id: `record-${hub}`, logicalId: `record-${hub}` }),
 } as const;
 

@@ -22,6 +22,9 @@ import type { K8sObject } from './helm/types';
 // cdk8s (through hub-manifests) is loaded once the renders are under way, see ClusterApp below.
 import type { RenderedRelease } from './hub-manifests';
 import { jupyterhubValues } from './jupyterhub/values';
+import { homeNfsNames, homeNfsValues, homesObjects, sharedStorage } from './jupyterhub/home-nfs';
+import { readHomeVolumeId } from '../project/outputs';
+import { STORAGE_FIELD } from '../model/storage';
 import { splitHubValues } from './jupyterhub/readable-values';
 import { isSecret, ManifestFiles } from './manifest-files';
 import { assertPreflight } from './preflight';
@@ -103,12 +106,16 @@ export async function synthClusterManifests(unit: ClusterUnit, options: SynthClu
     values: Record<string, unknown>;
     /** The hub of a per-hub release. */
     hub?: Hub;
+    /** The hub of a per-hub release that is not its JupyterHub. */
+    hubName?: string;
     /** Hub-file fields that set the release name and namespace (the platform's are fixed). */
     fields?: HubFields;
     /** CRDs left out of the output (`HelmRelease.unusedCrdGroups`). */
     unusedCrdGroups?: readonly string[];
     /** Raw chart values of the file, merged over `values` (`chart-values.ts`). */
     extra?: ChartValuesInput;
+    /** Objects jhm adds to the release's (a shared hub's NFS volume and claim, `home-nfs.ts`). */
+    added?: readonly K8sObject[];
   }> = [
     { wave: 'certManager', ...certManager, chart: pin(certManager.chart), extra: cluster.certManager.values },
     { wave: 'ingress', chart: pin(ingress.chart), release: ingress.release, namespace: ingress.namespace, values: ingress.values, unusedCrdGroups: ingress.unusedCrdGroups, extra: cluster.ingress.values },
@@ -122,6 +129,14 @@ export async function synthClusterManifests(unit: ClusterUnit, options: SynthClu
       fields: { release: 'jupyterhub.release', namespace: 'jupyterhub.namespace' },
       extra: hub.jupyterhub.values,
     })),
+    // Shared home directories: the NFS server on the hub's volume, whose id jhm deploy recorded.
+    ...hubs.flatMap((hub) => {
+      const storage = sharedStorage(hub);
+      const volumeId = storage && problems.collect(() => readHomeVolumeId(options.root, cluster.name, hub, STORAGE_FIELD));
+      if (storage === undefined || volumeId === undefined) return [];
+      const names = homeNfsNames(hub.jupyterhub);
+      return [{ wave: 'jupyterhub' as const, chart: pin('homeNfs'), release: names.release, namespace: names.namespace, values: homeNfsValues(storage, volumeId, cluster), hubName: hub.name, added: homesObjects(names, storage) }];
+    }),
   ];
 
   const settled = await Promise.allSettled(
@@ -142,9 +157,9 @@ export async function synthClusterManifests(unit: ClusterUnit, options: SynthClu
       for (const h of result.droppedHooks) {
         warnings.push(warning(`chart ${r.chart.name} ${r.chart.version}: left out Helm hook ${h.kind} ${h.name} (${h.hooks.join(', ')}): kubectl apply has no hooks`, { file: (r.hub ?? cluster).source }));
       }
-      const objects = result.objects.filter((o) => !isUnusedCrd(r, o));
+      const objects = [...result.objects.filter((o) => !isUnusedCrd(r, o)), ...(r.added ?? [])];
       // A hub's values: readable in dist/, secret ones only in its Secret (`readable-values.ts`).
-      return { wave: r.wave, release: r.release, namespace: r.namespace, objects: r.hub ? splitHubValues(objects, r.namespace, r.hub.source) : objects, hub: r.hub?.name };
+      return { wave: r.wave, release: r.release, namespace: r.namespace, objects: r.hub ? splitHubValues(objects, r.namespace, r.hub.source) : objects, hub: r.hub?.name ?? r.hubName };
     }),
   );
   // Report every release's problem at once (e.g. all missing charts), not just the first.

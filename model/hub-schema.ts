@@ -11,6 +11,7 @@ import { RESERVED_NAMESPACES } from './namespaces';
 import { certManagerSchema, checkClusterParts, cloudSchema, ingressSchema, Issue, letsEncryptEmailSchema, magnumSchema, nodeGroupsSchema, zoneSchema } from './cluster-schema';
 import { dnsLabel } from './schema-parts';
 import { chartValuesSchema } from './chart-values';
+import { storageSchema } from './storage';
 
 /** Top-level domains reserved for testing (RFC 2606, RFC 6761): never publicly resolvable. */
 export const RESERVED_TEST_TLDS = ['test', 'example', 'invalid', 'localhost'] as const;
@@ -132,7 +133,7 @@ function anchoredPattern(s: string): boolean {
 /** One choice of a profile's menu: its name on the spawn page, an optional stable slug, whether it is preselected. */
 const choiceShape = {
   displayName: z.string().min(1).describe('Name shown in the menu.'),
-  slug: dnsLabel.optional().describe('Stable identifier of the choice (default: derived from displayName).'),
+  slug: dnsLabel.optional().describe('Identifier of the choice, after its position: "2-<slug>" (default: derived from displayName).'),
   default: z.boolean().default(false).describe('Preselected choice (at most one; none: the first).'),
 };
 
@@ -237,6 +238,7 @@ const jupyterhubSchema = z
       })
       .strict()
       .default({ continuous: false }),
+    storage: storageSchema,
     values: chartValuesSchema('zero-to-jupyterhub'),
   })
   .strict();

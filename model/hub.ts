@@ -15,6 +15,7 @@ import { checkDummyAuth, checkNamespace, checkProfileNodeGroups, HubFile, HubFil
 import { NODE_GROUP_LABEL_KEY } from './node-group';
 import type { ChartKey } from './versions';
 import { formatPath, issuesToErrors } from './zod-issues';
+import { HubStorage, resolveStorage } from './storage';
 import { ChartValuesInput, chartValuesInput, JUPYTERHUB_VALUE_OWNERS, valuesProblems } from './chart-values';
 
 /** A profile with its nodegroup resolved. */
@@ -96,6 +97,8 @@ export interface Hub {
     readonly culling: JupyterHubFile['culling'];
     readonly scheduling: JupyterHubFile['scheduling'];
     readonly prePuller: JupyterHubFile['prePuller'];
+    /** Where the users' home folders live (`model/storage.ts`). */
+    readonly storage: HubStorage;
     /** Raw z2jh values of the hub file (`jupyterhub.values`), merged over jhm's when the chart is rendered. */
     readonly values: ChartValuesInput;
   };
@@ -191,6 +194,7 @@ export function resolveHub(name: string, spec: HubFile, source: string, cluster?
       culling: jh.culling,
       scheduling: jh.scheduling,
       prePuller: jh.prePuller,
+      storage: resolveStorage(jh.storage),
       values: chartValuesInput(jh.values, ['jupyterhub', 'values'], source, locate),
     },
   };

@@ -6,7 +6,7 @@
  */
 
 /** The charts jhm renders, by the key that names each in `charts.yaml`. */
-export const CHART_KEYS = ['certManager', 'ingressNginx', 'traefik', 'jupyterhub'] as const;
+export const CHART_KEYS = ['certManager', 'ingressNginx', 'traefik', 'jupyterhub', 'homeNfs'] as const;
 
 export type ChartKey = (typeof CHART_KEYS)[number];
 
@@ -14,7 +14,7 @@ export type ChartKey = (typeof CHART_KEYS)[number];
 export interface ChartPin {
   /** Chart name as published in its repository, and the archive name prefix (`<name>-<version>.tgz`). */
   readonly name: string;
-  /** Helm repository URL. */
+  /** Helm repository URL, or an OCI registry path (`oci://<registry>/<path>`, the chart at `<path>/<name>`). */
   readonly repository: string;
   /** Exact chart version. */
   readonly version: string;

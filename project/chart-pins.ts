@@ -40,7 +40,7 @@ const CHART_VERSION = /^v?\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.+-]*)?$/;
 const pinSchema = z
   .object({
     name: z.string().regex(CHART_NAME, { message: 'must be a chart name (lower-case letters, digits, ".", "_" and "-")' }),
-    repository: z.url({ protocol: /^https?$/, message: 'must be the http(s) URL of a Helm repository' }),
+    repository: z.url({ protocol: /^(https?|oci)$/, message: 'must be the http(s) URL of a Helm repository or an oci:// registry path' }),
     version: z.string().regex(CHART_VERSION, { message: 'must be an exact chart version, e.g. 41.3.0 or v1.21.1' }),
     kubeVersion: z.string().refine((v) => validRange(v) !== null, { message: 'must be a semver range, as the kubeVersion of the chart\'s Chart.yaml' }),
   })

@@ -27,6 +27,8 @@ export const INFRA_OUTPUTS = {
   hubUrl: 'hub_url',
   /** Hub name → `https://<host>` (a cluster file). */
   hubUrls: 'hub_urls',
+  /** Hub name → the id of its home volume (the hubs with shared storage; none: no output). */
+  homeVolumeIds: 'home_volume_ids',
   /** Admin kubeconfig file of the cluster (sensitive). */
   kubeconfig: 'kubeconfig',
 } as const;
@@ -37,7 +39,11 @@ export type InfraOutputKey = keyof typeof INFRA_OUTPUTS;
  * The outputs of one deployed cluster stack; absent when the file lacks them (e.g. sensitive
  * ones). Every output is a string except `hubUrls` (hub name → URL, on a cluster file).
  */
-export type InfraOutputs = { readonly [K in Exclude<InfraOutputKey, 'hubUrls'>]?: string } & { readonly hubUrls?: Readonly<Record<string, string>> };
+export type InfraOutputs = { readonly [K in Exclude<InfraOutputKey, MapOutputKey>]?: string } & { readonly [K in MapOutputKey]?: Readonly<Record<string, string>> };
+
+/** The outputs that map hub names to values. */
+type MapOutputKey = 'hubUrls' | 'homeVolumeIds';
+const MAP_OUTPUTS: ReadonlySet<InfraOutputKey> = new Set<MapOutputKey>(['hubUrls', 'homeVolumeIds']);
 
 /** Folder of the outputs files, relative to the project root. */
 export const OUTPUTS_DIR = PROJECT_PATHS.outputs;
@@ -80,18 +86,18 @@ export function readInfraOutputs(root: string, clusterName: string): InfraOutput
   for (const [key, name] of Object.entries(INFRA_OUTPUTS) as [InfraOutputKey, string][]) {
     const value = stack[name];
     if (value === undefined || value === null) continue;
-    if (key === 'hubUrls') {
-      const urls = isRecord(value) ? Object.entries(value) : undefined;
-      if (urls === undefined || urls.some(([, url]) => typeof url !== 'string')) {
-        throw new UserError('must be an object of hub names to URLs', { file: display, field: `${clusterName}.${name}`, fix });
+    if (MAP_OUTPUTS.has(key)) {
+      const entries = isRecord(value) ? Object.entries(value) : undefined;
+      if (entries === undefined || entries.some(([, v]) => typeof v !== 'string')) {
+        throw new UserError(`must be an object of hub names to ${key === 'hubUrls' ? 'URLs' : 'volume ids'}`, { file: display, field: `${clusterName}.${name}`, fix });
       }
-      result.hubUrls = Object.fromEntries(urls) as Record<string, string>;
+      result[key as MapOutputKey] = Object.fromEntries(entries) as Record<string, string>;
       continue;
     }
     if (typeof value !== 'string') {
       throw new UserError(`must be a string, got ${Array.isArray(value) ? 'a list' : typeof value}`, { file: display, field: `${clusterName}.${name}`, fix });
     }
-    result[key] = value;
+    result[key as Exclude<InfraOutputKey, MapOutputKey>] = value;
   }
   return result;
 }
@@ -117,6 +123,31 @@ export function readIngressIp(root: string, clusterName: string): string | undef
     throw new UserError(`is ${quote(ip)}, not an IPv4 address`, { file: display, field: `${clusterName}.${INFRA_OUTPUTS.ingressIp}` });
   }
   return ip;
+}
+
+/** A Cinder volume id as OpenStack prints it (a UUID). */
+const VOLUME_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * The id of hub `hub.name`'s home volume (shared storage), recorded by `jhm deploy <cluster>` in
+ * `outputs/<cluster>.json` (`home_volume_ids`). Before the first deploy there is none: a
+ * `UserError` at the hub file's `jupyterhub.storage` saying to deploy the cluster first.
+ */
+export function readHomeVolumeId(root: string, clusterName: string, hub: { readonly name: string; readonly source: string }, field: string): string {
+  const outputs = readInfraOutputs(root, clusterName);
+  const display = path.relative(root, outputsFilePath(root, clusterName));
+  const id = outputs?.homeVolumeIds?.[hub.name];
+  if (id === undefined) {
+    throw new UserError(`the home volume is made by the cluster's Terraform stack, and ${display} records no id for it yet`, {
+      file: hub.source,
+      field,
+      fix: `deploy the cluster first: jhm deploy ${clusterName}`,
+    });
+  }
+  if (!VOLUME_ID.test(id)) {
+    throw new UserError(`is ${quote(id)}, not a Cinder volume id`, { file: display, field: `${clusterName}.${INFRA_OUTPUTS.homeVolumeIds}.${hub.name}`, fix: `write it again with: jhm deploy ${clusterName}` });
+  }
+  return id;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

@@ -202,6 +202,7 @@ async function synthLocked(options: SynthOptions, root: string): Promise<SynthRe
         if (outRoot === root) {
           refuseUnsupportedUpgrade(todo, plans);
           refuseReplacement(todo, plans, options.allowReplace ?? false);
+          refuseHomeVolumeChanges(todo, plans, options.allowReplace ?? false);
         }
       }
       for (const r of results) {
@@ -271,6 +272,42 @@ function refuseUnsupportedUpgrade(units: readonly ClusterUnit[], plans: Readonly
 }
 
 /**
+ * Throws `UserErrors` for the changes of a hub's home volume (`jupyterhub.storage`) Terraform
+ * cannot or should not make, at the hub file's field: a smaller size (Cinder only grows a volume;
+ * no override), and a switch between per-user and shared storage unless `allowReplace` (the
+ * users' files stay behind: docs/shared-storage.md says how to move them).
+ */
+function refuseHomeVolumeChanges(units: readonly ClusterUnit[], plans: ReadonlyMap<string, TerraformPlan>, allowReplace: boolean): void {
+  const { shrinkingVolumes, storageSwitches } = require('./terraform-plan') as typeof import('./terraform-plan');
+  const { STORAGE_FIELD } = require('../model/storage') as typeof import('../model/storage');
+  const problems = new Diagnostics();
+  for (const { cluster, hubs } of units) {
+    const plan = plans.get(cluster.name)!;
+    const source = (hub: string) => hubs.find((h) => h.name === hub)?.source ?? cluster.source;
+    for (const c of shrinkingVolumes(plan)) {
+      const hub = c.name.replace(/^home-/, '');
+      problems.add(
+        new UserError(`shrinks the home volume of hub ${hub} from ${c.shrink!.from} GiB to ${c.shrink!.to} GiB: Cinder only grows a volume`, {
+          file: source(hub),
+          field: `${STORAGE_FIELD}.size`,
+          fix: `keep size at ${c.shrink!.from}Gi or more`,
+        }),
+      );
+    }
+    if (allowReplace) continue;
+    for (const c of storageSwitches(plan)) {
+      const { hub, to } = c.storageSwitch!;
+      const what =
+        to === 'shared'
+          ? `switches hub ${hub} from per-user to shared storage: its users' files stay on their own volumes, which the hub no longer mounts`
+          : `switches hub ${hub} from shared to per-user storage: it destroys the home volume, losing ${c.loss ?? `every home folder of hub ${hub}`}`;
+      problems.add(new UserError(what, { file: source(hub), field: `${STORAGE_FIELD}.type`, fix: `move the files first (docs/shared-storage.md: Switching a hub's storage), then run jhm synth ${cluster.name} --allow-replace` }));
+    }
+  }
+  problems.throwIfAny();
+}
+
+/**
  * Throws `UserErrors` when a plan replaces a cluster or nodegroup, or destroys a cluster, of a
  * cluster whose deletion protection is on, unless `allowReplace`: naming the cluster file, the
  * resources, what forces each and what is lost.
@@ -300,7 +337,11 @@ function refuseReplacement(units: readonly ClusterUnit[], plans: ReadonlyMap<str
         file: cluster.source,
         field,
         fix: `undo it, or review it with jhm diff ${cluster.name} and run jhm synth ${cluster.name} --allow-replace; ${
-          whole ? `terraform apply still stops before destroying the cluster while ${protection} is true` : `${protection} guards only the cluster: terraform apply then replaces the nodegroup without asking again`
+          whole
+            ? `terraform apply still stops before destroying the cluster while ${protection} is true`
+            : refused.some((r) => r.protected)
+              ? `terraform apply still stops before destroying a home volume while ${protection} is true`
+              : `${protection} guards only the cluster: terraform apply then replaces the nodegroup without asking again`
         }`,
       }),
     );

@@ -84,6 +84,13 @@ export interface ResourceChange {
   readonly protected: boolean;
   /** What is lost on replace/destroy, in people's words. */
   readonly loss?: string;
+  /** A home volume made smaller (GiB before and after): Cinder only grows volumes, `jhm synth` refuses it. */
+  readonly shrink?: { readonly from: number; readonly to: number };
+  /**
+   * A home volume made or destroyed for a hub that stays on the cluster (its DNS record is in both
+   * stacks): the hub switches between per-user and shared storage (`jupyterhub.storage`).
+   */
+  readonly storageSwitch?: { readonly hub: string; readonly to: 'shared' | 'perUser' };
 }
 
 /** The state backend of the stack changed (`terraform.backend`): type and settings, before and after. */
@@ -110,6 +117,7 @@ export const CLUSTER_TYPE = OPENSTACK_RESOURCE_TYPES.cluster;
 export const NODEGROUP_TYPE = OPENSTACK_RESOURCE_TYPES.nodeGroup;
 const FLOATING_IP_TYPE = OPENSTACK_RESOURCE_TYPES.floatingIp;
 const RECORDSET_TYPE = OPENSTACK_RESOURCE_TYPES.recordSet;
+export const HOME_VOLUME_TYPE = OPENSTACK_RESOURCE_TYPES.homeVolume;
 
 // ---------------------------------------------------------------------------------------------
 // Provider facts
@@ -421,6 +429,30 @@ function value(v: unknown): string {
   return v === undefined ? 'null' : truncate(JSON.stringify(v).replace(/(\/\/)[^/@"\s]*@/g, '$1…@'));
 }
 
+/** The hub whose home folders a home volume holds (its `jhm-hub` metadata, else its Terraform name). */
+function volumeHub(block: Block): string {
+  const metadata = block.config.metadata;
+  const hub = isObject(metadata) ? metadata['jhm-hub'] : undefined;
+  return typeof hub === 'string' ? hub : block.name.replace(/^home-/, '');
+}
+
+/** The GiB of a volume's `size` argument, when it is a number. */
+function sizeOf(block: Block): number | undefined {
+  return typeof block.arguments.size === 'number' ? block.arguments.size : undefined;
+}
+
+/**
+ * For a home volume created or destroyed: the switch of its hub between per-user and shared
+ * storage, when the hub stays on the cluster (a DNS record of the hub in both stacks: `record-<hub>`,
+ * or the one hub's `ingress`).
+ */
+function storageSwitchOf(action: 'create' | 'destroy', block: Block, before: ReadonlyMap<string, Block>, after: ReadonlyMap<string, Block>): ResourceChange['storageSwitch'] {
+  const hub = volumeHub(block);
+  const records = [`${RECORDSET_TYPE}.record-${hub}`, `${RECORDSET_TYPE}.ingress`];
+  const stays = records.some((r) => before.has(r) && after.has(r));
+  return stays ? { hub, to: action === 'create' ? 'shared' : 'perUser' } : undefined;
+}
+
 function lossOf(action: TerraformAction, block: Block, hubs: readonly string[] | undefined): string | undefined {
   if (action !== 'replace' && action !== 'destroy') return undefined;
   const name = typeof block.config.name === 'string' ? block.config.name : block.name;
@@ -435,6 +467,8 @@ function lossOf(action: TerraformAction, block: Block, hubs: readonly string[] |
       return "the ingress floating IP address: a new one differs, and the ingress Service must be created again to adopt it (the cloud controller reads loadBalancerIP only at creation)";
     case RECORDSET_TYPE:
       return `the DNS record ${name}: the hub ${action === 'replace' ? 'cannot be reached by name until the new record is served' : 'can no longer be reached by name'}`;
+    case HOME_VOLUME_TYPE:
+      return `every home folder of hub ${volumeHub(block)}`;
     default:
       return undefined;
   }
@@ -512,7 +546,8 @@ export function planStack(before: unknown | undefined, after: unknown | undefine
     for (const [address, newBlock] of newResources) {
       const oldBlock = oldResources.get(address);
       if (!oldBlock) {
-        changes.push({ address, type: newBlock.type, name: newBlock.name, action: 'create', attributes: [], forcedBy: [], protected: preventDestroy(newBlock.config) });
+        const storageSwitch = newBlock.type === HOME_VOLUME_TYPE && before !== undefined ? storageSwitchOf('create', newBlock, oldResources, newResources) : undefined;
+        changes.push({ address, type: newBlock.type, name: newBlock.name, action: 'create', attributes: [], forcedBy: [], protected: preventDestroy(newBlock.config), ...(storageSwitch ? { storageSwitch } : {}) });
         continue;
       }
       const attributes = diff(oldBlock, newBlock);
@@ -526,6 +561,9 @@ export function planStack(before: unknown | undefined, after: unknown | undefine
       const from = upgrade ? templateMinor(oldBlock, oldData) : undefined;
       const to = upgrade ? (context.kubernetesMinor ?? templateMinor(newBlock, newData)) : undefined;
       const problem = from !== undefined && to !== undefined ? inPlaceUpgradeProblem(from, to) : undefined;
+      // Cinder's extend API only grows a volume: a smaller size would fail at apply.
+      const [sizeBefore, sizeAfter] = [sizeOf(oldBlock), sizeOf(newBlock)];
+      const shrink = newBlock.type === HOME_VOLUME_TYPE && sizeBefore !== undefined && sizeAfter !== undefined && sizeAfter < sizeBefore ? { from: sizeBefore, to: sizeAfter } : undefined;
       changes.push({
         address,
         type: newBlock.type,
@@ -537,13 +575,15 @@ export function planStack(before: unknown | undefined, after: unknown | undefine
         ...(from !== undefined && to !== undefined ? { kubernetes: { from, to, ...(problem !== undefined ? { problem } : {}) } } : {}),
         protected: preventDestroy(newBlock.config),
         ...withLoss(lossOf(action, oldBlock, context.hubs)),
+        ...(shrink ? { shrink } : {}),
       });
     }
     if (unknown.size === known) break;
   }
   for (const [address, oldBlock] of oldResources) {
     if (newResources.has(address)) continue;
-    changes.push({ address, type: oldBlock.type, name: oldBlock.name, action: 'destroy', attributes: [], forcedBy: [], protected: preventDestroy(oldBlock.config), ...withLoss(lossOf('destroy', oldBlock, context.hubs)) });
+    const storageSwitch = oldBlock.type === HOME_VOLUME_TYPE && after !== undefined ? storageSwitchOf('destroy', oldBlock, oldResources, newResources) : undefined;
+    changes.push({ address, type: oldBlock.type, name: oldBlock.name, action: 'destroy', attributes: [], forcedBy: [], protected: preventDestroy(oldBlock.config), ...withLoss(lossOf('destroy', oldBlock, context.hubs)), ...(storageSwitch ? { storageSwitch } : {}) });
   }
   changes.sort((x, y) => (x.address < y.address ? -1 : x.address > y.address ? 1 : 0));
   const count = (...actions: TerraformAction[]) => changes.filter((c) => actions.includes(c.action)).length;
@@ -592,9 +632,28 @@ export function unsupportedUpgrades(plan: TerraformPlan): ResourceChange[] {
   return plan.changes.filter((c) => c.kubernetes?.problem !== undefined);
 }
 
-/** Changes `jhm synth` makes only with `--allow-replace` (or without deletion protection): a cluster or nodegroup replaced, a cluster destroyed. */
+/**
+ * Changes `jhm synth` makes only with `--allow-replace` (or without deletion protection): a cluster
+ * or nodegroup replaced, a cluster destroyed, a home volume replaced or destroyed (other than by a
+ * storage switch, {@link storageSwitches}).
+ */
 export function needsAllowReplace(plan: TerraformPlan): ResourceChange[] {
-  return plan.changes.filter((c) => (c.action === 'replace' && (c.type === CLUSTER_TYPE || c.type === NODEGROUP_TYPE)) || (c.action === 'destroy' && c.type === CLUSTER_TYPE));
+  return plan.changes.filter(
+    (c) =>
+      (c.action === 'replace' && (c.type === CLUSTER_TYPE || c.type === NODEGROUP_TYPE)) ||
+      (c.action === 'destroy' && c.type === CLUSTER_TYPE) ||
+      ((c.action === 'replace' || c.action === 'destroy') && c.type === HOME_VOLUME_TYPE && c.storageSwitch === undefined),
+  );
+}
+
+/** Home volumes made smaller: Cinder cannot shrink a volume (`jhm synth` refuses it, with no override). */
+export function shrinkingVolumes(plan: TerraformPlan): ResourceChange[] {
+  return plan.changes.filter((c) => c.shrink !== undefined);
+}
+
+/** Hubs switching between per-user and shared storage: `jhm synth` makes them only with `--allow-replace`. */
+export function storageSwitches(plan: TerraformPlan): ResourceChange[] {
+  return plan.changes.filter((c) => c.storageSwitch !== undefined);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -638,6 +697,8 @@ export function formatTerraformPlan(title: string, plan: TerraformPlan, fieldOf:
     const ordered = replace ? [...c.attributes.filter((a) => a.forcesReplacement), ...c.attributes.filter((a) => !a.forcesReplacement)] : c.attributes;
     for (const a of ordered) lines.push(attributeLine(a, replace, fieldOf(c, a.path)));
     if (c.kubernetes?.problem) lines.push(`      NOT POSSIBLE: this upgrade ${c.kubernetes.problem}; jhm synth refuses it`);
+    if (c.shrink) lines.push(`      NOT POSSIBLE: Cinder cannot shrink a volume (${c.shrink.from} GiB -> ${c.shrink.to} GiB); jhm synth refuses it`);
+    if (c.storageSwitch) lines.push(`      hub ${c.storageSwitch.hub} switches to ${c.storageSwitch.to === 'shared' ? 'shared' : 'per-user'} storage: jhm synth needs --allow-replace (docs/shared-storage.md)`);
     if (c.loss) lines.push(`      LOSES: ${c.loss}`);
     if (c.protected && replace) lines.push('      deletion protection (prevent_destroy) is on: terraform apply stops before destroying it');
     if (c.protected && c.action === 'destroy') lines.push('      it had deletion protection (prevent_destroy), which Terraform no longer checks once the resource has left the configuration');

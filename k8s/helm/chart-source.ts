@@ -3,7 +3,8 @@
  *
  * 1. `$JHM_CHARTS_DIR` (the `chartsDir` option): air-gapped sites and tests;
  * 2. the cache, `<cacheDir>/charts/`;
- * 3. unless offline, `helm pull <name> --repo <repository> --version <version>`, once, moved into the cache.
+ * 3. unless offline, `helm pull <name> --repo <repository> --version <version>` (for an OCI
+ *    registry, `helm pull oci://<registry path>/<name> --version <version>`), once, moved into the cache.
  *
  * Every archive is checked against `charts.lock.json` (recorded the first time, verified after).
  * Which version of each chart the project renders is read at run time from its `charts.yaml`
@@ -108,7 +109,7 @@ export class ChartSource {
     try {
       const helm = await this.helm();
       try {
-        await helm.run(['pull', chart.name, '--repo', chart.repository, '--version', chart.version, '-d', tmp]);
+        await helm.run(['pull', ...pullSource(chart), '--version', chart.version, '-d', tmp]);
       } catch (e) {
         if (e instanceof HelmRunError) throw this.missing(chart, describePullFailure(e.stderr));
         throw e;
@@ -140,6 +141,11 @@ export class ChartSource {
       fix: `put ${name} from ${chart.repository} into ${dir} or into ${cache}/`,
     });
   }
+}
+
+/** What `helm pull` is given to find `chart`: a chart reference in an OCI registry, or the name and its repository. */
+export function pullSource(chart: ChartPin): string[] {
+  return chart.repository.startsWith('oci://') ? [`${chart.repository.replace(/\/+$/, '')}/${chart.name}`] : [chart.name, '--repo', chart.repository];
 }
 
 /** helm pull's error in a few words: a network failure is the common case on closed sites. */

@@ -5,6 +5,7 @@
 import type { Hub, Profile } from '../../model/hub';
 import { ImageNameTag, splitImage } from './image';
 import { profileListValues, ProfileValues } from './profiles';
+import { HOMES_CLAIM, staticStorageValues } from './home-nfs';
 
 /** `singleuser` values of the chart. */
 export type SingleuserValues = {
@@ -12,7 +13,7 @@ export type SingleuserValues = {
   readonly defaultUrl: string;
   readonly cpu?: { readonly guarantee?: number; readonly limit?: number };
   readonly memory?: { readonly guarantee?: string; readonly limit?: string };
-  readonly storage: { readonly capacity: string; readonly dynamic?: { readonly storageClass: string } };
+  readonly storage: { readonly capacity: string; readonly dynamic?: { readonly storageClass: string } } | ReturnType<typeof staticStorageValues>;
   readonly startTimeout: number;
   readonly extraEnv: Record<string, string>;
   readonly profileList?: ProfileValues[];
@@ -24,6 +25,8 @@ export interface SingleuserProps {
   readonly singleuser: Hub['jupyterhub']['singleuser'];
   /** The resolved profiles (`hub.jupyterhub.profiles`). */
   readonly profiles: readonly Profile[];
+  /** Where the home folders live (`hub.jupyterhub.storage`); per user when left out. */
+  readonly storage?: Hub['jupyterhub']['storage'];
 }
 
 /**
@@ -41,10 +44,14 @@ export function singleuserValues(props: SingleuserProps): SingleuserValues {
     defaultUrl: su.defaultUrl,
     ...(cpu ? { cpu } : {}),
     ...(memory ? { memory } : {}),
-    storage: {
-      capacity: su.storageCapacity,
-      ...(su.storageClass !== undefined ? { dynamic: { storageClass: su.storageClass } } : {}),
-    },
+    // Shared storage: the hub's NFS claim, a folder per user (`home-nfs.ts`).
+    storage:
+      props.storage?.type === 'shared'
+        ? staticStorageValues({ homesClaim: HOMES_CLAIM })
+        : {
+            capacity: su.storageCapacity,
+            ...(su.storageClass !== undefined ? { dynamic: { storageClass: su.storageClass } } : {}),
+          },
     startTimeout: su.startTimeout,
     extraEnv: { ...su.extraEnv },
     ...(profiles.length > 0 ? { profileList: profiles } : {}),

@@ -30,7 +30,7 @@ function userError(fn: () => unknown): UserError {
 }
 
 test('output names are the Terraform output names both sides agree on', () => {
-  expect(INFRA_OUTPUTS).toEqual({ clusterId: 'cluster_id', apiAddress: 'api_address', ingressIp: 'ingress_ip', hubUrl: 'hub_url', hubUrls: 'hub_urls', kubeconfig: 'kubeconfig' });
+  expect(INFRA_OUTPUTS).toEqual({ clusterId: 'cluster_id', apiAddress: 'api_address', ingressIp: 'ingress_ip', hubUrl: 'hub_url', hubUrls: 'hub_urls', homeVolumeIds: 'home_volume_ids', kubeconfig: 'kubeconfig' });
 });
 
 test('the outputs file of a hub is <root>/outputs/<hub>.json', () => {

@@ -39,7 +39,8 @@ charts.test.each(pins)("%s: the recorded kubeVersion is the archive's Chart.yaml
   const chartYaml = execFileSync('tar', ['-xzOf', archive, `${pin.name}/Chart.yaml`], { encoding: 'utf8' });
   const chart = parse(chartYaml) as { name: string; version: string; kubeVersion?: string };
   expect({ name: chart.name, version: chart.version }).toEqual({ name: pin.name, version: pin.version });
-  expect(pin.kubeVersion).toBe(chart.kubeVersion);
+  // A chart whose Chart.yaml sets none is pinned with '*' (any version).
+  expect(pin.kubeVersion).toBe(chart.kubeVersion ?? '*');
 });
 
 describe("a project's charts.yaml", () => {
@@ -82,11 +83,11 @@ describe("a project's charts.yaml", () => {
   });
 
   test.each([
-    ['an unknown chart', 'traefk:\n  name: traefik\n', /^charts\.yaml:1: unknown chart "traefk" \(use only certManager, ingressNginx, traefik, jupyterhub\)$/],
+    ['an unknown chart', 'traefk:\n  name: traefik\n', /^charts\.yaml:1: unknown chart "traefk" \(use only certManager, ingressNginx, traefik, jupyterhub, homeNfs\)$/],
     ['a pin without its kubeVersion', newerTraefik.replace(/ {2}kubeVersion.*\n/, ''), /^charts\.yaml:2: traefik\.kubeVersion: is required .*\(set it as the chart's Chart\.yaml says \(helm show chart/],
     ['a kubeVersion that is no range', newerTraefik.replace(">=1.26.0-0", 'kubernetes 1.26'), /^charts\.yaml:5: traefik\.kubeVersion: must be a semver range.*\(set it as the chart's Chart\.yaml says/],
     ['a version that is no exact version (a path in the archive name)', newerTraefik.replace('41.4.0', '../41'), /^charts\.yaml:4: traefik\.version: must be an exact chart version, e\.g\. 41\.3\.0 or v1\.21\.1 \(/],
-    ['a repository that is not http(s)', newerTraefik.replace('https://charts.example.test/traefik', 'file:///tmp/charts'), /^charts\.yaml:3: traefik\.repository: must be the http\(s\) URL of a Helm repository \(/],
+    ['a repository that is not http(s) or oci', newerTraefik.replace('https://charts.example.test/traefik', 'file:///tmp/charts'), /^charts\.yaml:3: traefik\.repository: must be the http\(s\) URL of a Helm repository or an oci:\/\/ registry path \(/],
     ['an unknown field', `${newerTraefik}  digest: abc\n`, /^charts\.yaml:2: traefik: unknown field "digest" \(use only name, repository, version, kubeVersion\)$/],
   ])('rule: %s is one line naming charts.yaml, the field and the fix', (_what, text, line) => {
     const found = problems(project(text));

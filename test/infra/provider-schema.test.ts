@@ -150,6 +150,7 @@ describe('provider schema file (terraform-provider-openstack 3.4 facts)', () => 
     expect(Object.keys(schemaFile.provider_schemas)).toEqual(['registry.terraform.io/terraform-provider-openstack/openstack']);
     expect(Object.keys(schema).sort()).toEqual(['data_source_schemas', 'provider', 'resource_schemas']);
     expect(Object.keys(schema.resource_schemas).sort()).toEqual([
+      'openstack_blockstorage_volume_v3',
       'openstack_containerinfra_cluster_v1',
       'openstack_containerinfra_nodegroup_v1',
       'openstack_dns_recordset_v2',

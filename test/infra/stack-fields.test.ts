@@ -10,6 +10,7 @@ import * as path from 'path';
 import { parse } from 'yaml';
 import { defineHub } from '../../model/hub';
 import { OPENSTACK_DATA_TYPES, OPENSTACK_RESOURCE_TYPES } from '../../infra/openstack-resources';
+import { BlockstorageVolumeV3 } from '../../imports/providers/openstack/blockstorage-volume-v3';
 import { ContainerinfraClusterV1 } from '../../imports/providers/openstack/containerinfra-cluster-v1';
 import { ContainerinfraNodegroupV1 } from '../../imports/providers/openstack/containerinfra-nodegroup-v1';
 import { DataOpenstackContainerinfraClustertemplateV1 } from '../../imports/providers/openstack/data-openstack-containerinfra-clustertemplate-v1';
@@ -83,6 +84,7 @@ test('rule: the resource and data source types jhm reads stacks by are the bindi
     nodeGroup: ContainerinfraNodegroupV1.tfResourceType,
     floatingIp: NetworkingFloatingipV2.tfResourceType,
     recordSet: DnsRecordsetV2.tfResourceType,
+    homeVolume: BlockstorageVolumeV3.tfResourceType,
   });
   expect(OPENSTACK_DATA_TYPES).toEqual({
     clusterTemplate: DataOpenstackContainerinfraClustertemplateV1.tfResourceType,

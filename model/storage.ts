@@ -1,0 +1,74 @@
+/**
+ * Where a hub's users keep their home folders (`jupyterhub.storage` of a hub file):
+ *
+ * - `perUser` (the default): a Cinder volume per user, made by the cluster's storage class when
+ *   the user's server first starts (z2jh's dynamic storage; `singleuser.storageCapacity` and
+ *   `storageClass` size and place it);
+ * - `shared`: one Cinder volume per hub, made by the cluster's Terraform stack
+ *   (`infra/home-volume.ts`) and served over NFS in the hub's namespace by 2i2c's
+ *   jupyterhub-home-nfs chart, which gives each user a folder (z2jh's static storage with a
+ *   `subPath` per user) and enforces a hard quota per folder.
+ *
+ * Sizes are whole GiB (Cinder sizes volumes in GiB; the quota enforcer counts GiB).
+ */
+import { z } from 'zod';
+
+/** `<n>Gi` or `<n>Ti`, a whole number: Cinder's unit is the GiB. */
+const GIB_SIZE = /^([1-9][0-9]*)(Gi|Ti)$/;
+
+const gibSize = (what: string, example: string) => z.string().regex(GIB_SIZE, `must be a whole number of Gi or Ti, e.g. ${example} (${what})`);
+
+/** The GiB of a size the schema accepted (`500Gi` → 500, `1Ti` → 1024). */
+export function gibOf(size: string): number {
+  const m = GIB_SIZE.exec(size);
+  if (m === null) throw new Error(`gibOf: ${JSON.stringify(size)} is not a size of whole Gi or Ti`);
+  return Number(m[1]) * (m[2] === 'Ti' ? 1024 : 1);
+}
+
+const perUserSchema = z
+  .object({
+    type: z.literal('perUser'),
+  })
+  .strict()
+  .describe('A Cinder volume per user, made when the user\'s server first starts (sized by singleuser.storageCapacity).');
+
+const sharedSchema = z
+  .object({
+    type: z.literal('shared'),
+    size: gibSize('the size of the one Cinder volume every home folder is on', '500Gi').describe('Size of the hub\'s one home volume, e.g. 500Gi: grows in place, never shrinks.'),
+    quota: gibSize('the most each user\'s home folder may hold', '10Gi').describe('Most each user\'s home folder may hold (a hard XFS quota), e.g. 10Gi.'),
+    courseFolder: z.boolean().default(false).describe('A shared/ folder every user reads and the instructors write (its mounts come with the course-folder work; accepted and checked now).'),
+  })
+  .strict()
+  // The refinement runs even when a size is not valid (zod reports that one at its own field).
+  .refine((s) => !GIB_SIZE.test(s.quota) || !GIB_SIZE.test(s.size) || gibOf(s.quota) <= gibOf(s.size), { path: ['quota'], message: 'is larger than size: one user could fill the whole volume; make quota at most size' })
+  .describe('One Cinder volume for the hub, served over NFS with a folder and a hard quota per user (2i2c\'s jupyterhub-home-nfs chart).');
+
+/** `jupyterhub.storage` of a hub file. */
+export const storageSchema = z
+  .discriminatedUnion('type', [perUserSchema, sharedSchema])
+  .default({ type: 'perUser' })
+  .describe('Where users\' home folders live: perUser (a volume each, the default) or shared (one volume for the hub, over NFS, with a quota per user).');
+
+export type StorageFile = z.infer<typeof storageSchema>;
+
+/** The resolved storage of a hub. */
+export type HubStorage =
+  | { readonly type: 'perUser' }
+  | {
+      readonly type: 'shared';
+      /** Size of the home volume, GiB. */
+      readonly sizeGiB: number;
+      /** Hard quota of each user's folder, GiB. */
+      readonly quotaGiB: number;
+      readonly courseFolder: boolean;
+    };
+
+/** The resolved storage of `file`. */
+export function resolveStorage(file: StorageFile): HubStorage {
+  if (file.type === 'perUser') return { type: 'perUser' };
+  return { type: 'shared', sizeGiB: gibOf(file.size), quotaGiB: gibOf(file.quota), courseFolder: file.courseFolder };
+}
+
+/** The field of a hub file that chooses the storage (messages name it). */
+export const STORAGE_FIELD = 'jupyterhub.storage';
