@@ -26,9 +26,9 @@ function project(outputs?: unknown): string {
 const HUB = { name: 'course-a', source: 'hubs/course-a.yaml' };
 const FAKE_ID = '00000000-0000-4000-8000-0000000000aa';
 /** The id read from `root`, or the one line the error prints. */
-const read = (root: string): string => {
+const read = (root: string, cluster = 'fleet'): string => {
   try {
-    return readHomeVolumeId(root, 'fleet', HUB, 'jupyterhub.storage');
+    return readHomeVolumeId(root, cluster, HUB, 'jupyterhub.storage');
   } catch (e) {
     if (!isUserError(e)) throw e;
     return `error: ${formatDiagnostic(e)}`;
@@ -50,4 +50,10 @@ test('rule: the recorded id is read from home_volume_ids; one that is not a volu
   expect(read(project({ fleet: { home_volume_ids: { 'course-a': FAKE_ID } } }))).toBe(FAKE_ID);
   expect(read(project({ fleet: { home_volume_ids: { 'course-a': 'not-an-id' } } }))).toMatch(/^error: outputs\/fleet\.json: fleet\.home_volume_ids\.course-a: is "not-an-id", not a Cinder volume id/);
   expect(read(project({ fleet: { home_volume_ids: ['x'] } }))).toMatch(/fleet\.home_volume_ids: must be an object of hub names to volume ids/);
+});
+
+test('rule: docs/shared-storage.md quotes the error as jhm prints it', () => {
+  const guide = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'shared-storage.md'), 'utf8');
+  const quoted = /```text\n(error: [^\n]*)\n```/.exec(guide)?.[1];
+  expect(quoted).toBe(read(project(), 'shared'));
 });
