@@ -84,7 +84,6 @@ const partialSchema = fileSchema(true);
 
 /** The GitHub client secret: `jhm secrets --github-client-secret-stdin` sets it, and its placeholder comment. */
 const CLIENT_SECRET = FIELDS.find((f) => fieldName(f) === 'github.clientSecret')!;
-const CLIENT_SECRET_PATH = CLIENT_SECRET.file;
 
 /** Absolute path of hub `hubName`'s secrets file under `root`. */
 export function secretsFilePath(root: string, hubName: string): string {
@@ -207,6 +206,17 @@ export interface EnsureSecretsOptions {
    * @default - none: a commented placeholder tells the user to fill it in
    */
   readonly githubClientSecret?: string;
+  /**
+   * The client secret of the hub's login (`github`, `cilogon` or `generic`, whichever
+   * `jupyterhub.auth.type` says), stored as `githubClientSecret` is.
+   * @default - none
+   */
+  readonly clientSecret?: string;
+}
+
+/** The client secret field of `hub`'s login (GitHub's, CILogon's or the generic provider's); undefined for a login without one. */
+export function loginClientSecretField(hub: Hub): SecretField | undefined {
+  return FIELDS.find((f) => f.generate === undefined && f.file[1] === 'clientSecret' && fieldApplies(f, hub));
 }
 
 /** What `ensureSecrets` did. */
@@ -305,17 +315,23 @@ export function ensureSecrets(root: string, hub: Hub, opts: EnsureSecretsOptions
     changed = true;
   };
 
-  if (opts.githubClientSecret !== undefined) {
-    const given = opts.githubClientSecret.trim();
+  const loginField = opts.clientSecret !== undefined ? loginClientSecretField(hub) : CLIENT_SECRET;
+  if (opts.clientSecret !== undefined && loginField === undefined) {
+    throw new UserError(`hub ${hub.name} logs in with ${hub.jupyterhub.auth.type}, which has no client secret`, { fix: 'leave the client secret out' });
+  }
+  const givenSecret = opts.clientSecret ?? opts.githubClientSecret;
+  if (givenSecret !== undefined && loginField !== undefined) {
+    const given = givenSecret.trim();
+    const whose = loginField === CLIENT_SECRET ? 'GitHub' : hub.jupyterhub.auth.type === 'cilogon' ? 'CILogon' : 'OAuth';
     if (!noWhitespace.test(given)) {
-      throw new UserError('the GitHub client secret given is empty or contains spaces', { fix: 'pass the client secret exactly as GitHub shows it' });
+      throw new UserError(`the ${whose} client secret given is empty or contains spaces`, { fix: `pass the client secret exactly as ${whose === 'OAuth' ? 'the provider' : whose} shows it` });
     }
-    if (!isSet(CLIENT_SECRET_PATH)) {
-      add(CLIENT_SECRET_PATH, given);
-    } else if (doc.getIn([...CLIENT_SECRET_PATH]) !== given) {
+    if (!isSet(loginField.file)) {
+      add(loginField.file, given);
+    } else if (doc.getIn([...loginField.file]) !== given) {
       throw new UserError('already set to another value; jhm secrets never overwrites a secret', {
         file: display,
-        field: CLIENT_SECRET_PATH.join('.'),
+        field: loginField.file.join('.'),
         fix: encrypted ? `edit the file with sops to change it: sops edit ${display}` : 'edit the file by hand to change it',
       });
     }

@@ -35,12 +35,20 @@ function clientSecretFrom(opts: { githubClientSecretStdin?: boolean }): string |
   return process.env.JHM_GITHUB_CLIENT_SECRET || undefined;
 }
 
+/** The login's client secret (GitHub, CILogon or an OAuth provider) from stdin (`--client-secret-stdin`). */
+function loginClientSecretFromStdin(): string {
+  const text = fs.readFileSync(0, 'utf8').trim();
+  if (!text) throw new UserError('no client secret on standard input', { fix: 'pipe it in, e.g. jhm secrets <hub> --client-secret-stdin < file' });
+  return text;
+}
+
 /** How many age recipients, in words. */
 const recipientCount = (n: number): string => `${n} age recipient${n === 1 ? '' : 's'}`;
 
-async function writeSecrets(root: string, hub: Hub, opts: { githubClientSecretStdin?: boolean }): Promise<void> {
+async function writeSecrets(root: string, hub: Hub, opts: { githubClientSecretStdin?: boolean; clientSecretStdin?: boolean }): Promise<void> {
   const { ensureSecrets, secretsFilePath } = await import('../../project/secrets');
-  const { created, written, recipients, staleRecipients, missing } = ensureSecrets(root, hub, { githubClientSecret: clientSecretFrom(opts) });
+  const given = opts.clientSecretStdin ? { clientSecret: loginClientSecretFromStdin() } : { githubClientSecret: clientSecretFrom(opts) };
+  const { created, written, recipients, staleRecipients, missing } = ensureSecrets(root, hub, given);
   const file = path.relative(root, secretsFilePath(root, hub.name));
   const how = recipients === undefined ? 'mode 0600, git-ignored' : `encrypted for ${recipientCount(recipients.length)} of .sops.yaml; commit it with: git add -f ${file}`;
   if (created.length > 0) success(`${file}: added ${created.join(', ')} (${how})`);
@@ -48,7 +56,8 @@ async function writeSecrets(root: string, hub: Hub, opts: { githubClientSecretSt
   else info(`${file}: complete, nothing changed`);
   // A plain file says it in a comment; an encrypted file has none.
   if (recipients !== undefined && missing.length > 0) {
-    info(`${file}: ${missing.join(', ')} not set yet; pipe the GitHub client secret in with: jhm secrets ${hub.name} --github-client-secret-stdin < file`);
+    const pipe = hub.jupyterhub.auth.type === 'github' ? `the GitHub client secret in with: jhm secrets ${hub.name} --github-client-secret-stdin` : `the client secret in with: jhm secrets ${hub.name} --client-secret-stdin`;
+    info(`${file}: ${missing.join(', ')} not set yet; pipe ${pipe} < file`);
   }
   if (staleRecipients) info(`${file}: encrypted for other recipients than .sops.yaml names; to encrypt it for them, run: jhm secrets --update-recipients`);
 }
@@ -280,14 +289,16 @@ export function registerInitCommands(program: Command): void {
     )
     .argument('[hub]', 'hub name (not with --update-recipients)')
     .option('--github-client-secret-stdin', 'read the GitHub client secret from standard input (else JHM_GITHUB_CLIENT_SECRET)', false)
+    .option('--client-secret-stdin', "read the client secret of the hub's login (GitHub, CILogon or an OAuth provider) from standard input", false)
     .option(
       '--update-recipients',
       'instead, write every secrets file again for the age recipients .sops.yaml names now, with a new data key (decrypting with your key; a plain file a rule covers is encrypted); run it after changing the recipients',
       false,
     )
-    .action(async (hubName: string | undefined, opts: { githubClientSecretStdin: boolean; updateRecipients: boolean }, cmd: Command) => {
+    .action(async (hubName: string | undefined, opts: { githubClientSecretStdin: boolean; clientSecretStdin: boolean; updateRecipients: boolean }, cmd: Command) => {
+      if (opts.githubClientSecretStdin && opts.clientSecretStdin) cmd.error('error: give --client-secret-stdin or --github-client-secret-stdin, not both', { exitCode: 2 });
       if (opts.updateRecipients) {
-        if (hubName !== undefined || opts.githubClientSecretStdin) cmd.error('error: --update-recipients takes no hub and no other option (it writes every secrets file)', { exitCode: 2 });
+        if (hubName !== undefined || opts.githubClientSecretStdin || opts.clientSecretStdin) cmd.error('error: --update-recipients takes no hub and no other option (it writes every secrets file)', { exitCode: 2 });
         await updateRecipients(projectRoot(cmd));
         return;
       }

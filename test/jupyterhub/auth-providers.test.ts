@@ -10,7 +10,8 @@ import { jupyterhubValues } from '../../k8s/jupyterhub/values';
 import { UserErrors } from '../../model/errors';
 import { loginWarnings } from '../../model/login-rules';
 import type { HubSecrets } from '../../model/secret-fields';
-import { at, exampleWith, FAKE_SECRETS, z2jhSchema, z2jhSchemaErrors } from './support';
+import { ensureSecrets, loadSecrets } from '../../project/secrets';
+import { at, dummyHub, exampleWith, FAKE_SECRETS, tempRoot, z2jhSchema, z2jhSchemaErrors } from './support';
 
 const CILOGON = {
   type: 'cilogon',
@@ -176,6 +177,26 @@ describe('authentication beside GitHub', () => {
     expect(nobody({ ...GENERIC, allowedGroups: [], adminGroups: [] })).toEqual([expect.stringContaining('OAuth login')]);
     expect(nobody(GENERIC)).toEqual([]);
     expect(nobody({ type: 'github', clientId: 'x', adminTeams: ['my-course:instructors'] })).toEqual([]);
+  });
+
+  test('rule: the CILogon and generic client secrets live in the secrets file like GitHub\'s: jhm secrets says which is missing, stores the one given, and a hub needs it', () => {
+    for (const [auth, field] of [[CILOGON, 'cilogon.clientSecret'], [GENERIC, 'generic.clientSecret']] as const) {
+      const hub = hubWithAuth(auth);
+      const root = tempRoot();
+      expect(ensureSecrets(root, hub).missing).toEqual([field]);
+      let refused = '';
+      try {
+        loadSecrets(root, hub);
+      } catch (e) {
+        refused = (e as UserErrors).format();
+      }
+      expect(refused).toContain(`${field}: is not set`);
+      const result = ensureSecrets(root, hub, { clientSecret: 'not-a-real-secret' });
+      expect([result.created, result.missing]).toEqual([[field], []]);
+      const [section] = field.split('.');
+      expect((loadSecrets(root, hub) as unknown as Record<string, unknown>)[section]).toEqual({ clientSecret: 'not-a-real-secret' });
+    }
+    expect(() => ensureSecrets(tempRoot(), dummyHub(), { clientSecret: 'not-a-real-secret' })).toThrow('logs in with dummy, which has no client secret');
   });
 
   test('rule: group lists need groupsClaim; a team is "org:team"; an identity provider strips a domain or prefixes, not both', () => {
