@@ -26,7 +26,7 @@ function setUpTerraform(rules = TERRAFORM_OK) {
 
 const mode = (file: string) => fs.statSync(file).mode & 0o777;
 
-describe('jhm kubeconfig', () => {
+describe('rule: jhm kubeconfig writes the cluster\'s kubeconfig only readable by its owner and prints only the export line; what is not a kubeconfig is refused in one line, writing nothing', () => {
   test('writes the kubeconfig output to .jhm/kubeconfig/<hub>.yaml with mode 0600 and prints only the export line', async () => {
     writeStack(project);
     setUpTerraform();
@@ -153,7 +153,7 @@ describe('jhm kubeconfig', () => {
   });
 });
 
-describe('private files (writeFileAtomicSync with private: true)', () => {
+describe('rule: a private file (writeFileAtomicSync with private: true) is never readable by others, not even while it is written', () => {
   test('the file is 0600 before its first byte is written, whatever the umask', () => {
     const dir = fs.mkdtempSync(path.join(project.root, 'private-'));
     const file = path.join(dir, 'secret.yaml');

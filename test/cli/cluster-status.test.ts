@@ -68,7 +68,7 @@ const services = (ips: readonly string[], loadBalancerIP: string | undefined = F
     ],
   });
 
-describe('jhm status', () => {
+describe('rule: jhm status checks outputs, DNS, reachability and the certificate, one line each: a failed check fails the command (exit 1), a skipped one says why', () => {
   test('every check passes: one ok line each, exit 0', async () => {
     writeOutputs();
     setUpKubectl([{ when: ['get', 'certificates.cert-manager.io'], stdout: certificates(true) }, { when: ['get', 'services'], stdout: services([FAKE_INGRESS_IP]) }]);
@@ -291,7 +291,7 @@ describe('jhm status: the ingress Service\'s external IP (issue 12, item 4)', ()
   });
 });
 
-describe('the real probes fail fast instead of hanging', () => {
+describe('rule: the real probes fail fast instead of hanging', () => {
   test('resolve4 gives up after its timeout when the name server never answers', async () => {
     const silent = dgram.createSocket('udp4');
     await new Promise<void>((res) => silent.bind(0, '127.0.0.1', () => res()));

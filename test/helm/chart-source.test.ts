@@ -26,7 +26,7 @@ async function chartsCopy(dir: string): Promise<string> {
   return dest;
 }
 
-describe('chart archives', () => {
+describe('rule: a chart archive comes from JHM_CHARTS_DIR, the cache or a download, is recorded in the lock on first use and used only when it matches it', () => {
   test('offline and nowhere to be found: one UserError naming the archive, where to put it and its repository', async () => {
     const dir = tempDir();
     const chartsDir = path.join(dir, 'empty-charts');

@@ -7,7 +7,7 @@ import { countingHelm, realHelm, removeTempDirs, tempDir } from './helpers';
 
 afterAll(removeTempDirs);
 
-describe('helm binary resolution', () => {
+describe('rule: jhm runs the helm of JHM_HELM, else the PATH\'s, else the npm package\'s; a missing or failing helm is one line', () => {
   test('JHM_HELM is used when set, even with another helm on PATH', async () => {
     const dir = tempDir();
     const named = countingHelm(dir, await realHelm(), 'named-helm');
