@@ -5,8 +5,10 @@
  *   cluster's Secrets files (`dist/<cluster>/secrets/<wave file>`), each file is written there
  *   encrypted with sops for the rule's recipients (`encryptSopsManifests`: only the values under
  *   `data` and `stringData` encrypted), committed with the manifests, and no clear copy is written
- *   (`dist-secrets/<cluster>/` is left without jhm's files). Without such a rule, the Secrets go in
- *   clear to the git-ignored `dist-secrets/<cluster>/`, as before.
+ *   (`dist-secrets/<cluster>/` is left without jhm's files). The namespaces file of
+ *   `dist-secrets/` (no Secret in it) is not written there: the manifests beside it hold the same
+ *   Namespaces. Without such a rule, the Secrets go in clear to the git-ignored
+ *   `dist-secrets/<cluster>/`, as before.
  * - **Stable.** sops output differs on every encryption (new data key, IVs, age stanzas), so an
  *   encrypted file whose decrypted objects, header and recipients equal the new ones is kept as it
  *   is (its bytes): a re-synth of unchanged input changes nothing in git. Comparing needs the
@@ -147,6 +149,9 @@ export function finishClusterOutput(root: string, result: ClusterManifestResult,
       const file = layout.encryptedSecretsFile(cluster, name);
       const committed = readIfExists(file);
       const display = path.relative(root, file).split(path.sep).join('/');
+      // A file without a Secret (the namespaces of dist-secrets/, so that folder applies on its own)
+      // is not written: beside the manifests it would repeat their Namespaces in the kustomization.
+      if (filled !== undefined && !splitManifestFile(filled).objects.some((o) => o.kind === 'Secret')) continue;
       if (filled !== undefined) encrypted.set(name, stableEncryption(filled, recipients.get(name)!, committed, display, env));
       else if (committed !== undefined) encrypted.set(name, committed);
     } else if (filled !== undefined) {

@@ -9,7 +9,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { UserError, UserErrors } from '../model/errors';
-import { OUTPUT_DIRS, PROJECT_PATHS } from '../project/layout';
+import { ENCRYPTED_SECRETS_DIR, OUTPUT_DIRS, PROJECT_PATHS } from '../project/layout';
 import { readInputFile } from '../project/input-file';
 import { clusterFolders, Finding, preflight, PreflightFiles } from '../k8s/preflight';
 import { listFiles } from './output';
@@ -57,7 +57,9 @@ export function checkClusterFolder(root: string, cluster: string): ClusterManife
   if (dist === undefined) throw new UserError(`no folder ${distDir}`, { fix: `run jhm synth ${cluster}, or name a folder of ${OUTPUT_DIRS.dist}/` });
   const secrets = readFolder(root, secretsDir);
   const files: PreflightFiles = { dist, secrets };
-  return { cluster, findings: preflight(files, { distDir, secretsDir }), files: dist.size + (secrets?.size ?? 0), secretsChecked: secrets !== undefined };
+  // Secrets committed encrypted beside the manifests (`dist/<cluster>/secrets/`) are read with them (their names need no key).
+  const encrypted = [...dist.keys()].some((f) => f.startsWith(`${ENCRYPTED_SECRETS_DIR}/`));
+  return { cluster, findings: preflight(files, { distDir, secretsDir }), files: dist.size + (secrets?.size ?? 0), secretsChecked: secrets !== undefined || encrypted };
 }
 
 /** Every folder under `dist/` (not hidden), sorted. */

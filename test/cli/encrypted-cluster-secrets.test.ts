@@ -5,6 +5,7 @@
  * cluster reads only that hub's secrets file). The independent reader is the `sops-age` package;
  * keys are throwaway ones made per run, secret values the test project's fake ones.
  */
+import { spawnSync } from 'child_process';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -16,6 +17,7 @@ import { loadHubs } from '../../project/load';
 import { loadSecrets, secretValues } from '../../project/secrets';
 import { decryptSopsManifests } from '../../project/sops';
 import { ageKeygen } from '../../project/sops-age';
+import { which } from '../../base/tools';
 import { exampleProject, readTree, removeProjects, TestProject } from '../support/project';
 
 afterAll(removeProjects);
@@ -104,8 +106,9 @@ describe('a cluster\'s Secrets encrypted with sops in dist/<cluster>/secrets/', 
     expect(encrypted.code).toBe(0);
   }, 240_000);
 
-  test('rule: each Secrets file is written encrypted to dist/<cluster>/secrets/<same name>, and no clear copy remains (only jhm\'s own clear files are removed)', () => {
-    expect([...project.tree('dist/shared/secrets').keys()]).toEqual([...clear.keys()]);
+  test('rule: each Secrets file is written encrypted to dist/<cluster>/secrets/<same name> (not the namespaces file, whose Namespaces dist/ holds), and no clear copy remains (only jhm\'s own clear files are removed)', () => {
+    expect([...project.tree('dist/shared/secrets').keys()]).toEqual([...clear.keys()].filter((n) => !n.startsWith('00-')));
+    expect(objectsOf(clear.get('00-namespaces.yaml')!).map((o) => o.kind)).toEqual(['Namespace', 'Namespace']);
     expect([...project.tree('dist-secrets/shared').keys()]).toEqual(['notes.txt']);
     expect(project.tree('dist-secrets/example').size).toBe(0);
     expect([...project.tree('dist/example/secrets').keys()].length).toBeGreaterThan(0);
@@ -142,6 +145,27 @@ describe('a cluster\'s Secrets encrypted with sops in dist/<cluster>/secrets/', 
     expect(errorLines(run.stderr)).toEqual([]);
     expect(run.code).toBe(0);
   }, 120_000);
+
+  test('rule: jhm validate --manifests checks the Secret references against the encrypted Secrets, without a key', async () => {
+    const run = await jhmAs(project, undefined, 'validate', '--manifests', 'shared');
+    expect(errorLines(run.stderr)).toEqual([]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).not.toContain('references to Secrets');
+  }, 60_000);
+
+  test('rule: kubectl kustomize builds the cluster folder with its encrypted Secrets (each object once, with its sops mapping)', () => {
+    if (which('kubectl') === undefined) {
+      process.stderr.write('test/cli/encrypted-cluster-secrets.test.ts: the kubectl kustomize check skipped: kubectl is not on PATH\n');
+      return;
+    }
+    const built = spawnSync('kubectl', ['kustomize', project.path('dist/shared')], { encoding: 'utf8', timeout: 60_000 });
+    expect(built.stderr).toBe('');
+    expect(built.status).toBe(0);
+    const secrets = objectsOf(built.stdout).filter((o) => o.kind === 'Secret');
+    const expected = [...clear.values()].flatMap(objectsOf).filter((o) => o.kind === 'Secret');
+    expect(secrets).toHaveLength(expected.length);
+    for (const o of secrets) expect(o.sops).toBeDefined();
+  }, 60_000);
 
   test('rule: no secret value is in clear (nor base64-encoded) in dist/, cdktf.out/ or .jhm/', () => {
     const needles = clearSecretNeedles(project);
