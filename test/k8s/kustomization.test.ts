@@ -11,6 +11,8 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
+import { decryptSops } from 'sops-age';
+import { ageKeygen } from '../../project/sops-age';
 import { which } from '../../base/tools';
 import { expectedResources, isManifestFile, KUSTOMIZATION_FILE, kustomizationResources, kustomizationText } from '../../k8s/kustomization';
 import { preflight } from '../../k8s/preflight';
@@ -207,6 +209,43 @@ describe('a synthesized project', () => {
       expect(built).toEqual(waveObjects);
     }
   }, 180_000);
+});
+
+describe('a project whose Secrets are committed encrypted (.sops.yaml names age recipients for dist/<cluster>/secrets/)', () => {
+  const key = ageKeygen();
+  let encrypted: TestProject;
+  let plain: TestProject;
+  beforeAll(async () => {
+    [encrypted, plain] = [await exampleProject(), await exampleProject()];
+    // The same secrets files in both, so the decrypted Secrets must equal the clear ones.
+    for (const [file, text] of plain.tree('secrets')) encrypted.write(`secrets/${file}`, text);
+    encrypted.write('.sops.yaml', `creation_rules:\n  - path_regex: ^dist/[^/]+/secrets/[^/]+\\.yaml$\n    age: ${key.recipient}\n`);
+    await encrypted.synth();
+    await plain.synth();
+  }, 240_000);
+
+  withKubectl('rule: kubectl kustomize dist/<cluster> builds with the encrypted Secrets listed, and decrypted (each object alone, as Flux does) they are every Secret the hubs need: those a synth without recipients writes to dist-secrets/', async () => {
+    for (const cluster of ['shared', 'example']) {
+      expect(encrypted.tree(`dist/${cluster}`).size).toBeGreaterThan(plain.tree(`dist/${cluster}`).size);
+      const r = spawnSync(KUBECTL!, ['kustomize', encrypted.path(`dist/${cluster}`)], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, timeout: 120_000 });
+      expect({ cluster, status: r.status, stderr: r.stderr }).toEqual({ cluster, status: 0, stderr: '' });
+      const docs = parseAllDocuments(r.stdout).map((d) => d.toJS() as { kind: string; metadata: { namespace?: string; name: string } });
+      const id = (o: { metadata: { namespace?: string; name: string } }) => `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+      const byId = <T extends { metadata: { namespace?: string; name: string } }>(list: T[]) => [...list].sort((x, y) => (id(x) < id(y) ? -1 : 1));
+      const decrypted: unknown[] = [];
+      for (const doc of parseAllDocuments(r.stdout).filter((_d, i) => docs[i].kind === 'Secret')) {
+        const { sops: _meta, ...object } = (await decryptSops(doc.toString(), { secretKey: key.identity, fileType: 'yaml' })) as Record<string, unknown>;
+        decrypted.push(object);
+      }
+      const clear = [...plain.tree(`dist-secrets/${cluster}`)].flatMap(([, text]) => parseAllDocuments(text).map((d) => d.toJS() as { kind: string; metadata: { namespace?: string; name: string } })).filter((o) => o?.kind === 'Secret');
+      expect(clear.length).toBeGreaterThan(0);
+      expect(byId(decrypted as typeof clear)).toEqual(byId(clear));
+      // Everything else is the wave files' objects, the same as without recipients.
+      const others = docs.filter((o) => o.kind !== 'Secret');
+      const plainBuild = spawnSync(KUBECTL!, ['kustomize', plain.path(`dist/${cluster}`)], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, timeout: 120_000 });
+      expect(others).toEqual(parseAllDocuments(plainBuild.stdout).map((d) => d.toJS()));
+    }
+  }, 240_000);
 });
 
 test('rule: the kustomization text is what kustomizationResources lists, after jhm\'s header', () => {
