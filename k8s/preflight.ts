@@ -28,6 +28,13 @@
  * - `scope`: every object of a namespaced kind names its namespace (`kubectl apply` would put one
  *   without into the current context's namespace); which kinds are cluster-scoped comes from
  *   `k8s/helm/scope.ts` and the output's CRDs.
+ * - `storage`: a PersistentVolumeClaim that names its volume (`volumeName`) binds a PersistentVolume
+ *   of the output that allows its access modes and claims no other claim; an NFS PersistentVolume
+ *   whose server is a Service of the cluster (`<service>.<namespace>.svc…`) has that Service, with
+ *   the NFS port 2049; the user servers of a hub with static storage (z2jh's
+ *   `singleuser.storage.static.pvcName` in the ConfigMap of the hub's values, `readable-values.ts`)
+ *   mount a claim of the output in the hub's namespace. Shared home directories rest on all three
+ *   (`k8s/jupyterhub/home-nfs.ts`).
  * - `kustomization`: the folder's `kustomization.yaml` (`k8s/kustomization.ts`), when there, is
  *   jhm's: a Kustomization whose `resources:` list exactly the folder's manifest files, in
  *   apply-wave order, each a file of the folder, and nothing else. It is no manifest
@@ -42,7 +49,7 @@
  * Each finding is one line: file (and line of the object's document), kind, namespace/name, and
  * the missing piece. Each file is parsed once, each object indexed in one pass.
  */
-import { LineCounter, parseAllDocuments, parseDocument } from 'yaml';
+import { LineCounter, parse as parseYaml, parseAllDocuments, parseDocument } from 'yaml';
 import type { Diagnostic } from '../model/diagnostics';
 import { UserError, UserErrors } from '../model/errors';
 import { OUTPUT_DIRS } from '../project/layout';
@@ -50,9 +57,10 @@ import { ScopeTable } from './helm/scope';
 import { expectedResources, isManifestFile, KUSTOMIZATION_API_VERSION, KUSTOMIZATION_FILE, KUSTOMIZATION_KIND } from './kustomization';
 import { apiGroup, identityKey } from './object-identity';
 import { WAVES } from './waves';
+import { HUB_VALUES_CONFIGMAP, VALUES_KEY } from './jupyterhub/readable-values';
 
 /** The rules, by the name their tests carry. */
-export type PreflightRule = 'parse' | 'kustomization' | 'identity' | 'namespace' | 'scope' | 'crd' | 'service-selector' | 'ingress' | 'pod-reference' | 'binding' | 'webhook';
+export type PreflightRule = 'parse' | 'kustomization' | 'identity' | 'namespace' | 'scope' | 'crd' | 'service-selector' | 'ingress' | 'pod-reference' | 'binding' | 'webhook' | 'storage';
 
 /** One problem: an error diagnostic (file, line, `Kind namespace/name` as the field, the missing piece) and its rule. */
 export interface Finding extends Diagnostic {
@@ -255,6 +263,9 @@ const MEMO_MAX_ENTRIES = 20_000;
  */
 const READ_IN_FULL: ReadonlySet<string> = new Set([
   'Service',
+  'PersistentVolume',
+  'PersistentVolumeClaim',
+  'ConfigMap',
   'Ingress',
   'RoleBinding',
   'ClusterRoleBinding',
@@ -548,6 +559,7 @@ export function preflight(files: PreflightFiles, context: PreflightContext): Fin
     if (x.group === '' && x.kind === 'Service') serviceRule(ix, x, findings);
     if (x.group === 'networking.k8s.io' && x.kind === 'Ingress') ingressRule(ix, x, secrets, findings);
     if (x.group === 'rbac.authorization.k8s.io' && (x.kind === 'RoleBinding' || x.kind === 'ClusterRoleBinding')) bindingRule(ix, x, findings);
+    if (x.group === '' && (x.kind === 'PersistentVolumeClaim' || x.kind === 'PersistentVolume' || x.kind === 'ConfigMap')) storageRule(ix, x, findings);
     const t = templateOf(x);
     if (t) podRule(ix, t, secrets, findings);
   }
@@ -607,6 +619,64 @@ function kustomizationRule(text: string, names: readonly string[], file: string,
   }
   for (const f of unplaced) {
     add(undefined, undefined, `${folder}/${f} is not in the kustomization (it lists the files jhm writes), so kubectl apply -k, Flux and Argo CD leave it out`, `move ${f} out of ${folder}, into a kustomization of your own that lists ${folder} under resources`);
+  }
+}
+
+/** The NFS port the `storage` rule expects of an NFS server's Service. */
+const NFS_PORT = 2049;
+/** An NFS server named by its Service's cluster DNS name. */
+const SERVICE_HOST = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.svc(\.cluster\.local)?\.?$/;
+
+function storageRule(ix: Index, x: Located, findings: Finding[]): void {
+  const spec = obj(x.o.spec);
+  if (x.kind === 'PersistentVolumeClaim') {
+    const volumeName = str(spec.volumeName);
+    if (volumeName === undefined) return;
+    const pv = ix.byKey.get(identityKey('', 'PersistentVolume', undefined, volumeName));
+    if (pv === undefined) {
+      findings.push(finding('storage', x.file, x.line, x, `binds the PersistentVolume ${volumeName}, which is not in the output`, 'add the PersistentVolume, or name one of the output in spec.volumeName'));
+      return;
+    }
+    const pvSpec = obj(pv.o.spec);
+    const offered = new Set(arr(pvSpec.accessModes).map(str));
+    const missing = arr(spec.accessModes).map(str).filter((m) => m !== undefined && !offered.has(m));
+    if (missing.length > 0) findings.push(finding('storage', x.file, x.line, x, `asks for ${missing.join(', ')}, which the PersistentVolume ${volumeName} does not allow`, 'give both the same accessModes'));
+    const claimRef = obj(pvSpec.claimRef);
+    const [refName, refNamespace] = [str(claimRef.name), str(claimRef.namespace)];
+    if (refName !== undefined && (refName !== x.name || refNamespace !== x.namespace)) {
+      findings.push(finding('storage', x.file, x.line, x, `binds the PersistentVolume ${volumeName}, which is reserved for the claim ${refNamespace ?? ''}/${refName}`, 'give each claim its own PersistentVolume'));
+    }
+    return;
+  }
+  if (x.kind === 'PersistentVolume') {
+    const server = str(obj(spec.nfs).server);
+    const m = server === undefined ? null : SERVICE_HOST.exec(server);
+    if (m === null) return;
+    const [service, namespace] = [m[1], m[3]];
+    const svc = ix.byKey.get(identityKey('', 'Service', namespace, service));
+    if (svc === undefined) {
+      findings.push(finding('storage', x.file, x.line, x, `mounts the NFS server ${server}, but the Service ${namespace}/${service} is not in the output`, 'add the NFS server\'s release to the output, or name its Service'));
+    } else if (!arr(obj(svc.o.spec).ports).some((p) => obj(p).port === NFS_PORT)) {
+      findings.push(finding('storage', x.file, x.line, x, `mounts the NFS server ${server}, but the Service ${namespace}/${service} has no port ${NFS_PORT}`, `serve NFS on port ${NFS_PORT}`));
+    }
+    return;
+  }
+  // A hub's values (z2jh): with static storage, its user servers mount the claim pvcName.
+  if (x.name !== HUB_VALUES_CONFIGMAP || x.namespace === undefined) return;
+  const text = str(obj(x.o.data)[VALUES_KEY]);
+  if (text === undefined) return;
+  let storage: Json;
+  try {
+    storage = obj(obj(obj(parseYaml(text)).singleuser).storage);
+  } catch {
+    return; // Not YAML: the hub reports it when it starts; no rule here reads further.
+  }
+  if (storage.type !== 'static') return;
+  const claim = str(obj(storage.static).pvcName);
+  if (claim === undefined) {
+    findings.push(finding('storage', x.file, x.line, x, 'gives the user servers static storage without a claim (singleuser.storage.static.pvcName)', 'name the claim they mount'));
+  } else if (!exists(ix, '', 'PersistentVolumeClaim', x.namespace, claim)) {
+    findings.push(finding('storage', x.file, x.line, x, `has the user servers mount the claim ${x.namespace}/${claim}, which is not in the output`, 'add the claim, or name one of the output'));
   }
 }
 

@@ -38,6 +38,8 @@ const synth = (project: TestProject) => project.synth({ helm: { chartsDir: real.
 
 real.describe('a shared hub rendered from the real charts', () => {
   let project: TestProject;
+  let dist: Map<string, string>;
+  let secrets: Map<string, string>;
   beforeAll(async () => {
     project = await sharedProject();
   }, 120_000);
@@ -51,8 +53,8 @@ real.describe('a shared hub rendered from the real charts', () => {
   test('rule: with the id recorded, the hub\'s wave file holds the NFS server on that volume, the users\' NFS volume and claim, and z2jh\'s static storage; no preflight finding', async () => {
     project.write('outputs/fleet.json', JSON.stringify({ fleet: { ingress_ip: '192.0.2.10', home_volume_ids: { 'course-a': FAKE_VOLUME_ID } } }));
     await synth(project);
-    const dist = project.tree('dist/fleet');
-    const secrets = project.tree('dist-secrets/fleet');
+    dist = project.tree('dist/fleet');
+    secrets = project.tree('dist-secrets/fleet');
     const a = objectsOf(dist.get('05-jupyterhub-course-a.yaml')!);
     // The chart's side: its PersistentVolume is the Cinder volume by id, its claim binds it, its Service serves NFS.
     expect(find(a, 'PersistentVolume', 'course-a-home-nfs-home-nfs')?.spec.csi).toEqual({ driver: 'cinder.csi.openstack.org', fsType: 'xfs', volumeHandle: FAKE_VOLUME_ID });
@@ -72,4 +74,32 @@ real.describe('a shared hub rendered from the real charts', () => {
     expect(b).not.toMatch(/home-nfs|pvcName: homes|type: static/);
     expect(preflight({ dist, secrets }, clusterFolders('fleet'))).toEqual([]);
   }, 180_000);
+
+  /** The storage findings of the output with `edit` made to the shared hub's wave file. */
+  const storageFindings = (edit: (text: string) => string): string[] => {
+    const file = '05-jupyterhub-course-a.yaml';
+    const edited = new Map(dist);
+    const text = edit(dist.get(file)!);
+    expect(text).not.toBe(dist.get(file));
+    edited.set(file, text);
+    return preflight({ dist: edited, secrets }, clusterFolders('fleet'))
+      .filter((f) => f.rule === 'storage')
+      .map((f) => `${f.field}: ${f.message}`);
+  };
+
+  test('rule (preflight storage): a claim binds a PersistentVolume of the output', () => {
+    expect(storageFindings((t) => t.replace('volumeName: course-a-home-nfs-home-nfs', 'volumeName: course-a-gone'))).toEqual([
+      'PersistentVolumeClaim course-a/home-nfs: binds the PersistentVolume course-a-gone, which is not in the output',
+    ]);
+  });
+
+  test('rule (preflight storage): the NFS server a PersistentVolume mounts is a Service of the output with port 2049', () => {
+    expect(storageFindings((t) => t.replace('server: home-nfs.course-a.svc.cluster.local', 'server: nfs.course-a.svc.cluster.local'))).toEqual([
+      'PersistentVolume course-a-homes: mounts the NFS server nfs.course-a.svc.cluster.local, but the Service course-a/nfs is not in the output',
+    ]);
+  });
+
+  test('rule (preflight storage): the user servers mount a claim of the output', () => {
+    expect(storageFindings((t) => t.replace(/pvcName: homes\b/, 'pvcName: homes-gone'))).toEqual(['ConfigMap course-a/hub-values: has the user servers mount the claim course-a/homes-gone, which is not in the output']);
+  });
 });
