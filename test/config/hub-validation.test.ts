@@ -48,11 +48,11 @@ function loadText(text: string, name = 'bad'): Hub | UserError[] {
   }
 }
 
-test('the example hub is valid (the base of every case below)', () => {
+test('rule: the example hub is valid (the base of every case below, so each refusal is the edit\'s)', () => {
   expect(defineHub('example', base()).name).toBe('example');
 });
 
-describe('rejected inputs', () => {
+describe('rule: a hub file with any of these is refused, with one error line naming the file and the field', () => {
   test('an even number of control-plane nodes', () => {
     const h = base();
     h.cluster.masterCount = 2;
@@ -135,7 +135,7 @@ describe('rejected inputs', () => {
     expect(errorsOf(h)).toEqual([expect.stringMatching(/jupyterhub\.auth\.type: "dummy" lets anyone log in and is for tests only; it is refused for the public zone/)]);
   });
 
-  test('dummy authentication is accepted under a reserved test zone', () => {
+  test('(the exception: dummy authentication under a reserved test zone is accepted)', () => {
     const h = base();
     h.jupyterhub.auth = { type: 'dummy' };
     h.dns.zone = 'hubs.test.';
@@ -185,7 +185,7 @@ describe('rejected inputs', () => {
   });
 });
 
-describe('errors from a hub file', () => {
+describe('rule: errors from a hub file', () => {
   test('name the file, line and field on one line', () => {
     const text = EXAMPLE_TEXT.replace('masterCount: 1', 'masterCount: 4');
     const line = text.split('\n').findIndex((l) => l.includes('masterCount: 4')) + 1;
