@@ -75,9 +75,19 @@ function resourceOverride(r: Resources): Partial<KubespawnerOverride> {
   };
 }
 
-/** A menu's choices by slug, in hub-file order, `default: true` on the resolved default. */
+/**
+ * The key of a menu's choice: its position in the hub file, then its slug (`1-small`, `2-large`;
+ * zero-padded from ten choices on). KubeSpawner shows the choices in the order of this mapping,
+ * but the hub reads the values as Helm wrote them (`toYaml`), with the keys of every mapping
+ * sorted: the position keeps the hub file's order.
+ */
+export function choiceKey(index: number, count: number, slug: string): string {
+  return `${String(index + 1).padStart(String(count).length, '0')}-${slug}`;
+}
+
+/** A menu's choices by {@link choiceKey}, `default: true` on the resolved default. */
 function choicesValues<C extends { slug: string; displayName: string; default: boolean }>(choices: readonly C[], override: (c: C) => Partial<KubespawnerOverride>): Record<string, ChoiceValues> {
-  return Object.fromEntries(choices.map((c) => [c.slug, { display_name: c.displayName, ...(c.default ? { default: true as const } : {}), kubespawner_override: override(c) }]));
+  return Object.fromEntries(choices.map((c, i) => [choiceKey(i, choices.length, c.slug), { display_name: c.displayName, ...(c.default ? { default: true as const } : {}), kubespawner_override: override(c) }]));
 }
 
 /**

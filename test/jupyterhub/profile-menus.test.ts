@@ -3,13 +3,13 @@
  * `profiles[].options` render KubeSpawner 7.0's `profile_options` (the z2jh 4.4.0 hub image,
  * `HUB_IMAGE`); `allowedGroups`, `allowedUsers` and `groupResources` render rules under the
  * chart's `custom` and the hub-side Python that applies them (KubeSpawner 7.0 has no group
- * filter nor group overrides). The Python is run with python3 against a stand-in of the spawner
- * and of z2jh's config reader (KubeSpawner cannot be installed here: only npm and Debian packages
- * are reachable); skipped with one line where there is no python3.
+ * filter nor group overrides). The Python is run with python3 against stand-ins of the spawner
+ * and of z2jh's config reader (`test/support/profile-rules.ts`: KubeSpawner cannot be installed
+ * here); skipped with one line where there is no python3.
  */
 import { spawnSync } from 'child_process';
 import { HUB_IMAGE } from '../../k8s/jupyterhub/auth';
-import { PROFILE_RULES_PYTHON, ProfileValues } from '../../k8s/jupyterhub/profiles';
+import { choiceKey, PROFILE_RULES_PYTHON, ProfileValues } from '../../k8s/jupyterhub/profiles';
 import { jupyterhubValues } from '../../k8s/jupyterhub/values';
 import { PROFILE_RULES_CUSTOM_KEY, PROFILE_RULES_EXTRA_CONFIG_KEY } from '../../model/chart-values';
 import { formatDiagnostic } from '../../model/diagnostics';
@@ -17,10 +17,10 @@ import { UserError, UserErrors } from '../../model/errors';
 import { defineHub } from '../../model/hub';
 import { profileFitWarnings } from '../../model/profile-fit';
 import { at, exampleInput, exampleWith, FAKE_SECRETS, z2jhSchema, z2jhSchemaErrors } from './support';
+import { hasPython, profilesSeen, SeenProfile } from '../support/profile-rules';
 
-const python = spawnSync('python3', ['--version']).status === 0;
-const withPython = python ? test : test.skip;
-if (!python) console.log('skipped: the profile rules Python of hub.extraConfig and the custom image pattern are run with python3, which is not on PATH; install python3 to run it');
+const withPython = hasPython ? test : test.skip;
+if (!hasPython) console.log('skipped: the profile rules Python of hub.extraConfig and the custom image pattern are run with python3, which is not on PATH; install python3 to run it');
 
 const profileList = (v: Record<string, unknown>) => at(v, ['singleuser', 'profileList']) as ProfileValues[];
 
@@ -58,8 +58,8 @@ describe('choices inside a profile (KubeSpawner profile_options)', () => {
       image: {
         display_name: 'Environment',
         choices: {
-          'python-scipy': { display_name: 'Python (scipy)', kubespawner_override: { image: 'quay.io/jupyter/scipy-notebook:2025-10-20' } },
-          r: { display_name: 'R', default: true, kubespawner_override: { image: 'quay.io/jupyter/r-notebook:2025-10-20' } },
+          '1-python-scipy': { display_name: 'Python (scipy)', kubespawner_override: { image: 'quay.io/jupyter/scipy-notebook:2025-10-20' } },
+          '2-r': { display_name: 'R', default: true, kubespawner_override: { image: 'quay.io/jupyter/r-notebook:2025-10-20' } },
         },
         unlisted_choice: {
           enabled: true,
@@ -73,8 +73,8 @@ describe('choices inside a profile (KubeSpawner profile_options)', () => {
       resources: {
         display_name: 'Resources',
         choices: {
-          small: { display_name: 'Small', default: true, kubespawner_override: { cpu_guarantee: 0.5, cpu_limit: 1, mem_guarantee: '1G', mem_limit: '2G' } },
-          big: { display_name: 'Large', kubespawner_override: { cpu_guarantee: 1, cpu_limit: 2, mem_guarantee: '4G', mem_limit: '6G' } },
+          '1-small': { display_name: 'Small', default: true, kubespawner_override: { cpu_guarantee: 0.5, cpu_limit: 1, mem_guarantee: '1G', mem_limit: '2G' } },
+          '2-big': { display_name: 'Large', kubespawner_override: { cpu_guarantee: 1, cpu_limit: 2, mem_guarantee: '4G', mem_limit: '6G' } },
         },
       },
     });
@@ -83,7 +83,16 @@ describe('choices inside a profile (KubeSpawner profile_options)', () => {
   });
 
   test('rule: with no choice marked default, the first choice is the default, as KubeSpawner preselects it', () => {
-    expect(Object.entries(entry.profile_options!.resources.choices).filter(([, c]) => c.default).map(([slug]) => slug)).toEqual(['small']);
+    expect(Object.entries(entry.profile_options!.resources.choices).filter(([, c]) => c.default).map(([key]) => key)).toEqual(['1-small']);
+  });
+
+  test('rule: a choice\'s key starts with its position, so the menu keeps the hub file\'s order after Helm sorts the keys (zero-padded from ten choices on)', () => {
+    const sorted = (keys: string[]) => [...keys].sort();
+    const keys = Object.keys(entry.profile_options!.resources.choices);
+    expect(sorted(keys)).toEqual(keys);
+    expect(choiceKey(0, 12, 'small')).toBe('01-small');
+    const twelve = Array.from({ length: 12 }, (_, i) => choiceKey(i, 12, i % 2 ? 'a' : 'z'));
+    expect(sorted(twelve)).toEqual(twelve);
   });
 
   withPython('rule: KubeSpawner checks a typed image with Python\'s re.match against the pattern: an image of the pattern passes, another registry does not', () => {
@@ -181,44 +190,6 @@ describe('rule: the fit warning judges every size of a menu and every group\'s r
 });
 
 
-/**
- * Runs the `hub.extraConfig` Python of `values` as z2jh runs it (`exec` with `c` and `get_config`
- * in scope, after `c.KubeSpawner.profile_list` was set from `singleuser.profileList`), then calls
- * the `profile_list` callable it set with a stand-in spawner of each user; returns, per user, the
- * profiles shown (slug and kubespawner_override). The list is read twice per user, as KubeSpawner
- * does (spawn page, then the start), so a change to the shared list would show.
- */
-function profilesSeen(values: Record<string, unknown>, users: Record<string, string[]>): Record<string, Array<[string, Record<string, unknown>]>> {
-  const script = [
-    'import json, sys',
-    'from types import SimpleNamespace',
-    'data = json.loads(sys.stdin.read())',
-    'values = data["values"]',
-    'def get_config(key, default=None):',
-    '    node = values',
-    '    for part in key.split("."):',
-    '        if not isinstance(node, dict) or part not in node: return default',
-    '        node = node[part]',
-    '    return node',
-    'class Section(SimpleNamespace): pass',
-    'c = SimpleNamespace(KubeSpawner=Section(profile_list=values["singleuser"]["profileList"]))',
-    'for key, code in sorted(values["hub"]["extraConfig"].items()):',
-    '    exec(code)',
-    'seen = {}',
-    'for name, groups in data["users"].items():',
-    '    user = SimpleNamespace(name=name, groups=[SimpleNamespace(name=g) for g in groups])',
-    '    spawner = SimpleNamespace(user=user)',
-    '    first = c.KubeSpawner.profile_list(spawner)',
-    '    again = c.KubeSpawner.profile_list(spawner)',
-    '    assert first == again',
-    '    seen[name] = [[p["slug"], p["kubespawner_override"]] for p in first]',
-    'print(json.dumps(seen))',
-  ].join('\n');
-  const r = spawnSync('python3', ['-c', script], { input: JSON.stringify({ values, users }), encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(r.stderr);
-  return JSON.parse(r.stdout);
-}
-
 describe('profiles and resources by group (hub-side Python on KubeSpawner\'s callable profile_list)', () => {
   const hub = hubWithProfiles(
     { displayName: 'GPU', nodeGroup: 'mediums', allowedGroups: ['my-course:instructors'], allowedUsers: ['ta-alice'] },
@@ -255,7 +226,7 @@ describe('profiles and resources by group (hub-side Python on KubeSpawner\'s cal
   });
 
   withPython('rule: a group gets its resources on the same profile; the first entry naming one of the user\'s groups applies; others keep the profile\'s', () => {
-    const classX = (ps: Array<[string, Record<string, unknown>]>) => ps.find(([s]) => s === 'class-x')![1];
+    const classX = (ps: SeenProfile[]) => ps.find(([s]) => s === 'class-x')![1];
     const seen = profilesSeen(values, { x: ['class-x', 'class-y'], y: ['class-y'], other: [] });
     expect(classX(seen.x)).toEqual({ node_selector: mediums, mem_guarantee: '6G', mem_limit: '8G' });
     expect(classX(seen.y)).toEqual({ node_selector: mediums, mem_guarantee: '2G', mem_limit: '5G' });
