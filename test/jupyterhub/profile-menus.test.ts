@@ -233,3 +233,21 @@ describe('profiles and resources by group (hub-side Python on KubeSpawner\'s cal
     expect(classX(seen.other)).toEqual({ node_selector: mediums, mem_guarantee: '2G', mem_limit: '4G' });
   });
 });
+
+describe('rule: jupyterhub.values cannot set what the profiles write (the rules, their Python), naming jupyterhub.profiles', () => {
+  test.each([
+    ['custom.jhmProfiles', { custom: { [PROFILE_RULES_CUSTOM_KEY]: { gpu: { allowedGroups: [] } } } }],
+    ['hub.extraConfig.jhm-profile-rules', { hub: { extraConfig: { [PROFILE_RULES_EXTRA_CONFIG_KEY]: 'c.KubeSpawner.profile_list = []' } } }],
+  ])('%s', (path, values) => {
+    const input = exampleInput();
+    input.jupyterhub.values = values;
+    let errors: string[] = [];
+    try {
+      defineHub('example', input, {}, 'hubs/example.yaml');
+    } catch (e) {
+      if (!(e instanceof UserErrors || e instanceof UserError)) throw e;
+      errors = e instanceof UserErrors ? e.errors.map((x) => x.format()) : [e.format()];
+    }
+    expect(errors).toEqual([expect.stringMatching(new RegExp(`^hubs/example\\.yaml: jupyterhub\\.values\\.${path.replace(/\./g, '\\.')}[^ ]*: ${path.replace(/\./g, '\\.')} is set by jupyterhub\\.profiles: use that field \\(`))]);
+  });
+});
