@@ -83,6 +83,7 @@ export const JUPYTERHUB_VALUE_OWNERS: readonly ValueOwner[] = [
   { field: ['jupyterhub', 'singleuser', 'memoryLimit'], values: [['singleuser', 'memory', 'limit']] },
   { field: ['jupyterhub', 'singleuser', 'storageCapacity'], values: [['singleuser', 'storage', 'capacity']] },
   { field: ['jupyterhub', 'singleuser', 'storageClass'], values: [['singleuser', 'storage', 'dynamic', 'storageClass']] },
+  { field: ['jupyterhub', 'storage'], values: [['singleuser', 'storage']] },
   { field: ['jupyterhub', 'singleuser', 'startTimeout'], values: [['singleuser', 'startTimeout']] },
   { field: ['jupyterhub', 'singleuser', 'extraEnv'], values: [['singleuser', 'extraEnv']] },
   { field: ['jupyterhub', 'profiles'], values: [['singleuser', 'profileList'], ['custom', PROFILE_RULES_CUSTOM_KEY], ['hub', 'extraConfig', PROFILE_RULES_EXTRA_CONFIG_KEY]] },

@@ -120,6 +120,7 @@ const CHANGES: Record<string, { base?: any; change: (jh: any) => void }> = {
   'jupyterhub.singleuser.memoryLimit': { change: (jh) => (jh.singleuser.memoryLimit = '5G') },
   'jupyterhub.singleuser.storageCapacity': { change: (jh) => (jh.singleuser.storageCapacity = '20Gi') },
   'jupyterhub.singleuser.storageClass': { change: (jh) => (jh.singleuser.storageClass = 'fast') },
+  'jupyterhub.storage': { change: (jh) => (jh.storage = { type: 'shared', size: '500Gi', quota: '10Gi' }) },
   'jupyterhub.singleuser.startTimeout': { change: (jh) => (jh.singleuser.startTimeout = 900) },
   'jupyterhub.singleuser.extraEnv': { change: (jh) => (jh.singleuser.extraEnv = { COURSE: 'ml-101' }) },
   'jupyterhub.profiles': { change: (jh) => (jh.profiles = [jh.profiles[0]]) },
