@@ -343,7 +343,8 @@ async function apply(clusterName: string, opts: ApplyOptions, cmd: Command): Pro
   recordApplied(root, name, output, { prunedAll: false });
   const kubectl = new Kubectl({ bin: kubectlBin.path, kubeconfig: kubeconfigFile, cwd: root });
   const what = target.hub ? ` (the platform and hub ${target.hub})` : '';
-  info(`${name}: applying ${shown(root, path.join(root, OUTPUT_DIRS.dist, name))} and ${shown(root, path.join(root, OUTPUT_DIRS.secrets, name))}${what} with ${kubeconfigFile ? shown(root, kubeconfigFile) : `kubectl's default kubeconfig (${kubectlDefaultKubeconfig()})`}`);
+  const secretsShown = decrypted.size > 0 ? `its Secrets (${shown(root, new ProjectLayout(root).encryptedSecretsFile(name, ''))}, decrypted in memory)` : shown(root, path.join(root, OUTPUT_DIRS.secrets, name));
+  info(`${name}: applying ${shown(root, path.join(root, OUTPUT_DIRS.dist, name))} and ${secretsShown}${what} with ${kubeconfigFile ? shown(root, kubeconfigFile) : `kubectl's default kubeconfig (${kubectlDefaultKubeconfig()})`}`);
 
   const tty = Boolean(process.stderr.isTTY);
   const label = (s: ApplyStage) => `[${s.number}/${stages.length}] ${s.title} …`;

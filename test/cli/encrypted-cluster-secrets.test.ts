@@ -217,6 +217,16 @@ fs.appendFileSync(${JSON.stringify(log)}, JSON.stringify({ argv, objects }) + '\
       expect(expected.length).toBeGreaterThan(0);
     });
 
+    test('rule: jhm apply --dry-run needs no key and shows the encrypted Secrets decrypted by sops into kubectl\'s stdin', async () => {
+      fs.rmSync(log, { force: true });
+      const run = await jhmAs(project, undefined, 'apply', 'shared', '--dry-run');
+      expect(errorLines(run.stderr)).toEqual([]);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/^sops decrypt dist\/shared\/secrets\/05-jupyterhub-course-a\.yaml \| \S*kubectl .*apply --server-side .* -f -$/m);
+      expect(run.stdout).not.toContain('dist-secrets');
+      expect(calls()).toEqual([]);
+    });
+
     test('rule: without a key, jhm apply stops with one line naming the variables, and applies nothing', async () => {
       fs.rmSync(log, { force: true });
       const run = await jhmAs(project, undefined, 'apply', 'shared');
@@ -243,6 +253,7 @@ fs.appendFileSync(${JSON.stringify(log)}, JSON.stringify({ argv, objects }) + '\
       const run = await jhmAs(project, alice.identity, 'apply', 'shared').finally(() => (savedTmp === undefined ? delete process.env.TMPDIR : (process.env.TMPDIR = savedTmp)));
       expect(errorLines(run.stderr)).toEqual([]);
       expect(run.code).toBe(0);
+      expect(run.stderr).toContain('shared: applying dist/shared and its Secrets (dist/shared/secrets, decrypted in memory)');
       const stdinCalls = calls().filter((c) => c.objects !== undefined);
       const sha = (v: string) => createHash('sha256').update(v).digest('hex');
       // Every Secret of the per-hub Secrets files arrives decrypted: the same values dist-secrets held.
