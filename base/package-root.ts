@@ -19,3 +19,10 @@ export function packageRoot(): string {
     dir = parent;
   }
 }
+
+/**
+ * The folders of jhm's own code, from the lowest layer up (test/architecture/layers.test.ts ranks
+ * them). What reads "all of jhm's code" (the record of the code a synth was made by, the
+ * architecture tests, the benchmark) reads this list, so a new folder is added in one place.
+ */
+export const CODE_DIRS = ['base', 'imports', 'model', 'project', 'infra', 'k8s', 'synth', 'cli'] as const;

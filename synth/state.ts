@@ -12,6 +12,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Diagnostics } from '../model/diagnostics';
 import { sha256 } from '../base/files';
+import { CODE_DIRS } from '../base/package-root';
 import type { ClusterUnit } from '../model/cluster-unit';
 import { hubCharts } from '../model/hub';
 import type { ChartPin } from '../model/versions';
@@ -49,7 +50,7 @@ function toolStamp(): string {
   };
   // Run from a bundle (lib/bundle/, scripts/bundle.ts), all the code is in the bundle's folder.
   if (path.basename(__dirname) === 'bundle') walk(__dirname);
-  else for (const d of ['base', 'config', 'infra', 'k8s', 'synth', 'cli', 'imports']) if (fs.existsSync(path.join(base, d))) walk(path.join(base, d));
+  else for (const d of CODE_DIRS) if (fs.existsSync(path.join(base, d))) walk(path.join(base, d));
   toolStampMemo = sha256(parts.join('\n'));
   return toolStampMemo;
 }

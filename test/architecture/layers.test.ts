@@ -19,6 +19,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as ts from 'typescript';
+import { CODE_DIRS } from '../../base/package-root';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -165,4 +166,11 @@ test('rule (issue 19, item 3): the model knows no Terraform construct and no cha
     }
   }
   expect(offenders).toEqual([]);
+});
+
+test('rule: the list of jhm\'s code folders (base/package-root.ts CODE_DIRS) is the layers of this test, in rank order, and tsconfig.json compiles each', () => {
+  const ranked = Object.keys(LAYERS).filter((d) => d !== 'bench' && d !== 'scripts');
+  expect([...CODE_DIRS]).toEqual(ranked);
+  const include = (JSON.parse(fs.readFileSync(path.join(ROOT, 'tsconfig.json'), 'utf8')) as { include: string[] }).include;
+  expect(CODE_DIRS.filter((d) => !include.includes(`${d}/**/*.ts`))).toEqual([]);
 });

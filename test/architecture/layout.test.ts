@@ -9,9 +9,10 @@ import * as path from 'path';
 import * as ts from 'typescript';
 import { CACHE_PATHS, OUTPUT_DIRS, PROJECT_PATHS, ProjectLayout } from '../../project/layout';
 import { resolveSettings } from '../../k8s/helm/settings';
+import { CODE_DIRS } from '../../base/package-root';
 
 const ROOT = path.join(__dirname, '..', '..');
-const SOURCE_DIRS = ['base', 'model', 'project', 'infra', 'k8s', 'synth', 'cli'];
+const SOURCE_DIRS = CODE_DIRS.filter((d) => d !== 'imports');
 /** Path segments only the layout may spell, wherever they appear as a string. */
 const OWNED = new Set(['.jhm', 'cdktf.out', 'dist-secrets', 'hubs', 'charts.lock.json', 'charts.yaml', 'terraform.tfstate', 'JHM_CACHE_DIR', 'helm-home', 'staging', 'journal.json', 'render', 'tools']);
 

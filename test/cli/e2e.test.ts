@@ -105,7 +105,7 @@ test('jhm --debug prints stack traces that name the TypeScript sources, not the 
     const r = jhm(['-C', broken, '--debug', 'validate']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^error: hubs\/broken\.yaml:/m);
-    expect(r.stderr).toMatch(/^\s+at .*[\\/]config[\\/]validate\.ts:\d+:\d+\)?$/m);
+    expect(r.stderr).toMatch(/^\s+at .*[\\/]project[\\/]validate\.ts:\d+:\d+\)?$/m);
     expect(r.stderr).not.toMatch(/[\\/]lib[\\/]bundle[\\/]jhm\.js:\d+/);
   } finally {
     fs.rmSync(broken, { recursive: true, force: true });
