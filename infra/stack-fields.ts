@@ -12,6 +12,7 @@ import type { Cluster } from '../model/cluster';
 import { MANAGED_CLUSTER_LABELS } from '../model/cluster-labels';
 import { ArgumentField, CLUSTER_ARGUMENTS, NODE_GROUP_ARGUMENTS } from '../model/magnum-fields';
 import { OPENSTACK_RESOURCE_TYPES } from './openstack-resources';
+import { STORAGE_FIELD } from '../model/storage';
 
 /** What decides which of several fields sets an argument (the template by name or by UUID). */
 type ArgumentSettings = Parameters<NonNullable<ArgumentField['row']['setsArgument']>>[0];
@@ -54,6 +55,8 @@ export function fileField(
     return settingField(NODE_GROUP_ARGUMENTS, path, cluster.magnum, `nodeGroups[${i}]`);
   }
   if (type === OPENSTACK_RESOURCE_TYPES.floatingIp && name === RESOURCE_IDS.ingress && path === 'pool') return 'ingress.floatingIpPool';
+  // A home volume's size is set in its hub's file (`model/storage.ts`).
+  if (type === OPENSTACK_RESOURCE_TYPES.homeVolume && path === 'size') return `${STORAGE_FIELD}.size`;
   return undefined;
 }
 

@@ -10,6 +10,7 @@ import { stringify } from 'yaml';
 import { ClusterStack } from '../../infra/cluster-stack';
 import { Cluster, defineCluster } from '../../model/cluster';
 import { defineHub, Hub } from '../../model/hub';
+import { fileField } from '../../infra/stack-fields';
 import { formatTerraformPlan, needsAllowReplace, planStack, shrinkingVolumes, storageSwitches } from '../../synth/terraform-plan';
 import { clusterInput, hubOnInput } from '../config/cluster-fixtures';
 import { cleanupTempDirs, tempDir, TfJson } from '../infra/support';
@@ -86,6 +87,10 @@ describe('the change plan of the home volume', () => {
     expect(plan.changes.map((c) => [c.address, c.action, c.attributes.map((a) => `${a.path}: ${a.before} -> ${a.after}`)])).toEqual([[`${VOLUME}.home-course-a`, 'update', ['size: 500 -> 750']]]);
     expect(needsAllowReplace(plan)).toEqual([]);
     expect(shrinkingVolumes(plan)).toEqual([]);
+    const { cluster } = fleet(SHARED);
+    expect(formatTerraformPlan('Terraform:', plan, (c, p) => fileField(cluster, c.type, c.name, p))).toContain(
+      `  # ${VOLUME}.home-course-a will be updated in-place\n    ~ size: 500 -> 750 (set by jupyterhub.storage.size)\n  Plan: 0 to add, 1 to change, 0 to destroy.`,
+    );
   });
 
   test('rule: shrinking the volume is marked NOT POSSIBLE in the plan', () => {
