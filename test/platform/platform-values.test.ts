@@ -11,6 +11,9 @@ import { UserErrors } from '../../model/errors';
 import { clusterInput, errorLines, hubOnInput, projectWith } from '../config/cluster-fixtures';
 import { EXAMPLE_HUB, makeProject, removeProjects } from '../support/project';
 import { realCharts } from '../support/outside-files';
+import { ingressNginxValues } from '../../k8s/platform/ingress-nginx-values';
+import { traefikValues } from '../../k8s/platform/traefik-values';
+import { INGRESS_VALUE_OWNERS } from '../../model/chart-values';
 
 afterAll(removeProjects);
 
@@ -40,6 +43,25 @@ describe('platform chart values in a cluster file', () => {
     const project = loadProject(root);
     expect(project.clusters.map((c) => c.ingress.values.values)).toEqual([{ service: { spec: { loadBalancerIP: '149.165.150.21' } } }]);
     expect(project.problems.errors.map((e) => e.format())).toEqual([expect.stringMatching(/^hubs\/course\.yaml(:\d+)?: certManager: belongs in clusters\/shared\.yaml/)]);
+  });
+});
+
+/** Every path where `a` and `b` differ. */
+function changedPaths(a: unknown, b: unknown, at: string[] = []): string[][] {
+  const map = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+  if (map(a) && map(b)) return [...new Set([...Object.keys(a), ...Object.keys(b)])].flatMap((k) => changedPaths(a[k], b[k], [...at, k]));
+  return JSON.stringify(a) === JSON.stringify(b) ? [] : [at];
+}
+
+describe('the platform ownership tables', () => {
+  test('rule: ingress.loadBalancerIP changes the Traefik and ingress-nginx values only at the paths INGRESS_VALUE_OWNERS gives it', () => {
+    const owned = INGRESS_VALUE_OWNERS.find((o) => o.field.join('.') === 'ingress.loadBalancerIP')!.values.map((p) => p.join('.'));
+    const props = { ingressClassName: 'traefik', nodeSelector: { a: 'b' } };
+    for (const build of [traefikValues, ingressNginxValues]) {
+      const changed = changedPaths(build(props), build({ ...props, loadBalancerIP: '149.165.150.20' })).map((p) => p.join('.'));
+      expect(changed.length).toBeGreaterThan(0);
+      expect(changed.filter((p) => !owned.includes(p))).toEqual([]);
+    }
   });
 });
 
