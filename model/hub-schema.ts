@@ -270,6 +270,7 @@ export const legacyHubFileSchema = z
     checkNamespace(hub.jupyterhub.namespace, issue);
     checkProfileNodeGroups(hub.jupyterhub.profiles, hub.nodeGroups, 'this hub', issue);
     checkProfileChoices(hub.jupyterhub.profiles, issue);
+    checkProfileGroups(hub.jupyterhub, issue);
     checkDummyAuth(hub.jupyterhub.auth.type, hub.dns.zone, issue);
   });
 
@@ -290,6 +291,7 @@ export const hubOnClusterFileSchema = z
     const issue: Issue = (path, message) => ctx.addIssue({ code: 'custom', path, message });
     if (hub.jupyterhub.namespace !== undefined) checkNamespace(hub.jupyterhub.namespace, issue);
     checkProfileChoices(hub.jupyterhub.profiles, issue);
+    checkProfileGroups(hub.jupyterhub, issue);
   });
 
 /** The whole hub file, either format (for the JSON Schema; parse with {@link parseHubFile}). */
@@ -376,6 +378,29 @@ function checkProfileMenus(p: z.output<typeof profileObject>, issue: Issue): voi
       seen.set(slug, i);
     });
   }
+}
+
+/**
+ * Rule: with GitHub teams as groups (`teamGroups` or `adminTeams`), the authenticator manages every
+ * user's groups, which are their teams as "org:team" in lower case: a profile's group of another
+ * form is never a user's group.
+ */
+function checkProfileGroups(jh: Pick<JupyterHubFile, 'auth' | 'profiles'>, issue: Issue): void {
+  const auth = jh.auth;
+  if (auth.type !== 'github' || !(auth.teamGroups || auth.adminTeams.length > 0)) return;
+  const team = /^[a-z0-9][a-z0-9-]*:[a-z0-9][a-z0-9._-]*$/;
+  const never = (group: string) =>
+    `"${group}" is never a user's group: with GitHub teams as groups, each user's groups are their teams as "org:team" in lower case; write ${/^[^:]+:[^:]+$/.test(group) ? group.toLowerCase() : 'the team as org:team, e.g. my-course:instructors'}`;
+  jh.profiles.forEach((p, i) => {
+    p.allowedGroups.forEach((g, j) => {
+      if (!team.test(g)) issue(['jupyterhub', 'profiles', i, 'allowedGroups', j], never(g));
+    });
+    p.groupResources.forEach((r, k) =>
+      r.groups.forEach((g, j) => {
+        if (!team.test(g)) issue(['jupyterhub', 'profiles', i, 'groupResources', k, 'groups', j], never(g));
+      }),
+    );
+  });
 }
 
 /** Rule: group lists need the claim the groups come from. */

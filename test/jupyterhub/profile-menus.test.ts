@@ -251,3 +251,30 @@ describe('rule: jupyterhub.values cannot set what the profiles write (the rules,
     expect(errors).toEqual([expect.stringMatching(new RegExp(`^hubs/example\\.yaml: jupyterhub\\.values\\.${path.replace(/\./g, '\\.')}[^ ]*: ${path.replace(/\./g, '\\.')} is set by jupyterhub\\.profiles: use that field \\(`))]);
   });
 });
+
+describe('rule: with GitHub teams as groups, a profile\'s groups are teams as "org:team" in lower case (else no user is ever in them)', () => {
+  const withTeams = (profile: object, teams: boolean): string[] => {
+    const input = exampleInput();
+    if (teams) input.jupyterhub.auth.teamGroups = true;
+    input.jupyterhub.profiles.push(profile);
+    try {
+      defineHub('example', input, {}, 'hubs/example.yaml');
+    } catch (e) {
+      if (e instanceof UserErrors) return e.errors.map((x) => x.format());
+      throw e;
+    }
+    return [];
+  };
+  const profile = { displayName: 'Staff', nodeGroup: 'mediums', allowedGroups: ['instructors', 'My-Course:TAs'], groupResources: [{ groups: ['my-course:class-x'], memoryLimit: '8G' }] };
+
+  test('refused, one line per group, naming the field and what to write', () => {
+    expect(withTeams(profile, true)).toEqual([
+      'hubs/example.yaml: jupyterhub.profiles[2].allowedGroups[0]: "instructors" is never a user\'s group: with GitHub teams as groups, each user\'s groups are their teams as "org:team" in lower case; write the team as org:team, e.g. my-course:instructors',
+      'hubs/example.yaml: jupyterhub.profiles[2].allowedGroups[1]: "My-Course:TAs" is never a user\'s group: with GitHub teams as groups, each user\'s groups are their teams as "org:team" in lower case; write my-course:tas',
+    ]);
+  });
+
+  test('without teams as groups, groups are the admins\' to fill (JupyterHub\'s admin page), so any name is accepted', () => {
+    expect(withTeams(profile, false)).toEqual([]);
+  });
+});
