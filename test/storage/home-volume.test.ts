@@ -5,6 +5,8 @@
  * change plan grows the volume in place, and `jhm synth` refuses to shrink it, to replace or
  * destroy it under deletion protection, and to switch a hub's storage without --allow-replace.
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import { Testing } from 'cdktf';
 import { stringify } from 'yaml';
 import { ClusterStack } from '../../infra/cluster-stack';
@@ -53,6 +55,21 @@ describe('the home volume in the stack', () => {
       description: 'Home volume of each hub with shared storage (hub name → Cinder volume id)',
       sensitive: false,
     });
+  });
+
+  test('rule: the volume sets only arguments of the provider schema (provider-schema/openstack.json), with their types, and every required one', () => {
+    const schema = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'provider-schema', 'openstack.json'), 'utf8'));
+    const block = (Object.values(schema.provider_schemas)[0] as any).resource_schemas[VOLUME].block;
+    const volume = stackOf(...Object.values(fleet(SHARED)) as [Cluster, Hub[]]).resource[VOLUME]['home-course-a'];
+    const typeOf = (v: unknown) => (typeof v === 'number' ? 'number' : typeof v === 'boolean' ? 'bool' : typeof v === 'string' ? 'string' : ['map', 'string']);
+    for (const [key, value] of Object.entries(volume)) {
+      if (key === 'lifecycle') continue;
+      const attribute = block.attributes[key];
+      expect([key, attribute !== undefined && (attribute.optional || attribute.required)]).toEqual([key, true]);
+      expect([key, typeOf(value)]).toEqual([key, attribute.type]);
+    }
+    const required = Object.entries(block.attributes as Record<string, { required?: boolean }>).filter(([, a]) => a.required).map(([k]) => k);
+    expect(required.filter((k) => !(k in volume))).toEqual([]);
   });
 
   test('rule: with deletion protection off the volume has no prevent_destroy; 1Ti is 1024 GiB', () => {
