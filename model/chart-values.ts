@@ -132,9 +132,19 @@ function within(a: ValuesPath, b: ValuesPath): boolean {
   return b.length <= a.length && b.every((k, i) => a[i] === k);
 }
 
-/** Whether setting `leaf` touches `owned` (sets it, something under it, or replaces a mapping above it). */
-function touches(leaf: ValuesPath, owned: ValuesPath): boolean {
+/**
+ * Whether setting `leaf` touches `owned` (sets it, something under it, or replaces a mapping above
+ * it). An empty mapping (`emptyMapping`) merges into a mapping without changing it, so at or above
+ * `owned` it touches nothing.
+ */
+function touches(leaf: ValuesPath, owned: ValuesPath, emptyMapping = false): boolean {
+  if (emptyMapping) return within(leaf, owned) && leaf.length > owned.length;
   return within(leaf, owned) || within(owned, leaf);
+}
+
+/** The value at `path` in `values`. */
+function valueAt(values: unknown, path: ValuesPath): unknown {
+  return path.reduce<unknown>((cur, k) => (isMapping(cur) ? cur[k] : undefined), values);
 }
 
 /** Whether the raw file data has a value at `field` (a typed field the file uses, not a default). */
@@ -160,7 +170,8 @@ export function valuesProblems(values: Record<string, unknown>, data: unknown, o
   const secrets = [...secretRows, ...OLDER_SECRET_PATHS];
   const problems: ValuesProblem[] = [];
   for (const leaf of leafPaths(values)) {
-    const secret = secrets.find((s) => touches(leaf, s.path));
+    const empty = isMapping(valueAt(values, leaf));
+    const secret = secrets.find((s) => touches(leaf, s.path, empty));
     if (secret !== undefined || CREDENTIAL_KEY.test(leaf[leaf.length - 1] ?? '')) {
       const where = options.secretsFile ?? 'the secrets file';
       problems.push({
@@ -170,10 +181,10 @@ export function valuesProblems(values: Record<string, unknown>, data: unknown, o
       });
       continue;
     }
-    const owner = used.find((o) => o.values.some((p) => touches(leaf, p)));
+    const owner = used.find((o) => o.values.some((p) => touches(leaf, p, empty)));
     if (owner !== undefined) {
       const name = owner.field.join('.');
-      const set = owner.values.find((p) => touches(leaf, p))!.join('.');
+      const set = owner.values.find((p) => touches(leaf, p, empty))!.join('.');
       problems.push({ path: leaf, message: `${set} is set by ${name}: use that field`, fix: `remove it from values, or change ${name}` });
     }
   }

@@ -54,6 +54,12 @@ describe('jupyterhub.values: the rules of the hub file', () => {
     expect(loadErrors(withCulling)).toEqual([expect.stringContaining('jupyterhub.values.cull.timeout: cull.timeout is set by jupyterhub.culling.timeout: use that field')]);
   });
 
+  test('rule: an empty mapping changes nothing it merges into, so above an owned value or a secret it is no conflict; a key under an owned mapping is', () => {
+    expect(loadErrors(exampleWithValues(['  values:', '    singleuser: {}', '    hub:', '      config: {}'].join('\n')))).toEqual([]);
+    const withEnv = exampleWithValues(['  values:', '    singleuser:', '      extraEnv:', '        COURSE: {}'].join('\n')).replace('  singleuser:\n', '  singleuser:\n    extraEnv: { A: b }\n');
+    expect(loadErrors(withEnv)).toEqual([expect.stringContaining('jupyterhub.values.singleuser.extraEnv.COURSE: singleuser.extraEnv is set by jupyterhub.singleuser.extraEnv: use that field')]);
+  });
+
   test('rule: secrets never go through values: a secret field\'s chart path names the secrets file field, a credential-like key is refused too', () => {
     const text = exampleWithValues(['  values:', '    hub:', '      config:', '        GitHubOAuthenticator:', '          client_secret: not-a-real-secret', '      db:', '        password: not-a-real-secret', '    proxy:', '      secretToken: not-a-real-secret'].join('\n'));
     const errors = loadErrors(text);
