@@ -15,7 +15,7 @@ import { defineHub, Hub } from '../../model/hub';
 import { fileField } from '../../infra/stack-fields';
 import { formatTerraformPlan, needsAllowReplace, planStack, shrinkingVolumes, storageSwitches } from '../../synth/terraform-plan';
 import { clusterInput, hubOnInput } from '../config/cluster-fixtures';
-import { cleanupTempDirs, tempDir, TfJson } from '../infra/support';
+import { cleanupTempDirs, synthHub, tempDir, TfJson, variantHub } from '../infra/support';
 import { makeProject, removeProjects } from '../support/project';
 
 afterAll(() => {
@@ -133,6 +133,21 @@ describe('the change plan of the home volume', () => {
     expect(needsAllowReplace(toPerUser)).toEqual([]);
     // A first stack switches nothing.
     expect(storageSwitches(planStack(undefined, stack(SHARED)))).toEqual([]);
+  });
+});
+
+describe('a hub with a cluster of its own (the original hub file format)', () => {
+  const own = (storage?: Record<string, unknown>) => synthHub(variantHub((i) => storage !== undefined && (i.jupyterhub.storage = storage)));
+
+  test('rule: its shared storage is the same volume and output, named after the hub', () => {
+    const tf = own(SHARED);
+    expect(tf.resource[VOLUME]['home-example']).toMatchObject({ name: 'example-example-home', size: 500, enable_online_resize: true, metadata: { 'jhm-hub': 'example' } });
+    expect(tf.output.home_volume_ids.value).toEqual({ example: `\${${VOLUME}.home-example.id}` });
+  });
+
+  test('rule: its switch between perUser and shared is seen by its one record (ingress)', () => {
+    expect(storageSwitches(planStack(own(), own(SHARED))).map((c) => c.storageSwitch)).toEqual([{ hub: 'example', to: 'shared' }]);
+    expect(storageSwitches(planStack(own(SHARED), own())).map((c) => c.storageSwitch)).toEqual([{ hub: 'example', to: 'perUser' }]);
   });
 });
 
