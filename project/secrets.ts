@@ -16,7 +16,7 @@
  *
  * ```yaml
  * github:
- *   clientSecret: <the GitHub OAuth app's client secret>     # set by hand
+ *   clientSecret: <the GitHub OAuth app's client secret>     # set by hand (or cilogon: / generic:, by the hub's login)
  * jupyterhub:
  *   proxySecretToken: <64 hex>   # hub.config.ConfigurableHTTPProxy.auth_token
  *   cookieSecret: <64 hex>       # hub.config.JupyterHub.cookie_secret
@@ -405,7 +405,7 @@ export function reencryptSecrets(root: string): ReencryptedFile[] {
     }
     const data = encrypted ? decryptSopsDocument(parsed.doc, display).data : dropNulls(parsed.toJS() ?? {});
     if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-      throw new UserError('must be a mapping of sections (github, jupyterhub)', { file: display, fix: 'fix the file, or delete it and run jhm secrets again' });
+      throw new UserError('must be a mapping of sections (github, cilogon or generic, jupyterhub)', { file: display, fix: 'fix the file, or delete it and run jhm secrets again' });
     }
     plans.push({ file, data, done: { display, wasPlain: !encrypted, recipients: rule.recipients } });
   }
