@@ -12,6 +12,8 @@ import { parse, parseAllDocuments } from 'yaml';
 import { HUB_VALUES_CONFIGMAP, VALUES_KEY } from '../../k8s/jupyterhub/readable-values';
 import { assertPreflight } from '../../k8s/preflight';
 import { jetstream2Flavor } from '../../model/flavors';
+import { defineHub } from '../../model/hub';
+import { gpuProfileErrors, profileFitWarnings } from '../../model/profile-fit';
 import { checkManifestFolders } from '../../synth/manifest-check';
 import { makeProject, removeProjects, REPO } from '../support/project';
 import { problems } from '../support/problems';
@@ -40,6 +42,27 @@ test('rule: jhm synth states the course cluster\'s SU figures from the flavor ta
   expect(run.stderr).toContain(
     `ml-course: cost in Jetstream2 SUs: new cluster (control plane 1 x m3.quad, default-worker 1 x m3.quad, gpu 1-2 x g3.medium, students 1-8 x m3.medium): worst case ${most} SU/h at maximum scale, ${least} SU/h at minimum scale`,
   );
+});
+
+test('rule: the same course with CILogon logins (groups from the isMemberOf claim) is a valid hub with the same profiles', () => {
+  const input = parse(HUB);
+  input.jupyterhub.auth = {
+    type: 'cilogon',
+    clientId: 'cilogon:/client_id/not-a-real-client',
+    identityProviders: [{ entityId: 'urn:mace:incommon:iu.edu', usernameClaim: 'eppn', stripDomain: 'iu.edu', allowedDomains: ['iu.edu'] }],
+    groupsClaim: 'isMemberOf',
+    allowedGroups: ['ml-course-students', 'ml-course-instructors'],
+    adminGroups: ['ml-course-instructors'],
+  };
+  input.jupyterhub.profiles[0].groupResources[0].groups = ['ml-course-capstone'];
+  input.jupyterhub.profiles[2].allowedGroups = ['ml-course-instructors'];
+  const hub = defineHub('ml-course', input, {}, 'hubs/ml-course.yaml');
+  expect(hub.jupyterhub.profiles.map((p) => [p.slug, p.allowedGroups, p.groupResources.map((g) => g.groups)])).toEqual([
+    ['course-notebook', [], [['ml-course-capstone']]],
+    ['choose-your-environment-and-resources', [], []],
+    ['gpu-instructors', ['ml-course-instructors'], []],
+  ]);
+  expect([...gpuProfileErrors(hub), ...profileFitWarnings([hub])]).toEqual([]);
 });
 
 const withPython = hasPython ? charts.test : test.skip;
