@@ -311,6 +311,19 @@ fs.appendFileSync(${JSON.stringify(log)}, JSON.stringify({ argv, objects }) + '\
       }
     }, 120_000);
   });
+
+  test('rule: in a clone without jhm\'s records (.jhm/ is not committed), dist/<cluster>/secrets/ is known as jhm\'s by its files, and a synth keeps it byte-identical', async () => {
+    expect((await jhmAs(project, alice.identity, 'synth', 'shared')).code).toBe(0);
+    const before = project.tree('dist/shared/secrets');
+    // A fresh clone: no records, no dist-secrets/ (git-ignored).
+    fs.rmSync(project.path('.jhm/state'), { recursive: true, force: true });
+    fs.rmSync(project.path('dist-secrets'), { recursive: true, force: true });
+    const run = await jhmAs(project, alice.identity, 'synth', 'shared', '--force');
+    expect(errorLines(run.stderr)).toEqual([]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).not.toContain('not written by jhm');
+    expect(project.tree('dist/shared/secrets')).toEqual(before);
+  }, 120_000);
 });
 
 describe('one hub at a time, Secrets in clear', () => {
