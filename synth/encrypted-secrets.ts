@@ -22,11 +22,11 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseAllDocuments } from 'yaml';
+import { parseAllDocuments, parseDocument } from 'yaml';
 import { Diagnostic, warning } from '../model/diagnostics';
 import { UserError } from '../model/errors';
 import { ENCRYPTED_SECRETS_DIR, OUTPUT_DIRS, ProjectLayout } from '../project/layout';
-import { decryptSopsManifests, encryptSopsManifests, SOPS_CONFIG, sopsRuleFor } from '../project/sops';
+import { decryptSopsManifests, encryptSopsManifests, isSopsDocument, SOPS_CONFIG, sopsRuleFor } from '../project/sops';
 import { AGE_KEY_VARIABLES } from '../project/sops-age';
 import type { ClusterManifestResult, SecretsMode } from '../k8s/synth';
 
@@ -107,6 +107,14 @@ export function stableEncryption(clear: string, recipients: readonly string[], c
   return encryptSopsManifests(objects, recipients, header);
 }
 
+/** Whether `file` is a sops file (a top-level `sops` mapping); false when it is missing or not YAML. */
+function isSopsFile(file: string): boolean {
+  const text = readIfExists(file);
+  if (text === undefined || !/^sops:/m.test(text)) return false;
+  const doc = parseDocument(text);
+  return doc.errors.length === 0 && isSopsDocument(doc);
+}
+
 function readIfExists(file: string): string | undefined {
   try {
     return fs.readFileSync(file, 'utf8');
@@ -159,6 +167,18 @@ export function finishClusterOutput(root: string, result: ClusterManifestResult,
     } else if (mode !== 'none' && carriedFiles.has(name)) {
       const committed = readIfExists(path.join(layout.output('secrets', cluster), name));
       if (committed !== undefined) clear.set(name, committed);
+    }
+  }
+  if (recipients === undefined && clear.size > 0) {
+    // Secrets files kept encrypted in git, and the Secrets made from them in clear: said once, not silently.
+    const encryptedInputs = result.hubs.filter((h) => isSopsFile(layout.secretsFile(h.name))).map((h) => path.relative(root, layout.secretsFile(h.name)).split(path.sep).join('/'));
+    if (encryptedInputs.length > 0) {
+      warnings.push(
+        warning(`names age recipients for ${encryptedInputs.join(', ')} but none for ${encryptedSecretsPath(cluster, '<file>')}: the cluster's Secrets are written in clear to the git-ignored ${OUTPUT_DIRS.secrets}/${cluster}/`, {
+          file: SOPS_CONFIG,
+          fix: `to commit them encrypted, make a creation rule's path_regex match ${OUTPUT_DIRS.dist}/${cluster}/${ENCRYPTED_SECRETS_DIR}/ too (docs/encrypted-secrets.md)`,
+        }),
+      );
     }
   }
   return { ...result, files: { dist, secrets: clear }, encrypted, carried: carriedHubs, warnings };

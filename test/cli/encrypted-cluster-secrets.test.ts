@@ -342,4 +342,19 @@ describe('one hub at a time, Secrets in clear', () => {
     // Nothing changed in course-b's hub file: no line about it.
     expect(warningLines(run.stderr).filter((l) => l.includes('course-b'))).toEqual([]);
   }, 240_000);
+
+  test('rule: secrets files encrypted while no rule covers dist/<cluster>/secrets/: the Secrets stay in clear in dist-secrets/, and one line names .sops.yaml', async () => {
+    const project = await exampleProject();
+    project.write('.sops.yaml', `creation_rules:\n  - path_regex: ^secrets/[^/]+\\.yaml$\n    age: ${alice.recipient}\n`);
+    expect((await jhmAs(project, alice.identity, 'secrets', 'course-a')).code).toBe(0);
+    expect((await jhmAs(project, alice.identity, 'secrets', 'course-b')).code).toBe(0);
+    const run = await jhmAs(project, alice.identity, 'synth', 'shared');
+    expect(errorLines(run.stderr)).toEqual([]);
+    expect(run.code).toBe(0);
+    expect(project.tree('dist/shared/secrets').size).toBe(0);
+    expect(project.tree('dist-secrets/shared').size).toBeGreaterThan(0);
+    expect(warningLines(run.stderr).filter((l) => l.includes('.sops.yaml'))).toEqual([
+      expect.stringMatching(/^warning: \.sops\.yaml: names age recipients for secrets\/course-a\.yaml, secrets\/course-b\.yaml but none for dist\/shared\/secrets\/<file>: .* \(to commit them encrypted, .*\)$/),
+    ]);
+  }, 240_000);
 });
