@@ -4,7 +4,7 @@
  */
 import * as path from 'path';
 import { Command } from 'commander';
-import { STACK_FILE_NAME } from '../../project/layout';
+import { ENCRYPTED_SECRETS_DIR, STACK_FILE_NAME } from '../../project/layout';
 import { Diagnostic, Diagnostics, formatDiagnostic } from '../../model/diagnostics';
 import { UserError, UserErrors } from '../../model/errors';
 import { OUTPUT_DIRS, recordedHubs } from '../../synth/output';
@@ -73,7 +73,7 @@ export function registerSynthCommands(program: Command): void {
       for (const r of report.results) {
         const c = r.cluster.name;
         const on = r.cluster.naming.ownerHub !== undefined ? '' : ` [${r.hubs.length} hub(s)${r.hubs.length ? `: ${r.hubs.map((h) => h.name).join(', ')}` : ''}]`;
-        success(`${c}${on}: ${OUTPUT_DIRS.stacks}/${c}, ${OUTPUT_DIRS.dist}/${c} (${r.files.dist.size} files), ${OUTPUT_DIRS.secrets}/${c} (${r.files.secrets.size} files)`);
+        success(`${c}${on}: ${OUTPUT_DIRS.stacks}/${c}, ${OUTPUT_DIRS.dist}/${c} (${r.files.dist.size} files), ${r.encrypted.size > 0 ? `${OUTPUT_DIRS.dist}/${c}/${ENCRYPTED_SECRETS_DIR} (${r.encrypted.size} files, encrypted)` : `${OUTPUT_DIRS.secrets}/${c} (${r.files.secrets.size} files)`}`);
       }
       for (const [c, plan] of report.plans) reportTerraformPlan(c, plan);
       if (report.unchanged.length > 0) {
