@@ -42,6 +42,11 @@ export const PROFILE_RULES_EXTRA_CONFIG_KEY = 'jhm-profile-rules';
 /** The key under the chart's `custom` of those rules, by profile slug. */
 export const PROFILE_RULES_CUSTOM_KEY = 'jhmProfiles';
 
+/** The `hub.extraConfig` key of the Python that makes the course folder writable for admins and its writer groups (`k8s/jupyterhub/home-nfs.ts`). */
+export const COURSE_FOLDER_EXTRA_CONFIG_KEY = 'jhm-course-folder';
+/** The key under the chart's `custom` of the course folder's mount and writer groups. */
+export const COURSE_FOLDER_CUSTOM_KEY = 'jhmCourseFolder';
+
 /** The authenticator sections a hub's `auth` writes, by auth type (`k8s/jupyterhub/auth.ts`). */
 const AUTH_CLASSES = ['GitHubOAuthenticator', 'CILogonOAuthenticator', 'GenericOAuthenticator'] as const;
 const authField = (key: string, option: string, ...more: string[]): ValueOwner => ({
@@ -83,7 +88,7 @@ export const JUPYTERHUB_VALUE_OWNERS: readonly ValueOwner[] = [
   { field: ['jupyterhub', 'singleuser', 'memoryLimit'], values: [['singleuser', 'memory', 'limit']] },
   { field: ['jupyterhub', 'singleuser', 'storageCapacity'], values: [['singleuser', 'storage', 'capacity']] },
   { field: ['jupyterhub', 'singleuser', 'storageClass'], values: [['singleuser', 'storage', 'dynamic', 'storageClass']] },
-  { field: ['jupyterhub', 'storage'], values: [['singleuser', 'storage']] },
+  { field: ['jupyterhub', 'storage'], values: [['singleuser', 'storage'], ['custom', COURSE_FOLDER_CUSTOM_KEY], ['hub', 'extraConfig', COURSE_FOLDER_EXTRA_CONFIG_KEY]] },
   { field: ['jupyterhub', 'singleuser', 'startTimeout'], values: [['singleuser', 'startTimeout']] },
   { field: ['jupyterhub', 'singleuser', 'extraEnv'], values: [['singleuser', 'extraEnv']] },
   { field: ['jupyterhub', 'profiles'], values: [['singleuser', 'profileList'], ['custom', PROFILE_RULES_CUSTOM_KEY], ['hub', 'extraConfig', PROFILE_RULES_EXTRA_CONFIG_KEY]] },

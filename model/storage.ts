@@ -37,9 +37,15 @@ const sharedSchema = z
     type: z.literal('shared'),
     size: gibSize('the size of the one Cinder volume every home folder is on', '500Gi').describe('Size of the hub\'s one home volume, e.g. 500Gi: grows in place, never shrinks.'),
     quota: gibSize('the most each user\'s home folder may hold', '10Gi').describe('Most each user\'s home folder may hold (a hard XFS quota), e.g. 10Gi.'),
-    courseFolder: z.boolean().default(false).describe('A shared/ folder every user reads and the instructors write (its mounts come with the course-folder work; accepted and checked now).'),
+    courseFolder: z.boolean().default(false).describe('A shared/ folder in every user\'s home: read-only for users, read-write for the hub\'s admins and the courseFolderWriters groups.'),
+    courseFolderWriters: z
+      .array(z.string().min(1))
+      .default([])
+      .describe('JupyterHub groups whose members write the course folder, as admins do (e.g. a GitHub team as org:team); needs courseFolder: true.'),
+    exchange: z.boolean().default(false).describe('An exchange/ folder in every user\'s home that every user reads and writes (hand-ins, shared files).'),
   })
   .strict()
+  .refine((s) => s.courseFolderWriters.length === 0 || s.courseFolder, { path: ['courseFolderWriters'], message: 'names writers of a course folder the hub does not have; set courseFolder: true or leave courseFolderWriters out' })
   // The refinement runs even when a size is not valid (zod reports that one at its own field).
   .refine((s) => !GIB_SIZE.test(s.quota) || !GIB_SIZE.test(s.size) || gibOf(s.quota) <= gibOf(s.size), { path: ['quota'], message: 'is larger than size: one user could fill the whole volume; make quota at most size' })
   .describe('One Cinder volume for the hub, served over NFS with a folder and a hard quota per user (2i2c\'s jupyterhub-home-nfs chart).');
@@ -61,13 +67,18 @@ export type HubStorage =
       readonly sizeGiB: number;
       /** Hard quota of each user's folder, GiB. */
       readonly quotaGiB: number;
+      /** A read-only `shared/` folder for users, read-write for admins and the writer groups. */
       readonly courseFolder: boolean;
+      /** The JupyterHub groups that write the course folder (besides admins). */
+      readonly courseFolderWriters: readonly string[];
+      /** An `exchange/` folder every user writes. */
+      readonly exchange: boolean;
     };
 
 /** The resolved storage of `file`. */
 export function resolveStorage(file: StorageFile): HubStorage {
   if (file.type === 'perUser') return { type: 'perUser' };
-  return { type: 'shared', sizeGiB: gibOf(file.size), quotaGiB: gibOf(file.quota), courseFolder: file.courseFolder };
+  return { type: 'shared', sizeGiB: gibOf(file.size), quotaGiB: gibOf(file.quota), courseFolder: file.courseFolder, courseFolderWriters: [...file.courseFolderWriters], exchange: file.exchange };
 }
 
 /** The field of a hub file that chooses the storage (messages name it). */

@@ -12,6 +12,7 @@
  * keeps it apart from other hubs'); the users' NFS PersistentVolume `<hub release>-homes`
  * (cluster-scoped) and claim `homes`.
  */
+import { COURSE_FOLDER_CUSTOM_KEY, COURSE_FOLDER_EXTRA_CONFIG_KEY } from '../../model/chart-values';
 import type { Cluster } from '../../model/cluster';
 import type { Hub } from '../../model/hub';
 import type { HubStorage } from '../../model/storage';
@@ -26,6 +27,22 @@ export const HOME_NFS_FULLNAME = 'home-nfs';
 export const HOMES_CLAIM = 'homes';
 /** Each user's folder on the shared volume: z2jh fills in the escaped user name. */
 export const USER_SUBPATH = '{escaped_username}';
+/**
+ * The course folder and the exchange on the volume: beside the users' folders, with a `_` no
+ * escaped user name has (KubeSpawner escapes names to lower-case letters, digits and `-`), so no
+ * user's home is ever one of them. The quota enforcer leaves them without a quota.
+ */
+export const COURSE_FOLDER_SUBPATH = '_shared';
+export const EXCHANGE_SUBPATH = '_exchange';
+/** Where user servers see them: `shared/` and `exchange/` in the home folder (z2jh's `homeMountPath`, `/home/jovyan`). */
+export const COURSE_FOLDER_MOUNT_PATH = '/home/jovyan/shared';
+export const EXCHANGE_MOUNT_PATH = '/home/jovyan/exchange';
+/** The keys of their mounts in KubeSpawner's `volume_mounts` (z2jh's `singleuser.storage.extraVolumeMounts` as a mapping). */
+export const COURSE_FOLDER_MOUNT = 'jhm-course-folder';
+export const EXCHANGE_MOUNT = 'jhm-exchange';
+/** z2jh's name of the static storage's volume (the `homes` claim) in user pods. */
+const HOME_VOLUME = 'home';
+
 /** NFS port of the chart's Service. */
 export const NFS_PORT = 2049;
 
@@ -76,9 +93,14 @@ export function homeNfsValues(storage: SharedStorage, volumeId: string, cluster:
     fullnameOverride: '',
     openstack: { enabled: true, volumeId },
     persistentVolume: { size: `${storage.sizeGiB}Gi` },
-    quotaEnforcer: { config: { QuotaManager: { hard_quota: storage.quotaGiB } } },
+    quotaEnforcer: { config: { QuotaManager: { hard_quota: storage.quotaGiB, ...(unquotaed(storage).length > 0 ? { exclude: unquotaed(storage) } : {}) } } },
     nodeSelector: coreNodeSelector(cluster),
   };
+}
+
+/** The folders of the volume that are no user's and get no quota (the enforcer's `exclude`, by folder name). */
+function unquotaed(storage: SharedStorage): string[] {
+  return [...(storage.courseFolder ? [COURSE_FOLDER_SUBPATH] : []), ...(storage.exchange ? [EXCHANGE_SUBPATH] : [])];
 }
 
 /**
@@ -116,7 +138,74 @@ export function homesObjects(names: HomeNfsNames, storage: SharedStorage): K8sOb
   ];
 }
 
-/** z2jh's `singleuser.storage` of a shared hub: the users' claim, a folder per user. */
-export function staticStorageValues(names: Pick<HomeNfsNames, 'homesClaim'>): { readonly type: 'static'; readonly static: { readonly pvcName: string; readonly subPath: string } } {
-  return { type: 'static', static: { pvcName: names.homesClaim, subPath: USER_SUBPATH } };
+/** A volume mount as z2jh and KubeSpawner take it (Kubernetes' spelling). */
+export type VolumeMountValues = { readonly name: string; readonly mountPath: string; readonly subPath: string; readonly readOnly?: boolean };
+
+/** z2jh's `singleuser.storage` of a shared hub. */
+export type StaticStorageValues = {
+  readonly type: 'static';
+  readonly static: { readonly pvcName: string; readonly subPath: string };
+  readonly extraVolumeMounts?: Record<string, VolumeMountValues>;
+};
+
+/**
+ * z2jh's `singleuser.storage` of a shared hub: the users' claim, a folder per user; with the
+ * course folder, `shared/` read-only (the hub-side Python of {@link courseFolderValues} makes it
+ * read-write for admins and the writer groups), with the exchange, `exchange/` read-write. Both
+ * are folders of the same claim (z2jh's volume `home`), mounted by `subPath`.
+ */
+export function staticStorageValues(names: Pick<HomeNfsNames, 'homesClaim'>, storage: Pick<SharedStorage, 'courseFolder' | 'exchange'>): StaticStorageValues {
+  const mounts: Record<string, VolumeMountValues> = {
+    ...(storage.courseFolder ? { [COURSE_FOLDER_MOUNT]: { name: HOME_VOLUME, mountPath: COURSE_FOLDER_MOUNT_PATH, subPath: COURSE_FOLDER_SUBPATH, readOnly: true } } : {}),
+    ...(storage.exchange ? { [EXCHANGE_MOUNT]: { name: HOME_VOLUME, mountPath: EXCHANGE_MOUNT_PATH, subPath: EXCHANGE_SUBPATH } } : {}),
+  };
+  return { type: 'static', static: { pvcName: names.homesClaim, subPath: USER_SUBPATH }, ...(Object.keys(mounts).length > 0 ? { extraVolumeMounts: mounts } : {}) };
+}
+
+/** The course folder's rules as `custom.jhmCourseFolder` holds them. */
+export type CourseFolderRuleValues = { readonly mount: string; readonly writers: readonly string[] };
+
+/**
+ * The hub-side Python (a `hub.extraConfig` entry) that makes the course folder read-write for
+ * the hub's admins and the members of the writer groups. z2jh 4.4.0 sets
+ * `c.KubeSpawner.volume_mounts` to a mapping (its own mounts and `extraVolumeMounts`) before the
+ * entries run; KubeSpawner 7 turns the mapping's values into the pod's volume mounts at each
+ * start. JupyterHub calls `pre_spawn_hook` with the spawner before each start, so the mount's
+ * mode follows the user's admin flag and groups of that moment, both ways. A hook set before
+ * this entry still runs first.
+ */
+export const COURSE_FOLDER_PYTHON = `# jhm: the course folder (shared/) read-write for admins and the writer groups, read-only for others.
+# The rules are the chart values' custom.${COURSE_FOLDER_CUSTOM_KEY} (from the hub file's
+# jupyterhub.storage.courseFolder and courseFolderWriters).
+jhm_course_folder = get_config("custom.${COURSE_FOLDER_CUSTOM_KEY}", {})
+jhm_course_folder_earlier_hook = c.KubeSpawner.get("pre_spawn_hook")
+
+
+def jhm_course_folder_mode(spawner):
+    """Mount the course folder read-write when the user is an admin or in a writer group."""
+    if jhm_course_folder_earlier_hook is not None:
+        jhm_course_folder_earlier_hook(spawner)
+    user = spawner.user
+    groups = {group.name for group in user.groups}
+    writes = bool(user.admin) or bool(groups & set(jhm_course_folder["writers"]))
+    mounts = dict(spawner.volume_mounts)
+    key = jhm_course_folder["mount"]
+    mounts[key] = dict(mounts[key], readOnly=not writes)
+    spawner.volume_mounts = mounts
+
+
+c.KubeSpawner.pre_spawn_hook = jhm_course_folder_mode
+`;
+
+/**
+ * What the course folder adds to the chart values beside its mount: its rules (`custom`) and the
+ * Python ({@link COURSE_FOLDER_PYTHON}); undefined without a course folder, so other hubs render
+ * as before.
+ */
+export function courseFolderValues(storage: HubStorage): { custom: Record<string, CourseFolderRuleValues>; extraConfig: Record<string, string> } | undefined {
+  if (storage.type !== 'shared' || !storage.courseFolder) return undefined;
+  return {
+    custom: { [COURSE_FOLDER_CUSTOM_KEY]: { mount: COURSE_FOLDER_MOUNT, writers: [...storage.courseFolderWriters] } },
+    extraConfig: { [COURSE_FOLDER_EXTRA_CONFIG_KEY]: COURSE_FOLDER_PYTHON },
+  };
 }

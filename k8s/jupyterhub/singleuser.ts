@@ -5,7 +5,7 @@
 import type { Hub, Profile } from '../../model/hub';
 import { ImageNameTag, splitImage } from './image';
 import { profileListValues, ProfileValues } from './profiles';
-import { HOMES_CLAIM, staticStorageValues } from './home-nfs';
+import { HOMES_CLAIM, StaticStorageValues, staticStorageValues } from './home-nfs';
 
 /** `singleuser` values of the chart. */
 export type SingleuserValues = {
@@ -13,7 +13,7 @@ export type SingleuserValues = {
   readonly defaultUrl: string;
   readonly cpu?: { readonly guarantee?: number; readonly limit?: number };
   readonly memory?: { readonly guarantee?: string; readonly limit?: string };
-  readonly storage: { readonly capacity: string; readonly dynamic?: { readonly storageClass: string } } | ReturnType<typeof staticStorageValues>;
+  readonly storage: { readonly capacity: string; readonly dynamic?: { readonly storageClass: string } } | StaticStorageValues;
   readonly startTimeout: number;
   readonly extraEnv: Record<string, string>;
   readonly profileList?: ProfileValues[];
@@ -47,7 +47,7 @@ export function singleuserValues(props: SingleuserProps): SingleuserValues {
     // Shared storage: the hub's NFS claim, a folder per user (`home-nfs.ts`).
     storage:
       props.storage?.type === 'shared'
-        ? staticStorageValues({ homesClaim: HOMES_CLAIM })
+        ? staticStorageValues({ homesClaim: HOMES_CLAIM }, props.storage)
         : {
             capacity: su.storageCapacity,
             ...(su.storageClass !== undefined ? { dynamic: { storageClass: su.storageClass } } : {}),

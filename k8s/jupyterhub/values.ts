@@ -19,6 +19,7 @@ import { ingressValues, proxyExposureValues } from './ingress';
 import { gpuToleration, hasGpuProfile, profileRulesValues } from './profiles';
 import { coreNodeSelector, schedulingValues } from './scheduling';
 import { singleuserValues } from './singleuser';
+import { courseFolderValues } from './home-nfs';
 
 /** What the chart values are made from: the resolved hub's fields below. */
 export type JupyterHubValuesProps = Pick<Hub, 'host' | 'oauthCallbackUrl' | 'issuer' | 'jupyterhub'> & { readonly cluster: Pick<Cluster, 'coreNodeSelector' | 'ingress'> };
@@ -41,13 +42,14 @@ export type JupyterHubValuesProps = Pick<Hub, 'host' | 'oauthCallbackUrl' | 'iss
  *   from the hub file; with GPU profiles the continuous puller also tolerates GPU nodes.
  * - `cull`: idle servers stopped after `jupyterhub.culling.timeout` seconds when enabled.
  * - `custom` and a `hub.extraConfig` entry only with profiles limited to groups or users or with
- *   group resources: see `profileRulesValues`.
+ *   group resources: see `profileRulesValues`; with a course folder: see `courseFolderValues`.
  */
 export function jupyterhubValues(hub: JupyterHubValuesProps, secrets: HubSecrets): Record<string, unknown> {
   const jh = hub.jupyterhub;
   const auth = authValues({ auth: jh.auth, oauthCallbackUrl: hub.oauthCallbackUrl });
   const { JupyterHub: authJupyterHub, ...authClasses } = auth.config;
   const rules = profileRulesValues(jh.profiles);
+  const course = courseFolderValues(jh.storage);
   const values = {
     fullnameOverride: '',
     hub: {
@@ -57,7 +59,7 @@ export function jupyterhubValues(hub: JupyterHubValuesProps, secrets: HubSecrets
         CryptKeeper: { keys: SECRET_SLOT },
         ...authClasses,
       },
-      ...(auth.extraConfig || rules ? { extraConfig: { ...auth.extraConfig, ...rules?.extraConfig } } : {}),
+      ...(auth.extraConfig || rules || course ? { extraConfig: { ...auth.extraConfig, ...rules?.extraConfig, ...course?.extraConfig } } : {}),
       nodeSelector: coreNodeSelector(hub.cluster),
       // The readable copy of these values (`readable-values.ts`), where the hub reads them.
       ...readableValuesMount(),
@@ -76,7 +78,7 @@ export function jupyterhubValues(hub: JupyterHubValuesProps, secrets: HubSecrets
       ...(hasGpuProfile(jh.profiles) ? { extraTolerations: [gpuToleration()] } : {}),
     },
     cull: { enabled: jh.culling.enabled, timeout: jh.culling.timeout },
-    ...(rules ? { custom: rules.custom } : {}),
+    ...(rules || course ? { custom: { ...rules?.custom, ...course?.custom } } : {}),
   };
   return placeSecrets(values, secrets, hub);
 }

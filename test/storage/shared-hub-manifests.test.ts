@@ -17,7 +17,7 @@ afterAll(removeProjects);
 
 const real = realCharts();
 const FAKE_VOLUME_ID = '00000000-0000-4000-8000-00000000beef';
-const SHARED = { type: 'shared', size: '500Gi', quota: '10Gi', courseFolder: false };
+const SHARED = { type: 'shared', size: '500Gi', quota: '10Gi', courseFolder: true, courseFolderWriters: ['tas'], exchange: true };
 
 type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string }; spec?: any; data?: any; stringData?: any };
 const objectsOf = (text: string): Obj[] => parseAllDocuments(text).map((d) => d.toJS() as Obj).filter((o) => o !== null);
@@ -69,9 +69,13 @@ real.describe('a shared hub rendered from the real charts', () => {
     expect(JSON.stringify(quota)).toMatch(/hard_quota["\\]*: 10\b/);
     // z2jh: static storage on the claim, a folder per user.
     expect(dist.get('05-jupyterhub-course-a.yaml')).toMatch(/pvcName: homes\n\s+subPath: "?\{escaped_username\}"?/);
+    // The course folder and the exchange: their mounts and the course folder's Python, readable in dist/.
+    expect(dist.get('05-jupyterhub-course-a.yaml')).toMatch(/jhm-course-folder:\n\s+mountPath: \/home\/jovyan\/shared\n\s+name: home\n\s+readOnly: true\n\s+subPath: _shared/);
+    expect(dist.get('05-jupyterhub-course-a.yaml')).toMatch(/jhm-exchange:\n\s+mountPath: \/home\/jovyan\/exchange\n\s+name: home\n\s+subPath: _exchange/);
+    expect(dist.get('05-jupyterhub-course-a.yaml')).toContain('c.KubeSpawner.pre_spawn_hook = jhm_course_folder_mode');
     // The per-user hub beside it has none of it.
     const b = dist.get('05-jupyterhub-course-b.yaml')!;
-    expect(b).not.toMatch(/home-nfs|pvcName: homes|type: static/);
+    expect(b).not.toMatch(/home-nfs|pvcName: homes|type: static|jhm-course-folder|jhm-exchange/);
     expect(preflight({ dist, secrets }, clusterFolders('fleet'))).toEqual([]);
   }, 180_000);
 
