@@ -51,6 +51,7 @@
  */
 import { LineCounter, parse as parseYaml, parseAllDocuments, parseDocument } from 'yaml';
 import type { Diagnostic } from '../model/diagnostics';
+import { isDnsLabel } from '../model/dns';
 import { UserError, UserErrors } from '../model/errors';
 import { OUTPUT_DIRS } from '../project/layout';
 import { ScopeTable } from './helm/scope';
@@ -624,8 +625,16 @@ function kustomizationRule(text: string, names: readonly string[], file: string,
 
 /** The NFS port the `storage` rule expects of an NFS server's Service. */
 const NFS_PORT = 2049;
-/** An NFS server named by its Service's cluster DNS name. */
-const SERVICE_HOST = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.svc(\.cluster\.local)?\.?$/;
+/**
+ * The Service and namespace an NFS server's host names, when it is a Service's cluster DNS name
+ * (`<service>.<namespace>.svc[.cluster.local][.]`), else `undefined`.
+ */
+function serviceOfHost(host: string): { service: string; namespace: string } | undefined {
+  const [service, namespace, svc, ...rest] = host.replace(/\.$/, '').split('.');
+  const suffix = rest.join('.');
+  if (svc !== 'svc' || (suffix !== '' && suffix !== 'cluster.local')) return undefined;
+  return isDnsLabel(service) && isDnsLabel(namespace) ? { service, namespace } : undefined;
+}
 
 function storageRule(ix: Index, x: Located, findings: Finding[]): void {
   const spec = obj(x.o.spec);
@@ -650,9 +659,9 @@ function storageRule(ix: Index, x: Located, findings: Finding[]): void {
   }
   if (x.kind === 'PersistentVolume') {
     const server = str(obj(spec.nfs).server);
-    const m = server === undefined ? null : SERVICE_HOST.exec(server);
-    if (m === null) return;
-    const [service, namespace] = [m[1], m[3]];
+    const named = server === undefined ? undefined : serviceOfHost(server);
+    if (named === undefined) return;
+    const { service, namespace } = named;
     const svc = ix.byKey.get(identityKey('', 'Service', namespace, service));
     if (svc === undefined) {
       findings.push(finding('storage', x.file, x.line, x, `mounts the NFS server ${server}, but the Service ${namespace}/${service} is not in the output`, 'add the NFS server\'s release to the output, or name its Service'));

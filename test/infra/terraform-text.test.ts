@@ -103,14 +103,16 @@ describe('rule: the classification of string fields matches what reaches cdk.tf.
     const enums: string[] = [];
     const hub = tracedHub((spec) => {
       for (const [i, field] of KUBERNETES_ONLY_FIELDS.entries()) {
-        if (['ingress.controller', 'letsEncrypt.issuer', 'jupyterhub.auth.type'].includes(field)) enums.push(field);
+        // Enumerations, and the home volume's sizes (whole Gi or Ti: a pattern with no `$`, `%` or `{`,
+        // which reaches Terraform only as a number, and only for a shared hub: test/storage/).
+        if (['ingress.controller', 'letsEncrypt.issuer', 'jupyterhub.auth.type', 'jupyterhub.storage.type', 'jupyterhub.storage.size', 'jupyterhub.storage.quota'].includes(field)) enums.push(field);
         else setField(spec, field, probe(i), 'jhmother');
       }
     });
     const text = synthHubJson(hub);
     expect(text.match(/jhmprobe\d+x|jhmother/g)).toBeNull();
     // The enumerated ones: every allowed value gives the same Terraform JSON.
-    expect(enums.sort()).toEqual(['ingress.controller', 'jupyterhub.auth.type', 'letsEncrypt.issuer']);
+    expect(enums.sort()).toEqual(['ingress.controller', 'jupyterhub.auth.type', 'jupyterhub.storage.quota', 'jupyterhub.storage.size', 'jupyterhub.storage.type', 'letsEncrypt.issuer']);
     const base = synthHubJson(exampleHub());
     expect(synthHubJson(variantHub((h) => (h.ingress = { controller: 'ingress-nginx' })))).toBe(base);
     expect(synthHubJson(variantHub((h) => (h.letsEncrypt.issuer = 'letsencrypt-staging')))).toBe(base);
