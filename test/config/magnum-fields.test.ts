@@ -129,6 +129,7 @@ const HOMES = new Set(['model/magnum-fields.ts', 'infra/magnum-cluster.ts', 'inf
  * fails the test: derive from the row instead.
  */
 const READERS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  deletionProtection: { 'infra/cluster-stack.ts': 'a shared hub\'s home volume is protected from destroy as its cluster is (prevent_destroy)' },
   ...Object.fromEntries(['masterFlavor', 'masterCount', 'nodeCount', 'minNodes', 'maxNodes'].map((f) => [f, { 'synth/plan-cost.ts': 'the SU figures read a stack\'s sizes by the rows\' Terraform arguments and name the changed field in the cost line' }])),
   templateId: { 'model/cluster-templates.ts': 'the rule across the template, templateId and kubernetesVersion, and its messages' },
   kubernetesVersion: { 'model/cluster-templates.ts': 'the rule across the template, templateId and kubernetesVersion, and its messages' },

@@ -288,8 +288,11 @@ describe('ingress address', () => {
   });
 });
 
-/** The outputs of a dedicated cluster: all but the cluster file's `hub_urls`. */
-const DEDICATED_OUTPUTS = Object.values(INFRA_OUTPUTS).filter((n) => n !== INFRA_OUTPUTS.hubUrls);
+/**
+ * The outputs of a dedicated cluster without shared storage: all but the cluster file's `hub_urls`
+ * and `home_volume_ids`, which a stack has only when a hub has shared storage (test/storage/).
+ */
+const DEDICATED_OUTPUTS = Object.values(INFRA_OUTPUTS).filter((n) => n !== INFRA_OUTPUTS.hubUrls && n !== INFRA_OUTPUTS.homeVolumeIds);
 
 describe('outputs', () => {
   test('cluster id, API address, ingress IP, hub URL and kubeconfig, named as in INFRA_OUTPUTS', () => {
