@@ -29,6 +29,7 @@ import { checkOpenstackCredentials } from '../tools/openstack-credentials';
 import { writeFileAtomicSync, writeJsonAtomicSync } from '../../base/files';
 import { formatSeconds, shellQuote } from '../../base/process';
 import { checkCertificates, checkDns, checkHubHealth, checkIngressAddress, checkOutputs, CheckResult } from '../tools/status-checks';
+import type * as StorageStatus from '../tools/storage-status';
 import { guardIngressIp } from '../tools/ingress-guard';
 import type { Cluster } from '../../model/cluster';
 import type * as MagnumFields from '../../model/magnum-fields';
@@ -399,6 +400,10 @@ async function status(hubName: string, opts: { kubeconfig?: string }, cmd: Comma
   record(await checkIngressAddress(root, hub, kubectl));
   record(await checkCertificates(hub, kubectl));
   record(await checkHubHealth(hub));
+  // A shared hub's home volume: its use against its size (loaded here: it reads the chart's names).
+  const { checkHomeVolume } = (await import('../tools/storage-status')) as typeof StorageStatus;
+  const homeVolume = await checkHomeVolume(hub, kubectl);
+  if (homeVolume !== undefined) record(homeVolume);
 
   const ran = results.filter((r) => r.status !== 'skipped');
   const failed = ran.filter((r) => r.status === 'failed');

@@ -43,6 +43,11 @@ export const EXCHANGE_MOUNT = 'jhm-exchange';
 /** z2jh's name of the static storage's volume (the `homes` claim) in user pods. */
 const HOME_VOLUME = 'home';
 
+/** Where the chart's containers mount the volume (its Deployment's `home-directories` mounts). */
+export const HOME_NFS_EXPORT_PATH = '/export';
+/** The chart's container whose image has GNU df (its quota enforcer calls `df --output`), for `jhm status`. */
+export const HOME_NFS_DF_CONTAINER = 'enforce-xfs-quota';
+
 /** NFS port of the chart's Service. */
 export const NFS_PORT = 2049;
 
