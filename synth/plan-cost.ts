@@ -16,7 +16,8 @@
  *   removed, autoscaling), or the cluster is created or destroyed.
  */
 import { jetstream2Flavor } from '../model/flavors';
-import { CLUSTER_FIELDS, DEFAULT_WORKER_FIELDS, fieldDefault, MagnumField, NODE_GROUP_FIELDS } from '../model/magnum-fields';
+import type * as MagnumFields from '../model/magnum-fields';
+import type { MagnumField } from '../model/magnum-fields';
 import { DEFAULT_WORKER_NODE_GROUP } from '../model/node-group';
 import { OPENSTACK_RESOURCE_TYPES } from '../infra/openstack-resources';
 
@@ -94,6 +95,9 @@ function range(nodeCount: number | undefined, min: number | undefined, max: numb
 /** The groups of nodes a stack creates (`undefined`: no stack). */
 export function stackScale(stack: unknown): GroupScale[] | undefined {
   if (stack === undefined) return undefined;
+  // Loaded on first use: the table builds its zod schemas when loaded, and the commands that only
+  // may print a plan (jhm --help among them, through the ingress guard) must not load zod.
+  const { CLUSTER_FIELDS, DEFAULT_WORKER_FIELDS, fieldDefault, NODE_GROUP_FIELDS } = require('../model/magnum-fields') as typeof MagnumFields;
   const groups: GroupScale[] = [];
   const clusters = resources(stack, OPENSTACK_RESOURCE_TYPES.cluster);
   const label = (body: Json | undefined) => (body === undefined ? undefined : valueAt(body, argumentOf(CLUSTER_FIELDS.autoscaling)));

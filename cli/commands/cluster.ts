@@ -39,7 +39,7 @@ import { runLimit, TIMEOUT_MARGIN_MS, tooShort } from '../tools/terraform-timeou
 import { kubeconfigProblem } from '../tools/kubeconfig-text';
 import { destroyCluster, DestroyOptions, runTerraformCommand } from '../tools/stack-commands';
 import { projectRoot } from '../project-root';
-import { reportTerraformPlan } from '../../synth/plan-report';
+import type * as PlanReport from '../../synth/plan-report';
 
 /** Default limit of each `jhm apply` stage, in seconds. */
 export const DEFAULT_APPLY_TIMEOUT_SECONDS = 300;
@@ -132,6 +132,7 @@ async function deploy(name: string, opts: DeployOptions, cmd: Command): Promise<
   const { synthHubs } = await import('../../synth/pipeline');
   const synthesized = await synthHubs({ root, hubs: [cluster.name], apps: { infra: true, k8s: false } });
   // What the stack changed since it was last written (Terraform's own plan follows).
+  const { reportTerraformPlan } = (await import('../../synth/plan-report')) as typeof PlanReport;
   for (const [c, plan] of synthesized.plans) reportTerraformPlan(c, plan, 'terraform apply follows, with its own plan');
   if (!fs.existsSync(stackFile)) throw new UserError(`jhm synth ${cluster.name} wrote no ${shown(root, stackFile)}`);
   const stackJson: unknown = JSON.parse(fs.readFileSync(stackFile, 'utf8'));

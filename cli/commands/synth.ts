@@ -11,7 +11,7 @@ import { OUTPUT_DIRS, recordedHubs } from '../../synth/output';
 import { info, success, warn } from '../../synth/report';
 import { tempDir } from '../../base/temp-dir';
 import { projectRoot } from '../project-root';
-import { reportTerraformPlan } from '../../synth/plan-report';
+import type * as PlanReport from '../../synth/plan-report';
 
 export function registerSynthCommands(program: Command): void {
   program
@@ -75,6 +75,8 @@ export function registerSynthCommands(program: Command): void {
         const on = r.cluster.naming.ownerHub !== undefined ? '' : ` [${r.hubs.length} hub(s)${r.hubs.length ? `: ${r.hubs.map((h) => h.name).join(', ')}` : ''}]`;
         success(`${c}${on}: ${OUTPUT_DIRS.stacks}/${c}, ${OUTPUT_DIRS.dist}/${c} (${r.files.dist.size} files), ${r.encrypted.size > 0 ? `${OUTPUT_DIRS.dist}/${c}/${ENCRYPTED_SECRETS_DIR} (${r.encrypted.size} files, encrypted)` : `${OUTPUT_DIRS.secrets}/${c} (${r.files.secrets.size} files)`}`);
       }
+      // Loaded here: the SU figures read the Magnum table (zod), which --help must not load.
+      const { reportTerraformPlan } = (await import('../../synth/plan-report')) as typeof PlanReport;
       for (const [c, plan] of report.plans) reportTerraformPlan(c, plan);
       if (report.unchanged.length > 0) {
         info(`${report.unchanged.length} ${shared ? 'cluster(s)' : 'hub(s)'} unchanged since their last synth, output kept: ${report.unchanged.join(', ')} (--force synthesizes them anyway)`);
