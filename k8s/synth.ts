@@ -23,6 +23,7 @@ import type { K8sObject } from './helm/types';
 import type { RenderedRelease } from './hub-manifests';
 import { jupyterhubValues } from './jupyterhub/values';
 import { homeNfsNames, homeNfsValues, homesObjects, sharedStorage } from './jupyterhub/home-nfs';
+import { homeBackupObjects } from './jupyterhub/home-backup';
 import { readHomeVolumeId } from '../project/outputs';
 import { STORAGE_FIELD } from '../model/storage';
 import { splitHubValues } from './jupyterhub/readable-values';
@@ -135,7 +136,7 @@ export async function synthClusterManifests(unit: ClusterUnit, options: SynthClu
       const volumeId = storage && problems.collect(() => readHomeVolumeId(options.root, cluster.name, hub, STORAGE_FIELD));
       if (storage === undefined || volumeId === undefined) return [];
       const names = homeNfsNames(hub.jupyterhub);
-      return [{ wave: 'jupyterhub' as const, chart: pin('homeNfs'), release: names.release, namespace: names.namespace, values: homeNfsValues(storage, volumeId, cluster), hubName: hub.name, added: homesObjects(names, storage) }];
+      return [{ wave: 'jupyterhub' as const, chart: pin('homeNfs'), release: names.release, namespace: names.namespace, values: homeNfsValues(storage, volumeId, cluster), hubName: hub.name, added: [...homesObjects(names, storage), ...homeBackupObjects(hub, names, placeholders.get(hub.name)!, cluster)] }];
     }),
   ];
 

@@ -18,6 +18,7 @@
  */
 import { randomBytes } from 'crypto';
 import { z } from 'zod';
+import { HOME_BACKUP_SECRET } from './storage';
 
 /** Bytes of randomness in each generated token (z2jh and JupyterHub expect 32 bytes, hex-encoded). */
 export const TOKEN_BYTES = 32;
@@ -30,10 +31,13 @@ const hex32 = /^[0-9a-fA-F]{64}$/;
 /** CryptKeeper accepts a 32-byte key hex-encoded (64 characters) or base64-encoded (44 characters). */
 const base64Key32 = /^[A-Za-z0-9+/]{43}=$/;
 
-/** What decides whether a hub needs a field: how its users log in. */
+/** What decides whether a hub needs a field: how its users log in, and whether its home volume is backed up. */
 export interface SecretFieldHub {
-  readonly jupyterhub: { readonly auth: { readonly type: string; readonly clientId?: string } };
+  readonly jupyterhub: { readonly auth: { readonly type: string; readonly clientId?: string }; readonly storage?: { readonly type: string; readonly backup?: unknown } };
 }
+
+/** Whether `hub` backs its shared home volume up (`jupyterhub.storage.backup`). */
+const backsUp = (hub: SecretFieldHub): boolean => hub.jupyterhub.storage?.backup !== undefined;
 
 /** One secret field (see the module comment). */
 export interface SecretField {
@@ -41,6 +45,12 @@ export interface SecretField {
   readonly file: readonly [section: string, key: string];
   /** Where the chart values carry it (each path is set whenever the field applies). */
   readonly values: readonly (readonly string[])[];
+  /**
+   * A Secret of jhm's own, in the hub's namespace, that carries it instead: the Secret's name and
+   * the key (the backup CronJob's Secret, `k8s/jupyterhub/home-backup.ts`).
+   * @default - none: the chart values carry it
+   */
+  readonly secret?: { readonly name: string; readonly key: string };
   /** The rule of one value; its messages never quote the value. */
   readonly rule: z.ZodType<string>;
   /**
@@ -123,6 +133,37 @@ export const SECRET_FIELDS = [
     rule: z.string().refine((k) => hex32.test(k) || base64Key32.test(k), 'must be a 32-byte key, hex (64 characters) or base64 (44 characters)'),
     list: { min: 'must hold at least one key', joinedBy: ';' },
     generate: token,
+  },
+  // The backups of a shared home volume (`k8s/jupyterhub/home-backup.ts`): no chart value, the
+  // backup CronJob reads them from a Secret of its own (restic's and the S3 client's environment
+  // variables as keys). Generated (the password) or asked for
+  // only when the hub has jupyterhub.storage.backup.
+  {
+    file: ['backup', 'resticPassword'],
+    values: [],
+    secret: { name: HOME_BACKUP_SECRET, key: 'RESTIC_PASSWORD' },
+    rule: z.string().regex(/^\S{16,}$/, 'must be at least 16 characters without spaces (generate one with: jhm secrets <hub>, after deleting this line)'),
+    generate: token,
+    when: backsUp,
+    optionalSection: true,
+  },
+  {
+    file: ['backup', 'accessKeyId'],
+    values: [],
+    secret: { name: HOME_BACKUP_SECRET, key: 'AWS_ACCESS_KEY_ID' },
+    rule: z.string().min(1, 'is empty: set it to the access key id of the bucket\'s credentials').regex(noWhitespace, 'must be the access key id as the object store shows it, without spaces or line breaks'),
+    when: backsUp,
+    fix: () => 'set it to the access key id of the bucket (on Jetstream2: openstack ec2 credentials create)',
+    optionalSection: true,
+  },
+  {
+    file: ['backup', 'secretAccessKey'],
+    values: [],
+    secret: { name: HOME_BACKUP_SECRET, key: 'AWS_SECRET_ACCESS_KEY' },
+    rule: z.string().min(1, 'is empty: set it to the secret of the bucket\'s credentials').regex(noWhitespace, 'must be the secret as the object store shows it, without spaces or line breaks'),
+    when: backsUp,
+    fix: () => 'set it to the secret of the bucket\'s access key (on Jetstream2: openstack ec2 credentials create)',
+    optionalSection: true,
   },
 ] as const satisfies readonly SecretField[];
 

@@ -25,6 +25,32 @@ export function gibOf(size: string): number {
   return Number(m[1]) * (m[2] === 'Ti' ? 1024 : 1);
 }
 
+/** A restic repository in an S3-compatible bucket: `s3:https://<endpoint>/<bucket>[/<path>]` (restic's own spelling). */
+const S3_REPOSITORY = /^s3:https?:\/\/[^\s/]+\/[^\s/]+(\/\S*)?$/;
+/** A cron schedule of five fields (minute hour day-of-month month day-of-week), as a CronJob takes it. */
+const CRON_SCHEDULE = /^\S+( \S+){4}$/;
+
+/** What restic forget keeps when the hub file says nothing: a week of days, a month of weeks, half a year of months. */
+const KEEP_DEFAULT = { daily: 7, weekly: 4, monthly: 6 } as const;
+const keepCount = (what: keyof typeof KEEP_DEFAULT, n: number) => z.number().int().min(0).default(n).describe(`How many ${what} snapshots restic forget keeps (--keep-${what}).`);
+
+const backupSchema = z
+  .object({
+    repository: z
+      .string()
+      .regex(S3_REPOSITORY, 'must be a restic S3 repository, s3:https://<endpoint>/<bucket>/<path>, e.g. s3:https://js2.jetstream-cloud.org:8001/course-a-backups/homes')
+      .describe('The restic repository in an S3-compatible bucket: s3:https://<endpoint>/<bucket>/<path> (its key pair and password are in secrets/<hub>.yaml, section backup).'),
+    schedule: z.string().regex(CRON_SCHEDULE, 'must be a cron schedule of five fields, e.g. "0 3 * * *" (03:00 every day, the cluster\'s time zone, UTC on Magnum)').default('0 3 * * *').describe('When the backup runs, a cron schedule of five fields (UTC); every day at 03:00 by default.'),
+    keep: z
+      .object({ daily: keepCount('daily', KEEP_DEFAULT.daily), weekly: keepCount('weekly', KEEP_DEFAULT.weekly), monthly: keepCount('monthly', KEEP_DEFAULT.monthly) })
+      .strict()
+      .default({ ...KEEP_DEFAULT })
+      .describe('Which snapshots restic forget --prune keeps after each backup.'),
+  })
+  .strict()
+  .refine((b) => !(b.keep.daily === 0 && b.keep.weekly === 0 && b.keep.monthly === 0), { path: ['keep'], message: 'keeps no snapshot: restic forget would remove every backup; keep at least one daily, weekly or monthly' })
+  .describe('Backups of the home volume with restic, to an S3-compatible bucket: a CronJob runs restic backup, then restic forget --prune.');
+
 const perUserSchema = z
   .object({
     type: z.literal('perUser'),
@@ -43,6 +69,7 @@ const sharedSchema = z
       .default([])
       .describe('JupyterHub groups whose members write the course folder, as admins do (e.g. a GitHub team as org:team); needs courseFolder: true.'),
     exchange: z.boolean().default(false).describe('An exchange/ folder in every user\'s home that every user reads and writes (hand-ins, shared files).'),
+    backup: backupSchema.optional(),
   })
   .strict()
   .refine((s) => s.courseFolderWriters.length === 0 || s.courseFolder, { path: ['courseFolderWriters'], message: 'names writers of a course folder the hub does not have; set courseFolder: true or leave courseFolderWriters out' })
@@ -73,13 +100,28 @@ export type HubStorage =
       readonly courseFolderWriters: readonly string[];
       /** An `exchange/` folder every user writes. */
       readonly exchange: boolean;
+      /** Backups with restic; undefined without. */
+      readonly backup?: HomeBackup;
     };
+
+/** The resolved backups of a shared hub (`jupyterhub.storage.backup`). */
+export interface HomeBackup {
+  /** restic's repository, `s3:https://…`. */
+  readonly repository: string;
+  /** The CronJob's schedule. */
+  readonly schedule: string;
+  /** restic forget's `--keep-daily`, `--keep-weekly`, `--keep-monthly` (0: not passed). */
+  readonly keep: { readonly daily: number; readonly weekly: number; readonly monthly: number };
+}
 
 /** The resolved storage of `file`. */
 export function resolveStorage(file: StorageFile): HubStorage {
   if (file.type === 'perUser') return { type: 'perUser' };
-  return { type: 'shared', sizeGiB: gibOf(file.size), quotaGiB: gibOf(file.quota), courseFolder: file.courseFolder, courseFolderWriters: [...file.courseFolderWriters], exchange: file.exchange };
+  return { type: 'shared', sizeGiB: gibOf(file.size), quotaGiB: gibOf(file.quota), courseFolder: file.courseFolder, courseFolderWriters: [...file.courseFolderWriters], exchange: file.exchange, ...(file.backup !== undefined ? { backup: { repository: file.backup.repository, schedule: file.backup.schedule, keep: { ...file.backup.keep } } } : {}) };
 }
+
+/** The backup CronJob of a shared hub and its Secret (in the hub's namespace). */
+export const HOME_BACKUP_SECRET = 'home-backup';
 
 /** The field of a hub file that chooses the storage (messages name it). */
 export const STORAGE_FIELD = 'jupyterhub.storage';

@@ -40,3 +40,9 @@ export const OPENSTACK_PROVIDER = {
  * are rendered for (1.33; `model/cluster-templates.ts`).
  */
 export const DEFAULT_CLUSTER_TEMPLATE = 'kubernetes-1-33-jammy';
+
+/**
+ * The image of a shared hub's backup CronJob (`k8s/jupyterhub/home-backup.ts`): restic's official
+ * image (Alpine with the restic binary), pinned to a release.
+ */
+export const RESTIC_IMAGE = 'docker.io/restic/restic:0.18.1';

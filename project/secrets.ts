@@ -69,8 +69,9 @@ function fileSchema(partial: boolean): z.ZodType {
       Object.fromEntries(
         sections.map((section) => {
           const fields = FIELDS.filter((f) => f.file[0] === section);
-          const object = z.object(Object.fromEntries(fields.map((f) => [f.file[1], fieldSchema(f, !partial && f.generate !== undefined)]))).strict();
-          return [section, partial || fields.every((f) => f.generate === undefined) ? object.optional() : object];
+          // A generated field of an optional section (the backups' password) is required only when the hub needs it (`loadSecrets`).
+          const object = z.object(Object.fromEntries(fields.map((f) => [f.file[1], fieldSchema(f, !partial && f.generate !== undefined && !f.optionalSection)]))).strict();
+          return [section, partial || fields.every((f) => f.generate === undefined || f.optionalSection) ? object.optional() : object];
         }),
       ),
     )
@@ -180,8 +181,8 @@ export function loadSecrets(root: string, hub: Hub, onWarning?: (warning: Diagno
   const data = validate(plain, parsed, hub.name, false);
   const valueOf = (f: SecretField) => data[f.file[0]]?.[f.file[1]];
   // A field set by hand that this hub needs (the GitHub client secret of a GitHub hub).
-  const unset = FIELDS.find((f) => f.generate === undefined && fieldApplies(f, hub) && valueOf(f) === undefined);
-  if (unset !== undefined) throw new UserError('is not set', { file: display, field: fieldName(unset), fix: unset.fix?.(hub) });
+  const unset = FIELDS.find((f) => fieldApplies(f, hub) && valueOf(f) === undefined);
+  if (unset !== undefined) throw new UserError('is not set', { file: display, field: fieldName(unset), fix: unset.fix?.(hub) ?? `generate it with: jhm secrets ${hub.name}` });
   return secretsFrom(valueOf);
 }
 
@@ -338,7 +339,7 @@ export function ensureSecrets(root: string, hub: Hub, opts: EnsureSecretsOptions
   }
 
   for (const f of FIELDS) {
-    if (f.generate !== undefined && !isSet(f.file)) add(f.file, f.list ? [f.generate()] : f.generate());
+    if (f.generate !== undefined && fieldApplies(f, hub) && !isSet(f.file)) add(f.file, f.list ? [f.generate()] : f.generate());
   }
 
   const missing: string[] = [];

@@ -402,9 +402,11 @@ async function status(hubName: string, opts: { kubeconfig?: string }, cmd: Comma
   record(await checkCertificates(hub, kubectl));
   record(await checkHubHealth(hub));
   // A shared hub's home volume: its use against its size (loaded here: it reads the chart's names).
-  const { checkHomeVolume } = (await import('../tools/storage-status')) as typeof StorageStatus;
+  const { checkHomeVolume, checkHomeBackup } = (await import('../tools/storage-status')) as typeof StorageStatus;
   const homeVolume = await checkHomeVolume(hub, kubectl);
   if (homeVolume !== undefined) record(homeVolume);
+  const homeBackup = await checkHomeBackup(hub, kubectl);
+  if (homeBackup !== undefined) record(homeBackup);
 
   const ran = results.filter((r) => r.status !== 'skipped');
   const failed = ran.filter((r) => r.status === 'failed');

@@ -24,7 +24,9 @@ const generic = exampleWith(
   (i) => (i.jupyterhub.auth = { type: 'generic', clientId: 'c', authorizeUrl: 'https://sso.example.org/a', tokenUrl: 'https://sso.example.org/t', userdataUrl: 'https://sso.example.org/u', adminUsers: ['x'] }),
   'generic',
 );
-const HUBS = [github, dummy, cilogon, generic];
+// A shared hub with backups: the backup section's fields (a generated password and the bucket's key pair).
+const backups = exampleWith((i) => (i.jupyterhub.storage = { type: 'shared', size: '500Gi', quota: '10Gi', backup: { repository: 's3:https://objects.example.invalid/bucket/homes' } }), 'backups');
+const HUBS = [github, dummy, cilogon, generic, backups];
 
 const tempRoots: string[] = [];
 afterAll(() => tempRoots.forEach((r) => fs.rmSync(r, { recursive: true, force: true })));
@@ -40,16 +42,16 @@ const validValue = (f: SecretField): string => f.generate?.() ?? 'fake-hand-set-
 function completeFile(hub: typeof github): Record<string, Record<string, unknown>> {
   const data: Record<string, Record<string, unknown>> = {};
   for (const f of FIELDS) {
-    if (f.generate === undefined && !fieldApplies(f, hub)) continue;
+    if (!fieldApplies(f, hub)) continue;
     (data[f.file[0]] ??= {})[f.file[1]] = f.list ? [validValue(f)] : validValue(f);
   }
   return data;
 }
 
-test('the table: each field has a unique file path, at least one chart-values path, and either a generator or a fix for the user', () => {
+test('the table: each field has a unique file path, at least one chart-values path or a Secret of its own, and either a generator or a fix for the user', () => {
   expect(new Set(FIELDS.map(fieldName)).size).toBe(FIELDS.length);
   for (const f of FIELDS) {
-    expect([fieldName(f), f.values.length > 0]).toEqual([fieldName(f), true]);
+    expect([fieldName(f), f.values.length > 0 || f.secret !== undefined]).toEqual([fieldName(f), true]);
     expect([fieldName(f), f.generate !== undefined || f.fix !== undefined]).toEqual([fieldName(f), true]);
   }
 });
@@ -68,8 +70,8 @@ test('the secrets-file schema: a complete file from the table loads, and loadSec
   }
 });
 
-test('the secrets-file schema: leaving out any generated field is an error naming it; any unknown field is refused', () => {
-  for (const f of FIELDS.filter((x) => x.generate !== undefined)) {
+test('the secrets-file schema: leaving out any generated field the hub needs is an error naming it; any unknown field is refused', () => {
+  for (const f of FIELDS.filter((x) => x.generate !== undefined && fieldApplies(x, github))) {
     const root = tempRoot();
     const data = completeFile(github);
     delete data[f.file[0]][f.file[1]];
@@ -93,14 +95,14 @@ test('the secrets-file schema: leaving out any generated field is an error namin
   expect(() => loadSecrets(root, github)).toThrow(/notAField/);
 });
 
-test('jhm secrets generates exactly the generated fields of the table (a list with one item) and names the hand-set ones the hub needs', () => {
+test('jhm secrets generates exactly the generated fields of the table the hub needs (a list with one item) and names the hand-set ones the hub needs', () => {
   for (const hub of HUBS) {
     const root = tempRoot();
     const result = ensureSecrets(root, hub);
-    expect(result.created).toEqual(FIELDS.filter((f) => f.generate !== undefined).map(fieldName));
+    expect(result.created).toEqual(FIELDS.filter((f) => f.generate !== undefined && fieldApplies(f, hub)).map(fieldName));
     expect(result.missing).toEqual(FIELDS.filter((f) => f.generate === undefined && fieldApplies(f, hub)).map(fieldName));
     const data = parse(fs.readFileSync(result.file, 'utf8')) as Record<string, Record<string, unknown> | null>;
-    for (const f of FIELDS.filter((x) => x.generate !== undefined)) {
+    for (const f of FIELDS.filter((x) => x.generate !== undefined && fieldApplies(x, hub))) {
       const v = data[f.file[0]]?.[f.file[1]];
       if (f.list) expect([fieldName(f), Array.isArray(v) && v.length]).toEqual([fieldName(f), 1]);
       else expect([fieldName(f), typeof v]).toEqual([fieldName(f), 'string']);

@@ -26,11 +26,11 @@ afterEach(() => {
   project.dispose();
 });
 
-/** The example hub with `jupyterhub.storage` shared, 500Gi. */
-function makeShared(): void {
+/** The example hub with `jupyterhub.storage` shared, 500Gi (with `backup`, backed up). */
+function makeShared(backup?: Record<string, unknown>): void {
   const file = path.join(project.root, 'hubs', 'example.yaml');
   const doc = parseDocument(fs.readFileSync(file, 'utf8'));
-  doc.setIn(['jupyterhub', 'storage'], doc.createNode({ type: 'shared', size: '500Gi', quota: '10Gi' }));
+  doc.setIn(['jupyterhub', 'storage'], doc.createNode({ type: 'shared', size: '500Gi', quota: '10Gi', ...(backup ? { backup } : {}) }));
   fs.writeFileSync(file, doc.toString());
 }
 
@@ -47,6 +47,13 @@ function setUpKubectl(rules: readonly FakeRule[]) {
 }
 
 const homeLine = (stdout: string) => stdout.split('\n').find((l) => l.includes('home volume'));
+const backupLine = (stdout: string) => stdout.split('\n').find((l) => l.includes('home backup'));
+const BACKUP = { repository: 's3:https://objects.example.invalid/bucket/homes' };
+const HOUR = 3600_000;
+/** What `kubectl get cronjob home-backup -o json` prints with this status. */
+const cronJob = (status: Record<string, string>) => JSON.stringify({ apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'home-backup', namespace: 'jhub' }, status });
+const ago = (ms: number) => new Date(Date.now() - ms).toISOString().replace(/\.\d+Z$/, 'Z');
+const volumeRule: FakeRule = { when: ['exec', 'df'], stdout: '' };
 
 describe('jhm status: the home volume of a shared hub', () => {
   test('rule: the use against the size is one ok line, read with df in the NFS server\'s quota-enforcer container', async () => {
@@ -89,5 +96,42 @@ describe('jhm status: the home volume of a shared hub', () => {
     expect(parseDf('')).toBeUndefined();
     expect(parseDf('Filesystem 1-blocks Used Available Capacity Mounted on\n')).toBeUndefined();
     expect(parseDf('Filesystem 1-blocks Used Available Capacity Mounted on\n/dev/sdb x y z 1% /export\n')).toBeUndefined();
+  });
+
+  test('rule (backups): a backup that succeeded within 26 hours is one ok line with its age, read from the CronJob\'s lastSuccessfulTime', async () => {
+    makeShared(BACKUP);
+    const last = ago(3 * HOUR);
+    const k = setUpKubectl([{ ...volumeRule, stdout: df(500 * GIB, GIB) }, { when: ['get', 'cronjob', 'home-backup'], stdout: cronJob({ lastScheduleTime: last, lastSuccessfulTime: last }) }]);
+    const r = await runCli(['-C', project.root, 'status', 'example']);
+    expect(backupLine(r.stdout)).toBe(`ok    home backup (namespace jhub): the last backup succeeded 3.0 h ago (${last})`);
+    expect(k.calls().map((c) => c.argv.slice(2)).filter((a) => a[1] === 'cronjob')).toEqual([['get', 'cronjob', 'home-backup', '-n', 'jhub', '-o', 'json']]);
+  });
+
+  test('rule (backups): a last success older than 26 hours fails and says where to look', async () => {
+    makeShared(BACKUP);
+    const last = ago(30 * HOUR);
+    setUpKubectl([{ ...volumeRule, stdout: df(500 * GIB, GIB) }, { when: ['get', 'cronjob'], stdout: cronJob({ lastScheduleTime: ago(HOUR), lastSuccessfulTime: last }) }]);
+    const r = await runCli(['-C', project.root, 'status', 'example']);
+    expect(backupLine(r.stdout)).toBe(`FAIL  home backup (namespace jhub): the last backup succeeded 30.0 h ago (${last}), more than 26.0 h (kubectl logs -n jhub job/<the last home-backup job> shows why)`);
+    expect(r.code).toBe(1);
+  });
+
+  test('rule (backups): a CronJob that never ran fails and says how to start a backup now; one that ran but never succeeded says when it last started', async () => {
+    makeShared(BACKUP);
+    setUpKubectl([{ ...volumeRule, stdout: df(500 * GIB, GIB) }, { when: ['get', 'cronjob'], stdout: cronJob({}) }]);
+    const never = await runCli(['-C', project.root, 'status', 'example']);
+    expect(backupLine(never.stdout)).toBe('FAIL  home backup (namespace jhub): no backup has run yet (schedule 0 3 * * *; start one with: kubectl create job -n jhub --from=cronjob/home-backup home-backup-now)');
+    const started = ago(HOUR);
+    setUpKubectl([{ ...volumeRule, stdout: df(500 * GIB, GIB) }, { when: ['get', 'cronjob'], stdout: cronJob({ lastScheduleTime: started }) }]);
+    const failing = await runCli(['-C', project.root, 'status', 'example']);
+    expect(backupLine(failing.stdout)).toBe(`FAIL  home backup (namespace jhub): no backup has succeeded yet (last started ${started}; kubectl logs -n jhub job/<the last home-backup job> shows why)`);
+  });
+
+  test('rule (backups): a shared hub without backups has no backup line', async () => {
+    makeShared();
+    setUpKubectl([{ ...volumeRule, stdout: df(500 * GIB, GIB) }]);
+    const r = await runCli(['-C', project.root, 'status', 'example']);
+    expect(backupLine(r.stdout)).toBeUndefined();
+    expect(homeLine(r.stdout)).toMatch(/^ok/);
   });
 });
