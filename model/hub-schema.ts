@@ -382,10 +382,10 @@ function checkProfileMenus(p: z.output<typeof profileObject>, issue: Issue): voi
 
 /**
  * Rule: with GitHub teams as groups (`teamGroups` or `adminTeams`), the authenticator manages every
- * user's groups, which are their teams as "org:team" in lower case: a profile's group of another
- * form is never a user's group.
+ * user's groups, which are their teams as "org:team" in lower case: a profile's group (or a
+ * course folder's writer group) of another form is never a user's group.
  */
-function checkProfileGroups(jh: Pick<JupyterHubFile, 'auth' | 'profiles'>, issue: Issue): void {
+function checkProfileGroups(jh: Pick<JupyterHubFile, 'auth' | 'profiles' | 'storage'>, issue: Issue): void {
   const auth = jh.auth;
   if (auth.type !== 'github' || !(auth.teamGroups || auth.adminTeams.length > 0)) return;
   const team = /^[a-z0-9][a-z0-9-]*:[a-z0-9][a-z0-9._-]*$/;
@@ -401,6 +401,11 @@ function checkProfileGroups(jh: Pick<JupyterHubFile, 'auth' | 'profiles'>, issue
       }),
     );
   });
+  if (jh.storage.type === 'shared') {
+    jh.storage.courseFolderWriters.forEach((g, j) => {
+      if (!team.test(g)) issue(['jupyterhub', 'storage', 'courseFolderWriters', j], never(g));
+    });
+  }
 }
 
 /** Rule: group lists need the claim the groups come from. */

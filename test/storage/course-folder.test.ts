@@ -133,6 +133,18 @@ describe('the course folder and the exchange', () => {
     ]);
   });
 
+  test('rule: with GitHub teams as groups, a writer group must be a team as org:team in lower case (one line naming the field and what to write); without, any name is accepted', () => {
+    const withTeams = (writers: string[]) => () =>
+      exampleWith((h) => {
+        h.jupyterhub.auth.teamGroups = true;
+        h.jupyterhub.storage = { ...SHARED, courseFolder: true, courseFolderWriters: writers };
+      });
+    expect(errorLines(withTeams(['My-Course:TAs', 'my-course:tas']))).toEqual([
+      'hubs/example.yaml (test variant): jupyterhub.storage.courseFolderWriters[0]: "My-Course:TAs" is never a user\'s group: with GitHub teams as groups, each user\'s groups are their teams as "org:team" in lower case; write my-course:tas',
+    ]);
+    expect(errorLines(() => withStorage({ ...SHARED, courseFolder: true, courseFolderWriters: ['TAs'] }))).toEqual([]);
+  });
+
   test('rule: the example hub (per-user storage) has no course-folder values', () => {
     const v = jupyterhubValues(loadHubFile(EXAMPLE_HUB_FILE, 'hubs/example.yaml'), FAKE_SECRETS);
     expect(at(v, ['hub', 'extraConfig', 'jhm-course-folder'])).toBeUndefined();
