@@ -15,6 +15,8 @@ import { preflight, clusterFolders } from '../../k8s/preflight';
 import { backupScript, keepFlags } from '../../k8s/jupyterhub/home-backup';
 import { RESTIC_IMAGE } from '../../model/versions';
 import { exampleWith } from '../jupyterhub/support';
+import { decryptSopsManifests } from '../../project/sops';
+import { ageKeygen } from '../../project/sops-age';
 
 afterAll(removeProjects);
 
@@ -117,6 +119,24 @@ describe('the backup CronJob and its Secret', () => {
       // The hub without backups has neither.
       expect(dist.get('05-jupyterhub-course-b.yaml')).not.toMatch(/home-backup|restic/);
       expect(preflight({ dist, secrets }, clusterFolders('fleet'))).toEqual([]);
+    }, 180_000);
+
+    test('rule: with a .sops.yaml rule for dist/<cluster>/secrets/, the backup Secret is written there encrypted like every other Secret, and its values are nowhere in clear', async () => {
+      const doc = parseDocument(project.read('secrets/course-a.yaml'));
+      const password = doc.getIn(['backup', 'resticPassword']) as string;
+      const key = ageKeygen();
+      project.write('.sops.yaml', `creation_rules:\n  - path_regex: ^dist/[^/]+/secrets/[^/]+\\.yaml$\n    age: ${key.recipient}\n`);
+      await project.synth({ helm: { chartsDir: real.dir }, force: true });
+      const encrypted = project.tree('dist/fleet/secrets').get('05-jupyterhub-course-a.yaml')!;
+      const objects = decryptSopsManifests(encrypted, 'dist/fleet/secrets/05-jupyterhub-course-a.yaml', { SOPS_AGE_KEY: key.identity }) as Obj[];
+      const s = find(objects, 'Secret', 'home-backup')!;
+      const value = (k: string) => s.stringData?.[k] ?? Buffer.from(s.data![k], 'base64').toString('utf8');
+      expect([value('RESTIC_PASSWORD'), value('AWS_ACCESS_KEY_ID'), value('AWS_SECRET_ACCESS_KEY')]).toEqual([password, FAKE_KEY_ID, FAKE_KEY_SECRET]);
+      for (const [file, text] of [...project.tree('dist'), ...project.tree('dist-secrets')]) {
+        for (const secret of [password, FAKE_KEY_ID, FAKE_KEY_SECRET]) {
+          expect({ file, found: text.includes(secret) || text.includes(Buffer.from(secret).toString('base64')) }).toEqual({ file, found: false });
+        }
+      }
     }, 180_000);
   });
 });
