@@ -21,6 +21,10 @@
  *   proxySecretToken: <64 hex>   # hub.config.ConfigurableHTTPProxy.auth_token
  *   cookieSecret: <64 hex>       # hub.config.JupyterHub.cookie_secret
  *   cryptKeeperKeys: [<64 hex>]  # hub.config.CryptKeeper.keys (first one encrypts)
+ * backup:                        # only a hub with jupyterhub.storage.backup: the Secret home-backup
+ *   resticPassword: <64 hex>     # generated for such a hub only
+ *   accessKeyId: <the bucket's access key id>         # set by hand
+ *   secretAccessKey: <the bucket's secret access key> # set by hand
  * ```
  *
  * The fields, their rules, generators and chart values are one table, `SECRET_FIELDS`
