@@ -13,8 +13,9 @@ import { OWNER_CLUSTER_LABEL, OWNER_HUB_LABEL } from '../../k8s/ownership';
 import { Staging } from '../../synth/output';
 import { createProject, runCli, TestProject, writeManifests } from '../support/fake-tools/project';
 import { REPO } from '../support/project';
+import { builtFile } from '../support/built';
 
-const CHILD = path.join(REPO, 'test', 'support', 'output-child.ts');
+const CHILD = builtFile('test/support/output-child.ts');
 let project: TestProject;
 
 /** Stages `files` (rel → text, under dist/ and dist-secrets/) as one synth of `example`; returns the staging folder. */
@@ -77,7 +78,7 @@ function otherSynth(env: Record<string, string>): { child: ChildProcess; done: P
     fs.mkdirSync(path.dirname(path.join(files, f)), { recursive: true });
     fs.writeFileSync(path.join(files, f), `${t}# synthesized again\n`);
   }
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, 'locked-commit', project.root, files], { cwd: REPO, env: { ...process.env, PATH: `${path.dirname(process.execPath)}:${process.env.PATH}`, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [CHILD, 'locked-commit', project.root, files], { cwd: REPO, env: { ...process.env, PATH: `${path.dirname(process.execPath)}:${process.env.PATH}`, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   return { child, done: new Promise((resolve) => child.on('exit', (_code, signal) => resolve({ stderr, signal }))) };

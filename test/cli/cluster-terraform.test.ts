@@ -10,6 +10,7 @@ import * as path from 'path';
 import { which } from '../../base/tools';
 import { shellCommand } from '../../base/process';
 import { createProject, runCli, TestProject, writeCloudsYaml, writeStack } from '../support/fake-tools/project';
+import { builtFile } from '../support/built';
 
 /** util-linux `script`, which gives a command a terminal; looked up before the tests isolate PATH. */
 const SCRIPT = which('script');
@@ -197,7 +198,7 @@ describe('jhm destroy', () => {
 
   /** Runs `jhm destroy example` on a terminal (util-linux script), typing `answer`. */
   function destroyOnTerminal(answer: string): { code: number | null; output: string } {
-    const jhm = shellCommand(process.execPath, ['--import', 'tsx', path.join(REPO, 'cli', 'main.ts'), '-C', project.root, 'destroy', 'example']);
+    const jhm = shellCommand(process.execPath, [builtFile('cli/main.ts'), '-C', project.root, 'destroy', 'example']);
     const r = spawnSync(SCRIPT!, ['-qec', jhm, '/dev/null'], { cwd: REPO, input: `${answer}\n`, encoding: 'utf8', timeout: 60_000, env: { ...process.env, SHELL: '/bin/sh' } });
     return { code: r.status, output: r.stdout };
   }

@@ -12,6 +12,7 @@ import { firstErrorLine, runProcess, shellCommand, succeeded } from '../../base/
 import { outputsFileContent, TerraformOutputs, terraformProduct } from '../../cli/tools/terraform';
 import { parseTerraformDuration, runLimit, tooShort } from '../../cli/tools/terraform-timeouts';
 import { kubeconfigProblem } from '../../cli/tools/kubeconfig-text';
+import { builtFile } from '../support/built';
 
 let tmp: string;
 
@@ -29,9 +30,9 @@ const node = process.execPath;
  * later, then sends SIGTERM; resolves to its exit status and what it printed.
  */
 function signalledChild(args: string[]): Promise<{ code: number | null; stderr: string; aliveAfterSigint: boolean }> {
-  const script = path.join(__dirname, '..', 'support', 'fake-tools', 'shield-child.ts');
+  const script = builtFile('test/support/fake-tools/shield-child.ts');
   // From the repository, where node finds tsx.
-  const child = spawn(node, ['--import', 'tsx', script, ...args], { cwd: path.join(__dirname, '..', '..'), stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(node, [script, ...args], { cwd: path.join(__dirname, '..', '..'), stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   let aliveAfterSigint = false;
   let sent = false;

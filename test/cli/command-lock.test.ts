@@ -5,10 +5,10 @@
  * without `--manifests`, `init` and `secrets` read no output and never wait.
  */
 import { ChildProcess, spawn } from 'child_process';
-import * as path from 'path';
 import { EXAMPLE_HUB, makeProject, removeProjects, REPO, TestProject } from '../support/project';
+import { builtFile } from '../support/built';
 
-const CHILD = path.join(REPO, 'test', 'support', 'output-child.ts');
+const CHILD = builtFile('test/support/output-child.ts');
 let project: TestProject;
 
 beforeAll(async () => {
@@ -20,7 +20,7 @@ afterAll(removeProjects);
 
 /** Another process holding the project's lock. */
 async function holder(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, 'lock', project.root], { cwd: REPO, stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = spawn(process.execPath, [CHILD, 'lock', project.root], { cwd: REPO, stdio: ['ignore', 'pipe', 'ignore'] });
   await new Promise<void>((resolve, reject) => {
     child.stdout!.on('data', (d: Buffer) => d.toString().includes('locked') && resolve());
     child.on('exit', () => reject(new Error('the lock holder ended before taking the lock')));

@@ -12,8 +12,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { EXAMPLE_HUB, EXAMPLE_HUB_NGINX, makeProject, removeProjects, REPO, setHubLine, TestProject } from '../support/project';
+import { builtFile } from '../support/built';
 
-const CHILD = path.join(REPO, 'test', 'support', 'output-child.ts');
+const CHILD = builtFile('test/support/output-child.ts');
 const made: string[] = [];
 
 afterAll(async () => {
@@ -81,7 +82,7 @@ beforeAll(async () => {
     fs.cpSync(path.join(saved, 'project'), root, { recursive: true });
     const staged = path.join(root, '.jhm', 'staging', stagedName);
     fs.cpSync(template, staged, { recursive: true });
-    const r = spawnSync(process.execPath, ['--import', 'tsx', CHILD, 'commit', root, staged], {
+    const r = spawnSync(process.execPath, [CHILD, 'commit', root, staged], {
       cwd: REPO,
       encoding: 'utf8',
       env: { ...process.env, JHM_FAULT_AFTER_STEP: String(step), JHM_FAULT_MODE: 'kill' },

@@ -18,8 +18,9 @@ import { Prompter } from '../../cli/prompt';
 import { isUserError } from '../../model/errors';
 import { loadHubFile } from '../../project/load';
 import { FAKE_GITHUB_CLIENT_SECRET, readTree, REPO, runJhm } from '../support/project';
+import { builtFile } from '../support/built';
 
-const MAIN = path.join(REPO, 'cli', 'main.ts');
+const MAIN = builtFile('cli/main.ts');
 const HUB_FLAGS = ['--zone', 'hubs.example.org.', '--email', 'hub-admins@example.org', '--keypair', 'fake-keypair', '--github-client-id', 'fake-github-client-id', '--admin', 'alice'];
 const CLUSTER_FLAGS = ['--zone', 'hubs.example.org.', '--email', 'hub-admins@example.org', '--keypair', 'fake-keypair'];
 
@@ -36,7 +37,7 @@ function emptyProject(): string {
 
 /** `jhm -C root ...args` in a child process with standard input closed (no terminal). */
 function child(root: string, args: readonly string[], env: Record<string, string> = {}) {
-  return spawnSync(process.execPath, ['--import', 'tsx', MAIN, '-C', root, ...args], {
+  return spawnSync(process.execPath, [MAIN, '-C', root, ...args], {
     cwd: REPO,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -120,7 +121,7 @@ describe('rule: a new file never replaces one, even one written between the chec
   test('jhm init run twice at once: exactly one writes the hub file, the other says it exists', async () => {
     const root = emptyProject();
     const runs = await Promise.all([0, 1].map(() => new Promise<number | null>((resolve) => {
-      const p = spawn(process.execPath, ['--import', 'tsx', MAIN, '-C', root, 'init', 'physics-101', ...HUB_FLAGS], { cwd: REPO, stdio: 'ignore' });
+      const p = spawn(process.execPath, [MAIN, '-C', root, 'init', 'physics-101', ...HUB_FLAGS], { cwd: REPO, stdio: 'ignore' });
       p.on('exit', (code) => resolve(code));
     })));
     expect(runs.sort()).toEqual([0, 1]);
@@ -185,7 +186,7 @@ describe('on a terminal, jhm init asks for what is not given', () => {
 
   maybe('rule: each missing value is asked, a placeholder answer is asked again, and the answers are written (an organization when no admin is named)', async () => {
     const root = emptyProject();
-    const command = [process.execPath, '--import', 'tsx', MAIN, '-C', root, 'init', 'physics-101', '--zone', 'hubs.example.org.', '--email', 'a@example.org']
+    const command = [process.execPath, MAIN, '-C', root, 'init', 'physics-101', '--zone', 'hubs.example.org.', '--email', 'a@example.org']
       .map((a) => `'${a.replace(/'/g, "'\\''")}'`)
       .join(' ');
     // Each answer is typed once its question is on the screen, as a person would.

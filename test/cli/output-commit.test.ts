@@ -20,8 +20,9 @@ import { UserError } from '../../model/errors';
 import { sha256 } from '../../base/files';
 import { recoverOutputs, Staging } from '../../synth/output';
 import { EXAMPLE_HUB, EXAMPLE_HUB_NGINX, engineEnv, makeProject, removeProjects, REPO, setHubLine, TestProject } from '../support/project';
+import { builtFile } from '../support/built';
 
-const CHILD = path.join(REPO, 'test', 'support', 'output-child.ts');
+const CHILD = builtFile('test/support/output-child.ts');
 const THREE_HUBS = { alpha: EXAMPLE_HUB, beta: EXAMPLE_HUB_NGINX, gamma: EXAMPLE_HUB };
 const USER_FILES: Record<string, string> = {
   '.terraform.lock.hcl': '# provider lock of the tests\n',
@@ -154,7 +155,7 @@ describe('fault injection after every step of a commit', () => {
     let step = 1;
     for (; step < 100; step++) {
       const staged = restore();
-      const r = spawnSync(process.execPath, ['--import', 'tsx', CHILD, 'commit', root, staged], {
+      const r = spawnSync(process.execPath, [CHILD, 'commit', root, staged], {
         cwd: REPO,
         encoding: 'utf8',
         env: { ...process.env, JHM_FAULT_AFTER_STEP: String(step), JHM_FAULT_MODE: 'kill' },
@@ -207,7 +208,7 @@ describe('the next jhm command finishes an interrupted synth', () => {
     project.write('cdktf.out/stacks/alpha/.terraform.lock.hcl', USER_FILES['.terraform.lock.hcl']);
     project.write('hubs/alpha.yaml', setHubLine(EXAMPLE_HUB, 'storageCapacity', '30Gi'));
     project.write('hubs/beta.yaml', setHubLine(EXAMPLE_HUB_NGINX, 'storageCapacity', '30Gi'));
-    const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(REPO, 'cli', 'main.ts'), '-C', project.root, 'synth'], {
+    const r = spawnSync(process.execPath, [builtFile('cli/main.ts'), '-C', project.root, 'synth'], {
       cwd: REPO,
       encoding: 'utf8',
       env: { ...process.env, ...engineEnv(project.engine), JHM_FAULT_AFTER_STEP: '6', JHM_FAULT_MODE: 'kill' },

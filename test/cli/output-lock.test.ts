@@ -10,8 +10,9 @@ import * as path from 'path';
 import { UserError } from '../../model/errors';
 import { withSynthLock } from '../../synth/output';
 import { REPO } from '../support/project';
+import { builtFile } from '../support/built';
 
-const CHILD = path.join(REPO, 'test', 'support', 'output-child.ts');
+const CHILD = builtFile('test/support/output-child.ts');
 const roots: string[] = [];
 const children: ChildProcess[] = [];
 
@@ -28,7 +29,7 @@ function tempRoot(): string {
 
 /** A child process holding the lock of `root` (resolves once it says so). */
 function holder(root: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, 'lock', root], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CHILD, 'lock', root], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   return new Promise((resolve, reject) => {
     let out = '';

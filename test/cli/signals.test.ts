@@ -10,8 +10,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { engineEnv, makeProject, removeProjects, REPO, TestProject } from '../support/project';
+import { builtFile } from '../support/built';
 
-const CHILD = path.join(REPO, 'test', 'support', 'jhm-child.ts');
+const CHILD = builtFile('test/support/jhm-child.ts');
 const SIGNAL_NUMBER = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 } as const;
 const made: string[] = [];
 
@@ -57,7 +58,7 @@ interface Run {
 
 /** Runs `jhm args` in a child; sends `signal` after `afterMs` unless it has ended. */
 function runSignalled(project: TestProject, args: readonly string[], signal: NodeJS.Signals, afterMs: number, env: Record<string, string>): Promise<Run> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, '-C', project.root, ...args], { cwd: REPO, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [CHILD, '-C', project.root, ...args], { cwd: REPO, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   let signalled = false;
@@ -120,11 +121,11 @@ for (const args of [['diff'], ['check'], ['synth', '--force']]) {
 
 test('a signal that arrives during synchronous work, after which the temporary folder is removed, still ends the command with 128 + n', () => {
   // The root cause of the swallowed signals: a handler removed before the event loop turned.
-  const script = path.join(tempDir('jhm-signals-script-'), 'busy.ts');
+  const script = path.join(tempDir('jhm-signals-script-'), 'busy.js');
   fs.writeFileSync(
     script,
-    `import { exitOnSignals, settleSignals } from ${JSON.stringify(path.join(REPO, 'base', 'signals'))};
-import { tempDir } from ${JSON.stringify(path.join(REPO, 'base', 'temp-dir'))};
+    `const { exitOnSignals, settleSignals } = require(${JSON.stringify(builtFile('base/signals.ts'))});
+const { tempDir } = require(${JSON.stringify(builtFile('base/temp-dir.ts'))});
 exitOnSignals();
 const t = tempDir('jhm-busy-');
 process.kill(process.pid, 'SIGTERM');
@@ -134,7 +135,7 @@ t.remove();
 void settleSignals().then(() => process.stdout.write('finished\\n'));
 `,
   );
-  const r = spawnSync(process.execPath, ['--import', 'tsx', script], { cwd: REPO, env: { ...process.env, TMPDIR: tmp }, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [script], { cwd: REPO, env: { ...process.env, TMPDIR: tmp }, encoding: 'utf8' });
   expect({ status: r.status, stdout: r.stdout }).toEqual({ status: 143, stdout: '' });
   expect(fs.readdirSync(tmp).filter((f) => f.startsWith('jhm-'))).toEqual([]);
 });

@@ -9,6 +9,7 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse, parseAllDocuments } from 'yaml';
+import { builtFile } from '../support/built';
 import {
   EXAMPLE_HUB,
   EXAMPLE_HUB_NGINX,
@@ -294,7 +295,7 @@ describe('concurrent synths', () => {
 
   test('a synth waits while another process holds the lock, reading and rendering nothing meanwhile (issue 17, item 7), then completes', async () => {
     const project = await makeProject();
-    const holder = spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'test', 'support', 'output-child.ts'), 'lock', project.root], { cwd: REPO, stdio: ['ignore', 'pipe', 'ignore'] });
+    const holder = spawn(process.execPath, [builtFile('test/support/output-child.ts'), 'lock', project.root], { cwd: REPO, stdio: ['ignore', 'pipe', 'ignore'] });
     try {
       await new Promise<void>((resolve, reject) => {
         holder.stdout!.on('data', (d: Buffer) => d.toString().includes('locked') && resolve());

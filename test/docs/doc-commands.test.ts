@@ -6,7 +6,7 @@
  * and a fake clouds.yaml. A block that cannot run here carries an HTML comment right before it:
  * `<!-- not run: <why> -->`, or `<!-- run by <test file> … -->` when another test runs it.
  *
- * How the docs invoke jhm (`jhm` on PATH, or `./bin/jhm`) is rewritten to the `jhm` on the test's PATH, which runs the sources with tsx; that
+ * How the docs invoke jhm (`jhm` on PATH, or `./bin/jhm`) is rewritten to the `jhm` on the test's PATH, which runs the build (lib/); that
  * rewrite is `INVOCATIONS`, the one place to change when the docs' invocation changes.
  *
  * Needs `script` (util-linux) on PATH to give the blocks a terminal; the blocks are skipped
@@ -19,6 +19,7 @@ import { which } from '../../base/tools';
 import { createFakeTool, readCalls } from '../support/fake-tools/fake-tool';
 import { TERRAFORM_OK } from '../support/fake-tools/project';
 import { engineEnv, makeProject, REPO, removeProjects, TestProject } from '../support/project';
+import { builtFile } from '../support/built';
 
 /** How the docs call jhm, rewritten to the `jhm` on the test's PATH. */
 const INVOCATIONS = [/(?<![\w/.-])\.\/bin\/jhm\b/g];
@@ -144,8 +145,7 @@ const toRun = [...BLOCKS.entries()].filter(([, blocks]) => blocks.some((b) => b.
     log = path.join(tools, 'calls.jsonl');
     const terraform = createFakeTool(tools, 'terraform', TERRAFORM_OK, log);
     const kubectl = createFakeTool(tools, 'kubectl', [], log);
-    const loader = path.join(REPO, 'node_modules', 'tsx', 'dist', 'loader.mjs');
-    fs.writeFileSync(path.join(tools, 'jhm'), `#!/bin/sh\nexec "${process.execPath}" --import "${loader}" "${path.join(REPO, 'test', 'support', 'jhm-child.ts')}" "$@"\n`, { mode: 0o755 });
+    fs.writeFileSync(path.join(tools, 'jhm'), `#!/bin/sh\nexec "${process.execPath}" "${builtFile('test/support/jhm-child.ts')}" "$@"\n`, { mode: 0o755 });
     fs.symlinkSync(process.execPath, path.join(tools, 'node'));
     const clouds = path.join(home, '.config', 'openstack', 'clouds.yaml');
     fs.mkdirSync(path.dirname(clouds), { recursive: true });

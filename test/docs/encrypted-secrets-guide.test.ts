@@ -12,6 +12,7 @@ import { parse } from 'yaml';
 import { decryptSops } from 'sops-age';
 import { ageKeygen } from '../../project/sops-age';
 import { engineEnv, makeProject, REPO, removeProjects, TestProject } from '../support/project';
+import { builtFile } from '../support/built';
 
 afterAll(removeProjects);
 
@@ -46,9 +47,8 @@ describe(`${GUIDE}, followed verbatim in a copy of the example project`, () => {
     home = project.path('.test-home');
     fs.mkdirSync(tools);
     fs.mkdirSync(home);
-    // The guide's `jhm` (the clone's bin/ on PATH) runs the sources, as in a clone.
-    const loader = path.join(REPO, 'node_modules', 'tsx', 'dist', 'loader.mjs');
-    fs.writeFileSync(path.join(tools, 'jhm'), `#!/bin/sh\nexec "${process.execPath}" --import "${loader}" "${path.join(REPO, 'test', 'support', 'jhm-child.ts')}" "$@"\n`, { mode: 0o755 });
+    // The guide's `jhm` (the clone's bin/ on PATH) runs the build, as in a clone.
+    fs.writeFileSync(path.join(tools, 'jhm'), `#!/bin/sh\nexec "${process.execPath}" "${builtFile('test/support/jhm-child.ts')}" "$@"\n`, { mode: 0o755 });
     fs.symlinkSync(process.execPath, path.join(tools, 'node'));
     const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(JHM_|OS_|SOPS_|GIT_|GITHUB_)/.test(k)));
     const env = {

@@ -13,6 +13,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { which } from '../../base/tools';
 import { createProject, TestProject, writeCloudsYaml } from '../support/fake-tools/project';
+import { builtFile } from '../support/built';
 
 const REPO = path.resolve(__dirname, '..', '..');
 /** Looked up before the tests isolate PATH. */
@@ -97,7 +98,7 @@ withTerraform('every Terraform command of the docs works verbatim against a loca
   function run(command: string, input = ''): { code: number | null; stdout: string; stderr: string } {
     const args = command.replace(/<(cluster|hub)>/g, 'example').split(' ').slice(1);
     // From the repository, where node finds tsx; the project is named with -C.
-    const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(REPO, 'cli', 'main.ts'), '-C', project.root, ...args], {
+    const r = spawnSync(process.execPath, [builtFile('cli/main.ts'), '-C', project.root, ...args], {
       cwd: REPO,
       env,
       input,
