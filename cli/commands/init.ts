@@ -20,6 +20,7 @@ import { Command } from 'commander';
 import { quote, UserError } from '../../model/errors';
 import { isPlaceholder } from '../../model/placeholders';
 import type { Hub } from '../../model/hub';
+import type { SecretField } from '../../model/secret-fields';
 import { createNewFileSync, removeLeftovers } from '../../base/new-file';
 import { info, success } from '../../synth/report';
 import { AnswerCheck, canPrompt, Prompter } from '../prompt';
@@ -54,10 +55,17 @@ async function writeSecrets(root: string, hub: Hub, opts: { githubClientSecretSt
   if (created.length > 0) success(`${file}: added ${created.join(', ')} (${how})`);
   else if (written && recipients !== undefined) success(`${file}: ${how}`);
   else info(`${file}: complete, nothing changed`);
+  // Fields set by hand other than the login's client secret (the bucket's key pair of the backups): what to set, and where.
+  const others = missing.filter((m) => !m.endsWith('.clientSecret'));
+  if (others.length > 0) {
+    const { SECRET_FIELDS, fieldName } = await import('../../model/secret-fields');
+    const fixes = (SECRET_FIELDS as readonly SecretField[]).filter((f) => others.includes(fieldName(f))).map((f) => `${fieldName(f)}: ${f.fix?.(hub) ?? 'set it'}`);
+    info(`${file}: ${others.join(', ')} not set yet; ${recipients === undefined ? 'add them to the file' : `add them with: sops edit ${file}`} (${fixes.join('; ')})`);
+  }
   // A plain file says it in a comment; an encrypted file has none.
-  if (recipients !== undefined && missing.length > 0) {
+  if (recipients !== undefined && missing.some((m) => m.endsWith('.clientSecret'))) {
     const pipe = hub.jupyterhub.auth.type === 'github' ? `the GitHub client secret in with: jhm secrets ${hub.name} --github-client-secret-stdin` : `the client secret in with: jhm secrets ${hub.name} --client-secret-stdin`;
-    info(`${file}: ${missing.join(', ')} not set yet; pipe ${pipe} < file`);
+    info(`${file}: ${missing.filter((m) => m.endsWith('.clientSecret')).join(', ')} not set yet; pipe ${pipe} < file`);
   }
   if (staleRecipients) info(`${file}: encrypted for other recipients than .sops.yaml names; to encrypt it for them, run: jhm secrets --update-recipients`);
 }

@@ -82,6 +82,14 @@ describe('the backup CronJob and its Secret', () => {
       await expect(synth()).rejects.toThrow('secrets/course-a.yaml: backup.accessKeyId: is not set (set it to the access key id of the bucket (on Jetstream2: openstack ec2 credentials create))');
     }, 120_000);
 
+    test('rule: jhm secrets says which backup fields are still to be set by hand, and how', async () => {
+      const run = await project.jhm('secrets', 'course-a');
+      expect(run.code).toBe(0);
+      expect(`${run.stdout}${run.stderr}`).toContain(
+        "secrets/course-a.yaml: backup.accessKeyId, backup.secretAccessKey not set yet; add them to the file (backup.accessKeyId: set it to the access key id of the bucket (on Jetstream2: openstack ec2 credentials create); backup.secretAccessKey: set it to the secret of the bucket's access key (on Jetstream2: openstack ec2 credentials create))",
+      );
+    }, 60_000);
+
     test('rule: with the key pair set, the wave file holds the CronJob on the homes claim read-only and dist-secrets/ the Secret; no secret value in dist/, no preflight finding', async () => {
       const doc = parseDocument(project.read('secrets/course-a.yaml'));
       doc.setIn(['backup', 'accessKeyId'], FAKE_KEY_ID);
