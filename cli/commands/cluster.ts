@@ -483,9 +483,9 @@ kubectl comes from JHM_KUBECTL or the PATH.`,
 
   program
     .command('status')
-    .description('check a deployed hub: its cluster\'s Terraform outputs, its DNS record and the ingress Service\'s external IP against the cluster\'s ingress IP, TLS certificate, hub reachability')
+    .description('check a deployed hub: its cluster\'s Terraform outputs, its DNS record and the ingress Service\'s external IP against the cluster\'s ingress IP, TLS certificate, hub reachability; with shared storage, the home volume\'s use and the last backup')
     .argument('<hub>', 'hub name (hubs/<hub>.yaml)')
-    .option('--kubeconfig <file>', 'kubeconfig for the ingress IP and certificate checks (default: .jhm/kubeconfig/<cluster>.yaml if present, else kubectl\'s default)')
+    .option('--kubeconfig <file>', 'kubeconfig for the checks that use kubectl (default: .jhm/kubeconfig/<cluster>.yaml if present, else kubectl\'s default)')
     .addHelpText(
       'after',
       `
