@@ -95,6 +95,8 @@ export const KUBERNETES_ONLY_FIELDS = [
   'jupyterhub.profiles[].options.resources.choices[].memoryLimit',
   'jupyterhub.profiles[].options.resources.choices[].slug',
   'jupyterhub.profiles[].options.resources.displayName',
+  'jupyterhub.storage.backup.repository',
+  'jupyterhub.storage.backup.schedule',
   'jupyterhub.storage.courseFolderWriters[]',
   'jupyterhub.storage.quota',
   'jupyterhub.storage.size',
