@@ -7,10 +7,11 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { CODE_DIRS } from '../base/package-root';
 import { bundleIsCurrent } from '../scripts/bundle';
 
 /** Source folders of the product (what `jhm synth` runs). */
-const PRODUCT_DIRS = ['bin', 'base', 'model', 'project', 'synth', 'infra', 'k8s', 'imports', 'cli'];
+const PRODUCT_DIRS = ['bin', ...CODE_DIRS];
 
 export interface CodeState {
   readonly commit: string | null;

@@ -12,7 +12,7 @@ import { homeNfsValues } from '../../k8s/jupyterhub/home-nfs';
 import { jupyterhubValues } from '../../k8s/jupyterhub/values';
 import { loadHubFile } from '../../project/load';
 import { at, EXAMPLE_HUB_FILE, exampleWith, FAKE_SECRETS, z2jhSchemaErrors } from '../jupyterhub/support';
-import { hasPython } from '../support/profile-rules';
+import { HUB_CONFIG_PRELUDE, hasPython } from '../support/profile-rules';
 import { errorLines } from '../config/cluster-fixtures';
 
 const SHARED = { type: 'shared', size: '500Gi', quota: '10Gi' };
@@ -29,16 +29,7 @@ type User = { name: string; admin: boolean; groups: string[] };
  */
 function mountsAtStart(values: Record<string, unknown>, starts: User[]): Record<string, Mount>[] {
   const script = [
-    'import json, sys',
-    'from types import SimpleNamespace',
-    'data = json.loads(sys.stdin.read())',
-    'values = data["values"]',
-    'def get_config(key, default=None):',
-    '    node = values',
-    '    for part in key.split("."):',
-    '        if not isinstance(node, dict) or part not in node: return default',
-    '        node = node[part]',
-    '    return node',
+    ...HUB_CONFIG_PRELUDE,
     // traitlets' Config: a dict whose sections appear on first use, their options as attributes.
     'class Section(dict):',
     '    def __getattr__(self, name): return self[name]',

@@ -12,6 +12,24 @@ import { spawnSync } from 'child_process';
 /** True when python3 runs here; tests that need it skip with one line otherwise. */
 export const hasPython = spawnSync('python3', ['--version']).status === 0;
 
+/**
+ * The start of a Python script that runs the values' hub-side code as the hub does: reads
+ * `{"values": …}` from stdin and defines z2jh's `get_config` (a dotted path into the values, or
+ * the default).
+ */
+export const HUB_CONFIG_PRELUDE: readonly string[] = [
+  'import json, sys',
+  'from types import SimpleNamespace',
+  'data = json.loads(sys.stdin.read())',
+  'values = data["values"]',
+  'def get_config(key, default=None):',
+  '    node = values',
+  '    for part in key.split("."):',
+  '        if not isinstance(node, dict) or part not in node: return default',
+  '        node = node[part]',
+  '    return node',
+];
+
 /** A profile as the callable returns it: its slug and its kubespawner_override. */
 export type SeenProfile = [string, Record<string, unknown>];
 
@@ -22,16 +40,7 @@ export type SeenProfile = [string, Record<string, unknown>];
  */
 export function profilesSeen(values: Record<string, unknown>, users: Record<string, string[]>): Record<string, SeenProfile[]> {
   const script = [
-    'import json, sys',
-    'from types import SimpleNamespace',
-    'data = json.loads(sys.stdin.read())',
-    'values = data["values"]',
-    'def get_config(key, default=None):',
-    '    node = values',
-    '    for part in key.split("."):',
-    '        if not isinstance(node, dict) or part not in node: return default',
-    '        node = node[part]',
-    '    return node',
+    ...HUB_CONFIG_PRELUDE,
     'class Config:',
     '    def __getattr__(self, name):',
     '        setattr(self, name, SimpleNamespace())',
