@@ -11,7 +11,7 @@ import { spawnSync } from 'child_process';
 import { homeNfsValues } from '../../k8s/jupyterhub/home-nfs';
 import { jupyterhubValues } from '../../k8s/jupyterhub/values';
 import { loadHubFile } from '../../project/load';
-import { at, EXAMPLE_HUB_FILE, exampleWith, FAKE_SECRETS, z2jhSchemaErrors } from '../jupyterhub/support';
+import { at, EXAMPLE_HUB_FILE, exampleWith, FAKE_SECRETS, z2jhSchema, z2jhSchemaErrors } from '../jupyterhub/support';
 import { HUB_CONFIG_PRELUDE, hasPython } from '../support/profile-rules';
 import { errorLines } from '../config/cluster-fixtures';
 
@@ -76,7 +76,10 @@ describe('the course folder and the exchange', () => {
       'jhm-course-folder': { name: 'home', mountPath: '/home/jovyan/shared', subPath: '_shared', readOnly: true },
       'jhm-exchange': { name: 'home', mountPath: '/home/jovyan/exchange', subPath: '_exchange' },
     });
-    expect(z2jhSchemaErrors(v)).toEqual([]);
+  });
+
+  z2jhSchema.test('rule: the course folder\'s and the exchange\'s mounts and hook are accepted by the z2jh 4.4.0 values schema', () => {
+    expect(z2jhSchemaErrors(valuesOf({ ...SHARED, courseFolder: true, exchange: true }))).toEqual([]);
   });
 
   test('rule: the exchange alone adds its mount and no course-folder hook', () => {
