@@ -19,6 +19,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as ts from 'typescript';
+import { sourceFiles } from '../support/source-files';
 import { CODE_DIRS } from '../../base/package-root';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -39,16 +40,6 @@ const LAYERS: Readonly<Record<string, number>> = {
 /** Folders of one rank that must not import each other. */
 const SIBLINGS: ReadonlyArray<readonly [string, string]> = [['infra', 'k8s']];
 
-function sourceFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, e.name);
-    if (e.isDirectory()) {
-      if (e.name !== 'node_modules') out.push(...sourceFiles(full));
-    } else if (e.name.endsWith('.ts') && !e.name.endsWith('.d.ts')) out.push(full);
-  }
-  return out;
-}
 
 /** Every module specifier `file` names, with its line. */
 export function importsOf(file: string, text = fs.readFileSync(file, 'utf8')): Array<{ spec: string; line: number }> {

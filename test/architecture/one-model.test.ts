@@ -17,6 +17,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as ts from 'typescript';
+import { sourceFiles } from '../support/source-files';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -32,17 +33,6 @@ const FORMAT_WORD = /[Dd]edicated|DEDICATED|[Ll]egacy|LEGACY|settingsKey/;
 /** Upstream facts that contain such a word and are not about jhm's formats. */
 const UPSTREAM_FACTS = [/hub\.jupyter\.org\/dedicated/g];
 
-function sourceFiles(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  const out: string[] = [];
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, e.name);
-    if (e.isDirectory()) {
-      if (e.name !== 'node_modules') out.push(...sourceFiles(full));
-    } else if (e.name.endsWith('.ts') && !e.name.endsWith('.d.ts')) out.push(full);
-  }
-  return out;
-}
 
 /** Each place in `text` (TypeScript) where an identifier, a whole string literal or a comment matches `word`. */
 export function formatMentions(text: string, word: RegExp = FORMAT_WORD): Array<{ line: number; what: string }> {
