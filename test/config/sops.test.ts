@@ -11,10 +11,10 @@ import * as os from 'os';
 import * as path from 'path';
 import { parse, parseDocument } from 'yaml';
 import { decryptSops } from 'sops-age';
-import { UserError } from '../../model/errors';
 import { which } from '../../base/tools';
 import { ageKeygen } from '../../project/sops-age';
 import { decryptSopsDocument, encryptSopsYaml, sopsDataKey, sopsMetadata, sopsRuleFor } from '../../project/sops';
+import { userErrorLine } from '../support/user-error';
 
 const FIXTURES = path.join(__dirname, 'sops-fixtures');
 /** The real age tool (Debian's age package), for the age layer; its tests are skipped without it. */
@@ -27,17 +27,6 @@ const FIXTURE_ENV = { SOPS_AGE_KEY_FILE: path.join(FIXTURES, 'test-key.txt') };
 const DATA = { github: { clientSecret: 'fake-client-secret-0123456789abcdef' }, jupyterhub: { cookieSecret: 'a'.repeat(64), cryptKeeperKeys: ['b'.repeat(64), 'c'.repeat(64)] } };
 
 const decrypt = (text: string, env: NodeJS.ProcessEnv) => decryptSopsDocument(parseDocument(text), 'secrets/x.yaml', env).data;
-/** The one-line message of what `fn` throws (a UserError, else the test fails). */
-function userError(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(UserError);
-    return (e as UserError).format();
-  }
-  throw new Error('expected a UserError');
-}
-
 describe('sops files', () => {
   const alice = ageKeygen();
   const bob = ageKeygen();
@@ -108,31 +97,31 @@ describe('sops files', () => {
     // The client secret's ciphertext under cookieSecret: it does not open with another path.
     const moved = [...lines];
     moved[cookie] = `    cookieSecret: ${raw.github.clientSecret as string}`;
-    expect(userError(() => decrypt(moved.join('\n'), aliceEnv))).toMatch(/^secrets\/x\.yaml: jupyterhub\.cookieSecret: does not decrypt with the file's data key/);
+    expect(userErrorLine(() => decrypt(moved.join('\n'), aliceEnv))).toMatch(/^secrets\/x\.yaml: jupyterhub\.cookieSecret: does not decrypt with the file's data key/);
     // A flipped ciphertext byte.
     const flipped = [...lines];
     flipped[clientSecret] = flipped[clientSecret].replace(/data:(.)/, (_, c: string) => `data:${c === 'A' ? 'B' : 'A'}`);
-    expect(userError(() => decrypt(flipped.join('\n'), aliceEnv))).toMatch(/^secrets\/x\.yaml: github\.clientSecret: does not decrypt/);
+    expect(userErrorLine(() => decrypt(flipped.join('\n'), aliceEnv))).toMatch(/^secrets\/x\.yaml: github\.clientSecret: does not decrypt/);
     // A value removed: every remaining value opens, the MAC does not match.
     const removed = lines.filter((_, i) => i !== cookie);
-    expect(userError(() => decrypt(removed.join('\n'), aliceEnv))).toBe('secrets/x.yaml: sops.mac: the MAC does not match the values: the file was changed outside sops or jhm (restore it from git, or edit the file with sops)');
+    expect(userErrorLine(() => decrypt(removed.join('\n'), aliceEnv))).toBe('secrets/x.yaml: sops.mac: the MAC does not match the values: the file was changed outside sops or jhm (restore it from git, or edit the file with sops)');
     const older = text.replace(/lastmodified: "[^"]+"/, 'lastmodified: "2001-01-01T00:00:00Z"');
-    expect(userError(() => decrypt(older, aliceEnv))).toMatch(/^secrets\/x\.yaml: sops\.mac: does not decrypt/);
+    expect(userErrorLine(() => decrypt(older, aliceEnv))).toMatch(/^secrets\/x\.yaml: sops\.mac: does not decrypt/);
   });
 
   test('rule: without SOPS_AGE_KEY_FILE or SOPS_AGE_KEY, one line names the file and both variables', () => {
     const text = encryptSopsYaml(DATA, [alice.recipient]);
-    expect(userError(() => decrypt(text, {}))).toBe(
+    expect(userErrorLine(() => decrypt(text, {}))).toBe(
       'secrets/x.yaml: is encrypted with sops, and no age key is set to decrypt it (set SOPS_AGE_KEY_FILE to your age key file (or SOPS_AGE_KEY to the key))',
     );
   });
 
   test('rule: a key that is not a recipient of the file, or no age key at all, is refused with one line naming the file', () => {
     const text = encryptSopsYaml(DATA, [alice.recipient]);
-    expect(userError(() => decrypt(text, { SOPS_AGE_KEY: bob.identity }))).toMatch(/^secrets\/x\.yaml: none of your age keys \(SOPS_AGE_KEY_FILE, SOPS_AGE_KEY\) can decrypt this file \(/);
-    expect(userError(() => decrypt(text, { SOPS_AGE_KEY: 'not-a-key' }))).toMatch(/^secrets\/x\.yaml: SOPS_AGE_KEY: line 1 is not an age identity/);
-    expect(userError(() => decrypt(text, { SOPS_AGE_KEY_FILE: path.join(FIXTURES, 'README.md') }))).toMatch(/^secrets\/x\.yaml: SOPS_AGE_KEY_FILE: line 3 is not an age identity/);
-    expect(userError(() => decrypt(text, { SOPS_AGE_KEY_FILE: path.join(FIXTURES, 'no-such-key.txt') }))).toMatch(/^secrets\/x\.yaml: cannot read SOPS_AGE_KEY_FILE \(ENOENT\)/);
+    expect(userErrorLine(() => decrypt(text, { SOPS_AGE_KEY: bob.identity }))).toMatch(/^secrets\/x\.yaml: none of your age keys \(SOPS_AGE_KEY_FILE, SOPS_AGE_KEY\) can decrypt this file \(/);
+    expect(userErrorLine(() => decrypt(text, { SOPS_AGE_KEY: 'not-a-key' }))).toMatch(/^secrets\/x\.yaml: SOPS_AGE_KEY: line 1 is not an age identity/);
+    expect(userErrorLine(() => decrypt(text, { SOPS_AGE_KEY_FILE: path.join(FIXTURES, 'README.md') }))).toMatch(/^secrets\/x\.yaml: SOPS_AGE_KEY_FILE: line 3 is not an age identity/);
+    expect(userErrorLine(() => decrypt(text, { SOPS_AGE_KEY_FILE: path.join(FIXTURES, 'no-such-key.txt') }))).toMatch(/^secrets\/x\.yaml: cannot read SOPS_AGE_KEY_FILE \(ENOENT\)/);
   });
 
   test('rule: .sops.yaml chooses the recipients by path_regex, first matching rule, as a comma-separated string, a list or one key group', () => {
@@ -148,9 +137,9 @@ describe('sops files', () => {
     write(`creation_rules:\n  - age: [${a}]\n`);
     expect(sopsRuleFor(file, 'secrets/course-a.yaml')?.recipients).toEqual([a]);
     write(`creation_rules:\n  - path_regex: secrets/\n    pgp: FBC7B9E2A4F9289AC0C1D4843D16CEE4A27381B4\n`);
-    expect(userError(() => sopsRuleFor(file, 'secrets/course-a.yaml'))).toMatch(/^\.sops\.yaml:3: creation_rules\[0\]\.pgp: jhm encrypts secrets files for age recipients only/);
+    expect(userErrorLine(() => sopsRuleFor(file, 'secrets/course-a.yaml'))).toMatch(/^\.sops\.yaml:3: creation_rules\[0\]\.pgp: jhm encrypts secrets files for age recipients only/);
     write(`creation_rules:\n  - age: [not-a-recipient]\n`);
-    expect(userError(() => sopsRuleFor(file, 'secrets/course-a.yaml'))).toMatch(/^\.sops\.yaml:2: creation_rules\[0\]\.age\[0\]: "not-a-recipient" is not an age recipient/);
+    expect(userErrorLine(() => sopsRuleFor(file, 'secrets/course-a.yaml'))).toMatch(/^\.sops\.yaml:2: creation_rules\[0\]\.age\[0\]: "not-a-recipient" is not an age recipient/);
     fs.rmSync(dir, { recursive: true });
     expect(sopsRuleFor(file, 'secrets/course-a.yaml')).toBeUndefined();
   });

@@ -1,10 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
-import { UserError, UserErrors } from '../../model/errors';
+import { UserErrors } from '../../model/errors';
 import { loadHubFile } from '../../project/load';
 import { ensureSecrets, loadSecrets, secretsFilePath, secretValues } from '../../project/secrets';
 import { dummyHub, EXAMPLE_HUB_FILE, tempRoot } from './support';
+import { userErrorLine } from '../support/user-error';
 
 const hub = loadHubFile(EXAMPLE_HUB_FILE, 'hubs/example.yaml');
 const FAKE_CLIENT_SECRET = 'fake-github-client-secret';
@@ -12,17 +13,6 @@ const HEX64 = /^[0-9a-f]{64}$/;
 
 const modeOf = (file: string) => fs.statSync(file).mode & 0o777;
 const read = (file: string) => fs.readFileSync(file, 'utf8');
-
-/** The thrown user error, formatted as the CLI prints it. */
-function userErrorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof UserError) return e.format();
-    throw e;
-  }
-  throw new Error('expected a UserError');
-}
 
 /** A valid secrets file text with fixed fake values. */
 function fakeFile(opts: { clientSecret?: string; omit?: string } = {}): string {
@@ -129,7 +119,7 @@ describe('ensureSecrets', () => {
     expect(parse(text).github.clientSecret).toBe(FAKE_CLIENT_SECRET);
     expect(text).not.toContain('TODO');
     expect(ensureSecrets(root, hub, { githubClientSecret: FAKE_CLIENT_SECRET }).created).toEqual([]);
-    const message = userErrorOf(() => ensureSecrets(root, hub, { githubClientSecret: 'another-fake-client-secret' }));
+    const message = userErrorLine(() => ensureSecrets(root, hub, { githubClientSecret: 'another-fake-client-secret' }));
     expect(message).toContain('secrets/example.yaml: github.clientSecret: already set');
     expect(message).not.toContain(FAKE_CLIENT_SECRET);
     expect(read(file)).toBe(text);
@@ -147,7 +137,7 @@ describe('ensureSecrets', () => {
   test('regenerates a token whose value was emptied (rotation), keeping the others', () => {
     const root = tempRoot();
     const file = writeFake(root, fakeFile({ clientSecret: FAKE_CLIENT_SECRET }).replace(`cookieSecret: ${'b'.repeat(64)}`, 'cookieSecret:'));
-    expect(userErrorOf(() => loadSecrets(root, hub))).toBe('secrets/example.yaml: jupyterhub.cookieSecret: is missing (run jhm secrets example to generate it)');
+    expect(userErrorLine(() => loadSecrets(root, hub))).toBe('secrets/example.yaml: jupyterhub.cookieSecret: is missing (run jhm secrets example to generate it)');
     expect(ensureSecrets(root, hub).created).toEqual(['jupyterhub.cookieSecret']);
     const data = parse(read(file));
     expect(data.jupyterhub.cookieSecret).toMatch(HEX64);
@@ -176,14 +166,14 @@ describe('ensureSecrets', () => {
     const root = tempRoot();
     const file = writeFake(root, fakeFile().replace(`cookieSecret: ${'b'.repeat(64)}`, 'cookieSecret: [1, 2]'));
     const before = read(file);
-    expect(userErrorOf(() => ensureSecrets(root, hub))).toMatch(/^secrets\/example\.yaml:\d+: jupyterhub\.cookieSecret: /);
+    expect(userErrorLine(() => ensureSecrets(root, hub))).toMatch(/^secrets\/example\.yaml:\d+: jupyterhub\.cookieSecret: /);
     expect(read(file)).toBe(before);
   });
 });
 
 describe('loadSecrets', () => {
   test('a missing file says which command creates it', () => {
-    const message = userErrorOf(() => loadSecrets(tempRoot(), hub));
+    const message = userErrorLine(() => loadSecrets(tempRoot(), hub));
     expect(message).toContain('secrets/example.yaml');
     expect(message).toContain('jhm secrets example');
   });
@@ -191,20 +181,20 @@ describe('loadSecrets', () => {
   test('a missing GitHub client secret names the file and field and says to set it', () => {
     const root = tempRoot();
     ensureSecrets(root, hub);
-    const message = userErrorOf(() => loadSecrets(root, hub));
+    const message = userErrorLine(() => loadSecrets(root, hub));
     expect(message).toMatch(/^secrets\/example\.yaml: github\.clientSecret: is not set \(set it to the client secret of the GitHub OAuth app example-github-client-id/);
   });
 
   test('an empty client secret is refused', () => {
     const root = tempRoot();
     writeFake(root, fakeFile().replace('github:', 'github:\n  clientSecret: ""'));
-    expect(userErrorOf(() => loadSecrets(root, hub))).toMatch(/^secrets\/example\.yaml:\d+: github\.clientSecret: is empty/);
+    expect(userErrorLine(() => loadSecrets(root, hub))).toMatch(/^secrets\/example\.yaml:\d+: github\.clientSecret: is empty/);
   });
 
   test('a missing token names the field and the command that generates it', () => {
     const root = tempRoot();
     writeFake(root, fakeFile({ clientSecret: FAKE_CLIENT_SECRET, omit: 'proxySecretToken' }));
-    expect(userErrorOf(() => loadSecrets(root, hub))).toBe('secrets/example.yaml: jupyterhub.proxySecretToken: is missing (run jhm secrets example to generate it)');
+    expect(userErrorLine(() => loadSecrets(root, hub))).toBe('secrets/example.yaml: jupyterhub.proxySecretToken: is missing (run jhm secrets example to generate it)');
   });
 
   test('malformed values name file, line and field, and never echo the value', () => {
@@ -227,7 +217,7 @@ describe('loadSecrets', () => {
   test('invalid YAML names the file and line without quoting it', () => {
     const root = tempRoot();
     writeFake(root, 'github:\n  clientSecret: "fake-unterminated\n');
-    const message = userErrorOf(() => loadSecrets(root, hub));
+    const message = userErrorLine(() => loadSecrets(root, hub));
     expect(message).toMatch(/^secrets\/example\.yaml:\d+: invalid YAML/);
     expect(message).not.toContain('fake-unterminated');
   });
