@@ -53,9 +53,17 @@ export function dummyHub(): Hub {
   }, 'trial');
 }
 
-/** A fresh temporary project root. */
+/** Temporary project roots of the test file, removed after its tests (they hold secrets files, fake ones). */
+const tempRoots: string[] = [];
+afterAll(() => {
+  for (const d of tempRoots.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+/** A fresh temporary project root, removed after the test file's tests. */
 export function tempRoot(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'jhm-jupyterhub-test-'));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jhm-jupyterhub-test-'));
+  tempRoots.push(dir);
+  return dir;
 }
 
 /**
