@@ -7,23 +7,16 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
 import { managedClusterLabels, MANAGED_CLUSTER_LABELS } from '../../model/cluster-labels';
-import { UserError, UserErrors } from '../../model/errors';
 import { defineHub } from '../../model/hub';
 import { CERT_MANAGER_NAMESPACE, INGRESS_CONTROLLERS } from '../../model/namespaces';
 import { splitImage } from '../../k8s/jupyterhub/image';
+import { userErrorLines } from '../support/user-error';
 
 const EXAMPLE_TEXT = fs.readFileSync(path.resolve(__dirname, '..', '..', 'hubs', 'example.yaml'), 'utf8');
 const base = (): Record<string, any> => parse(EXAMPLE_TEXT);
 
 function errorsOf(input: unknown): string[] {
-  try {
-    defineHub('example', input, {}, 'hubs/example.yaml');
-  } catch (e) {
-    if (e instanceof UserErrors) return e.errors.map((x) => x.format());
-    if (e instanceof UserError) return [e.format()];
-    throw e;
-  }
-  return [];
+  return userErrorLines(() => defineHub('example', input, {}, 'hubs/example.yaml'));
 }
 
 describe('the namespace rule: JupyterHub may not use a Kubernetes or platform namespace', () => {

@@ -13,11 +13,11 @@ import { choiceKey, PROFILE_RULES_PYTHON, ProfileValues } from '../../k8s/jupyte
 import { jupyterhubValues } from '../../k8s/jupyterhub/values';
 import { PROFILE_RULES_CUSTOM_KEY, PROFILE_RULES_EXTRA_CONFIG_KEY } from '../../model/chart-values';
 import { formatDiagnostic } from '../../model/diagnostics';
-import { UserError, UserErrors } from '../../model/errors';
 import { defineHub } from '../../model/hub';
 import { profileFitWarnings } from '../../model/profile-fit';
 import { at, exampleInput, exampleWith, FAKE_SECRETS, z2jhSchema, z2jhSchemaErrors } from './support';
 import { hasPython, profilesSeen, SeenProfile } from '../support/profile-rules';
+import { userErrorLines } from '../support/user-error';
 
 const withPython = hasPython ? test : test.skip;
 if (!hasPython) console.log('skipped: the profile rules Python of hub.extraConfig and the custom image pattern are run with python3, which is not on PATH; install python3 to run it');
@@ -119,14 +119,7 @@ describe('choices inside a profile (KubeSpawner profile_options)', () => {
 function errorsWith(profile: object): string[] {
   const input = exampleInput();
   input.jupyterhub.profiles.push(profile);
-  try {
-    defineHub('example', input, {}, 'hubs/example.yaml');
-  } catch (e) {
-    if (e instanceof UserErrors) return e.errors.map((x) => x.format());
-    if (e instanceof UserError) return [e.format()];
-    throw e;
-  }
-  return [];
+  return userErrorLines(() => defineHub('example', input, {}, 'hubs/example.yaml'));
 }
 
 describe('menus and group rules in the hub file: each error is one line naming the file, the field and the fix', () => {
@@ -241,13 +234,7 @@ describe('rule: jupyterhub.values cannot set what the profiles write (the rules,
   ])('%s', (path, values) => {
     const input = exampleInput();
     input.jupyterhub.values = values;
-    let errors: string[] = [];
-    try {
-      defineHub('example', input, {}, 'hubs/example.yaml');
-    } catch (e) {
-      if (!(e instanceof UserErrors || e instanceof UserError)) throw e;
-      errors = e instanceof UserErrors ? e.errors.map((x) => x.format()) : [e.format()];
-    }
+    const errors = userErrorLines(() => defineHub('example', input, {}, 'hubs/example.yaml'));
     expect(errors).toEqual([expect.stringMatching(new RegExp(`^hubs/example\\.yaml: jupyterhub\\.values\\.${path.replace(/\./g, '\\.')}[^ ]*: ${path.replace(/\./g, '\\.')} is set by jupyterhub\\.profiles: use that field \\(`))]);
   });
 });
@@ -257,13 +244,7 @@ describe('rule: with GitHub teams as groups, a profile\'s groups are teams as "o
     const input = exampleInput();
     if (teams) input.jupyterhub.auth.teamGroups = true;
     input.jupyterhub.profiles.push(profile);
-    try {
-      defineHub('example', input, {}, 'hubs/example.yaml');
-    } catch (e) {
-      if (e instanceof UserErrors) return e.errors.map((x) => x.format());
-      throw e;
-    }
-    return [];
+    return userErrorLines(() => defineHub('example', input, {}, 'hubs/example.yaml'));
   };
   const profile = { displayName: 'Staff', nodeGroup: 'mediums', allowedGroups: ['instructors', 'My-Course:TAs'], groupResources: [{ groups: ['my-course:class-x'], memoryLimit: '8G' }] };
 
